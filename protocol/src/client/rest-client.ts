@@ -1,0 +1,159 @@
+/**
+ * A typed client of the public API (DESIGN §7) over global fetch. Answers are validated against
+ * the same schemas the server validates its input with; failures throw ApiError. Used by the web
+ * UI, the TUI, scripts and the worker's own end-to-end tests.
+ */
+import type { z } from "zod";
+import { ErrorBodySchema } from "../errors.ts";
+import type { CredentialId, McpServerId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
+import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchema, CreatedAgentSchema } from "../rest/agents.ts";
+import { DeletedSchema } from "../rest/common.ts";
+import {
+  type CreateCredentialBody,
+  type UpdateCredentialBody,
+  CredentialListSchema,
+  CredentialSchema,
+} from "../rest/credentials.ts";
+import { HealthSchema } from "../rest/health.ts";
+import { type CreateMcpServerBody, type UpdateMcpServerBody, McpServerListSchema, McpServerSchema } from "../rest/mcp.ts";
+import { type ListMessagesQuery, type SendMessageBody, MessagePageSchema, SendMessageAcceptedSchema } from "../rest/messages.ts";
+import {
+  type CreateSessionBody,
+  type ListSessionsQuery,
+  type UpdateSessionBody,
+  SessionListSchema,
+  SessionSchema,
+} from "../rest/sessions.ts";
+import { type CreateTemplateBody, type UpdateTemplateBody, TemplateListSchema, TemplateSchema } from "../rest/templates.ts";
+import { type CreateToolBody, type UpdateToolBody, ToolListSchema, ToolSchema } from "../rest/tools.ts";
+import { UsageReportSchema } from "../rest/usage.ts";
+import { ApiError } from "./api-error.ts";
+
+export interface RestClientOptions {
+  /** Origin of the Worker, e.g. `http://127.0.0.1:8787`. */
+  readonly baseUrl: string;
+  /** The API token; omit in the browser, where the session cookie authenticates. */
+  readonly token?: string;
+  readonly fetch?: typeof fetch;
+  /** Extra headers on every request (the web UI's CSRF header, for one). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type Query = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+
+interface RequestOptions {
+  readonly body?: unknown;
+  readonly query?: Query;
+}
+
+export type RestClient = ReturnType<typeof createRestClient>;
+
+export function createRestClient(options: RestClientOptions) {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const base = `${options.baseUrl.replace(/\/+$/, "")}/api/v1`;
+
+  async function request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    requestOptions: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (requestOptions.body !== undefined) headers["content-type"] = "application/json";
+    let response: Response;
+    try {
+      response = await fetchImpl(base + path + toQueryString(requestOptions.query), {
+        method,
+        headers,
+        body: requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body),
+        credentials: "same-origin",
+      });
+    } catch (cause) {
+      throw new ApiError(0, "NETWORK_ERROR", `could not reach ${options.baseUrl}: ${describe(cause)}`);
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) throw toApiError(response.status, payload);
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new ApiError(response.status, "BAD_RESPONSE", `unexpected answer from ${method} ${path}`);
+    }
+    return parsed.data;
+  }
+
+  const get = <S extends z.ZodType>(path: string, schema: S, query?: Query) => request("GET", path, schema, { query });
+  const post = <S extends z.ZodType>(path: string, schema: S, body: unknown, query?: Query) =>
+    request("POST", path, schema, { body, query });
+  const patch = <S extends z.ZodType>(path: string, schema: S, body: unknown) => request("PATCH", path, schema, { body });
+  const remove = (path: string) => request("DELETE", path, DeletedSchema);
+
+  return {
+    health: () => get("/health", HealthSchema),
+    credentials: {
+      list: () => get("/credentials", CredentialListSchema),
+      create: (body: CreateCredentialBody) => post("/credentials", CredentialSchema, body),
+      update: (id: CredentialId, body: UpdateCredentialBody) => patch(`/credentials/${id}`, CredentialSchema, body),
+      delete: (id: CredentialId) => remove(`/credentials/${id}`),
+    },
+    sessions: {
+      list: (query: Partial<ListSessionsQuery> = {}) => get("/sessions", SessionListSchema, query),
+      create: (body: CreateSessionBody) => post("/sessions", SessionSchema, body),
+      get: (id: SessionId) => get(`/sessions/${id}`, SessionSchema),
+      update: (id: SessionId, body: UpdateSessionBody) => patch(`/sessions/${id}`, SessionSchema, body),
+      archive: (id: SessionId) => remove(`/sessions/${id}`),
+    },
+    messages: {
+      list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
+        get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
+      send: (sessionId: SessionId, body: SendMessageBody) =>
+        post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
+    },
+    templates: {
+      list: () => get("/templates", TemplateListSchema),
+      create: (body: CreateTemplateBody) => post("/templates", TemplateSchema, body),
+      get: (id: TemplateId) => get(`/templates/${id}`, TemplateSchema),
+      update: (id: TemplateId, body: UpdateTemplateBody) => patch(`/templates/${id}`, TemplateSchema, body),
+      delete: (id: TemplateId) => remove(`/templates/${id}`),
+    },
+    tools: {
+      list: () => get("/tools", ToolListSchema),
+      create: (body: CreateToolBody) => post("/tools", ToolSchema, body),
+      update: (id: ToolId, body: UpdateToolBody) => patch(`/tools/${id}`, ToolSchema, body),
+      delete: (id: ToolId) => remove(`/tools/${id}`),
+    },
+    mcpServers: {
+      list: () => get("/mcp-servers", McpServerListSchema),
+      create: (body: CreateMcpServerBody) => post("/mcp-servers", McpServerSchema, body),
+      update: (id: McpServerId, body: UpdateMcpServerBody) => patch(`/mcp-servers/${id}`, McpServerSchema, body),
+      delete: (id: McpServerId) => remove(`/mcp-servers/${id}`),
+    },
+    agents: {
+      list: () => get("/agents", AgentListSchema),
+      create: (body: CreateAgentBody) => post("/agents", CreatedAgentSchema, body),
+      update: (id: AgentId, body: UpdateAgentBody) => patch(`/agents/${id}`, AgentSchema, body),
+      delete: (id: AgentId) => remove(`/agents/${id}`),
+    },
+    usage: (query: { from?: string; to?: string; group_by?: string } = {}) => get("/usage", UsageReportSchema, query),
+  };
+}
+
+function toQueryString(query: Query | undefined): string {
+  if (query === undefined) return "";
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    search.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  const text = search.toString();
+  return text.length > 0 ? `?${text}` : "";
+}
+
+function toApiError(status: number, payload: unknown): ApiError {
+  const body = ErrorBodySchema.safeParse(payload);
+  if (!body.success) return new ApiError(status, "BAD_RESPONSE", `request failed with status ${status}`);
+  return new ApiError(status, body.data.error.code, body.data.error.message, body.data.error.fields ?? []);
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : "unknown error";
+}

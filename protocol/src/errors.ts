@@ -1,0 +1,110 @@
+/**
+ * The one error vocabulary of The Maestro. REST errors, socket `error` frames and stream `error`
+ * events all carry a code from here; ERROR_STATUS gives each code its HTTP status, so adding a
+ * code is one line in each table and the compiler checks the pair.
+ */
+import { z } from "zod";
+
+export const ErrorCode = {
+  // Requests
+  INVALID_REQUEST: "INVALID_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  ROUTE_NOT_FOUND: "ROUTE_NOT_FOUND",
+  METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  CONFLICT: "CONFLICT",
+  // Resources
+  SESSION_NOT_FOUND: "SESSION_NOT_FOUND",
+  SESSION_ARCHIVED: "SESSION_ARCHIVED",
+  MESSAGE_NOT_FOUND: "MESSAGE_NOT_FOUND",
+  CREDENTIAL_NOT_FOUND: "CREDENTIAL_NOT_FOUND",
+  TEMPLATE_NOT_FOUND: "TEMPLATE_NOT_FOUND",
+  TOOL_NOT_FOUND: "TOOL_NOT_FOUND",
+  TOOL_BUILTIN: "TOOL_BUILTIN",
+  MCP_SERVER_NOT_FOUND: "MCP_SERVER_NOT_FOUND",
+  AGENT_NOT_FOUND: "AGENT_NOT_FOUND",
+  TURN_IN_PROGRESS: "TURN_IN_PROGRESS",
+  // Sockets and frames
+  INVALID_FRAME: "INVALID_FRAME",
+  UNKNOWN_FRAME_TYPE: "UNKNOWN_FRAME_TYPE",
+  PROTOCOL_VERSION_MISMATCH: "PROTOCOL_VERSION_MISMATCH",
+  HELLO_REQUIRED: "HELLO_REQUIRED",
+  // Providers (used in stream `error` events)
+  PROVIDER_AUTH: "PROVIDER_AUTH",
+  PROVIDER_RATE_LIMITED: "PROVIDER_RATE_LIMITED",
+  PROVIDER_UNAVAILABLE: "PROVIDER_UNAVAILABLE",
+  PROVIDER_PROTOCOL: "PROVIDER_PROTOCOL",
+  PROVIDER_ERROR: "PROVIDER_ERROR",
+  STREAM_INTERRUPTED: "STREAM_INTERRUPTED",
+  // The server itself
+  CONFIG_INVALID: "CONFIG_INVALID",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  INTERNAL: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+/** HTTP status of each code. Socket and stream errors carry the same codes without a status. */
+export const ERROR_STATUS = {
+  INVALID_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  SESSION_NOT_FOUND: 404,
+  SESSION_ARCHIVED: 409,
+  MESSAGE_NOT_FOUND: 404,
+  CREDENTIAL_NOT_FOUND: 404,
+  TEMPLATE_NOT_FOUND: 404,
+  TOOL_NOT_FOUND: 404,
+  TOOL_BUILTIN: 409,
+  MCP_SERVER_NOT_FOUND: 404,
+  AGENT_NOT_FOUND: 404,
+  TURN_IN_PROGRESS: 409,
+  INVALID_FRAME: 400,
+  UNKNOWN_FRAME_TYPE: 400,
+  PROTOCOL_VERSION_MISMATCH: 400,
+  HELLO_REQUIRED: 400,
+  PROVIDER_AUTH: 502,
+  PROVIDER_RATE_LIMITED: 429,
+  PROVIDER_UNAVAILABLE: 503,
+  PROVIDER_PROTOCOL: 502,
+  PROVIDER_ERROR: 502,
+  STREAM_INTERRUPTED: 502,
+  CONFIG_INVALID: 500,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<ErrorCode, number>;
+
+/** One invalid input field: `path` is dotted (`enabled_tools.2`), `message` says what is wrong. */
+export const FieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    fields: z.array(FieldIssueSchema).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Turn zod issues into field issues; the root of the value is reported as `(root)`. */
+export function toFieldIssues(issues: readonly z.core.$ZodIssue[]): FieldIssue[] {
+  return issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)",
+    message: issue.message,
+  }));
+}
+
+/** A one-line summary naming the offending fields, for `error.message`. */
+export function describeFieldIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((issue) => `${issue.field}: ${issue.message}`).join("; ");
+}

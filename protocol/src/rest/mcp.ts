@@ -1,0 +1,58 @@
+/**
+ * Remote MCP servers the Worker calls (Streamable HTTP or SSE). Their tools reach the model as
+ * `<name>__<tool>`, so a name is a short slug. Headers may hold secrets: they are stored
+ * encrypted and only their names come back.
+ */
+import { z } from "zod";
+import { TimestampSchema } from "../common.ts";
+import { McpServerIdSchema } from "../ids.ts";
+import { listOf } from "./common.ts";
+import { HttpUrlSchema } from "./credentials.ts";
+
+export const McpTransportSchema = z.enum(["streamable_http", "sse"]);
+export type McpTransport = z.infer<typeof McpTransportSchema>;
+
+export const McpServerNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/, "use lower-case letters, digits, '-' and single '_'");
+
+const HeaderNameSchema = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "not a valid header name");
+const HeadersSchema = z.record(HeaderNameSchema, z.string().max(8192));
+
+export const CreateMcpServerBodySchema = z.strictObject({
+  name: McpServerNameSchema,
+  transport: McpTransportSchema,
+  url: HttpUrlSchema,
+  headers: HeadersSchema.optional(),
+  is_enabled: z.boolean().optional(),
+});
+export type CreateMcpServerBody = z.infer<typeof CreateMcpServerBodySchema>;
+
+export const UpdateMcpServerBodySchema = z
+  .strictObject({
+    name: McpServerNameSchema.optional(),
+    transport: McpTransportSchema.optional(),
+    url: HttpUrlSchema.optional(),
+    headers: HeadersSchema.nullable().optional(),
+    is_enabled: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
+export type UpdateMcpServerBody = z.infer<typeof UpdateMcpServerBodySchema>;
+
+export const McpServerSchema = z.object({
+  id: McpServerIdSchema,
+  name: z.string(),
+  transport: McpTransportSchema,
+  url: z.string(),
+  /** Names of the stored headers; their values are secret and never returned. */
+  header_names: z.array(z.string()),
+  is_enabled: z.boolean(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+});
+export type McpServer = z.infer<typeof McpServerSchema>;
+
+export const McpServerListSchema = listOf(McpServerSchema);
+export type McpServerList = z.infer<typeof McpServerListSchema>;

@@ -1,0 +1,92 @@
+/**
+ * Messages of a session: what the user said, what the model answered (with its tool calls and
+ * their results), and what each answer cost. Content is a list of typed parts.
+ */
+import { z } from "zod";
+import { ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
+import { ConversationIdSchema, MessageIdSchema, SessionIdSchema, ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
+import { StopReasonSchema } from "../stream-event.ts";
+import { ToolErrorCodeSchema } from "../tool-outcome.ts";
+
+export const TextPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+export const ThinkingPartSchema = z.object({
+  type: z.literal("thinking"),
+  text: z.string(),
+  signature: z.string().optional(),
+});
+export const ToolCallPartSchema = z.object({
+  type: z.literal("tool_call"),
+  call_id: ToolCallIdSchema,
+  name: ToolNameSchema,
+  args: z.record(z.string(), z.unknown()),
+});
+export const ToolResultPartSchema = z.object({
+  type: z.literal("tool_result"),
+  call_id: ToolCallIdSchema,
+  name: ToolNameSchema,
+  ok: z.boolean(),
+  output: z.string(),
+  error_code: ToolErrorCodeSchema.optional(),
+});
+
+export const ContentPartSchema = z.discriminatedUnion("type", [
+  TextPartSchema,
+  ThinkingPartSchema,
+  ToolCallPartSchema,
+  ToolResultPartSchema,
+]);
+export type ContentPart = z.infer<typeof ContentPartSchema>;
+
+export const MessageRoleSchema = z.enum(["user", "assistant", "tool"]);
+export type MessageRole = z.infer<typeof MessageRoleSchema>;
+
+/** `partial`: the stream broke after output reached a client; `error`: nothing usable came back. */
+export const MessageStatusSchema = z.enum(["complete", "partial", "error"]);
+export type MessageStatus = z.infer<typeof MessageStatusSchema>;
+
+export const MessageSchema = z.object({
+  id: MessageIdSchema,
+  session_id: SessionIdSchema,
+  conversation_id: ConversationIdSchema,
+  turn_id: TurnIdSchema.nullable(),
+  role: MessageRoleSchema,
+  content: z.array(ContentPartSchema),
+  status: MessageStatusSchema,
+  provider: ProviderIdSchema.nullable(),
+  model: z.string().nullable(),
+  usage: TokenUsageSchema.nullable(),
+  cost_usd: z.number().nonnegative().nullable(),
+  latency_ms: z.number().int().nonnegative().nullable(),
+  time_to_first_token_ms: z.number().int().nonnegative().nullable(),
+  stop_reason: StopReasonSchema.nullable(),
+  error: z.string().nullable(),
+  created_at: TimestampSchema,
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const MAX_MESSAGE_TEXT = 200_000;
+
+export const SendMessageBodySchema = z.strictObject({
+  text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+});
+export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
+
+export const SendMessageAcceptedSchema = z.object({
+  turn_id: TurnIdSchema,
+  message_id: MessageIdSchema,
+});
+export type SendMessageAccepted = z.infer<typeof SendMessageAcceptedSchema>;
+
+export const ListMessagesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Id of the oldest message already seen; the page holds the messages before it. */
+  before: MessageIdSchema.optional(),
+});
+export type ListMessagesQuery = z.infer<typeof ListMessagesQuerySchema>;
+
+/** Newest first; `next_before` is the cursor for the next (older) page, or null at the start. */
+export const MessagePageSchema = z.object({
+  data: z.array(MessageSchema),
+  next_before: MessageIdSchema.nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePageSchema>;

@@ -1,0 +1,176 @@
+/**
+ * The session socket (`GET /api/v1/sessions/:id/socket`), both directions.
+ *
+ * A client opens with `hello`. Without `since` (or when it is too far behind) it gets a
+ * `snapshot`; with `since: n` it gets exactly the frames numbered after n, then everything live.
+ * Every frame the server broadcasts carries `seq`, one counter per session. Replies meant for one
+ * socket only (`snapshot`, `pong`, an `error` about that socket's frame) are not numbered.
+ *
+ * Frames the server accepts are strict objects; frames clients receive are loose, so a newer
+ * server may add fields without breaking an older client.
+ */
+import { z } from "zod";
+import { ClientKindSchema, PresenceSchema } from "./common.ts";
+import { ErrorCodeSchema, FieldIssueSchema } from "./errors.ts";
+import { TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
+import { MessageSchema } from "./rest/messages.ts";
+import { SessionSchema, UpdateSessionBodySchema } from "./rest/sessions.ts";
+import { MAX_MESSAGE_TEXT } from "./rest/messages.ts";
+import { StreamEventSchema } from "./stream-event.ts";
+import { ToolKindSchema, ToolNameSchema } from "./common.ts";
+import { PROTOCOL_VERSION } from "./version.ts";
+
+/** Frame numbers start at 1; `since: 0` means "I have seen nothing yet". */
+export const SeqSchema = z.number().int().nonnegative();
+
+// ── client → server ────────────────────────────────────────────────────────────────────────
+
+export const HelloFrameSchema = z.strictObject({
+  type: z.literal("hello"),
+  protocol_version: z.literal(PROTOCOL_VERSION, { error: `protocol_version must be ${PROTOCOL_VERSION}` }),
+  client: ClientKindSchema,
+  /** The last `seq` this client saw, when it resumes. */
+  since: SeqSchema.optional(),
+});
+
+export const SendFrameSchema = z.strictObject({
+  type: z.literal("send"),
+  text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+});
+
+export const CancelFrameSchema = z.strictObject({
+  type: z.literal("cancel"),
+  /** The turn to stop; the current one when absent. */
+  turn_id: TurnIdSchema.optional(),
+});
+
+export const ApprovalDecisionSchema = z.enum(["approve", "approve_session", "deny"]);
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
+
+export const ApproveFrameSchema = z.strictObject({
+  type: z.literal("approve"),
+  call_id: ToolCallIdSchema,
+  decision: ApprovalDecisionSchema,
+  /** Told to the model on a denial. */
+  reason: z.string().max(2000).optional(),
+});
+
+export const ConfigureFrameSchema = z.strictObject({
+  type: z.literal("configure"),
+  changes: UpdateSessionBodySchema,
+});
+
+/** Keep-alive. The server answers `pong` without waking a hibernated session. */
+export const PingFrameSchema = z.strictObject({ type: z.literal("ping") });
+
+export const ClientToSessionSchema = z.discriminatedUnion("type", [
+  HelloFrameSchema,
+  SendFrameSchema,
+  CancelFrameSchema,
+  ApproveFrameSchema,
+  ConfigureFrameSchema,
+  PingFrameSchema,
+]);
+export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
+export type HelloFrame = z.infer<typeof HelloFrameSchema>;
+
+// ── server → client ────────────────────────────────────────────────────────────────────────
+
+export const EventFrameSchema = z.looseObject({
+  type: z.literal("event"),
+  seq: SeqSchema,
+  turn_id: TurnIdSchema,
+  event: StreamEventSchema,
+});
+export type EventFrame = z.infer<typeof EventFrameSchema>;
+
+export const SnapshotFrameSchema = z.looseObject({
+  type: z.literal("snapshot"),
+  /** The newest frame this snapshot already includes; resume from here. */
+  seq: SeqSchema,
+  protocol_version: z.number().int(),
+  session: SessionSchema,
+  presence: PresenceSchema,
+  /** The most recent messages, oldest first. Older ones: `GET /sessions/:id/messages`. */
+  messages: z.array(MessageSchema),
+  /** The turn in flight, with the events it has streamed so far. */
+  turn: z.looseObject({ turn_id: TurnIdSchema, events: z.array(EventFrameSchema) }).nullable(),
+});
+
+/** A message was stored: the user's message as a turn starts, or one added through the API. */
+export const MessageFrameSchema = z.looseObject({
+  type: z.literal("message"),
+  seq: SeqSchema,
+  message: MessageSchema,
+});
+
+export const TurnStatusSchema = z.enum(["completed", "cancelled", "failed", "interrupted"]);
+export type TurnStatus = z.infer<typeof TurnStatusSchema>;
+
+export const TurnEndFrameSchema = z.looseObject({
+  type: z.literal("turn_end"),
+  seq: SeqSchema,
+  turn_id: TurnIdSchema,
+  status: TurnStatusSchema,
+  /** The stored assistant message, when the turn produced one. */
+  message: MessageSchema.nullable(),
+});
+
+export const ApprovalRequestFrameSchema = z.looseObject({
+  type: z.literal("approval_request"),
+  seq: SeqSchema,
+  turn_id: TurnIdSchema,
+  call_id: ToolCallIdSchema,
+  tool: ToolNameSchema,
+  kind: ToolKindSchema,
+  args: z.record(z.string(), z.unknown()),
+  expires_at: z.iso.datetime(),
+});
+
+export const PresenceFrameSchema = z.looseObject({
+  type: z.literal("presence"),
+  seq: SeqSchema,
+  presence: PresenceSchema,
+});
+
+/** The session's configuration changed (a `configure` from any client, or a PATCH). */
+export const SessionUpdateFrameSchema = z.looseObject({
+  type: z.literal("session_update"),
+  seq: SeqSchema,
+  session: SessionSchema,
+});
+
+export const ErrorFrameSchema = z.looseObject({
+  type: z.literal("error"),
+  /** Absent when the error answers one socket's own frame. */
+  seq: SeqSchema.optional(),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  fields: z.array(FieldIssueSchema).optional(),
+});
+
+export const PongFrameSchema = z.looseObject({ type: z.literal("pong") });
+
+export const SessionToClientSchema = z.discriminatedUnion("type", [
+  SnapshotFrameSchema,
+  EventFrameSchema,
+  MessageFrameSchema,
+  TurnEndFrameSchema,
+  ApprovalRequestFrameSchema,
+  PresenceFrameSchema,
+  SessionUpdateFrameSchema,
+  ErrorFrameSchema,
+  PongFrameSchema,
+]);
+export type SessionToClient = z.infer<typeof SessionToClientSchema>;
+export type SnapshotFrame = z.infer<typeof SnapshotFrameSchema>;
+
+/** Frames that go to every socket and into the resume log: they all carry a `seq`. */
+export type BroadcastFrame = Extract<SessionToClient, { type: "event" | "message" | "turn_end" | "approval_request" | "presence" | "session_update" }>;
+
+/** Exact text of the keep-alive pair, so the Durable Object can auto-respond while hibernated. */
+export const PING_FRAME_TEXT = JSON.stringify({ type: "ping" });
+export const PONG_FRAME_TEXT = JSON.stringify({ type: "pong" });
+
+/** Sub-protocol a session socket speaks; a bearer token can ride next to it (see auth). */
+export const SESSION_SOCKET_PROTOCOL = "maestro.v1";

@@ -1,0 +1,79 @@
+// Proves: every StreamEvent kind survives encode → decode unchanged, and malformed events are refused.
+import { describe, expect, it } from "vitest";
+import { decodeFrame, encodeFrame } from "./codec.ts";
+import { type StreamEvent, StreamEventSchema } from "./stream-event.ts";
+import { SAMPLE_CALL_ID } from "./testing/samples.ts";
+
+// `satisfies Record<…>` makes the compiler fail when a kind is added without an example.
+const examples = {
+  text_delta: [{ type: "text_delta", text: "Hello, " }],
+  thinking_delta: [
+    { type: "thinking_delta", text: "Consider the edge case" },
+    { type: "thinking_delta", text: "", signature: "EqQBCgIYAhIM" },
+  ],
+  tool_call: [
+    { type: "tool_call", phase: "start", call_id: SAMPLE_CALL_ID, name: "read_file" },
+    { type: "tool_call", phase: "args_delta", call_id: SAMPLE_CALL_ID, delta: '{"path":' },
+    { type: "tool_call", phase: "end", call_id: SAMPLE_CALL_ID, args: { path: "src/index.ts", limit: 20 } },
+  ],
+  tool_progress: [{ type: "tool_progress", call_id: SAMPLE_CALL_ID, output: "line 1\n", status: "running" }],
+  tool_result: [
+    { type: "tool_result", call_id: SAMPLE_CALL_ID, name: "read_file", ok: true, output: "export {}", duration_ms: 12 },
+    {
+      type: "tool_result",
+      call_id: SAMPLE_CALL_ID,
+      name: "read_file",
+      ok: false,
+      output: "path is outside the agent's roots",
+      error_code: "PATH_OUTSIDE_ROOTS",
+      duration_ms: 1,
+    },
+  ],
+  usage: [
+    { type: "usage", input_tokens: 1200, output_tokens: 300, cache_read_tokens: 1000, cache_write_tokens: 0, cost_usd: 0.0021 },
+  ],
+  stop: [
+    { type: "stop", reason: "end_turn", provider_reason: "end_turn" },
+    { type: "stop", reason: "max_tokens" },
+  ],
+  error: [{ type: "error", code: "PROVIDER_RATE_LIMITED", message: "rate limited, retry in 2 s", retryable: true }],
+} satisfies { [K in StreamEvent["type"]]: Extract<StreamEvent, { type: K }>[] };
+
+describe("StreamEvent", () => {
+  const all: StreamEvent[] = Object.values(examples).flat();
+
+  it.each(all.map((event) => [`${event.type}${"phase" in event ? `/${event.phase}` : ""}`, event] as const))(
+    "round-trips %s",
+    (_name, event) => {
+      const decoded = decodeFrame(StreamEventSchema, encodeFrame(event));
+      expect(decoded).toEqual({ ok: true, value: event });
+    },
+  );
+
+  it("covers all three tool_call phases", () => {
+    expect(examples.tool_call.map((event) => event.phase)).toEqual(["start", "args_delta", "end"]);
+  });
+
+  it.each([
+    ["an unknown type", { type: "text_chunk", text: "x" }, "UNKNOWN_FRAME_TYPE"],
+    ["a missing field", { type: "text_delta" }, "INVALID_FRAME"],
+    ["an unknown tool_call phase", { type: "tool_call", phase: "middle", call_id: "c" }, "INVALID_FRAME"],
+    ["a field of the wrong type", { type: "usage", input_tokens: "1", output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, "INVALID_FRAME"],
+    ["a negative token count", { type: "usage", input_tokens: -1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, "INVALID_FRAME"],
+    ["an extra field", { type: "text_delta", text: "x", html: "<b>x</b>" }, "INVALID_FRAME"],
+    ["an unknown error code", { type: "error", code: "OOPS", message: "m", retryable: false }, "INVALID_FRAME"],
+  ])("refuses %s", (_name, value, code) => {
+    const decoded = decodeFrame(StreamEventSchema, JSON.stringify(value));
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.error.code).toBe(code);
+  });
+
+  it("names the missing field", () => {
+    const decoded = decodeFrame(StreamEventSchema, JSON.stringify({ type: "tool_result", call_id: "c", name: "x", ok: true }));
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) {
+      expect(decoded.error.fields.map((field) => field.field)).toEqual(expect.arrayContaining(["output", "duration_ms"]));
+      expect(decoded.error.message).toContain("duration_ms");
+    }
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * StreamEvent: the one provider-neutral union every provider module yields and every client
+ * renders (DESIGN §4). Names are snake_case noun_verb; a tool call is one `tool_call` kind with a
+ * `phase`. Errors travel inside the stream as `error` events, never as thrown exceptions.
+ */
+import { z } from "zod";
+import { ErrorCodeSchema } from "./errors.ts";
+import { TokenUsageSchema, ToolNameSchema } from "./common.ts";
+import { ToolCallIdSchema } from "./ids.ts";
+import { ToolErrorCodeSchema } from "./tool-outcome.ts";
+
+export const TextDeltaEventSchema = z.strictObject({
+  type: z.literal("text_delta"),
+  text: z.string(),
+});
+
+export const ThinkingDeltaEventSchema = z.strictObject({
+  type: z.literal("thinking_delta"),
+  text: z.string(),
+  /** Provider signature that must travel back with the thinking block (Anthropic). */
+  signature: z.string().optional(),
+});
+
+export const ToolCallStartEventSchema = z.strictObject({
+  type: z.literal("tool_call"),
+  phase: z.literal("start"),
+  call_id: ToolCallIdSchema,
+  name: ToolNameSchema,
+});
+
+export const ToolCallArgsDeltaEventSchema = z.strictObject({
+  type: z.literal("tool_call"),
+  phase: z.literal("args_delta"),
+  call_id: ToolCallIdSchema,
+  /** A fragment of the JSON text of the arguments, in order. */
+  delta: z.string(),
+});
+
+export const ToolCallEndEventSchema = z.strictObject({
+  type: z.literal("tool_call"),
+  phase: z.literal("end"),
+  call_id: ToolCallIdSchema,
+  /** The complete, parsed arguments. */
+  args: z.record(z.string(), z.unknown()),
+});
+
+export const ToolCallEventSchema = z.discriminatedUnion("phase", [
+  ToolCallStartEventSchema,
+  ToolCallArgsDeltaEventSchema,
+  ToolCallEndEventSchema,
+]);
+
+export const ToolProgressEventSchema = z.strictObject({
+  type: z.literal("tool_progress"),
+  call_id: ToolCallIdSchema,
+  /** A chunk of output as it is produced (shell stdout, for example). */
+  output: z.string().optional(),
+  /** A short human status line ("running", "42 files scanned"). */
+  status: z.string().optional(),
+});
+
+export const ToolResultEventSchema = z.strictObject({
+  type: z.literal("tool_result"),
+  call_id: ToolCallIdSchema,
+  name: ToolNameSchema,
+  ok: z.boolean(),
+  output: z.string(),
+  error_code: ToolErrorCodeSchema.optional(),
+  duration_ms: z.number().int().nonnegative(),
+});
+
+export const UsageEventSchema = TokenUsageSchema.extend({
+  type: z.literal("usage"),
+  cost_usd: z.number().nonnegative().optional(),
+}).strict();
+
+/** Why the model stopped; the vocabulary of ending, fixed here once. */
+export const StopReasonSchema = z.enum([
+  "end_turn",
+  "tool_use",
+  "max_tokens",
+  "stop_sequence",
+  "content_filter",
+  "cancelled",
+  "step_limit",
+  "error",
+  "other",
+]);
+export type StopReason = z.infer<typeof StopReasonSchema>;
+
+export const StopEventSchema = z.strictObject({
+  type: z.literal("stop"),
+  reason: StopReasonSchema,
+  /** The provider's own word for it (`end_turn`, `STOP`, `length`), for the record. */
+  provider_reason: z.string().optional(),
+});
+
+export const ErrorEventSchema = z.strictObject({
+  type: z.literal("error"),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  retryable: z.boolean(),
+});
+
+export const StreamEventSchema = z.discriminatedUnion("type", [
+  TextDeltaEventSchema,
+  ThinkingDeltaEventSchema,
+  ToolCallEventSchema,
+  ToolProgressEventSchema,
+  ToolResultEventSchema,
+  UsageEventSchema,
+  StopEventSchema,
+  ErrorEventSchema,
+]);
+export type StreamEvent = z.infer<typeof StreamEventSchema>;
+export type StreamEventType = StreamEvent["type"];

@@ -1,0 +1,56 @@
+/** Sample values for the protocol's own tests: one valid instance of each shared shape. */
+import { MessageSchema, type Message } from "../rest/messages.ts";
+import { SessionSchema, type Session } from "../rest/sessions.ts";
+import { ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
+
+export const SAMPLE_TURN_ID = TurnIdSchema.parse("6f1c2b1e-8d2a-4c53-9a55-0d6a3e3c2f10");
+export const SAMPLE_CALL_ID = ToolCallIdSchema.parse("toolu_01ABCdef");
+export const SAMPLE_TIME = "2026-11-24T19:00:00.000Z";
+
+export const SAMPLE_SESSION: Session = SessionSchema.parse({
+  id: "0b7d5a3e-1c2f-4b8a-9e6d-3f2a1b0c9d8e",
+  title: "Refactor the parser",
+  provider: "anthropic",
+  model: "claude-sonnet-4-5",
+  credential_id: "a3c1e2d4-5b6f-4a7b-8c9d-0e1f2a3b4c5d",
+  system_prompt: null,
+  template_id: null,
+  agent_id: null,
+  working_directory: "/home/dev/project",
+  enabled_tools: null,
+  enabled_mcp: ["context7"],
+  approval_mode: "ask",
+  status: "active",
+  activity: "idle",
+  usage: { input_tokens: 10, output_tokens: 20, cache_read_tokens: 0, cache_write_tokens: 0 },
+  cost_usd: 0.0012,
+  presence: { total: 2, web: 1, tui: 1, api: 0 },
+  created_at: SAMPLE_TIME,
+  updated_at: SAMPLE_TIME,
+  last_activity_at: SAMPLE_TIME,
+  archived_at: null,
+});
+
+export const SAMPLE_MESSAGE: Message = MessageSchema.parse({
+  id: "c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
+  session_id: SAMPLE_SESSION.id,
+  conversation_id: "d5e6f7a8-1b2c-4d3e-9f4a-5b6c7d8e9f0a",
+  turn_id: SAMPLE_TURN_ID,
+  role: "assistant",
+  content: [
+    { type: "thinking", text: "Look first.", signature: "sig" },
+    { type: "text", text: "Reading it." },
+    { type: "tool_call", call_id: SAMPLE_CALL_ID, name: "read_file", args: { path: "a.ts" } },
+    { type: "tool_result", call_id: SAMPLE_CALL_ID, name: "read_file", ok: false, output: "outside", error_code: "PATH_OUTSIDE_ROOTS" },
+  ],
+  status: "complete",
+  provider: "anthropic",
+  model: "claude-sonnet-4-5",
+  usage: { input_tokens: 100, output_tokens: 50, cache_read_tokens: 80, cache_write_tokens: 0 },
+  cost_usd: 0.00093,
+  latency_ms: 1200,
+  time_to_first_token_ms: 300,
+  stop_reason: "tool_use",
+  error: null,
+  created_at: SAMPLE_TIME,
+});

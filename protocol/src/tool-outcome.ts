@@ -1,0 +1,45 @@
+/**
+ * What running a tool produced. Expected failures (a path outside the roots, a timeout) are
+ * values with a code the model can react to; only bugs are exceptions (STYLE §2.2).
+ */
+import { z } from "zod";
+
+export const ToolErrorCodeSchema = z.enum([
+  "INVALID_PARAMS",
+  "TOOL_NOT_FOUND",
+  "TOOL_DISABLED",
+  "PATH_OUTSIDE_ROOTS",
+  "FILE_NOT_FOUND",
+  "NOT_A_FILE",
+  "NOT_A_DIRECTORY",
+  "BINARY_FILE",
+  "FILE_TOO_LARGE",
+  "EDIT_NO_MATCH",
+  "EDIT_AMBIGUOUS",
+  "PERMISSION_DENIED",
+  "TIMEOUT",
+  "OUTPUT_TRUNCATED",
+  "CANCELLED",
+  "APPROVAL_DENIED",
+  "AGENT_OFFLINE",
+  "MCP_ERROR",
+  "EXECUTION_FAILED",
+  "INTERNAL",
+]);
+export type ToolErrorCode = z.infer<typeof ToolErrorCodeSchema>;
+
+export const ToolOutcomeSchema = z.discriminatedUnion("ok", [
+  z.strictObject({
+    ok: z.literal(true),
+    output: z.string(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.strictObject({
+    ok: z.literal(false),
+    code: ToolErrorCodeSchema,
+    message: z.string(),
+    /** Whether the model can sensibly try again with other arguments. */
+    recoverable: z.boolean(),
+  }),
+]);
+export type ToolOutcome = z.infer<typeof ToolOutcomeSchema>;

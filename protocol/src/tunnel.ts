@@ -1,0 +1,92 @@
+/**
+ * The agent tunnel (`/api/v1/agents/connect`): the local agent registers what it offers, the
+ * Worker sends calls correlated by id with a deadline, the agent streams progress and answers
+ * with a ToolOutcome. Frames the Worker accepts are strict; frames the agent receives are loose.
+ */
+import { z } from "zod";
+import { JsonSchemaObjectSchema, ToolKindSchema, ToolNameSchema } from "./common.ts";
+import { TunnelCallIdSchema } from "./ids.ts";
+import { ToolOutcomeSchema } from "./tool-outcome.ts";
+import { PROTOCOL_VERSION } from "./version.ts";
+
+export const AgentToolSpecSchema = z.strictObject({
+  name: ToolNameSchema,
+  description: z.string().max(10_000),
+  kind: ToolKindSchema,
+  input_schema: JsonSchemaObjectSchema,
+});
+export type AgentToolSpec = z.infer<typeof AgentToolSpecSchema>;
+
+export const AgentMcpServerSpecSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  tools: z.array(AgentToolSpecSchema).max(1000),
+});
+
+// ── agent → worker ─────────────────────────────────────────────────────────────────────────
+
+export const RegisterFrameSchema = z.strictObject({
+  type: z.literal("register"),
+  protocol_version: z.literal(PROTOCOL_VERSION, { error: `protocol_version must be ${PROTOCOL_VERSION}` }),
+  name: z.string().min(1).max(100),
+  version: z.string().min(1).max(50),
+  roots: z.array(z.string().min(1).max(4096)).min(1).max(64),
+  tools: z.array(AgentToolSpecSchema).max(100),
+  mcp: z.array(AgentMcpServerSpecSchema).max(50),
+});
+
+export const ProgressFrameSchema = z.strictObject({
+  type: z.literal("progress"),
+  id: TunnelCallIdSchema,
+  output: z.string().optional(),
+  status: z.string().max(500).optional(),
+});
+
+export const ResultFrameSchema = z.strictObject({
+  type: z.literal("result"),
+  id: TunnelCallIdSchema,
+  outcome: ToolOutcomeSchema,
+  duration_ms: z.number().int().nonnegative(),
+});
+
+export const AgentPongFrameSchema = z.strictObject({
+  type: z.literal("pong"),
+  nonce: z.string().max(100),
+});
+
+export const AgentToWorkerSchema = z.discriminatedUnion("type", [
+  RegisterFrameSchema,
+  ProgressFrameSchema,
+  ResultFrameSchema,
+  AgentPongFrameSchema,
+]);
+export type AgentToWorker = z.infer<typeof AgentToWorkerSchema>;
+
+// ── worker → agent ─────────────────────────────────────────────────────────────────────────
+
+export const CallFrameSchema = z.looseObject({
+  type: z.literal("call"),
+  id: TunnelCallIdSchema,
+  /** A tool name, or `<server>__<tool>` for a stdio MCP server on the agent. */
+  tool: z.string().min(1).max(200),
+  params: z.record(z.string(), z.unknown()),
+  cwd: z.string().nullable(),
+  /** Epoch milliseconds after which the Worker has given up on this call. */
+  deadline: z.number().int().positive(),
+});
+
+export const CancelCallFrameSchema = z.looseObject({
+  type: z.literal("cancel"),
+  id: TunnelCallIdSchema,
+});
+
+export const AgentPingFrameSchema = z.looseObject({
+  type: z.literal("ping"),
+  nonce: z.string().max(100),
+});
+
+export const WorkerToAgentSchema = z.discriminatedUnion("type", [
+  CallFrameSchema,
+  CancelCallFrameSchema,
+  AgentPingFrameSchema,
+]);
+export type WorkerToAgent = z.infer<typeof WorkerToAgentSchema>;

@@ -247,3 +247,4 @@ export {
 } from "./rest/oauth.ts";
 export { ApiError, type ClientErrorCode } from "./client/api-error.ts";
 export { createRestClient, type RestClient, type RestClientOptions } from "./client/rest-client.ts";
+export { BUILTIN_TOOLS, type BuiltinToolName, type BuiltinToolSpec, builtinToolInputSchema } from "./builtin-tools.ts";

@@ -1,0 +1,52 @@
+/** Asks for the API token and checks it against the API before keeping it. */
+import { ApiError, type RestClient } from "@maestro/protocol";
+import { type FormEvent, useState } from "react";
+
+interface Props {
+  readonly connect: (token: string) => RestClient;
+  readonly onSignedIn: (token: string) => void;
+}
+
+export function SignInForm({ connect, onSignedIn }: Props) {
+  const [token, setToken] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setChecking(true);
+    setError(null);
+    try {
+      await connect(token.trim()).sessions.list({ limit: 1 });
+      onSignedIn(token.trim());
+    } catch (failure) {
+      setError(failure instanceof ApiError && failure.code === "UNAUTHORIZED" ? "That token is not valid." : "Could not reach The Maestro.");
+    } finally {
+      setChecking(false);
+    }
+  }
+
+  return (
+    <form className="card sign-in" onSubmit={submit}>
+      <h1>The Maestro</h1>
+      <label htmlFor="token">API token</label>
+      <input
+        id="token"
+        type="password"
+        autoComplete="current-password"
+        value={token}
+        onChange={(event) => setToken(event.target.value)}
+        placeholder="printed by npm run dev"
+        autoFocus
+      />
+      <button type="submit" disabled={checking || token.trim().length === 0}>
+        {checking ? "Checking…" : "Sign in"}
+      </button>
+      {error !== null && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,52 @@
+/** The sessions table: title, model, who is watching, what it is doing, when, and what it cost. */
+import type { Session } from "@maestro/protocol";
+import { timeAgo, usd } from "../../lib/format.ts";
+
+const ACTIVITY_LABEL: Record<Session["activity"], string> = {
+  idle: "idle",
+  streaming: "streaming",
+  waiting_approval: "waiting for approval",
+  waiting_tool: "running a tool",
+};
+
+function watchers(session: Session): string {
+  const { web, tui, api } = session.presence;
+  const parts = [web > 0 && `${web} web`, tui > 0 && `${tui} tui`, api > 0 && `${api} api`].filter(Boolean);
+  return parts.length > 0 ? parts.join(", ") : "—";
+}
+
+export function SessionList({ sessions }: { readonly sessions: readonly Session[] }) {
+  if (sessions.length === 0) {
+    return <p className="empty">No sessions yet. Create one with the API or the TUI (`maestro new`).</p>;
+  }
+  return (
+    <table className="sessions">
+      <thead>
+        <tr>
+          <th>Title</th>
+          <th>Model</th>
+          <th>Watching</th>
+          <th>Status</th>
+          <th>Last activity</th>
+          <th className="number">Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sessions.map((session) => (
+          <tr key={session.id}>
+            <td>{session.title}</td>
+            <td>
+              <span className="muted">{session.provider}</span> {session.model}
+            </td>
+            <td>{watchers(session)}</td>
+            <td>
+              <span className={`badge ${session.activity}`}>{ACTIVITY_LABEL[session.activity]}</span>
+            </td>
+            <td title={session.last_activity_at}>{timeAgo(session.last_activity_at)}</td>
+            <td className="number">{usd(session.cost_usd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

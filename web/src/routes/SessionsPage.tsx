@@ -1,0 +1,28 @@
+/** The home screen once signed in: every session, filterable by title. */
+import type { RestClient } from "@maestro/protocol";
+import { useState } from "react";
+import { SessionList } from "../features/sessions/SessionList.tsx";
+import { useSessions } from "../features/sessions/use-sessions.ts";
+
+export function SessionsPage({ client, onSignOut }: { readonly client: RestClient; readonly onSignOut: () => void }) {
+  const [query, setQuery] = useState("");
+  const state = useSessions(client, query);
+  return (
+    <main>
+      <header className="bar">
+        <h1>Sessions</h1>
+        <input type="search" aria-label="Filter by title" placeholder="Filter by title" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {state.status === "loading" && <p className="muted">Loading…</p>}
+      {state.status === "error" && (
+        <p role="alert" className="error">
+          {state.message}
+        </p>
+      )}
+      {state.status === "ready" && <SessionList sessions={state.sessions} />}
+    </main>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * What the Upstash-REST stand-in runs commands on: a real Redis through ioredis (REDIS_URL or a
+ * local redis-server), or an in-memory store from ioredis-mock. Both answer in real Redis reply
+ * shapes (ioredis-mock's object replies are flattened back into arrays).
+ *
+ * Known gaps of the in-memory store (ioredis-mock 8.13): INCR on a non-integer yields NaN instead
+ * of an error, and commands it does not implement fail with "unknown command". Use a real Redis
+ * (REDIS_URL, or install redis-server) when that matters.
+ */
+import { createRequire } from "node:module";
+import * as ioredis from "ioredis";
+
+// Node's own resolution, on purpose: when Vite evaluates this file (a vitest globalSetup under
+// the Workers plugin) it follows package.json "browser" fields, and ioredis-mock's browser
+// build needs `window`.
+const RedisMock = createRequire(import.meta.url)("ioredis-mock") as typeof import("ioredis-mock").default;
+
+export type Reply = string | number | null | Reply[];
+export type ItemResult = { readonly result: Reply } | { readonly error: string };
+
+export interface RedisBackend {
+  readonly kind: "redis" | "memory";
+  run(command: readonly string[]): Promise<Reply>;
+  /** MULTI/EXEC: all or nothing, one result per command. */
+  transaction(commands: readonly (readonly string[])[]): Promise<ItemResult[]>;
+  close(): Promise<void>;
+}
+
+/** Turn a client library's reply back into Redis's wire shape. */
+export function toReply(value: unknown): Reply {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number") return value;
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  if (Array.isArray(value)) return value.map(toReply);
+  if (typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [key, toReply(item)]);
+  return String(value);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function realRedis(url: string): RedisBackend {
+  const RedisClass = ioredis.Redis ?? (ioredis as unknown as { default: typeof ioredis.Redis }).default;
+  const client = new RedisClass(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+  return {
+    kind: "redis",
+    run: async ([name, ...args]) => toReply(await client.call(name ?? "", ...args)),
+    transaction: async (commands) => {
+      const multi = client.multi();
+      for (const [name, ...args] of commands) multi.call(name ?? "", ...args);
+      const results = (await multi.exec()) ?? [];
+      return results.map(([error, value]) => (error ? { error: message(error) } : { result: toReply(value) }));
+    },
+    close: async () => {
+      await client.quit();
+    },
+  };
+}
+
+type MockMethod = (...args: string[]) => Promise<unknown>;
+
+/**
+ * Redis reads option keywords case-insensitively and @upstash/redis sends them in lower case
+ * (`set k v ex 60`); ioredis-mock only knows upper case. For these commands every argument from
+ * the given index on is an option or an option's value, so upper-casing keywords is safe.
+ */
+const OPTIONS_FROM: Record<string, number> = { set: 2, getex: 1, expire: 2, pexpire: 2 };
+const KEYWORDS = new Set(["NX", "XX", "GT", "LT", "GET", "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "PERSIST"]);
+
+function normaliseOptions(name: string, args: readonly string[]): string[] {
+  const from = OPTIONS_FROM[name.toLowerCase()];
+  if (from === undefined) return [...args];
+  return args.map((arg, index) => (index >= from && KEYWORDS.has(arg.toUpperCase()) ? arg.toUpperCase() : arg));
+}
+
+function memoryRedis(): RedisBackend {
+  const client = new RedisMock();
+  const method = (target: object, name: string): MockMethod => {
+    const found = (target as Record<string, unknown>)[name.toLowerCase()];
+    if (typeof found !== "function") throw new Error(`ERR unknown command '${name}'`);
+    return (found as MockMethod).bind(target);
+  };
+  return {
+    kind: "memory",
+    run: async ([name = "", ...args]) => toReply(await method(client, name)(...normaliseOptions(name, args))),
+    transaction: async (commands) => {
+      const multi = client.multi();
+      for (const [name = "", ...args] of commands) void method(multi, name)(...normaliseOptions(name, args));
+      const results = ((await multi.exec()) ?? []) as [Error | null, unknown][];
+      return results.map(([error, value]) => (error ? { error: message(error) } : { result: toReply(value) }));
+    },
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
+export function openRedisBackend(redisUrl: string | undefined): RedisBackend {
+  return redisUrl === undefined ? memoryRedis() : realRedis(redisUrl);
+}

@@ -1,0 +1,86 @@
+/**
+ * The Hono app: middleware, one router per resource under /api/v1, the OpenAPI document built
+ * from the same protocol schemas the routes validate with, and the one error boundary that turns
+ * anything thrown into `{ error: { code, message } }`.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { ErrorCode } from "@maestro/protocol";
+import { AppError, internalError, toErrorBody } from "./errors.ts";
+import { createLogger } from "./log.ts";
+import { requireApiToken } from "./middleware/auth.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { type AppEnv, services } from "./middleware/services.ts";
+import { agents } from "./routes/agents.ts";
+import { credentials } from "./routes/credentials.ts";
+import { health } from "./routes/health.ts";
+import { mcpServers } from "./routes/mcp.ts";
+import { messages } from "./routes/messages.ts";
+import { sessions } from "./routes/sessions.ts";
+import { templates } from "./routes/templates.ts";
+import { tools } from "./routes/tools.ts";
+import { usage } from "./routes/usage.ts";
+import { VERSION } from "./version.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Hono raises HTTPExceptions for malformed transport; each gets a fixed, safe message. */
+const HTTP_EXCEPTIONS: Record<number, [ErrorCode, string]> = {
+  400: ["INVALID_REQUEST", "The request body is not valid JSON."],
+  401: ["UNAUTHORIZED", "Missing or invalid API token."],
+  413: ["PAYLOAD_TOO_LARGE", "The request body is too large."],
+  415: ["UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json."],
+};
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof HTTPException) {
+    const known = HTTP_EXCEPTIONS[error.status];
+    if (known !== undefined) return new AppError(known[0], known[1], { cause: error });
+  }
+  return internalError(error);
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  const api = new OpenAPIHono<AppEnv>();
+
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+      },
+    }),
+  );
+  api.route("/health", health);
+  api.use(requireApiToken);
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "The Maestro API", version: VERSION, description: "Public API v1. Every route but /health needs `Authorization: Bearer <MAESTRO_API_TOKEN>`." },
+    security: [{ bearer: [] }],
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  api.route("/credentials", credentials);
+  api.route("/sessions", sessions);
+  api.route("/sessions", messages);
+  api.route("/templates", templates);
+  api.route("/tools", tools);
+  api.route("/mcp-servers", mcpServers);
+  api.route("/agents", agents);
+  api.route("/usage", usage);
+
+  app.use("/api/*", requestContext, services);
+  app.route("/api/v1", api);
+
+  app.notFound((c) => c.json(toErrorBody(new AppError("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`)), 404));
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    const log = c.var.log ?? createLogger();
+    if (appError.status >= 500) log.error("http.error", { code: appError.code, error: appError.cause ?? appError });
+    else log.info("http.refused", { code: appError.code, internal: appError.internal });
+    return c.json(toErrorBody(appError), appError.status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+/**
+ * The database connection: Neon's serverless Pool under drizzle, in production and locally alike
+ * (DESIGN §5). Locally a loopback DATABASE_URL is reached through the WebSocket-to-TCP proxy in
+ * worker/local; with a Neon URL none of the local settings apply.
+ *
+ * A Pool must not outlive its request in a stateless Worker: routes get one per request and end
+ * it afterwards; a Durable Object keeps one for its lifetime.
+ */
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import type { Config } from "../env.ts";
+import * as schema from "./schema.ts";
+
+export type Database = NeonDatabase<typeof schema>;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  close(): Promise<void>;
+}
+
+function useLocalProxy(proxy: string): void {
+  // neonConfig is process-wide; every Pool in this isolate talks to the same local proxy.
+  neonConfig.wsProxy = (host, port) => `${proxy}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+export function openDatabase(config: Config): DatabaseHandle {
+  if (config.localWsProxy !== undefined) useLocalProxy(config.localWsProxy);
+  // Idle connections close quickly so a Durable Object can hibernate between turns.
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
+  // An idle connection that drops (the object was evicted, the server restarted) is not an
+  // error anyone is waiting on; the pool replaces it on the next query.
+  pool.on("error", () => undefined);
+  return {
+    db: drizzle({ client: pool, schema, casing: "snake_case" }),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * messages: store a user's message (in the session's current conversation), page through history
+ * newest first, and read the recent tail a snapshot needs.
+ */
+import { type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { Database } from "../client.ts";
+import { conversations, messages, sessions } from "../schema.ts";
+import { iso } from "../timestamps.ts";
+
+type MessageRow = typeof messages.$inferSelect;
+
+function toMessage(row: MessageRow): Message {
+  const hasUsage = row.inputTokens !== null || row.outputTokens !== null;
+  return MessageSchema.parse({
+    id: row.id,
+    session_id: row.sessionId,
+    conversation_id: row.conversationId,
+    turn_id: row.turnId,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    provider: row.provider,
+    model: row.model,
+    usage: hasUsage
+      ? {
+          input_tokens: row.inputTokens ?? 0,
+          output_tokens: row.outputTokens ?? 0,
+          cache_read_tokens: row.cacheReadTokens ?? 0,
+          cache_write_tokens: row.cacheWriteTokens ?? 0,
+        }
+      : null,
+    cost_usd: row.totalCostUsd === null ? null : Number(row.totalCostUsd),
+    latency_ms: row.latencyMs,
+    time_to_first_token_ms: row.timeToFirstTokenMs,
+    stop_reason: row.stopReason,
+    error: row.error,
+    created_at: iso(row.createdAt),
+  });
+}
+
+/** The conversation new messages go to: the session's newest. */
+async function currentConversationId(db: Database, sessionId: SessionId): Promise<string> {
+  const [latest] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.sessionId, sessionId))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  if (latest !== undefined) return latest.id;
+  const [created] = await db.insert(conversations).values({ sessionId }).returning({ id: conversations.id });
+  if (created === undefined) throw new Error("insert returned no row");
+  return created.id;
+}
+
+export async function insertUserMessage(db: Database, input: { sessionId: SessionId; turnId: TurnId; text: string }): Promise<Message> {
+  const conversationId = await currentConversationId(db, input.sessionId);
+  const now = new Date();
+  const [row] = await db
+    .insert(messages)
+    .values({
+      sessionId: input.sessionId,
+      conversationId,
+      turnId: input.turnId,
+      role: "user",
+      content: [{ type: "text", text: input.text }],
+      createdAt: now,
+    })
+    .returning();
+  if (row === undefined) throw new Error("insert returned no row");
+  await db.update(sessions).set({ lastActivityAt: now }).where(eq(sessions.id, input.sessionId));
+  return toMessage(row);
+}
+
+export interface MessagePageResult {
+  readonly data: Message[];
+  readonly nextBefore: MessageId | null;
+}
+
+/**
+ * Newest first. `before` is a message id; ties on created_at are broken by id so that a page
+ * boundary never skips or repeats a message. Returns undefined when `before` is unknown.
+ */
+export async function listMessages(
+  db: Database,
+  sessionId: SessionId,
+  page: { limit: number; before?: MessageId | undefined },
+): Promise<MessagePageResult | undefined> {
+  let cursor: { createdAt: Date; id: string } | undefined;
+  if (page.before !== undefined) {
+    const [found] = await db
+      .select({ createdAt: messages.createdAt, id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, page.before), eq(messages.sessionId, sessionId)));
+    if (found === undefined) return undefined;
+    cursor = found;
+  }
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        cursor === undefined
+          ? undefined
+          : or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id))),
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(page.limit + 1);
+  const data = rows.slice(0, page.limit).map(toMessage);
+  const last = data.at(-1);
+  return { data, nextBefore: rows.length > page.limit && last !== undefined ? last.id : null };
+}
+
+/** The newest `limit` messages, oldest first (the order a transcript is drawn in). */
+export async function recentMessages(db: Database, sessionId: SessionId, limit: number): Promise<Message[]> {
+  const page = await listMessages(db, sessionId, { limit });
+  return (page?.data ?? []).reverse();
+}
+

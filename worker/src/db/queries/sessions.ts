@@ -1,0 +1,178 @@
+/**
+ * sessions (and their first conversation): create, list with usage totals, read, update, archive.
+ * Live state (presence, activity) is not stored here; callers join it from Redis or the DO.
+ */
+import {
+  type ApprovalMode,
+  type ProviderId,
+  type Session,
+  type SessionId,
+  SessionSchema,
+  type TokenUsage,
+  type UpdateSessionBody,
+} from "@maestro/protocol";
+import { and, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import type { LiveState } from "../../kv/presence.ts";
+import type { Database } from "../client.ts";
+import { conversations, messages, sessions } from "../schema.ts";
+import { iso, isoOrNull } from "../timestamps.ts";
+
+type SessionRow = typeof sessions.$inferSelect;
+
+export interface SessionRecord {
+  readonly row: SessionRow;
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
+}
+
+export interface NewSession {
+  readonly title: string;
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly credentialId: string | null;
+  readonly systemPrompt: string | null;
+  readonly templateId: string | null;
+  readonly agentId: string | null;
+  readonly workingDirectory: string | null;
+  readonly enabledTools: string[] | null;
+  readonly enabledMcp: string[] | null;
+  readonly approvalMode: ApprovalMode;
+}
+
+const NO_USAGE: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+
+export function toSession(record: SessionRecord, live: LiveState): Session {
+  const { row } = record;
+  return SessionSchema.parse({
+    id: row.id,
+    title: row.title,
+    provider: row.provider,
+    model: row.model,
+    credential_id: row.credentialId,
+    system_prompt: row.systemPrompt,
+    template_id: row.templateId,
+    agent_id: row.agentId,
+    working_directory: row.workingDirectory,
+    enabled_tools: row.enabledTools,
+    enabled_mcp: row.enabledMcp,
+    approval_mode: row.approvalMode,
+    status: row.status,
+    activity: live.activity,
+    usage: record.usage,
+    cost_usd: record.costUsd,
+    presence: live.presence,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+    last_activity_at: iso(row.lastActivityAt),
+    archived_at: isoOrNull(row.archivedAt),
+  });
+}
+
+/** A session and its first conversation, in one transaction. */
+export async function createSession(db: Database, values: NewSession): Promise<SessionRecord> {
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(sessions).values(values).returning();
+    if (created === undefined) throw new Error("insert returned no row");
+    await tx.insert(conversations).values({ sessionId: created.id });
+    return created;
+  });
+  return { row, usage: NO_USAGE, costUsd: 0 };
+}
+
+async function usageBySession(db: Database, ids: readonly string[]): Promise<Map<string, { usage: TokenUsage; costUsd: number }>> {
+  const totals = new Map<string, { usage: TokenUsage; costUsd: number }>();
+  if (ids.length === 0) return totals;
+  const rows = await db
+    .select({
+      sessionId: messages.sessionId,
+      input: sql<string>`coalesce(sum(${messages.inputTokens}), 0)`,
+      output: sql<string>`coalesce(sum(${messages.outputTokens}), 0)`,
+      cacheRead: sql<string>`coalesce(sum(${messages.cacheReadTokens}), 0)`,
+      cacheWrite: sql<string>`coalesce(sum(${messages.cacheWriteTokens}), 0)`,
+      cost: sql<string>`coalesce(sum(${messages.totalCostUsd}), 0)`,
+    })
+    .from(messages)
+    .where(inArray(messages.sessionId, [...ids]))
+    .groupBy(messages.sessionId);
+  for (const row of rows) {
+    totals.set(row.sessionId, {
+      usage: {
+        input_tokens: Number(row.input),
+        output_tokens: Number(row.output),
+        cache_read_tokens: Number(row.cacheRead),
+        cache_write_tokens: Number(row.cacheWrite),
+      },
+      costUsd: Number(row.cost),
+    });
+  }
+  return totals;
+}
+
+async function withUsage(db: Database, rows: SessionRow[]): Promise<SessionRecord[]> {
+  const totals = await usageBySession(db, rows.map((row) => row.id));
+  return rows.map((row) => ({ row, ...(totals.get(row.id) ?? { usage: NO_USAGE, costUsd: 0 }) }));
+}
+
+export interface SessionFilter {
+  readonly status: "active" | "archived" | "all";
+  readonly q?: string | undefined;
+  readonly limit: number;
+}
+
+export async function listSessions(db: Database, filter: SessionFilter): Promise<SessionRecord[]> {
+  const conditions = [
+    filter.status === "all" ? undefined : eq(sessions.status, filter.status),
+    filter.q === undefined ? undefined : ilike(sessions.title, `%${escapeLike(filter.q)}%`),
+  ];
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(...conditions))
+    .orderBy(desc(sessions.lastActivityAt), desc(sessions.id))
+    .limit(filter.limit);
+  return withUsage(db, rows);
+}
+
+export async function getSession(db: Database, id: SessionId): Promise<SessionRecord | undefined> {
+  const rows = await db.select().from(sessions).where(eq(sessions.id, id));
+  const [record] = await withUsage(db, rows);
+  return record;
+}
+
+export async function updateSession(db: Database, id: SessionId, body: UpdateSessionBody): Promise<SessionRecord | undefined> {
+  const [row] = await db
+    .update(sessions)
+    .set({
+      ...(body.title !== undefined && { title: body.title }),
+      ...(body.provider !== undefined && { provider: body.provider }),
+      ...(body.model !== undefined && { model: body.model }),
+      ...(body.credential_id !== undefined && { credentialId: body.credential_id }),
+      ...(body.system_prompt !== undefined && { systemPrompt: body.system_prompt }),
+      ...(body.agent_id !== undefined && { agentId: body.agent_id }),
+      ...(body.working_directory !== undefined && { workingDirectory: body.working_directory }),
+      ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
+      ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
+      ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      updatedAt: new Date(),
+    })
+    .where(eq(sessions.id, id))
+    .returning();
+  if (row === undefined) return undefined;
+  const [record] = await withUsage(db, [row]);
+  return record;
+}
+
+export async function archiveSession(db: Database, id: SessionId): Promise<boolean> {
+  const now = new Date();
+  const rows = await db
+    .update(sessions)
+    .set({ status: "archived", archivedAt: now, updatedAt: now })
+    .where(eq(sessions.id, id))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** `%` and `_` in a title filter are literal characters, not wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,85 @@
+/** agent_templates: named starting configurations for sessions. */
+import {
+  type CreateTemplateBody,
+  type Template,
+  type TemplateId,
+  TemplateSchema,
+  type UpdateTemplateBody,
+} from "@maestro/protocol";
+import { desc, eq } from "drizzle-orm";
+import type { Database } from "../client.ts";
+import { agentTemplates } from "../schema.ts";
+import { iso } from "../timestamps.ts";
+
+type TemplateRow = typeof agentTemplates.$inferSelect;
+
+function toTemplate(row: TemplateRow): Template {
+  return TemplateSchema.parse({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    provider: row.provider,
+    model: row.model,
+    credential_id: row.credentialId,
+    system_prompt: row.systemPrompt,
+    enabled_tools: row.enabledTools,
+    enabled_mcp: row.enabledMcp,
+    approval_mode: row.approvalMode,
+    created_at: iso(row.createdAt),
+    updated_at: iso(row.updatedAt),
+  });
+}
+
+export async function createTemplate(db: Database, body: CreateTemplateBody): Promise<Template> {
+  const [row] = await db
+    .insert(agentTemplates)
+    .values({
+      name: body.name,
+      description: body.description ?? "",
+      provider: body.provider,
+      model: body.model,
+      credentialId: body.credential_id ?? null,
+      systemPrompt: body.system_prompt ?? null,
+      enabledTools: body.enabled_tools ?? null,
+      enabledMcp: body.enabled_mcp ?? null,
+      approvalMode: body.approval_mode ?? "ask",
+    })
+    .returning();
+  if (row === undefined) throw new Error("insert returned no row");
+  return toTemplate(row);
+}
+
+export async function listTemplates(db: Database): Promise<Template[]> {
+  const rows = await db.select().from(agentTemplates).orderBy(desc(agentTemplates.updatedAt));
+  return rows.map(toTemplate);
+}
+
+export async function getTemplate(db: Database, id: TemplateId): Promise<Template | undefined> {
+  const [row] = await db.select().from(agentTemplates).where(eq(agentTemplates.id, id));
+  return row === undefined ? undefined : toTemplate(row);
+}
+
+export async function updateTemplate(db: Database, id: TemplateId, body: UpdateTemplateBody): Promise<Template | undefined> {
+  const [row] = await db
+    .update(agentTemplates)
+    .set({
+      ...(body.name !== undefined && { name: body.name }),
+      ...(body.description !== undefined && { description: body.description }),
+      ...(body.provider !== undefined && { provider: body.provider }),
+      ...(body.model !== undefined && { model: body.model }),
+      ...(body.credential_id !== undefined && { credentialId: body.credential_id }),
+      ...(body.system_prompt !== undefined && { systemPrompt: body.system_prompt }),
+      ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
+      ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
+      ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      updatedAt: new Date(),
+    })
+    .where(eq(agentTemplates.id, id))
+    .returning();
+  return row === undefined ? undefined : toTemplate(row);
+}
+
+export async function deleteTemplate(db: Database, id: TemplateId): Promise<boolean> {
+  const rows = await db.delete(agentTemplates).where(eq(agentTemplates.id, id)).returning({ id: agentTemplates.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,193 @@
+/**
+ * The Postgres schema (DESIGN §3), the source of truth for everything durable. drizzle-kit
+ * generates migrations/ from this file; columns are camelCase here and snake_case in SQL
+ * (`casing: "snake_case"` in both the client and drizzle.config.ts).
+ */
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { ContentPart } from "@maestro/protocol";
+
+const PROVIDERS = ["anthropic", "openai", "openai_responses", "codex", "gemini"] as const;
+const APPROVAL_MODES = ["auto", "ask", "always"] as const;
+const TOOL_KINDS = ["read", "edit", "execute", "fetch"] as const;
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+/** API keys and OAuth tokens. `secret` is a vault envelope (AES-256-GCM, key-versioned). */
+export const savedAuthentications = pgTable(
+  "saved_authentications",
+  {
+    id: uuid().primaryKey(),
+    provider: text({ enum: PROVIDERS }).notNull(),
+    authType: text({ enum: ["api_key", "oauth"] }).notNull(),
+    label: text().notNull(),
+    secret: text().notNull(),
+    hint: text().notNull(),
+    baseUrl: text(),
+    isEnabled: boolean().notNull().default(true),
+    expiresAt: timestamp({ withTimezone: true }),
+    needsReauth: boolean().notNull().default(false),
+    lastError: text(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("saved_authentications_provider_auth_type_idx")
+      .on(table.provider, table.authType)
+      .where(sql`${table.isEnabled} = true`),
+  ],
+);
+
+export const agentTemplates = pgTable("agent_templates", {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  description: text().notNull().default(""),
+  provider: text({ enum: PROVIDERS }).notNull(),
+  model: text().notNull(),
+  credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
+  systemPrompt: text(),
+  enabledTools: jsonb().$type<string[]>(),
+  enabledMcp: jsonb().$type<string[]>(),
+  approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** `maestro-agent` daemons. Only the SHA-256 of an agent token is kept. */
+export const localAgents = pgTable(
+  "local_agents",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    tokenHash: text().notNull(),
+    roots: jsonb().$type<string[]>().notNull().default([]),
+    version: text(),
+    lastSeenAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("local_agents_token_hash_idx").on(table.tokenHash)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    title: text().notNull(),
+    provider: text({ enum: PROVIDERS }).notNull(),
+    model: text().notNull(),
+    credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
+    systemPrompt: text(),
+    templateId: uuid().references(() => agentTemplates.id, { onDelete: "set null" }),
+    agentId: uuid().references(() => localAgents.id, { onDelete: "set null" }),
+    workingDirectory: text(),
+    enabledTools: jsonb().$type<string[]>(),
+    enabledMcp: jsonb().$type<string[]>(),
+    approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+    status: text({ enum: ["active", "archived"] }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index("sessions_status_last_activity_idx").on(table.status, table.lastActivityAt.desc())],
+);
+
+/** A session's threads of messages; a session starts with one and may start fresh ones. */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("conversations_session_id_idx").on(table.sessionId)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    turnId: uuid(),
+    role: text({ enum: ["user", "assistant", "tool"] }).notNull(),
+    content: jsonb().$type<ContentPart[]>().notNull(),
+    status: text({ enum: ["complete", "partial", "error"] }).notNull().default("complete"),
+    provider: text({ enum: PROVIDERS }),
+    model: text(),
+    /** What was sent upstream and what came back, secrets removed. */
+    rawRequest: jsonb(),
+    rawResponse: jsonb(),
+    inputTokens: integer(),
+    outputTokens: integer(),
+    cacheReadTokens: integer(),
+    cacheWriteTokens: integer(),
+    totalCostUsd: numeric({ precision: 14, scale: 8 }),
+    latencyMs: integer(),
+    timeToFirstTokenMs: integer(),
+    stopReason: text(),
+    error: text(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("messages_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc()),
+    index("messages_created_at_total_cost_usd_idx").on(table.createdAt, table.totalCostUsd),
+  ],
+);
+
+export const tools = pgTable("tools", {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull().unique(),
+  description: text().notNull(),
+  kind: text({ enum: TOOL_KINDS }).notNull(),
+  source: text({ enum: ["local", "worker", "mcp"] }).notNull(),
+  builtin: boolean().notNull().default(false),
+  inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
+  isEnabled: boolean().notNull().default(true),
+  approval: text({ enum: ["default", "ask", "auto"] }).notNull().default("default"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** Remote MCP servers. `headersSecret` is a vault envelope of the headers; only names are shown. */
+export const mcpServers = pgTable("mcp_servers", {
+  id: uuid().primaryKey(),
+  name: text().notNull().unique(),
+  transport: text({ enum: ["streamable_http", "sse"] }).notNull(),
+  url: text().notNull(),
+  headersSecret: text(),
+  headerNames: jsonb().$type<string[]>().notNull().default([]),
+  isEnabled: boolean().notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** The audit trail of every tool call: what was asked, what came of it, how long it took. */
+export const toolExecutions = pgTable(
+  "tool_executions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sessionId: uuid().references(() => sessions.id, { onDelete: "set null" }),
+    turnId: uuid(),
+    callId: text().notNull(),
+    toolName: text().notNull(),
+    source: text({ enum: ["local", "worker", "mcp"] }).notNull(),
+    agentId: uuid().references(() => localAgents.id, { onDelete: "set null" }),
+    params: jsonb().notNull(),
+    resultSummary: text(),
+    status: text({ enum: ["ok", "error", "denied", "timeout", "cancelled"] }).notNull(),
+    errorCode: text(),
+    durationMs: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("tool_executions_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc())],
+);

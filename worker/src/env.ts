@@ -1,0 +1,76 @@
+/**
+ * The Worker's configuration: bindings from wrangler.toml and secrets/vars validated once per
+ * `env` object. A bad or missing value fails with CONFIG_INVALID naming the key, never its value.
+ */
+import { z } from "zod";
+import { AppError } from "./errors.ts";
+import { parseKeyRing, type KeyRing } from "./auth/key-ring.ts";
+
+export interface Env {
+  readonly SESSION: DurableObjectNamespace<import("./session/session-do.ts").SessionDO>;
+  readonly AGENT: DurableObjectNamespace<import("./agents/agent-do.ts").AgentDO>;
+  readonly ASSETS?: Fetcher;
+  readonly MAESTRO_API_TOKEN?: string;
+  readonly MAESTRO_ENCRYPTION_KEYS?: string;
+  readonly DATABASE_URL?: string;
+  readonly UPSTASH_REDIS_REST_URL?: string;
+  readonly UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Only locally: `127.0.0.1:<port>` of the WebSocket-to-TCP proxy in front of PGlite. */
+  readonly NEON_LOCAL_WS_PROXY?: string;
+}
+
+// Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
+const present = (schema: z.ZodString) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema);
+
+const EnvSchema = z.object({
+  MAESTRO_API_TOKEN: present(z.string().min(16, "must be at least 16 characters")),
+  MAESTRO_ENCRYPTION_KEYS: present(z.string().min(1)),
+  DATABASE_URL: present(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
+  UPSTASH_REDIS_REST_URL: present(z.string().regex(/^https?:\/\//, "must be an http(s) URL")),
+  UPSTASH_REDIS_REST_TOKEN: present(z.string().min(1)),
+  NEON_LOCAL_WS_PROXY: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "must be a loopback host:port").optional(),
+  ),
+});
+
+export interface Config {
+  readonly apiToken: string;
+  readonly keyRing: KeyRing;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly redisToken: string;
+  readonly localWsProxy: string | undefined;
+}
+
+// Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
+const configs = new WeakMap<object, Config>();
+
+export function getConfig(env: Env): Config {
+  const cached = configs.get(env);
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const keys = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+    throw new AppError("CONFIG_INVALID", "The server is misconfigured.", {
+      internal: `invalid or missing configuration: ${keys.join(", ")}`,
+    });
+  }
+  const keyRing = parseKeyRing(parsed.data.MAESTRO_ENCRYPTION_KEYS);
+  if (!keyRing.ok) {
+    throw new AppError("CONFIG_INVALID", "The server is misconfigured.", {
+      internal: `MAESTRO_ENCRYPTION_KEYS: ${keyRing.error}`,
+    });
+  }
+  const config: Config = {
+    apiToken: parsed.data.MAESTRO_API_TOKEN,
+    keyRing: keyRing.value,
+    databaseUrl: parsed.data.DATABASE_URL,
+    redisUrl: parsed.data.UPSTASH_REDIS_REST_URL,
+    redisToken: parsed.data.UPSTASH_REDIS_REST_TOKEN,
+    localWsProxy: parsed.data.NEON_LOCAL_WS_PROXY,
+  };
+  configs.set(env, config);
+  return config;
+}

@@ -1,0 +1,71 @@
+/** /agents: local agents. Creating one is the only time its token is shown. */
+import { createRoute } from "@hono/zod-openapi";
+import {
+  AgentIdSchema,
+  AgentListSchema,
+  AgentSchema,
+  CreateAgentBodySchema,
+  CreatedAgentSchema,
+  DeletedSchema,
+  UpdateAgentBodySchema,
+} from "@maestro/protocol";
+import { z } from "zod";
+import { createAgent, listAgents, renameAgent, revokeAgent } from "../db/queries/agents.ts";
+import { notFound } from "../errors.ts";
+import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
+
+const IdParams = z.object({ id: AgentIdSchema });
+
+export const agents = createRouter()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/",
+      summary: "Create a local agent and its token (shown once; only a hash is kept)",
+      request: { body: jsonBody(CreateAgentBodySchema) },
+      responses: { 201: jsonResponse(CreatedAgentSchema, "The agent, with its one-time token"), ...errorResponses(400, 401) },
+    }),
+    async (c) => {
+      const agent = await createAgent(c.var.services.db, c.req.valid("json").name);
+      c.var.log.info("agent.created", { agent_id: agent.id });
+      return c.json(agent, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      summary: "List local agents",
+      responses: { 200: jsonResponse(AgentListSchema, "Agents, newest first"), ...errorResponses(401) },
+    }),
+    async (c) => c.json({ data: await listAgents(c.var.services.db) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/{id}",
+      summary: "Rename a local agent",
+      request: { params: IdParams, body: jsonBody(UpdateAgentBodySchema) },
+      responses: { 200: jsonResponse(AgentSchema, "The renamed agent"), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const agent = await renameAgent(c.var.services.db, c.req.valid("param").id, c.req.valid("json").name);
+      if (agent === undefined) throw notFound("AGENT_NOT_FOUND", "local agent");
+      return c.json(agent, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/{id}",
+      summary: "Revoke a local agent's token",
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(DeletedSchema, "Revoked"), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await revokeAgent(c.var.services.db, id))) throw notFound("AGENT_NOT_FOUND", "local agent");
+      c.var.log.info("agent.revoked", { agent_id: id });
+      return c.json({ id, deleted: true as const }, 200);
+    },
+  );

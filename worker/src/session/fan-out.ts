@@ -1,0 +1,55 @@
+/**
+ * The session's sockets: who each one is (kept in its hibernation attachment, so it survives
+ * eviction), and sending to one or all. Only frames this Worker built are ever sent: a client's
+ * raw text is never rebroadcast.
+ */
+import { type ClientKind, ClientKindSchema, type Presence } from "@maestro/protocol";
+import { z } from "zod";
+
+export const ConnectionAttachmentSchema = z.object({
+  connection_id: z.string(),
+  /** Set by `hello`; a socket counts in presence and receives broadcasts only once joined. */
+  kind: ClientKindSchema.nullable(),
+  connected_at: z.number(),
+});
+export type ConnectionAttachment = z.infer<typeof ConnectionAttachmentSchema>;
+
+export function attachmentOf(socket: WebSocket): ConnectionAttachment | undefined {
+  const parsed = ConnectionAttachmentSchema.safeParse(socket.deserializeAttachment());
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function markJoined(socket: WebSocket, kind: ClientKind): void {
+  const attachment = attachmentOf(socket);
+  if (attachment !== undefined) socket.serializeAttachment({ ...attachment, kind } satisfies ConnectionAttachment);
+}
+
+export function isJoined(socket: WebSocket): boolean {
+  return attachmentOf(socket)?.kind != null;
+}
+
+/** Send text to one socket; a socket that is already closing is skipped, not an error. */
+export function sendText(socket: WebSocket, text: string): void {
+  try {
+    socket.send(text);
+  } catch {
+    // The peer went away between our check and the send; its close handler cleans up.
+  }
+}
+
+export function broadcastText(sockets: readonly WebSocket[], text: string): void {
+  for (const socket of sockets) if (isJoined(socket)) sendText(socket, text);
+}
+
+/** Count joined sockets by client kind, leaving out one that is closing. */
+export function countPresence(sockets: readonly WebSocket[], closing?: WebSocket): Presence {
+  const presence: Presence = { total: 0, web: 0, tui: 0, api: 0 };
+  for (const socket of sockets) {
+    if (socket === closing) continue;
+    const kind = attachmentOf(socket)?.kind;
+    if (kind == null) continue;
+    presence[kind] += 1;
+    presence.total += 1;
+  }
+  return presence;
+}

@@ -1,0 +1,57 @@
+/**
+ * Creating and reconfiguring a session: a template fills in what the caller left out, and every
+ * reference (template, credential, agent) must exist, or the change is refused with a 404 that
+ * names the field. Shared by the REST routes and the session's Durable Object.
+ */
+import type { CreateSessionBody, SessionId, UpdateSessionBody } from "@maestro/protocol";
+import type { Database } from "../db/client.ts";
+import { agentExists } from "../db/queries/agents.ts";
+import { credentialExists } from "../db/queries/credentials.ts";
+import { type NewSession, type SessionRecord, updateSession } from "../db/queries/sessions.ts";
+import { getTemplate } from "../db/queries/templates.ts";
+import { AppError } from "../errors.ts";
+
+const DEFAULT_TITLE = "New session";
+
+function missing(code: "CREDENTIAL_NOT_FOUND" | "AGENT_NOT_FOUND" | "TEMPLATE_NOT_FOUND", field: string, what: string): AppError {
+  return new AppError(code, `No ${what} with that id.`, { fields: [{ field, message: `no ${what} with that id` }] });
+}
+
+async function checkReferences(db: Database, refs: { credentialId?: string | null; agentId?: string | null }): Promise<void> {
+  const [credentialOk, agentOk] = await Promise.all([
+    refs.credentialId == null ? true : credentialExists(db, refs.credentialId),
+    refs.agentId == null ? true : agentExists(db, refs.agentId),
+  ]);
+  if (!credentialOk) throw missing("CREDENTIAL_NOT_FOUND", "credential_id", "credential");
+  if (!agentOk) throw missing("AGENT_NOT_FOUND", "agent_id", "local agent");
+}
+
+export async function resolveNewSession(db: Database, body: CreateSessionBody): Promise<NewSession> {
+  const template = body.template_id === undefined ? undefined : await getTemplate(db, body.template_id);
+  if (body.template_id !== undefined && template === undefined) throw missing("TEMPLATE_NOT_FOUND", "template_id", "template");
+  const provider = body.provider ?? template?.provider;
+  const model = body.model ?? template?.model;
+  // The schema demands provider and model when there is no template, and a template has both.
+  if (provider === undefined || model === undefined) throw new Error("provider and model must be resolved by now");
+  const session: NewSession = {
+    title: body.title ?? template?.name ?? DEFAULT_TITLE,
+    provider,
+    model,
+    credentialId: body.credential_id ?? template?.credential_id ?? null,
+    systemPrompt: body.system_prompt ?? template?.system_prompt ?? null,
+    templateId: template?.id ?? null,
+    agentId: body.agent_id ?? null,
+    workingDirectory: body.working_directory ?? null,
+    enabledTools: body.enabled_tools !== undefined ? body.enabled_tools : (template?.enabled_tools ?? null),
+    enabledMcp: body.enabled_mcp !== undefined ? body.enabled_mcp : (template?.enabled_mcp ?? null),
+    approvalMode: body.approval_mode ?? template?.approval_mode ?? "ask",
+  };
+  await checkReferences(db, session);
+  return session;
+}
+
+/** Apply a change; undefined when the session does not exist. */
+export async function reconfigureSession(db: Database, id: SessionId, changes: UpdateSessionBody): Promise<SessionRecord | undefined> {
+  await checkReferences(db, { credentialId: changes.credential_id, agentId: changes.agent_id });
+  return updateSession(db, id, changes);
+}

@@ -1,0 +1,25 @@
+/** The full picture a client gets when it joins fresh (or is too far behind to resume). */
+import { PROTOCOL_VERSION, type SnapshotFrame } from "@maestro/protocol";
+import { recentMessages } from "../db/queries/messages.ts";
+import { getSession, toSession } from "../db/queries/sessions.ts";
+import { AppError } from "../errors.ts";
+import type { SessionRuntime } from "./runtime.ts";
+
+/** Enough for a transcript to open on; older messages come from GET /sessions/:id/messages. */
+const SNAPSHOT_MESSAGES = 50;
+
+export async function buildSnapshot(runtime: SessionRuntime, seq: number): Promise<SnapshotFrame> {
+  const db = runtime.db();
+  const [record, messages] = await Promise.all([getSession(db, runtime.sessionId), recentMessages(db, runtime.sessionId, SNAPSHOT_MESSAGES)]);
+  if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+  const presence = runtime.presence();
+  return {
+    type: "snapshot",
+    seq,
+    protocol_version: PROTOCOL_VERSION,
+    session: toSession(record, { presence, activity: "idle" }),
+    presence,
+    messages,
+    turn: null,
+  };
+}

@@ -1,0 +1,47 @@
+// Starts the real local stand-ins once for the whole run, in a child process, and stops them
+// afterwards: PGlite (in memory) behind the Neon WebSocket proxy, migrated with drizzle's
+// migrator, and the Upstash-REST endpoint over a real redis-server when one is installed
+// (REDIS_URL or DATABASE_URL in the environment point the run at real servers instead).
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    wsProxyPort: number;
+    upstashUrl: string;
+    upstashToken: string;
+  }
+}
+
+interface Ready {
+  ready: { databaseUrl: string; wsProxyPort: number; upstashUrl: string; upstashToken: string; redisBackend: string; database: string };
+}
+
+const STACK = fileURLToPath(new URL("../local/stack-process.ts", import.meta.url));
+
+export default async function setup(project: TestProject) {
+  const child = spawn(process.execPath, ["--import", "tsx", STACK], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, MAESTRO_STACK_DATA_DIR: "" },
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = await new Promise<Ready["ready"]>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => resolve((JSON.parse(line) as Ready).ready));
+    child.once("exit", (code) => reject(new Error(`local stack exited with ${code} before it was ready`)));
+  });
+  process.stdout.write(`[global-setup] postgres: ${ready.database}; redis: ${ready.redisBackend}\n`);
+
+  project.provide("databaseUrl", ready.databaseUrl);
+  project.provide("wsProxyPort", ready.wsProxyPort);
+  project.provide("upstashUrl", ready.upstashUrl);
+  project.provide("upstashToken", ready.upstashToken);
+
+  return async () => {
+    child.kill("SIGTERM");
+    await exited;
+  };
+}

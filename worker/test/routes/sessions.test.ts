@@ -1,0 +1,105 @@
+// Proves: sessions can be created (from scratch and from a template), listed with filters,
+// read, reconfigured and archived through the public API, against the real database.
+import { describe, expect, it } from "vitest";
+import type { SessionId } from "@maestro/protocol";
+import { api, client } from "../helpers/api.ts";
+
+describe("sessions", () => {
+  it("creates a session with defaults and reads it back", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5" });
+    expect(session).toMatchObject({
+      title: "New session",
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      credential_id: null,
+      approval_mode: "ask",
+      status: "active",
+      activity: "idle",
+      enabled_tools: null,
+      usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+      cost_usd: 0,
+      presence: { total: 0, web: 0, tui: 0, api: 0 },
+      archived_at: null,
+    });
+    expect(await client().sessions.get(session.id)).toEqual(session);
+  });
+
+  it("answers 201 on create", async () => {
+    const response = await api("/sessions", { method: "POST", body: JSON.stringify({ provider: "gemini", model: "gemini-2.5-pro" }) });
+    expect(response.status).toBe(201);
+  });
+
+  it("takes what a template gives and lets the body override it", async () => {
+    const credential = await client().credentials.create({ provider: "openai", auth_type: "api_key", label: "t", api_key: "sk-template-key-123456" });
+    const template = await client().templates.create({
+      name: "Reviewer",
+      provider: "openai",
+      model: "gpt-5",
+      credential_id: credential.id,
+      system_prompt: "Review carefully.",
+      enabled_tools: ["read_file", "grep"],
+      approval_mode: "always",
+    });
+    const fromTemplate = await client().sessions.create({ template_id: template.id });
+    expect(fromTemplate).toMatchObject({
+      title: "Reviewer",
+      provider: "openai",
+      model: "gpt-5",
+      credential_id: credential.id,
+      system_prompt: "Review carefully.",
+      enabled_tools: ["read_file", "grep"],
+      approval_mode: "always",
+      template_id: template.id,
+    });
+    const overridden = await client().sessions.create({ template_id: template.id, model: "gpt-5-mini", title: "Quick review", enabled_tools: null });
+    expect(overridden).toMatchObject({ model: "gpt-5-mini", title: "Quick review", enabled_tools: null, provider: "openai" });
+  });
+
+  it("lists active sessions, most recent first, filtered by title", async () => {
+    const marker = `needle-${crypto.randomUUID().slice(0, 8)}`;
+    const first = await client().sessions.create({ provider: "anthropic", model: "m", title: `${marker} one` });
+    const second = await client().sessions.create({ provider: "anthropic", model: "m", title: `${marker} two` });
+    await client().sessions.create({ provider: "anthropic", model: "m", title: "haystack" });
+    const list = await client().sessions.list({ q: marker });
+    expect(list.data.map((session) => session.id)).toEqual([second.id, first.id]);
+    const literal = await client().sessions.list({ q: "%" });
+    expect(literal.data).toEqual([]);
+  });
+
+  it("reconfigures a session", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5" });
+    const updated = await client().sessions.update(session.id, { title: "Renamed", model: "claude-opus-4-1", approval_mode: "auto", working_directory: "/home/dev/project" });
+    expect(updated).toMatchObject({ title: "Renamed", model: "claude-opus-4-1", approval_mode: "auto", working_directory: "/home/dev/project" });
+    expect(Date.parse(updated.updated_at)).toBeGreaterThanOrEqual(Date.parse(session.updated_at));
+    expect(await client().sessions.get(session.id)).toMatchObject({ title: "Renamed", model: "claude-opus-4-1" });
+  });
+
+  it("archives a session: gone from the default list, kept under status=archived, refuses messages", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "m", title: `archive-${crypto.randomUUID()}` });
+    const response = await api(`/sessions/${session.id}`, { method: "DELETE" });
+    expect(response.status).toBe(200);
+    expect(await client().sessions.get(session.id)).toMatchObject({ status: "archived", archived_at: expect.any(String) });
+    expect((await client().sessions.list({ q: session.title })).data).toEqual([]);
+    expect((await client().sessions.list({ q: session.title, status: "archived" })).data.map((found) => found.id)).toEqual([session.id]);
+    const send = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text: "hello?" }) });
+    expect(send.status).toBe(409);
+    expect(await send.json()).toMatchObject({ error: { code: "SESSION_ARCHIVED" } });
+  });
+
+  it("stores a message sent over the API and pages the history newest first", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "m" });
+    const sent: string[] = [];
+    for (const text of ["one", "two", "three"]) {
+      const response = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text }) });
+      expect(response.status).toBe(202);
+      sent.push(((await response.json()) as { message_id: string }).message_id);
+    }
+    const firstPage = await client().messages.list(session.id as SessionId, { limit: 2 });
+    expect(firstPage.data.map((message) => message.content)).toEqual([[{ type: "text", text: "three" }], [{ type: "text", text: "two" }]]);
+    expect(firstPage.data.map((message) => message.id)).toEqual([sent[2], sent[1]]);
+    expect(firstPage.next_before).toBe(sent[1]);
+    const secondPage = await client().messages.list(session.id, { limit: 2, before: firstPage.next_before ?? undefined });
+    expect(secondPage.data.map((message) => message.id)).toEqual([sent[0]]);
+    expect(secondPage.next_before).toBeNull();
+  });
+});

@@ -1,0 +1,52 @@
+// Proves: a session's Durable Object can be evicted between messages (its sockets hibernated)
+// and a fresh instance carries on: the sockets stay open and joined, seq keeps counting, and a
+// resume still replays from the log.
+import { PROTOCOL_VERSION } from "@maestro/protocol";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { SessionDO } from "../../src/session/session-do.ts";
+import { client } from "../helpers/api.ts";
+import { joinSocket, openSocket } from "../helpers/socket.ts";
+
+describe("hibernation", () => {
+  it("keeps sockets, presence and numbering across an eviction", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "m" });
+    const stub = env.SESSION.get(env.SESSION.idFromName(session.id));
+    const web = await joinSocket(session.id, "web");
+    const tui = await joinSocket(session.id, "tui");
+    await web.next("presence");
+    web.send({ type: "send", text: "before eviction" });
+    const [before] = await Promise.all([tui.next("message"), web.next("message")]);
+    const seqBefore = before.seq;
+
+    const instanceBefore = await runInDurableObject(stub, (instance: SessionDO) => instance);
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+
+    tui.send({ type: "send", text: "after eviction" });
+    const [onWeb, onTui] = await Promise.all([web.next("message"), tui.next("message")]);
+    expect(onWeb.message.content).toEqual([{ type: "text", text: "after eviction" }]);
+    expect(onTui.seq).toBe(seqBefore + 1);
+    const instanceAfter = await runInDurableObject(stub, (instance: SessionDO) => instance);
+    expect(instanceAfter).not.toBe(instanceBefore);
+    expect(await runInDurableObject(stub, (instance: SessionDO) => instance.presence())).toEqual({ total: 2, web: 1, tui: 1, api: 0 });
+
+    // The log survived too: a client resuming from before the eviction gets both messages.
+    const late = await openSocket(session.id);
+    late.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "api", since: seqBefore - 1 });
+    expect((await late.next("message")).message.content).toEqual([{ type: "text", text: "before eviction" }]);
+    expect((await late.next("message")).message.content).toEqual([{ type: "text", text: "after eviction" }]);
+    web.close();
+    tui.close();
+    late.close();
+  });
+
+  it("answers keep-alives on a hibernated socket", async () => {
+    const session = await client().sessions.create({ provider: "anthropic", model: "m" });
+    const stub = env.SESSION.get(env.SESSION.idFromName(session.id));
+    const web = await joinSocket(session.id, "web");
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    web.send({ type: "ping" });
+    expect(await web.next("pong")).toEqual({ type: "pong" });
+    web.close();
+  });
+});

@@ -1,0 +1,201 @@
+// Proves: the session socket fans every frame out to every joined client, numbered by seq; a
+// client that resumes with `since` gets exactly the frames it missed; presence follows connects
+// and disconnects (in the DO and mirrored to Redis for GET /sessions); bad frames are refused
+// without changing anything.
+import { PROTOCOL_VERSION, type SessionId } from "@maestro/protocol";
+import { describe, expect, it } from "vitest";
+import { client } from "../helpers/api.ts";
+import { rowCounts } from "../helpers/db.ts";
+import { joinSocket, openSocket, settle } from "../helpers/socket.ts";
+
+async function newSession(): Promise<SessionId> {
+  return (await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5", title: "socket test" })).id;
+}
+
+describe("session socket", () => {
+  it("greets a fresh client with a snapshot of the session", async () => {
+    const sessionId = await newSession();
+    await client().messages.send(sessionId, { text: "before anyone watched" });
+    const socket = await openSocket(sessionId);
+    socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "tui" });
+    const snapshot = await socket.next("snapshot");
+    expect(snapshot.session).toMatchObject({ id: sessionId, title: "socket test" });
+    expect(snapshot.messages.map((message) => message.content)).toEqual([[{ type: "text", text: "before anyone watched" }]]);
+    expect(snapshot.protocol_version).toBe(PROTOCOL_VERSION);
+    expect(snapshot.seq).toBe(1);
+    expect(snapshot.turn).toBeNull();
+    socket.close();
+  });
+
+  it("shows a message sent on one socket to both, stored in Postgres, with increasing seq", async () => {
+    const sessionId = await newSession();
+    const web = await joinSocket(sessionId, "web");
+    const tui = await joinSocket(sessionId, "tui");
+    await web.next("presence");
+    web.send({ type: "send", text: "hello from the web" });
+    const [onWeb, onTui] = await Promise.all([web.next("message"), tui.next("message")]);
+    expect(onWeb).toEqual(onTui);
+    expect(onWeb.message).toMatchObject({ role: "user", session_id: sessionId, content: [{ type: "text", text: "hello from the web" }] });
+    const history = await client().messages.list(sessionId);
+    expect(history.data.map((message) => message.id)).toEqual([onWeb.message.id]);
+    const seqs = web.received.flatMap((frame) => ("seq" in frame && frame.type !== "snapshot" ? [frame.seq] : []));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    web.close();
+    tui.close();
+  });
+
+  it("also shows a message sent through the REST API to every socket", async () => {
+    const sessionId = await newSession();
+    const web = await joinSocket(sessionId, "web");
+    const accepted = await client().messages.send(sessionId, { text: "from a script" });
+    const frame = await web.next("message");
+    expect(frame.message.id).toBe(accepted.message_id);
+    expect(frame.message.turn_id).toBe(accepted.turn_id);
+    web.close();
+  });
+
+  it("replays exactly the missed frames to a client that resumes with since", async () => {
+    const sessionId = await newSession();
+    const first = await joinSocket(sessionId, "web");
+    const second = await joinSocket(sessionId, "tui");
+    await first.next("presence");
+    await first.next("presence");
+    const seenByThird = first.received.at(-1);
+    if (seenByThird === undefined || !("seq" in seenByThird) || seenByThird.seq === undefined) throw new Error("no numbered frame");
+    const mark = first.texts.length;
+
+    first.send({ type: "send", text: "one" });
+    await first.next("message");
+    second.send({ type: "send", text: "two" });
+    await first.next("message");
+    await client().sessions.update(sessionId, { title: "renamed while away" });
+    await first.next("session_update");
+    const missed = first.texts.slice(mark);
+    expect(missed).toHaveLength(3);
+
+    const third = await openSocket(sessionId);
+    third.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "api", since: seenByThird.seq });
+    for (const _ of missed) await third.next();
+    expect(third.texts.slice(0, missed.length)).toEqual(missed);
+    // Then it is live: its own arrival is the next frame, numbered right after the replay.
+    const presence = await third.next("presence");
+    expect(presence.presence).toEqual({ total: 3, web: 1, tui: 1, api: 1 });
+    expect(third.received.some((frame) => frame.type === "snapshot")).toBe(false);
+    first.close();
+    second.close();
+    third.close();
+  });
+
+  it("sends a snapshot to a client resuming from a seq the session never reached", async () => {
+    const sessionId = await newSession();
+    const socket = await openSocket(sessionId);
+    socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "web", since: 999 });
+    expect((await socket.next()).type).toBe("snapshot");
+    socket.close();
+  });
+
+  it("counts presence by client kind on connect and disconnect, and mirrors it to GET /sessions", async () => {
+    const sessionId = await newSession();
+    const web = await joinSocket(sessionId, "web");
+    expect((await web.next("presence")).presence).toEqual({ total: 1, web: 1, tui: 0, api: 0 });
+    const tui = await joinSocket(sessionId, "tui");
+    expect((await web.next("presence")).presence).toEqual({ total: 2, web: 1, tui: 1, api: 0 });
+    expect((await client().sessions.get(sessionId)).presence).toEqual({ total: 2, web: 1, tui: 1, api: 0 });
+    const listed = (await client().sessions.list()).data.find((session) => session.id === sessionId);
+    expect(listed?.presence).toEqual({ total: 2, web: 1, tui: 1, api: 0 });
+
+    tui.close();
+    expect((await web.next("presence")).presence).toEqual({ total: 1, web: 1, tui: 0, api: 0 });
+    await settle();
+    expect((await client().sessions.get(sessionId)).presence).toEqual({ total: 1, web: 1, tui: 0, api: 0 });
+    web.close();
+    await settle(200);
+    expect((await client().sessions.get(sessionId)).presence).toEqual({ total: 0, web: 0, tui: 0, api: 0 });
+  });
+
+  it("does not count or broadcast to a socket that has not said hello", async () => {
+    const sessionId = await newSession();
+    const silent = await openSocket(sessionId);
+    const web = await joinSocket(sessionId, "web");
+    expect((await web.next("presence")).presence.total).toBe(1);
+    web.send({ type: "send", text: "only for joined sockets" });
+    await web.next("message");
+    await settle();
+    expect(silent.received).toEqual([]);
+    silent.close();
+    web.close();
+  });
+
+  it("broadcasts a reconfiguration from any client", async () => {
+    const sessionId = await newSession();
+    const web = await joinSocket(sessionId, "web");
+    const tui = await joinSocket(sessionId, "tui");
+    tui.send({ type: "configure", changes: { model: "claude-opus-4-1", approval_mode: "always" } });
+    const update = await web.next("session_update");
+    expect(update.session).toMatchObject({ model: "claude-opus-4-1", approval_mode: "always" });
+    expect((await client().sessions.get(sessionId)).model).toBe("claude-opus-4-1");
+    web.close();
+    tui.close();
+  });
+
+  it("refuses bad frames with an error to that socket only, changing nothing", async () => {
+    const sessionId = await newSession();
+    const web = await joinSocket(sessionId, "web");
+    const other = await joinSocket(sessionId, "tui");
+    const before = await rowCounts();
+    const cases: [string | Record<string, unknown>, string][] = [
+      ["not json", "INVALID_FRAME"],
+      [{ type: "teleport" }, "UNKNOWN_FRAME_TYPE"],
+      [{ type: "send" }, "INVALID_FRAME"],
+      [{ type: "send", text: "x", role: "system" }, "INVALID_FRAME"],
+      [{ type: "hello", protocol_version: PROTOCOL_VERSION, client: "web" }, "INVALID_FRAME"],
+      [{ type: "configure", changes: { credential_id: "11111111-2222-4333-8444-555555555555" } }, "CREDENTIAL_NOT_FOUND"],
+      [{ type: "cancel" }, "NO_ACTIVE_TURN"],
+      [{ type: "approve", call_id: "toolu_1", decision: "approve" }, "APPROVAL_NOT_FOUND"],
+    ];
+    for (const [frame, code] of cases) {
+      if (typeof frame === "string") web.sendText(frame);
+      else web.send(frame);
+      const error = await web.next("error");
+      expect(error.code, JSON.stringify(frame)).toBe(code);
+      expect(error.seq).toBeUndefined();
+    }
+    await settle();
+    expect(other.received.filter((frame) => frame.type === "error")).toEqual([]);
+    expect(await rowCounts()).toEqual(before);
+    web.close();
+    other.close();
+  });
+
+  it("requires hello first, and refuses another protocol version", async () => {
+    const sessionId = await newSession();
+    const socket = await openSocket(sessionId);
+    socket.send({ type: "send", text: "too early" });
+    expect((await socket.next("error")).code).toBe("HELLO_REQUIRED");
+    socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION + 1, client: "web" });
+    const mismatch = await socket.next("error");
+    expect(mismatch.code).toBe("PROTOCOL_VERSION_MISMATCH");
+    expect(mismatch.fields?.map((field) => field.field)).toEqual(["protocol_version"]);
+    socket.close();
+  });
+
+  it("answers the keep-alive ping", async () => {
+    const sessionId = await newSession();
+    const socket = await openSocket(sessionId);
+    socket.send({ type: "ping" });
+    expect(await socket.next()).toEqual({ type: "pong" });
+    socket.close();
+  });
+
+  it("accepts the token as a sub-protocol, as a browser must send it", async () => {
+    const sessionId = await newSession();
+    const { env } = await import("cloudflare:test");
+    const token = btoa(env.MAESTRO_API_TOKEN ?? "").replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const socket = await openSocket(sessionId, { token: null, protocols: `maestro.v1, maestro.token.${token}` });
+    socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "web" });
+    expect((await socket.next()).type).toBe("snapshot");
+    socket.close();
+    await expect(openSocket(sessionId, { token: null, protocols: "maestro.v1, maestro.token.d3Jvbmc" })).rejects.toThrow(/401/);
+  });
+});

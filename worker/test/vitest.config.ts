@@ -1,0 +1,33 @@
+// The worker's tests run inside workerd (@cloudflare/vitest-plugin) against the real local
+// stand-ins started in global-setup.ts: PGlite behind the Neon WebSocket proxy, and the
+// Upstash-REST endpoint (backed by a real redis-server when one is installed).
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { TEST_API_TOKEN, TEST_ENCRYPTION_KEYS } from "./test-config.ts";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      wrangler: { configPath: "../../wrangler.toml" },
+      miniflare: {
+        bindings: {
+          MAESTRO_API_TOKEN: TEST_API_TOKEN,
+          MAESTRO_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+          DATABASE_URL: inject<string>("databaseUrl"),
+          NEON_LOCAL_WS_PROXY: `127.0.0.1:${inject<number>("wsProxyPort")}`,
+          UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
+          UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
+        },
+      },
+    })),
+  ],
+  test: {
+    root: new URL(".", import.meta.url).pathname,
+    include: ["**/*.test.ts"],
+    globalSetup: ["./global-setup.ts"],
+    // One Postgres is shared by every file; files that count rows must not race each other.
+    fileParallelism: false,
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});

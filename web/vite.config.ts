@@ -1,6 +1,6 @@
 // The web UI is built to web/dist and served by the Worker's static assets (wrangler.toml).
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [react()],

@@ -78,5 +78,5 @@ export type BuiltinToolName = keyof typeof BUILTIN_TOOLS;
 
 /** The JSON Schema of a built-in tool's parameters, as the model is shown it. */
 export function builtinToolInputSchema(name: BuiltinToolName): Record<string, unknown> {
-  return z.toJSONSchema(BUILTIN_TOOLS[name].params, { target: "draft-2020-12" }) as Record<string, unknown>;
+  return z.toJSONSchema(BUILTIN_TOOLS[name].params, { target: "draft-2020-12" });
 }

@@ -9,11 +9,12 @@
  */
 import { createRequire } from "node:module";
 import * as ioredis from "ioredis";
+import type RedisMockConstructor from "ioredis-mock";
 
 // Node's own resolution, on purpose: when Vite evaluates this file (a vitest globalSetup under
 // the Workers plugin) it follows package.json "browser" fields, and ioredis-mock's browser
 // build needs `window`.
-const RedisMock = createRequire(import.meta.url)("ioredis-mock") as typeof import("ioredis-mock").default;
+const RedisMock = createRequire(import.meta.url)("ioredis-mock") as typeof RedisMockConstructor;
 
 export type Reply = string | number | null | Reply[];
 export type ItemResult = { readonly result: Reply } | { readonly error: string };
@@ -33,7 +34,8 @@ export function toReply(value: unknown): Reply {
   if (Buffer.isBuffer(value)) return value.toString("utf8");
   if (Array.isArray(value)) return value.map(toReply);
   if (typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [key, toReply(item)]);
-  return String(value);
+  if (typeof value === "boolean" || typeof value === "bigint") return Number(value);
+  throw new Error(`unexpected reply of type ${typeof value}`);
 }
 
 function message(error: unknown): string {

@@ -59,7 +59,6 @@ function describeError(error: Error, depth: number): Record<string, unknown> {
 export function createLogger(bound: LogFields = {}): Logger {
   const write = (level: LogLevel, event: string, fields: LogFields = {}) => {
     const line = JSON.stringify(redact({ level, event, time: new Date().toISOString(), ...bound, ...fields }));
-    // eslint-disable-next-line no-console -- the one sanctioned sink
     (level === "error" ? console.error : level === "warn" ? console.warn : console.log)(line);
   };
   return {

@@ -16,7 +16,7 @@ function fakeFetch(answer: () => Response | Promise<Response>) {
   const calls: Recorded[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     calls.push({
-      url: String(input),
+      url: typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
       method: init?.method ?? "GET",
       headers: new Headers(init?.headers),
       body: typeof init?.body === "string" ? init.body : null,

@@ -22,7 +22,7 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
           {state.message}
         </p>
       )}
-      {state.status === "ready" && <SessionList sessions={state.sessions} />}
+      {state.status === "ready" && <SessionList sessions={state.sessions} filter={query} />}
     </main>
   );
 }

@@ -15,7 +15,7 @@ import {
 import { z } from "zod";
 import { createSession, getSession, listSessions, toSession } from "../db/queries/sessions.ts";
 import { AppError, notFound } from "../errors.ts";
-import { IDLE_STATE, readLiveStates } from "../kv/presence.ts";
+import { IDLE_STATE, type LiveState, readLiveStates } from "../kv/presence.ts";
 import { resolveNewSession } from "../session/session-config.ts";
 import { unwrapRpcResult } from "../session/rpc-result.ts";
 import { sessionStub } from "../session/stub.ts";
@@ -53,7 +53,7 @@ export const sessions = createRouter()
       const live = await readLiveStates(redis, records.map((record) => record.row.id)).catch((error: unknown) => {
         // Presence is a nicety: without Redis the list still works, showing nobody watching.
         c.var.log.warn("presence.unavailable", { error });
-        return new Map();
+        return new Map<string, LiveState>();
       });
       return c.json({ data: records.map((record) => toSession(record, live.get(record.row.id) ?? IDLE_STATE)) }, 200);
     },
@@ -71,7 +71,7 @@ export const sessions = createRouter()
       const { db, redis } = c.var.services;
       const record = await getSession(db, id);
       if (record === undefined) throw notFound("SESSION_NOT_FOUND", "session");
-      const live = await readLiveStates(redis, [id]).catch(() => new Map());
+      const live = await readLiveStates(redis, [id]).catch(() => new Map<string, LiveState>());
       return c.json(toSession(record, live.get(id) ?? IDLE_STATE), 200);
     },
   )

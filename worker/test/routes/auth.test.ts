@@ -15,7 +15,7 @@ let operations: Operation[] = [];
 beforeAll(async () => {
   const response = await api("/openapi.json");
   expect(response.status).toBe(200);
-  const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+  const document = await response.json<{ paths: Record<string, Record<string, unknown>> }>();
   operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path: path.replaceAll(/\{[^}]+\}/g, SAMPLE_ID) })),
   );

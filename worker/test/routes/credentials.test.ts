@@ -35,7 +35,7 @@ describe("credentials", () => {
       api("/credentials", { method: "POST", body: JSON.stringify({ provider: "anthropic", auth_type: "api_key", label: "work", api_key: SECRET }) }),
     );
     expect(response.status).toBe(201);
-    const credential = (await response.json()) as Record<string, unknown>;
+    const credential = await response.json<Record<string, unknown>>();
     expect(credential).toMatchObject({ provider: "anthropic", auth_type: "api_key", label: "work", hint: "…1b4d", base_url: null, is_enabled: true });
     expect(Object.keys(credential)).not.toContain("api_key");
     anthropicId = String(credential.id);
@@ -61,7 +61,7 @@ describe("credentials", () => {
   it("lists credentials without their secrets", async () => {
     const response = await recorded(api("/credentials"));
     expect(response.status).toBe(200);
-    const { data } = (await response.json()) as { data: { id: string }[] };
+    const { data } = await response.json<{ data: { id: string }[] }>();
     expect(data.map((credential) => credential.id)).toContain(anthropicId);
   });
 

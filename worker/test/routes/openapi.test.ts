@@ -12,7 +12,7 @@ describe("OpenAPI document", () => {
   it("describes each route with the schemas it validates", async () => {
     const response = await api("/openapi.json");
     expect(response.headers.get("content-type")).toContain("application/json");
-    const document = (await response.json()) as OpenApiDocument;
+    const document = await response.json<OpenApiDocument>();
     expect(document.openapi).toBe("3.1.0");
     const createCredential = document.paths["/credentials"]?.post?.requestBody?.content["application/json"]?.schema;
     expect(createCredential?.required).toEqual(expect.arrayContaining(["provider", "auth_type", "label", "api_key"]));

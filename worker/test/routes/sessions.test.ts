@@ -1,7 +1,6 @@
 // Proves: sessions can be created (from scratch and from a template), listed with filters,
 // read, reconfigured and archived through the public API, against the real database.
 import { describe, expect, it } from "vitest";
-import type { SessionId } from "@maestro/protocol";
 import { api, client } from "../helpers/api.ts";
 
 describe("sessions", () => {
@@ -92,9 +91,9 @@ describe("sessions", () => {
     for (const text of ["one", "two", "three"]) {
       const response = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text }) });
       expect(response.status).toBe(202);
-      sent.push(((await response.json()) as { message_id: string }).message_id);
+      sent.push((await response.json<{ message_id: string }>()).message_id);
     }
-    const firstPage = await client().messages.list(session.id as SessionId, { limit: 2 });
+    const firstPage = await client().messages.list(session.id, { limit: 2 });
     expect(firstPage.data.map((message) => message.content)).toEqual([[{ type: "text", text: "three" }], [{ type: "text", text: "two" }]]);
     expect(firstPage.data.map((message) => message.id)).toEqual([sent[2], sent[1]]);
     expect(firstPage.next_before).toBe(sent[1]);

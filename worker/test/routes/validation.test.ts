@@ -63,7 +63,7 @@ describe("bad input", () => {
     const before = await rowCounts();
     const response = await api(refusal.path(), { method: refusal.method, body: refusal.body, headers: refusal.headers });
     expect(response.status).toBe(refusal.status);
-    const body = (await response.json()) as { error: { code: string; message: string; fields?: { field: string }[] } };
+    const body = await response.json<{ error: { code: string; message: string; fields?: { field: string }[] } }>();
     expect(body.error.code).toBe(refusal.code);
     expect(body.error.message.length).toBeGreaterThan(0);
     if (refusal.field !== undefined) {

@@ -38,7 +38,7 @@ describe("session socket", () => {
     expect(onWeb.message).toMatchObject({ role: "user", session_id: sessionId, content: [{ type: "text", text: "hello from the web" }] });
     const history = await client().messages.list(sessionId);
     expect(history.data.map((message) => message.id)).toEqual([onWeb.message.id]);
-    const seqs = web.received.flatMap((frame) => ("seq" in frame && frame.type !== "snapshot" ? [frame.seq] : []));
+    const seqs = web.received.flatMap((frame): number[] => (frame.type !== "snapshot" && "seq" in frame && typeof frame.seq === "number" ? [frame.seq] : []));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     web.close();

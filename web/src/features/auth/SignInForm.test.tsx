@@ -18,7 +18,7 @@ function submitToken(token: string) {
 describe("SignInForm", () => {
   it("signs in with a token the API accepts", async () => {
     const onSignedIn = vi.fn();
-    const connect = vi.fn(() => fakeClient(async () => ({ data: [] })));
+    const connect = vi.fn(() => fakeClient(() => Promise.resolve({ data: [] })));
     render(<SignInForm connect={connect} onSignedIn={onSignedIn} />);
     submitToken("  good-token  ");
     await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith("good-token"));

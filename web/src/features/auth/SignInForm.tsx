@@ -27,7 +27,7 @@ export function SignInForm({ connect, onSignedIn }: Props) {
   }
 
   return (
-    <form className="card sign-in" onSubmit={submit}>
+    <form className="card sign-in" onSubmit={(event) => void submit(event)}>
       <h1>The Maestro</h1>
       <label htmlFor="token">API token</label>
       <input

@@ -46,8 +46,11 @@ describe("SessionList", () => {
     expect(screen.getByRole("row", { name: /Refactor the parser/ }).textContent).toContain("—");
   });
 
-  it("explains an empty list", () => {
+  it("explains an empty list, and an empty filter result differently", () => {
     render(<SessionList sessions={[]} />);
     expect(screen.getByText(/No sessions yet/)).toBeTruthy();
+    cleanup();
+    render(<SessionList sessions={[]} filter="parser" />);
+    expect(screen.getByText("No session title contains “parser”.")).toBeTruthy();
   });
 });

@@ -15,9 +15,10 @@ function watchers(session: Session): string {
   return parts.length > 0 ? parts.join(", ") : "—";
 }
 
-export function SessionList({ sessions }: { readonly sessions: readonly Session[] }) {
+export function SessionList({ sessions, filter = "" }: { readonly sessions: readonly Session[]; readonly filter?: string }) {
   if (sessions.length === 0) {
-    return <p className="empty">No sessions yet. Create one with the API or the TUI (`maestro new`).</p>;
+    const text = filter.trim().length > 0 ? `No session title contains “${filter.trim()}”.` : "No sessions yet. Create one with the API or the TUI (`maestro new`).";
+    return <p className="empty">{text}</p>;
   }
   return (
     <table className="sessions">

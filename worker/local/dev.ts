@@ -1,0 +1,139 @@
+/**
+ * `npm run dev`: the whole product on this machine, with one command and one Ctrl-C.
+ * Starts the local stand-ins (embedded Postgres or DATABASE_URL, the Neon proxy, migrations,
+ * the Upstash-REST endpoint over REDIS_URL or in memory), builds the web UI and keeps
+ * rebuilding it, runs `wrangler dev` with both Durable Objects, fires the Cron Trigger on its
+ * schedule (wrangler dev does not), and prints where to sign in.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Child, startChild } from "./child-process.ts";
+import { ensureDevVars } from "./dev-vars.ts";
+import { startLocalStack } from "./stack.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const STATE = join(ROOT, ".maestro");
+const CRON_INTERVAL_MS = 5 * 60 * 1000;
+const resolveBin = (pkg: string, bin: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), bin);
+
+const { values: flags } = parseArgs({
+  options: { port: { type: "string", default: process.env.PORT ?? "8787" }, help: { type: "boolean", default: false } },
+});
+if (flags.help) {
+  process.stdout.write(`npm run dev [-- --port 8787]
+
+  DATABASE_URL=postgres://…  use this Postgres instead of the embedded one (.maestro/pgdata)
+  REDIS_URL=redis://…        use this Redis instead of the in-memory store
+`);
+  process.exit(0);
+}
+const port = Number(flags.port);
+
+const children: Child[] = [];
+let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+let cronTimer: NodeJS.Timeout | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stdout.write("\nStopping…\n");
+    clearInterval(cronTimer);
+    // wrangler first (SIGINT to its own process lets it shut workerd down cleanly), then the rest.
+    for (const child of [...children].reverse()) await child.stop("SIGINT");
+    await stack?.close();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+async function waitForHealth(url: string, child: Child): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt += 1) {
+    if (child.process.exitCode !== null) throw new Error("wrangler dev exited before it was ready");
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+try {
+  await mkdir(STATE, { recursive: true });
+  const devVars = await ensureDevVars(join(ROOT, ".dev.vars"));
+
+  stack = await startLocalStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+    dataDir: join(STATE, "pgdata"),
+    upstashToken: `local-${randomUUID()}`,
+  });
+
+  // Addresses of this run's stand-ins, for wrangler. A file rather than --var flags, so a real
+  // DATABASE_URL's password never shows up in `ps`.
+  const runtimeEnv = join(STATE, "runtime.env");
+  await writeFile(
+    runtimeEnv,
+    [
+      `DATABASE_URL=${stack.databaseUrl}`,
+      `NEON_LOCAL_WS_PROXY=127.0.0.1:${stack.wsProxyPort}`,
+      `UPSTASH_REDIS_REST_URL=${stack.upstashUrl}`,
+      `UPSTASH_REDIS_REST_TOKEN=${stack.upstashToken}`,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+
+  const vite = resolveBin("vite", "bin/vite.js");
+  const build = startChild("web", process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: join(ROOT, "web") });
+  if ((await build.exited) !== 0) throw new Error("the web build failed");
+  children.push(startChild("web", process.execPath, [vite, "build", "--watch", "--logLevel", "warn"], { cwd: join(ROOT, "web") }));
+
+  const wrangler = startChild(
+    "worker",
+    process.execPath,
+    [
+      resolveBin("wrangler", "bin/wrangler.js"),
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--env-file", join(ROOT, ".dev.vars"),
+      "--env-file", runtimeEnv,
+      "--persist-to", join(STATE, "wrangler-state"),
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: ROOT, env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+  );
+  children.push(wrangler);
+  void wrangler.exited.then((code) => {
+    if (!stopping) {
+      process.stderr.write(`wrangler dev exited (${code}); stopping everything.\n`);
+      void stopAll(1);
+    }
+  });
+
+  const origin = `http://127.0.0.1:${port}`;
+  await waitForHealth(`${origin}/api/v1/health`, wrangler);
+  cronTimer = setInterval(() => {
+    void fetch(`${origin}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
+  }, CRON_INTERVAL_MS);
+
+  process.stdout.write(`
+  The Maestro is running.
+
+    Web UI     ${origin}
+    API        ${origin}/api/v1   (OpenAPI: ${origin}/api/v1/openapi.json)
+    API token  ${devVars.apiToken}${devVars.created ? "   (new: written to .dev.vars)" : "   (from .dev.vars)"}
+    Postgres   ${stack.database}
+    Redis      ${stack.redisBackend}
+
+  Ctrl-C stops everything.
+`);
+} catch (error) {
+  process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopAll(1);
+}

@@ -51,6 +51,8 @@ async function stopAll(code: number): Promise<never> {
 }
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+// A closed terminal: the children live in their own process groups and would outlive us.
+process.on("SIGHUP", () => void stopAll(0));
 
 async function waitForHealth(url: string, child: Child): Promise<void> {
   for (let attempt = 0; attempt < 240; attempt += 1) {

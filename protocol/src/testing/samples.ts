@@ -1,4 +1,4 @@
-/** Sample values for the protocol's own tests: one valid instance of each shared shape. */
+/** Sample values for tests (here and in the clients, as `@maestro/protocol/testing`): one valid instance of each shared shape. */
 import { MessageSchema, type Message } from "../rest/messages.ts";
 import { SessionSchema, type Session } from "../rest/sessions.ts";
 import { ToolCallIdSchema, TurnIdSchema } from "../ids.ts";

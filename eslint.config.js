@@ -66,7 +66,18 @@ export default tseslint.config(
   { files: ["protocol/src/codec.ts", "worker/src/providers/sse.ts"], rules: { "no-restricted-syntax": "off" } },
   // Tests, tooling and local scripts: Node programs that may print and read JSON they wrote.
   {
-    files: ["**/*.test.ts", "**/*.test.tsx", "worker/test/**", "worker/local/**", "**/vitest.config.ts", "**/vite.config.ts", "**/drizzle.config.ts", "eslint.config.js", "bench/**", "scripts/**"],
+    files: [
+      "**/*.test.ts",
+      "**/*.test.tsx",
+      "worker/test/**",
+      "worker/local/**",
+      "**/vitest.config.ts",
+      "**/vite.config.ts",
+      "**/drizzle.config.ts",
+      "eslint.config.js",
+      "bench/**",
+      "scripts/**",
+    ],
     rules: {
       "no-console": "off",
       "no-restricted-syntax": "off",

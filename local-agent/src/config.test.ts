@@ -7,7 +7,9 @@ const TOKEN = "mae_agent_abcdefghijklmnopqrstuvwxyz012345";
 
 describe("local agent config", () => {
   it("reads flags, resolving roots", () => {
-    expect(readConfig(["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "proj", "--root", "/srv/data"], {}, "/home/dev")).toEqual({
+    expect(
+      readConfig(["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "proj", "--root", "/srv/data"], {}, "/home/dev"),
+    ).toEqual({
       ok: true,
       config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"] },
     });

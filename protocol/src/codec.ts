@@ -26,10 +26,7 @@ export function parseJson(text: string): Result<unknown, DecodeError> {
 }
 
 /** Decode one socket frame against a schema of the frames this side accepts. */
-export function decodeFrame<S extends z.ZodType>(
-  schema: S,
-  raw: string | ArrayBuffer | ArrayBufferView,
-): Result<z.output<S>, DecodeError> {
+export function decodeFrame<S extends z.ZodType>(schema: S, raw: string | ArrayBuffer | ArrayBufferView): Result<z.output<S>, DecodeError> {
   const text = typeof raw === "string" ? raw : textDecoder.decode(raw);
   const parsed = parseJson(text);
   if (!parsed.ok) return parsed;

@@ -37,7 +37,10 @@ const serverFrames = {
       session: SAMPLE_SESSION,
       presence: SAMPLE_SESSION.presence,
       messages: [SAMPLE_MESSAGE],
-      turn: { turn_id: SAMPLE_TURN_ID, events: [{ type: "event", seq: 6, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "Hi" } }] },
+      turn: {
+        turn_id: SAMPLE_TURN_ID,
+        events: [{ type: "event", seq: 6, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "Hi" } }],
+      },
     },
   ],
   event: [{ type: "event", seq: 8, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "Hi" } }],
@@ -58,17 +61,30 @@ const serverFrames = {
       expires_at: "2026-11-24T19:05:00.000Z",
     },
   ],
+  approval_result: [
+    { type: "approval_result", seq: 13, turn_id: SAMPLE_TURN_ID, call_id: SAMPLE_CALL_ID, decision: "approve_session", by: "tui" },
+    { type: "approval_result", seq: 13, turn_id: SAMPLE_TURN_ID, call_id: SAMPLE_CALL_ID, decision: "deny", by: "timeout" },
+  ],
   presence: [{ type: "presence", seq: 13, presence: { total: 3, web: 2, tui: 1, api: 0 } }],
   session_update: [{ type: "session_update", seq: 14, session: SAMPLE_SESSION }],
   error: [
-    { type: "error", code: "INVALID_FRAME", message: "text: text must not be empty", fields: [{ field: "text", message: "text must not be empty" }] },
+    {
+      type: "error",
+      code: "INVALID_FRAME",
+      message: "text: text must not be empty",
+      fields: [{ field: "text", message: "text must not be empty" }],
+    },
     { type: "error", seq: 15, code: "SESSION_ARCHIVED", message: "session is archived" },
   ],
   pong: [{ type: "pong" }],
 } satisfies { [K in SessionToClient["type"]]: Extract<SessionToClient, { type: K }>[] };
 
 describe("client → session frames", () => {
-  it.each(Object.values(clientFrames).flat().map((frame) => [frame.type, frame] as const))("round-trips %s", (_type, frame) => {
+  it.each(
+    Object.values(clientFrames)
+      .flat()
+      .map((frame) => [frame.type, frame] as const),
+  )("round-trips %s", (_type, frame) => {
     expect(decodeFrame(ClientToSessionSchema, encodeFrame(frame))).toEqual({ ok: true, value: frame });
   });
 
@@ -80,7 +96,12 @@ describe("client → session frames", () => {
   it.each([
     ["an unknown type", { type: "subscribe" }, "UNKNOWN_FRAME_TYPE", "type"],
     ["a frame without type", { text: "hi" }, "UNKNOWN_FRAME_TYPE", "type"],
-    ["a hello of another protocol version", { type: "hello", protocol_version: PROTOCOL_VERSION + 1, client: "web" }, "PROTOCOL_VERSION_MISMATCH", "protocol_version"],
+    [
+      "a hello of another protocol version",
+      { type: "hello", protocol_version: PROTOCOL_VERSION + 1, client: "web" },
+      "PROTOCOL_VERSION_MISMATCH",
+      "protocol_version",
+    ],
     ["a hello without protocol version", { type: "hello", client: "web" }, "PROTOCOL_VERSION_MISMATCH", "protocol_version"],
     ["a hello of an unknown client kind", { type: "hello", protocol_version: PROTOCOL_VERSION, client: "fax" }, "INVALID_FRAME", "client"],
     ["a negative since", { type: "hello", protocol_version: PROTOCOL_VERSION, client: "web", since: -1 }, "INVALID_FRAME", "since"],
@@ -110,20 +131,35 @@ describe("client → session frames", () => {
 });
 
 describe("session → client frames", () => {
-  it.each(Object.values(serverFrames).flat().map((frame) => [frame.type, frame] as const))("round-trips %s", (_type, frame) => {
+  it.each(
+    Object.values(serverFrames)
+      .flat()
+      .map((frame) => [frame.type, frame] as const),
+  )("round-trips %s", (_type, frame) => {
     expect(decodeFrame(SessionToClientSchema, encodeFrame(frame))).toEqual({ ok: true, value: frame });
   });
 
   it("tolerates fields a newer server adds (clients decode loosely)", () => {
-    const decoded = decodeFrame(SessionToClientSchema, JSON.stringify({ type: "presence", seq: 1, presence: { total: 0, web: 0, tui: 0, api: 0 }, region: "weur" }));
+    const decoded = decodeFrame(
+      SessionToClientSchema,
+      JSON.stringify({ type: "presence", seq: 1, presence: { total: 0, web: 0, tui: 0, api: 0 }, region: "weur" }),
+    );
     expect(decoded.ok).toBe(true);
   });
 
   it.each([
     ["an unknown type", { type: "teleport", seq: 1 }, "UNKNOWN_FRAME_TYPE"],
     ["an event without seq", { type: "event", turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "x" } }, "INVALID_FRAME"],
-    ["an event carrying an invalid stream event", { type: "event", seq: 1, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta" } }, "INVALID_FRAME"],
-    ["a turn_end with an unknown status", { type: "turn_end", seq: 1, turn_id: SAMPLE_TURN_ID, status: "paused", message: null }, "INVALID_FRAME"],
+    [
+      "an event carrying an invalid stream event",
+      { type: "event", seq: 1, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta" } },
+      "INVALID_FRAME",
+    ],
+    [
+      "a turn_end with an unknown status",
+      { type: "turn_end", seq: 1, turn_id: SAMPLE_TURN_ID, status: "paused", message: null },
+      "INVALID_FRAME",
+    ],
   ])("refuses %s", (_name, value, code) => {
     const decoded = decodeFrame(SessionToClientSchema, JSON.stringify(value));
     expect(decoded.ok).toBe(false);

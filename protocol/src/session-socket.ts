@@ -127,6 +127,17 @@ export const ApprovalRequestFrameSchema = z.looseObject({
   expires_at: z.iso.datetime(),
 });
 
+/** An approval was answered (by any client, or by the timeout): every client closes its prompt. */
+export const ApprovalResultFrameSchema = z.looseObject({
+  type: z.literal("approval_result"),
+  seq: SeqSchema,
+  turn_id: TurnIdSchema,
+  call_id: ToolCallIdSchema,
+  decision: ApprovalDecisionSchema,
+  /** Who answered: a client kind, or `timeout` when nobody did in time. */
+  by: z.enum(["web", "tui", "api", "timeout"]),
+});
+
 export const PresenceFrameSchema = z.looseObject({
   type: z.literal("presence"),
   seq: SeqSchema,
@@ -157,6 +168,7 @@ export const SessionToClientSchema = z.discriminatedUnion("type", [
   MessageFrameSchema,
   TurnEndFrameSchema,
   ApprovalRequestFrameSchema,
+  ApprovalResultFrameSchema,
   PresenceFrameSchema,
   SessionUpdateFrameSchema,
   ErrorFrameSchema,
@@ -166,7 +178,10 @@ export type SessionToClient = z.infer<typeof SessionToClientSchema>;
 export type SnapshotFrame = z.infer<typeof SnapshotFrameSchema>;
 
 /** Frames that go to every socket and into the resume log: they all carry a `seq`. */
-export type BroadcastFrame = Extract<SessionToClient, { type: "event" | "message" | "turn_end" | "approval_request" | "presence" | "session_update" }>;
+export type BroadcastFrame = Extract<
+  SessionToClient,
+  { type: "event" | "message" | "turn_end" | "approval_request" | "approval_result" | "presence" | "session_update" }
+>;
 
 /** Exact text of the keep-alive pair, so the Durable Object can auto-respond while hibernated. */
 export const PING_FRAME_TEXT = JSON.stringify({ type: "ping" });

@@ -42,6 +42,8 @@ export const ToolCallEndEventSchema = z.strictObject({
   call_id: ToolCallIdSchema,
   /** The complete, parsed arguments. */
   args: z.record(z.string(), z.unknown()),
+  /** Provider signature that must travel back with the call (Gemini thought signatures). */
+  signature: z.string().optional(),
 });
 
 export const ToolCallEventSchema = z.discriminatedUnion("phase", [
@@ -100,6 +102,8 @@ export const ErrorEventSchema = z.strictObject({
   code: ErrorCodeSchema,
   message: z.string(),
   retryable: z.boolean(),
+  /** When the provider said how long to wait (`retry-after`). */
+  retry_after_ms: z.number().int().nonnegative().optional(),
 });
 
 export const StreamEventSchema = z.discriminatedUnion("type", [

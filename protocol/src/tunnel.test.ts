@@ -23,7 +23,12 @@ const agentFrames = {
   progress: [{ type: "progress", id: CALL_ID, output: "compiling…\n" }],
   result: [
     { type: "result", id: CALL_ID, outcome: { ok: true, output: "done", metadata: { exit_code: 0 } }, duration_ms: 40 },
-    { type: "result", id: CALL_ID, outcome: { ok: false, code: "TIMEOUT", message: "killed after 30 s", recoverable: true }, duration_ms: 30_000 },
+    {
+      type: "result",
+      id: CALL_ID,
+      outcome: { ok: false, code: "TIMEOUT", message: "killed after 30 s", recoverable: true },
+      duration_ms: 30_000,
+    },
   ],
   pong: [{ type: "pong", nonce: "n1" }],
 } satisfies { [K in AgentToWorker["type"]]: Extract<AgentToWorker, { type: K }>[] };
@@ -35,7 +40,11 @@ const workerFrames = {
 } satisfies { [K in WorkerToAgent["type"]]: Extract<WorkerToAgent, { type: K }>[] };
 
 describe("agent → worker frames", () => {
-  it.each(Object.values(agentFrames).flat().map((frame) => [frame.type, frame] as const))("round-trips %s", (_type, frame) => {
+  it.each(
+    Object.values(agentFrames)
+      .flat()
+      .map((frame) => [frame.type, frame] as const),
+  )("round-trips %s", (_type, frame) => {
     expect(decodeFrame(AgentToWorkerSchema, encodeFrame(frame))).toEqual({ ok: true, value: frame });
   });
 
@@ -45,7 +54,11 @@ describe("agent → worker frames", () => {
     ["a register of another protocol version", { ...register, protocol_version: 99 }, "PROTOCOL_VERSION_MISMATCH"],
     ["a register without roots", { ...register, roots: [] }, "INVALID_FRAME"],
     ["a result without outcome", { type: "result", id: "x", duration_ms: 1 }, "INVALID_FRAME"],
-    ["a failed outcome with an unknown code", { type: "result", id: "x", duration_ms: 1, outcome: { ok: false, code: "OOPS", message: "m", recoverable: false } }, "INVALID_FRAME"],
+    [
+      "a failed outcome with an unknown code",
+      { type: "result", id: "x", duration_ms: 1, outcome: { ok: false, code: "OOPS", message: "m", recoverable: false } },
+      "INVALID_FRAME",
+    ],
     ["a progress without id", { type: "progress", output: "x" }, "INVALID_FRAME"],
   ])("refuses %s", (_name, value, code) => {
     const decoded = decodeFrame(AgentToWorkerSchema, JSON.stringify(value));
@@ -55,7 +68,11 @@ describe("agent → worker frames", () => {
 });
 
 describe("worker → agent frames", () => {
-  it.each(Object.values(workerFrames).flat().map((frame) => [frame.type, frame] as const))("round-trips %s", (_type, frame) => {
+  it.each(
+    Object.values(workerFrames)
+      .flat()
+      .map((frame) => [frame.type, frame] as const),
+  )("round-trips %s", (_type, frame) => {
     expect(decodeFrame(WorkerToAgentSchema, encodeFrame(frame))).toEqual({ ok: true, value: frame });
   });
 

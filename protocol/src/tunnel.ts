@@ -84,9 +84,5 @@ export const AgentPingFrameSchema = z.looseObject({
   nonce: z.string().max(100),
 });
 
-export const WorkerToAgentSchema = z.discriminatedUnion("type", [
-  CallFrameSchema,
-  CancelCallFrameSchema,
-  AgentPingFrameSchema,
-]);
+export const WorkerToAgentSchema = z.discriminatedUnion("type", [CallFrameSchema, CancelCallFrameSchema, AgentPingFrameSchema]);
 export type WorkerToAgent = z.infer<typeof WorkerToAgentSchema>;

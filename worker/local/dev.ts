@@ -57,7 +57,10 @@ process.on("SIGHUP", () => void stopAll(0));
 async function waitForHealth(url: string, child: Child): Promise<void> {
   for (let attempt = 0; attempt < 240; attempt += 1) {
     if (child.process.exitCode !== null) throw new Error("wrangler dev exited before it was ready");
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -101,11 +104,16 @@ try {
     [
       resolveBin("wrangler", "bin/wrangler.js"),
       "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--env-file", join(ROOT, ".dev.vars"),
-      "--env-file", runtimeEnv,
-      "--persist-to", join(STATE, "wrangler-state"),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--env-file",
+      join(ROOT, ".dev.vars"),
+      "--env-file",
+      runtimeEnv,
+      "--persist-to",
+      join(STATE, "wrangler-state"),
       "--show-interactive-dev-session=false",
     ],
     { cwd: ROOT, env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },

@@ -53,7 +53,9 @@ describe("Neon driver → proxy → PGlite", () => {
 
   it("keeps concurrent clients apart: many parameterised queries at once get their own answers", async () => {
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, index) => pool.query<{ value: number }>("select $1::int * 2 as value", [index]).then((result) => result.rows[0]?.value)),
+      Array.from({ length: 40 }, (_, index) =>
+        pool.query<{ value: number }>("select $1::int * 2 as value", [index]).then((result) => result.rows[0]?.value),
+      ),
     );
     expect(answers).toEqual(Array.from({ length: 40 }, (_, index) => index * 2));
   });

@@ -35,9 +35,13 @@ async function answersPing(port: number): Promise<boolean> {
 export async function startRedisServer(): Promise<LocalRedisServer | null> {
   if (!installed()) return null;
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+    {
+      stdio: "ignore",
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (await answersPing(port)) {

@@ -2,9 +2,11 @@
  * The local stack as a child process: starts it, prints one line `{"ready": {...addresses}}` on
  * stdout, and stops it on SIGTERM/SIGINT. The worker's test run spawns this (its globalSetup is
  * evaluated by Vite, whose browser-flavoured module resolution breaks Node-only servers).
- * Settings come from the environment: DATABASE_URL, REDIS_URL, MAESTRO_STACK_DATA_DIR.
+ * Settings come from the environment: DATABASE_URL, REDIS_URL, MAESTRO_STACK_DATA_DIR, and
+ * MAESTRO_STACK_SIMULATOR=1 to start the provider simulator too.
  */
 import { randomUUID } from "node:crypto";
+import { startSimulator } from "../test/simulators/server.ts";
 import { startLocalStack } from "./stack.ts";
 
 const stack = await startLocalStack({
@@ -15,8 +17,14 @@ const stack = await startLocalStack({
   upstashToken: `local-${randomUUID()}`,
 });
 
-const { close, ...addresses } = stack;
-process.stdout.write(`${JSON.stringify({ ready: addresses })}\n`);
+const simulator = process.env.MAESTRO_STACK_SIMULATOR === "1" ? await startSimulator() : undefined;
+
+const { close: closeStack, ...addresses } = stack;
+const close = async () => {
+  await simulator?.close();
+  await closeStack();
+};
+process.stdout.write(`${JSON.stringify({ ready: { ...addresses, simulatorUrl: simulator?.url ?? null } })}\n`);
 
 let stopping = false;
 const stop = () => {

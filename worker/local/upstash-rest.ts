@@ -90,7 +90,11 @@ export async function startUpstashRest(options: { token: string; redisUrl?: stri
         const commands = CommandListSchema.safeParse(body);
         if (!commands.success) return send(response, 400, { error: "expected a list of commands" });
         const results = path === "/multi-exec" ? await backend.transaction(commands.data) : await runInOrder(commands.data);
-        return send(response, 200, results.map((item) => encodeItem(item, base64)));
+        return send(
+          response,
+          200,
+          results.map((item) => encodeItem(item, base64)),
+        );
       }
       if (path !== "/") return send(response, 404, { error: `unknown path ${path}` });
       const command = CommandSchema.safeParse(body);

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["local/**/*.test.ts"],
+    include: ["local/**/*.test.ts", "test/simulators/**/*.test.ts"],
     root: new URL("..", import.meta.url).pathname,
     testTimeout: 30_000,
     hookTimeout: 60_000,

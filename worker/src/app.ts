@@ -58,7 +58,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.use(requireApiToken);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "The Maestro API", version: VERSION, description: "Public API v1. Every route but /health needs `Authorization: Bearer <MAESTRO_API_TOKEN>`." },
+    info: {
+      title: "The Maestro API",
+      version: VERSION,
+      description: "Public API v1. Every route but /health needs `Authorization: Bearer <MAESTRO_API_TOKEN>`.",
+    },
     security: [{ bearer: [] }],
   });
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -22,8 +22,7 @@ export interface Env {
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
-const present = (schema: z.ZodString) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema);
+const present = (schema: z.ZodString) => z.preprocess((value) => (value === "" ? undefined : value), schema);
 
 const EnvSchema = z.object({
   MAESTRO_API_TOKEN: present(z.string().min(16, "must be at least 16 characters")),
@@ -33,7 +32,10 @@ const EnvSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: present(z.string().min(1)),
   NEON_LOCAL_WS_PROXY: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "must be a loopback host:port").optional(),
+    z
+      .string()
+      .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "must be a loopback host:port")
+      .optional(),
   ),
 });
 

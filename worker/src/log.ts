@@ -42,7 +42,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    result[key] = SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== "boolean" ? REDACTED : redact(item, depth + 1);
+    result[key] =
+      SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== "boolean" ? REDACTED : redact(item, depth + 1);
   }
   return result;
 }

@@ -7,17 +7,16 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 
-declare module "vitest" {
-  export interface ProvidedContext {
+interface Ready {
+  ready: {
     databaseUrl: string;
     wsProxyPort: number;
     upstashUrl: string;
     upstashToken: string;
-  }
-}
-
-interface Ready {
-  ready: { databaseUrl: string; wsProxyPort: number; upstashUrl: string; upstashToken: string; redisBackend: string; database: string };
+    redisBackend: string;
+    database: string;
+    simulatorUrl: string;
+  };
 }
 
 const STACK = fileURLToPath(new URL("../local/stack-process.ts", import.meta.url));
@@ -25,7 +24,7 @@ const STACK = fileURLToPath(new URL("../local/stack-process.ts", import.meta.url
 export default async function setup(project: TestProject) {
   const child = spawn(process.execPath, ["--import", "tsx", STACK], {
     stdio: ["pipe", "pipe", "inherit"],
-    env: { ...process.env, MAESTRO_STACK_DATA_DIR: "" },
+    env: { ...process.env, MAESTRO_STACK_DATA_DIR: "", MAESTRO_STACK_SIMULATOR: "1" },
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = await new Promise<Ready["ready"]>((resolve, reject) => {
@@ -39,6 +38,7 @@ export default async function setup(project: TestProject) {
   project.provide("wsProxyPort", ready.wsProxyPort);
   project.provide("upstashUrl", ready.upstashUrl);
   project.provide("upstashToken", ready.upstashToken);
+  project.provide("simulatorUrl", ready.simulatorUrl);
 
   return async () => {
     child.kill("SIGTERM");

@@ -6,7 +6,9 @@ import { captureLogs } from "./helpers/logs.ts";
 
 describe("redaction", () => {
   it("masks values of secret-named keys at any depth", () => {
-    expect(redact({ api_key: "abc", nested: { Authorization: "Bearer x", list: [{ token: "t" }] }, label: "ok", is_token_valid: true })).toEqual({
+    expect(
+      redact({ api_key: "abc", nested: { Authorization: "Bearer x", list: [{ token: "t" }] }, label: "ok", is_token_valid: true }),
+    ).toEqual({
       api_key: "[redacted]",
       nested: { Authorization: "[redacted]", list: [{ token: "[redacted]" }] },
       label: "ok",
@@ -36,6 +38,13 @@ describe("redaction", () => {
     }
     expect(logs.lines).toHaveLength(1);
     const line = JSON.parse(logs.lines[0] ?? "{}") as Record<string, unknown>;
-    expect(line).toMatchObject({ level: "info", event: "thing.happened", request_id: "r1", session_id: "s1", api_key: "[redacted]", count: 2 });
+    expect(line).toMatchObject({
+      level: "info",
+      event: "thing.happened",
+      request_id: "r1",
+      session_id: "s1",
+      api_key: "[redacted]",
+      count: 2,
+    });
   });
 });

@@ -24,6 +24,8 @@ export default defineConfig({
   test: {
     root: new URL(".", import.meta.url).pathname,
     include: ["**/*.test.ts"],
+    // The simulators' own tests (official SDKs against them) run in Node: local/vitest.config.ts.
+    exclude: ["simulators/**", "**/node_modules/**"],
     globalSetup: ["./global-setup.ts"],
     // One Postgres is shared by every file; files that count rows must not race each other.
     fileParallelism: false,

@@ -55,19 +55,27 @@ describe("createRestClient", () => {
     const { fetchImpl } = fakeFetch(() =>
       json(400, { error: { code: "INVALID_REQUEST", message: "model: required", fields: [{ field: "model", message: "required" }] } }),
     );
-    const failure = await createRestClient({ baseUrl: "", fetch: fetchImpl }).sessions.create({ provider: "openai" }).catch((error: unknown) => error);
+    const failure = await createRestClient({ baseUrl: "", fetch: fetchImpl })
+      .sessions.create({ provider: "openai" })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiError);
     expect(failure).toMatchObject({ status: 400, code: "INVALID_REQUEST", fields: [{ field: "model", message: "required" }] });
   });
 
   it("reports an unreachable server as NETWORK_ERROR and a malformed answer as BAD_RESPONSE", async () => {
     const down = fakeFetch(() => Promise.reject(new TypeError("connect ECONNREFUSED")));
-    await expect(createRestClient({ baseUrl: "http://x", fetch: down.fetchImpl }).health()).rejects.toMatchObject({ code: "NETWORK_ERROR", status: 0 });
+    await expect(createRestClient({ baseUrl: "http://x", fetch: down.fetchImpl }).health()).rejects.toMatchObject({
+      code: "NETWORK_ERROR",
+      status: 0,
+    });
 
     const odd = fakeFetch(() => json(200, { ok: "yes" }));
     await expect(createRestClient({ baseUrl: "", fetch: odd.fetchImpl }).health()).rejects.toMatchObject({ code: "BAD_RESPONSE" });
 
     const html = fakeFetch(() => new Response("<h1>502</h1>", { status: 502 }));
-    await expect(createRestClient({ baseUrl: "", fetch: html.fetchImpl }).health()).rejects.toMatchObject({ code: "BAD_RESPONSE", status: 502 });
+    await expect(createRestClient({ baseUrl: "", fetch: html.fetchImpl }).health()).rejects.toMatchObject({
+      code: "BAD_RESPONSE",
+      status: 502,
+    });
   });
 });

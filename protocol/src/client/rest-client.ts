@@ -8,12 +8,7 @@ import { ErrorBodySchema } from "../errors.ts";
 import type { CredentialId, McpServerId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
 import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchema, CreatedAgentSchema } from "../rest/agents.ts";
 import { DeletedSchema } from "../rest/common.ts";
-import {
-  type CreateCredentialBody,
-  type UpdateCredentialBody,
-  CredentialListSchema,
-  CredentialSchema,
-} from "../rest/credentials.ts";
+import { type CreateCredentialBody, type UpdateCredentialBody, CredentialListSchema, CredentialSchema } from "../rest/credentials.ts";
 import { HealthSchema } from "../rest/health.ts";
 import { type CreateMcpServerBody, type UpdateMcpServerBody, McpServerListSchema, McpServerSchema } from "../rest/mcp.ts";
 import { type ListMessagesQuery, type SendMessageBody, MessagePageSchema, SendMessageAcceptedSchema } from "../rest/messages.ts";
@@ -105,8 +100,7 @@ export function createRestClient(options: RestClientOptions) {
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
         get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
-      send: (sessionId: SessionId, body: SendMessageBody) =>
-        post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
+      send: (sessionId: SessionId, body: SendMessageBody) => post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
     },
     templates: {
       list: () => get("/templates", TemplateListSchema),

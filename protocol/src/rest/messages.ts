@@ -19,6 +19,7 @@ export const ToolCallPartSchema = z.object({
   call_id: ToolCallIdSchema,
   name: ToolNameSchema,
   args: z.record(z.string(), z.unknown()),
+  signature: z.string().optional(),
 });
 export const ToolResultPartSchema = z.object({
   type: z.literal("tool_result"),
@@ -70,6 +71,23 @@ export const SendMessageBodySchema = z.strictObject({
   text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
+
+export const SendMessageQuerySchema = z.strictObject({
+  /** Answer when the turn has ended, with its final assistant message. */
+  wait: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+});
+export type SendMessageQuery = z.infer<typeof SendMessageQuerySchema>;
+
+/** The answer of `?wait=true`: how the turn ended and what the model finally said. */
+export const TurnResultSchema = z.object({
+  turn_id: TurnIdSchema,
+  status: z.enum(["completed", "cancelled", "failed", "interrupted"]),
+  message: MessageSchema.nullable(),
+});
+export type TurnResult = z.infer<typeof TurnResultSchema>;
 
 export const SendMessageAcceptedSchema = z.object({
   turn_id: TurnIdSchema,

@@ -3,14 +3,7 @@
  * `enabled_tools` / `enabled_mcp` of `null` mean "everything enabled globally"; a list narrows it.
  */
 import { z } from "zod";
-import {
-  ApprovalModeSchema,
-  PresenceSchema,
-  ProviderIdSchema,
-  TimestampSchema,
-  TokenUsageSchema,
-  ToolNameSchema,
-} from "../common.ts";
+import { ApprovalModeSchema, PresenceSchema, ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
 import { AgentIdSchema, CredentialIdSchema, SessionIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 

@@ -15,7 +15,12 @@ export const UsageQuerySchema = z
     group_by: z
       .string()
       .default("day")
-      .transform((value) => value.split(",").map((part) => part.trim()).filter((part) => part.length > 0))
+      .transform((value) =>
+        value
+          .split(",")
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0),
+      )
       .pipe(z.array(UsageGroupSchema).min(1).max(3)),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {

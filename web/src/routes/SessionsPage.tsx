@@ -11,7 +11,13 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
     <main>
       <header className="bar">
         <h1>Sessions</h1>
-        <input type="search" aria-label="Filter by title" placeholder="Filter by title" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          type="search"
+          aria-label="Filter by title"
+          placeholder="Filter by title"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <button type="button" className="secondary" onClick={onSignOut}>
           Sign out
         </button>

@@ -22,7 +22,10 @@ const KEY_BYTES = 32;
 /** Errors name the entry's position and id, never key material. */
 export function parseKeyRing(text: string): Result<KeyRing, string> {
   const keys: EncryptionKey[] = [];
-  const entries = text.split(",").map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const entries = text
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
   for (const [index, entry] of entries.entries()) {
     const separator = entry.indexOf(":");
     const id = separator > 0 ? entry.slice(0, separator) : "";

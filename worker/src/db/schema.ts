@@ -86,7 +86,9 @@ export const sessions = pgTable(
     enabledTools: jsonb().$type<string[]>(),
     enabledMcp: jsonb().$type<string[]>(),
     approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
-    status: text({ enum: ["active", "archived"] }).notNull().default("active"),
+    status: text({ enum: ["active", "archived"] })
+      .notNull()
+      .default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -121,7 +123,9 @@ export const messages = pgTable(
     turnId: uuid(),
     role: text({ enum: ["user", "assistant", "tool"] }).notNull(),
     content: jsonb().$type<ContentPart[]>().notNull(),
-    status: text({ enum: ["complete", "partial", "error"] }).notNull().default("complete"),
+    status: text({ enum: ["complete", "partial", "error"] })
+      .notNull()
+      .default("complete"),
     provider: text({ enum: PROVIDERS }),
     model: text(),
     /** What was sent upstream and what came back, secrets removed. */
@@ -153,7 +157,9 @@ export const tools = pgTable("tools", {
   builtin: boolean().notNull().default(false),
   inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
   isEnabled: boolean().notNull().default(true),
-  approval: text({ enum: ["default", "ask", "auto"] }).notNull().default("default"),
+  approval: text({ enum: ["default", "ask", "auto"] })
+    .notNull()
+    .default("default"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

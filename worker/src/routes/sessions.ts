@@ -50,7 +50,10 @@ export const sessions = createRouter()
     async (c) => {
       const { db, redis } = c.var.services;
       const records = await listSessions(db, c.req.valid("query"));
-      const live = await readLiveStates(redis, records.map((record) => record.row.id)).catch((error: unknown) => {
+      const live = await readLiveStates(
+        redis,
+        records.map((record) => record.row.id),
+      ).catch((error: unknown) => {
         // Presence is a nicety: without Redis the list still works, showing nobody watching.
         c.var.log.warn("presence.unavailable", { error });
         return new Map<string, LiveState>();

@@ -94,7 +94,11 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
-    const offered = request.headers.get("sec-websocket-protocol")?.split(",").map((value) => value.trim()) ?? [];
+    const offered =
+      request.headers
+        .get("sec-websocket-protocol")
+        ?.split(",")
+        .map((value) => value.trim()) ?? [];
     const headers = offered.includes(SESSION_SOCKET_PROTOCOL) ? { "sec-websocket-protocol": SESSION_SOCKET_PROTOCOL } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }

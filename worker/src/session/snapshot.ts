@@ -10,7 +10,10 @@ const SNAPSHOT_MESSAGES = 50;
 
 export async function buildSnapshot(runtime: SessionRuntime, seq: number): Promise<SnapshotFrame> {
   const db = runtime.db();
-  const [record, messages] = await Promise.all([getSession(db, runtime.sessionId), recentMessages(db, runtime.sessionId, SNAPSHOT_MESSAGES)]);
+  const [record, messages] = await Promise.all([
+    getSession(db, runtime.sessionId),
+    recentMessages(db, runtime.sessionId, SNAPSHOT_MESSAGES),
+  ]);
   if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
   const presence = runtime.presence();
   return {

@@ -44,7 +44,10 @@ describe("vault", () => {
     expect(await open(keys, [format, keyId, iv, flip(ciphertext, 3)].join("."), CONTEXT)).toEqual({ ok: false, error: "DECRYPT_FAILED" });
     expect(await open(keys, [format, keyId, flip(iv, 2), ciphertext].join("."), CONTEXT)).toEqual({ ok: false, error: "DECRYPT_FAILED" });
     expect(await open(keys, [format, "k1", iv, ciphertext].join("."), CONTEXT)).toEqual({ ok: false, error: "DECRYPT_FAILED" });
-    expect(await open(keys, [format, keyId, iv, ciphertext.slice(0, -4)].join("."), CONTEXT)).toEqual({ ok: false, error: "DECRYPT_FAILED" });
+    expect(await open(keys, [format, keyId, iv, ciphertext.slice(0, -4)].join("."), CONTEXT)).toEqual({
+      ok: false,
+      error: "DECRYPT_FAILED",
+    });
   });
 
   it("refuses an envelope copied onto another row", async () => {

@@ -26,7 +26,13 @@ describe("tools", () => {
     const { data } = await client().tools.list();
     for (const [name, spec] of Object.entries(BUILTIN_TOOLS)) {
       const tool = data.find((found) => found.name === name);
-      expect(tool, name).toMatchObject({ builtin: true, kind: spec.kind, description: spec.description, source: "local", is_enabled: true });
+      expect(tool, name).toMatchObject({
+        builtin: true,
+        kind: spec.kind,
+        description: spec.description,
+        source: "local",
+        is_enabled: true,
+      });
       expect(tool?.input_schema).toMatchObject({ type: "object" });
     }
   });
@@ -52,12 +58,24 @@ describe("tools", () => {
 
   it("creates, updates and deletes a custom tool; a taken name is a conflict", async () => {
     const name = `deploy_${crypto.randomUUID().slice(0, 6)}`;
-    const tool = await client().tools.create({ name, description: "Deploy the app", kind: "execute", source: "local", input_schema: { type: "object" } });
+    const tool = await client().tools.create({
+      name,
+      description: "Deploy the app",
+      kind: "execute",
+      source: "local",
+      input_schema: { type: "object" },
+    });
     expect(tool).toMatchObject({ name, builtin: false, approval: "default" });
-    const duplicate = await api("/tools", { method: "POST", body: JSON.stringify({ name, description: "x", kind: "read", source: "local", input_schema: {} }) });
+    const duplicate = await api("/tools", {
+      method: "POST",
+      body: JSON.stringify({ name, description: "x", kind: "read", source: "local", input_schema: {} }),
+    });
     expect(duplicate.status).toBe(409);
     expect(await duplicate.json()).toMatchObject({ error: { code: "CONFLICT", fields: [{ field: "name" }] } });
-    const builtinName = await api("/tools", { method: "POST", body: JSON.stringify({ name: "grep", description: "x", kind: "read", source: "local", input_schema: {} }) });
+    const builtinName = await api("/tools", {
+      method: "POST",
+      body: JSON.stringify({ name: "grep", description: "x", kind: "read", source: "local", input_schema: {} }),
+    });
     expect(builtinName.status).toBe(409);
     expect(await client().tools.update(tool.id, { description: "Deploy to staging" })).toMatchObject({ description: "Deploy to staging" });
     expect(await client().tools.delete(tool.id)).toEqual({ id: tool.id, deleted: true });
@@ -70,7 +88,12 @@ describe("MCP servers", () => {
     const headerSecret = "Bearer mcp-SECRET-token-998877";
     const response = await api("/mcp-servers", {
       method: "POST",
-      body: JSON.stringify({ name, transport: "streamable_http", url: "https://mcp.example.com/mcp", headers: { Authorization: headerSecret } }),
+      body: JSON.stringify({
+        name,
+        transport: "streamable_http",
+        url: "https://mcp.example.com/mcp",
+        headers: { Authorization: headerSecret },
+      }),
     });
     expect(response.status).toBe(201);
     const text = await response.text();
@@ -84,7 +107,10 @@ describe("MCP servers", () => {
     expect(await listed.text()).not.toContain("SECRET");
     const updated = await client().mcpServers.update(server.id as never, { is_enabled: false, headers: null });
     expect(updated).toMatchObject({ is_enabled: false, header_names: [] });
-    const duplicate = await api("/mcp-servers", { method: "POST", body: JSON.stringify({ name, transport: "sse", url: "https://x.example/sse" }) });
+    const duplicate = await api("/mcp-servers", {
+      method: "POST",
+      body: JSON.stringify({ name, transport: "sse", url: "https://x.example/sse" }),
+    });
     expect(duplicate.status).toBe(409);
     expect(await client().mcpServers.delete(server.id as never)).toEqual({ id: server.id, deleted: true });
   });
@@ -120,22 +146,90 @@ describe("usage", () => {
       if (conversation === undefined) throw new Error("no conversation");
       const base = { sessionId: session.id, conversationId: conversation.id, role: "assistant" as const, content: [] };
       await db.insert(messages).values([
-        { ...base, provider: "anthropic", model: "claude-sonnet-4-5", inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 5, totalCostUsd: "0.25", createdAt: new Date("2021-03-01T10:00:00Z") },
-        { ...base, provider: "anthropic", model: "claude-sonnet-4-5", inputTokens: 200, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, totalCostUsd: "0.5", createdAt: new Date("2021-03-01T23:59:00Z") },
-        { ...base, provider: "gemini", model: "gemini-2.5-pro", inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, totalCostUsd: "0.125", createdAt: new Date("2021-03-02T00:00:00Z") },
+        {
+          ...base,
+          provider: "anthropic",
+          model: "claude-sonnet-4-5",
+          inputTokens: 100,
+          outputTokens: 10,
+          cacheReadTokens: 50,
+          cacheWriteTokens: 5,
+          totalCostUsd: "0.25",
+          createdAt: new Date("2021-03-01T10:00:00Z"),
+        },
+        {
+          ...base,
+          provider: "anthropic",
+          model: "claude-sonnet-4-5",
+          inputTokens: 200,
+          outputTokens: 20,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          totalCostUsd: "0.5",
+          createdAt: new Date("2021-03-01T23:59:00Z"),
+        },
+        {
+          ...base,
+          provider: "gemini",
+          model: "gemini-2.5-pro",
+          inputTokens: 1,
+          outputTokens: 2,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+          totalCostUsd: "0.125",
+          createdAt: new Date("2021-03-02T00:00:00Z"),
+        },
         { ...base, role: "user" as const, createdAt: new Date("2021-03-02T00:00:00Z") },
       ]);
     });
     const report = await client().usage({ from: "2021-03-01", to: "2021-03-02", group_by: "day,provider" });
     expect(report.rows).toEqual([
-      { day: "2021-03-01", provider: "anthropic", messages: 2, input_tokens: 300, output_tokens: 30, cache_read_tokens: 50, cache_write_tokens: 5, cost_usd: 0.75 },
-      { day: "2021-03-02", provider: "gemini", messages: 1, input_tokens: 1, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0.125 },
+      {
+        day: "2021-03-01",
+        provider: "anthropic",
+        messages: 2,
+        input_tokens: 300,
+        output_tokens: 30,
+        cache_read_tokens: 50,
+        cache_write_tokens: 5,
+        cost_usd: 0.75,
+      },
+      {
+        day: "2021-03-02",
+        provider: "gemini",
+        messages: 1,
+        input_tokens: 1,
+        output_tokens: 2,
+        cache_read_tokens: 0,
+        cache_write_tokens: 0,
+        cost_usd: 0.125,
+      },
     ]);
-    expect(report.totals).toEqual({ messages: 3, input_tokens: 301, output_tokens: 32, cache_read_tokens: 50, cache_write_tokens: 5, cost_usd: 0.875 });
+    expect(report.totals).toEqual({
+      messages: 3,
+      input_tokens: 301,
+      output_tokens: 32,
+      cache_read_tokens: 50,
+      cache_write_tokens: 5,
+      cost_usd: 0.875,
+    });
     const byModel = await client().usage({ from: "2021-03-01", to: "2021-03-01", group_by: "model" });
-    expect(byModel.rows).toEqual([{ model: "claude-sonnet-4-5", messages: 2, input_tokens: 300, output_tokens: 30, cache_read_tokens: 50, cache_write_tokens: 5, cost_usd: 0.75 }]);
+    expect(byModel.rows).toEqual([
+      {
+        model: "claude-sonnet-4-5",
+        messages: 2,
+        input_tokens: 300,
+        output_tokens: 30,
+        cache_read_tokens: 50,
+        cache_write_tokens: 5,
+        cost_usd: 0.75,
+      },
+    ]);
     const withUsage = await client().sessions.get(session.id);
-    expect(withUsage).toMatchObject({ usage: { input_tokens: 301, output_tokens: 32, cache_read_tokens: 50, cache_write_tokens: 5 }, cost_usd: 0.875 });
+    expect(withUsage).toMatchObject({
+      usage: { input_tokens: 301, output_tokens: 32, cache_read_tokens: 50, cache_write_tokens: 5 },
+      cost_usd: 0.875,
+    });
   });
 
   it("answers an empty report for a range with no assistant messages", async () => {

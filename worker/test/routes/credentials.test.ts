@@ -32,11 +32,21 @@ describe("credentials", () => {
 
   it("stores an API key and answers with a hint only", async () => {
     const response = await recorded(
-      api("/credentials", { method: "POST", body: JSON.stringify({ provider: "anthropic", auth_type: "api_key", label: "work", api_key: SECRET }) }),
+      api("/credentials", {
+        method: "POST",
+        body: JSON.stringify({ provider: "anthropic", auth_type: "api_key", label: "work", api_key: SECRET }),
+      }),
     );
     expect(response.status).toBe(201);
     const credential = await response.json<Record<string, unknown>>();
-    expect(credential).toMatchObject({ provider: "anthropic", auth_type: "api_key", label: "work", hint: "…1b4d", base_url: null, is_enabled: true });
+    expect(credential).toMatchObject({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "work",
+      hint: "…1b4d",
+      base_url: null,
+      is_enabled: true,
+    });
     expect(Object.keys(credential)).not.toContain("api_key");
     anthropicId = String(credential.id);
   });
@@ -45,7 +55,13 @@ describe("credentials", () => {
     const response = await recorded(
       api("/credentials", {
         method: "POST",
-        body: JSON.stringify({ provider: "openai", auth_type: "api_key", label: "local vLLM", api_key: OTHER_SECRET, base_url: "http://127.0.0.1:8000/v1" }),
+        body: JSON.stringify({
+          provider: "openai",
+          auth_type: "api_key",
+          label: "local vLLM",
+          api_key: OTHER_SECRET,
+          base_url: "http://127.0.0.1:8000/v1",
+        }),
       }),
     );
     expect(response.status).toBe(201);

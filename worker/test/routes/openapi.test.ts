@@ -5,7 +5,16 @@ import { api } from "../helpers/api.ts";
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, unknown> } }> }; parameters?: { name: string; in: string }[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, unknown> } }> };
+        parameters?: { name: string; in: string }[];
+      }
+    >
+  >;
 }
 
 describe("OpenAPI document", () => {

@@ -29,7 +29,12 @@ describe("sessions", () => {
   });
 
   it("takes what a template gives and lets the body override it", async () => {
-    const credential = await client().credentials.create({ provider: "openai", auth_type: "api_key", label: "t", api_key: "sk-template-key-123456" });
+    const credential = await client().credentials.create({
+      provider: "openai",
+      auth_type: "api_key",
+      label: "t",
+      api_key: "sk-template-key-123456",
+    });
     const template = await client().templates.create({
       name: "Reviewer",
       provider: "openai",
@@ -50,7 +55,12 @@ describe("sessions", () => {
       approval_mode: "always",
       template_id: template.id,
     });
-    const overridden = await client().sessions.create({ template_id: template.id, model: "gpt-5-mini", title: "Quick review", enabled_tools: null });
+    const overridden = await client().sessions.create({
+      template_id: template.id,
+      model: "gpt-5-mini",
+      title: "Quick review",
+      enabled_tools: null,
+    });
     expect(overridden).toMatchObject({ model: "gpt-5-mini", title: "Quick review", enabled_tools: null, provider: "openai" });
   });
 
@@ -67,8 +77,18 @@ describe("sessions", () => {
 
   it("reconfigures a session", async () => {
     const session = await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5" });
-    const updated = await client().sessions.update(session.id, { title: "Renamed", model: "claude-opus-4-1", approval_mode: "auto", working_directory: "/home/dev/project" });
-    expect(updated).toMatchObject({ title: "Renamed", model: "claude-opus-4-1", approval_mode: "auto", working_directory: "/home/dev/project" });
+    const updated = await client().sessions.update(session.id, {
+      title: "Renamed",
+      model: "claude-opus-4-1",
+      approval_mode: "auto",
+      working_directory: "/home/dev/project",
+    });
+    expect(updated).toMatchObject({
+      title: "Renamed",
+      model: "claude-opus-4-1",
+      approval_mode: "auto",
+      working_directory: "/home/dev/project",
+    });
     expect(Date.parse(updated.updated_at)).toBeGreaterThanOrEqual(Date.parse(session.updated_at));
     expect(await client().sessions.get(session.id)).toMatchObject({ title: "Renamed", model: "claude-opus-4-1" });
   });

@@ -38,7 +38,9 @@ describe("session socket", () => {
     expect(onWeb.message).toMatchObject({ role: "user", session_id: sessionId, content: [{ type: "text", text: "hello from the web" }] });
     const history = await client().messages.list(sessionId);
     expect(history.data.map((message) => message.id)).toEqual([onWeb.message.id]);
-    const seqs = web.received.flatMap((frame): number[] => (frame.type !== "snapshot" && "seq" in frame && typeof frame.seq === "number" ? [frame.seq] : []));
+    const seqs = web.received.flatMap((frame): number[] =>
+      frame.type !== "snapshot" && "seq" in frame && typeof frame.seq === "number" ? [frame.seq] : [],
+    );
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     web.close();
@@ -191,7 +193,10 @@ describe("session socket", () => {
   it("accepts the token as a sub-protocol, as a browser must send it", async () => {
     const sessionId = await newSession();
     const { env } = await import("cloudflare:test");
-    const token = btoa(env.MAESTRO_API_TOKEN ?? "").replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const token = btoa(env.MAESTRO_API_TOKEN ?? "")
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
     const socket = await openSocket(sessionId, { token: null, protocols: `maestro.v1, maestro.token.${token}` });
     socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "web" });
     expect((await socket.next()).type).toBe("snapshot");

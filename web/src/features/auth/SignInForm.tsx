@@ -20,7 +20,9 @@ export function SignInForm({ connect, onSignedIn }: Props) {
       await connect(token.trim()).sessions.list({ limit: 1 });
       onSignedIn(token.trim());
     } catch (failure) {
-      setError(failure instanceof ApiError && failure.code === "UNAUTHORIZED" ? "That token is not valid." : "Could not reach The Maestro.");
+      setError(
+        failure instanceof ApiError && failure.code === "UNAUTHORIZED" ? "That token is not valid." : "Could not reach The Maestro.",
+      );
     } finally {
       setChecking(false);
     }

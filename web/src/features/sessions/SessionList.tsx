@@ -17,7 +17,10 @@ function watchers(session: Session): string {
 
 export function SessionList({ sessions, filter = "" }: { readonly sessions: readonly Session[]; readonly filter?: string }) {
   if (sessions.length === 0) {
-    const text = filter.trim().length > 0 ? `No session title contains “${filter.trim()}”.` : "No sessions yet. Create one with the API or the TUI (`maestro new`).";
+    const text =
+      filter.trim().length > 0
+        ? `No session title contains “${filter.trim()}”.`
+        : "No sessions yet. Create one with the API or the TUI (`maestro new`).";
     return <p className="empty">{text}</p>;
   }
   return (

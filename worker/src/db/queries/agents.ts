@@ -40,7 +40,10 @@ export async function listAgents(db: Database): Promise<Agent[]> {
 }
 
 export async function agentExists(db: Database, id: string): Promise<boolean> {
-  const rows = await db.select({ id: localAgents.id }).from(localAgents).where(and(eq(localAgents.id, id), isNull(localAgents.revokedAt)));
+  const rows = await db
+    .select({ id: localAgents.id })
+    .from(localAgents)
+    .where(and(eq(localAgents.id, id), isNull(localAgents.revokedAt)));
   return rows.length > 0;
 }
 

@@ -2,13 +2,7 @@
  * mcp_servers: remote MCP servers. Their headers may carry secrets, so they are sealed in the
  * vault like credentials; only the header names are readable.
  */
-import {
-  type CreateMcpServerBody,
-  type McpServer,
-  type McpServerId,
-  McpServerSchema,
-  type UpdateMcpServerBody,
-} from "@maestro/protocol";
+import { type CreateMcpServerBody, type McpServer, type McpServerId, McpServerSchema, type UpdateMcpServerBody } from "@maestro/protocol";
 import { asc, eq } from "drizzle-orm";
 import type { KeyRing } from "../../auth/key-ring.ts";
 import { seal } from "../../auth/vault.ts";

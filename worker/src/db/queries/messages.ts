@@ -118,4 +118,3 @@ export async function recentMessages(db: Database, sessionId: SessionId, limit: 
   const page = await listMessages(db, sessionId, { limit });
   return (page?.data ?? []).reverse();
 }
-

@@ -109,7 +109,10 @@ async function usageBySession(db: Database, ids: readonly string[]): Promise<Map
 }
 
 async function withUsage(db: Database, rows: SessionRow[]): Promise<SessionRecord[]> {
-  const totals = await usageBySession(db, rows.map((row) => row.id));
+  const totals = await usageBySession(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({ row, ...(totals.get(row.id) ?? { usage: NO_USAGE, costUsd: 0 }) }));
 }
 

@@ -1,11 +1,5 @@
 /** agent_templates: named starting configurations for sessions. */
-import {
-  type CreateTemplateBody,
-  type Template,
-  type TemplateId,
-  TemplateSchema,
-  type UpdateTemplateBody,
-} from "@maestro/protocol";
+import { type CreateTemplateBody, type Template, type TemplateId, TemplateSchema, type UpdateTemplateBody } from "@maestro/protocol";
 import { desc, eq } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { agentTemplates } from "../schema.ts";

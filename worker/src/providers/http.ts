@@ -1,0 +1,90 @@
+/**
+ * Sending a provider request and reading its SSE answer, shared by every provider: headers go
+ * out in exactly the order given (the fidelity spec), the exchange is recorded with secret
+ * headers masked, and every failure — network, HTTP status, a broken stream — becomes a stream
+ * `error` event instead of an exception.
+ */
+import type { ProviderId, StreamEvent } from "@maestro/protocol";
+import type { ProviderContext } from "./provider.ts";
+import { httpErrorEvent, interruptedEvent, networkErrorEvent } from "./provider-error.ts";
+import { parseSseJson, readSse } from "./sse.ts";
+
+export type HeaderList = readonly (readonly [string, string])[];
+type ErrorEvent = Extract<StreamEvent, { type: "error" }>;
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Enough of a response for the record without letting one message grow without bound. */
+const MAX_RECORDED_EVENTS = 5000;
+
+export type Opened =
+  { readonly ok: true; readonly body: ReadableStream<Uint8Array> } | { readonly ok: false; readonly error: ErrorEvent | null };
+
+export async function openStream(
+  provider: ProviderId,
+  context: ProviderContext,
+  request: { url: string; headers: HeaderList; body: Record<string, unknown>; secretHeaders: readonly string[] },
+): Promise<Opened> {
+  const secret = new Set(request.secretHeaders.map((name) => name.toLowerCase()));
+  context.exchange.request = {
+    url: request.url,
+    headers: request.headers.map(([name, value]) => [name, secret.has(name.toLowerCase()) ? "[redacted]" : value]),
+    body: request.body,
+  };
+  let response: Response;
+  try {
+    response = await context.fetch(request.url, {
+      method: "POST",
+      headers: request.headers.map(([name, value]) => [name, value]),
+      body: JSON.stringify(request.body),
+      signal: context.signal,
+    });
+  } catch {
+    return { ok: false, error: context.signal.aborted ? null : networkErrorEvent(provider) };
+  }
+  if (response.ok && response.body !== null) {
+    context.exchange.response = { status: response.status, events: [] };
+    // workers-types leave the body untyped; a fetch body is always bytes.
+    return { ok: true, body: response.body as ReadableStream<Uint8Array> };
+  }
+  const text = await readLimited(response).catch(() => "");
+  const parsed = parseSseJson(text);
+  const body = parsed.ok ? parsed.value : text;
+  context.exchange.response = { status: response.status, events: [body] };
+  return { ok: false, error: httpErrorEvent(provider, response.status, response.headers, body) };
+}
+
+async function readLimited(response: Response): Promise<string> {
+  const text = await response.text();
+  return text.length > MAX_ERROR_BODY_BYTES ? text.slice(0, MAX_ERROR_BODY_BYTES) : text;
+}
+
+export type SseItem =
+  | { readonly kind: "json"; readonly event: string | undefined; readonly value: unknown }
+  | { readonly kind: "invalid"; readonly event: string | undefined }
+  | { readonly kind: "done" }
+  | { readonly kind: "broken"; readonly error: ErrorEvent }
+  | { readonly kind: "aborted" };
+
+/**
+ * The JSON payloads of an SSE body, recorded as they pass. `[DONE]` (OpenAI) ends the stream.
+ * A body that breaks off yields `broken`; a cancelled request yields `aborted` and nothing more,
+ * so providers stop quietly instead of reporting the missing end of the stream.
+ */
+export async function* sseJson(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>): AsyncGenerator<SseItem> {
+  const recorded = context.exchange.response?.events;
+  try {
+    for await (const message of readSse(body)) {
+      if (message.data === "[DONE]") {
+        yield { kind: "done" };
+        return;
+      }
+      const parsed = parseSseJson(message.data);
+      if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS) recorded.push(parsed.ok ? parsed.value : message.data);
+      yield parsed.ok ? { kind: "json", event: message.event, value: parsed.value } : { kind: "invalid", event: message.event };
+    }
+  } catch {
+    yield context.signal.aborted ? { kind: "aborted" } : { kind: "broken", error: interruptedEvent(provider) };
+    return;
+  }
+  if (context.signal.aborted) yield { kind: "aborted" };
+}

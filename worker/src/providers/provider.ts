@@ -1,0 +1,62 @@
+/**
+ * The seam between The Maestro and a model provider (STYLE §2.2). A provider turns one request
+ * into StreamEvents; it knows nothing of sockets, routes or the database. Its context is
+ * injected (credential, fetch, abort signal), so tests hand it a simulator.
+ */
+import { type ContentPart, type ProviderId, type StreamEvent, type ToolCallId, ToolCallIdSchema } from "@maestro/protocol";
+
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: Record<string, unknown>;
+}
+
+/** The conversation as The Maestro stores it: user text, assistant parts, tool results. */
+export interface ConversationMessage {
+  readonly role: "user" | "assistant" | "tool";
+  readonly content: readonly ContentPart[];
+}
+
+export interface ProviderRequest {
+  readonly model: string;
+  readonly system: string | null;
+  readonly messages: readonly ConversationMessage[];
+  readonly tools: readonly ToolDefinition[];
+}
+
+export interface ProviderCredential {
+  readonly apiKey: string;
+  /** Overrides the provider's endpoint (OpenAI-compatible servers, simulators). */
+  readonly baseUrl: string | null;
+  /** Codex: the ChatGPT account the token belongs to. */
+  readonly accountId?: string | null;
+}
+
+/** What went over the wire, filled in by the provider for the message's record. Secrets masked. */
+export interface ProviderExchange {
+  request?: { url: string; headers: [string, string][]; body: unknown };
+  response?: { status: number; events: unknown[] };
+}
+
+export interface ProviderContext {
+  readonly credential: ProviderCredential;
+  readonly signal: AbortSignal;
+  readonly fetch: typeof fetch;
+  /** Stable for a session: prompt-cache keys and Codex's session_id. */
+  readonly sessionKey: string;
+  readonly exchange: ProviderExchange;
+}
+
+export interface Provider {
+  readonly id: ProviderId;
+  stream(request: ProviderRequest, context: ProviderContext): AsyncIterable<StreamEvent>;
+}
+
+/**
+ * A provider's id for a tool call, as the protocol's branded type. Ids are opaque; one outside
+ * the protocol's bounds (empty, or absurdly long) is replaced by a stable local one.
+ */
+export function toCallId(id: string | null | undefined, fallback: string): ToolCallId {
+  const parsed = ToolCallIdSchema.safeParse(id);
+  return parsed.success ? parsed.data : ToolCallIdSchema.parse(fallback);
+}

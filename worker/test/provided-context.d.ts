@@ -1,0 +1,11 @@
+// What global-setup.ts provides to the tests (`inject(...)`), typed for both sides.
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    wsProxyPort: number;
+    upstashUrl: string;
+    upstashToken: string;
+    simulatorUrl: string;
+  }
+}
+export {};

@@ -1,0 +1,33 @@
+/**
+ * Talking to a running simulator from a test, in Node or in workerd (fetch only, no Node APIs):
+ * register the turns a key will play, and read back the requests made with it.
+ */
+import type { Endpoint } from "./fidelity-endpoints.ts";
+import type { TurnInput } from "./script.ts";
+
+export interface RecordedRequest {
+  readonly endpoint: Endpoint;
+  readonly path: string;
+  readonly headers: [string, string][];
+  readonly body: unknown;
+}
+
+export async function registerScript(simulatorUrl: string, key: string, turns: TurnInput[]): Promise<void> {
+  const response = await fetch(`${simulatorUrl}/__sim/scripts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key, turns }),
+  });
+  if (!response.ok) throw new Error(`could not register script: ${response.status} ${await response.text()}`);
+}
+
+export async function recordedRequests(simulatorUrl: string, key: string): Promise<RecordedRequest[]> {
+  const response = await fetch(`${simulatorUrl}/__sim/requests?key=${encodeURIComponent(key)}`);
+  const body: unknown = await response.json();
+  return (body as { requests: RecordedRequest[] }).requests;
+}
+
+/** A fresh key (and so a fresh script) per test, so parallel tests never share turns. */
+export function scriptKey(label: string): string {
+  return `sim-${label}-${crypto.randomUUID()}`;
+}

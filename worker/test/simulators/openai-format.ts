@@ -1,0 +1,63 @@
+/** The OpenAI Chat Completions streaming format, as the API (and the openai SDK) sends it. */
+import { callIdOf, chunksOf, type ResolvedTurn } from "./script.ts";
+import { jsonPieces, type WireFormat } from "./wire-format.ts";
+
+const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+
+export const openaiFormat: WireFormat = {
+  overloadedStatus: 503,
+  render(turn: ResolvedTurn, model: string): string[] {
+    const id = `chatcmpl-sim${crypto.randomUUID().slice(0, 12)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      data({
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model,
+        system_fingerprint: null,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      });
+    const frames = [chunk({ role: "assistant", content: "", refusal: null })];
+    let toolIndex = 0;
+    for (const step of turn.steps) {
+      if (step.kind === "thinking") for (const text of chunksOf(step.text)) frames.push(chunk({ reasoning_content: text }));
+      else if (step.kind === "text") for (const text of chunksOf(step.text)) frames.push(chunk({ content: text }));
+      else {
+        for (const call of step.calls) {
+          const index = toolIndex++;
+          frames.push(
+            chunk({
+              tool_calls: [{ index, id: callIdOf(call, index, "call_"), type: "function", function: { name: call.name, arguments: "" } }],
+            }),
+          );
+          for (const piece of jsonPieces(JSON.stringify(call.args)))
+            frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+        }
+      }
+    }
+    const finish = turn.stopReason === "tool_use" ? "tool_calls" : turn.stopReason === "max_tokens" ? "length" : "stop";
+    frames.push(chunk({}, finish));
+    const usage = turn.usageOrDefault;
+    const prompt = usage.input_tokens + usage.cache_read_tokens;
+    frames.push(
+      data({
+        id,
+        object: "chat.completion.chunk",
+        created,
+        model,
+        choices: [],
+        usage: {
+          prompt_tokens: prompt,
+          completion_tokens: usage.output_tokens,
+          total_tokens: prompt + usage.output_tokens,
+          prompt_tokens_details: { cached_tokens: usage.cache_read_tokens },
+          completion_tokens_details: { reasoning_tokens: 0 },
+        },
+      }),
+    );
+    frames.push("data: [DONE]\n\n");
+    return frames;
+  },
+  errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
+};

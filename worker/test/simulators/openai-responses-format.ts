@@ -1,0 +1,115 @@
+/** The OpenAI Responses API streaming format, as the API (and the openai SDK) sends it. */
+import { callIdOf, chunksOf, type ResolvedTurn } from "./script.ts";
+import { jsonPieces, sse, type WireFormat } from "./wire-format.ts";
+
+export const openaiResponsesFormat: WireFormat = {
+  overloadedStatus: 503,
+  render(turn: ResolvedTurn, model: string): string[] {
+    const id = `resp_sim${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    let sequence = 0;
+    const event = (type: string, fields: Record<string, unknown>) => sse({ type, sequence_number: sequence++, ...fields }, type);
+    const base = {
+      id,
+      object: "response",
+      created_at: Math.floor(Date.now() / 1000),
+      model,
+      output: [] as unknown[],
+      parallel_tool_calls: true,
+      tool_choice: "auto",
+      tools: [],
+    };
+    const frames = [
+      event("response.created", { response: { ...base, status: "in_progress" } }),
+      event("response.in_progress", { response: { ...base, status: "in_progress" } }),
+    ];
+    const output: unknown[] = [];
+    let callCount = 0;
+    for (const step of turn.steps) {
+      const outputIndex = output.length;
+      if (step.kind === "thinking") {
+        const item = { id: `rs_sim${outputIndex}`, type: "reasoning", summary: [] as unknown[] };
+        frames.push(event("response.output_item.added", { output_index: outputIndex, item }));
+        const at = { item_id: item.id, output_index: outputIndex, summary_index: 0 };
+        frames.push(event("response.reasoning_summary_part.added", { ...at, part: { type: "summary_text", text: "" } }));
+        for (const delta of chunksOf(step.text)) frames.push(event("response.reasoning_summary_text.delta", { ...at, delta }));
+        frames.push(event("response.reasoning_summary_text.done", { ...at, text: step.text }));
+        frames.push(event("response.reasoning_summary_part.done", { ...at, part: { type: "summary_text", text: step.text } }));
+        const done = { ...item, summary: [{ type: "summary_text", text: step.text }] };
+        frames.push(event("response.output_item.done", { output_index: outputIndex, item: done }));
+        output.push(done);
+      } else if (step.kind === "text") {
+        const item = { id: `msg_sim${outputIndex}`, type: "message", role: "assistant", status: "in_progress", content: [] as unknown[] };
+        frames.push(event("response.output_item.added", { output_index: outputIndex, item }));
+        frames.push(
+          event("response.content_part.added", {
+            item_id: item.id,
+            output_index: outputIndex,
+            content_index: 0,
+            part: { type: "output_text", text: "", annotations: [] },
+          }),
+        );
+        for (const delta of chunksOf(step.text))
+          frames.push(
+            event("response.output_text.delta", { item_id: item.id, output_index: outputIndex, content_index: 0, delta, logprobs: [] }),
+          );
+        frames.push(
+          event("response.output_text.done", {
+            item_id: item.id,
+            output_index: outputIndex,
+            content_index: 0,
+            text: step.text,
+            logprobs: [],
+          }),
+        );
+        const part = { type: "output_text", text: step.text, annotations: [] };
+        frames.push(event("response.content_part.done", { item_id: item.id, output_index: outputIndex, content_index: 0, part }));
+        const done = { ...item, status: "completed", content: [part] };
+        frames.push(event("response.output_item.done", { output_index: outputIndex, item: done }));
+        output.push(done);
+      } else {
+        for (const call of step.calls) {
+          const index = output.length;
+          const itemId = `fc_sim${index}`;
+          const argumentsText = JSON.stringify(call.args);
+          const item = {
+            id: itemId,
+            type: "function_call",
+            status: "in_progress",
+            call_id: callIdOf(call, callCount++, "call_"),
+            name: call.name,
+            arguments: "",
+          };
+          frames.push(event("response.output_item.added", { output_index: index, item }));
+          for (const delta of jsonPieces(argumentsText))
+            frames.push(event("response.function_call_arguments.delta", { item_id: itemId, output_index: index, delta }));
+          frames.push(event("response.function_call_arguments.done", { item_id: itemId, output_index: index, arguments: argumentsText }));
+          const done = { ...item, status: "completed", arguments: argumentsText };
+          frames.push(event("response.output_item.done", { output_index: index, item: done }));
+          output.push(done);
+        }
+      }
+    }
+    const usage = turn.usageOrDefault;
+    const input = usage.input_tokens + usage.cache_read_tokens;
+    const completed = turn.stopReason === "max_tokens";
+    frames.push(
+      event(completed ? "response.incomplete" : "response.completed", {
+        response: {
+          ...base,
+          status: completed ? "incomplete" : "completed",
+          ...(completed && { incomplete_details: { reason: "max_output_tokens" } }),
+          output,
+          usage: {
+            input_tokens: input,
+            input_tokens_details: { cached_tokens: usage.cache_read_tokens },
+            output_tokens: usage.output_tokens,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: input + usage.output_tokens,
+          },
+        },
+      }),
+    );
+    return frames;
+  },
+  errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
+};

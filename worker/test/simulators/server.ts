@@ -1,0 +1,198 @@
+/**
+ * The provider simulator: one loopback HTTP server that answers like Anthropic, OpenAI (Chat
+ * Completions and Responses) and Gemini, from scripted turns. A test registers a script under an
+ * API key (POST /__sim/scripts); requests made with that key play its turns in order. Every
+ * request is recorded (GET /__sim/requests?key=…) and, unless turned off, checked against the
+ * captured headers of the reference apps: a mismatch is answered with 400.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { anthropicFormat } from "./anthropic-format.ts";
+import type { RecordedRequest } from "./client.ts";
+import { headerDifferences } from "./fidelity.ts";
+import type { Endpoint } from "./fidelity-endpoints.ts";
+import { geminiFormat } from "./gemini-format.ts";
+import { openaiFormat } from "./openai-format.ts";
+import { openaiResponsesFormat } from "./openai-responses-format.ts";
+import { type Turn, type TurnInput, ScriptSchema, TurnSchema, resolveTurn } from "./script.ts";
+import type { WireFormat } from "./wire-format.ts";
+
+/** Makes up a turn for a key that has no script (demo mode). */
+export type Brain = (endpoint: Endpoint, body: unknown) => TurnInput;
+
+export interface SimulatorOptions {
+  readonly port?: number;
+  /** Refuse requests whose headers differ from the captured reference (default true). */
+  readonly checkHeaders?: boolean;
+  readonly brain?: Brain;
+}
+
+export interface Simulator {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const FORMATS: Record<Endpoint, WireFormat> = {
+  anthropic: anthropicFormat,
+  openai: openaiFormat,
+  openai_responses: openaiResponsesFormat,
+  gemini: geminiFormat,
+};
+
+interface Route {
+  readonly endpoint: Endpoint;
+  readonly model: (body: Record<string, unknown>) => string;
+  readonly key: (request: IncomingMessage) => string | undefined;
+}
+
+const bodyModel = (body: Record<string, unknown>) => (typeof body.model === "string" ? body.model : "unknown");
+const bearer = (request: IncomingMessage) => request.headers.authorization?.replace(/^Bearer /, "");
+
+function routeOf(path: string): Route | undefined {
+  // llxprt's SDK sends x-api-key; newer Anthropic SDKs send a bearer token.
+  if (path === "/v1/messages")
+    return { endpoint: "anthropic", model: bodyModel, key: (request) => header(request, "x-api-key") ?? bearer(request) };
+  if (path === "/v1/chat/completions") return { endpoint: "openai", model: bodyModel, key: bearer };
+  if (path === "/v1/responses") return { endpoint: "openai_responses", model: bodyModel, key: bearer };
+  const gemini = path.match(/^\/v1beta\/models\/([^/:]+):streamGenerateContent$/);
+  if (gemini?.[1] !== undefined) {
+    const model = decodeURIComponent(gemini[1]);
+    return { endpoint: "gemini", model: () => model, key: (request) => header(request, "x-goog-api-key") };
+  }
+  return undefined;
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function rawHeaders(request: IncomingMessage): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let index = 0; index < request.rawHeaders.length; index += 2)
+    pairs.push([request.rawHeaders[index] ?? "", request.rawHeaders[index + 1] ?? ""]);
+  return pairs;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text.length === 0 ? undefined : (JSON.parse(text) as unknown);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function play(response: ServerResponse, format: WireFormat, turn: Turn, model: string): Promise<void> {
+  const failure = turn.failure;
+  if (failure?.kind === "http") {
+    const type =
+      failure.error_type ?? (failure.status === 429 ? "rate_limit_error" : failure.status >= 500 ? "api_error" : "invalid_request_error");
+    return sendJson(
+      response,
+      failure.status,
+      format.errorBody(failure.status, type),
+      failure.retry_after === undefined ? {} : { "retry-after": String(failure.retry_after) },
+    );
+  }
+  if (failure?.kind === "overloaded" && !failure.mid_stream) {
+    return sendJson(response, format.overloadedStatus, format.errorBody(format.overloadedStatus, "overloaded_error"));
+  }
+  const frames = format.render(resolveTurn(turn), model);
+  response.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "request-id": `req_sim_${crypto.randomUUID()}`,
+  });
+  for (const [index, frame] of frames.entries()) {
+    if (failure?.kind === "cut" && index === failure.after_chunks) {
+      // Let what was written reach the client first, then drop the connection mid-stream.
+      await new Promise<void>((resolve) => response.write("", () => resolve()));
+      await pause(20);
+      response.socket?.destroy();
+      return;
+    }
+    if (failure?.kind === "malformed" && index === failure.after_chunks) {
+      response.end('data: {"type": "content_block_delta", "index": 0, "delta": {\n\n');
+      return;
+    }
+    if (failure?.kind === "overloaded" && index === Math.floor(frames.length / 2) && format.midStreamError !== undefined) {
+      response.end(format.midStreamError());
+      return;
+    }
+    response.write(frame);
+    if (turn.chunk_delay_ms > 0) await pause(turn.chunk_delay_ms);
+  }
+  response.end();
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const scripts = new Map<string, Turn[]>();
+  const recorded = new Map<string, RecordedRequest[]>();
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (url.pathname === "/__sim/scripts" && request.method === "POST") {
+      const script = ScriptSchema.parse(await readJson(request));
+      scripts.set(script.key, script.turns);
+      recorded.delete(script.key);
+      return sendJson(response, 201, { key: script.key, turns: script.turns.length });
+    }
+    if (url.pathname === "/__sim/requests" && request.method === "GET") {
+      return sendJson(response, 200, { requests: recorded.get(url.searchParams.get("key") ?? "") ?? [] });
+    }
+    const route = request.method === "POST" ? routeOf(url.pathname) : undefined;
+    if (route === undefined)
+      return sendJson(response, 404, { error: { message: `no simulated endpoint ${request.method} ${url.pathname}` } });
+
+    const format = FORMATS[route.endpoint];
+    const body = ((await readJson(request)) ?? {}) as Record<string, unknown>;
+    const key = route.key(request) ?? "";
+    const model = route.model(body);
+    const log = recorded.get(key) ?? [];
+    log.push({ endpoint: route.endpoint, path: `${url.pathname}${url.search}`, headers: rawHeaders(request), body });
+    recorded.set(key, log);
+
+    if (options.checkHeaders !== false) {
+      const differences = headerDifferences(route.endpoint, rawHeaders(request), { model });
+      if (differences.length > 0) return sendJson(response, 400, format.errorBody(400, `fidelity_mismatch: ${differences.join("; ")}`));
+    }
+    const queue = scripts.get(key);
+    let turn: Turn | undefined = queue?.shift();
+    if (turn === undefined && queue === undefined && options.brain !== undefined)
+      turn = TurnSchema.parse(options.brain(route.endpoint, body));
+    if (turn === undefined) {
+      return sendJson(
+        response,
+        queue === undefined ? 401 : 500,
+        format.errorBody(queue === undefined ? 401 : 500, queue === undefined ? "authentication_error" : "script_exhausted"),
+      );
+    }
+    await play(response, format, turn, model);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent)
+        sendJson(response, 500, { error: { message: error instanceof Error ? error.message : "simulator error" } });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("simulator has no TCP address");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

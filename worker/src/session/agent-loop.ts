@@ -1,0 +1,232 @@
+/**
+ * The agent loop (DESIGN §2 steps 3–5): ask the model, stream what it says, run the tools it
+ * calls (asking the user first where the approval mode says so), feed the results back, and go
+ * again until it stops, fails, is cancelled, or reaches the step limit. A plain module: the
+ * Durable Object drives it and decides what to store and broadcast; tests drive it with a
+ * scripted provider.
+ */
+import type { ApprovalMode, ContentPart, ProviderId, StreamEvent, ToolCallId, ToolOutcome, TurnId, TurnStatus } from "@maestro/protocol";
+import { costOf } from "../providers/pricing.ts";
+import type { ConversationMessage, Provider, ProviderContext, ProviderCredential, ProviderExchange } from "../providers/provider.ts";
+import { needsApproval } from "./approval-policy.ts";
+import { type RetryPolicy, streamWithRetries } from "./retry.ts";
+import { type BuiltStep, StepBuilder, isOutput } from "./step-builder.ts";
+import type { ApprovalGate, ToolRuntime } from "./turn-ports.ts";
+import { AsyncQueue } from "./async-queue.ts";
+
+export interface TurnDeps {
+  readonly provider: Provider;
+  readonly providerId: ProviderId;
+  readonly credential: ProviderCredential;
+  readonly fetch: typeof fetch;
+  readonly sessionKey: string;
+  readonly tools: ToolRuntime;
+  readonly approvals: ApprovalGate;
+  readonly approvalMode: ApprovalMode;
+  readonly retry: RetryPolicy;
+  readonly maxSteps: number;
+  readonly now: () => number;
+}
+
+export interface TurnInput {
+  readonly turnId: TurnId;
+  readonly model: string;
+  readonly system: string | null;
+  /** The conversation so far, ending with the user's new message. */
+  readonly history: readonly ConversationMessage[];
+  readonly signal: AbortSignal;
+}
+
+export interface CompletedStep extends BuiltStep {
+  readonly status: "complete" | "partial" | "error";
+  readonly exchange: ProviderExchange;
+  readonly latencyMs: number;
+  readonly timeToFirstTokenMs: number | null;
+}
+
+export interface ToolExecution {
+  readonly callId: ToolCallId;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+  readonly outcome: ToolOutcome;
+  readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
+  readonly durationMs: number;
+}
+
+export type LoopEvent =
+  | { readonly kind: "stream"; readonly event: StreamEvent }
+  | { readonly kind: "retry"; readonly attempt: number; readonly delayMs: number; readonly error: Extract<StreamEvent, { type: "error" }> }
+  | { readonly kind: "step"; readonly step: CompletedStep }
+  | { readonly kind: "tool_results"; readonly executions: readonly ToolExecution[] }
+  | { readonly kind: "end"; readonly status: TurnStatus };
+
+export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator<LoopEvent> {
+  const history = [...input.history];
+  for (let step = 1; ; step += 1) {
+    const built = yield* modelStep(deps, input, history);
+    yield { kind: "step", step: built };
+    history.push({ role: "assistant", content: built.content });
+    if (input.signal.aborted) {
+      yield { kind: "end", status: "cancelled" };
+      return;
+    }
+    if (built.status === "error" || built.error !== null) {
+      yield { kind: "end", status: "failed" };
+      return;
+    }
+    const calls = built.content.filter((part): part is Extract<ContentPart, { type: "tool_call" }> => part.type === "tool_call");
+    if (calls.length === 0) {
+      yield { kind: "end", status: "completed" };
+      return;
+    }
+
+    const executions: ToolExecution[] = [];
+    for (const call of calls) executions.push(yield* runTool(deps, input, { callId: call.call_id, name: call.name, args: call.args }));
+    yield { kind: "tool_results", executions };
+    history.push({ role: "tool", content: executions.map(toResultPart) });
+    if (input.signal.aborted) {
+      yield { kind: "end", status: "cancelled" };
+      return;
+    }
+    if (step >= deps.maxSteps) {
+      yield { kind: "stream", event: { type: "stop", reason: "step_limit" } };
+      yield { kind: "end", status: "completed" };
+      return;
+    }
+  }
+}
+
+/** One model call: stream it, price its usage, and say how it ended. */
+async function* modelStep(
+  deps: TurnDeps,
+  input: TurnInput,
+  history: readonly ConversationMessage[],
+): AsyncGenerator<LoopEvent, CompletedStep> {
+  const builder = new StepBuilder();
+  const started = deps.now();
+  let firstOutputAt: number | null = null;
+  let exchange: ProviderExchange = {};
+  const request = { model: input.model, system: input.system, messages: history, tools: deps.tools.definitions };
+  const makeContext = (): ProviderContext => {
+    exchange = {};
+    return { credential: deps.credential, signal: input.signal, fetch: deps.fetch, sessionKey: deps.sessionKey, exchange };
+  };
+  for await (const item of streamWithRetries(deps.provider, request, makeContext, deps.retry, input.signal)) {
+    if (item.kind === "retry") {
+      yield item;
+      continue;
+    }
+    const event = item.event.type === "usage" ? { ...item.event, cost_usd: costOf(input.model, item.event) ?? undefined } : item.event;
+    if (firstOutputAt === null && isOutput(event)) firstOutputAt = deps.now();
+    builder.add(event);
+    yield { kind: "stream", event };
+  }
+  if (input.signal.aborted) {
+    const stop: StreamEvent = { type: "stop", reason: "cancelled" };
+    builder.add(stop);
+    yield { kind: "stream", event: stop };
+  }
+  const built = builder.build();
+  const status = built.error === null ? (input.signal.aborted ? "partial" : "complete") : built.hasOutput ? "partial" : "error";
+  return {
+    ...built,
+    // A model call that stopped mid-way: its unfinished tool calls are not run.
+    content: status === "complete" ? built.content : built.content.filter((part) => part.type !== "tool_call"),
+    status,
+    exchange,
+    latencyMs: deps.now() - started,
+    timeToFirstTokenMs: firstOutputAt === null ? null : firstOutputAt - started,
+  };
+}
+
+/** Approve (or not), run, and report one tool call, streaming its progress. */
+async function* runTool(
+  deps: TurnDeps,
+  input: TurnInput,
+  call: { callId: ToolCallId; name: string; args: Record<string, unknown> },
+): AsyncGenerator<LoopEvent, ToolExecution> {
+  const started = deps.now();
+  const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
+    const durationMs = deps.now() - started;
+    yield {
+      kind: "stream",
+      event: {
+        type: "tool_result",
+        call_id: call.callId,
+        name: call.name,
+        ok: outcome.ok,
+        output: outcome.ok ? outcome.output : outcome.message,
+        ...(!outcome.ok && { error_code: outcome.code }),
+        duration_ms: durationMs,
+      },
+    };
+    return { ...call, outcome, status, durationMs };
+  };
+
+  const info = deps.tools.describe(call.name);
+  if (info === undefined) {
+    return yield* finish(
+      { ok: false, code: "TOOL_NOT_FOUND", message: `There is no tool named "${call.name}" in this session.`, recoverable: true },
+      "error",
+    );
+  }
+  if (
+    needsApproval({
+      mode: deps.approvalMode,
+      kind: info.kind,
+      toolApproval: info.approval,
+      approvedForSession: deps.approvals.approvedForSession(call.name),
+    })
+  ) {
+    const answer = await deps.approvals.ask({
+      turnId: input.turnId,
+      callId: call.callId,
+      tool: call.name,
+      kind: info.kind,
+      args: call.args,
+      signal: input.signal,
+    });
+    if (input.signal.aborted)
+      return yield* finish({ ok: false, code: "CANCELLED", message: "The turn was cancelled.", recoverable: false }, "cancelled");
+    if (answer.decision === "deny") {
+      const why =
+        answer.by === "timeout"
+          ? "Nobody approved this call in time, so it was not run."
+          : `The user denied this call${answer.reason ? `: ${answer.reason}` : "."}`;
+      return yield* finish(
+        { ok: false, code: "APPROVAL_DENIED", message: why, recoverable: true },
+        answer.by === "timeout" ? "timeout" : "denied",
+      );
+    }
+  }
+
+  const progress = new AsyncQueue<StreamEvent>();
+  const running = deps.tools
+    .execute(call, {
+      signal: input.signal,
+      onProgress: (update) => progress.push({ type: "tool_progress", call_id: call.callId, ...update }),
+    })
+    .catch((error: unknown): ToolOutcome => ({
+      ok: false,
+      code: "INTERNAL",
+      message: error instanceof Error ? "The tool failed unexpectedly." : "The tool failed.",
+      recoverable: false,
+    }))
+    .finally(() => progress.close());
+  for await (const event of progress) yield { kind: "stream", event };
+  const outcome = await running;
+  const status = outcome.ok ? "ok" : outcome.code === "CANCELLED" ? "cancelled" : outcome.code === "TIMEOUT" ? "timeout" : "error";
+  return yield* finish(outcome, status);
+}
+
+function toResultPart(execution: ToolExecution): Extract<ContentPart, { type: "tool_result" }> {
+  const { outcome } = execution;
+  return {
+    type: "tool_result",
+    call_id: execution.callId,
+    name: execution.name,
+    ok: outcome.ok,
+    output: outcome.ok ? outcome.output : outcome.message,
+    ...(!outcome.ok && { error_code: outcome.code }),
+  };
+}

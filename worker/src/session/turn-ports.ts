@@ -1,0 +1,50 @@
+/**
+ * What the agent loop needs from the world, as interfaces: tools to run and a gate that asks the
+ * user. The Durable Object supplies real ones; tests supply scripted ones.
+ */
+import type { ApprovalDecision, ToolApproval, ToolCallId, ToolKind, ToolOutcome, ToolSource, TurnId } from "@maestro/protocol";
+import type { ToolDefinition } from "../providers/provider.ts";
+
+export interface ToolCallRequest {
+  readonly callId: ToolCallId;
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+}
+
+export interface ToolInfo {
+  readonly kind: ToolKind;
+  readonly approval: ToolApproval;
+  readonly source: ToolSource;
+}
+
+export interface ToolProgress {
+  readonly output?: string;
+  readonly status?: string;
+}
+
+export interface ToolRuntime {
+  /** What the model is offered. */
+  readonly definitions: readonly ToolDefinition[];
+  /** How a tool offered to the model behaves; undefined for a name it was not offered. */
+  describe(name: string): ToolInfo | undefined;
+  execute(call: ToolCallRequest, options: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void }): Promise<ToolOutcome>;
+}
+
+export interface ApprovalAnswer {
+  readonly decision: ApprovalDecision;
+  readonly by: "web" | "tui" | "api" | "timeout";
+  readonly reason?: string;
+}
+
+export interface ApprovalGate {
+  /** Asks every client; resolves with the first answer, or a denial when nobody answers in time. */
+  ask(request: {
+    turnId: TurnId;
+    callId: ToolCallId;
+    tool: string;
+    kind: ToolKind;
+    args: Record<string, unknown>;
+    signal: AbortSignal;
+  }): Promise<ApprovalAnswer>;
+  approvedForSession(tool: string): boolean;
+}

@@ -96,6 +96,7 @@ export {
   PONG_FRAME_TEXT,
   PingFrameSchema,
   PongFrameSchema,
+  RetryFrameSchema,
   PresenceFrameSchema,
   SendFrameSchema,
   SeqSchema,
@@ -186,7 +187,12 @@ export {
   type SendMessageQuery,
   TurnResultSchema,
   type TurnResult,
+  CancelResultSchema,
+  type CancelResult,
+  RetryAcceptedSchema,
+  type RetryAccepted,
 } from "./rest/messages.ts";
+export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
 export {
   CreateTemplateBodySchema,
   type CreateTemplateBody,

@@ -25,6 +25,7 @@ const clientFrames = {
     { type: "approve", call_id: SAMPLE_CALL_ID, decision: "deny", reason: "not that file" },
   ],
   configure: [{ type: "configure", changes: { model: "claude-opus-4-1", approval_mode: "always" } }],
+  retry: [{ type: "retry" }],
   ping: [{ type: "ping" }],
 } satisfies { [K in ClientToSession["type"]]: Extract<ClientToSession, { type: K }>[] };
 
@@ -40,6 +41,18 @@ const serverFrames = {
       turn: {
         turn_id: SAMPLE_TURN_ID,
         events: [{ type: "event", seq: 6, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "Hi" } }],
+        approvals: [
+          {
+            type: "approval_request",
+            seq: 7,
+            turn_id: SAMPLE_TURN_ID,
+            call_id: SAMPLE_CALL_ID,
+            tool: "write_file",
+            kind: "edit",
+            args: { path: "a.ts" },
+            expires_at: "2026-11-24T19:05:00.000Z",
+          },
+        ],
       },
     },
   ],

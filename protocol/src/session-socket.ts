@@ -60,6 +60,9 @@ export const ConfigureFrameSchema = z.strictObject({
   changes: UpdateSessionBodySchema,
 });
 
+/** Ask the model again for the conversation as it stands (after a failed or partial answer). */
+export const RetryFrameSchema = z.strictObject({ type: z.literal("retry") });
+
 /** Keep-alive. The server answers `pong` without waking a hibernated session. */
 export const PingFrameSchema = z.strictObject({ type: z.literal("ping") });
 
@@ -69,6 +72,7 @@ export const ClientToSessionSchema = z.discriminatedUnion("type", [
   CancelFrameSchema,
   ApproveFrameSchema,
   ConfigureFrameSchema,
+  RetryFrameSchema,
   PingFrameSchema,
 ]);
 export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
@@ -84,6 +88,17 @@ export const EventFrameSchema = z.looseObject({
 });
 export type EventFrame = z.infer<typeof EventFrameSchema>;
 
+export const ApprovalRequestFrameSchema = z.looseObject({
+  type: z.literal("approval_request"),
+  seq: SeqSchema,
+  turn_id: TurnIdSchema,
+  call_id: ToolCallIdSchema,
+  tool: ToolNameSchema,
+  kind: ToolKindSchema,
+  args: z.record(z.string(), z.unknown()),
+  expires_at: z.iso.datetime(),
+});
+
 export const SnapshotFrameSchema = z.looseObject({
   type: z.literal("snapshot"),
   /** The newest frame this snapshot already includes; resume from here. */
@@ -93,8 +108,14 @@ export const SnapshotFrameSchema = z.looseObject({
   presence: PresenceSchema,
   /** The most recent messages, oldest first. Older ones: `GET /sessions/:id/messages`. */
   messages: z.array(MessageSchema),
-  /** The turn in flight, with the events it has streamed so far. */
-  turn: z.looseObject({ turn_id: TurnIdSchema, events: z.array(EventFrameSchema) }).nullable(),
+  /** The turn in flight: the events it has streamed so far and the approvals it is waiting for. */
+  turn: z
+    .looseObject({
+      turn_id: TurnIdSchema,
+      events: z.array(EventFrameSchema),
+      approvals: z.array(ApprovalRequestFrameSchema).default([]),
+    })
+    .nullable(),
 });
 
 /** A message was stored: the user's message as a turn starts, or one added through the API. */
@@ -116,17 +137,6 @@ export const TurnEndFrameSchema = z.looseObject({
   message: MessageSchema.nullable(),
 });
 
-export const ApprovalRequestFrameSchema = z.looseObject({
-  type: z.literal("approval_request"),
-  seq: SeqSchema,
-  turn_id: TurnIdSchema,
-  call_id: ToolCallIdSchema,
-  tool: ToolNameSchema,
-  kind: ToolKindSchema,
-  args: z.record(z.string(), z.unknown()),
-  expires_at: z.iso.datetime(),
-});
-
 /** An approval was answered (by any client, or by the timeout): every client closes its prompt. */
 export const ApprovalResultFrameSchema = z.looseObject({
   type: z.literal("approval_result"),
@@ -134,8 +144,8 @@ export const ApprovalResultFrameSchema = z.looseObject({
   turn_id: TurnIdSchema,
   call_id: ToolCallIdSchema,
   decision: ApprovalDecisionSchema,
-  /** Who answered: a client kind, or `timeout` when nobody did in time. */
-  by: z.enum(["web", "tui", "api", "timeout"]),
+  /** Who answered: a client kind, `timeout` when nobody did in time, `cancel` when the turn was stopped. */
+  by: z.enum(["web", "tui", "api", "timeout", "cancel"]),
 });
 
 export const PresenceFrameSchema = z.looseObject({

@@ -19,6 +19,8 @@ export interface Env {
   readonly UPSTASH_REDIS_REST_TOKEN?: string;
   /** Only locally: `127.0.0.1:<port>` of the WebSocket-to-TCP proxy in front of PGlite. */
   readonly NEON_LOCAL_WS_PROXY?: string;
+  /** How long a tool call waits for an approval before it is denied (default 5 minutes). */
+  readonly MAESTRO_APPROVAL_TIMEOUT_MS?: string;
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
@@ -37,6 +39,10 @@ const EnvSchema = z.object({
       .regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/, "must be a loopback host:port")
       .optional(),
   ),
+  MAESTRO_APPROVAL_TIMEOUT_MS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().min(100).max(86_400_000).default(300_000),
+  ),
 });
 
 export interface Config {
@@ -46,6 +52,7 @@ export interface Config {
   readonly redisUrl: string;
   readonly redisToken: string;
   readonly localWsProxy: string | undefined;
+  readonly approvalTimeoutMs: number;
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -74,6 +81,7 @@ export function getConfig(env: Env): Config {
     redisUrl: parsed.data.UPSTASH_REDIS_REST_URL,
     redisToken: parsed.data.UPSTASH_REDIS_REST_TOKEN,
     localWsProxy: parsed.data.NEON_LOCAL_WS_PROXY,
+    approvalTimeoutMs: parsed.data.MAESTRO_APPROVAL_TIMEOUT_MS,
   };
   configs.set(env, config);
   return config;

@@ -17,6 +17,8 @@ export default defineConfig({
           NEON_LOCAL_WS_PROXY: `127.0.0.1:${inject<number>("wsProxyPort")}`,
           UPSTASH_REDIS_REST_URL: inject<string>("upstashUrl"),
           UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
+          // Short, so the approval-timeout test does not wait five minutes.
+          MAESTRO_APPROVAL_TIMEOUT_MS: "1500",
         },
       },
     })),

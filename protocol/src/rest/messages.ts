@@ -108,3 +108,13 @@ export const MessagePageSchema = z.object({
   next_before: MessageIdSchema.nullable(),
 });
 export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+export const CancelResultSchema = z.object({
+  /** The turn that was stopped, or null when none was running. */
+  turn_id: TurnIdSchema.nullable(),
+  cancelled: z.boolean(),
+});
+export type CancelResult = z.infer<typeof CancelResultSchema>;
+
+export const RetryAcceptedSchema = z.object({ turn_id: TurnIdSchema });
+export type RetryAccepted = z.infer<typeof RetryAcceptedSchema>;

@@ -1,16 +1,28 @@
-/** /sessions/:id/messages: send a message into a session, and page through its history. */
+/**
+ * /sessions/:id/messages and the turn's controls: send a message (answered at once, when the turn
+ * has ended with `?wait=true`, or as server-sent events with `Accept: text/event-stream`), page
+ * through history, cancel the turn, answer an approval, retry a failed answer.
+ */
 import { createRoute } from "@hono/zod-openapi";
 import {
+  ApprovalAnswerBodySchema,
+  ApprovalAnsweredSchema,
+  CancelResultSchema,
   ListMessagesQuerySchema,
   MessagePageSchema,
+  RetryAcceptedSchema,
   SendMessageAcceptedSchema,
   SendMessageBodySchema,
+  SendMessageQuerySchema,
   SessionIdSchema,
+  ToolCallIdSchema,
+  TurnResultSchema,
 } from "@maestro/protocol";
 import { z } from "zod";
 import { listMessages } from "../db/queries/messages.ts";
 import { getSession } from "../db/queries/sessions.ts";
 import { AppError, notFound } from "../errors.ts";
+import type { MessageRequest } from "../session/message-endpoint.ts";
 import { unwrapRpcResult } from "../session/rpc-result.ts";
 import { sessionStub } from "../session/stub.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
@@ -23,13 +35,33 @@ export const messages = createRouter()
       method: "post",
       path: "/{id}/messages",
       summary: "Send a message; every client watching the session sees it at once",
-      request: { params: SessionParams, body: jsonBody(SendMessageBodySchema) },
-      responses: { 202: jsonResponse(SendMessageAcceptedSchema, "Stored; the turn has started"), ...errorResponses(400, 401, 404, 409) },
+      description:
+        "Answers 202 with the turn id at once. With `?wait=true` it answers when the turn has ended, with the final assistant message. " +
+        "With `Accept: text/event-stream` it streams the turn's session-socket frames (the user's message, every event, turn_end) as server-sent events.",
+      request: { params: SessionParams, query: SendMessageQuerySchema, body: jsonBody(SendMessageBodySchema) },
+      responses: {
+        202: jsonResponse(SendMessageAcceptedSchema, "Stored; the turn has started"),
+        200: {
+          description: "With wait=true: the ended turn. With Accept: text/event-stream: the turn's frames as SSE.",
+          content: { "application/json": { schema: TurnResultSchema }, "text/event-stream": { schema: z.string() } },
+        },
+        ...errorResponses(400, 401, 404, 409),
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const accepted = unwrapRpcResult(await sessionStub(c.env, id).submitMessage(id, c.req.valid("json").text));
-      return c.json(accepted, 202);
+      const mode: MessageRequest["mode"] = c.req.header("accept")?.includes("text/event-stream")
+        ? "stream"
+        : c.req.valid("query").wait
+          ? "wait"
+          : "accept";
+      const forwarded = new Request("https://session.internal/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-maestro-session-id": id },
+        body: JSON.stringify({ text: c.req.valid("json").text, mode } satisfies MessageRequest),
+      });
+      // The object answers in the API's own shapes (202, 200 JSON, SSE, or an error body).
+      return sessionStub(c.env, id).fetch(forwarded);
     },
   )
   .openapi(
@@ -44,13 +76,56 @@ export const messages = createRouter()
       const { id } = c.req.valid("param");
       const { db } = c.var.services;
       if ((await getSession(db, id)) === undefined) throw notFound("SESSION_NOT_FOUND", "session");
-      const query = c.req.valid("query");
-      const page = await listMessages(db, id, query);
+      const page = await listMessages(db, id, c.req.valid("query"));
       if (page === undefined) {
         throw new AppError("MESSAGE_NOT_FOUND", "No message with that id in this session.", {
           fields: [{ field: "before", message: "no message with that id in this session" }],
         });
       }
       return c.json({ data: page.data, next_before: page.nextBefore }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/cancel",
+      summary: "Stop the running turn (the model call is aborted; what it said so far is kept)",
+      request: { params: SessionParams },
+      responses: { 200: jsonResponse(CancelResultSchema, "Whether a turn was stopped"), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if ((await getSession(c.var.services.db, id)) === undefined) throw notFound("SESSION_NOT_FOUND", "session");
+      return c.json(unwrapRpcResult(await sessionStub(c.env, id).cancelTurn(id)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/retry",
+      summary: "Ask the model again for the conversation as it stands (after a failed or broken-off answer)",
+      request: { params: SessionParams },
+      responses: { 202: jsonResponse(RetryAcceptedSchema, "The new turn has started"), ...errorResponses(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      return c.json(RetryAcceptedSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).retryTurn(id))), 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/approvals/{call_id}",
+      summary: "Answer a tool call's approval request (the first answer from any client wins)",
+      request: { params: SessionParams.extend({ call_id: ToolCallIdSchema }), body: jsonBody(ApprovalAnswerBodySchema) },
+      responses: { 200: jsonResponse(ApprovalAnsweredSchema, "The answer was taken"), ...errorResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { id, call_id: callId } = c.req.valid("param");
+      const body = c.req.valid("json");
+      return c.json(
+        ApprovalAnsweredSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).answerApproval(id, callId, body.decision, body.reason))),
+        200,
+      );
     },
   );

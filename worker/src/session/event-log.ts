@@ -8,6 +8,11 @@ import type { BroadcastFrame } from "@maestro/protocol";
 /** A broadcast frame before it is numbered. */
 export type UnnumberedFrame = BroadcastFrame extends infer F ? (F extends BroadcastFrame ? Omit<F, "seq"> : never) : never;
 
+export interface NumberedFrame {
+  readonly frame: BroadcastFrame;
+  readonly text: string;
+}
+
 const MAX_FRAMES = 2000;
 
 export class EventLog {
@@ -25,14 +30,15 @@ export class EventLog {
     return row?.value ?? 0;
   }
 
-  /** Number a frame, store it, and return its wire text. */
-  append(frame: UnnumberedFrame): string {
+  /** Number a frame, store it, and return it numbered, with its wire text. */
+  append(frame: UnnumberedFrame): NumberedFrame {
     const seq = this.lastSeq + 1;
-    const body = JSON.stringify({ ...frame, seq });
+    const numbered = { ...frame, seq } as BroadcastFrame;
+    const body = JSON.stringify(numbered);
     this.#sql.exec("INSERT INTO counters (name, value) VALUES ('seq', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", seq);
     this.#sql.exec("INSERT INTO frames (seq, body) VALUES (?, ?)", seq, body);
     if (seq % 100 === 0) this.#sql.exec("DELETE FROM frames WHERE seq <= ?", seq - MAX_FRAMES);
-    return body;
+    return { frame: numbered, text: body };
   }
 
   /**

@@ -4,18 +4,24 @@
  * while the snapshot was being read, so nothing falls between the two. A snapshot may already
  * contain a message that a replayed frame repeats: clients fold messages by id.
  */
-import { type HelloFrame, encodeFrame } from "@maestro/protocol";
+import { type HelloFrame, type SessionActivity, type SnapshotFrame, encodeFrame } from "@maestro/protocol";
 import { markJoined, sendText } from "./fan-out.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { buildSnapshot } from "./snapshot.ts";
 
-export async function joinSession(runtime: SessionRuntime, socket: WebSocket, hello: HelloFrame): Promise<void> {
+export async function joinSession(
+  runtime: SessionRuntime,
+  socket: WebSocket,
+  hello: HelloFrame,
+  turn: SnapshotFrame["turn"],
+  activity: SessionActivity,
+): Promise<void> {
   const missed = hello.since === undefined ? undefined : runtime.events.since(hello.since);
   if (missed !== undefined) {
     for (const text of missed) sendText(socket, text);
   } else {
     const seq = runtime.events.lastSeq;
-    const snapshot = await buildSnapshot(runtime, seq);
+    const snapshot = await buildSnapshot(runtime, seq, turn, activity);
     sendText(socket, encodeFrame(snapshot));
     for (const text of runtime.events.since(seq) ?? []) sendText(socket, text);
   }

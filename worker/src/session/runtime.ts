@@ -6,7 +6,7 @@ import type { Presence, SessionId } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../log.ts";
-import type { EventLog, UnnumberedFrame } from "./event-log.ts";
+import type { EventLog, NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 
 export interface SessionRuntime {
   readonly sessionId: SessionId;
@@ -16,7 +16,7 @@ export interface SessionRuntime {
   redis(): Redis;
   sockets(): WebSocket[];
   /** Number a frame, keep it for resume, and send it to every joined socket. */
-  broadcast(frame: UnnumberedFrame): void;
+  broadcast(frame: UnnumberedFrame): NumberedFrame;
   /** Who is watching now, leaving out a socket that is closing. */
   presence(closing?: WebSocket): Presence;
 }

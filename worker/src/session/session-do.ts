@@ -1,47 +1,55 @@
 /**
  * SessionDO: one Durable Object per session (DESIGN §2). It owns the session's sockets
- * (hibernation API), numbers and logs every frame it broadcasts, keeps presence, and routes
- * client frames and RPC calls to the plain modules beside it. Logic lives there, not here.
+ * (hibernation API), numbers and logs every frame it broadcasts, keeps presence and activity,
+ * keeps itself alive while a turn runs, and hands frames, turns and RPC calls to the modules
+ * beside it. Logic lives there, not here.
  */
 import { DurableObject } from "cloudflare:workers";
 import {
-  type ClientToSession,
+  type ApprovalDecision,
+  type CancelResult,
   ClientToSessionSchema,
   type ErrorCode,
   type FieldIssue,
-  type Presence,
   PING_FRAME_TEXT,
   PONG_FRAME_TEXT,
+  type Presence,
   SESSION_SOCKET_PROTOCOL,
   type SendMessageAccepted,
   type Session,
+  type SessionActivity,
   type SessionId,
   SessionIdSchema,
+  type TurnResult,
   type UpdateSessionBody,
   decodeFrame,
   encodeFrame,
 } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { openDatabase, type DatabaseHandle, type Database } from "../db/client.ts";
+import { type Database, type DatabaseHandle, openDatabase } from "../db/client.ts";
 import { archiveSession, toSession } from "../db/queries/sessions.ts";
-import { getConfig, type Env } from "../env.ts";
+import { type Config, type Env, getConfig } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { writeLiveState } from "../kv/presence.ts";
 import { openRedis } from "../kv/redis.ts";
-import { createLogger, type Logger } from "../log.ts";
-import { EventLog, type UnnumberedFrame } from "./event-log.ts";
-import { attachmentOf, broadcastText, countPresence, isJoined, sendText } from "./fan-out.ts";
-import { joinSession } from "./hello.ts";
+import { type Logger, createLogger } from "../log.ts";
+import { ApprovalDesk } from "./approvals.ts";
+import { type FrameHost, handleClientFrame } from "./client-frames.ts";
+import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
+import { attachmentOf, broadcastText, countPresence, isJoined } from "./fan-out.ts";
+import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
-import type { SessionRuntime } from "./runtime.ts";
 import { reconfigureSession } from "./session-config.ts";
-import { acceptUserMessage } from "./user-message.ts";
+import { TurnManager } from "./turns.ts";
 
 const SESSION_ID_HEADER = "x-maestro-session-id";
+const KEEP_ALIVE_MS = 10_000;
 
-export class SessionDO extends DurableObject<Env> implements SessionRuntime {
+export class SessionDO extends DurableObject<Env> implements FrameHost {
   readonly events: EventLog;
   readonly log: Logger;
+  readonly turns: TurnManager;
+  #activity: SessionActivity = "idle";
   #database: DatabaseHandle | undefined;
   #redis: Redis | undefined;
   #sessionId: SessionId | undefined;
@@ -50,11 +58,20 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     super(ctx, env);
     this.events = new EventLog(ctx.storage.sql);
     this.log = createLogger({ component: "session_do" });
+    const desk = new ApprovalDesk(
+      {
+        broadcast: (frame) => this.broadcast(frame),
+        storage: this.storage,
+        onPendingChange: (pending) => this.setActivity(pending > 0 ? "waiting_approval" : "waiting_tool"),
+      },
+      getConfig(env).approvalTimeoutMs,
+    );
+    this.turns = new TurnManager(this, desk);
     // Keep-alives are answered by the runtime itself, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME_TEXT, PONG_FRAME_TEXT));
   }
 
-  // ── SessionRuntime ───────────────────────────────────────────────────────────────────────
+  // ── What the modules use ─────────────────────────────────────────────────────────────────
 
   get sessionId(): SessionId {
     if (this.#sessionId !== undefined) return this.#sessionId;
@@ -64,13 +81,30 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     return this.#sessionId;
   }
 
+  get config(): Config {
+    return getConfig(this.env);
+  }
+
+  get storage() {
+    const kv = this.ctx.storage.kv;
+    return {
+      get: <T>(key: string) => kv.get<T>(key),
+      put: (key: string, value: unknown) => kv.put(key, value),
+      delete: (key: string) => void kv.delete(key),
+    };
+  }
+
+  get activity(): SessionActivity {
+    return this.#activity;
+  }
+
   db(): Database {
-    this.#database ??= openDatabase(getConfig(this.env));
+    this.#database ??= openDatabase(this.config);
     return this.#database.db;
   }
 
   redis(): Redis {
-    this.#redis ??= openRedis(getConfig(this.env));
+    this.#redis ??= openRedis(this.config);
     return this.#redis;
   }
 
@@ -78,18 +112,45 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     return this.ctx.getWebSockets();
   }
 
-  broadcast(frame: UnnumberedFrame): void {
-    broadcastText(this.sockets(), this.events.append(frame));
+  broadcast(frame: UnnumberedFrame): NumberedFrame {
+    const numbered = this.events.append(frame);
+    broadcastText(this.sockets(), numbered.text);
+    return numbered;
   }
 
   presence(closing?: WebSocket): Presence {
     return countPresence(this.sockets(), closing);
   }
 
-  // ── Sockets ──────────────────────────────────────────────────────────────────────────────
+  setActivity(activity: SessionActivity): void {
+    if (activity === this.#activity) return;
+    this.#activity = activity;
+    void this.#mirror();
+  }
+
+  keepAlive(): void {
+    void this.ctx.storage.getAlarm().then((alarm) => (alarm === null ? this.ctx.storage.setAlarm(Date.now() + KEEP_ALIVE_MS) : undefined));
+  }
+
+  async presenceChanged(closing?: WebSocket): Promise<void> {
+    this.broadcast({ type: "presence", presence: this.presence(closing) });
+    await this.#mirror(closing);
+  }
+
+  /** Apply a change (none, to just re-read) and tell every client the session's new shape. */
+  async configureSession(changes: UpdateSessionBody): Promise<Session> {
+    const record = await reconfigureSession(this.db(), this.sessionId, changes);
+    if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+    const session = toSession(record, { presence: this.presence(), activity: this.#activity });
+    this.broadcast({ type: "session_update", session });
+    return session;
+  }
+
+  // ── Sockets, requests, alarms ────────────────────────────────────────────────────────────
 
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(SESSION_ID_HEADER));
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, request);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -107,7 +168,7 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     const decoded = decodeFrame(ClientToSessionSchema, message);
     if (!decoded.ok) return this.#reject(socket, decoded.error.code, decoded.error.message, decoded.error.fields);
     try {
-      await this.#handle(socket, decoded.value);
+      await handleClientFrame(this, socket, decoded.value);
     } catch (error) {
       const appError = error instanceof AppError ? error : internalError(error);
       if (appError.status >= 500) this.log.error("session.frame_failed", { frame: decoded.value.type, error });
@@ -115,101 +176,102 @@ export class SessionDO extends DurableObject<Env> implements SessionRuntime {
     }
   }
 
-  override async webSocketClose(socket: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
+  override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     const wasJoined = isJoined(socket);
     try {
       socket.close(code === 1005 ? 1000 : code, "closing");
     } catch {
       // Already closed.
     }
-    if (wasJoined) await this.#presenceChanged(socket);
+    if (wasJoined) await this.presenceChanged(socket);
   }
 
   override async webSocketError(socket: WebSocket, error: unknown): Promise<void> {
     this.log.warn("session.socket_error", { connection_id: attachmentOf(socket)?.connection_id, error });
-    if (isJoined(socket)) await this.#presenceChanged(socket);
+    if (isJoined(socket)) await this.presenceChanged(socket);
   }
 
-  async #handle(socket: WebSocket, frame: ClientToSession): Promise<void> {
-    if (frame.type === "ping") return sendText(socket, PONG_FRAME_TEXT);
-    if (frame.type === "hello") {
-      if (isJoined(socket)) throw new AppError("INVALID_FRAME", "This socket has already said hello.");
-      await joinSession(this, socket, frame);
-      return this.#presenceChanged();
+  /** The keep-alive while a turn runs; after a restart, the moment an interrupted turn is closed. */
+  override async alarm(): Promise<void> {
+    if (this.turns.running) {
+      await this.ctx.storage.setAlarm(Date.now() + KEEP_ALIVE_MS);
+      return;
     }
-    if (!isJoined(socket)) throw new AppError("HELLO_REQUIRED", "Send hello before anything else.");
-    switch (frame.type) {
-      case "send":
-        await acceptUserMessage(this, frame.text);
-        return;
-      case "configure":
-        await this.#configure(frame.changes);
-        return;
-      case "cancel":
-        throw new AppError("NO_ACTIVE_TURN", "There is no turn in progress to cancel.");
-      case "approve":
-        throw new AppError("APPROVAL_NOT_FOUND", "No approval is waiting for that call.");
-      default:
-        return assertNever(frame);
-    }
+    if (this.ctx.storage.kv.get("session_id") !== undefined) await this.turns.recover();
   }
 
   #reject(socket: WebSocket, code: ErrorCode, message: string, fields: readonly FieldIssue[]): void {
-    sendText(socket, encodeFrame({ type: "error", code, message, ...(fields.length > 0 && { fields: [...fields] }) }));
+    try {
+      socket.send(encodeFrame({ type: "error", code, message, ...(fields.length > 0 && { fields: [...fields] }) }));
+    } catch {
+      // The socket closed meanwhile.
+    }
   }
 
-  async #presenceChanged(closing?: WebSocket): Promise<void> {
-    const presence = this.presence(closing);
-    this.broadcast({ type: "presence", presence });
-    await writeLiveState(this.redis(), this.sessionId, { presence, activity: "idle" }).catch((error: unknown) => {
-      this.log.warn("presence.mirror_failed", { session_id: this.sessionId, error });
-    });
+  async #mirror(closing?: WebSocket): Promise<void> {
+    await writeLiveState(this.redis(), this.sessionId, { presence: this.presence(closing), activity: this.#activity }).catch(
+      (error: unknown) => {
+        this.log.warn("presence.mirror_failed", { session_id: this.sessionId, error });
+      },
+    );
   }
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────
 
   async submitMessage(sessionId: string, text: string): Promise<RpcResult<SendMessageAccepted>> {
-    return toRpcResult(async () => {
-      this.#bind(sessionId);
-      return acceptUserMessage(this, text);
+    return this.#rpc(sessionId, () => this.turns.send(text));
+  }
+
+  async retryTurn(sessionId: string): Promise<RpcResult<{ turn_id: string }>> {
+    return this.#rpc(sessionId, () => this.turns.retry());
+  }
+
+  async cancelTurn(sessionId: string): Promise<RpcResult<CancelResult>> {
+    return this.#rpc(sessionId, async () => this.turns.cancel());
+  }
+
+  async answerApproval(
+    sessionId: string,
+    callId: string,
+    decision: ApprovalDecision,
+    reason?: string,
+  ): Promise<RpcResult<{ call_id: string; decision: ApprovalDecision }>> {
+    return this.#rpc(sessionId, async () => {
+      this.turns.answer(callId, decision, "api", reason);
+      return { call_id: callId, decision };
     });
+  }
+
+  async waitForTurn(sessionId: string, turnId: string): Promise<RpcResult<TurnResult>> {
+    return this.#rpc(sessionId, () => this.turns.wait(turnId));
   }
 
   async configure(sessionId: string, changes: UpdateSessionBody): Promise<RpcResult<Session>> {
-    return toRpcResult(async () => {
-      this.#bind(sessionId);
-      return this.#configure(changes);
-    });
+    return this.#rpc(sessionId, () => this.configureSession(changes));
   }
 
   async archive(sessionId: string): Promise<RpcResult<Session>> {
-    return toRpcResult(async () => {
-      this.#bind(sessionId);
+    return this.#rpc(sessionId, async () => {
       if (!(await archiveSession(this.db(), this.sessionId))) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
-      return this.#configure({});
+      this.turns.cancel();
+      return this.configureSession({});
     });
   }
 
-  /** Apply a change (none, to just re-read) and tell every client the session's new shape. */
-  async #configure(changes: UpdateSessionBody): Promise<Session> {
-    const record = await reconfigureSession(this.db(), this.sessionId, changes);
-    if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
-    const session = toSession(record, { presence: this.presence(), activity: "idle" });
-    this.broadcast({ type: "session_update", session });
-    return session;
+  async #rpc<T>(sessionId: string, work: () => Promise<T>): Promise<RpcResult<T>> {
+    return toRpcResult(async () => {
+      this.#bind(sessionId);
+      await this.turns.recover();
+      return work();
+    });
   }
 
   /** Remember which session this object is; refuse an id that does not name this object. */
   #bind(candidate: string | null): void {
     const sessionId = SessionIdSchema.parse(candidate);
     if (!this.ctx.id.equals(this.env.SESSION.idFromName(sessionId))) throw new Error("session id does not match this object");
-    if (this.#sessionId === undefined && this.ctx.storage.kv.get("session_id") === undefined) {
+    if (this.#sessionId === undefined && this.ctx.storage.kv.get("session_id") === undefined)
       this.ctx.storage.kv.put("session_id", sessionId);
-    }
     this.#sessionId = sessionId;
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled frame: ${JSON.stringify(value)}`);
 }

@@ -1,5 +1,5 @@
 /** The full picture a client gets when it joins fresh (or is too far behind to resume). */
-import { PROTOCOL_VERSION, type SnapshotFrame } from "@maestro/protocol";
+import { PROTOCOL_VERSION, type SessionActivity, type SnapshotFrame } from "@maestro/protocol";
 import { recentMessages } from "../db/queries/messages.ts";
 import { getSession, toSession } from "../db/queries/sessions.ts";
 import { AppError } from "../errors.ts";
@@ -8,7 +8,12 @@ import type { SessionRuntime } from "./runtime.ts";
 /** Enough for a transcript to open on; older messages come from GET /sessions/:id/messages. */
 const SNAPSHOT_MESSAGES = 50;
 
-export async function buildSnapshot(runtime: SessionRuntime, seq: number): Promise<SnapshotFrame> {
+export async function buildSnapshot(
+  runtime: SessionRuntime,
+  seq: number,
+  turn: SnapshotFrame["turn"],
+  activity: SessionActivity,
+): Promise<SnapshotFrame> {
   const db = runtime.db();
   const [record, messages] = await Promise.all([
     getSession(db, runtime.sessionId),
@@ -20,9 +25,9 @@ export async function buildSnapshot(runtime: SessionRuntime, seq: number): Promi
     type: "snapshot",
     seq,
     protocol_version: PROTOCOL_VERSION,
-    session: toSession(record, { presence, activity: "idle" }),
+    session: toSession(record, { presence, activity }),
     presence,
     messages,
-    turn: null,
+    turn,
   };
 }

@@ -2,6 +2,7 @@
 // read, reconfigured and archived through the public API, against the real database.
 import { describe, expect, it } from "vitest";
 import { api, client } from "../helpers/api.ts";
+import { say, scriptedSession } from "../helpers/scripted-session.ts";
 
 describe("sessions", () => {
   it("creates a session with defaults and reads it back", async () => {
@@ -105,20 +106,24 @@ describe("sessions", () => {
     expect(await send.json()).toMatchObject({ error: { code: "SESSION_ARCHIVED" } });
   });
 
-  it("stores a message sent over the API and pages the history newest first", async () => {
-    const session = await client().sessions.create({ provider: "anthropic", model: "m" });
+  it("stores messages sent over the API, with the answers, and pages the history newest first", async () => {
+    const { session } = await scriptedSession([say("Answer one."), say("Answer two."), say("Answer three.")]);
     const sent: string[] = [];
     for (const text of ["one", "two", "three"]) {
-      const response = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text }) });
-      expect(response.status).toBe(202);
-      sent.push((await response.json<{ message_id: string }>()).message_id);
+      const response = await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text }) });
+      expect(response.status).toBe(200);
+      const result = await response.json<{ status: string; message: { id: string } }>();
+      expect(result.status).toBe("completed");
+      sent.push(result.message.id);
     }
     const firstPage = await client().messages.list(session.id, { limit: 2 });
-    expect(firstPage.data.map((message) => message.content)).toEqual([[{ type: "text", text: "three" }], [{ type: "text", text: "two" }]]);
-    expect(firstPage.data.map((message) => message.id)).toEqual([sent[2], sent[1]]);
-    expect(firstPage.next_before).toBe(sent[1]);
-    const secondPage = await client().messages.list(session.id, { limit: 2, before: firstPage.next_before ?? undefined });
-    expect(secondPage.data.map((message) => message.id)).toEqual([sent[0]]);
+    expect(firstPage.data.map((message) => message.content)).toEqual([
+      [{ type: "text", text: "Answer three." }],
+      [{ type: "text", text: "three" }],
+    ]);
+    expect(firstPage.data[0]?.id).toBe(sent[2]);
+    const secondPage = await client().messages.list(session.id, { limit: 10, before: firstPage.next_before ?? undefined });
+    expect(secondPage.data.map((message) => message.role)).toEqual(["assistant", "user", "assistant", "user"]);
     expect(secondPage.next_before).toBeNull();
   });
 });

@@ -5,24 +5,32 @@
 import { PROTOCOL_VERSION, type SessionId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import { client } from "../helpers/api.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 import { rowCounts } from "../helpers/db.ts";
+import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket, openSocket, settle } from "../helpers/socket.ts";
 
-async function newSession(): Promise<SessionId> {
-  return (await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5", title: "socket test" })).id;
+/** A session whose model answers each message with a short scripted reply. */
+async function newSession(replies = 3): Promise<SessionId> {
+  const turns = Array.from({ length: replies }, (_, index) => say(`Reply ${index + 1}.`));
+  return (await scriptedSession(turns, { title: "socket test" })).session.id;
 }
 
 describe("session socket", () => {
   it("greets a fresh client with a snapshot of the session", async () => {
     const sessionId = await newSession();
-    await client().messages.send(sessionId, { text: "before anyone watched" });
+    const accepted = await client().messages.send(sessionId, { text: "before anyone watched" });
+    await waitForTurn(sessionId, accepted.turn_id);
     const socket = await openSocket(sessionId);
     socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "tui" });
     const snapshot = await socket.next("snapshot");
     expect(snapshot.session).toMatchObject({ id: sessionId, title: "socket test" });
-    expect(snapshot.messages.map((message) => message.content)).toEqual([[{ type: "text", text: "before anyone watched" }]]);
+    expect(snapshot.messages.map((message) => [message.role, message.content])).toEqual([
+      ["user", [{ type: "text", text: "before anyone watched" }]],
+      ["assistant", [{ type: "text", text: "Reply 1." }]],
+    ]);
     expect(snapshot.protocol_version).toBe(PROTOCOL_VERSION);
-    expect(snapshot.seq).toBe(1);
+    expect(snapshot.seq).toBeGreaterThan(2);
     expect(snapshot.turn).toBeNull();
     socket.close();
   });
@@ -36,8 +44,10 @@ describe("session socket", () => {
     const [onWeb, onTui] = await Promise.all([web.next("message"), tui.next("message")]);
     expect(onWeb).toEqual(onTui);
     expect(onWeb.message).toMatchObject({ role: "user", session_id: sessionId, content: [{ type: "text", text: "hello from the web" }] });
+    await Promise.all([web.next("turn_end"), tui.next("turn_end")]);
     const history = await client().messages.list(sessionId);
-    expect(history.data.map((message) => message.id)).toEqual([onWeb.message.id]);
+    expect(history.data.map((message) => message.role)).toEqual(["assistant", "user"]);
+    expect(history.data[1]?.id).toBe(onWeb.message.id);
     const seqs = web.received.flatMap((frame): number[] =>
       frame.type !== "snapshot" && "seq" in frame && typeof frame.seq === "number" ? [frame.seq] : [],
     );
@@ -54,6 +64,7 @@ describe("session socket", () => {
     const frame = await web.next("message");
     expect(frame.message.id).toBe(accepted.message_id);
     expect(frame.message.turn_id).toBe(accepted.turn_id);
+    await web.next("turn_end");
     web.close();
   });
 
@@ -68,13 +79,14 @@ describe("session socket", () => {
     const mark = first.texts.length;
 
     first.send({ type: "send", text: "one" });
-    await first.next("message");
+    await first.next("turn_end");
     second.send({ type: "send", text: "two" });
-    await first.next("message");
+    await first.next("turn_end");
     await client().sessions.update(sessionId, { title: "renamed while away" });
     await first.next("session_update");
     const missed = first.texts.slice(mark);
-    expect(missed).toHaveLength(3);
+    // Two whole turns (message, events, answer, turn_end each) and the rename.
+    expect(missed.length).toBeGreaterThan(8);
 
     const third = await openSocket(sessionId);
     third.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "api", since: seenByThird.seq });
@@ -122,7 +134,7 @@ describe("session socket", () => {
     const web = await joinSocket(sessionId, "web");
     expect((await web.next("presence")).presence.total).toBe(1);
     web.send({ type: "send", text: "only for joined sockets" });
-    await web.next("message");
+    await web.next("turn_end");
     await settle();
     expect(silent.received).toEqual([]);
     silent.close();
@@ -155,6 +167,7 @@ describe("session socket", () => {
       [{ type: "configure", changes: { credential_id: "11111111-2222-4333-8444-555555555555" } }, "CREDENTIAL_NOT_FOUND"],
       [{ type: "cancel" }, "NO_ACTIVE_TURN"],
       [{ type: "approve", call_id: "toolu_1", decision: "approve" }, "APPROVAL_NOT_FOUND"],
+      [{ type: "retry" }, "CONFLICT"],
     ];
     for (const [frame, code] of cases) {
       if (typeof frame === "string") web.sendText(frame);

@@ -2,7 +2,7 @@
  * messages: store a user's message (in the session's current conversation), page through history
  * newest first, and read the recent tail a snapshot needs.
  */
-import { type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
+import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
@@ -39,37 +39,73 @@ function toMessage(row: MessageRow): Message {
   });
 }
 
-/** The conversation new messages go to: the session's newest. */
-async function currentConversationId(db: Database, sessionId: SessionId): Promise<string> {
+/** The conversation new messages go to: the session's newest (made if the session has none). */
+export async function currentConversationId(db: Database, sessionId: SessionId): Promise<ConversationId> {
   const [latest] = await db
     .select({ id: conversations.id })
     .from(conversations)
     .where(eq(conversations.sessionId, sessionId))
     .orderBy(desc(conversations.createdAt))
     .limit(1);
-  if (latest !== undefined) return latest.id;
+  if (latest !== undefined) return latest.id as ConversationId;
   const [created] = await db.insert(conversations).values({ sessionId }).returning({ id: conversations.id });
   if (created === undefined) throw new Error("insert returned no row");
-  return created.id;
+  return created.id as ConversationId;
+}
+
+/** A message row as the session builds it (its id and time chosen before it is stored). */
+export type NewMessage = typeof messages.$inferInsert & { id: string; createdAt: Date };
+
+export async function insertMessage(db: Database, message: NewMessage): Promise<Message> {
+  const [row] = await db.insert(messages).values(message).returning();
+  if (row === undefined) throw new Error("insert returned no row");
+  await db.update(sessions).set({ lastActivityAt: message.createdAt }).where(eq(sessions.id, message.sessionId));
+  return toMessage(row);
+}
+
+/** The wire shape of a message that is about to be stored. */
+export function messageOf(message: NewMessage): Message {
+  return toMessage({
+    turnId: null,
+    status: "complete",
+    provider: null,
+    model: null,
+    rawRequest: null,
+    rawResponse: null,
+    inputTokens: null,
+    outputTokens: null,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    totalCostUsd: null,
+    latencyMs: null,
+    timeToFirstTokenMs: null,
+    stopReason: null,
+    error: null,
+    ...message,
+  });
 }
 
 export async function insertUserMessage(db: Database, input: { sessionId: SessionId; turnId: TurnId; text: string }): Promise<Message> {
-  const conversationId = await currentConversationId(db, input.sessionId);
-  const now = new Date();
-  const [row] = await db
-    .insert(messages)
-    .values({
-      sessionId: input.sessionId,
-      conversationId,
-      turnId: input.turnId,
-      role: "user",
-      content: [{ type: "text", text: input.text }],
-      createdAt: now,
-    })
-    .returning();
-  if (row === undefined) throw new Error("insert returned no row");
-  await db.update(sessions).set({ lastActivityAt: now }).where(eq(sessions.id, input.sessionId));
-  return toMessage(row);
+  return insertMessage(db, {
+    id: crypto.randomUUID(),
+    sessionId: input.sessionId,
+    conversationId: await currentConversationId(db, input.sessionId),
+    turnId: input.turnId,
+    role: "user",
+    content: [{ type: "text", text: input.text }],
+    createdAt: new Date(),
+  });
+}
+
+/** The current conversation, oldest first, at most `limit` of its newest messages. */
+export async function conversationHistory(db: Database, conversationId: ConversationId, limit: number): Promise<Message[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return rows.reverse().map(toMessage);
 }
 
 export interface MessagePageResult {

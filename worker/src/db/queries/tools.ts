@@ -12,7 +12,10 @@ import {
   ToolSchema,
   type UpdateToolBody,
 } from "@maestro/protocol";
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { workerTools } from "../../tools/builtin/index.ts";
+import type { AvailableTool } from "../../tools/executor.ts";
 import type { Database } from "../client.ts";
 import { tools } from "../schema.ts";
 import { iso } from "../timestamps.ts";
@@ -35,26 +38,38 @@ function toTool(row: ToolRow): Tool {
   });
 }
 
+/** Every built-in: the local agent's (from protocol) and the Worker's own. */
+function builtinRows() {
+  const local = (Object.keys(BUILTIN_TOOLS) as BuiltinToolName[]).map((name) => ({
+    name,
+    description: BUILTIN_TOOLS[name].description,
+    kind: BUILTIN_TOOLS[name].kind,
+    source: "local" as const,
+    builtin: true,
+    inputSchema: builtinToolInputSchema(name),
+  }));
+  const worker = Object.values(workerTools).map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    kind: tool.kind,
+    source: "worker" as const,
+    builtin: true,
+    inputSchema: z.toJSONSchema(tool.params, { target: "draft-2020-12" }),
+  }));
+  return [...local, ...worker];
+}
+
 /** Insert missing built-ins and refresh the definitions of existing ones, in one statement. */
 export async function syncBuiltinTools(db: Database): Promise<void> {
-  const names = Object.keys(BUILTIN_TOOLS) as BuiltinToolName[];
   await db
     .insert(tools)
-    .values(
-      names.map((name) => ({
-        name,
-        description: BUILTIN_TOOLS[name].description,
-        kind: BUILTIN_TOOLS[name].kind,
-        source: "local" as const,
-        builtin: true,
-        inputSchema: builtinToolInputSchema(name),
-      })),
-    )
+    .values(builtinRows())
     .onConflictDoUpdate({
       target: tools.name,
       set: {
         description: sql`excluded.description`,
         kind: sql`excluded.kind`,
+        source: sql`excluded.source`,
         inputSchema: sql`excluded.input_schema`,
         builtin: sql`true`,
       },
@@ -108,4 +123,26 @@ export async function updateTool(db: Database, id: ToolId, body: UpdateToolBody)
 export async function deleteTool(db: Database, id: ToolId): Promise<boolean> {
   const rows = await db.delete(tools).where(eq(tools.id, id)).returning({ id: tools.id });
   return rows.length > 0;
+}
+
+/**
+ * The tools a session may offer the model: enabled globally, and named in the session's
+ * `enabled_tools` when it has a list (null means every enabled tool).
+ */
+export async function toolsForSession(db: Database, enabledTools: readonly string[] | null): Promise<AvailableTool[]> {
+  await syncBuiltinTools(db);
+  if (enabledTools !== null && enabledTools.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(tools)
+    .where(and(eq(tools.isEnabled, true), enabledTools === null ? undefined : inArray(tools.name, [...enabledTools])))
+    .orderBy(asc(tools.name));
+  return rows.map((row) => ({
+    name: row.name,
+    description: row.description,
+    kind: row.kind,
+    source: row.source,
+    approval: row.approval,
+    inputSchema: row.inputSchema,
+  }));
 }

@@ -1,0 +1,117 @@
+/**
+ * The approval desk (issue 3 §4): a tool call that needs the user's yes is put to every client
+ * as an `approval_request`; the first answer wins and every client hears it (`approval_result`);
+ * no answer in time is a denial. "Approve for this session" is remembered in the object's storage.
+ */
+import type { ApprovalDecision, ApprovalRequestFrameSchema, ToolCallId, ToolKind, TurnId } from "@maestro/protocol";
+import type { z } from "zod";
+import { AppError } from "../errors.ts";
+import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
+import type { ApprovalAnswer, ApprovalGate } from "./turn-ports.ts";
+
+type ApprovalRequestFrame = z.infer<typeof ApprovalRequestFrameSchema>;
+type Answerer = ApprovalAnswer["by"];
+
+export interface ApprovalHost {
+  broadcast(frame: UnnumberedFrame): NumberedFrame;
+  readonly storage: { get<T>(key: string): T | undefined; put(key: string, value: unknown): void };
+  /** Called as questions open and close, for the session's activity. */
+  onPendingChange(pending: number): void;
+}
+
+interface Pending {
+  readonly turnId: TurnId;
+  readonly callId: ToolCallId;
+  readonly tool: string;
+  /** The request as broadcast (numbered), for clients that join while it waits. */
+  request: ApprovalRequestFrame | undefined;
+  readonly settle: (answer: ApprovalAnswer) => void;
+}
+
+const SESSION_APPROVALS_KEY = "approved_tools";
+
+export class ApprovalDesk implements ApprovalGate {
+  readonly #host: ApprovalHost;
+  readonly #timeoutMs: number;
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(host: ApprovalHost, timeoutMs: number) {
+    this.#host = host;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  approvedForSession(tool: string): boolean {
+    return (this.#host.storage.get<string[]>(SESSION_APPROVALS_KEY) ?? []).includes(tool);
+  }
+
+  ask(question: {
+    turnId: TurnId;
+    callId: ToolCallId;
+    tool: string;
+    kind: ToolKind;
+    args: Record<string, unknown>;
+    signal: AbortSignal;
+  }): Promise<ApprovalAnswer> {
+    return new Promise((resolve) => {
+      const request = {
+        type: "approval_request" as const,
+        turn_id: question.turnId,
+        call_id: question.callId,
+        tool: question.tool,
+        kind: question.kind,
+        args: question.args,
+        expires_at: new Date(Date.now() + this.#timeoutMs).toISOString(),
+      };
+      const timer = setTimeout(() => this.#close(question.callId, { decision: "deny", by: "timeout" }), this.#timeoutMs);
+      const onAbort = () => this.#close(question.callId, { decision: "deny", by: "timeout" }, "cancel");
+      question.signal.addEventListener("abort", onAbort, { once: true });
+      const pending: Pending = {
+        turnId: question.turnId,
+        callId: question.callId,
+        tool: question.tool,
+        request: undefined,
+        settle: (answer) => {
+          clearTimeout(timer);
+          question.signal.removeEventListener("abort", onAbort);
+          resolve(answer);
+        },
+      };
+      this.#pending.set(question.callId, pending);
+      const numbered = this.#host.broadcast(request);
+      if (numbered.frame.type === "approval_request") pending.request = numbered.frame;
+      this.#host.onPendingChange(this.#pending.size);
+    });
+  }
+
+  /** A client's answer. Only the first one for a call counts; a late one is told so. */
+  answer(callId: string, decision: ApprovalDecision, by: Exclude<Answerer, "timeout">, reason?: string): void {
+    const pending = this.#pending.get(callId);
+    if (pending === undefined)
+      throw new AppError("APPROVAL_NOT_FOUND", "No approval is waiting for that call (it may have been answered already).");
+    if (decision === "approve_session") {
+      const approved = this.#host.storage.get<string[]>(SESSION_APPROVALS_KEY) ?? [];
+      if (!approved.includes(pending.tool)) this.#host.storage.put(SESSION_APPROVALS_KEY, [...approved, pending.tool]);
+    }
+    this.#close(callId, { decision, by, ...(reason !== undefined && { reason }) });
+  }
+
+  /** The questions still open, for a client that joins while they wait. */
+  openRequests(): ApprovalRequestFrame[] {
+    return [...this.#pending.values()].flatMap((pending) => (pending.request === undefined ? [] : [pending.request]));
+  }
+
+  #close(callId: string, answer: ApprovalAnswer, reportedBy: Answerer | "cancel" = answer.by): void {
+    const pending = this.#pending.get(callId);
+    if (pending === undefined) return;
+    this.#pending.delete(callId);
+    this.#host.broadcast({
+      type: "approval_result",
+      turn_id: pending.turnId,
+      call_id: pending.callId,
+      decision: answer.decision,
+      by: reportedBy,
+    });
+    this.#host.onPendingChange(this.#pending.size);
+    pending.settle(answer);
+  }
+}

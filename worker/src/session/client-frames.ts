@@ -1,0 +1,54 @@
+/**
+ * What a client's socket frame does (STYLE §2.3): hello joins (snapshot or resume), send starts a
+ * turn, cancel stops it, approve answers a tool call, configure changes the session, retry asks
+ * again. Every failure becomes an AppError, which the object answers to that socket only.
+ */
+import type { ClientToSession, SessionActivity, UpdateSessionBody } from "@maestro/protocol";
+import { PONG_FRAME_TEXT } from "@maestro/protocol";
+import { AppError } from "../errors.ts";
+import { attachmentOf, isJoined, sendText } from "./fan-out.ts";
+import { joinSession } from "./hello.ts";
+import type { SessionRuntime } from "./runtime.ts";
+import type { TurnManager } from "./turns.ts";
+
+export interface FrameHost extends SessionRuntime {
+  readonly turns: TurnManager;
+  readonly activity: SessionActivity;
+  presenceChanged(): Promise<void>;
+  configureSession(changes: UpdateSessionBody): Promise<unknown>;
+}
+
+export async function handleClientFrame(host: FrameHost, socket: WebSocket, frame: ClientToSession): Promise<void> {
+  if (frame.type === "ping") return sendText(socket, PONG_FRAME_TEXT);
+  if (frame.type === "hello") {
+    if (isJoined(socket)) throw new AppError("INVALID_FRAME", "This socket has already said hello.");
+    await host.turns.recover();
+    await joinSession(host, socket, frame, host.turns.snapshotTurn(), host.activity);
+    return host.presenceChanged();
+  }
+  const kind = attachmentOf(socket)?.kind;
+  if (kind == null) throw new AppError("HELLO_REQUIRED", "Send hello before anything else.");
+  switch (frame.type) {
+    case "send":
+      await host.turns.send(frame.text);
+      return;
+    case "retry":
+      await host.turns.retry();
+      return;
+    case "cancel":
+      if (!host.turns.cancel().cancelled) throw new AppError("NO_ACTIVE_TURN", "There is no turn in progress to cancel.");
+      return;
+    case "approve":
+      host.turns.answer(frame.call_id, frame.decision, kind, frame.reason);
+      return;
+    case "configure":
+      await host.configureSession(frame.changes);
+      return;
+    default:
+      return assertNever(frame);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled frame: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,397 @@
+/**
+ * A session's turns (DESIGN §2): start one from any client or the API, drive the agent loop,
+ * store and broadcast everything it produces, cancel, retry, let the API wait on or stream a
+ * turn, and — after a restart — mark an interrupted turn as such, keeping its partial answer.
+ * One turn at a time per session. The turn belongs to the session, not to a socket.
+ */
+import {
+  type ApprovalDecision,
+  type CancelResult,
+  type ConversationId,
+  type EventFrame,
+  type Message,
+  type SendMessageAccepted,
+  type SessionActivity,
+  SessionToClientSchema,
+  type SnapshotFrame,
+  type StreamEvent,
+  type TurnId,
+  TurnIdSchema,
+  type TurnResult,
+  type TurnStatus,
+  decodeFrame,
+} from "@maestro/protocol";
+import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
+import { conversationHistory, currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
+import { getSession } from "../db/queries/sessions.ts";
+import { recordToolExecutions } from "../db/queries/tool-executions.ts";
+import { toolsForSession } from "../db/queries/tools.ts";
+import type { sessions } from "../db/schema.ts";
+import type { Config } from "../env.ts";
+import { AppError, internalError } from "../errors.ts";
+import { providerFor } from "../providers/registry.ts";
+import { createToolRuntime } from "../tools/executor.ts";
+import { type CompletedStep, type ToolExecution, runTurn } from "./agent-loop.ts";
+import type { ApprovalDesk } from "./approvals.ts";
+import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
+import { toConversation } from "./history.ts";
+import { DEFAULT_RETRY } from "./retry.ts";
+import type { SessionRuntime } from "./runtime.ts";
+import { StepBuilder } from "./step-builder.ts";
+
+const MAX_STEPS = 25;
+const HISTORY_LIMIT = 500;
+const TURN_KEY = "turn";
+const RECENT_RESULTS = 20;
+
+export interface TurnHost extends SessionRuntime {
+  readonly config: Config;
+  readonly storage: { get<T>(key: string): T | undefined; put(key: string, value: unknown): void; delete(key: string): void };
+  setActivity(activity: SessionActivity): void;
+  /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
+  keepAlive(): void;
+}
+
+/** Receives every frame of one turn, for `Accept: text/event-stream`. */
+export type TurnListener = (numbered: NumberedFrame) => void;
+
+interface RunningTurn {
+  readonly turnId: TurnId;
+  readonly controller: AbortController;
+  readonly events: EventFrame[];
+  readonly listeners: Set<TurnListener>;
+  done: Promise<TurnResult>;
+}
+
+/** Stored while a turn runs, so a restart can tell a turn was cut short and where its step began. */
+interface TurnRecord {
+  readonly turn_id: string;
+  readonly step_seq: number;
+}
+
+type SessionRow = typeof sessions.$inferSelect;
+
+export class TurnManager {
+  readonly #host: TurnHost;
+  readonly #desk: ApprovalDesk;
+  #current: RunningTurn | undefined;
+  #starting = false;
+  #history: { conversationId: ConversationId; messages: Message[] } | undefined;
+  readonly #results = new Map<string, TurnResult>();
+
+  constructor(host: TurnHost, desk: ApprovalDesk) {
+    this.#host = host;
+    this.#desk = desk;
+  }
+
+  get running(): boolean {
+    return this.#current !== undefined;
+  }
+
+  /** A user's message: shown to every client at once, stored alongside the model call. */
+  async send(text: string, listener?: TurnListener): Promise<SendMessageAccepted> {
+    return this.#begin({ text }, listener);
+  }
+
+  /** Ask again, for the conversation as it stands (after a failed or broken-off answer). */
+  async retry(listener?: TurnListener): Promise<{ turn_id: TurnId }> {
+    const { turn_id } = await this.#begin({ retry: true }, listener);
+    return { turn_id };
+  }
+
+  cancel(): CancelResult {
+    const turn = this.#current;
+    if (turn === undefined) return { turn_id: null, cancelled: false };
+    turn.controller.abort();
+    return { turn_id: turn.turnId, cancelled: true };
+  }
+
+  answer(callId: string, decision: ApprovalDecision, by: "web" | "tui" | "api", reason?: string): void {
+    this.#desk.answer(callId, decision, by, reason);
+  }
+
+  async wait(turnId: string): Promise<TurnResult> {
+    if (this.#current?.turnId === turnId) return this.#current.done;
+    const finished = this.#results.get(turnId);
+    if (finished !== undefined) return finished;
+    throw new AppError("NO_ACTIVE_TURN", "No turn with that id is running or recently finished in this session.");
+  }
+
+  snapshotTurn(): SnapshotFrame["turn"] {
+    const turn = this.#current;
+    if (turn === undefined) return null;
+    return { turn_id: turn.turnId, events: [...turn.events], approvals: this.#desk.openRequests() };
+  }
+
+  /** After a restart: end a turn that was running when the object went away, keeping what it said. */
+  async recover(): Promise<void> {
+    const record = this.#host.storage.get<TurnRecord>(TURN_KEY);
+    if (record === undefined || this.#current !== undefined || this.#starting) return;
+    this.#host.storage.delete(TURN_KEY);
+    const turnId = TurnIdSchema.parse(record.turn_id);
+    const builder = new StepBuilder();
+    for (const text of this.#host.events.since(record.step_seq) ?? []) {
+      const decoded = decodeFrame(SessionToClientSchema, text);
+      if (decoded.ok && decoded.value.type === "event" && decoded.value.turn_id === turnId) builder.add(decoded.value.event);
+    }
+    const partial = builder.build();
+    let message: Message | null = null;
+    if (partial.hasOutput) {
+      const history = await this.#loadHistory();
+      message = await this.#store({
+        ...this.#newMessage(
+          history.conversationId,
+          turnId,
+          "assistant",
+          partial.content.filter((part) => part.type !== "tool_call"),
+        ),
+        status: "partial",
+        error: "The session restarted before this answer was complete.",
+      });
+    }
+    this.#host.broadcast({ type: "turn_end", turn_id: turnId, status: "interrupted", message });
+    this.#host.setActivity("idle");
+    this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
+  }
+
+  async #begin(what: { text: string } | { retry: true }, listener?: TurnListener): Promise<SendMessageAccepted> {
+    await this.recover();
+    if (this.#current !== undefined || this.#starting)
+      throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
+    this.#starting = true;
+    try {
+      const record = await getSession(this.#host.db(), this.#host.sessionId);
+      if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+      if (record.row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
+      const history = await this.#loadHistory();
+      if ("retry" in what) {
+        const last = history.messages.at(-1);
+        if (last === undefined || (last.role === "assistant" && last.status === "complete")) {
+          throw new AppError("CONFLICT", "Nothing to retry: the last answer is complete.");
+        }
+      }
+      const turnId = TurnIdSchema.parse(crypto.randomUUID());
+      const turn: RunningTurn = {
+        turnId,
+        controller: new AbortController(),
+        events: [],
+        listeners: new Set(listener ? [listener] : []),
+        done: Promise.resolve({ turn_id: turnId, status: "failed", message: null }),
+      };
+      this.#current = turn;
+      let userMessage: Message | undefined;
+      let userStored: Promise<unknown> = Promise.resolve();
+      if ("text" in what) {
+        const row = this.#newMessage(history.conversationId, turnId, "user", [{ type: "text", text: what.text }]);
+        userMessage = messageOf(row);
+        history.messages.push(userMessage);
+        this.#emit(turn, { type: "message", message: userMessage });
+        // Stored while the model is already being asked: storing must not delay the call.
+        userStored = insertMessage(this.#host.db(), row);
+      }
+      this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
+      this.#host.keepAlive();
+      this.#host.setActivity("streaming");
+      turn.done = this.#run(turn, record.row, userStored);
+      return { turn_id: turnId, message_id: userMessage?.id ?? (crypto.randomUUID() as never) };
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async #run(turn: RunningTurn, session: SessionRow, userStored: Promise<unknown>): Promise<TurnResult> {
+    let status: TurnStatus = "failed";
+    let answer: Message | null = null;
+    const history = await this.#loadHistory();
+    try {
+      const db = this.#host.db();
+      const provider = providerFor(session.provider);
+      if (provider === undefined)
+        throw new AppError("PROVIDER_UNSUPPORTED", `The ${session.provider} provider is not available in this version.`);
+      const [credential, tools] = await Promise.all([
+        resolveCredential(db, this.#host.config.keyRing, session.credentialId),
+        toolsForSession(db, session.enabledTools),
+      ]);
+      void touchCredential(db, credential.id).catch(() => undefined);
+      const loop = runTurn(
+        {
+          provider,
+          providerId: session.provider,
+          credential,
+          fetch: globalThis.fetch.bind(globalThis),
+          sessionKey: this.#host.sessionId,
+          tools: createToolRuntime({ tools, fetch: globalThis.fetch.bind(globalThis) }),
+          approvals: this.#desk,
+          approvalMode: session.approvalMode,
+          retry: DEFAULT_RETRY,
+          maxSteps: MAX_STEPS,
+          now: () => Date.now(),
+        },
+        {
+          turnId: turn.turnId,
+          model: session.model,
+          system: session.systemPrompt,
+          history: toConversation(history.messages),
+          signal: turn.controller.signal,
+        },
+      );
+      for await (const event of loop) {
+        switch (event.kind) {
+          case "stream":
+            this.#emit(turn, { type: "event", turn_id: turn.turnId, event: event.event });
+            if (event.event.type === "text_delta" || event.event.type === "thinking_delta") this.#host.setActivity("streaming");
+            break;
+          case "retry":
+            this.#host.log.warn("provider.retry", {
+              session_id: this.#host.sessionId,
+              turn_id: turn.turnId,
+              attempt: event.attempt,
+              delay_ms: event.delayMs,
+              code: event.error.code,
+            });
+            break;
+          case "step":
+            await userStored;
+            answer = await this.#storeStep(turn, session, event.step);
+            if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
+              this.#host.setActivity("waiting_tool");
+            break;
+          case "tool_results":
+            await this.#storeToolResults(turn, event.executions, history.conversationId);
+            this.#host.setActivity("streaming");
+            break;
+          case "end":
+            status = event.status;
+            break;
+        }
+      }
+    } catch (error) {
+      const failure = error instanceof AppError ? error : internalError(error);
+      if (failure.status >= 500) this.#host.log.error("turn.failed", { session_id: this.#host.sessionId, turn_id: turn.turnId, error });
+      const event: StreamEvent = { type: "error", code: failure.code, message: failure.message, retryable: false };
+      this.#emit(turn, { type: "event", turn_id: turn.turnId, event });
+      await userStored.catch(() => undefined);
+      answer = await this.#store({
+        ...this.#newMessage(history.conversationId, turn.turnId, "assistant", []),
+        status: "error",
+        error: failure.message,
+      }).catch(() => null);
+      status = "failed";
+    } finally {
+      this.#host.storage.delete(TURN_KEY);
+      this.#current = undefined;
+      this.#host.setActivity("idle");
+    }
+    const result: TurnResult = { turn_id: turn.turnId, status, message: answer };
+    this.#remember(result);
+    this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer });
+    return result;
+  }
+
+  async #storeStep(turn: RunningTurn, session: SessionRow, step: CompletedStep): Promise<Message> {
+    const history = await this.#loadHistory();
+    const usage = step.usage;
+    const message = await this.#store({
+      ...this.#newMessage(history.conversationId, turn.turnId, "assistant", step.content),
+      status: step.status,
+      provider: session.provider,
+      model: session.model,
+      rawRequest: step.exchange.request ?? null,
+      rawResponse: step.exchange.response ?? null,
+      inputTokens: usage?.input_tokens ?? null,
+      outputTokens: usage?.output_tokens ?? null,
+      cacheReadTokens: usage?.cache_read_tokens ?? null,
+      cacheWriteTokens: usage?.cache_write_tokens ?? null,
+      totalCostUsd: step.costUsd === null ? null : String(step.costUsd),
+      latencyMs: step.latencyMs,
+      timeToFirstTokenMs: step.timeToFirstTokenMs,
+      stopReason: step.stopReason,
+      error: step.error?.message ?? null,
+    });
+    this.#emit(turn, { type: "message", message });
+    this.#host.storage.put(TURN_KEY, { turn_id: turn.turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
+    this.#host.log.info("provider.call", {
+      session_id: this.#host.sessionId,
+      turn_id: turn.turnId,
+      provider: session.provider,
+      model: session.model,
+      status: step.status,
+      latency_ms: step.latencyMs,
+      time_to_first_token_ms: step.timeToFirstTokenMs,
+      input_tokens: usage?.input_tokens ?? null,
+      output_tokens: usage?.output_tokens ?? null,
+      cache_read_tokens: usage?.cache_read_tokens ?? null,
+      cache_write_tokens: usage?.cache_write_tokens ?? null,
+      cost_usd: step.costUsd,
+      stop_reason: step.stopReason,
+      error_code: step.error?.code ?? null,
+    });
+    return message;
+  }
+
+  async #storeToolResults(turn: RunningTurn, executions: readonly ToolExecution[], conversationId: ConversationId): Promise<void> {
+    const content = executions.map((execution) => ({
+      type: "tool_result" as const,
+      call_id: execution.callId,
+      name: execution.name,
+      ok: execution.outcome.ok,
+      output: execution.outcome.ok ? execution.outcome.output : execution.outcome.message,
+      ...(!execution.outcome.ok && { error_code: execution.outcome.code }),
+    }));
+    const message = await this.#store(this.#newMessage(conversationId, turn.turnId, "tool", content));
+    this.#emit(turn, { type: "message", message });
+    await recordToolExecutions(
+      this.#host.db(),
+      executions.map((execution) => ({
+        sessionId: this.#host.sessionId,
+        turnId: turn.turnId,
+        callId: execution.callId,
+        toolName: execution.name,
+        source: "worker",
+        params: execution.args,
+        resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
+        status: execution.status,
+        errorCode: execution.outcome.ok ? null : execution.outcome.code,
+        durationMs: execution.durationMs,
+      })),
+    ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
+  }
+
+  /** A new message row, timed after everything already in the conversation. */
+  #newMessage(
+    conversationId: ConversationId,
+    turnId: TurnId,
+    role: "user" | "assistant" | "tool",
+    content: NewMessage["content"],
+  ): NewMessage {
+    const lastAt = this.#history?.messages.at(-1)?.created_at;
+    const now = Date.now();
+    const at = lastAt === undefined ? now : Math.max(now, Date.parse(lastAt) + 1);
+    return { id: crypto.randomUUID(), sessionId: this.#host.sessionId, conversationId, turnId, role, content, createdAt: new Date(at) };
+  }
+
+  async #store(row: NewMessage): Promise<Message> {
+    const message = await insertMessage(this.#host.db(), row);
+    this.#history?.messages.push(message);
+    return message;
+  }
+
+  async #loadHistory(): Promise<{ conversationId: ConversationId; messages: Message[] }> {
+    if (this.#history !== undefined) return this.#history;
+    const db = this.#host.db();
+    const conversationId = await currentConversationId(db, this.#host.sessionId);
+    this.#history = { conversationId, messages: await conversationHistory(db, conversationId, HISTORY_LIMIT) };
+    return this.#history;
+  }
+
+  #emit(turn: RunningTurn, frame: UnnumberedFrame): void {
+    const numbered = this.#host.broadcast(frame);
+    if (numbered.frame.type === "event") turn.events.push(numbered.frame);
+    for (const listener of turn.listeners) listener(numbered);
+  }
+
+  #remember(result: TurnResult): void {
+    this.#results.set(result.turn_id, result);
+    if (this.#results.size > RECENT_RESULTS) this.#results.delete(this.#results.keys().next().value ?? "");
+  }
+}

@@ -1,0 +1,9 @@
+// Waiting for a turn from a test, through the session's object (no socket needed).
+import type { SessionId, TurnResult } from "@maestro/protocol";
+import { env } from "cloudflare:test";
+import { unwrapRpcResult } from "../../src/session/rpc-result.ts";
+
+export async function waitForTurn(sessionId: SessionId, turnId: string): Promise<TurnResult> {
+  const stub = env.SESSION.get(env.SESSION.idFromName(sessionId));
+  return unwrapRpcResult(await stub.waitForTurn(sessionId, turnId));
+}

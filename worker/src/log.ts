@@ -15,7 +15,10 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const SECRET_KEY = /(authorization|api[-_]?key|secret|password|passwd|token|cookie|credential_value|encryption|private[-_]?key)/i;
+// Names of secret-bearing fields: `api_key`, `Authorization`, `refresh_token`… but not token
+// *counts* (`input_tokens`, `max_tokens`), which are what the logs are for.
+const SECRET_KEY =
+  /(authorization|api[-_]?key|secret|password|passwd|cookie|credential_value|encryption[-_]?keys?|private[-_]?key|token)$/i;
 // Shapes of secrets inside free text: bearer values, provider keys, our own tokens, JWTs.
 const SECRET_TEXT: readonly RegExp[] = [
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,

@@ -16,6 +16,16 @@ describe("redaction", () => {
     });
   });
 
+  it("keeps token counts, which are not secrets", () => {
+    expect(redact({ input_tokens: 1200, output_tokens: 40, max_tokens: 64000, refresh_token: "r", MAESTRO_API_TOKEN: "t" })).toEqual({
+      input_tokens: 1200,
+      output_tokens: 40,
+      max_tokens: 64000,
+      refresh_token: "[redacted]",
+      MAESTRO_API_TOKEN: "[redacted]",
+    });
+  });
+
   it("masks secrets inside text", () => {
     expect(redactText("postgres://maestro:hunter2@db.example/neondb")).toBe("postgres://maestro:[redacted]@db.example/neondb");
     expect(redactText("upstream said: invalid x-api-key sk-ant-api03-AbCdEf123456")).toBe("upstream said: invalid x-api-key [redacted]");

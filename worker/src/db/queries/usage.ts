@@ -1,6 +1,6 @@
 /** Tokens and cost from messages, summed over a date range and grouped as asked. */
 import { type UsageGroup, type UsageReport, UsageReportSchema } from "@maestro/protocol";
-import { and, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { messages } from "../schema.ts";
 
@@ -24,7 +24,14 @@ export async function usageReport(db: Database, range: { from: string; to: strin
     cost_usd: sql<string>`coalesce(sum(${messages.totalCostUsd}), 0)`,
   };
   const keys = Object.fromEntries(groupBy.map((group) => [group, groupColumns[group].mapWith(String)]));
-  const where = and(gte(messages.createdAt, start), lt(messages.createdAt, end), sql`${messages.role} = 'assistant'`);
+  // Model calls only: assistant messages that name their provider and model.
+  const where = and(
+    gte(messages.createdAt, start),
+    lt(messages.createdAt, end),
+    sql`${messages.role} = 'assistant'`,
+    isNotNull(messages.provider),
+    isNotNull(messages.model),
+  );
   const grouped = groupBy.map((group) => groupColumns[group]);
   const rows = await db
     .select({ ...keys, ...sums })

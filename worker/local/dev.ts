@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type Child, startChild } from "./child-process.ts";
+import { DEMO_LABEL_PREFIX, ensureDemoData, startDemoSimulator } from "./demo.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { startLocalStack } from "./stack.ts";
 
@@ -21,10 +22,16 @@ const CRON_INTERVAL_MS = 5 * 60 * 1000;
 const resolveBin = (pkg: string, bin: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), bin);
 
 const { values: flags } = parseArgs({
-  options: { port: { type: "string", default: process.env.PORT ?? "8787" }, help: { type: "boolean", default: false } },
+  options: {
+    port: { type: "string", default: process.env.PORT ?? "8787" },
+    demo: { type: "boolean", default: process.env.MAESTRO_DEMO === "1" },
+    help: { type: "boolean", default: false },
+  },
 });
 if (flags.help) {
-  process.stdout.write(`npm run dev [-- --port 8787]
+  process.stdout.write(`npm run dev [-- --port 8787] [-- --demo]
+
+  --demo                     also start simulated providers and add demo credentials (MAESTRO_DEMO=1)
 
   DATABASE_URL=postgres://…  use this Postgres instead of the embedded one (.maestro/pgdata)
   REDIS_URL=redis://…        use this Redis instead of the in-memory store
@@ -35,6 +42,7 @@ const port = Number(flags.port);
 
 const children: Child[] = [];
 let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+let demo: Awaited<ReturnType<typeof startDemoSimulator>> | undefined;
 let cronTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
@@ -45,6 +53,7 @@ async function stopAll(code: number): Promise<never> {
     clearInterval(cronTimer);
     // wrangler first (SIGINT to its own process lets it shut workerd down cleanly), then the rest.
     for (const child of [...children].reverse()) await child.stop("SIGINT");
+    await demo?.close();
     await stack?.close();
   }
   process.exit(code);
@@ -128,6 +137,10 @@ try {
 
   const origin = `http://127.0.0.1:${port}`;
   await waitForHealth(`${origin}/api/v1/health`, wrangler);
+  if (flags.demo) {
+    demo = await startDemoSimulator();
+    await ensureDemoData(origin, devVars.apiToken, demo.url);
+  }
   cronTimer = setInterval(() => {
     void fetch(`${origin}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
   }, CRON_INTERVAL_MS);
@@ -140,7 +153,14 @@ try {
     API token  ${devVars.apiToken}${devVars.created ? "   (new: written to .dev.vars)" : "   (from .dev.vars)"}
     Postgres   ${stack.database}
     Redis      ${stack.redisBackend}
-
+${
+  demo === undefined
+    ? ""
+    : `
+  Demo mode: simulated Anthropic, OpenAI and Gemini at ${demo.url}. The credentials labelled
+  "${DEMO_LABEL_PREFIX}" and the "Demo session" use them: no API key, no real model.
+`
+}
   Ctrl-C stops everything.
 `);
 } catch (error) {

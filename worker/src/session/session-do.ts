@@ -115,6 +115,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   broadcast(frame: UnnumberedFrame): NumberedFrame {
     const numbered = this.events.append(frame);
     broadcastText(this.sockets(), numbered.text);
+    this.turns.observe(numbered);
     return numbered;
   }
 

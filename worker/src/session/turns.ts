@@ -6,6 +6,7 @@
  */
 import {
   type ApprovalDecision,
+  type BroadcastFrame,
   type CancelResult,
   type ConversationId,
   type EventFrame,
@@ -59,7 +60,6 @@ interface RunningTurn {
   readonly turnId: TurnId;
   readonly controller: AbortController;
   readonly events: EventFrame[];
-  readonly listeners: Set<TurnListener>;
   done: Promise<TurnResult>;
 }
 
@@ -78,6 +78,8 @@ export class TurnManager {
   #starting = false;
   #history: { conversationId: ConversationId; messages: Message[] } | undefined;
   readonly #results = new Map<string, TurnResult>();
+  /** Listeners by turn id; they outlive #current by the turn_end frame. */
+  readonly #listeners = new Map<string, Set<TurnListener>>();
 
   constructor(host: TurnHost, desk: ApprovalDesk) {
     this.#host = host;
@@ -175,10 +177,10 @@ export class TurnManager {
         turnId,
         controller: new AbortController(),
         events: [],
-        listeners: new Set(listener ? [listener] : []),
         done: Promise.resolve({ turn_id: turnId, status: "failed", message: null }),
       };
       this.#current = turn;
+      if (listener !== undefined) this.#listeners.set(turnId, new Set([listener]));
       let userMessage: Message | undefined;
       let userStored: Promise<unknown> = Promise.resolve();
       if ("text" in what) {
@@ -384,14 +386,43 @@ export class TurnManager {
     return this.#history;
   }
 
-  #emit(turn: RunningTurn, frame: UnnumberedFrame): void {
-    const numbered = this.#host.broadcast(frame);
-    if (numbered.frame.type === "event") turn.events.push(numbered.frame);
-    for (const listener of turn.listeners) listener(numbered);
+  #emit(_turn: RunningTurn, frame: UnnumberedFrame): void {
+    this.#host.broadcast(frame);
+  }
+
+  /**
+   * Every frame the session broadcasts passes here (the object calls it), whoever sent it — the
+   * loop, the approval desk — so a turn's listeners and its snapshot buffer miss nothing.
+   */
+  observe(numbered: NumberedFrame): void {
+    const { frame } = numbered;
+    const turnId = turnOf(frame);
+    if (turnId === null) return;
+    if (frame.type === "event" && this.#current?.turnId === turnId) this.#current.events.push(frame);
+    const listeners = this.#listeners.get(turnId);
+    if (listeners === undefined) return;
+    for (const listener of listeners) listener(numbered);
+    if (frame.type === "turn_end") this.#listeners.delete(turnId);
   }
 
   #remember(result: TurnResult): void {
     this.#results.set(result.turn_id, result);
     if (this.#results.size > RECENT_RESULTS) this.#results.delete(this.#results.keys().next().value ?? "");
+  }
+}
+
+/** The turn a broadcast frame belongs to, if any. */
+function turnOf(frame: BroadcastFrame): string | null {
+  switch (frame.type) {
+    case "message":
+      return frame.message.turn_id;
+    case "event":
+    case "turn_end":
+    case "approval_request":
+    case "approval_result":
+      return frame.turn_id;
+    case "presence":
+    case "session_update":
+      return null;
   }
 }

@@ -251,6 +251,37 @@ describe("approvals", () => {
     web.close();
   });
 
+  it("puts the question in a streamed (SSE) turn too, so an API client can answer it", async () => {
+    const { session } = await scriptedSession([writeCall, say("Written.")], { approval_mode: "ask" });
+    const response = await api(`/sessions/${session.id}/messages`, {
+      method: "POST",
+      body: JSON.stringify({ text: "write" }),
+      headers: { accept: "text/event-stream" },
+    });
+    const reader = response.body?.getReader();
+    if (reader === undefined) throw new Error("no body");
+    const decoder = new TextDecoder();
+    let text = "";
+    let answered = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      if (!answered && text.includes("event: approval_request")) {
+        answered = true;
+        const answer = await api(`/sessions/${session.id}/approvals/toolu_w1`, {
+          method: "POST",
+          body: JSON.stringify({ decision: "approve" }),
+        });
+        expect(answer.status).toBe(200);
+      }
+    }
+    const events = [...text.matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
+    expect(events).toEqual(expect.arrayContaining(["approval_request", "approval_result", "turn_end"]));
+    expect(events.at(-1)).toBe("turn_end");
+    expect(events.indexOf("approval_request")).toBeLessThan(events.indexOf("approval_result"));
+  });
+
   it("turns an unanswered request into a denial when it times out", async () => {
     const { session, key } = await scriptedSession([writeCall, say("Nobody answered.")], { approval_mode: "ask" });
     const web = await joinSocket(session.id, "web");

@@ -1,0 +1,114 @@
+/**
+ * The demo model behind `npm run dev -- --demo`: not a language model, a few rules that make the
+ * product's moving parts visible. Ask it to read, write, run or fetch something and it calls the
+ * matching tool (writes and commands wait for approval in `ask` mode); after a tool it reports
+ * what came back; otherwise it answers in markdown about what it can show you.
+ */
+import type { Endpoint } from "./fidelity-endpoints.ts";
+import type { TurnInput } from "./script.ts";
+
+interface Conversation {
+  readonly lastUserText: string;
+  readonly lastToolResult: string | undefined;
+  readonly tools: ReadonlySet<string>;
+}
+
+type Json = Record<string, unknown>;
+const asArray = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+const textOf = (value: unknown): string =>
+  typeof value === "string"
+    ? value
+    : asArray(value)
+        .map((part) => (typeof part.text === "string" ? part.text : ""))
+        .join("");
+
+/** What each wire format says about the conversation, reduced to what the rules need. */
+function read(endpoint: Endpoint, body: Json): Conversation {
+  if (endpoint === "anthropic") {
+    const last = asArray(body.messages).at(-1);
+    const blocks = asArray(last?.content);
+    const result = blocks.find((block) => block.type === "tool_result");
+    return {
+      lastUserText: textOf(last?.content),
+      lastToolResult: result === undefined ? undefined : textOf(result.content),
+      tools: new Set(asArray(body.tools).map((tool) => String(tool.name))),
+    };
+  }
+  if (endpoint === "openai") {
+    const last = asArray(body.messages).at(-1);
+    return {
+      lastUserText: last?.role === "user" ? textOf(last.content) : "",
+      lastToolResult: last?.role === "tool" ? textOf(last.content) : undefined,
+      tools: new Set(asArray(body.tools).map((tool) => String((tool.function as Json | undefined)?.name))),
+    };
+  }
+  if (endpoint === "openai_responses") {
+    const last = asArray(body.input).at(-1);
+    return {
+      lastUserText: last?.role === "user" ? textOf(last.content) : "",
+      lastToolResult: last?.type === "function_call_output" ? textOf(last.output) : undefined,
+      tools: new Set(asArray(body.tools).map((tool) => String(tool.name))),
+    };
+  }
+  const last = asArray(body.contents).at(-1);
+  const parts = asArray(last?.parts);
+  const response = parts.find((part) => part.functionResponse !== undefined)?.functionResponse as Json | undefined;
+  return {
+    lastUserText: textOf(parts),
+    lastToolResult: response === undefined ? undefined : JSON.stringify(response.response),
+    tools: new Set(asArray(asArray(body.tools)[0]?.functionDeclarations).map((tool) => String(tool.name))),
+  };
+}
+
+const PACE = 25;
+
+function call(name: string, args: Record<string, unknown>, preface: string): TurnInput {
+  return {
+    steps: [
+      { kind: "text", text: preface },
+      { kind: "tool_calls", calls: [{ name, args }] },
+    ],
+    chunk_delay_ms: PACE,
+  };
+}
+
+export function demoBrain(endpoint: Endpoint, body: unknown): TurnInput {
+  const conversation = read(endpoint, (body ?? {}) as Json);
+  if (conversation.lastToolResult !== undefined) {
+    const excerpt = conversation.lastToolResult.slice(0, 400);
+    return {
+      steps: [{ kind: "text", text: `The tool answered:\n\n\`\`\`\n${excerpt}\n\`\`\`\n\nAnything else you'd like me to try?` }],
+      chunk_delay_ms: PACE,
+    };
+  }
+  const text = conversation.lastUserText.trim();
+  const lower = text.toLowerCase();
+  const url = text.match(/https?:\/\/\S+/)?.[0];
+  const path = text.match(/[\w./-]+\.[a-z0-9]{1,5}\b/i)?.[0] ?? "README.md";
+  const has = (tool: string) => conversation.tools.has(tool);
+  if (url !== undefined && has("fetch_url")) return call("fetch_url", { url }, `I'll fetch ${url}.`);
+  if (/\b(write|create|save)\b/.test(lower) && has("write_file"))
+    return call("write_file", { path, content: "Written by the Maestro demo model.\n" }, `I'll write ${path}.`);
+  if (/\b(run|execute|shell|command)\b/.test(lower) && has("run_shell_command"))
+    return call("run_shell_command", { command: "ls -la" }, "I'll run `ls -la`.");
+  if (/\b(read|open|show)\b/.test(lower) && has("read_file")) return call("read_file", { path }, `I'll read ${path}.`);
+  const thinking = /\b(think|why|how)\b/.test(lower)
+    ? [{ kind: "thinking" as const, text: "The user is exploring the demo; explain what it can do." }]
+    : [];
+  return {
+    steps: [
+      ...thinking,
+      {
+        kind: "text",
+        text:
+          `You said: *${text.length > 0 ? text : "(nothing)"}*\n\n` +
+          "I'm **the demo model**, a simulator that speaks each provider's real wire format, so you can try The Maestro without an API key. Try:\n\n" +
+          "- `read README.md`: a tool call on your machine (needs a local agent)\n" +
+          "- `write notes.md`: an edit that waits for your approval\n" +
+          "- `fetch https://example.com`: a tool the Worker runs itself\n" +
+          "- `think about it`: streamed thinking before the answer",
+      },
+    ],
+    chunk_delay_ms: PACE,
+  };
+}

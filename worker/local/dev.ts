@@ -7,19 +7,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type Child, startChild } from "./child-process.ts";
 import { DEMO_LABEL_PREFIX, ensureDemoData, startDemoSimulator } from "./demo.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { startLocalStack } from "./stack.ts";
+import { REPO_ROOT as ROOT, resolveBin, startWrangler, waitForHealth } from "./wrangler.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STATE = join(ROOT, ".maestro");
 const CRON_INTERVAL_MS = 5 * 60 * 1000;
-const resolveBin = (pkg: string, bin: string) => join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), bin);
 
 const { values: flags } = parseArgs({
   options: {
@@ -63,19 +60,6 @@ process.on("SIGTERM", () => void stopAll(0));
 // A closed terminal: the children live in their own process groups and would outlive us.
 process.on("SIGHUP", () => void stopAll(0));
 
-async function waitForHealth(url: string, child: Child): Promise<void> {
-  for (let attempt = 0; attempt < 240; attempt += 1) {
-    if (child.process.exitCode !== null) throw new Error("wrangler dev exited before it was ready");
-    const ok = await fetch(url).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`no answer from ${url}`);
-}
-
 try {
   await mkdir(STATE, { recursive: true });
   const devVars = await ensureDevVars(join(ROOT, ".dev.vars"));
@@ -107,26 +91,7 @@ try {
   if ((await build.exited) !== 0) throw new Error("the web build failed");
   children.push(startChild("web", process.execPath, [vite, "build", "--watch", "--logLevel", "warn"], { cwd: join(ROOT, "web") }));
 
-  const wrangler = startChild(
-    "worker",
-    process.execPath,
-    [
-      resolveBin("wrangler", "bin/wrangler.js"),
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--env-file",
-      join(ROOT, ".dev.vars"),
-      "--env-file",
-      runtimeEnv,
-      "--persist-to",
-      join(STATE, "wrangler-state"),
-      "--show-interactive-dev-session=false",
-    ],
-    { cwd: ROOT, env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
-  );
+  const wrangler = startWrangler({ port, envFiles: [join(ROOT, ".dev.vars"), runtimeEnv], persistTo: join(STATE, "wrangler-state") });
   children.push(wrangler);
   void wrangler.exited.then((code) => {
     if (!stopping) {

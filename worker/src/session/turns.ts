@@ -24,7 +24,7 @@ import {
 } from "@maestro/protocol";
 import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
 import { conversationHistory, currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
-import { getSession } from "../db/queries/sessions.ts";
+import { getSessionRow } from "../db/queries/sessions.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import { toolsForSession } from "../db/queries/tools.ts";
 import type { sessions } from "../db/schema.ts";
@@ -132,7 +132,7 @@ export class TurnManager {
     this.#host.storage.delete(TURN_KEY);
     const turnId = TurnIdSchema.parse(record.turn_id);
     const builder = new StepBuilder();
-    for (const text of this.#host.events.since(record.step_seq) ?? []) {
+    for (const text of this.#host.events.framesAfter(record.step_seq)) {
       const decoded = decodeFrame(SessionToClientSchema, text);
       if (decoded.ok && decoded.value.type === "event" && decoded.value.turn_id === turnId) builder.add(decoded.value.event);
     }
@@ -162,9 +162,9 @@ export class TurnManager {
       throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
     this.#starting = true;
     try {
-      const record = await getSession(this.#host.db(), this.#host.sessionId);
-      if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
-      if (record.row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
+      const row = await getSessionRow(this.#host.db(), this.#host.sessionId);
+      if (row === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+      if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
       const history = await this.#loadHistory();
       if ("retry" in what) {
         const last = history.messages.at(-1);
@@ -194,7 +194,7 @@ export class TurnManager {
       this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
-      turn.done = this.#run(turn, record.row, userStored);
+      turn.done = this.#run(turn, row, userStored);
       return { turn_id: turnId, message_id: userMessage?.id ?? (crypto.randomUUID() as never) };
     } finally {
       this.#starting = false;

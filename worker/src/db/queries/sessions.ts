@@ -142,6 +142,12 @@ export async function getSession(db: Database, id: SessionId): Promise<SessionRe
   return record;
 }
 
+/** Just the row: what a turn needs, without the usage totals. */
+export async function getSessionRow(db: Database, id: SessionId): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+  return row;
+}
+
 export async function updateSession(db: Database, id: SessionId, body: UpdateSessionBody): Promise<SessionRecord | undefined> {
   const [row] = await db
     .update(sessions)

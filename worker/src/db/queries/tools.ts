@@ -126,11 +126,22 @@ export async function deleteTool(db: Database, id: ToolId): Promise<boolean> {
 }
 
 /**
+ * Whether this isolate has already written the built-in definitions (they follow the code, so
+ * once per isolate is enough). A cache of database state, not per-request state: it only saves
+ * an upsert on every turn.
+ */
+let builtinsSynced: Promise<void> | undefined;
+
+/**
  * The tools a session may offer the model: enabled globally, and named in the session's
  * `enabled_tools` when it has a list (null means every enabled tool).
  */
 export async function toolsForSession(db: Database, enabledTools: readonly string[] | null): Promise<AvailableTool[]> {
-  await syncBuiltinTools(db);
+  builtinsSynced ??= syncBuiltinTools(db).catch((error: unknown) => {
+    builtinsSynced = undefined;
+    throw error;
+  });
+  await builtinsSynced;
   if (enabledTools !== null && enabledTools.length === 0) return [];
   const rows = await db
     .select()

@@ -1,0 +1,48 @@
+/**
+ * `wrangler dev` as a child process, as `npm run dev` and the benchmarks run it: on loopback,
+ * no outside connections (no cf.json fetch, no metrics), no interactive session, secrets from
+ * env files, and a health check to know when it is ready.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Child, startChild } from "./child-process.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export function resolveBin(pkg: string, bin: string): string {
+  return join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), bin);
+}
+
+export function startWrangler(options: { port: number; envFiles: string[]; persistTo: string; name?: string }): Child {
+  return startChild(
+    options.name ?? "worker",
+    process.execPath,
+    [
+      resolveBin("wrangler", "bin/wrangler.js"),
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(options.port),
+      ...options.envFiles.flatMap((file) => ["--env-file", file]),
+      "--persist-to",
+      options.persistTo,
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: REPO_ROOT, env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+  );
+}
+
+export async function waitForHealth(url: string, child: Child): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt += 1) {
+    if (child.process.exitCode !== null) throw new Error("wrangler dev exited before it was ready");
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`no answer from ${url}`);
+}

@@ -92,7 +92,9 @@ export class TurnManager {
 
   /** A user's message: shown to every client at once, stored alongside the model call. */
   async send(text: string, listener?: TurnListener): Promise<SendMessageAccepted> {
-    return this.#begin({ text }, listener);
+    const { turn_id, message } = await this.#begin({ text }, listener);
+    if (message === undefined) throw new Error("a sent turn always has its user message");
+    return { turn_id, message_id: message.id };
   }
 
   /** Ask again, for the conversation as it stands (after a failed or broken-off answer). */
@@ -156,7 +158,10 @@ export class TurnManager {
     this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
   }
 
-  async #begin(what: { text: string } | { retry: true }, listener?: TurnListener): Promise<SendMessageAccepted> {
+  async #begin(
+    what: { text: string } | { retry: true },
+    listener?: TurnListener,
+  ): Promise<{ turn_id: TurnId; message: Message | undefined }> {
     await this.recover();
     if (this.#current !== undefined || this.#starting)
       throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
@@ -195,7 +200,7 @@ export class TurnManager {
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
       turn.done = this.#run(turn, row, userStored);
-      return { turn_id: turnId, message_id: userMessage?.id ?? (crypto.randomUUID() as never) };
+      return { turn_id: turnId, message: userMessage };
     } finally {
       this.#starting = false;
     }

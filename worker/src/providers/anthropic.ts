@@ -6,7 +6,7 @@
 import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
 import type { HeaderList } from "./http.ts";
-import { openStream, sseJson } from "./http.ts";
+import { baseUrlOf, sseJson, streamRequest } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -260,18 +260,16 @@ function usageEvent(usage: { input: number; output: number; cacheRead: number; c
 
 export const anthropic = {
   id: "anthropic",
-  async *stream(request, context) {
-    const base = (context.credential.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    const opened = await openStream("anthropic", context, {
-      url: `${base}/v1/messages`,
-      headers: anthropicHeaders(context.credential.apiKey),
-      body: toAnthropicRequest(request),
-      secretHeaders: ["x-api-key"],
-    });
-    if (!opened.ok) {
-      if (opened.error !== null) yield opened.error;
-      return;
-    }
-    yield* toStreamEvents(opened.body, context);
-  },
+  stream: (request, context) =>
+    streamRequest(
+      "anthropic",
+      context,
+      {
+        url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/v1/messages`,
+        headers: anthropicHeaders(context.credential.apiKey),
+        body: toAnthropicRequest(request),
+        secretHeaders: ["x-api-key"],
+      },
+      toStreamEvents,
+    ),
 } satisfies Provider;

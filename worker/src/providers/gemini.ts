@@ -5,7 +5,7 @@
  */
 import type { StopReason, StreamEvent } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, openStream, sseJson } from "./http.ts";
+import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 
@@ -189,18 +189,16 @@ function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usageMetadata"
 
 export const gemini = {
   id: "gemini",
-  async *stream(request, context) {
-    const base = (context.credential.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    const opened = await openStream("gemini", context, {
-      url: `${base}/v1beta/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`,
-      headers: geminiHeaders(context.credential.apiKey, request.model),
-      body: toGeminiRequest(request),
-      secretHeaders: ["x-goog-api-key"],
-    });
-    if (!opened.ok) {
-      if (opened.error !== null) yield opened.error;
-      return;
-    }
-    yield* toStreamEvents(opened.body, context);
-  },
+  stream: (request, context) =>
+    streamRequest(
+      "gemini",
+      context,
+      {
+        url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/v1beta/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`,
+        headers: geminiHeaders(context.credential.apiKey, request.model),
+        body: toGeminiRequest(request),
+        secretHeaders: ["x-goog-api-key"],
+      },
+      toStreamEvents,
+    ),
 } satisfies Provider;

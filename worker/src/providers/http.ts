@@ -88,3 +88,26 @@ export async function* sseJson(provider: ProviderId, context: ProviderContext, b
   }
   if (context.signal.aborted) yield { kind: "aborted" };
 }
+
+/**
+ * A provider call end to end: send the request, then map its SSE body into StreamEvents, or
+ * yield the one error that stopped it from starting. Every provider's `stream()` is this.
+ */
+export async function* streamRequest(
+  provider: ProviderId,
+  context: ProviderContext,
+  request: { url: string; headers: HeaderList; body: Record<string, unknown>; secretHeaders: readonly string[] },
+  toEvents: (body: ReadableStream<Uint8Array>, context: ProviderContext) => AsyncGenerator<StreamEvent>,
+): AsyncGenerator<StreamEvent> {
+  const opened = await openStream(provider, context, request);
+  if (!opened.ok) {
+    if (opened.error !== null) yield opened.error;
+    return;
+  }
+  yield* toEvents(opened.body, context);
+}
+
+/** A credential's base URL (or the provider's default), without a trailing slash. */
+export function baseUrlOf(context: ProviderContext, defaultBaseUrl: string): string {
+  return (context.credential.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "");
+}

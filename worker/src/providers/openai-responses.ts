@@ -5,7 +5,7 @@
  */
 import type { ContentPart, ProviderId, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, openStream, sseJson } from "./http.ts";
+import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
 import { type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -211,18 +211,16 @@ function mapUsage(usage: z.infer<typeof ResponseSchema>["usage"]): StreamEvent {
 
 export const openaiResponses = {
   id: "openai_responses",
-  async *stream(request, context) {
-    const base = (context.credential.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    const opened = await openStream("openai_responses", context, {
-      url: `${base}/responses`,
-      headers: openaiResponsesHeaders(context.credential.apiKey),
-      body: toResponsesRequest(request, context.sessionKey),
-      secretHeaders: ["authorization"],
-    });
-    if (!opened.ok) {
-      if (opened.error !== null) yield opened.error;
-      return;
-    }
-    yield* responsesStreamEvents("openai_responses", opened.body, context);
-  },
+  stream: (request, context) =>
+    streamRequest(
+      "openai_responses",
+      context,
+      {
+        url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/responses`,
+        headers: openaiResponsesHeaders(context.credential.apiKey),
+        body: toResponsesRequest(request, context.sessionKey),
+        secretHeaders: ["authorization"],
+      },
+      (body, ctx) => responsesStreamEvents("openai_responses", body, ctx),
+    ),
 } satisfies Provider;

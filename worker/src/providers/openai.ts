@@ -5,7 +5,7 @@
  */
 import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, openStream, sseJson } from "./http.ts";
+import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
 import { type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -219,18 +219,16 @@ function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usage"]>): Str
 
 export const openai = {
   id: "openai",
-  async *stream(request, context) {
-    const base = (context.credential.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-    const opened = await openStream("openai", context, {
-      url: `${base}/chat/completions`,
-      headers: openaiHeaders(context.credential.apiKey),
-      body: toOpenAIRequest(request),
-      secretHeaders: ["authorization"],
-    });
-    if (!opened.ok) {
-      if (opened.error !== null) yield opened.error;
-      return;
-    }
-    yield* toStreamEvents(opened.body, context);
-  },
+  stream: (request, context) =>
+    streamRequest(
+      "openai",
+      context,
+      {
+        url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/chat/completions`,
+        headers: openaiHeaders(context.credential.apiKey),
+        body: toOpenAIRequest(request),
+        secretHeaders: ["authorization"],
+      },
+      toStreamEvents,
+    ),
 } satisfies Provider;

@@ -83,7 +83,7 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
     const executions: ToolExecution[] = [];
     for (const call of calls) executions.push(yield* runTool(deps, input, { callId: call.call_id, name: call.name, args: call.args }));
     yield { kind: "tool_results", executions };
-    history.push({ role: "tool", content: executions.map(toResultPart) });
+    history.push({ role: "tool", content: executions.map(toolResultPart) });
     if (input.signal.aborted) {
       yield { kind: "end", status: "cancelled" };
       return;
@@ -151,12 +151,8 @@ async function* runTool(
     yield {
       kind: "stream",
       event: {
+        ...toolResultPart({ callId: call.callId, name: call.name, outcome }),
         type: "tool_result",
-        call_id: call.callId,
-        name: call.name,
-        ok: outcome.ok,
-        output: outcome.ok ? outcome.output : outcome.message,
-        ...(!outcome.ok && { error_code: outcome.code }),
         duration_ms: durationMs,
       },
     };
@@ -219,7 +215,10 @@ async function* runTool(
   return yield* finish(outcome, status);
 }
 
-function toResultPart(execution: ToolExecution): Extract<ContentPart, { type: "tool_result" }> {
+/** What the model (and the transcript) is told of a tool call's outcome. */
+export function toolResultPart(
+  execution: Pick<ToolExecution, "callId" | "name" | "outcome">,
+): Extract<ContentPart, { type: "tool_result" }> {
   const { outcome } = execution;
   return {
     type: "tool_result",

@@ -32,7 +32,7 @@ import type { Config } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { providerFor } from "../providers/registry.ts";
 import { createToolRuntime } from "../tools/executor.ts";
-import { type CompletedStep, type ToolExecution, runTurn } from "./agent-loop.ts";
+import { type CompletedStep, type ToolExecution, runTurn, toolResultPart } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
@@ -337,15 +337,7 @@ export class TurnManager {
   }
 
   async #storeToolResults(turn: RunningTurn, executions: readonly ToolExecution[], conversationId: ConversationId): Promise<void> {
-    const content = executions.map((execution) => ({
-      type: "tool_result" as const,
-      call_id: execution.callId,
-      name: execution.name,
-      ok: execution.outcome.ok,
-      output: execution.outcome.ok ? execution.outcome.output : execution.outcome.message,
-      ...(!execution.outcome.ok && { error_code: execution.outcome.code }),
-    }));
-    const message = await this.#store(this.#newMessage(conversationId, turn.turnId, "tool", content));
+    const message = await this.#store(this.#newMessage(conversationId, turn.turnId, "tool", executions.map(toolResultPart)));
     this.#emit(turn, { type: "message", message });
     await recordToolExecutions(
       this.#host.db(),

@@ -8,7 +8,6 @@ import {
   type ApprovalDecision,
   type BroadcastFrame,
   type CancelResult,
-  type ConversationId,
   type EventFrame,
   type Message,
   type SendMessageAccepted,
@@ -23,25 +22,24 @@ import {
   decodeFrame,
 } from "@maestro/protocol";
 import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
-import { conversationHistory, currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
+import { insertMessage, messageOf } from "../db/queries/messages.ts";
 import { getSessionRow } from "../db/queries/sessions.ts";
-import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import { toolsForSession } from "../db/queries/tools.ts";
 import type { sessions } from "../db/schema.ts";
 import type { Config } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { providerFor } from "../providers/registry.ts";
 import { createToolRuntime } from "../tools/executor.ts";
-import { type CompletedStep, type ToolExecution, runTurn, toolResultPart } from "./agent-loop.ts";
+import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { StepBuilder } from "./step-builder.ts";
+import { Transcript } from "./transcript.ts";
 
 const MAX_STEPS = 25;
-const HISTORY_LIMIT = 500;
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
 
@@ -76,7 +74,7 @@ export class TurnManager {
   readonly #desk: ApprovalDesk;
   #current: RunningTurn | undefined;
   #starting = false;
-  #history: { conversationId: ConversationId; messages: Message[] } | undefined;
+  readonly #transcript: Transcript;
   readonly #results = new Map<string, TurnResult>();
   /** Listeners by turn id; they outlive #current by the turn_end frame. */
   readonly #listeners = new Map<string, Set<TurnListener>>();
@@ -84,6 +82,7 @@ export class TurnManager {
   constructor(host: TurnHost, desk: ApprovalDesk) {
     this.#host = host;
     this.#desk = desk;
+    this.#transcript = new Transcript(host);
   }
 
   get running(): boolean {
@@ -141,14 +140,12 @@ export class TurnManager {
     const partial = builder.build();
     let message: Message | null = null;
     if (partial.hasOutput) {
-      const history = await this.#loadHistory();
-      message = await this.#store({
-        ...this.#newMessage(
-          history.conversationId,
+      message = await this.#transcript.store({
+        ...(await this.#transcript.row(
           turnId,
           "assistant",
           partial.content.filter((part) => part.type !== "tool_call"),
-        ),
+        )),
         status: "partial",
         error: "The session restarted before this answer was complete.",
       });
@@ -170,7 +167,7 @@ export class TurnManager {
       const row = await getSessionRow(this.#host.db(), this.#host.sessionId);
       if (row === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
-      const history = await this.#loadHistory();
+      const history = await this.#transcript.load();
       if ("retry" in what) {
         const last = history.messages.at(-1);
         if (last === undefined || (last.role === "assistant" && last.status === "complete")) {
@@ -189,9 +186,9 @@ export class TurnManager {
       let userMessage: Message | undefined;
       let userStored: Promise<unknown> = Promise.resolve();
       if ("text" in what) {
-        const row = this.#newMessage(history.conversationId, turnId, "user", [{ type: "text", text: what.text }]);
+        const row = await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]);
         userMessage = messageOf(row);
-        history.messages.push(userMessage);
+        this.#transcript.remember(userMessage);
         this.#emit(turn, { type: "message", message: userMessage });
         // Stored while the model is already being asked: storing must not delay the call.
         userStored = insertMessage(this.#host.db(), row);
@@ -209,7 +206,7 @@ export class TurnManager {
   async #run(turn: RunningTurn, session: SessionRow, userStored: Promise<unknown>): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
-    const history = await this.#loadHistory();
+    const history = await this.#transcript.load();
     try {
       const db = this.#host.db();
       const provider = providerFor(session.provider);
@@ -259,12 +256,15 @@ export class TurnManager {
             break;
           case "step":
             await userStored;
-            answer = await this.#storeStep(turn, session, event.step);
+            answer = await this.#transcript.storeAnswer(turn.turnId, session, event.step);
+            this.#emit(turn, { type: "message", message: answer });
+            this.#host.storage.put(TURN_KEY, { turn_id: turn.turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
+            this.#logCall(turn, session, event.step);
             if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
               this.#host.setActivity("waiting_tool");
             break;
           case "tool_results":
-            await this.#storeToolResults(turn, event.executions, history.conversationId);
+            this.#emit(turn, { type: "message", message: await this.#transcript.storeToolResults(turn.turnId, event.executions) });
             this.#host.setActivity("streaming");
             break;
           case "end":
@@ -278,11 +278,12 @@ export class TurnManager {
       const event: StreamEvent = { type: "error", code: failure.code, message: failure.message, retryable: false };
       this.#emit(turn, { type: "event", turn_id: turn.turnId, event });
       await userStored.catch(() => undefined);
-      answer = await this.#store({
-        ...this.#newMessage(history.conversationId, turn.turnId, "assistant", []),
-        status: "error",
-        error: failure.message,
-      }).catch(() => null);
+      answer = await this.#transcript
+        .row(turn.turnId, "assistant", [])
+        .then((row) =>
+          this.#transcript.store({ ...row, status: "error", provider: session.provider, model: session.model, error: failure.message }),
+        )
+        .catch(() => null);
       status = "failed";
     } finally {
       this.#host.storage.delete(TURN_KEY);
@@ -295,28 +296,9 @@ export class TurnManager {
     return result;
   }
 
-  async #storeStep(turn: RunningTurn, session: SessionRow, step: CompletedStep): Promise<Message> {
-    const history = await this.#loadHistory();
+  /** One line per provider call: what it cost and how long it took (no secrets). */
+  #logCall(turn: RunningTurn, session: SessionRow, step: CompletedStep): void {
     const usage = step.usage;
-    const message = await this.#store({
-      ...this.#newMessage(history.conversationId, turn.turnId, "assistant", step.content),
-      status: step.status,
-      provider: session.provider,
-      model: session.model,
-      rawRequest: step.exchange.request ?? null,
-      rawResponse: step.exchange.response ?? null,
-      inputTokens: usage?.input_tokens ?? null,
-      outputTokens: usage?.output_tokens ?? null,
-      cacheReadTokens: usage?.cache_read_tokens ?? null,
-      cacheWriteTokens: usage?.cache_write_tokens ?? null,
-      totalCostUsd: step.costUsd === null ? null : String(step.costUsd),
-      latencyMs: step.latencyMs,
-      timeToFirstTokenMs: step.timeToFirstTokenMs,
-      stopReason: step.stopReason,
-      error: step.error?.message ?? null,
-    });
-    this.#emit(turn, { type: "message", message });
-    this.#host.storage.put(TURN_KEY, { turn_id: turn.turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
     this.#host.log.info("provider.call", {
       session_id: this.#host.sessionId,
       turn_id: turn.turnId,
@@ -333,54 +315,6 @@ export class TurnManager {
       stop_reason: step.stopReason,
       error_code: step.error?.code ?? null,
     });
-    return message;
-  }
-
-  async #storeToolResults(turn: RunningTurn, executions: readonly ToolExecution[], conversationId: ConversationId): Promise<void> {
-    const message = await this.#store(this.#newMessage(conversationId, turn.turnId, "tool", executions.map(toolResultPart)));
-    this.#emit(turn, { type: "message", message });
-    await recordToolExecutions(
-      this.#host.db(),
-      executions.map((execution) => ({
-        sessionId: this.#host.sessionId,
-        turnId: turn.turnId,
-        callId: execution.callId,
-        toolName: execution.name,
-        source: "worker",
-        params: execution.args,
-        resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
-        status: execution.status,
-        errorCode: execution.outcome.ok ? null : execution.outcome.code,
-        durationMs: execution.durationMs,
-      })),
-    ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
-  }
-
-  /** A new message row, timed after everything already in the conversation. */
-  #newMessage(
-    conversationId: ConversationId,
-    turnId: TurnId,
-    role: "user" | "assistant" | "tool",
-    content: NewMessage["content"],
-  ): NewMessage {
-    const lastAt = this.#history?.messages.at(-1)?.created_at;
-    const now = Date.now();
-    const at = lastAt === undefined ? now : Math.max(now, Date.parse(lastAt) + 1);
-    return { id: crypto.randomUUID(), sessionId: this.#host.sessionId, conversationId, turnId, role, content, createdAt: new Date(at) };
-  }
-
-  async #store(row: NewMessage): Promise<Message> {
-    const message = await insertMessage(this.#host.db(), row);
-    this.#history?.messages.push(message);
-    return message;
-  }
-
-  async #loadHistory(): Promise<{ conversationId: ConversationId; messages: Message[] }> {
-    if (this.#history !== undefined) return this.#history;
-    const db = this.#host.db();
-    const conversationId = await currentConversationId(db, this.#host.sessionId);
-    this.#history = { conversationId, messages: await conversationHistory(db, conversationId, HISTORY_LIMIT) };
-    return this.#history;
   }
 
   #emit(_turn: RunningTurn, frame: UnnumberedFrame): void {

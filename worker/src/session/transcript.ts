@@ -1,0 +1,94 @@
+/**
+ * The session's conversation as turns write it: the current conversation's messages (read from
+ * Postgres once, then kept current), new rows timed after the last one, and what a turn stores —
+ * each answer with its usage, cost, timings and raw exchange, and tool results with their audit.
+ */
+import type { ConversationId, Message, TurnId } from "@maestro/protocol";
+import { conversationHistory, currentConversationId, insertMessage, type NewMessage } from "../db/queries/messages.ts";
+import { recordToolExecutions } from "../db/queries/tool-executions.ts";
+import type { sessions } from "../db/schema.ts";
+import { type CompletedStep, type ToolExecution, toolResultPart } from "./agent-loop.ts";
+import type { SessionRuntime } from "./runtime.ts";
+
+const HISTORY_LIMIT = 500;
+
+type SessionRow = typeof sessions.$inferSelect;
+export type Conversation = { readonly conversationId: ConversationId; readonly messages: Message[] };
+
+export class Transcript {
+  readonly #host: Pick<SessionRuntime, "sessionId" | "db" | "log">;
+  #conversation: Conversation | undefined;
+
+  constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">) {
+    this.#host = host;
+  }
+
+  async load(): Promise<Conversation> {
+    if (this.#conversation !== undefined) return this.#conversation;
+    const db = this.#host.db();
+    const conversationId = await currentConversationId(db, this.#host.sessionId);
+    this.#conversation = { conversationId, messages: await conversationHistory(db, conversationId, HISTORY_LIMIT) };
+    return this.#conversation;
+  }
+
+  /** A new message row, timed after everything already in the conversation (so order is stable). */
+  async row(turnId: TurnId, role: "user" | "assistant" | "tool", content: NewMessage["content"]): Promise<NewMessage> {
+    const { conversationId, messages } = await this.load();
+    const lastAt = messages.at(-1)?.created_at;
+    const now = Date.now();
+    const at = lastAt === undefined ? now : Math.max(now, Date.parse(lastAt) + 1);
+    return { id: crypto.randomUUID(), sessionId: this.#host.sessionId, conversationId, turnId, role, content, createdAt: new Date(at) };
+  }
+
+  /** Count a message as part of the conversation before it is stored (the user's, sent at once). */
+  remember(message: Message): void {
+    this.#conversation?.messages.push(message);
+  }
+
+  async store(row: NewMessage): Promise<Message> {
+    const message = await insertMessage(this.#host.db(), row);
+    this.remember(message);
+    return message;
+  }
+
+  async storeAnswer(turnId: TurnId, session: SessionRow, step: CompletedStep): Promise<Message> {
+    const usage = step.usage;
+    return this.store({
+      ...(await this.row(turnId, "assistant", step.content)),
+      status: step.status,
+      provider: session.provider,
+      model: session.model,
+      rawRequest: step.exchange.request ?? null,
+      rawResponse: step.exchange.response ?? null,
+      inputTokens: usage?.input_tokens ?? null,
+      outputTokens: usage?.output_tokens ?? null,
+      cacheReadTokens: usage?.cache_read_tokens ?? null,
+      cacheWriteTokens: usage?.cache_write_tokens ?? null,
+      totalCostUsd: step.costUsd === null ? null : String(step.costUsd),
+      latencyMs: step.latencyMs,
+      timeToFirstTokenMs: step.timeToFirstTokenMs,
+      stopReason: step.stopReason,
+      error: step.error?.message ?? null,
+    });
+  }
+
+  async storeToolResults(turnId: TurnId, executions: readonly ToolExecution[]): Promise<Message> {
+    const message = await this.store(await this.row(turnId, "tool", executions.map(toolResultPart)));
+    await recordToolExecutions(
+      this.#host.db(),
+      executions.map((execution) => ({
+        sessionId: this.#host.sessionId,
+        turnId,
+        callId: execution.callId,
+        toolName: execution.name,
+        source: "worker",
+        params: execution.args,
+        resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
+        status: execution.status,
+        errorCode: execution.outcome.ok ? null : execution.outcome.code,
+        durationMs: execution.durationMs,
+      })),
+    ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
+    return message;
+  }
+}

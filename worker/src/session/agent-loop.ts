@@ -5,7 +5,17 @@
  * Durable Object drives it and decides what to store and broadcast; tests drive it with a
  * scripted provider.
  */
-import type { ApprovalMode, ContentPart, ProviderId, StreamEvent, ToolCallId, ToolOutcome, TurnId, TurnStatus } from "@maestro/protocol";
+import type {
+  ApprovalMode,
+  ContentPart,
+  ProviderId,
+  StreamEvent,
+  ToolCallId,
+  ToolOutcome,
+  ToolSource,
+  TurnId,
+  TurnStatus,
+} from "@maestro/protocol";
 import { costOf } from "../providers/pricing.ts";
 import type { ConversationMessage, Provider, ProviderContext, ProviderCredential, ProviderExchange } from "../providers/provider.ts";
 import { needsApproval } from "./approval-policy.ts";
@@ -47,6 +57,8 @@ export interface CompletedStep extends BuiltStep {
 export interface ToolExecution {
   readonly callId: ToolCallId;
   readonly name: string;
+  /** Where it ran (or would have): recorded in the audit trail. */
+  readonly source: ToolSource;
   readonly args: Record<string, unknown>;
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
@@ -146,6 +158,9 @@ async function* runTool(
   call: { callId: ToolCallId; name: string; args: Record<string, unknown> },
 ): AsyncGenerator<LoopEvent, ToolExecution> {
   const started = deps.now();
+  const info = deps.tools.describe(call.name);
+  // A tool the session does not have was never going to run anywhere but here.
+  const source: ToolSource = info?.source ?? "worker";
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
     const durationMs = deps.now() - started;
     yield {
@@ -156,10 +171,9 @@ async function* runTool(
         duration_ms: durationMs,
       },
     };
-    return { ...call, outcome, status, durationMs };
+    return { ...call, source, outcome, status, durationMs };
   };
 
-  const info = deps.tools.describe(call.name);
   if (info === undefined) {
     return yield* finish(
       { ok: false, code: "TOOL_NOT_FOUND", message: `There is no tool named "${call.name}" in this session.`, recoverable: true },

@@ -81,7 +81,7 @@ export class Transcript {
         turnId,
         callId: execution.callId,
         toolName: execution.name,
-        source: "worker",
+        source: execution.source,
         params: execution.args,
         resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
         status: execution.status,

@@ -247,7 +247,7 @@ describe("approvals", () => {
     const toolResult = (second?.body as { messages: { content: { content?: string }[] }[] }).messages.at(-1)?.content[0];
     expect(toolResult?.content).toBe("The user denied this call: not now");
     const audit = await withDb((db) => db.select().from(toolExecutions).where(eq(toolExecutions.sessionId, session.id)));
-    expect(audit).toMatchObject([{ toolName: "write_file", status: "denied" }]);
+    expect(audit).toMatchObject([{ toolName: "write_file", status: "denied", source: "local" }]);
     web.close();
   });
 

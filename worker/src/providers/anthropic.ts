@@ -6,7 +6,7 @@
 import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
 import type { HeaderList } from "./http.ts";
-import { baseUrlOf, sseJson, streamRequest } from "./http.ts";
+import { baseUrlOf, SseJson, streamRequest } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -140,17 +140,8 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
   const toolCalls = new Map<number, OpenToolCall>();
   const usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null | undefined;
-  for await (const item of sseJson("anthropic", context, body)) {
-    if (item.kind === "broken") {
-      yield item.error;
-      return;
-    }
-    if (item.kind === "aborted") return;
-    if (item.kind === "done") break;
-    if (item.kind === "invalid") {
-      yield protocolErrorEvent("anthropic", "a chunk that is not JSON");
-      return;
-    }
+  const stream = new SseJson("anthropic", context, body);
+  for await (const item of stream) {
     const parsed = ChunkSchema.safeParse(item.value);
     if (!parsed.success) {
       // Event types added after this code was written are skipped, malformed known ones are not.
@@ -202,6 +193,7 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
       }
     }
   }
+  if (yield* stream.endedEarly()) return;
   // The body ended (or said [DONE]) without message_stop: the answer is incomplete.
   yield interruptedEvent("anthropic");
 }

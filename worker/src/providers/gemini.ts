@@ -5,7 +5,7 @@
  */
 import type { StopReason, StreamEvent } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
+import { type HeaderList, baseUrlOf, SseJson, streamRequest } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 
@@ -116,17 +116,8 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
   let usage: StreamEvent | undefined;
   let finishReason: string | undefined;
   let callCount = 0;
-  for await (const item of sseJson("gemini", context, body)) {
-    if (item.kind === "broken") {
-      yield item.error;
-      return;
-    }
-    if (item.kind === "aborted") return;
-    if (item.kind === "done") break;
-    if (item.kind === "invalid") {
-      yield protocolErrorEvent("gemini", "a chunk that is not JSON");
-      return;
-    }
+  const stream = new SseJson("gemini", context, body);
+  for await (const item of stream) {
     const parsed = ChunkSchema.safeParse(item.value);
     if (!parsed.success) {
       yield protocolErrorEvent("gemini", "a malformed chunk");
@@ -157,6 +148,7 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
     }
     if (candidate?.finishReason) finishReason = candidate.finishReason;
   }
+  if (yield* stream.endedEarly()) return;
   if (finishReason === undefined) {
     yield interruptedEvent("gemini");
     return;

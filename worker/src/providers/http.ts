@@ -6,7 +6,7 @@
  */
 import type { ProviderId, StreamEvent } from "@maestro/protocol";
 import type { ProviderContext } from "./provider.ts";
-import { httpErrorEvent, interruptedEvent, networkErrorEvent } from "./provider-error.ts";
+import { httpErrorEvent, interruptedEvent, networkErrorEvent, protocolErrorEvent } from "./provider-error.ts";
 import { parseSseJson, readSse } from "./sse.ts";
 
 export type HeaderList = readonly (readonly [string, string])[];
@@ -58,35 +58,62 @@ async function readLimited(response: Response): Promise<string> {
   return text.length > MAX_ERROR_BODY_BYTES ? text.slice(0, MAX_ERROR_BODY_BYTES) : text;
 }
 
-export type SseItem =
-  | { readonly kind: "json"; readonly event: string | undefined; readonly value: unknown }
-  | { readonly kind: "invalid"; readonly event: string | undefined }
-  | { readonly kind: "done" }
-  | { readonly kind: "broken"; readonly error: ErrorEvent }
-  | { readonly kind: "aborted" };
+export interface SseJsonItem {
+  readonly event: string | undefined;
+  readonly value: unknown;
+}
 
 /**
- * The JSON payloads of an SSE body, recorded as they pass. `[DONE]` (OpenAI) ends the stream.
- * A body that breaks off yields `broken`; a cancelled request yields `aborted` and nothing more,
- * so providers stop quietly instead of reporting the missing end of the stream.
+ * The JSON payloads of an SSE body, recorded as they pass. Iterating yields JSON values only;
+ * how the stream stopped is settled afterwards with `endedEarly()`: cancelled (say nothing
+ * more), broken off or sent something that is not JSON (report it), or ended normally, with
+ * `done` telling whether it said `[DONE]` (OpenAI's end marker).
  */
-export async function* sseJson(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>): AsyncGenerator<SseItem> {
-  const recorded = context.exchange.response?.events;
-  try {
-    for await (const message of readSse(body)) {
-      if (message.data === "[DONE]") {
-        yield { kind: "done" };
-        return;
-      }
-      const parsed = parseSseJson(message.data);
-      if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS) recorded.push(parsed.ok ? parsed.value : message.data);
-      yield parsed.ok ? { kind: "json", event: message.event, value: parsed.value } : { kind: "invalid", event: message.event };
-    }
-  } catch {
-    yield context.signal.aborted ? { kind: "aborted" } : { kind: "broken", error: interruptedEvent(provider) };
-    return;
+export class SseJson implements AsyncIterable<SseJsonItem> {
+  readonly #provider: ProviderId;
+  readonly #context: ProviderContext;
+  readonly #body: ReadableStream<Uint8Array>;
+  #failure: ErrorEvent | undefined;
+  #done = false;
+
+  constructor(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>) {
+    this.#provider = provider;
+    this.#context = context;
+    this.#body = body;
   }
-  if (context.signal.aborted) yield { kind: "aborted" };
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SseJsonItem> {
+    const recorded = this.#context.exchange.response?.events;
+    try {
+      for await (const message of readSse(this.#body)) {
+        if (message.data === "[DONE]") {
+          this.#done = true;
+          return;
+        }
+        const parsed = parseSseJson(message.data);
+        if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS) recorded.push(parsed.ok ? parsed.value : message.data);
+        if (!parsed.ok) {
+          this.#failure = protocolErrorEvent(this.#provider, "a chunk that is not JSON");
+          return;
+        }
+        yield { event: message.event, value: parsed.value };
+      }
+    } catch {
+      if (!this.#context.signal.aborted) this.#failure = interruptedEvent(this.#provider);
+    }
+  }
+
+  /** After the loop: yields the failure that stopped the stream, if any; true when it must not go on. */
+  *endedEarly(): Generator<StreamEvent, boolean> {
+    if (this.#context.signal.aborted) return true;
+    if (this.#failure === undefined) return false;
+    yield this.#failure;
+    return true;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { ContentPart, ProviderId, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
+import { type HeaderList, baseUrlOf, SseJson, streamRequest } from "./http.ts";
 import { type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -115,17 +115,8 @@ export async function* responsesStreamEvents(
 ): AsyncGenerator<StreamEvent> {
   const calls = new Map<string, ToolCallId>();
   let sawToolCall = false;
-  for await (const item of sseJson(provider, context, body)) {
-    if (item.kind === "broken") {
-      yield item.error;
-      return;
-    }
-    if (item.kind === "aborted") return;
-    if (item.kind === "done") break;
-    if (item.kind === "invalid") {
-      yield protocolErrorEvent(provider, "a chunk that is not JSON");
-      return;
-    }
+  const stream = new SseJson(provider, context, body);
+  for await (const item of stream) {
     const parsed = EventSchema.safeParse(item.value);
     if (!parsed.success) {
       yield protocolErrorEvent(provider, "a malformed event");
@@ -185,6 +176,7 @@ export async function* responsesStreamEvents(
         return;
     }
   }
+  if (yield* stream.endedEarly()) return;
   // No terminal event: llxprt treats this as a truncated stream, and so do we.
   yield interruptedEvent(provider);
 }

@@ -5,7 +5,7 @@
  */
 import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, baseUrlOf, sseJson, streamRequest } from "./http.ts";
+import { type HeaderList, baseUrlOf, SseJson, streamRequest } from "./http.ts";
 import { type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
 import { parseJsonObject } from "./sse.ts";
@@ -123,21 +123,8 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
   const calls = new Map<number, OpenToolCall>();
   let finishReason: string | undefined;
   let usage: StreamEvent | undefined;
-  let sawDone = false;
-  for await (const item of sseJson("openai", context, body)) {
-    if (item.kind === "broken") {
-      yield item.error;
-      return;
-    }
-    if (item.kind === "aborted") return;
-    if (item.kind === "done") {
-      sawDone = true;
-      break;
-    }
-    if (item.kind === "invalid") {
-      yield protocolErrorEvent("openai", "a chunk that is not JSON");
-      return;
-    }
+  const stream = new SseJson("openai", context, body);
+  for await (const item of stream) {
     const parsed = ChunkSchema.safeParse(item.value);
     if (!parsed.success) {
       yield protocolErrorEvent("openai", "a malformed chunk");
@@ -168,7 +155,8 @@ async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: Provid
     }
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
-  if (!sawDone && finishReason === undefined) {
+  if (yield* stream.endedEarly()) return;
+  if (!stream.done && finishReason === undefined) {
     yield interruptedEvent("openai");
     return;
   }

@@ -3,11 +3,11 @@
  * as an `approval_request`; the first answer wins and every client hears it (`approval_result`);
  * no answer in time is a denial. "Approve for this session" is remembered in the object's storage.
  */
-import type { ApprovalDecision, ApprovalRequestFrameSchema, ToolCallId, ToolKind, TurnId } from "@maestro/protocol";
+import type { ApprovalDecision, ApprovalRequestFrameSchema, ToolCallId, TurnId } from "@maestro/protocol";
 import type { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
-import type { ApprovalAnswer, ApprovalGate } from "./turn-ports.ts";
+import type { ApprovalAnswer, ApprovalGate, ApprovalRequest } from "./turn-ports.ts";
 
 type ApprovalRequestFrame = z.infer<typeof ApprovalRequestFrameSchema>;
 type Answerer = ApprovalAnswer["by"];
@@ -44,14 +44,7 @@ export class ApprovalDesk implements ApprovalGate {
     return (this.#host.storage.get<string[]>(SESSION_APPROVALS_KEY) ?? []).includes(tool);
   }
 
-  ask(question: {
-    turnId: TurnId;
-    callId: ToolCallId;
-    tool: string;
-    kind: ToolKind;
-    args: Record<string, unknown>;
-    signal: AbortSignal;
-  }): Promise<ApprovalAnswer> {
+  ask(question: ApprovalRequest): Promise<ApprovalAnswer> {
     return new Promise((resolve) => {
       const request = {
         type: "approval_request" as const,

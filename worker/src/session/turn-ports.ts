@@ -36,15 +36,18 @@ export interface ApprovalAnswer {
   readonly reason?: string;
 }
 
+/** A tool call put to the user. */
+export interface ApprovalRequest {
+  readonly turnId: TurnId;
+  readonly callId: ToolCallId;
+  readonly tool: string;
+  readonly kind: ToolKind;
+  readonly args: Record<string, unknown>;
+  readonly signal: AbortSignal;
+}
+
 export interface ApprovalGate {
   /** Asks every client; resolves with the first answer, or a denial when nobody answers in time. */
-  ask(request: {
-    turnId: TurnId;
-    callId: ToolCallId;
-    tool: string;
-    kind: ToolKind;
-    args: Record<string, unknown>;
-    signal: AbortSignal;
-  }): Promise<ApprovalAnswer>;
+  ask(request: ApprovalRequest): Promise<ApprovalAnswer>;
   approvedForSession(tool: string): boolean;
 }

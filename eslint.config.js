@@ -19,7 +19,16 @@ const jsonParseBan = {
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/dist/**", ".tsbuild/**", ".wrangler/**", ".maestro/**", "migrations/**", "**/*.d.ts"],
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      ".tsbuild/**",
+      ".wrangler/**",
+      ".maestro/**",
+      "migrations/**",
+      "**/*.d.ts",
+      "local-agent/bin/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

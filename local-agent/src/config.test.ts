@@ -1,5 +1,8 @@
 // Proves: flags win over env, roots resolve against the working directory, and errors name
 // the setting without echoing the token.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
 
@@ -11,13 +14,16 @@ describe("local agent config", () => {
       readConfig(["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "proj", "--root", "/srv/data"], {}, "/home/dev"),
     ).toEqual({
       ok: true,
-      config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"] },
+      config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"], name: "local-agent", mcp: [] },
     });
   });
 
   it("falls back to the environment", () => {
     const result = readConfig(["--root", "."], { MAESTRO_URL: "https://maestro.example.com", MAESTRO_AGENT_TOKEN: TOKEN }, "/w");
-    expect(result).toEqual({ ok: true, config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"] } });
+    expect(result).toEqual({
+      ok: true,
+      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [] },
+    });
   });
 
   it("names what is missing or wrong, without the token", () => {
@@ -30,5 +36,55 @@ describe("local agent config", () => {
 
   it("refuses unknown flags", () => {
     expect(readConfig(["--rooot", "x"], {}, "/w")).toMatchObject({ ok: false });
+  });
+
+  it("reads a config file with stdio MCP servers; roots resolve against the file, flags still win", () => {
+    const dir = mkdtempSync(join(tmpdir(), "agent-config-"));
+    try {
+      const file = join(dir, "agent.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          url: "http://127.0.0.1:8787",
+          token: TOKEN,
+          roots: ["project"],
+          name: "box",
+          mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
+        }),
+      );
+      expect(readConfig(["--config", file], {}, "/elsewhere")).toEqual({
+        ok: true,
+        config: {
+          url: "http://127.0.0.1:8787",
+          token: TOKEN,
+          roots: [join(dir, "project")],
+          name: "box",
+          mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
+        },
+      });
+      const overridden = readConfig(["--config", file, "--root", "/srv", "--name", "other"], {}, "/w");
+      expect(overridden).toMatchObject({ ok: true, config: { roots: ["/srv"], name: "other" } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names a bad config file and the fields in it, without the token", () => {
+    const dir = mkdtempSync(join(tmpdir(), "agent-config-"));
+    try {
+      const file = join(dir, "agent.json");
+      writeFileSync(file, JSON.stringify({ token: "SECRET-not-a-token", mcp: [{ name: "Bad__Name", command: "" }] }));
+      const result = readConfig(["--config", file], {}, "/w");
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors.join("\n")).toContain("mcp.0.name");
+      expect(result.errors.join("\n")).not.toContain("SECRET");
+      expect(readConfig(["--config", join(dir, "missing.json")], {}, "/w")).toEqual({
+        ok: false,
+        errors: [`config: cannot read ${join(dir, "missing.json")}`],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,6 +30,16 @@ export const ToolNameSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, "use letters, digits, '_' and '-' only");
 
+/**
+ * An MCP server's name: a short slug, because its tools reach the model as `<name>__<tool>` and
+ * the double underscore must stay the one separator.
+ */
+export const McpServerNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/, "use lower-case letters, digits, '-' and single '_'");
+
 /** A JSON Schema object, stored and passed along as-is. */
 export const JsonSchemaObjectSchema = z.record(z.string(), z.unknown());
 

@@ -46,6 +46,7 @@ export {
   type ClientKind,
   EMPTY_PRESENCE,
   JsonSchemaObjectSchema,
+  McpServerNameSchema,
   PresenceSchema,
   type Presence,
   ProviderIdSchema,
@@ -123,6 +124,7 @@ export {
   ProgressFrameSchema,
   RegisterFrameSchema,
   ResultFrameSchema,
+  TUNNEL_CLOSE,
   WorkerToAgentSchema,
   type WorkerToAgent,
 } from "./tunnel.ts";
@@ -222,9 +224,10 @@ export {
   type CreateMcpServerBody,
   McpServerListSchema,
   type McpServerList,
-  McpServerNameSchema,
   McpServerSchema,
   type McpServer,
+  McpServerToolListSchema,
+  type McpServerToolList,
   McpTransportSchema,
   type McpTransport,
   UpdateMcpServerBodySchema,
@@ -265,3 +268,12 @@ export {
 export { ApiError, type ClientErrorCode } from "./client/api-error.ts";
 export { createRestClient, type RestClient, type RestClientOptions } from "./client/rest-client.ts";
 export { BUILTIN_TOOLS, type BuiltinToolName, type BuiltinToolSpec, builtinToolInputSchema } from "./builtin-tools.ts";
+export {
+  ToolExecutionListQuerySchema,
+  type ToolExecutionListQuery,
+  ToolExecutionListSchema,
+  type ToolExecutionList,
+  ToolExecutionSchema,
+  type ToolExecution,
+} from "./rest/tool-executions.ts";
+export { MCP_TOOL_SEPARATOR, type McpCallResult, mcpResultToOutcome, mcpToolKind, mcpToolName, splitMcpToolName } from "./mcp-tools.ts";

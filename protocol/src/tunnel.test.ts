@@ -18,6 +18,7 @@ const agentFrames = {
       roots: ["/home/dev/project"],
       tools: [{ name: "read_file", description: "Read a file", kind: "read", input_schema: { type: "object" } }],
       mcp: [{ name: "everything", tools: [{ name: "echo", description: "Echo", kind: "read", input_schema: { type: "object" } }] }],
+      running: [CALL_ID],
     },
   ],
   progress: [{ type: "progress", id: CALL_ID, output: "compiling…\n" }],

@@ -4,7 +4,7 @@
  * with a ToolOutcome. Frames the Worker accepts are strict; frames the agent receives are loose.
  */
 import { z } from "zod";
-import { JsonSchemaObjectSchema, ToolKindSchema, ToolNameSchema } from "./common.ts";
+import { JsonSchemaObjectSchema, McpServerNameSchema, ToolKindSchema, ToolNameSchema } from "./common.ts";
 import { TunnelCallIdSchema } from "./ids.ts";
 import { ToolOutcomeSchema } from "./tool-outcome.ts";
 import { PROTOCOL_VERSION } from "./version.ts";
@@ -17,8 +17,9 @@ export const AgentToolSpecSchema = z.strictObject({
 });
 export type AgentToolSpec = z.infer<typeof AgentToolSpecSchema>;
 
+/** A stdio MCP server configured on the agent; its tools reach the model as `<name>__<tool>`. */
 export const AgentMcpServerSpecSchema = z.strictObject({
-  name: z.string().min(1).max(64),
+  name: McpServerNameSchema,
   tools: z.array(AgentToolSpecSchema).max(1000),
 });
 
@@ -32,6 +33,12 @@ export const RegisterFrameSchema = z.strictObject({
   roots: z.array(z.string().min(1).max(4096)).min(1).max(64),
   tools: z.array(AgentToolSpecSchema).max(100),
   mcp: z.array(AgentMcpServerSpecSchema).max(50),
+  /**
+   * Calls this agent still holds from before a reconnect (running, or finished with the result
+   * not yet delivered). The Worker re-sends any other call still waiting, so a short drop of the
+   * tunnel neither loses a call nor runs one twice.
+   */
+  running: z.array(TunnelCallIdSchema).max(1000).default([]),
 });
 
 export const ProgressFrameSchema = z.strictObject({
@@ -86,3 +93,18 @@ export const AgentPingFrameSchema = z.looseObject({
 
 export const WorkerToAgentSchema = z.discriminatedUnion("type", [CallFrameSchema, CancelCallFrameSchema, AgentPingFrameSchema]);
 export type WorkerToAgent = z.infer<typeof WorkerToAgentSchema>;
+
+/**
+ * Close codes the Worker ends a tunnel with. An agent reconnects after any of them but
+ * `revoked` (its token no longer works) and `version` (it must be upgraded first).
+ */
+export const TUNNEL_CLOSE = {
+  /** A newer connection of the same agent took over. */
+  replaced: 4000,
+  /** The agent token was revoked while connected. */
+  revoked: 4001,
+  /** The agent stopped answering pings. */
+  silent: 4002,
+  /** A frame the Worker cannot accept (malformed, or sent before `register`). */
+  invalidFrame: 4400,
+} as const;

@@ -12,6 +12,7 @@ import { createLogger } from "./log.ts";
 import { requireApiToken } from "./middleware/auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { type AppEnv, services } from "./middleware/services.ts";
+import { agentTunnel } from "./routes/agent-tunnel.ts";
 import { agents } from "./routes/agents.ts";
 import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
@@ -19,6 +20,7 @@ import { mcpServers } from "./routes/mcp.ts";
 import { messages } from "./routes/messages.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
+import { toolExecutions } from "./routes/tool-executions.ts";
 import { tools } from "./routes/tools.ts";
 import { usage } from "./routes/usage.ts";
 import { VERSION } from "./version.ts";
@@ -55,6 +57,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     }),
   );
   api.route("/health", health);
+  api.route("/agents/connect", agentTunnel);
   api.use(requireApiToken);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -69,6 +72,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/credentials", credentials);
   api.route("/sessions", sessions);
   api.route("/sessions", messages);
+  api.route("/sessions", toolExecutions);
   api.route("/templates", templates);
   api.route("/tools", tools);
   api.route("/mcp-servers", mcpServers);

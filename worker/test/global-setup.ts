@@ -1,11 +1,13 @@
 // Starts the real local stand-ins once for the whole run, in a child process, and stops them
 // afterwards: PGlite (in memory) behind the Neon WebSocket proxy, migrated with drizzle's
 // migrator, and the Upstash-REST endpoint over a real redis-server when one is installed
-// (REDIS_URL or DATABASE_URL in the environment point the run at real servers instead).
+// (REDIS_URL or DATABASE_URL in the environment point the run at real servers instead); and the
+// real MCP server-everything on loopback.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { startEverythingHost } from "./mcp-host/everything-host.ts";
 
 interface Ready {
   ready: {
@@ -39,8 +41,11 @@ export default async function setup(project: TestProject) {
   project.provide("upstashUrl", ready.upstashUrl);
   project.provide("upstashToken", ready.upstashToken);
   project.provide("simulatorUrl", ready.simulatorUrl);
+  const everything = await startEverythingHost();
+  project.provide("mcpEverythingUrl", everything.url);
 
   return async () => {
+    await everything.close();
     child.kill("SIGTERM");
     await exited;
   };

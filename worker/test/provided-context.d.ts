@@ -6,6 +6,8 @@ declare module "vitest" {
     upstashUrl: string;
     upstashToken: string;
     simulatorUrl: string;
+    /** The real MCP server-everything: Streamable HTTP at /mcp, SSE at /sse, counters at /stats. */
+    mcpEverythingUrl: string;
   }
 }
 export {};

@@ -10,7 +10,14 @@ import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchem
 import { DeletedSchema } from "../rest/common.ts";
 import { type CreateCredentialBody, type UpdateCredentialBody, CredentialListSchema, CredentialSchema } from "../rest/credentials.ts";
 import { HealthSchema } from "../rest/health.ts";
-import { type CreateMcpServerBody, type UpdateMcpServerBody, McpServerListSchema, McpServerSchema } from "../rest/mcp.ts";
+import {
+  type CreateMcpServerBody,
+  type UpdateMcpServerBody,
+  McpServerListSchema,
+  McpServerSchema,
+  McpServerToolListSchema,
+} from "../rest/mcp.ts";
+import { ToolExecutionListSchema } from "../rest/tool-executions.ts";
 import { type ListMessagesQuery, type SendMessageBody, MessagePageSchema, SendMessageAcceptedSchema } from "../rest/messages.ts";
 import {
   type CreateSessionBody,
@@ -102,6 +109,10 @@ export function createRestClient(options: RestClientOptions) {
         get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
       send: (sessionId: SessionId, body: SendMessageBody) => post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
     },
+    toolExecutions: {
+      list: (sessionId: SessionId, query: { limit?: number } = {}) =>
+        get(`/sessions/${sessionId}/tool-executions`, ToolExecutionListSchema, query),
+    },
     templates: {
       list: () => get("/templates", TemplateListSchema),
       create: (body: CreateTemplateBody) => post("/templates", TemplateSchema, body),
@@ -120,6 +131,7 @@ export function createRestClient(options: RestClientOptions) {
       create: (body: CreateMcpServerBody) => post("/mcp-servers", McpServerSchema, body),
       update: (id: McpServerId, body: UpdateMcpServerBody) => patch(`/mcp-servers/${id}`, McpServerSchema, body),
       delete: (id: McpServerId) => remove(`/mcp-servers/${id}`),
+      tools: (id: McpServerId) => get(`/mcp-servers/${id}/tools`, McpServerToolListSchema),
     },
     agents: {
       list: () => get("/agents", AgentListSchema),

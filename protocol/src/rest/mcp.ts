@@ -4,19 +4,13 @@
  * encrypted and only their names come back.
  */
 import { z } from "zod";
-import { TimestampSchema } from "../common.ts";
+import { JsonSchemaObjectSchema, McpServerNameSchema, TimestampSchema, ToolKindSchema } from "../common.ts";
 import { McpServerIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 import { HttpUrlSchema } from "./credentials.ts";
 
 export const McpTransportSchema = z.enum(["streamable_http", "sse"]);
 export type McpTransport = z.infer<typeof McpTransportSchema>;
-
-export const McpServerNameSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/, "use lower-case letters, digits, '-' and single '_'");
 
 const HeaderNameSchema = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "not a valid header name");
 const HeadersSchema = z.record(HeaderNameSchema, z.string().max(8192));
@@ -56,3 +50,16 @@ export type McpServer = z.infer<typeof McpServerSchema>;
 
 export const McpServerListSchema = listOf(McpServerSchema);
 export type McpServerList = z.infer<typeof McpServerListSchema>;
+
+/** What a server offers, as the model sees it (`<server>__<tool>`), from `GET /mcp-servers/:id/tools`. */
+export const McpServerToolListSchema = listOf(
+  z.object({
+    name: z.string(),
+    /** The tool's own name on its server. */
+    server_tool: z.string(),
+    description: z.string(),
+    kind: ToolKindSchema,
+    input_schema: JsonSchemaObjectSchema,
+  }),
+);
+export type McpServerToolList = z.infer<typeof McpServerToolListSchema>;

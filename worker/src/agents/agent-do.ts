@@ -1,15 +1,189 @@
 /**
- * AgentDO: one Durable Object per local agent, the far end of the tunnel (DESIGN §4). The class
- * is bound and migrated now so deployments are stable; the tunnel itself arrives with the local
- * agent (issue 4). Until then it refuses connections with a clear error rather than pretending.
+ * AgentDO: one Durable Object per local agent, the Worker's end of the tunnel (DESIGN §4). It
+ * holds the agent's socket (hibernation API), remembers what the agent registered, pings it, and
+ * carries tool calls from sessions to the agent and their progress and results back.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env.ts";
-import { AppError, toErrorBody } from "../errors.ts";
+import {
+  type AgentId,
+  AgentIdSchema,
+  type AgentToWorker,
+  AgentToWorkerSchema,
+  type ToolOutcome,
+  type TunnelCallId,
+  type WorkerToAgent,
+  decodeFrame,
+  encodeFrame,
+} from "@maestro/protocol";
+import { type DatabaseHandle, openDatabase } from "../db/client.ts";
+import { recordAgentSeen } from "../db/queries/agents.ts";
+import { type Env, getConfig } from "../env.ts";
+import { type Logger, createLogger } from "../log.ts";
+import type { ToolProgress } from "../session/turn-ports.ts";
+import { type AgentCallRequest, type AgentStatus, type Registration, TUNNEL_CLOSE } from "./agent-port.ts";
+import { PendingCalls } from "./pending-calls.ts";
+
+export const AGENT_ID_HEADER = "x-maestro-agent-id";
+const PING_EVERY_MS = 15_000;
+/** Three missed pings: the tunnel is dead even if TCP has not noticed. */
+const SILENT_LIMIT_MS = 45_000;
+const SEEN_WRITE_EVERY_MS = 60_000;
+
+const OFFLINE: ToolOutcome = {
+  ok: false,
+  code: "AGENT_OFFLINE",
+  message: "The local agent is not connected, so this tool cannot run. Tell the user to start maestro-agent.",
+  recoverable: false,
+};
+
+const CANCELLED: ToolOutcome = { ok: false, code: "CANCELLED", message: "The call was cancelled.", recoverable: false };
 
 export class AgentDO extends DurableObject<Env> {
-  override async fetch(_request: Request): Promise<Response> {
-    const error = new AppError("SERVICE_UNAVAILABLE", "The local-agent tunnel is not available in this version.");
-    return Response.json(toErrorBody(error), { status: error.status });
+  readonly #log: Logger = createLogger({ component: "agent_do" });
+  readonly #pending = new PendingCalls((id) => this.#send({ type: "cancel", id }));
+  #database: DatabaseHandle | undefined;
+  #lastSeenWrite = 0;
+
+  // ── The tunnel socket ────────────────────────────────────────────────────────────────────
+
+  override async fetch(request: Request): Promise<Response> {
+    this.#bind(request.headers.get(AGENT_ID_HEADER));
+    // One tunnel per agent: a new connection means the old one is dead or a stale duplicate.
+    for (const old of this.ctx.getWebSockets()) this.#close(old, TUNNEL_CLOSE.replaced, "replaced by a newer connection");
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    this.ctx.storage.kv.put("heard_at", Date.now());
+    await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const decoded = decodeFrame(AgentToWorkerSchema, message);
+    if (!decoded.ok) return this.#close(socket, TUNNEL_CLOSE.invalidFrame, decoded.error.message.slice(0, 120));
+    this.ctx.storage.kv.put("heard_at", Date.now());
+    const frame = decoded.value;
+    if (frame.type === "register") return this.#register(socket, frame);
+    if (this.#registration() === undefined) return this.#close(socket, TUNNEL_CLOSE.invalidFrame, "send register first");
+    switch (frame.type) {
+      case "progress":
+        return this.#pending.progress(frame.id, { output: frame.output, status: frame.status });
+      case "result":
+        this.#pending.settle(frame.id, frame.outcome);
+        return;
+      case "pong":
+        return this.#seen();
+    }
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    this.#close(socket, code === 1005 ? 1000 : code, "closing");
+    // Waiting calls stay: the agent may be back before their deadlines (a short reconnect).
+    if (this.ctx.getWebSockets().length === 0) this.ctx.storage.kv.delete("registration");
+    this.#seen(true);
+  }
+
+  override async webSocketError(socket: WebSocket, error: unknown): Promise<void> {
+    this.#log.warn("agent.socket_error", { agent_id: this.#agentId(), error });
+    await this.webSocketClose(socket, 1011);
+  }
+
+  /** Ping while connected; a tunnel silent for too long is closed so calls fail fast. */
+  override async alarm(): Promise<void> {
+    const [socket] = this.ctx.getWebSockets();
+    if (socket === undefined) return;
+    const heardAt = this.ctx.storage.kv.get<number>("heard_at") ?? 0;
+    if (Date.now() - heardAt > SILENT_LIMIT_MS) {
+      this.#close(socket, TUNNEL_CLOSE.silent, "no answer to pings");
+      this.ctx.storage.kv.delete("registration");
+      return;
+    }
+    this.#send({ type: "ping", nonce: String(Date.now()) });
+    await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
+  }
+
+  // ── RPC from sessions and routes ─────────────────────────────────────────────────────────
+
+  /** Runs one tool call on the agent. Never throws for the expected: offline, timeout, cancel. */
+  async call(request: AgentCallRequest, onProgress: (progress: ToolProgress) => unknown): Promise<ToolOutcome> {
+    if (this.#registration() === undefined) return OFFLINE;
+    const frame = { type: "call", ...request } satisfies WorkerToAgent;
+    // Progress crosses back as an RPC callback; a session that has gone away is not our failure.
+    const forward = (progress: ToolProgress) => void Promise.resolve(onProgress(progress)).catch(() => undefined);
+    const outcome = this.#pending.add(frame, forward, Date.now());
+    this.#send(frame);
+    return outcome;
+  }
+
+  async cancel(id: TunnelCallId): Promise<void> {
+    if (this.#pending.settle(id, CANCELLED)) this.#send({ type: "cancel", id });
+  }
+
+  async status(): Promise<AgentStatus> {
+    const registration = this.#registration();
+    return { connected: registration !== undefined, registration: registration ?? null };
+  }
+
+  /** The agent's token was revoked: end the tunnel now, not at its next reconnect. */
+  async revoke(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) this.#close(socket, TUNNEL_CLOSE.revoked, "agent token revoked");
+    this.ctx.storage.kv.delete("registration");
+  }
+
+  // ── Inside ───────────────────────────────────────────────────────────────────────────────
+
+  #register(socket: WebSocket, frame: Extract<AgentToWorker, { type: "register" }>): void {
+    const { type: _type, protocol_version: _version, running, ...registration } = frame;
+    this.ctx.storage.kv.put("registration", registration satisfies Registration);
+    for (const call of this.#pending.unknownTo(running)) this.#sendTo(socket, call);
+    this.#log.info("agent.registered", { agent_id: this.#agentId(), version: frame.version, roots: frame.roots.length });
+    this.#seen(true, registration);
+  }
+
+  #registration(): Registration | undefined {
+    return this.ctx.storage.kv.get<Registration>("registration");
+  }
+
+  #send(frame: WorkerToAgent): void {
+    const [socket] = this.ctx.getWebSockets();
+    if (socket !== undefined) this.#sendTo(socket, frame);
+  }
+
+  #sendTo(socket: WebSocket, frame: WorkerToAgent): void {
+    try {
+      socket.send(encodeFrame(frame));
+    } catch {
+      // Closing already: a waiting call is re-sent when the agent registers again.
+    }
+  }
+
+  #close(socket: WebSocket, code: number, reason: string): void {
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Mirror last-seen (and what the agent registered) into Postgres, at most once a minute. */
+  #seen(force = false, registration?: Registration): void {
+    const now = Date.now();
+    if (!force && now - this.#lastSeenWrite < SEEN_WRITE_EVERY_MS) return;
+    this.#lastSeenWrite = now;
+    const agentId = this.#agentId();
+    if (agentId === undefined) return;
+    this.#database ??= openDatabase(getConfig(this.env));
+    const write = recordAgentSeen(this.#database.db, agentId, registration && { roots: registration.roots, version: registration.version });
+    this.ctx.waitUntil(write.catch((error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error })));
+  }
+
+  #agentId(): AgentId | undefined {
+    const stored = this.ctx.storage.kv.get<string>("agent_id");
+    return stored === undefined ? undefined : AgentIdSchema.parse(stored);
+  }
+
+  #bind(candidate: string | null): void {
+    const agentId = AgentIdSchema.parse(candidate);
+    if (!this.ctx.id.equals(this.env.AGENT.idFromName(agentId))) throw new Error("agent id does not match this object");
+    this.ctx.storage.kv.put("agent_id", agentId);
   }
 }

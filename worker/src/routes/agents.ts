@@ -1,4 +1,7 @@
-/** /agents: local agents. Creating one is the only time its token is shown. */
+/**
+ * /agents: local agents. Creating one is the only time its token is shown; revoking one closes
+ * its tunnel at once. `connected` is asked of each agent's Durable Object.
+ */
 import { createRoute } from "@hono/zod-openapi";
 import {
   AgentIdSchema,
@@ -10,6 +13,7 @@ import {
   UpdateAgentBodySchema,
 } from "@maestro/protocol";
 import { z } from "zod";
+import { agentStatus, agentStub } from "../agents/agent-port.ts";
 import { createAgent, listAgents, renameAgent, revokeAgent } from "../db/queries/agents.ts";
 import { notFound } from "../errors.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
@@ -38,7 +42,10 @@ export const agents = createRouter()
       summary: "List local agents",
       responses: { 200: jsonResponse(AgentListSchema, "Agents, newest first"), ...errorResponses(401) },
     }),
-    async (c) => c.json({ data: await listAgents(c.var.services.db) }, 200),
+    async (c) => {
+      const data = await listAgents(c.var.services.db, async (id) => (await agentStatus(c.env, id)).connected);
+      return c.json({ data }, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -49,7 +56,9 @@ export const agents = createRouter()
       responses: { 200: jsonResponse(AgentSchema, "The renamed agent"), ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      const agent = await renameAgent(c.var.services.db, c.req.valid("param").id, c.req.valid("json").name);
+      const { id } = c.req.valid("param");
+      const connected = (await agentStatus(c.env, id)).connected;
+      const agent = await renameAgent(c.var.services.db, id, c.req.valid("json").name, connected);
       if (agent === undefined) throw notFound("AGENT_NOT_FOUND", "local agent");
       return c.json(agent, 200);
     },
@@ -65,6 +74,7 @@ export const agents = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       if (!(await revokeAgent(c.var.services.db, id))) throw notFound("AGENT_NOT_FOUND", "local agent");
+      await agentStub(c.env, id).revoke();
       c.var.log.info("agent.revoked", { agent_id: id });
       return c.json({ id, deleted: true as const }, 200);
     },

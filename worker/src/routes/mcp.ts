@@ -1,8 +1,13 @@
-/** /mcp-servers: remote MCP servers (Streamable HTTP or SSE) whose tools the models may use. */
+/**
+ * /mcp-servers: remote MCP servers (Streamable HTTP or SSE) whose tools the models may use, and
+ * their tool lists as the model sees them (fresh from the server: this is the "test" button).
+ */
 import { createRoute } from "@hono/zod-openapi";
 import {
   CreateMcpServerBodySchema,
   DeletedSchema,
+  McpServerToolListSchema,
+  mcpToolName,
   McpServerIdSchema,
   McpServerListSchema,
   McpServerSchema,
@@ -10,8 +15,9 @@ import {
 } from "@maestro/protocol";
 import { z } from "zod";
 import { isUniqueViolation } from "../db/db-errors.ts";
-import { createMcpServer, deleteMcpServer, listMcpServers, updateMcpServer } from "../db/queries/mcp-servers.ts";
+import { createMcpServer, deleteMcpServer, getRemoteServer, listMcpServers, updateMcpServer } from "../db/queries/mcp-servers.ts";
 import { AppError, notFound } from "../errors.ts";
+import { McpUnavailableError, listServerTools } from "../mcp/client.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: McpServerIdSchema });
@@ -76,5 +82,31 @@ export const mcpServers = createRouter()
       const { id } = c.req.valid("param");
       if (!(await deleteMcpServer(c.var.services.db, id))) throw notFound("MCP_SERVER_NOT_FOUND", "MCP server");
       return c.json({ id, deleted: true as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/{id}/tools",
+      summary: "Connect to the server now and list its tools, named as the model sees them",
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(McpServerToolListSchema, "The server's tools"), ...errorResponses(400, 401, 404, 502) },
+    }),
+    async (c) => {
+      const { db, config } = c.var.services;
+      const server = await getRemoteServer(db, config.keyRing, c.req.valid("param").id);
+      if (server === undefined) throw notFound("MCP_SERVER_NOT_FOUND", "MCP server");
+      const specs = await listServerTools(server, globalThis.fetch.bind(globalThis)).catch((error: unknown) => {
+        const message = error instanceof McpUnavailableError ? error.message : `The MCP server "${server.name}" did not list its tools.`;
+        throw new AppError("MCP_UNAVAILABLE", message, { cause: error });
+      });
+      const data = specs.map((spec) => ({
+        name: mcpToolName(server.name, spec.name),
+        server_tool: spec.name,
+        description: spec.description,
+        kind: spec.kind,
+        input_schema: spec.inputSchema,
+      }));
+      return c.json({ data }, 200);
     },
   );

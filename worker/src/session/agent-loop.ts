@@ -6,6 +6,7 @@
  * scripted provider.
  */
 import type {
+  AgentId,
   ApprovalMode,
   ContentPart,
   ProviderId,
@@ -59,6 +60,7 @@ export interface ToolExecution {
   readonly name: string;
   /** Where it ran (or would have): recorded in the audit trail. */
   readonly source: ToolSource;
+  readonly agentId: AgentId | null;
   readonly args: Record<string, unknown>;
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
@@ -171,7 +173,7 @@ async function* runTool(
         duration_ms: durationMs,
       },
     };
-    return { ...call, source, outcome, status, durationMs };
+    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs };
   };
 
   if (info === undefined) {

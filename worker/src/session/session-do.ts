@@ -85,6 +85,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     return getConfig(this.env);
   }
 
+  get bindings(): Env {
+    return this.env;
+  }
+
   get storage() {
     const kv = this.ctx.storage.kv;
     return {

@@ -82,6 +82,7 @@ export class Transcript {
         callId: execution.callId,
         toolName: execution.name,
         source: execution.source,
+        agentId: execution.agentId,
         params: execution.args,
         resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
         status: execution.status,

@@ -2,7 +2,7 @@
  * What the agent loop needs from the world, as interfaces: tools to run and a gate that asks the
  * user. The Durable Object supplies real ones; tests supply scripted ones.
  */
-import type { ApprovalDecision, ToolApproval, ToolCallId, ToolKind, ToolOutcome, ToolSource, TurnId } from "@maestro/protocol";
+import type { AgentId, ApprovalDecision, ToolApproval, ToolCallId, ToolKind, ToolOutcome, ToolSource, TurnId } from "@maestro/protocol";
 import type { ToolDefinition } from "../providers/provider.ts";
 
 export interface ToolCallRequest {
@@ -15,6 +15,8 @@ export interface ToolInfo {
   readonly kind: ToolKind;
   readonly approval: ToolApproval;
   readonly source: ToolSource;
+  /** The local agent it runs on, for the audit trail; null when it runs elsewhere. */
+  readonly agentId: AgentId | null;
 }
 
 export interface ToolProgress {

@@ -5,6 +5,7 @@
  * One turn at a time per session. The turn belongs to the session, not to a socket.
  */
 import {
+  AgentIdSchema,
   type ApprovalDecision,
   type BroadcastFrame,
   type CancelResult,
@@ -24,12 +25,13 @@ import {
 import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
 import { insertMessage, messageOf } from "../db/queries/messages.ts";
 import { getSessionRow } from "../db/queries/sessions.ts";
-import { toolsForSession } from "../db/queries/tools.ts";
 import type { sessions } from "../db/schema.ts";
-import type { Config } from "../env.ts";
+import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { providerFor } from "../providers/registry.ts";
+import { createToolCallers } from "../tools/callers.ts";
 import { createToolRuntime } from "../tools/executor.ts";
+import { loadSessionTools } from "../tools/session-tools.ts";
 import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
@@ -45,6 +47,8 @@ const RECENT_RESULTS = 20;
 
 export interface TurnHost extends SessionRuntime {
   readonly config: Config;
+  /** The Worker's bindings: the AGENT namespace is how local tools reach the user's machine. */
+  readonly bindings: Env;
   readonly storage: { get<T>(key: string): T | undefined; put(key: string, value: unknown): void; delete(key: string): void };
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
@@ -209,12 +213,27 @@ export class TurnManager {
     const history = await this.#transcript.load();
     try {
       const db = this.#host.db();
+      const globalFetch = globalThis.fetch.bind(globalThis);
       const provider = providerFor(session.provider);
       if (provider === undefined)
         throw new AppError("PROVIDER_UNSUPPORTED", `The ${session.provider} provider is not available in this version.`);
       const [credential, tools] = await Promise.all([
         resolveCredential(db, this.#host.config.keyRing, session.credentialId),
-        toolsForSession(db, session.enabledTools),
+        loadSessionTools(
+          {
+            env: this.#host.bindings,
+            db,
+            redis: this.#host.redis(),
+            keyRing: this.#host.config.keyRing,
+            fetch: globalFetch,
+            log: this.#host.log,
+          },
+          {
+            enabledTools: session.enabledTools,
+            enabledMcp: session.enabledMcp,
+            agentId: session.agentId === null ? null : AgentIdSchema.parse(session.agentId),
+          },
+        ),
       ]);
       void touchCredential(db, credential.id).catch(() => undefined);
       const loop = runTurn(
@@ -222,9 +241,14 @@ export class TurnManager {
           provider,
           providerId: session.provider,
           credential,
-          fetch: globalThis.fetch.bind(globalThis),
+          fetch: globalFetch,
           sessionKey: this.#host.sessionId,
-          tools: createToolRuntime({ tools, fetch: globalThis.fetch.bind(globalThis) }),
+          tools: createToolRuntime({
+            tools,
+            callers: createToolCallers(this.#host.bindings, globalFetch),
+            cwd: session.workingDirectory,
+            now: () => Date.now(),
+          }),
           approvals: this.#desk,
           approvalMode: session.approvalMode,
           retry: DEFAULT_RETRY,

@@ -1,12 +1,31 @@
 /**
- * Running a tool call where it belongs (DESIGN §2 step 5): Worker built-ins here, local tools on
- * the user's machine through the local agent, MCP tools on their server. Parameters are checked
- * against the tool's schema first; every expected failure is an outcome the model can read.
+ * Running a tool call where it belongs (DESIGN §2 step 5): Worker built-ins here, local tools and
+ * the agent's stdio MCP servers on the user's machine through AgentDO, remote MCP tools on their
+ * server. Worker built-ins are validated here; the agent and MCP servers validate their own.
+ * Every expected failure is an outcome the model can read.
  */
-import { type ToolApproval, type ToolKind, type ToolOutcome, type ToolSource, describeFieldIssues, toFieldIssues } from "@maestro/protocol";
+import {
+  type AgentId,
+  type ToolApproval,
+  type ToolKind,
+  type ToolOutcome,
+  type ToolSource,
+  TunnelCallIdSchema,
+  describeFieldIssues,
+  toFieldIssues,
+} from "@maestro/protocol";
+import type { AgentCallRequest } from "../agents/agent-port.ts";
+import type { RemoteMcpServer } from "../mcp/client.ts";
 import type { ToolDefinition } from "../providers/provider.ts";
 import type { ToolCallRequest, ToolInfo, ToolProgress, ToolRuntime } from "../session/turn-ports.ts";
 import { workerTools } from "./builtin/index.ts";
+
+/** Where an offered tool runs. */
+export type ToolRoute =
+  | { readonly via: "worker" }
+  /** `tool` is the name the agent knows: a built-in, or `<server>__<tool>` of a stdio server. */
+  | { readonly via: "agent"; readonly agentId: AgentId | null; readonly tool: string }
+  | { readonly via: "remote_mcp"; readonly server: RemoteMcpServer; readonly tool: string };
 
 export interface AvailableTool {
   readonly name: string;
@@ -15,11 +34,28 @@ export interface AvailableTool {
   readonly source: ToolSource;
   readonly approval: ToolApproval;
   readonly inputSchema: Record<string, unknown>;
+  readonly route: ToolRoute;
+}
+
+/** How calls leave the Worker; injected so tests can stand in for the agent and MCP servers. */
+export interface ToolCallers {
+  readonly fetch: typeof fetch;
+  callAgent(agentId: AgentId, request: AgentCallRequest, options: CallOptions): Promise<ToolOutcome>;
+  callRemoteMcp(server: RemoteMcpServer, tool: string, args: Record<string, unknown>, options: CallOptions): Promise<ToolOutcome>;
+}
+
+interface CallOptions {
+  readonly signal: AbortSignal;
+  readonly onProgress: (progress: ToolProgress) => void;
+  readonly timeoutMs: number;
 }
 
 export interface ExecutorOptions {
   readonly tools: readonly AvailableTool[];
-  readonly fetch: typeof fetch;
+  readonly callers: ToolCallers;
+  /** The session's working directory on the agent's machine. */
+  readonly cwd: string | null;
+  readonly now: () => number;
 }
 
 const NO_AGENT: ToolOutcome = {
@@ -29,12 +65,18 @@ const NO_AGENT: ToolOutcome = {
   recoverable: false,
 };
 
-const NO_MCP: ToolOutcome = {
-  ok: false,
-  code: "MCP_ERROR",
-  message: "MCP tools cannot be called yet in this version of The Maestro.",
-  recoverable: false,
-};
+/** How long the Worker waits for a call. Commands get their own timeout plus time to report. */
+const REPORT_MARGIN_MS = 10_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+const CALL_TIMEOUT_MS = { read: 60_000, edit: 60_000, fetch: 120_000, execute: 120_000 } satisfies Record<ToolKind, number>;
+
+function timeoutFor(tool: AvailableTool, args: Record<string, unknown>): number {
+  if (tool.source === "local" && tool.kind === "execute") {
+    const requested = typeof args.timeout_ms === "number" ? args.timeout_ms : DEFAULT_COMMAND_TIMEOUT_MS;
+    return requested + REPORT_MARGIN_MS;
+  }
+  return CALL_TIMEOUT_MS[tool.kind];
+}
 
 export function createToolRuntime(options: ExecutorOptions): ToolRuntime {
   const byName = new Map(options.tools.map((tool) => [tool.name, tool]));
@@ -47,30 +89,54 @@ export function createToolRuntime(options: ExecutorOptions): ToolRuntime {
     definitions,
     describe(name: string): ToolInfo | undefined {
       const tool = byName.get(name);
-      return tool === undefined ? undefined : { kind: tool.kind, approval: tool.approval, source: tool.source };
+      if (tool === undefined) return undefined;
+      const agentId = tool.route.via === "agent" ? tool.route.agentId : null;
+      return { kind: tool.kind, approval: tool.approval, source: tool.source, agentId };
     },
-    async execute(
-      call: ToolCallRequest,
-      context: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void },
-    ): Promise<ToolOutcome> {
+    async execute(call: ToolCallRequest, context: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void }) {
       const tool = byName.get(call.name);
       if (tool === undefined)
         return { ok: false, code: "TOOL_NOT_FOUND", message: `There is no tool named "${call.name}".`, recoverable: true };
-      if (tool.source === "local") return NO_AGENT;
-      if (tool.source === "mcp") return NO_MCP;
-      const builtin = workerTools[call.name];
-      if (builtin === undefined)
-        return { ok: false, code: "TOOL_NOT_FOUND", message: `The Worker has no built-in tool "${call.name}".`, recoverable: false };
-      const params = builtin.params.safeParse(call.args);
-      if (!params.success) {
-        return {
-          ok: false,
-          code: "INVALID_PARAMS",
-          message: `Invalid arguments: ${describeFieldIssues(toFieldIssues(params.error.issues))}`,
-          recoverable: true,
-        };
+      const callOptions = { ...context, timeoutMs: timeoutFor(tool, call.args) };
+      switch (tool.route.via) {
+        case "worker":
+          return runWorkerTool(call, context, options.callers.fetch);
+        case "agent":
+          if (tool.route.agentId === null) return NO_AGENT;
+          return options.callers.callAgent(
+            tool.route.agentId,
+            {
+              id: TunnelCallIdSchema.parse(crypto.randomUUID()),
+              tool: tool.route.tool,
+              params: call.args,
+              cwd: options.cwd,
+              deadline: options.now() + callOptions.timeoutMs,
+            },
+            callOptions,
+          );
+        case "remote_mcp":
+          return options.callers.callRemoteMcp(tool.route.server, tool.route.tool, call.args, callOptions);
       }
-      return builtin.run(params.data, { fetch: options.fetch, signal: context.signal, onProgress: context.onProgress });
     },
   };
+}
+
+async function runWorkerTool(
+  call: ToolCallRequest,
+  context: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void },
+  fetcher: typeof fetch,
+): Promise<ToolOutcome> {
+  const builtin = workerTools[call.name];
+  if (builtin === undefined)
+    return { ok: false, code: "TOOL_NOT_FOUND", message: `The Worker has no built-in tool "${call.name}".`, recoverable: false };
+  const params = builtin.params.safeParse(call.args);
+  if (!params.success) {
+    return {
+      ok: false,
+      code: "INVALID_PARAMS",
+      message: `Invalid arguments: ${describeFieldIssues(toFieldIssues(params.error.issues))}`,
+      recoverable: true,
+    };
+  }
+  return builtin.run(params.data, { fetch: fetcher, signal: context.signal, onProgress: context.onProgress });
 }

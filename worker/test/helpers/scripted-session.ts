@@ -1,6 +1,6 @@
 // Sessions whose model is the simulator playing a script: a credential with a fresh script key
 // pointing at the simulator, and a session using it.
-import type { ApprovalMode, ProviderId, Session } from "@maestro/protocol";
+import type { ApprovalMode, CreateSessionBody, ProviderId, Session } from "@maestro/protocol";
 import { inject } from "vitest";
 import { registerScript, scriptKey } from "../simulators/client.ts";
 import type { TurnInput } from "../simulators/script.ts";
@@ -20,7 +20,14 @@ const MODELS: Partial<Record<ProviderId, string>> = {
 
 export async function scriptedSession(
   turns: TurnInput[],
-  options: { provider?: ProviderId; approval_mode?: ApprovalMode; enabled_tools?: string[] | null; title?: string } = {},
+  options: {
+    provider?: ProviderId;
+    approval_mode?: ApprovalMode;
+    enabled_tools?: string[] | null;
+    title?: string;
+    /** Any other field of the create body (agent_id, working_directory, enabled_mcp…). */
+    extra?: Partial<CreateSessionBody>;
+  } = {},
 ): Promise<ScriptedSession> {
   const provider = options.provider ?? "anthropic";
   const simulatorUrl = inject("simulatorUrl");
@@ -42,6 +49,7 @@ export async function scriptedSession(
     system_prompt: "You are a test.",
     ...(options.approval_mode !== undefined && { approval_mode: options.approval_mode }),
     ...(options.enabled_tools !== undefined && { enabled_tools: options.enabled_tools }),
+    ...options.extra,
   });
   return { session, key };
 }

@@ -1,6 +1,7 @@
 // Proves: every route but /health refuses a request without the API token, or with a wrong one,
-// with 401 and the error body. Routes are enumerated from the OpenAPI document, so a route
-// added later is covered without touching this file.
+// with 401 and the error body; the agent tunnel, which takes agent tokens instead, refuses them
+// too. Routes are enumerated from the OpenAPI document, so a route added later is covered
+// without touching this file.
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 
@@ -10,6 +11,9 @@ interface Operation {
 }
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
+const AGENT_TUNNEL = "/agents/connect";
+const REFUSALS: Record<string, string> = { [AGENT_TUNNEL]: "Missing, invalid or revoked agent token." };
+const isSocket = (path: string) => path.endsWith("/socket") || path === AGENT_TUNNEL;
 let operations: Operation[] = [];
 
 beforeAll(async () => {
@@ -40,11 +44,12 @@ describe("authentication", () => {
       const response = await api(operation.path, {
         method: operation.method,
         token,
-        headers: operation.path.endsWith("/socket") ? { upgrade: "websocket" } : {},
+        headers: isSocket(operation.path) ? { upgrade: "websocket" } : {},
         ...(["POST", "PATCH"].includes(operation.method) && { body: "{}" }),
       });
       expect(response.status, `${operation.method} ${operation.path}`).toBe(401);
-      expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Missing or invalid API token." } });
+      const message = REFUSALS[operation.path] ?? "Missing or invalid API token.";
+      expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message } });
     }
   });
 

@@ -50,7 +50,8 @@ export function toolCalls(...calls: { id: string; name: string; args: Record<str
   ];
 }
 
-export interface FakeTool extends ToolInfo {
+export interface FakeTool extends Omit<ToolInfo, "agentId"> {
+  readonly agentId?: ToolInfo["agentId"];
   run?(args: Record<string, unknown>, progress: (update: ToolProgress) => void, signal: AbortSignal): Promise<ToolOutcome>;
 }
 
@@ -67,7 +68,8 @@ export class FakeTools implements ToolRuntime {
   }
 
   describe(name: string): ToolInfo | undefined {
-    return this.#tools[name];
+    const tool = this.#tools[name];
+    return tool === undefined ? undefined : { agentId: null, ...tool };
   }
 
   async execute(

@@ -1,9 +1,9 @@
 /**
- * local_agents: create (returning the token once), list, rename, revoke. `connected` is not
- * stored: callers learn it from the agent's Durable Object (issue 4) and pass it in.
+ * local_agents: create (returning the token once), list, rename, revoke, find by token. `connected`
+ * is not stored: callers learn it from the agent's Durable Object and pass it in.
  */
-import { type Agent, type AgentId, AgentSchema, type CreatedAgent, CreatedAgentSchema } from "@maestro/protocol";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { type Agent, type AgentId, AgentIdSchema, AgentSchema, type CreatedAgent, CreatedAgentSchema } from "@maestro/protocol";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { generateAgentToken, hashAgentToken } from "../../auth/agent-token.ts";
 import type { Database } from "../client.ts";
 import { localAgents } from "../schema.ts";
@@ -34,9 +34,14 @@ export async function createAgent(db: Database, name: string): Promise<CreatedAg
   return CreatedAgentSchema.parse({ ...agentFields(row, false), token });
 }
 
-export async function listAgents(db: Database): Promise<Agent[]> {
+export async function listAgents(db: Database, isConnected: (id: AgentId) => Promise<boolean>): Promise<Agent[]> {
   const rows = await db.select().from(localAgents).orderBy(desc(localAgents.createdAt));
-  return rows.map((row) => AgentSchema.parse(agentFields(row, false)));
+  return Promise.all(
+    rows.map(async (row) => {
+      const id = AgentIdSchema.parse(row.id);
+      return AgentSchema.parse(agentFields(row, row.revokedAt === null && (await isConnected(id))));
+    }),
+  );
 }
 
 export async function agentExists(db: Database, id: string): Promise<boolean> {
@@ -47,9 +52,9 @@ export async function agentExists(db: Database, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function renameAgent(db: Database, id: AgentId, name: string): Promise<Agent | undefined> {
+export async function renameAgent(db: Database, id: AgentId, name: string, connected: boolean): Promise<Agent | undefined> {
   const [row] = await db.update(localAgents).set({ name }).where(eq(localAgents.id, id)).returning();
-  return row === undefined ? undefined : AgentSchema.parse(agentFields(row, false));
+  return row === undefined ? undefined : AgentSchema.parse(agentFields(row, connected));
 }
 
 /** Revoking keeps the row (the audit trail names it) but its token stops working. */
@@ -60,4 +65,32 @@ export async function revokeAgent(db: Database, id: AgentId): Promise<boolean> {
     .where(and(eq(localAgents.id, id), isNull(localAgents.revokedAt)))
     .returning({ id: localAgents.id });
   return rows.length > 0;
+}
+
+/** Finds the live agent a token belongs to; revoked agents are not found. */
+export async function findAgentByToken(db: Database, token: string): Promise<AgentId | undefined> {
+  const [row] = await db
+    .select({ id: localAgents.id })
+    .from(localAgents)
+    .where(and(eq(localAgents.tokenHash, await hashAgentToken(token)), isNull(localAgents.revokedAt)));
+  return row === undefined ? undefined : AgentIdSchema.parse(row.id);
+}
+
+/** Live agents, most recently seen first: the candidates for a session that names none. */
+export async function recentAgentIds(db: Database, limit: number): Promise<AgentId[]> {
+  const rows = await db
+    .select({ id: localAgents.id })
+    .from(localAgents)
+    .where(isNull(localAgents.revokedAt))
+    .orderBy(sql`${localAgents.lastSeenAt} desc nulls last`, desc(localAgents.createdAt))
+    .limit(limit);
+  return rows.map((row) => AgentIdSchema.parse(row.id));
+}
+
+/** What the agent registered (roots, version) and when it was last heard from. */
+export async function recordAgentSeen(db: Database, id: AgentId, registered?: { roots: string[]; version: string }): Promise<void> {
+  await db
+    .update(localAgents)
+    .set({ lastSeenAt: new Date(), ...registered })
+    .where(eq(localAgents.id, id));
 }

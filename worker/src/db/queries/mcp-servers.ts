@@ -2,15 +2,36 @@
  * mcp_servers: remote MCP servers. Their headers may carry secrets, so they are sealed in the
  * vault like credentials; only the header names are readable.
  */
-import { type CreateMcpServerBody, type McpServer, type McpServerId, McpServerSchema, type UpdateMcpServerBody } from "@maestro/protocol";
-import { asc, eq } from "drizzle-orm";
+import {
+  type CreateMcpServerBody,
+  type McpServer,
+  type McpServerId,
+  McpServerSchema,
+  type UpdateMcpServerBody,
+  parseJson,
+} from "@maestro/protocol";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
 import type { KeyRing } from "../../auth/key-ring.ts";
-import { seal } from "../../auth/vault.ts";
+import { open, seal } from "../../auth/vault.ts";
 import type { Database } from "../client.ts";
 import { mcpServers } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
 type McpServerRow = typeof mcpServers.$inferSelect;
+
+/** A server ready to call; `version` changes whenever the row does, so caches keyed on it expire. */
+export interface RemoteMcpServerRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly transport: McpServerRow["transport"];
+  readonly url: string;
+  /** Decrypted only in memory, for this call. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly version: number;
+}
+
+const HeaderValuesSchema = z.record(z.string(), z.string());
 
 export const mcpHeadersContext = (id: string) => `mcp_servers:${id}`;
 
@@ -81,4 +102,46 @@ export async function updateMcpServer(
 export async function deleteMcpServer(db: Database, id: McpServerId): Promise<boolean> {
   const rows = await db.delete(mcpServers).where(eq(mcpServers.id, id)).returning({ id: mcpServers.id });
   return rows.length > 0;
+}
+
+/**
+ * The enabled servers a session may use (all of them when `names` is null), with their headers
+ * decrypted for this call only. A server whose headers cannot be opened is left out and named.
+ */
+export async function remoteServersFor(
+  db: Database,
+  keyRing: KeyRing,
+  names: readonly string[] | null,
+): Promise<{ servers: RemoteMcpServerRecord[]; unreadable: string[] }> {
+  if (names !== null && names.length === 0) return { servers: [], unreadable: [] };
+  const rows = await db
+    .select()
+    .from(mcpServers)
+    .where(and(eq(mcpServers.isEnabled, true), names === null ? undefined : inArray(mcpServers.name, [...names])))
+    .orderBy(asc(mcpServers.name));
+  const servers: RemoteMcpServerRecord[] = [];
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    const headers = await openHeaders(keyRing, row);
+    if (headers === undefined) unreadable.push(row.name);
+    else servers.push({ id: row.id, name: row.name, transport: row.transport, url: row.url, headers, version: row.updatedAt.getTime() });
+  }
+  return { servers, unreadable };
+}
+
+export async function getRemoteServer(db: Database, keyRing: KeyRing, id: McpServerId): Promise<RemoteMcpServerRecord | undefined> {
+  const [row] = await db.select().from(mcpServers).where(eq(mcpServers.id, id));
+  if (row === undefined) return undefined;
+  const headers = await openHeaders(keyRing, row);
+  if (headers === undefined) throw new Error("MCP server headers cannot be decrypted");
+  return { id: row.id, name: row.name, transport: row.transport, url: row.url, headers, version: row.updatedAt.getTime() };
+}
+
+async function openHeaders(keyRing: KeyRing, row: McpServerRow): Promise<Record<string, string> | undefined> {
+  if (row.headersSecret === null) return {};
+  const opened = await open(keyRing, row.headersSecret, mcpHeadersContext(row.id));
+  if (!opened.ok) return undefined;
+  const parsed = parseJson(opened.value);
+  const headers = parsed.ok ? HeaderValuesSchema.safeParse(parsed.value) : undefined;
+  return headers?.success === true ? headers.data : undefined;
 }

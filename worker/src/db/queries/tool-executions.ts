@@ -1,6 +1,9 @@
 /** tool_executions: the audit trail of every tool call (DESIGN §3). */
+import { type SessionId, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
+import { desc, eq } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { toolExecutions } from "../schema.ts";
+import { iso } from "../timestamps.ts";
 
 export interface NewToolExecution {
   readonly sessionId: string;
@@ -8,6 +11,7 @@ export interface NewToolExecution {
   readonly callId: string;
   readonly toolName: string;
   readonly source: "local" | "worker" | "mcp";
+  readonly agentId: string | null;
   readonly params: unknown;
   readonly resultSummary: string;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
@@ -24,5 +28,32 @@ export async function recordToolExecutions(db: Database, rows: readonly NewToolE
       ...row,
       resultSummary: row.resultSummary.length > SUMMARY_CHARS ? `${row.resultSummary.slice(0, SUMMARY_CHARS)}…` : row.resultSummary,
     })),
+  );
+}
+
+/** A session's tool calls, newest first. */
+export async function listToolExecutions(db: Database, sessionId: SessionId, limit: number): Promise<ToolExecution[]> {
+  const rows = await db
+    .select()
+    .from(toolExecutions)
+    .where(eq(toolExecutions.sessionId, sessionId))
+    .orderBy(desc(toolExecutions.createdAt))
+    .limit(limit);
+  return rows.map((row) =>
+    ToolExecutionSchema.parse({
+      id: row.id,
+      session_id: row.sessionId,
+      turn_id: row.turnId,
+      call_id: row.callId,
+      tool: row.toolName,
+      source: row.source,
+      agent_id: row.agentId,
+      params: row.params,
+      result_summary: row.resultSummary,
+      status: row.status,
+      error_code: row.errorCode,
+      duration_ms: row.durationMs,
+      created_at: iso(row.createdAt),
+    }),
   );
 }

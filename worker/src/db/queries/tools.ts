@@ -15,12 +15,14 @@ import {
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { workerTools } from "../../tools/builtin/index.ts";
-import type { AvailableTool } from "../../tools/executor.ts";
 import type { Database } from "../client.ts";
 import { tools } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
 type ToolRow = typeof tools.$inferSelect;
+
+/** A registry row as a turn needs it. */
+export type RegistryTool = Pick<ToolRow, "name" | "description" | "kind" | "source" | "approval" | "inputSchema">;
 
 function toTool(row: ToolRow): Tool {
   return ToolSchema.parse({
@@ -136,7 +138,7 @@ let builtinsSynced: Promise<void> | undefined;
  * The tools a session may offer the model: enabled globally, and named in the session's
  * `enabled_tools` when it has a list (null means every enabled tool).
  */
-export async function toolsForSession(db: Database, enabledTools: readonly string[] | null): Promise<AvailableTool[]> {
+export async function toolsForSession(db: Database, enabledTools: readonly string[] | null): Promise<RegistryTool[]> {
   builtinsSynced ??= syncBuiltinTools(db).catch((error: unknown) => {
     builtinsSynced = undefined;
     throw error;

@@ -1,0 +1,53 @@
+/**
+ * One running agent: roots checked, stdio MCP servers started, tunnel dialled, calls served.
+ * main.ts wraps it for the command line; tests and the benchmark start it in-process.
+ */
+import { BUILTIN_TOOLS, type BuiltinToolName, builtinToolInputSchema } from "@maestro/protocol";
+import type { AgentConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+import { StdioMcpServers } from "./mcp/stdio-servers.ts";
+import { Roots } from "./sandbox/roots.ts";
+import { runTool } from "./tools/registry.ts";
+import { TunnelConnection } from "./tunnel/connection.ts";
+import { Dispatcher } from "./tunnel/dispatcher.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+export interface RunningAgent {
+  readonly connection: TunnelConnection;
+  readonly roots: Roots;
+  stop(): Promise<void>;
+}
+
+const TOOL_SPECS = (Object.keys(BUILTIN_TOOLS) as BuiltinToolName[]).map((name) => ({
+  name,
+  description: BUILTIN_TOOLS[name].description,
+  kind: BUILTIN_TOOLS[name].kind,
+  input_schema: builtinToolInputSchema(name),
+}));
+
+export async function startAgent(
+  config: AgentConfig,
+  options: { log: Logger; onFatal: (reason: string) => void; backoff?: { baseMs: number; maxMs: number } },
+): Promise<RunningAgent> {
+  const roots = await Roots.create(config.roots);
+  const mcp = await StdioMcpServers.start(config.mcp, options.log);
+  const connection = new TunnelConnection({
+    url: config.url,
+    token: config.token,
+    registration: { name: config.name, version: AGENT_VERSION, roots: [...roots.paths], tools: TOOL_SPECS, mcp: mcp.specs() },
+    log: options.log,
+    onFatal: options.onFatal,
+    ...(options.backoff !== undefined && { backoff: options.backoff }),
+  });
+  const dispatcher = new Dispatcher({ roots, mcp, runTool, send: (frame) => connection.send(frame), log: options.log });
+  connection.start(dispatcher);
+  return {
+    connection,
+    roots,
+    async stop() {
+      dispatcher.cancelAll();
+      connection.stop();
+      await mcp.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** Limits and checks the file tools share: how much they read, and how binary is told from text. */
+import { open } from "node:fs/promises";
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const SNIFF_BYTES = 8192;
+
+/** A NUL byte in the first 8 KiB: the same test git and grep use. */
+export async function looksBinary(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead).includes(0);
+  } finally {
+    await handle.close();
+  }
+}

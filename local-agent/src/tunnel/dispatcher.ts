@@ -1,0 +1,90 @@
+/**
+ * Runs the Worker's call frames: a built-in tool or a stdio MCP server's tool, one
+ * AbortController per call id (aborted by `cancel` or at the call's deadline), progress streamed
+ * and the outcome answered as a result frame. A call re-sent after a reconnect that is already
+ * running here is not started twice.
+ */
+import type { AgentToWorker, ToolOutcome, TunnelCallId, WorkerToAgent } from "@maestro/protocol";
+import type { Logger } from "../log.ts";
+import type { Roots } from "../sandbox/roots.ts";
+import type { ToolContext } from "../tools/tool.ts";
+
+type CallFrame = Extract<WorkerToAgent, { type: "call" }>;
+
+/** The part of the stdio MCP servers the dispatcher needs. */
+export interface McpRouter {
+  owns(tool: string): boolean;
+  call(tool: string, args: Record<string, unknown>, signal: AbortSignal, timeoutMs: number): Promise<ToolOutcome>;
+}
+
+export interface DispatcherDeps {
+  readonly roots: Roots;
+  readonly mcp: McpRouter;
+  readonly runTool: (name: string, params: unknown, context: ToolContext) => Promise<ToolOutcome>;
+  /** Sends now, or keeps a result until the tunnel is back. */
+  readonly send: (frame: AgentToWorker) => void;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+/** Clocks differ between machines; never give a call less than this, whatever its deadline says. */
+const MIN_BUDGET_MS = 1000;
+
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #running = new Map<TunnelCallId, AbortController>();
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** Ids of calls still running here (for `register` after a reconnect). */
+  running(): TunnelCallId[] {
+    return [...this.#running.keys()];
+  }
+
+  handle(frame: CallFrame): void {
+    if (this.#running.has(frame.id)) return;
+    const controller = new AbortController();
+    this.#running.set(frame.id, controller);
+    void this.#run(frame, controller);
+  }
+
+  cancel(id: TunnelCallId): void {
+    this.#running.get(id)?.abort(new Error("cancelled"));
+  }
+
+  /** Stops everything (the agent is shutting down). */
+  cancelAll(): void {
+    for (const controller of this.#running.values()) controller.abort(new Error("shutting down"));
+  }
+
+  async #run(frame: CallFrame, controller: AbortController): Promise<void> {
+    const now = this.#deps.now ?? Date.now;
+    const started = now();
+    const budget = Math.max(MIN_BUDGET_MS, frame.deadline - started);
+    const timer = setTimeout(() => controller.abort(new Error("deadline")), budget);
+    this.#deps.log.info("call.start", { id: frame.id, tool: frame.tool });
+    let outcome: ToolOutcome;
+    try {
+      outcome = this.#deps.mcp.owns(frame.tool)
+        ? await this.#deps.mcp.call(frame.tool, frame.params, controller.signal, budget)
+        : await this.#deps.runTool(frame.tool, frame.params, {
+            roots: this.#deps.roots,
+            cwd: frame.cwd,
+            signal: controller.signal,
+            onProgress: (progress) => this.#deps.send({ type: "progress", id: frame.id, ...progress }),
+          });
+    } catch (error) {
+      // Tools return expected failures as values; reaching here is a bug, reported as such.
+      this.#deps.log.error("call.crashed", { id: frame.id, tool: frame.tool, error });
+      outcome = { ok: false, code: "INTERNAL", message: "The tool failed unexpectedly on the user's machine.", recoverable: false };
+    } finally {
+      clearTimeout(timer);
+      this.#running.delete(frame.id);
+    }
+    const duration = Math.max(0, Math.round(now() - started));
+    this.#deps.log.info("call.end", { id: frame.id, tool: frame.tool, ok: outcome.ok, duration_ms: duration });
+    this.#deps.send({ type: "result", id: frame.id, outcome, duration_ms: duration });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The audit trail of tool calls (DESIGN §3): every call a model made, where it ran, what it was
+ * given, how it ended and how long it took. Read with `GET /sessions/:id/tool-executions`.
+ */
+import { z } from "zod";
+import { TimestampSchema } from "../common.ts";
+import { AgentIdSchema, SessionIdSchema, TurnIdSchema } from "../ids.ts";
+import { listOf } from "./common.ts";
+import { ToolSourceSchema } from "./tools.ts";
+
+export const ToolExecutionStatusSchema = z.enum(["ok", "error", "denied", "timeout", "cancelled"]);
+
+export const ToolExecutionSchema = z.object({
+  id: z.string(),
+  session_id: SessionIdSchema.nullable(),
+  turn_id: TurnIdSchema.nullable(),
+  call_id: z.string(),
+  tool: z.string(),
+  source: ToolSourceSchema,
+  /** The local agent that ran it, for `local` tools and the agent's stdio MCP servers. */
+  agent_id: AgentIdSchema.nullable(),
+  params: z.unknown(),
+  /** The start of what the model was told (capped), or the error code and message. */
+  result_summary: z.string().nullable(),
+  status: ToolExecutionStatusSchema,
+  error_code: z.string().nullable(),
+  duration_ms: z.number().int().nonnegative(),
+  created_at: TimestampSchema,
+});
+export type ToolExecution = z.infer<typeof ToolExecutionSchema>;
+
+export const ToolExecutionListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ToolExecutionListQuery = z.infer<typeof ToolExecutionListQuerySchema>;
+
+/** Newest first. */
+export const ToolExecutionListSchema = listOf(ToolExecutionSchema);
+export type ToolExecutionList = z.infer<typeof ToolExecutionListSchema>;

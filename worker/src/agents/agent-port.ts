@@ -1,0 +1,74 @@
+/**
+ * The way sessions and routes reach a local agent: its Durable Object by id, what it registered,
+ * and a tool call that is cancelled on the agent when the caller's signal aborts. Nothing here
+ * knows about sockets; AgentDO does.
+ */
+import type { AgentId, RegisterFrameSchema, ToolOutcome, TunnelCallId } from "@maestro/protocol";
+import type { z } from "zod";
+import type { Database } from "../db/client.ts";
+import { recentAgentIds } from "../db/queries/agents.ts";
+import type { Env } from "../env.ts";
+import type { ToolProgress } from "../session/turn-ports.ts";
+
+export { TUNNEL_CLOSE } from "@maestro/protocol";
+
+/** What a connected agent offers: its name, version, roots, tools and stdio MCP servers. */
+export type Registration = Omit<z.output<typeof RegisterFrameSchema>, "type" | "protocol_version" | "running">;
+
+export interface AgentCallRequest {
+  readonly id: TunnelCallId;
+  readonly tool: string;
+  readonly params: Record<string, unknown>;
+  readonly cwd: string | null;
+  /** Epoch milliseconds; after it the call ends with TIMEOUT and the agent is told to stop. */
+  readonly deadline: number;
+}
+
+export interface AgentStatus {
+  readonly connected: boolean;
+  readonly registration: Registration | null;
+}
+
+export function agentStub(env: Env, agentId: AgentId) {
+  return env.AGENT.get(env.AGENT.idFromName(agentId));
+}
+
+export async function agentStatus(env: Env, agentId: AgentId): Promise<AgentStatus> {
+  return agentStub(env, agentId).status();
+}
+
+/** Runs one call on the agent; aborting the signal cancels it there (the process group dies). */
+export async function callAgent(
+  env: Env,
+  agentId: AgentId,
+  request: AgentCallRequest,
+  options: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void },
+): Promise<ToolOutcome> {
+  const stub = agentStub(env, agentId);
+  const cancel = () => void stub.cancel(request.id).catch(() => undefined);
+  if (options.signal.aborted) return { ok: false, code: "CANCELLED", message: "The call was cancelled.", recoverable: false };
+  options.signal.addEventListener("abort", cancel, { once: true });
+  try {
+    return await stub.call(request, options.onProgress);
+  } finally {
+    options.signal.removeEventListener("abort", cancel);
+  }
+}
+
+const CANDIDATES = 10;
+
+/**
+ * The agent a session's local tools run on: the one it names, or else the most recently seen
+ * agent that is connected now. Null when there is none, so the tools fail fast as offline.
+ */
+export async function resolveSessionAgent(
+  env: Env,
+  db: Database,
+  named: AgentId | null,
+): Promise<{ readonly agentId: AgentId; readonly registration: Registration | null } | null> {
+  if (named !== null) return { agentId: named, registration: (await agentStatus(env, named)).registration };
+  const candidates = await recentAgentIds(db, CANDIDATES);
+  const statuses = await Promise.all(candidates.map(async (agentId) => ({ agentId, status: await agentStatus(env, agentId) })));
+  const live = statuses.find((candidate) => candidate.status.connected);
+  return live === undefined ? null : { agentId: live.agentId, registration: live.status.registration };
+}

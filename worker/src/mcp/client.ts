@@ -1,0 +1,103 @@
+/**
+ * Remote MCP servers, reached from the Worker with the official SDK over Streamable HTTP or SSE.
+ * One short-lived connection per operation: a Durable Object may be evicted between calls, and
+ * MCP sessions are cheap to open. The JSON-schema validator must be the cfworker one: the SDK's
+ * default (AJV) compiles with `new Function`, which workerd forbids (TOOLCHAIN §2).
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
+import { type McpTransport, type ToolKind, type ToolOutcome, mcpResultToOutcome, mcpToolKind } from "@maestro/protocol";
+import { VERSION } from "../version.ts";
+
+export interface RemoteMcpServer {
+  readonly id: string;
+  readonly name: string;
+  readonly transport: McpTransport;
+  readonly url: string;
+  /** Decrypted only in memory, for this call. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A tool as its server describes it (its own name, not yet prefixed with the server's). */
+export interface McpToolSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: ToolKind;
+  readonly inputSchema: Record<string, unknown>;
+}
+
+/** A server that could not be reached or did not speak MCP. The message is safe to show. */
+export class McpUnavailableError extends Error {
+  override readonly name = "McpUnavailableError";
+}
+
+const CONNECT_TIMEOUT_MS = 15_000;
+
+async function withClient<T>(server: RemoteMcpServer, fetcher: typeof fetch, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ name: "the-maestro", version: VERSION }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
+  const options = { requestInit: { headers: { ...server.headers } }, fetch: fetcher };
+  const url = new URL(server.url);
+  const transport = server.transport === "sse" ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
+  try {
+    await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new McpUnavailableError(`Could not connect to the MCP server "${server.name}".`, { cause: error });
+  }
+  try {
+    return await work(client);
+  } finally {
+    if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
+    await client.close().catch(() => undefined);
+  }
+}
+
+export async function listServerTools(server: RemoteMcpServer, fetcher: typeof fetch): Promise<McpToolSpec[]> {
+  return withClient(server, fetcher, async (client) => {
+    const specs: McpToolSpec[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor === undefined ? {} : { cursor });
+      for (const tool of page.tools) {
+        specs.push({
+          name: tool.name,
+          description: tool.description ?? tool.title ?? tool.name,
+          kind: mcpToolKind(tool.annotations),
+          inputSchema: tool.inputSchema,
+        });
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return specs;
+  });
+}
+
+export async function callServerTool(
+  server: RemoteMcpServer,
+  tool: string,
+  args: Record<string, unknown>,
+  options: { fetch: typeof fetch; signal: AbortSignal; timeoutMs: number },
+): Promise<ToolOutcome> {
+  try {
+    return await withClient(server, options.fetch, async (client) => {
+      const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: options.timeoutMs,
+      });
+      return mcpResultToOutcome(result as Parameters<typeof mcpResultToOutcome>[0]);
+    });
+  } catch (error) {
+    if (options.signal.aborted) return { ok: false, code: "CANCELLED", message: "The call was cancelled.", recoverable: false };
+    // A protocol error is the server's own answer ("unknown tool"), worth showing the model.
+    const message =
+      error instanceof McpUnavailableError
+        ? error.message
+        : error instanceof McpError
+          ? `The MCP server "${server.name}" refused the call: ${error.message}`
+          : `The MCP server "${server.name}" failed the call.`;
+    return { ok: false, code: "MCP_ERROR", message, recoverable: true };
+  }
+}

@@ -1,0 +1,229 @@
+// Proves: the local-agent tunnel end to end inside the Worker, with a hand-driven agent. Wrong,
+// missing and revoked tokens are refused; register makes the agent "connected" with its roots;
+// a session's local tool call reaches the agent (params, cwd, deadline), its progress and result
+// reach every client and the model, and the audit names the agent; an offline agent fails fast;
+// a call survives a reconnect (re-sent unless the agent says it still holds it); cancel and
+// deadlines reach the agent; revoking closes the tunnel; bad frames close it.
+import { AgentIdSchema, TunnelCallIdSchema } from "@maestro/protocol";
+import { env } from "cloudflare:test";
+import { inject } from "vitest";
+import { describe, expect, it } from "vitest";
+import { api, client } from "../helpers/api.ts";
+import { connectAgent, createAgent, dialTunnel, waitUntilConnected } from "../helpers/fake-agent.ts";
+import { say, scriptedSession } from "../helpers/scripted-session.ts";
+import { joinSocket } from "../helpers/socket.ts";
+import { recordedRequests } from "../simulators/client.ts";
+
+const readCall = (id: string, path = "src/app.ts") => ({
+  steps: [{ kind: "tool_calls" as const, calls: [{ id, name: "read_file", args: { path } }] }],
+});
+
+/** What the model was sent back for the last tool call (Anthropic wire format). */
+async function lastToolResult(key: string): Promise<{ content?: string; is_error?: boolean } | undefined> {
+  const requests = await recordedRequests(inject("simulatorUrl"), key);
+  const body = requests.at(-1)?.body as { messages: { content: { type: string; content?: string; is_error?: boolean }[] }[] };
+  return body.messages.at(-1)?.content.find((part) => part.type === "tool_result");
+}
+
+async function sessionOn(agentId: string, turns: Parameters<typeof scriptedSession>[0], cwd = "/home/dev/project") {
+  return scriptedSession(turns, { approval_mode: "auto", extra: { agent_id: AgentIdSchema.parse(agentId), working_directory: cwd } });
+}
+
+describe("agent tunnel: who may connect", () => {
+  it("refuses a missing, wrong or revoked token, and a plain HTTP request", async () => {
+    const agent = await createAgent();
+    for (const token of [null, "mae_agent_wrongwrongwrongwrongwrongwrongwrong1234"]) {
+      const response = await dialTunnel(token);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Missing, invalid or revoked agent token." } });
+    }
+    const plain = await api("/agents/connect", { token: agent.token });
+    expect(plain.status).toBe(426);
+
+    await client().agents.delete(AgentIdSchema.parse(agent.id));
+    const revoked = await dialTunnel(agent.token);
+    expect(revoked.status).toBe(401);
+    expect(await revoked.text()).not.toContain(agent.token);
+  });
+
+  it("the API token is not an agent token", async () => {
+    expect((await dialTunnel(env.MAESTRO_API_TOKEN ?? "missing")).status).toBe(401);
+  });
+});
+
+describe("agent tunnel: registration", () => {
+  it("shows the agent connected with what it registered, and disconnected when it leaves", async () => {
+    const agent = await createAgent("workstation");
+    const fake = await connectAgent(agent, { register: { roots: ["/srv/code", "/home/dev"], version: "9.9.9" } });
+    const listed = (await client().agents.list()).data.find((entry) => entry.id === agent.id);
+    expect(listed).toMatchObject({ name: "workstation", connected: true, roots: ["/srv/code", "/home/dev"], version: "9.9.9" });
+    expect(listed?.last_seen_at).not.toBeNull();
+    fake.close();
+    await waitUntilConnected(agent.id, false);
+  });
+
+  it("closes the tunnel on a malformed frame or a call frame before register", async () => {
+    const agent = await createAgent();
+    const first = await connectAgent(agent, { register: false });
+    first.send({ type: "progress", id: "x" });
+    expect((await first.closed()).code).toBe(4400);
+    const second = await connectAgent(agent, { register: false });
+    second.send({ type: "register", protocol_version: 999 });
+    expect(await second.closed()).toMatchObject({ code: 4400 });
+  });
+
+  it("a newer connection replaces the old one", async () => {
+    const agent = await createAgent();
+    const old = await connectAgent(agent);
+    const fresh = await connectAgent(agent);
+    expect((await old.closed()).code).toBe(4000);
+    fresh.close();
+  });
+
+  it("revoking the agent closes its live tunnel", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    await client().agents.delete(AgentIdSchema.parse(agent.id));
+    expect(await fake.closed()).toMatchObject({ code: 4001 });
+  });
+});
+
+describe("agent tunnel: tool calls", () => {
+  it("carries a session's call to the agent and its progress and result back to clients and model", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    const { session, key } = await sessionOn(agent.id, [readCall("toolu_r1"), say("It exports main.")]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "what does app.ts export?" });
+
+    const call = await fake.next("call");
+    expect(call).toMatchObject({ tool: "read_file", params: { path: "src/app.ts" }, cwd: "/home/dev/project" });
+    expect(call.deadline).toBeGreaterThan(Date.now());
+    fake.send({ type: "progress", id: call.id, status: "reading" });
+    fake.send({ type: "result", id: call.id, outcome: { ok: true, output: "     1\texport function main() {}" }, duration_ms: 3 });
+
+    const end = await web.next("turn_end");
+    expect(end.status).toBe("completed");
+    const events = web.received.flatMap((frame) => (frame.type === "event" ? [frame.event] : []));
+    expect(events).toContainEqual({ type: "tool_progress", call_id: "toolu_r1", status: "reading" });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "tool_result", call_id: "toolu_r1", ok: true, output: "     1\texport function main() {}" }),
+    );
+    expect(await lastToolResult(key)).toMatchObject({ content: "     1\texport function main() {}" });
+
+    const audit = await client().toolExecutions.list(session.id);
+    expect(audit.data).toMatchObject([
+      { tool: "read_file", call_id: "toolu_r1", source: "local", agent_id: agent.id, status: "ok", params: { path: "src/app.ts" } },
+    ]);
+    web.close();
+    fake.close();
+  });
+
+  it("fails fast with AGENT_OFFLINE when the session's agent is not connected", async () => {
+    const agent = await createAgent();
+    const { session, key } = await sessionOn(agent.id, [readCall("toolu_off"), say("Offline.")]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "read it" });
+    await web.next("turn_end");
+    const result = web.received.flatMap((frame) => (frame.type === "event" && frame.event.type === "tool_result" ? [frame.event] : []));
+    expect(result).toMatchObject([{ ok: false, error_code: "AGENT_OFFLINE" }]);
+    expect(result[0]?.duration_ms).toBeLessThan(2000);
+    expect(await lastToolResult(key)).toMatchObject({ is_error: true, content: expect.stringContaining("not connected") });
+    web.close();
+  });
+
+  it("keeps a waiting call through a reconnect and sends it again to the new connection", async () => {
+    const agent = await createAgent();
+    const first = await connectAgent(agent);
+    const { session } = await sessionOn(agent.id, [readCall("toolu_rc"), say("Got it after the reconnect.")]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "read" });
+    const call = await first.next("call");
+    first.close();
+    await waitUntilConnected(agent.id, false);
+
+    const second = await connectAgent(agent);
+    const again = await second.next("call");
+    expect(again).toEqual(call);
+    second.send({ type: "result", id: call.id, outcome: { ok: true, output: "after reconnect" }, duration_ms: 1 });
+    expect((await web.next("turn_end")).status).toBe("completed");
+    web.close();
+    second.close();
+  });
+
+  it("does not re-send a call the reconnected agent still holds; its late result still lands", async () => {
+    const agent = await createAgent();
+    const first = await connectAgent(agent);
+    const { session } = await sessionOn(agent.id, [readCall("toolu_held"), say("Done.")]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "read" });
+    const call = await first.next("call");
+    first.close();
+    const second = await connectAgent(agent, { register: { running: [call.id] } });
+    second.send({ type: "result", id: call.id, outcome: { ok: true, output: "held" }, duration_ms: 1 });
+    expect((await web.next("turn_end")).status).toBe("completed");
+    expect(second.received.filter((frame) => frame.type === "call")).toEqual([]);
+    web.close();
+    second.close();
+  });
+
+  it("tells the agent to cancel when the turn is cancelled", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    const { session } = await sessionOn(agent.id, [
+      { steps: [{ kind: "tool_calls", calls: [{ id: "toolu_sh", name: "run_shell_command", args: { command: "sleep 60" } }] }] },
+      say("never"),
+    ]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "sleep" });
+    const call = await fake.next("call");
+    expect(call.deadline - Date.now()).toBeGreaterThan(30_000);
+    web.send({ type: "cancel" });
+    expect(await fake.next("cancel")).toEqual({ type: "cancel", id: call.id });
+    expect((await web.next("turn_end")).status).toBe("cancelled");
+    web.close();
+    fake.close();
+  });
+
+  it("ends a call at its deadline with TIMEOUT and tells the agent to stop", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    const stub = env.AGENT.get(env.AGENT.idFromName(agent.id));
+    const id = TunnelCallIdSchema.parse(crypto.randomUUID());
+    const outcome = await stub.call(
+      { id, tool: "read_file", params: { path: "a" }, cwd: null, deadline: Date.now() + 300 },
+      () => undefined,
+    );
+    expect(outcome).toMatchObject({ ok: false, code: "TIMEOUT" });
+    expect(await fake.next("cancel")).toEqual({ type: "cancel", id });
+    fake.close();
+  });
+
+  it("offers the agent's stdio MCP tools as <server>__<tool> and routes their calls to the agent", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent, {
+      register: {
+        mcp: [
+          {
+            name: "fs",
+            tools: [{ name: "list_allowed_directories", description: "Roots", kind: "read", input_schema: { type: "object" } }],
+          },
+        ],
+      },
+    });
+    const { session, key } = await sessionOn(agent.id, [
+      { steps: [{ kind: "tool_calls", calls: [{ id: "toolu_m1", name: "fs__list_allowed_directories", args: {} }] }] },
+      say("Listed."),
+    ]);
+    const sent = api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text: "dirs?" }) });
+    const call = await fake.next("call");
+    expect(call.tool).toBe("fs__list_allowed_directories");
+    fake.send({ type: "result", id: call.id, outcome: { ok: true, output: "/home/dev/project" }, duration_ms: 2 });
+    expect(await (await sent).json()).toMatchObject({ status: "completed" });
+    const [first] = await recordedRequests(inject("simulatorUrl"), key);
+    const offered = (first?.body as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+    expect(offered).toContain("fs__list_allowed_directories");
+    expect(offered).toContain("read_file");
+    fake.close();
+  });
+});

@@ -26,8 +26,8 @@ export default defineConfig({
   test: {
     root: new URL(".", import.meta.url).pathname,
     include: ["**/*.test.ts"],
-    // The simulators' own tests (official SDKs against them) run in Node: local/vitest.config.ts.
-    exclude: ["simulators/**", "**/node_modules/**"],
+    // The simulators' own tests and the end-to-end runs (real processes) run in Node: local/vitest.config.ts.
+    exclude: ["simulators/**", "e2e/**", "**/node_modules/**"],
     globalSetup: ["./global-setup.ts"],
     // One Postgres is shared by every file; files that count rows must not race each other.
     fileParallelism: false,

@@ -47,6 +47,7 @@ export class TunnelConnection {
   #registered = false;
   #stopped = false;
   #attempt = 0;
+  #registrations = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Results that finished while the tunnel was down, by call id, in order. */
@@ -64,6 +65,11 @@ export class TunnelConnection {
 
   get connected(): boolean {
     return this.#registered;
+  }
+
+  /** How many times this agent has registered: 1 + the number of reconnects. */
+  get registrations(): number {
+    return this.#registrations;
   }
 
   /** Resolves once registered (now, if already). */
@@ -112,6 +118,7 @@ export class TunnelConnection {
     const running = [...(this.#dispatcher?.running() ?? []), ...this.#outbox.keys()];
     socket.send(encodeFrame({ type: "register", protocol_version: PROTOCOL_VERSION, ...this.#options.registration, running }));
     this.#registered = true;
+    this.#registrations += 1;
     this.#attempt = 0;
     this.#heard(socket);
     for (const frame of this.#outbox.values()) socket.send(encodeFrame(frame));

@@ -63,7 +63,11 @@ export class Dispatcher {
     const now = this.#deps.now ?? Date.now;
     const started = now();
     const budget = Math.max(MIN_BUDGET_MS, frame.deadline - started);
-    const timer = setTimeout(() => controller.abort(new Error("deadline")), budget);
+    let pastDeadline = false;
+    const timer = setTimeout(() => {
+      pastDeadline = true;
+      controller.abort(new Error("deadline"));
+    }, budget);
     this.#deps.log.info("call.start", { id: frame.id, tool: frame.tool });
     let outcome: ToolOutcome;
     try {
@@ -82,6 +86,9 @@ export class Dispatcher {
     } finally {
       clearTimeout(timer);
       this.#running.delete(frame.id);
+    }
+    if (pastDeadline && !outcome.ok && outcome.code === "CANCELLED") {
+      outcome = { ok: false, code: "TIMEOUT", message: `Stopped at the call's deadline. ${outcome.message}`, recoverable: true };
     }
     const duration = Math.max(0, Math.round(now() - started));
     this.#deps.log.info("call.end", { id: frame.id, tool: frame.tool, ok: outcome.ok, duration_ms: duration });

@@ -1,0 +1,295 @@
+// Proves, end to end on loopback: a real `maestro-agent` (its bin, in its own process) dials the
+// local Worker (`wrangler dev`, the real stand-ins) and a simulated model reads a file, edits it
+// and runs a command on it, with every result reaching the model and two live clients; attempts
+// on ../../etc/passwd, an absolute path outside and a symlink out of the root get
+// PATH_OUTSIDE_ROOTS and touch nothing; the agent's stdio MCP servers (the real
+// server-filesystem and server-everything) answer as `<server>__<tool>`; and a call survives the
+// agent's tunnel dropping mid-command.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type SessionToClient, SessionToClientSchema, type StreamEvent, decodeFrame, encodeFrame } from "@maestro/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { type RunningAgent, startAgent } from "../../../local-agent/src/agent.ts";
+import { createLogger } from "../../../local-agent/src/log.ts";
+import { type Child, startChild } from "../../local/child-process.ts";
+import { type LocalWorker, startLocalWorker } from "../../local/local-worker.ts";
+import { REPO_ROOT } from "../../local/wrangler.ts";
+import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
+import type { TurnInput } from "../simulators/script.ts";
+
+const require = createRequire(import.meta.url);
+const binOf = (pkg: string, file: string) => join(require.resolve(`${pkg}/package.json`).replace(/package\.json$/, ""), file);
+
+let worker: LocalWorker;
+let sandbox: string;
+let project: string;
+let outside: string;
+let agentProcess: Child;
+let agentId: string;
+
+interface Watcher {
+  readonly frames: SessionToClient[];
+  turnEnd(): Promise<Extract<SessionToClient, { type: "turn_end" }>>;
+  send(frame: unknown): void;
+  close(): void;
+}
+
+async function watch(sessionId: string, client: "web" | "tui"): Promise<Watcher> {
+  const socket = new WebSocket(`${worker.origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
+    headers: { authorization: `Bearer ${worker.token}` },
+  });
+  const frames: SessionToClient[] = [];
+  const waiters: (() => void)[] = [];
+  socket.on("message", (data: Buffer) => {
+    const decoded = decodeFrame(SessionToClientSchema, data.toString("utf8"));
+    if (decoded.ok) frames.push(decoded.value);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  const waitFor = async (type: SessionToClient["type"]) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = frames.find((frame) => frame.type === type);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`no ${type} frame`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  socket.send(encodeFrame({ type: "hello", protocol_version: 1, client }));
+  // Like the web UI and the TUI: nothing is sent before the snapshot says the session is joined.
+  await waitFor("snapshot");
+  return {
+    frames,
+    send: (frame) => socket.send(JSON.stringify(frame)),
+    turnEnd: async () => (await waitFor("turn_end")) as Extract<SessionToClient, { type: "turn_end" }>,
+    close: () => socket.close(),
+  };
+}
+
+const events = (watcher: Watcher): StreamEvent[] => watcher.frames.flatMap((frame) => (frame.type === "event" ? [frame.event] : []));
+const results = (watcher: Watcher) => events(watcher).filter((event) => event.type === "tool_result");
+
+async function session(turns: TurnInput[], extra: Record<string, unknown> = {}) {
+  const key = scriptKey("anthropic");
+  await registerScript(worker.simulator.url, key, turns);
+  const credential = await worker.client.credentials.create({
+    provider: "anthropic",
+    auth_type: "api_key",
+    label: "e2e",
+    api_key: key,
+    base_url: worker.simulator.url,
+  });
+  const created = await worker.client.sessions.create({
+    provider: "anthropic",
+    model: "claude-sonnet-4-5",
+    credential_id: credential.id,
+    approval_mode: "auto",
+    ...extra,
+  });
+  return { id: created.id, key };
+}
+
+const call = (id: string, name: string, args: Record<string, unknown>): TurnInput => ({
+  steps: [{ kind: "tool_calls", calls: [{ id, name, args }] }],
+});
+const say = (text: string): TurnInput => ({ steps: [{ kind: "text", text }] });
+
+async function waitForAgent(id: string, connected: boolean): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    const agent = (await worker.client.agents.list()).data.find((entry) => entry.id === id);
+    if (agent?.connected === connected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`agent never became ${connected ? "connected" : "disconnected"}`);
+}
+
+function outsideUntouched(): void {
+  expect(readdirSync(outside)).toEqual(["secret.txt"]);
+  expect(readFileSync(join(outside, "secret.txt"), "utf8")).toBe("do not read\n");
+}
+
+beforeAll(async () => {
+  worker = await startLocalWorker({ name: "e2e-worker" });
+  sandbox = realpathSync(mkdtempSync(join(tmpdir(), "maestro-e2e-")));
+  project = join(sandbox, "project");
+  outside = join(sandbox, "outside");
+  mkdirSync(join(project, "src"), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(join(project, "src", "app.ts"), "export const greeting = 'hello';\n");
+  writeFileSync(join(outside, "secret.txt"), "do not read\n");
+  symlinkSync(outside, join(project, "escape"));
+  const config = join(sandbox, "agent.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      mcp: [
+        { name: "fs", command: process.execPath, args: [binOf("@modelcontextprotocol/server-filesystem", "dist/index.js"), project] },
+        {
+          name: "everything",
+          command: process.execPath,
+          args: [binOf("@modelcontextprotocol/server-everything", "dist/index.js"), "stdio"],
+        },
+      ],
+    }),
+  );
+  const created = await worker.client.agents.create({ name: "e2e-laptop" });
+  agentId = created.id;
+  agentProcess = startChild(
+    "agent",
+    process.execPath,
+    [
+      join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"),
+      "--url",
+      worker.origin,
+      "--token",
+      created.token,
+      "--root",
+      project,
+      "--config",
+      config,
+    ],
+    { cwd: sandbox },
+  );
+  await waitForAgent(agentId, true);
+}, 120_000);
+
+afterAll(async () => {
+  await agentProcess?.stop("SIGINT");
+  await worker?.stop();
+  rmSync(sandbox, { recursive: true, force: true });
+}, 60_000);
+
+describe("a real maestro-agent on the local Worker", () => {
+  it("registers its roots, version and stdio MCP servers", async () => {
+    const agent = (await worker.client.agents.list()).data.find((entry) => entry.id === agentId);
+    expect(agent).toMatchObject({ connected: true, roots: [project], version: "0.1.0", name: "e2e-laptop" });
+  });
+
+  it("reads, edits and runs a command; results reach the model and every client live", async () => {
+    const { id, key } = await session(
+      [
+        call("toolu_read", "read_file", { path: "src/app.ts" }),
+        call("toolu_edit", "edit_file", { path: "src/app.ts", old_string: "'hello'", new_string: "'hello, maestro'" }),
+        call("toolu_run", "run_shell_command", { command: "cat src/app.ts && echo ran in $(pwd)" }),
+        say("Edited and checked."),
+      ],
+      { agent_id: agentId, working_directory: project },
+    );
+    const web = await watch(id, "web");
+    const tui = await watch(id, "tui");
+    web.send({ type: "send", text: "change the greeting and show me" });
+    expect((await web.turnEnd()).status).toBe("completed");
+    expect((await tui.turnEnd()).status).toBe("completed");
+
+    expect(readFileSync(join(project, "src", "app.ts"), "utf8")).toBe("export const greeting = 'hello, maestro';\n");
+    for (const watcher of [web, tui]) {
+      expect(results(watcher)).toMatchObject([
+        { call_id: "toolu_read", ok: true, output: "     1\texport const greeting = 'hello';" },
+        { call_id: "toolu_edit", ok: true, output: "Edited src/app.ts at line 1." },
+        { call_id: "toolu_run", ok: true, output: `export const greeting = 'hello, maestro';\nran in ${project}\n[exit code 0]` },
+      ]);
+      expect(events(watcher)).toContainEqual({
+        type: "tool_progress",
+        call_id: "toolu_run",
+        output: expect.stringContaining("hello, maestro"),
+      });
+    }
+    const requests = await recordedRequests(worker.simulator.url, key);
+    const lastSent = (requests[3]?.body as { messages: { content: { type: string; content?: string }[] }[] }).messages.at(-1);
+    expect(lastSent?.content[0]).toMatchObject({ type: "tool_result", content: expect.stringContaining("ran in") });
+    const audit = await worker.client.toolExecutions.list(id);
+    expect(audit.data.map((row) => [row.tool, row.status, row.agent_id])).toEqual([
+      ["run_shell_command", "ok", agentId],
+      ["edit_file", "ok", agentId],
+      ["read_file", "ok", agentId],
+    ]);
+    web.close();
+    tui.close();
+  });
+
+  it("refuses paths out of the root with PATH_OUTSIDE_ROOTS and touches nothing", async () => {
+    const { id } = await session(
+      [
+        call("toolu_up", "read_file", { path: "../../etc/passwd" }),
+        call("toolu_abs", "read_file", { path: join(outside, "secret.txt") }),
+        call("toolu_link", "write_file", { path: "escape/pwned.txt", content: "pwned" }),
+        call("toolu_cwd", "run_shell_command", { command: "touch pwned.txt", cwd: "escape" }),
+        say("Refused, as it should be."),
+      ],
+      { agent_id: agentId, working_directory: project },
+    );
+    const web = await watch(id, "web");
+    web.send({ type: "send", text: "try to escape" });
+    expect((await web.turnEnd()).status).toBe("completed");
+    expect(results(web).map((event) => [event.call_id, event.ok, event.error_code])).toEqual([
+      ["toolu_up", false, "PATH_OUTSIDE_ROOTS"],
+      ["toolu_abs", false, "PATH_OUTSIDE_ROOTS"],
+      ["toolu_link", false, "PATH_OUTSIDE_ROOTS"],
+      ["toolu_cwd", false, "PATH_OUTSIDE_ROOTS"],
+    ]);
+    outsideUntouched();
+    web.close();
+  });
+
+  it("offers the agent's stdio MCP servers as <server>__<tool>", async () => {
+    const { id, key } = await session(
+      [
+        call("toolu_fs", "fs__list_allowed_directories", {}),
+        call("toolu_echo", "everything__echo", { message: "through the tunnel" }),
+        say("Both answered."),
+      ],
+      { agent_id: agentId },
+    );
+    const web = await watch(id, "web");
+    web.send({ type: "send", text: "use MCP" });
+    expect((await web.turnEnd()).status).toBe("completed");
+    expect(results(web)).toMatchObject([
+      { call_id: "toolu_fs", ok: true, output: expect.stringContaining(project) },
+      { call_id: "toolu_echo", ok: true, output: "Echo: through the tunnel" },
+    ]);
+    const offered = ((await recordedRequests(worker.simulator.url, key))[0]?.body as { tools: { name: string }[] }).tools.map(
+      (tool) => tool.name,
+    );
+    expect(offered).toEqual(expect.arrayContaining(["read_file", "fs__read_text_file", "everything__echo"]));
+    web.close();
+  });
+});
+
+describe("an agent whose tunnel drops mid-call", () => {
+  let agent: RunningAgent;
+
+  afterAll(async () => agent?.stop());
+
+  it("finishes the command and delivers the result after it reconnects", async () => {
+    const created = await worker.client.agents.create({ name: "flaky-laptop" });
+    agent = await startAgent(
+      { url: worker.origin, token: created.token, roots: [project], name: "flaky-laptop", mcp: [] },
+      { log: createLogger(() => undefined), onFatal: () => undefined, backoff: { baseMs: 50, maxMs: 200 } },
+    );
+    await agent.connection.whenConnected();
+    const { id } = await session([call("toolu_slow", "run_shell_command", { command: "sleep 1.5; echo survived" }), say("It survived.")], {
+      agent_id: created.id,
+    });
+    const web = await watch(id, "web");
+    web.send({ type: "send", text: "run the slow thing" });
+    for (
+      let attempt = 0;
+      attempt < 100 && !events(web).some((event) => event.type === "tool_call" && event.phase === "end");
+      attempt += 1
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    agent.connection.dropForTest();
+    expect((await web.turnEnd()).status).toBe("completed");
+    expect(results(web)).toMatchObject([{ call_id: "toolu_slow", ok: true, output: "survived\n[exit code 0]" }]);
+    expect(agent.connection.registrations).toBe(2);
+    web.close();
+  });
+});

@@ -1,7 +1,7 @@
 // Proves: flags win over env, roots resolve against the working directory, and errors name
 // the setting without echoing the token.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
@@ -61,6 +61,11 @@ describe("local agent config", () => {
           name: "box",
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
         },
+      });
+      writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }));
+      expect(readConfig(["--config", join(dir, "home.json")], {}, "/w")).toMatchObject({
+        ok: true,
+        config: { roots: [join(homedir(), "code")] },
       });
       const overridden = readConfig(["--config", file, "--root", "/srv", "--name", "other"], {}, "/w");
       expect(overridden).toMatchObject({ ok: true, config: { roots: ["/srv"], name: "other" } });

@@ -5,7 +5,8 @@
  * zod-validated; errors name the setting, never the token.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { HttpUrlSchema, McpServerNameSchema, parseJson } from "@maestro/protocol";
 import { z } from "zod";
@@ -57,6 +58,11 @@ function readConfigFile(path: string): { ok: true; value: z.infer<typeof ConfigF
   return { ok: true, value: file.data };
 }
 
+/** `~/code` means the home folder's code, as in a shell (the config file is not seen by one). */
+function expandHome(path: string): string {
+  return path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
+}
+
 export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, hostname = "local-agent"): ConfigResult {
   let values;
   try {
@@ -85,7 +91,9 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   }
   // Roots from flags resolve against the working directory; roots from a file, against the file.
   const roots =
-    values.root !== undefined ? values.root.map((root) => resolve(cwd, root)) : (file.roots ?? []).map((root) => resolve(fileDir, root));
+    values.root !== undefined
+      ? values.root.map((root) => resolve(cwd, expandHome(root)))
+      : (file.roots ?? []).map((root) => resolve(fileDir, expandHome(root)));
   const parsed = AgentConfigSchema.safeParse({
     url: values.url ?? env.MAESTRO_URL ?? file.url,
     token: values.token ?? env.MAESTRO_AGENT_TOKEN ?? file.token,

@@ -3,14 +3,16 @@
  * Starts the local stand-ins (embedded Postgres or DATABASE_URL, the Neon proxy, migrations,
  * the Upstash-REST endpoint over REDIS_URL or in memory), builds the web UI and keeps
  * rebuilding it, runs `wrangler dev` with both Durable Objects, fires the Cron Trigger on its
- * schedule (wrangler dev does not), and prints where to sign in.
+ * schedule (wrangler dev does not), optionally runs a maestro-agent for this machine, and prints
+ * where to sign in.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Child, startChild } from "./child-process.ts";
 import { DEMO_LABEL_PREFIX, ensureDemoData, startDemoSimulator } from "./demo.ts";
+import { startDevAgent } from "./dev-agent.ts";
 import { ensureDevVars } from "./dev-vars.ts";
 import { startLocalStack } from "./stack.ts";
 import { REPO_ROOT as ROOT, resolveBin, startWrangler, waitForHealth } from "./wrangler.ts";
@@ -22,13 +24,18 @@ const { values: flags } = parseArgs({
   options: {
     port: { type: "string", default: process.env.PORT ?? "8787" },
     demo: { type: "boolean", default: process.env.MAESTRO_DEMO === "1" },
+    agent: { type: "string" },
+    "no-agent": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write(`npm run dev [-- --port 8787] [-- --demo]
+  process.stdout.write(`npm run dev [-- --port 8787] [-- --demo] [-- --agent <dir>]
 
-  --demo                     also start simulated providers and add demo credentials (MAESTRO_DEMO=1)
+  --demo                     also start simulated providers and add demo credentials (MAESTRO_DEMO=1);
+                             with --demo a maestro-agent rooted at this repository runs too
+  --agent <dir>              run a maestro-agent for this machine with <dir> as its root
+  --no-agent                 do not run one, even with --demo
 
   DATABASE_URL=postgres://…  use this Postgres instead of the embedded one (.maestro/pgdata)
   REDIS_URL=redis://…        use this Redis instead of the in-memory store
@@ -36,6 +43,8 @@ if (flags.help) {
   process.exit(0);
 }
 const port = Number(flags.port);
+// The folder a local agent may touch: asked for, or this repository in demo mode.
+const agentRoot = flags["no-agent"] ? undefined : flags.agent !== undefined ? resolve(flags.agent) : flags.demo ? ROOT : undefined;
 
 const children: Child[] = [];
 let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
@@ -106,6 +115,9 @@ try {
     demo = await startDemoSimulator();
     await ensureDemoData(origin, devVars.apiToken, demo.url);
   }
+  if (agentRoot !== undefined) {
+    children.push(await startDevAgent({ origin, apiToken: devVars.apiToken, stateDir: STATE, root: agentRoot }));
+  }
   cronTimer = setInterval(() => {
     void fetch(`${origin}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
   }, CRON_INTERVAL_MS);
@@ -118,6 +130,7 @@ try {
     API token  ${devVars.apiToken}${devVars.created ? "   (new: written to .dev.vars)" : "   (from .dev.vars)"}
     Postgres   ${stack.database}
     Redis      ${stack.redisBackend}
+    Agent      ${agentRoot === undefined ? "none (npm run dev -- --agent <dir> runs one; see README)" : `maestro-agent with root ${agentRoot}`}
 ${
   demo === undefined
     ? ""

@@ -73,8 +73,15 @@ try {
   );
   await agent.connection.whenConnected();
   const key = scriptKey("anthropic");
-  const calls = Array.from({ length: CALLS + WARMUP }, (_, index) => ({ id: `toolu_${index}`, name: "read_file", args: { path: "small.txt" } }));
-  await registerScript(worker.simulator.url, key, [{ steps: [{ kind: "tool_calls", calls }] }, { steps: [{ kind: "text", text: "done" }] }]);
+  const calls = Array.from({ length: CALLS + WARMUP }, (_, index) => ({
+    id: `toolu_${index}`,
+    name: "read_file",
+    args: { path: "small.txt" },
+  }));
+  await registerScript(worker.simulator.url, key, [
+    { steps: [{ kind: "tool_calls", calls }] },
+    { steps: [{ kind: "text", text: "done" }] },
+  ]);
   const credential = await worker.client.credentials.create({
     provider: "anthropic",
     auth_type: "api_key",

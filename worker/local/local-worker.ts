@@ -4,14 +4,14 @@
  * in a temporary folder that `stop()` removes. What `npm run dev` runs, without a terminal.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RestClient, createRestClient } from "@maestro/protocol";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
 import { freePort } from "./free-port.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
-import { startWrangler, waitForHealth } from "./wrangler.ts";
+import { REPO_ROOT, startWrangler, waitForHealth } from "./wrangler.ts";
 
 export interface LocalWorker {
   readonly origin: string;
@@ -23,6 +23,9 @@ export interface LocalWorker {
 }
 
 export async function startLocalWorker(options: { name: string; checkHeaders?: boolean }): Promise<LocalWorker> {
+  // wrangler refuses to start without the static-assets folder; these runs need the API, not the
+  // UI, so on a fresh clone an empty folder stands in for the web build.
+  await mkdir(join(REPO_ROOT, "web", "dist"), { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), `maestro-${options.name}-`));
   const token = randomUUID();
   const stack = await startLocalStack({ upstashToken: randomUUID(), startRedis: true });

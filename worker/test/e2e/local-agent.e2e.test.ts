@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 const binOf = (pkg: string, file: string) => join(require.resolve(`${pkg}/package.json`).replace(/package\.json$/, ""), file);
 
 let worker: LocalWorker;
-let sandbox: string;
+let sandbox: string | undefined;
 let project: string;
 let outside: string;
 let agentProcess: Child;
@@ -162,7 +162,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agentProcess?.stop("SIGINT");
   await worker?.stop();
-  rmSync(sandbox, { recursive: true, force: true });
+  if (sandbox !== undefined) rmSync(sandbox, { recursive: true, force: true });
 }, 60_000);
 
 describe("a real maestro-agent on the local Worker", () => {

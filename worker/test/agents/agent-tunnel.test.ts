@@ -5,7 +5,7 @@
 // a call survives a reconnect (re-sent unless the agent says it still holds it); cancel and
 // deadlines reach the agent; revoking closes the tunnel; bad frames close it.
 import { AgentIdSchema, TunnelCallIdSchema } from "@maestro/protocol";
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { api, client } from "../helpers/api.ts";
@@ -78,6 +78,20 @@ describe("agent tunnel: registration", () => {
     const fresh = await connectAgent(agent);
     expect((await old.closed()).code).toBe(4000);
     fresh.close();
+  });
+
+  it("pings the agent on its alarm, and closes a tunnel that has gone silent", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    const stub = env.AGENT.get(env.AGENT.idFromName(agent.id));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const ping = await fake.next("ping");
+    fake.send({ type: "pong", nonce: ping.nonce });
+    // An agent heard from long ago: the next alarm gives up on it, so calls fail fast.
+    await runInDurableObject(stub, (_instance, state) => state.storage.kv.put("heard_at", Date.now() - 60_000));
+    await runDurableObjectAlarm(stub);
+    expect(await fake.closed()).toMatchObject({ code: 4002 });
+    await waitUntilConnected(agent.id, false);
   });
 
   it("revoking the agent closes its live tunnel", async () => {

@@ -3,8 +3,9 @@
 // and runs a command on it, with every result reaching the model and two live clients; attempts
 // on ../../etc/passwd, an absolute path outside and a symlink out of the root get
 // PATH_OUTSIDE_ROOTS and touch nothing; the agent's stdio MCP servers (the real
-// server-filesystem and server-everything) answer as `<server>__<tool>`; and a call survives the
-// agent's tunnel dropping mid-command.
+// server-filesystem and server-everything) answer as `<server>__<tool>`; a call survives the
+// agent's tunnel dropping mid-command; and remote MCP servers work from real workerd (where the
+// SDK's default schema validator would fail: TOOLCHAIN §2), over Streamable HTTP and SSE.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import { createLogger } from "../../../local-agent/src/log.ts";
 import { type Child, startChild } from "../../local/child-process.ts";
 import { type LocalWorker, startLocalWorker } from "../../local/local-worker.ts";
 import { REPO_ROOT } from "../../local/wrangler.ts";
+import { type EverythingHost, startEverythingHost } from "../mcp-host/everything-host.ts";
 import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
 import type { TurnInput } from "../simulators/script.ts";
 
@@ -290,6 +292,36 @@ describe("an agent whose tunnel drops mid-call", () => {
     expect((await web.turnEnd()).status).toBe("completed");
     expect(results(web)).toMatchObject([{ call_id: "toolu_slow", ok: true, output: "survived\n[exit code 0]" }]);
     expect(agent.connection.registrations).toBe(2);
+    web.close();
+  });
+});
+
+describe("remote MCP servers from wrangler dev", () => {
+  let host: EverythingHost;
+
+  beforeAll(async () => {
+    host = await startEverythingHost();
+  });
+  afterAll(async () => host?.close());
+
+  it.each([
+    ["streamable_http", "/mcp"],
+    ["sse", "/sse"],
+  ] as const)("lists and calls a server's tools over %s", async (transport, path) => {
+    const server = await worker.client.mcpServers.create({
+      name: `everything-${transport.replace("_", "-")}`,
+      transport,
+      url: `${host.url}${path}`,
+    });
+    const tools = await worker.client.mcpServers.tools(server.id);
+    expect(tools.data.map((tool) => tool.name)).toContain(`${server.name}__get-sum`);
+    const { id } = await session([call("toolu_sum", `${server.name}__get-sum`, { a: 2, b: 3 }), say("Five.")], {
+      enabled_mcp: [server.name],
+    });
+    const web = await watch(id, "web");
+    web.send({ type: "send", text: "add 2 and 3" });
+    expect((await web.turnEnd()).status).toBe("completed");
+    expect(results(web)).toMatchObject([{ call_id: "toolu_sum", ok: true, output: expect.stringContaining("5") }]);
     web.close();
   });
 });

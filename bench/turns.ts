@@ -7,19 +7,13 @@
  *   npm run bench -- [--turns 200] [--sessions 100] [--words 300]
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type SessionId, createRestClient } from "@maestro/protocol";
+import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { anthropic } from "../worker/src/providers/anthropic.ts";
-import { freePort } from "../worker/local/free-port.ts";
-import { startLocalStack } from "../worker/local/stack.ts";
-import { startWrangler, waitForHealth } from "../worker/local/wrangler.ts";
+import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
 import type { TurnInput } from "../worker/test/simulators/script.ts";
-import { startSimulator } from "../worker/test/simulators/server.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -108,29 +102,9 @@ function report(label: string, base: Measure[], maestro: Measure[]): void {
   );
 }
 
-const workDir = await mkdtemp(join(tmpdir(), "maestro-bench-"));
-const token = randomUUID();
-const stack = await startLocalStack({ upstashToken: randomUUID(), startRedis: true });
-// Speed, not headers: the direct reads come from Node, whose fetch adds headers of its own.
-const simulator = await startSimulator({ checkHeaders: false });
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const envFile = join(workDir, "bench.env");
-await writeFile(
-  envFile,
-  [
-    `MAESTRO_API_TOKEN=${token}`,
-    `MAESTRO_ENCRYPTION_KEYS=k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
-    `DATABASE_URL=${stack.databaseUrl}`,
-    `NEON_LOCAL_WS_PROXY=127.0.0.1:${stack.wsProxyPort}`,
-    `UPSTASH_REDIS_REST_URL=${stack.upstashUrl}`,
-    `UPSTASH_REDIS_REST_TOKEN=${stack.upstashToken}`,
-  ].join("\n"),
-);
-const wrangler = startWrangler({ port, envFiles: [envFile], persistTo: join(workDir, "state"), name: "bench-worker" });
+const worker = await startLocalWorker({ name: "bench-worker" });
+const { origin, token, simulator, stack, client } = worker;
 try {
-  await waitForHealth(`${origin}/api/v1/health`, wrangler);
-  const client = createRestClient({ baseUrl: origin, token });
   const sessionFor = async (turns: number) => {
     const key = `bench-${randomUUID()}`;
     await registerScript(
@@ -199,8 +173,5 @@ try {
       `(≈ ${fixed((SESSIONS * totalEvents) / (maestroWall / 1000), 0)} events/s delivered in total)\n`,
   );
 } finally {
-  await wrangler.stop("SIGINT");
-  await simulator.close();
-  await stack.close();
-  await rm(workDir, { recursive: true, force: true });
+  await worker.stop();
 }

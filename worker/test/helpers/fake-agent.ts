@@ -12,6 +12,7 @@ import {
   decodeFrame,
 } from "@maestro/protocol";
 import { ORIGIN, client, workerFetch } from "./api.ts";
+import { FrameQueue } from "./frame-queue.ts";
 
 const TIMEOUT_MS = 5000;
 
@@ -65,47 +66,18 @@ export async function connectAgent(
   const socket = response.webSocket;
   if (response.status !== 101 || socket === null) throw new Error(`tunnel refused: ${response.status} ${await response.text()}`);
   socket.accept();
-  const received: WorkerToAgent[] = [];
-  let cursor = 0;
-  let wake: (() => void) | undefined;
-  let closeInfo: { code: number; reason: string } | undefined;
+  const queue = new FrameQueue<WorkerToAgent>();
   socket.addEventListener("message", (event) => {
     const decoded = decodeFrame(WorkerToAgentSchema, event.data as string);
     if (!decoded.ok) throw new Error(`worker sent an invalid frame: ${decoded.error.message}`);
-    received.push(decoded.value);
-    wake?.();
+    queue.push(decoded.value);
   });
-  socket.addEventListener("close", (event) => {
-    closeInfo = { code: event.code, reason: event.reason };
-    wake?.();
-  });
-  const waitForChange = (deadline: number) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out waiting for a tunnel frame")), Math.max(0, deadline - Date.now()));
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  socket.addEventListener("close", (event) => queue.markClosed({ code: event.code, reason: event.reason }));
   const fake: FakeAgent = {
-    received,
+    received: queue.received,
     send: (frame) => socket.send(JSON.stringify(frame)),
-    async next(type, timeoutMs = TIMEOUT_MS) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        while (cursor < received.length) {
-          const frame = received[cursor++];
-          if (frame?.type === type) return frame as never;
-        }
-        if (closeInfo !== undefined) throw new Error(`tunnel closed (${closeInfo.code}) while waiting for ${type}`);
-        await waitForChange(deadline);
-      }
-    },
-    async closed() {
-      const deadline = Date.now() + TIMEOUT_MS;
-      while (closeInfo === undefined) await waitForChange(deadline);
-      return closeInfo;
-    },
+    next: async (type, timeoutMs = TIMEOUT_MS) => (await queue.next((frame) => frame.type === type, type, timeoutMs)) as never,
+    closed: () => queue.closed(TIMEOUT_MS),
     close: () => socket.close(1000, "test done"),
   };
   if (options.register !== false) {

@@ -3,6 +3,7 @@
 import { type ClientToSession, PROTOCOL_VERSION, type SessionToClient, SessionToClientSchema, decodeFrame } from "@maestro/protocol";
 import { env } from "cloudflare:test";
 import { ORIGIN, workerFetch } from "./api.ts";
+import { FrameQueue } from "./frame-queue.ts";
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -16,7 +17,7 @@ export interface TestSocket {
   /** The next frame not yet taken by next(), optionally the next one matching `predicate`. */
   next<T extends SessionToClient["type"]>(type?: T, timeoutMs?: number): Promise<Extract<SessionToClient, { type: T }>>;
   /** Resolves when the server closes the socket. */
-  closed(): Promise<{ code: number }>;
+  closed(): Promise<{ code: number; reason: string }>;
   close(): void;
 }
 
@@ -32,54 +33,25 @@ export async function openSocket(sessionId: string, options: { token?: string | 
   }
   socket.accept();
 
-  const received: SessionToClient[] = [];
+  const queue = new FrameQueue<SessionToClient>();
   const texts: string[] = [];
-  let cursor = 0;
-  let wake: (() => void) | undefined;
-  let closeInfo: { code: number } | undefined;
   socket.addEventListener("message", (event) => {
     const text = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
     const decoded = decodeFrame(SessionToClientSchema, text);
     if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.message}`);
     texts.push(text);
-    received.push(decoded.value);
-    wake?.();
+    queue.push(decoded.value);
   });
-  socket.addEventListener("close", (event) => {
-    closeInfo = { code: event.code };
-    wake?.();
-  });
-
-  const waitForChange = (deadline: number) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out waiting for a frame")), Math.max(0, deadline - Date.now()));
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  socket.addEventListener("close", (event) => queue.markClosed({ code: event.code, reason: event.reason }));
 
   return {
-    received,
+    received: queue.received,
     texts,
     send: (frame) => socket.send(JSON.stringify(frame)),
     sendText: (text) => socket.send(text),
-    async next(type, timeoutMs = DEFAULT_TIMEOUT_MS) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        while (cursor < received.length) {
-          const frame = received[cursor++];
-          if (frame !== undefined && (type === undefined || frame.type === type)) return frame as never;
-        }
-        if (closeInfo !== undefined) throw new Error(`socket closed (${closeInfo.code}) while waiting for ${type ?? "a frame"}`);
-        await waitForChange(deadline);
-      }
-    },
-    async closed() {
-      const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
-      while (closeInfo === undefined) await waitForChange(deadline);
-      return closeInfo;
-    },
+    next: async (type, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+      (await queue.next((frame) => type === undefined || frame.type === type, type ?? "a frame", timeoutMs)) as never,
+    closed: () => queue.closed(DEFAULT_TIMEOUT_MS),
     close: () => socket.close(1000, "test done"),
   };
 }

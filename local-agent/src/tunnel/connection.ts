@@ -2,7 +2,7 @@
  * The agent's end of the tunnel: dial `/api/v1/agents/connect` with the agent token, register,
  * answer pings, hand calls to the dispatcher, and keep results that finish while the tunnel is
  * down until it is back. Reconnects with exponential backoff and full jitter; stops for good
- * only when the token is refused or revoked.
+ * only when the token is refused or revoked, or the Worker refuses its frames (a version skew).
  */
 import {
   type AgentToWorker,
@@ -165,6 +165,8 @@ export class TunnelConnection {
     clearTimeout(this.#silenceTimer);
     if (this.#stopped) return;
     if (code === TUNNEL_CLOSE.revoked) return this.#giveUp("the agent token was revoked");
+    // Sending the same frames again would be refused again: this agent needs an upgrade.
+    if (code === TUNNEL_CLOSE.invalidFrame) return this.#giveUp(`the Worker refused this agent's frames (${reason}); update maestro-agent`);
     const { baseMs, maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF;
     const ceiling = Math.min(maxMs, baseMs * 2 ** this.#attempt);
     const delay = Math.round(Math.random() * ceiling);

@@ -34,7 +34,7 @@ export async function openStream(
   try {
     response = await context.fetch(request.url, {
       method: "POST",
-      headers: request.headers.map(([name, value]) => [name, value]),
+      headers: request.headers.map(([name, value]): [string, string] => [name, value]),
       body: JSON.stringify(request.body),
       signal: context.signal,
     });

@@ -1,10 +1,10 @@
 /**
  * Every provider, by id. Adding one is a new file and one line here (STYLE §2.2); nothing outside
- * providers/ branches on a provider id. Codex (ChatGPT subscription OAuth) arrives with the
- * credential lifecycle; until then choosing it is refused with a clear error where sessions start.
+ * providers/ branches on a provider id.
  */
 import type { ProviderId } from "@maestro/protocol";
 import { anthropic } from "./anthropic.ts";
+import { codex } from "./codex.ts";
 import { gemini } from "./gemini.ts";
 import { openai } from "./openai.ts";
 import { openaiResponses } from "./openai-responses.ts";
@@ -14,9 +14,10 @@ export const providers = {
   anthropic,
   openai,
   openai_responses: openaiResponses,
+  codex,
   gemini,
-} satisfies Partial<Record<ProviderId, Provider>>;
+} satisfies Record<ProviderId, Provider>;
 
-export function providerFor(id: ProviderId): Provider | undefined {
-  return (providers as Partial<Record<ProviderId, Provider>>)[id];
+export function providerFor(id: ProviderId): Provider {
+  return providers[id];
 }

@@ -215,8 +215,6 @@ export class TurnManager {
       const db = this.#host.db();
       const globalFetch = globalThis.fetch.bind(globalThis);
       const provider = providerFor(session.provider);
-      if (provider === undefined)
-        throw new AppError("PROVIDER_UNSUPPORTED", `The ${session.provider} provider is not available in this version.`);
       const [credential, tools] = await Promise.all([
         resolveCredential(db, this.#host.config.keyRing, session.credentialId),
         loadSessionTools(

@@ -4,7 +4,7 @@
 // reference, so every case here also proves the headers are right.
 import type { ProviderId, StreamEvent } from "@maestro/protocol";
 import { describe, expect, inject, it } from "vitest";
-import type { Provider, ProviderExchange, ProviderRequest } from "../../src/providers/provider.ts";
+import type { ProviderExchange, ProviderRequest } from "../../src/providers/provider.ts";
 import { providerFor } from "../../src/providers/registry.ts";
 import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
 import type { TurnInput } from "../simulators/script.ts";
@@ -15,6 +15,8 @@ export interface ConformanceOptions {
   readonly model: string;
   /** Whether the wire format carries cache writes (Anthropic only). */
   readonly reportsCacheWrites: boolean;
+  /** Codex: the ChatGPT account the credential belongs to. */
+  readonly accountId?: string;
 }
 
 const REQUEST = (model: string): ProviderRequest => ({
@@ -39,12 +41,12 @@ export async function run(
   const simulatorUrl = inject("simulatorUrl");
   const key = scriptKey(providerId);
   await registerScript(simulatorUrl, key, turns);
-  const provider = providerFor(providerId) as Provider;
+  const provider = providerFor(providerId);
   const controller = new AbortController();
   const exchange: ProviderExchange = {};
   const events: StreamEvent[] = [];
   const context = {
-    credential: { apiKey: key, baseUrl: options.baseUrl(simulatorUrl) },
+    credential: { apiKey: key, baseUrl: options.baseUrl(simulatorUrl), accountId: options.accountId ?? null },
     signal: controller.signal,
     fetch: globalThis.fetch.bind(globalThis),
     sessionKey: "session-key",

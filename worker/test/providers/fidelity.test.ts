@@ -11,6 +11,7 @@
 import type { ProviderId } from "@maestro/protocol";
 import { describe, expect, inject, it } from "vitest";
 import { anthropicHeaders } from "../../src/providers/anthropic.ts";
+import { codexHeaders } from "../../src/providers/codex.ts";
 import { geminiHeaders } from "../../src/providers/gemini.ts";
 import type { HeaderList } from "../../src/providers/http.ts";
 import { openaiHeaders } from "../../src/providers/openai.ts";
@@ -20,6 +21,7 @@ import { providerFor } from "../../src/providers/registry.ts";
 import anthropicCapture from "../fixtures/fidelity/llxprt-anthropic-apikey.json";
 import geminiCapture from "../fixtures/fidelity/gemini-cli-gemini-apikey-model-flag.json";
 import openaiCapture from "../fixtures/fidelity/llxprt-openai-apikey-chat.json";
+import codexCapture from "../fixtures/fidelity/llxprt-codex-oauth.json";
 import responsesCapture from "../fixtures/fidelity/llxprt-openai-responses-apikey.json";
 import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
 
@@ -49,7 +51,11 @@ interface Case {
   readonly request: (body: Record<string, unknown>) => ProviderRequest;
   readonly model: (capture: Capture) => string;
   readonly sessionKey?: (body: Record<string, unknown>) => string;
+  /** Codex: the ChatGPT account on the credential. */
+  readonly accountId?: string;
 }
+
+const CODEX_SESSION = String(codexCapture.requests[0]?.body.prompt_cache_key);
 
 const userText = (text: string) => ({ role: "user" as const, content: [{ type: "text" as const, text }] });
 const field = <T>(value: unknown, key: string) => (value as Record<string, T>)[key] as T;
@@ -114,6 +120,27 @@ const CASES: Case[] = [
     }),
   },
   {
+    provider: "codex",
+    capture: codexCapture,
+    secretHeader: "authorization",
+    secretOf: (key) => `Bearer ${key}`,
+    headers: (key) => codexHeaders(key, "capture-account-id", CODEX_SESSION),
+    baseUrl: (url) => `${url}/backend-api/codex`,
+    model: (capture) => String(capture.requests[0]?.body.model),
+    sessionKey: (body) => String(body.prompt_cache_key),
+    accountId: "capture-account-id",
+    request: (body) => ({
+      model: String(body.model),
+      system: String(body.instructions),
+      messages: [userText("Say hello")],
+      tools: field<Record<string, unknown>[]>(body, "tools").map((tool) => ({
+        name: String(tool.name),
+        description: String(tool.description),
+        inputSchema: tool.parameters as Record<string, unknown>,
+      })),
+    }),
+  },
+  {
     provider: "gemini",
     capture: geminiCapture,
     secretHeader: "x-goog-api-key",
@@ -162,14 +189,14 @@ describe.each(CASES)("$provider request fidelity", (fidelityCase) => {
     await registerScript(simulatorUrl, key, [{ steps: [{ kind: "text", text: "Hello!" }] }]);
     const request = { ...fidelityCase.request(captured?.body ?? {}), model };
     const context = {
-      credential: { apiKey: key, baseUrl: fidelityCase.baseUrl(simulatorUrl) },
+      credential: { apiKey: key, baseUrl: fidelityCase.baseUrl(simulatorUrl), accountId: fidelityCase.accountId ?? null },
       signal: new AbortController().signal,
       fetch: globalThis.fetch.bind(globalThis),
       sessionKey: fidelityCase.sessionKey?.(captured?.body ?? {}) ?? "unused",
       exchange: {},
     };
     const events = [];
-    for await (const event of providerFor(fidelityCase.provider)?.stream(request, context) ?? []) events.push(event);
+    for await (const event of providerFor(fidelityCase.provider).stream(request, context)) events.push(event);
     const [wire] = await recordedRequests(simulatorUrl, key);
     if (wire === undefined) throw new Error("the simulator recorded nothing");
     return { key, events, wire };
@@ -222,7 +249,7 @@ describe("gemini system prompt", () => {
       sessionKey: "s",
       exchange: {},
     };
-    for await (const _ of providerFor("gemini")?.stream(
+    for await (const _ of providerFor("gemini").stream(
       { model: "gemini-2.5-pro", system: "Answer in French.", messages: [userText("hi")], tools: [] },
       context,
     ) ?? [])

@@ -16,6 +16,7 @@ const CAPTURES: Record<Endpoint, string> = {
   anthropic: "llxprt-anthropic-apikey.json",
   openai: "llxprt-openai-apikey-chat.json",
   openai_responses: "llxprt-openai-responses-apikey.json",
+  codex: "llxprt-codex-oauth.json",
   gemini: "gemini-cli-gemini-apikey-model-flag.json",
 };
 
@@ -43,6 +44,8 @@ function expectedValue(endpoint: Endpoint, name: string, captured: string, conte
   const lower = name.toLowerCase();
   if (lower === "x-api-key" || lower === "x-goog-api-key") return /^\S+$/;
   if (lower === "authorization") return /^Bearer \S+$/;
+  // Codex: the account the token belongs to, and the session (a runtime id in llxprt).
+  if (endpoint === "codex" && (lower === "chatgpt-account-id" || lower === "session_id")) return /^\S+$/;
   if (endpoint === "gemini" && lower === "user-agent") return captured.replace(/\/[^/]+ \(/, `/${context.model} (`);
   return captured;
 }

@@ -35,6 +35,8 @@ const FORMATS: Record<Endpoint, WireFormat> = {
   anthropic: anthropicFormat,
   openai: openaiFormat,
   openai_responses: openaiResponsesFormat,
+  // Codex speaks the Responses API's events; only its endpoint and headers differ.
+  codex: openaiResponsesFormat,
   gemini: geminiFormat,
 };
 
@@ -53,6 +55,7 @@ function routeOf(path: string): Route | undefined {
     return { endpoint: "anthropic", model: bodyModel, key: (request) => header(request, "x-api-key") ?? bearer(request) };
   if (path === "/v1/chat/completions") return { endpoint: "openai", model: bodyModel, key: bearer };
   if (path === "/v1/responses") return { endpoint: "openai_responses", model: bodyModel, key: bearer };
+  if (path === "/backend-api/codex/responses") return { endpoint: "codex", model: bodyModel, key: bearer };
   const gemini = path.match(/^\/v1beta\/models\/([^/:]+):streamGenerateContent$/);
   if (gemini?.[1] !== undefined) {
     const model = decodeURIComponent(gemini[1]);

@@ -1,0 +1,62 @@
+/**
+ * Codex: the ChatGPT-subscription Responses endpoint, as llxprt calls it (fidelity REFERENCE
+ * §3c): an OAuth access token plus the account it belongs to, Codex's `originator`, and the
+ * session id both as a header and as the prompt-cache key. The events are the Responses API's,
+ * so the stream mapping is openai-responses.ts's. The login that yields the token is
+ * auth/oauth/codex.ts; this file only spends it.
+ */
+import { type HeaderList, baseUrlOf, streamRequest } from "./http.ts";
+import { responsesStreamEvents, toResponsesInput, toResponsesTools } from "./openai-responses.ts";
+import type { Provider, ProviderRequest } from "./provider.ts";
+
+// ── Wire constants ─────────────────────────────────────────────────────────────────────────
+
+const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
+export const CODEX_ORIGINATOR = "codex_cli_rs";
+
+/** Header order and values of llxprt 0.11.0's codex provider under Bun 1.3.14, captured. */
+export function codexHeaders(accessToken: string, accountId: string, sessionKey: string): HeaderList {
+  return [
+    ["Authorization", `Bearer ${accessToken}`],
+    ["ChatGPT-Account-ID", accountId],
+    ["Content-Type", "application/json"],
+    ["originator", CODEX_ORIGINATOR],
+    ["session_id", sessionKey],
+    ["User-Agent", "Bun/1.3.14"],
+    ["Accept", "*/*"],
+  ];
+}
+
+// ── Request mapping ────────────────────────────────────────────────────────────────────────
+
+export function toCodexRequest(request: ProviderRequest, sessionKey: string): Record<string, unknown> {
+  const hasTools = request.tools.length > 0;
+  // Top-level keys in llxprt's order; Codex stores nothing server-side (`store: false`).
+  return {
+    model: request.model,
+    input: toResponsesInput(request),
+    stream: true,
+    ...(request.system !== null && { instructions: request.system }),
+    ...(hasTools && { tools: toResponsesTools(request), tool_choice: "auto", parallel_tool_calls: true }),
+    store: false,
+    prompt_cache_key: sessionKey,
+  };
+}
+
+// ── Provider ───────────────────────────────────────────────────────────────────────────────
+
+export const codex = {
+  id: "codex",
+  stream: (request, context) =>
+    streamRequest(
+      "codex",
+      context,
+      {
+        url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/responses`,
+        headers: codexHeaders(context.credential.apiKey, context.credential.accountId ?? "", context.sessionKey),
+        body: toCodexRequest(request, context.sessionKey),
+        secretHeaders: ["authorization", "chatgpt-account-id"],
+      },
+      (body, ctx) => responsesStreamEvents("codex", body, ctx),
+    ),
+} satisfies Provider;

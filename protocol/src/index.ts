@@ -105,6 +105,7 @@ export {
   SessionToClientSchema,
   type SessionToClient,
   SessionUpdateFrameSchema,
+  CredentialUpdateFrameSchema,
   SnapshotFrameSchema,
   type SnapshotFrame,
   TurnEndFrameSchema,

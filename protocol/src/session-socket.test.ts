@@ -80,6 +80,27 @@ const serverFrames = {
   ],
   presence: [{ type: "presence", seq: 13, presence: { total: 3, web: 2, tui: 1, api: 0 } }],
   session_update: [{ type: "session_update", seq: 14, session: SAMPLE_SESSION }],
+  credential_update: [
+    {
+      type: "credential_update",
+      seq: 15,
+      credential: {
+        id: "3f1e7b4a-8c2d-4e6f-9a1b-2c3d4e5f6a7b" as never,
+        provider: "codex",
+        auth_type: "oauth",
+        label: "ChatGPT (unofficial)",
+        hint: "…c0de",
+        base_url: null,
+        is_enabled: true,
+        expires_at: "2026-11-24T20:00:00.000Z",
+        needs_reauth: true,
+        last_error: "The login has expired or was revoked (invalid_grant).",
+        last_used_at: null,
+        created_at: "2026-11-24T18:00:00.000Z",
+        updated_at: "2026-11-24T19:00:00.000Z",
+      },
+    },
+  ],
   error: [
     {
       type: "error",

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { ClientKindSchema, PresenceSchema } from "./common.ts";
 import { ErrorCodeSchema, FieldIssueSchema } from "./errors.ts";
 import { TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
+import { CredentialSchema } from "./rest/credentials.ts";
 import { MessageSchema } from "./rest/messages.ts";
 import { SessionSchema, UpdateSessionBodySchema } from "./rest/sessions.ts";
 import { MAX_MESSAGE_TEXT } from "./rest/messages.ts";
@@ -161,6 +162,16 @@ export const SessionUpdateFrameSchema = z.looseObject({
   session: SessionSchema,
 });
 
+/**
+ * A credential this session uses changed state: a refresh failed (`last_error`), or it needs a
+ * new login (`needs_reauth`). Never carries a secret: only the credential's public fields.
+ */
+export const CredentialUpdateFrameSchema = z.looseObject({
+  type: z.literal("credential_update"),
+  seq: SeqSchema,
+  credential: CredentialSchema,
+});
+
 export const ErrorFrameSchema = z.looseObject({
   type: z.literal("error"),
   /** Absent when the error answers one socket's own frame. */
@@ -181,6 +192,7 @@ export const SessionToClientSchema = z.discriminatedUnion("type", [
   ApprovalResultFrameSchema,
   PresenceFrameSchema,
   SessionUpdateFrameSchema,
+  CredentialUpdateFrameSchema,
   ErrorFrameSchema,
   PongFrameSchema,
 ]);
@@ -190,7 +202,9 @@ export type SnapshotFrame = z.infer<typeof SnapshotFrameSchema>;
 /** Frames that go to every socket and into the resume log: they all carry a `seq`. */
 export type BroadcastFrame = Extract<
   SessionToClient,
-  { type: "event" | "message" | "turn_end" | "approval_request" | "approval_result" | "presence" | "session_update" }
+  {
+    type: "event" | "message" | "turn_end" | "approval_request" | "approval_result" | "presence" | "session_update" | "credential_update";
+  }
 >;
 
 /** Exact text of the keep-alive pair, so the Durable Object can auto-respond while hibernated. */

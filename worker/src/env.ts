@@ -21,6 +21,8 @@ export interface Env {
   readonly NEON_LOCAL_WS_PROXY?: string;
   /** How long a tool call waits for an approval before it is denied (default 5 minutes). */
   readonly MAESTRO_APPROVAL_TIMEOUT_MS?: string;
+  /** Where Codex logins and refreshes go (default https://auth.openai.com; tests use a simulator). */
+  readonly MAESTRO_CODEX_ISSUER?: string;
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
@@ -43,6 +45,13 @@ const EnvSchema = z.object({
     (value) => (value === "" ? undefined : value),
     z.coerce.number().int().min(100).max(86_400_000).default(300_000),
   ),
+  MAESTRO_CODEX_ISSUER: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin")
+      .default("https://auth.openai.com"),
+  ),
 });
 
 export interface Config {
@@ -53,6 +62,7 @@ export interface Config {
   readonly redisToken: string;
   readonly localWsProxy: string | undefined;
   readonly approvalTimeoutMs: number;
+  readonly codexIssuer: string;
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -82,6 +92,7 @@ export function getConfig(env: Env): Config {
     redisToken: parsed.data.UPSTASH_REDIS_REST_TOKEN,
     localWsProxy: parsed.data.NEON_LOCAL_WS_PROXY,
     approvalTimeoutMs: parsed.data.MAESTRO_APPROVAL_TIMEOUT_MS,
+    codexIssuer: parsed.data.MAESTRO_CODEX_ISSUER,
   };
   configs.set(env, config);
   return config;

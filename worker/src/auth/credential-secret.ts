@@ -1,7 +1,8 @@
 /**
  * A session's credential, decrypted for one provider call (DESIGN §6: secrets exist in plain text
- * only in memory, at call time). Expected failures — missing, disabled, needing a new login, not
- * decryptable with the current keys — are AppErrors with a message the user can act on.
+ * only in memory, at call time). An OAuth token that expires within 5 minutes is refreshed first.
+ * Expected failures — missing, disabled, needing a new login, not decryptable with the current
+ * keys, a refresh that failed on an expired token — are AppErrors the user can act on.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -11,8 +12,13 @@ import { savedAuthentications } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { ProviderCredential } from "../providers/provider.ts";
 import { parseJson } from "@maestro/protocol";
+import { OAuthSecretSchema } from "../db/queries/oauth-credentials.ts";
 import type { KeyRing } from "./key-ring.ts";
+import { REFRESH_BEFORE_CALL_MS, type RefreshOutcome } from "./refresh.ts";
 import { open } from "./vault.ts";
+
+/** Refreshes one credential if it is about to expire (refresh.ts, bound to its dependencies). */
+export type Refresher = (credentialId: string, withinMs: number) => Promise<RefreshOutcome>;
 
 const ApiKeySecretSchema = z.object({ api_key: z.string().min(1) });
 
@@ -21,23 +27,59 @@ export interface ResolvedCredential extends ProviderCredential {
   readonly provider: string;
 }
 
-export async function resolveCredential(db: Database, keyRing: KeyRing, credentialId: string | null): Promise<ResolvedCredential> {
-  if (credentialId === null) {
-    throw new AppError("CREDENTIAL_NOT_FOUND", "This session has no credential. Choose one for it (PATCH /sessions/:id or /model).");
-  }
+async function readRow(db: Database, credentialId: string) {
   const [row] = await db.select().from(savedAuthentications).where(eq(savedAuthentications.id, credentialId));
   if (row === undefined) throw new AppError("CREDENTIAL_NOT_FOUND", "This session's credential no longer exists. Choose another one.");
   if (!row.isEnabled) throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" is disabled.`);
   if (row.needsReauth) throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" needs a new login.`);
+  return row;
+}
+
+export async function resolveCredential(
+  db: Database,
+  keyRing: KeyRing,
+  credentialId: string | null,
+  options: { refresher?: Refresher; now?: () => number } = {},
+): Promise<ResolvedCredential> {
+  if (credentialId === null) {
+    throw new AppError("CREDENTIAL_NOT_FOUND", "This session has no credential. Choose one for it (PATCH /sessions/:id or /model).");
+  }
+  const now = options.now ?? Date.now;
+  let row = await readRow(db, credentialId);
+  const expiresIn = row.expiresAt === null ? Infinity : row.expiresAt.getTime() - now();
+  if (row.authType === "oauth" && expiresIn < REFRESH_BEFORE_CALL_MS && options.refresher !== undefined) {
+    const outcome = await options.refresher(row.id, REFRESH_BEFORE_CALL_MS);
+    if (outcome.status === "needs_login") throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" needs a new login.`);
+    // A failed refresh of a token that still works for a while is not yet the user's problem.
+    if (outcome.status === "failed" && expiresIn <= 0) {
+      throw new AppError(
+        "CREDENTIAL_UNAVAILABLE",
+        `The credential "${row.label}" expired and could not be refreshed: ${outcome.failure.message}`,
+      );
+    }
+    row = await readRow(db, credentialId);
+  }
   const opened = await open(keyRing, row.secret, credentialSecretContext(row.id));
   const json = opened.ok ? parseJson(opened.value) : undefined;
-  const secret = json?.ok === true ? ApiKeySecretSchema.safeParse(json.value) : undefined;
-  if (secret?.success !== true) {
-    throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" cannot be read with the current encryption keys.`, {
-      internal: opened.ok ? "secret envelope holds no api_key" : `vault: ${opened.error}`,
-    });
+  const value = json?.ok === true ? json.value : undefined;
+  if (row.authType === "oauth") {
+    const secret = OAuthSecretSchema.safeParse(value);
+    if (secret.success) {
+      return {
+        id: row.id,
+        provider: row.provider,
+        apiKey: secret.data.access_token,
+        accountId: secret.data.account_id,
+        baseUrl: row.baseUrl,
+      };
+    }
+  } else {
+    const secret = ApiKeySecretSchema.safeParse(value);
+    if (secret.success) return { id: row.id, provider: row.provider, apiKey: secret.data.api_key, baseUrl: row.baseUrl };
   }
-  return { id: row.id, provider: row.provider, apiKey: secret.data.api_key, baseUrl: row.baseUrl };
+  throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" cannot be read with the current encryption keys.`, {
+    internal: opened.ok ? "secret envelope does not match the credential's type" : `vault: ${opened.error}`,
+  });
 }
 
 /** Note the credential was used (best effort: a failure here must not fail the turn). */

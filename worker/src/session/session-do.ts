@@ -9,6 +9,7 @@ import {
   type ApprovalDecision,
   type CancelResult,
   ClientToSessionSchema,
+  type Credential,
   type ErrorCode,
   type FieldIssue,
   PING_FRAME_TEXT,
@@ -244,6 +245,13 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     return this.#rpc(sessionId, async () => {
       this.turns.answer(callId, decision, "api", reason);
       return { call_id: callId, decision };
+    });
+  }
+
+  async credentialChanged(sessionId: string, credential: Credential): Promise<RpcResult<null>> {
+    return this.#rpc(sessionId, async () => {
+      this.broadcast({ type: "credential_update", credential });
+      return null;
     });
   }
 

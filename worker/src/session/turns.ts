@@ -23,6 +23,8 @@ import {
   decodeFrame,
 } from "@maestro/protocol";
 import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
+import { type RefreshDeps, refreshIfExpiring } from "../auth/refresh.ts";
+import type { Database } from "../db/client.ts";
 import { insertMessage, messageOf } from "../db/queries/messages.ts";
 import { getSessionRow } from "../db/queries/sessions.ts";
 import type { sessions } from "../db/schema.ts";
@@ -36,6 +38,7 @@ import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
+import { createRefreshDeps } from "./refresh-deps.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { StepBuilder } from "./step-builder.ts";
@@ -216,7 +219,9 @@ export class TurnManager {
       const globalFetch = globalThis.fetch.bind(globalThis);
       const provider = providerFor(session.provider);
       const [credential, tools] = await Promise.all([
-        resolveCredential(db, this.#host.config.keyRing, session.credentialId),
+        resolveCredential(db, this.#host.config.keyRing, session.credentialId, {
+          refresher: (credentialId, withinMs) => refreshIfExpiring(this.#refreshDeps(db), credentialId, withinMs),
+        }),
         loadSessionTools(
           {
             env: this.#host.bindings,
@@ -358,6 +363,11 @@ export class TurnManager {
     if (frame.type === "turn_end") this.#listeners.delete(turnId);
   }
 
+  #refreshDeps(db: Database): RefreshDeps {
+    const { bindings: env, config, log } = this.#host;
+    return createRefreshDeps({ env, config, db, redis: this.#host.redis(), log });
+  }
+
   #remember(result: TurnResult): void {
     this.#results.set(result.turn_id, result);
     if (this.#results.size > RECENT_RESULTS) this.#results.delete(this.#results.keys().next().value ?? "");
@@ -376,6 +386,7 @@ function turnOf(frame: BroadcastFrame): string | null {
       return frame.turn_id;
     case "presence":
     case "session_update":
+    case "credential_update":
       return null;
   }
 }

@@ -21,7 +21,7 @@ type CredentialRow = typeof savedAuthentications.$inferSelect;
 /** The vault context binds a sealed secret to its own row. */
 export const credentialSecretContext = (id: string) => `saved_authentications:${id}`;
 
-function toCredential(row: CredentialRow): Credential {
+export function toCredential(row: CredentialRow): Credential {
   return CredentialSchema.parse({
     id: row.id,
     provider: row.provider,

@@ -7,11 +7,12 @@ import {
   type ProviderId,
   type Session,
   type SessionId,
+  SessionIdSchema,
   SessionSchema,
   type TokenUsage,
   type UpdateSessionBody,
 } from "@maestro/protocol";
-import { and, desc, eq, ilike, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import type { LiveState } from "../../kv/presence.ts";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
@@ -184,4 +185,13 @@ export async function archiveSession(db: Database, id: SessionId): Promise<boole
 /** `%` and `_` in a title filter are literal characters, not wildcards. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** Sessions (not archived) that use a credential: whom to tell when it changes. */
+export async function sessionIdsUsingCredential(db: Database, credentialId: string): Promise<SessionId[]> {
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(eq(sessions.credentialId, credentialId), isNull(sessions.archivedAt)));
+  return rows.map((row) => SessionIdSchema.parse(row.id));
 }

@@ -257,12 +257,20 @@ export {
   type UsageRow,
 } from "./rest/usage.ts";
 export {
+  DeviceLoginPendingSchema,
+  type DeviceLoginPending,
+  DeviceLoginStartedSchema,
+  type DeviceLoginStarted,
   FinishOAuthBodySchema,
   type FinishOAuthBody,
   OAuthFlowSchema,
   type OAuthFlow,
   OAuthStartedSchema,
   type OAuthStarted,
+  PollDeviceLoginBodySchema,
+  type PollDeviceLoginBody,
+  StartDeviceLoginBodySchema,
+  type StartDeviceLoginBody,
   StartOAuthBodySchema,
   type StartOAuthBody,
 } from "./rest/oauth.ts";

@@ -18,6 +18,7 @@ import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { messages } from "./routes/messages.ts";
+import { oauth } from "./routes/oauth.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
 import { toolExecutions } from "./routes/tool-executions.ts";
@@ -77,6 +78,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/tools", tools);
   api.route("/mcp-servers", mcpServers);
   api.route("/agents", agents);
+  api.route("/oauth", oauth);
   api.route("/usage", usage);
 
   app.use("/api/*", requestContext, services);

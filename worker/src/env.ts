@@ -23,6 +23,8 @@ export interface Env {
   readonly MAESTRO_APPROVAL_TIMEOUT_MS?: string;
   /** Where Codex logins and refreshes go (default https://auth.openai.com; tests use a simulator). */
   readonly MAESTRO_CODEX_ISSUER?: string;
+  /** How long a request to an OAuth server may take (default 30 s). */
+  readonly MAESTRO_OAUTH_TIMEOUT_MS?: string;
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
@@ -52,6 +54,10 @@ const EnvSchema = z.object({
       .regex(/^https?:\/\/[^/]+$/, "must be an http(s) origin")
       .default("https://auth.openai.com"),
   ),
+  MAESTRO_OAUTH_TIMEOUT_MS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().min(100).max(120_000).default(30_000),
+  ),
 });
 
 export interface Config {
@@ -63,6 +69,7 @@ export interface Config {
   readonly localWsProxy: string | undefined;
   readonly approvalTimeoutMs: number;
   readonly codexIssuer: string;
+  readonly oauthTimeoutMs: number;
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -93,6 +100,7 @@ export function getConfig(env: Env): Config {
     localWsProxy: parsed.data.NEON_LOCAL_WS_PROXY,
     approvalTimeoutMs: parsed.data.MAESTRO_APPROVAL_TIMEOUT_MS,
     codexIssuer: parsed.data.MAESTRO_CODEX_ISSUER,
+    oauthTimeoutMs: parsed.data.MAESTRO_OAUTH_TIMEOUT_MS,
   };
   configs.set(env, config);
   return config;

@@ -2,12 +2,13 @@
 // afterwards: PGlite (in memory) behind the Neon WebSocket proxy, migrated with drizzle's
 // migrator, and the Upstash-REST endpoint over a real redis-server when one is installed
 // (REDIS_URL or DATABASE_URL in the environment point the run at real servers instead); and the
-// real MCP server-everything on loopback.
+// real MCP server-everything and the OAuth simulator on loopback.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { startEverythingHost } from "./mcp-host/everything-host.ts";
+import { startOAuthSimulator } from "./simulators/oauth-server.ts";
 
 interface Ready {
   ready: {
@@ -43,9 +44,12 @@ export default async function setup(project: TestProject) {
   project.provide("simulatorUrl", ready.simulatorUrl);
   const everything = await startEverythingHost();
   project.provide("mcpEverythingUrl", everything.url);
+  const oauth = await startOAuthSimulator();
+  project.provide("oauthIssuer", oauth.url);
 
   return async () => {
     await everything.close();
+    await oauth.close();
     child.kill("SIGTERM");
     await exited;
   };

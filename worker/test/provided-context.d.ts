@@ -8,6 +8,8 @@ declare module "vitest" {
     simulatorUrl: string;
     /** The real MCP server-everything: Streamable HTTP at /mcp, SSE at /sse, counters at /stats. */
     mcpEverythingUrl: string;
+    /** The OAuth simulator standing in for auth.openai.com (Codex logins and refreshes). */
+    oauthIssuer: string;
   }
 }
 export {};

@@ -19,6 +19,9 @@ export default defineConfig({
           UPSTASH_REDIS_REST_TOKEN: inject<string>("upstashToken"),
           // Short, so the approval-timeout test does not wait five minutes.
           MAESTRO_APPROVAL_TIMEOUT_MS: "1500",
+          MAESTRO_CODEX_ISSUER: inject<string>("oauthIssuer"),
+          // Short, so the slow-sign-in-server test does not wait thirty seconds.
+          MAESTRO_OAUTH_TIMEOUT_MS: "1500",
         },
       },
     })),

@@ -9,7 +9,13 @@ import { CreateCredentialBodySchema, CredentialSchema, UpdateCredentialBodySchem
 import { HealthSchema } from "./health.ts";
 import { CreateMcpServerBodySchema, McpServerSchema } from "./mcp.ts";
 import { ListMessagesQuerySchema, MessagePageSchema, SendMessageAcceptedSchema, SendMessageBodySchema } from "./messages.ts";
-import { FinishOAuthBodySchema, OAuthStartedSchema, StartOAuthBodySchema } from "./oauth.ts";
+import {
+  DeviceLoginStartedSchema,
+  FinishOAuthBodySchema,
+  OAuthStartedSchema,
+  PollDeviceLoginBodySchema,
+  StartOAuthBodySchema,
+} from "./oauth.ts";
 import { CreateSessionBodySchema, ListSessionsQuerySchema, SessionListSchema, UpdateSessionBodySchema } from "./sessions.ts";
 import { CreateTemplateBodySchema, TemplateSchema, UpdateTemplateBodySchema } from "./templates.ts";
 import { CreateToolBodySchema, ToolSchema, UpdateToolBodySchema } from "./tools.ts";
@@ -175,9 +181,28 @@ const roundTrips: [string, z.ZodType, unknown][] = [
   [
     "oauth started",
     OAuthStartedSchema,
-    { authorize_url: "https://auth.openai.com/oauth/authorize?x=1", state: "s", expires_at: SAMPLE_TIME },
+    {
+      authorize_url: "https://auth.openai.com/oauth/authorize?x=1",
+      state: "s",
+      redirect_uri: "http://localhost:1455/auth/callback",
+      expires_at: SAMPLE_TIME,
+      unofficial: true,
+    },
   ],
   ["oauth finish", FinishOAuthBodySchema, { state: "s", code: "c" }],
+  [
+    "device login started",
+    DeviceLoginStartedSchema,
+    {
+      state: "s",
+      user_code: "ABCD-1234",
+      verification_uri: "https://auth.openai.com/codex/device",
+      interval_seconds: 5,
+      expires_at: SAMPLE_TIME,
+      unofficial: true,
+    },
+  ],
+  ["device login poll", PollDeviceLoginBodySchema, { state: "s" }],
   ["error body", ErrorBodySchema, { error: { code: "SESSION_NOT_FOUND", message: "no session with that id" } }],
 ];
 

@@ -49,7 +49,7 @@ const inFlight = new Map<string, Promise<RefreshOutcome>>();
 export function refreshIfExpiring(deps: RefreshDeps, credentialId: string, withinMs: number): Promise<RefreshOutcome> {
   const running = inFlight.get(credentialId);
   if (running !== undefined) return running;
-  const started = refreshAcrossIsolates(deps, credentialId, withinMs).finally(() => inFlight.delete(credentialId));
+  const started = refreshWithLock(deps, credentialId, withinMs).finally(() => inFlight.delete(credentialId));
   inFlight.set(credentialId, started);
   return started;
 }
@@ -70,7 +70,8 @@ export async function refreshDueCredentials(deps: RefreshDeps): Promise<{ checke
   return { checked: due.length, refreshed, failed };
 }
 
-async function refreshAcrossIsolates(deps: RefreshDeps, credentialId: string, withinMs: number): Promise<RefreshOutcome> {
+/** Without the in-isolate sharing: what another isolate does (exported for the lock's test). */
+export async function refreshWithLock(deps: RefreshDeps, credentialId: string, withinMs: number): Promise<RefreshOutcome> {
   const giveUpAt = deps.now() + WAIT_LIMIT_MS;
   for (;;) {
     const row = await readOAuthRow(deps.db, credentialId);

@@ -37,6 +37,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: "No such resource",
   409: "Conflicts with the current state",
   426: "This path only speaks WebSocket",
+  502: "A server The Maestro relies on failed (a provider, an MCP server, a sign-in server)",
 };
 
 export function errorResponses<S extends number>(...statuses: S[]) {

@@ -16,6 +16,7 @@ export function createRefreshDeps(world: { env: Env; config: Config; db: Databas
     redis: world.redis,
     keyRing: world.config.keyRing,
     codexIssuer: world.config.codexIssuer,
+    oauthTimeoutMs: world.config.oauthTimeoutMs,
     fetch: globalThis.fetch.bind(globalThis),
     now: () => Date.now(),
     log: world.log,

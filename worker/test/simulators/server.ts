@@ -43,7 +43,8 @@ const FORMATS: Record<Endpoint, WireFormat> = {
 interface Route {
   readonly endpoint: Endpoint;
   readonly model: (body: Record<string, unknown>) => string;
-  readonly key: (request: IncomingMessage) => string | undefined;
+  /** Which script answers: usually the API key; `hasScript` lets a route prefer a steadier one. */
+  readonly key: (request: IncomingMessage, hasScript: (key: string) => boolean) => string | undefined;
 }
 
 const bodyModel = (body: Record<string, unknown>) => (typeof body.model === "string" ? body.model : "unknown");
@@ -55,7 +56,14 @@ function routeOf(path: string): Route | undefined {
     return { endpoint: "anthropic", model: bodyModel, key: (request) => header(request, "x-api-key") ?? bearer(request) };
   if (path === "/v1/chat/completions") return { endpoint: "openai", model: bodyModel, key: bearer };
   if (path === "/v1/responses") return { endpoint: "openai_responses", model: bodyModel, key: bearer };
-  if (path === "/backend-api/codex/responses") return { endpoint: "codex", model: bodyModel, key: bearer };
+  if (path === "/backend-api/codex/responses") {
+    // An OAuth access token changes at every refresh; the account it belongs to does not.
+    const key = (request: IncomingMessage, hasScript: (key: string) => boolean) => {
+      const account = header(request, "chatgpt-account-id");
+      return account !== undefined && hasScript(account) ? account : bearer(request);
+    };
+    return { endpoint: "codex", model: bodyModel, key };
+  }
   const gemini = path.match(/^\/v1beta\/models\/([^/:]+):streamGenerateContent$/);
   if (gemini?.[1] !== undefined) {
     const model = decodeURIComponent(gemini[1]);
@@ -154,7 +162,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const format = FORMATS[route.endpoint];
     const body = ((await readJson(request)) ?? {}) as Record<string, unknown>;
-    const key = route.key(request) ?? "";
+    const key = route.key(request, (candidate) => scripts.has(candidate)) ?? "";
     const model = route.model(body);
     const log = recorded.get(key) ?? [];
     log.push({ endpoint: route.endpoint, path: `${url.pathname}${url.search}`, headers: rawHeaders(request), body });

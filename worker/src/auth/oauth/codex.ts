@@ -14,12 +14,11 @@ const SCOPES = "openid profile email offline_access";
 const ORIGINATOR = "codex_cli_rs";
 /** The redirect Codex's client is registered with: a loopback listener, or a pasted URL. */
 export const CODEX_REDIRECT_URI = "http://localhost:1455/auth/callback";
-const TIMEOUT_MS = 30_000;
-
 export interface CodexEndpoints {
   readonly issuer: string;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  readonly timeoutMs: number;
 }
 
 /** Parameters in llxprt's order, spaces as %20 (not +), exactly as captured. */
@@ -53,7 +52,7 @@ export function exchangeCodexCode(
       ["client_id", CODEX_CLIENT_ID],
       ["code_verifier", options.verifier],
     ],
-    { fetch: endpoints.fetch, timeoutMs: TIMEOUT_MS, now: endpoints.now },
+    { fetch: endpoints.fetch, timeoutMs: endpoints.timeoutMs, now: endpoints.now },
   );
 }
 
@@ -65,7 +64,7 @@ export function refreshCodexToken(endpoints: CodexEndpoints, refreshToken: strin
       ["refresh_token", refreshToken],
       ["client_id", CODEX_CLIENT_ID],
     ],
-    { fetch: endpoints.fetch, timeoutMs: TIMEOUT_MS, now: endpoints.now },
+    { fetch: endpoints.fetch, timeoutMs: endpoints.timeoutMs, now: endpoints.now },
   );
 }
 
@@ -117,7 +116,7 @@ export async function startCodexDevice(endpoints: CodexEndpoints): Promise<Devic
         ["Accept", "*/*"],
       ],
       body: JSON.stringify({ client_id: CODEX_CLIENT_ID }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(endpoints.timeoutMs),
     })
     .catch(() => undefined);
   if (response === undefined) return { ok: false, message: "The sign-in server could not be reached." };
@@ -145,7 +144,7 @@ export async function pollCodexDevice(endpoints: CodexEndpoints, options: { devi
         ["Accept", "*/*"],
       ],
       body: JSON.stringify({ device_auth_id: options.deviceAuthId, user_code: options.userCode }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(endpoints.timeoutMs),
     })
     .catch(() => undefined);
   if (response === undefined) return { status: "failed", message: "The sign-in server could not be reached." };

@@ -11,6 +11,7 @@ export interface OAuthEndpoints {
   readonly codexIssuer: string;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  readonly oauthTimeoutMs: number;
 }
 
 export interface RefreshableFlow {
@@ -22,6 +23,7 @@ const codexEndpoints = (endpoints: OAuthEndpoints): CodexEndpoints => ({
   issuer: endpoints.codexIssuer,
   fetch: endpoints.fetch,
   now: endpoints.now,
+  timeoutMs: endpoints.oauthTimeoutMs,
 });
 
 export const refreshableFlows: Partial<Record<ProviderId, RefreshableFlow>> = {

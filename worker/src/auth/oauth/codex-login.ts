@@ -1,0 +1,159 @@
+/**
+ * Signing in to Codex from a hosted app: start (PKCE, state, the authorize URL), finish with
+ * the code the user pastes back or the TUI's loopback hands over (the state must match), or the
+ * device-code flow; the tokens become an encrypted `codex` credential with its expiry.
+ */
+import type { Credential, DeviceLoginStarted, FinishOAuthBody, OAuthStarted } from "@maestro/protocol";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Database } from "../../db/client.ts";
+import { createOAuthCredential } from "../../db/queries/oauth-credentials.ts";
+import { AppError } from "../../errors.ts";
+import {
+  PENDING_LOGIN_TTL_SECONDS,
+  dropPendingLogin,
+  readPendingLogin,
+  savePendingLogin,
+  takePendingLogin,
+} from "../../kv/pending-logins.ts";
+import type { KeyRing } from "../key-ring.ts";
+import {
+  CODEX_DEVICE_PAGE,
+  CODEX_REDIRECT_URI,
+  type CodexEndpoints,
+  codexAccountId,
+  codexAuthorizeUrl,
+  exchangeCodexCode,
+  pollCodexDevice,
+  startCodexDevice,
+} from "./codex.ts";
+import { createPkce, createState } from "./pkce.ts";
+import type { TokenResult } from "./token-endpoint.ts";
+
+export interface LoginDeps extends CodexEndpoints {
+  readonly db: Database;
+  readonly redis: Redis;
+  readonly keyRing: KeyRing;
+}
+
+const DEFAULT_LABEL = "ChatGPT subscription (Codex, unofficial)";
+
+/** Codex's client is registered for a loopback callback on localhost only. */
+function checkRedirect(redirectUri: string | undefined): string {
+  if (redirectUri === undefined) return CODEX_REDIRECT_URI;
+  const url = new URL(redirectUri);
+  if (url.protocol !== "http:" || url.hostname !== "localhost" || url.pathname !== "/auth/callback") {
+    throw new AppError("INVALID_REQUEST", "Codex only redirects to http://localhost:<port>/auth/callback.", {
+      fields: [{ field: "redirect_uri", message: "must be http://localhost:<port>/auth/callback" }],
+    });
+  }
+  return redirectUri;
+}
+
+const expiry = (deps: LoginDeps) => new Date(deps.now() + PENDING_LOGIN_TTL_SECONDS * 1000).toISOString();
+
+export async function startCodexLogin(deps: LoginDeps, body: { label?: string; redirect_uri?: string }): Promise<OAuthStarted> {
+  const redirectUri = checkRedirect(body.redirect_uri);
+  const pkce = await createPkce();
+  const state = createState();
+  await savePendingLogin(deps.redis, state, {
+    kind: "authorization_code",
+    flow: "codex",
+    verifier: pkce.verifier,
+    redirect_uri: redirectUri,
+    label: body.label ?? DEFAULT_LABEL,
+  });
+  return {
+    authorize_url: codexAuthorizeUrl(deps.issuer, { redirectUri, challenge: pkce.challenge, state }),
+    state,
+    redirect_uri: redirectUri,
+    expires_at: expiry(deps),
+    unofficial: true,
+  };
+}
+
+/** The code itself, or the code from a pasted redirect URL whose `state` must be this login's. */
+export function codeFrom(body: FinishOAuthBody): string {
+  const pasted = body.code.trim();
+  if (!/^https?:\/\//.test(pasted)) return pasted;
+  const url = new URL(pasted);
+  const error = url.searchParams.get("error");
+  if (error !== null) throw new AppError("OAUTH_FAILED", `The sign-in page answered "${error}": the login was not completed.`);
+  if (url.searchParams.get("state") !== body.state) {
+    throw new AppError("OAUTH_STATE_INVALID", "The pasted URL belongs to another login (its state does not match).", {
+      fields: [{ field: "code", message: "state does not match" }],
+    });
+  }
+  const code = url.searchParams.get("code");
+  if (code === null || code === "") {
+    throw new AppError("INVALID_REQUEST", "The pasted URL has no code in it.", {
+      fields: [{ field: "code", message: "no code parameter" }],
+    });
+  }
+  return code;
+}
+
+export async function finishCodexLogin(deps: LoginDeps, body: FinishOAuthBody): Promise<Credential> {
+  const code = codeFrom(body);
+  const login = await takePendingLogin(deps.redis, body.state);
+  if (login?.kind !== "authorization_code" || login.flow !== "codex") {
+    throw new AppError(
+      "OAUTH_STATE_INVALID",
+      "No Codex login is waiting with that state (it expired, or was already finished). Start again.",
+      {
+        fields: [{ field: "state", message: "unknown or expired" }],
+      },
+    );
+  }
+  const result = await exchangeCodexCode(deps, { code, redirectUri: login.redirect_uri, verifier: login.verifier });
+  return storeLogin(deps, result, login.label);
+}
+
+export async function startCodexDeviceLogin(deps: LoginDeps, body: { label?: string }): Promise<DeviceLoginStarted> {
+  const started = await startCodexDevice(deps);
+  if (!started.ok) throw new AppError("OAUTH_FAILED", started.message);
+  const state = createState();
+  await savePendingLogin(deps.redis, state, {
+    kind: "device",
+    flow: "codex",
+    device_auth_id: started.deviceAuthId,
+    user_code: started.userCode,
+    label: body.label ?? DEFAULT_LABEL,
+  });
+  return {
+    state,
+    user_code: started.userCode,
+    verification_uri: CODEX_DEVICE_PAGE,
+    interval_seconds: started.intervalSeconds,
+    expires_at: expiry(deps),
+    unofficial: true,
+  };
+}
+
+/** One poll of a device login: undefined while the user has not approved it yet. */
+export async function pollCodexDeviceLogin(deps: LoginDeps, state: string): Promise<Credential | undefined> {
+  const login = await readPendingLogin(deps.redis, state);
+  if (login?.kind !== "device") {
+    throw new AppError("OAUTH_STATE_INVALID", "No device login is waiting with that state (it expired, or was already finished).", {
+      fields: [{ field: "state", message: "unknown or expired" }],
+    });
+  }
+  const poll = await pollCodexDevice(deps, { deviceAuthId: login.device_auth_id, userCode: login.user_code });
+  if (poll.status === "pending") return undefined;
+  await dropPendingLogin(deps.redis, state);
+  if (poll.status === "failed") throw new AppError("OAUTH_FAILED", poll.message);
+  return storeLogin(deps, poll.result, login.label);
+}
+
+async function storeLogin(deps: LoginDeps, result: TokenResult, label: string): Promise<Credential> {
+  if (!result.ok) throw new AppError("OAUTH_FAILED", result.failure.message);
+  const { tokens } = result;
+  const accountId = codexAccountId(tokens.idToken);
+  if (accountId === null)
+    throw new AppError("OAUTH_FAILED", "The sign-in server did not say which ChatGPT account this is (no account id).");
+  return createOAuthCredential(deps.db, deps.keyRing, {
+    provider: "codex",
+    label,
+    secret: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, id_token: tokens.idToken, account_id: accountId },
+    expiresAt: tokens.expiresAt,
+  });
+}

@@ -1,0 +1,37 @@
+// The OAuth simulator from a test: steer it, read what it saw, and sign in to Codex through it
+// the way a user would (start, sign in at the authorize URL, paste the redirect URL back).
+import type { Credential } from "@maestro/protocol";
+import { expect, inject } from "vitest";
+import { api, client } from "./api.ts";
+
+export interface SimStats {
+  counts: Record<string, number>;
+  requests: { grant: string; headers: [string, string][]; raw: string }[];
+}
+
+export async function sim(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${inject("oauthIssuer")}${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+  return response.json();
+}
+
+export const stats = async () => (await sim("/__oauth/stats")) as SimStats;
+export const setMode = (mode: Record<string, unknown>) => sim("/__oauth/mode", mode);
+export const refreshCount = async () => (await stats()).counts.refresh_token ?? 0;
+
+/** What a user does: start, sign in at the authorize URL, paste the redirect URL back. */
+export async function loginCodex(accountId: string, options: { expiresIn?: number } = {}): Promise<Credential> {
+  await setMode({ expiresIn: options.expiresIn ?? 3600 });
+  const started = await api("/oauth/codex/start", { method: "POST", body: JSON.stringify({ label: `codex ${accountId}` }) });
+  const { authorize_url: authorizeUrl, state } = await started.json<{ authorize_url: string; state: string }>();
+  const signedIn = await fetch(`${authorizeUrl}&login_hint=${accountId}`, { redirect: "manual" });
+  const pasted = signedIn.headers.get("location") ?? "";
+  const finished = await api("/oauth/codex/finish", { method: "POST", body: JSON.stringify({ state, code: pasted }) });
+  expect(finished.status).toBe(201);
+  const credential = await finished.json<Credential>();
+  // Point it at the provider simulator's Codex endpoint instead of chatgpt.com.
+  await client().credentials.update(credential.id, { base_url: `${inject("simulatorUrl")}/backend-api/codex` });
+  await setMode({});
+  return credential;
+}
+
+export const credentialNow = async (id: string) => (await client().credentials.list()).data.find((each) => each.id === id);

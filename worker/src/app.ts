@@ -18,7 +18,7 @@ import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { messages } from "./routes/messages.ts";
-import { oauth } from "./routes/oauth.ts";
+import { oauth, oauthCallback } from "./routes/oauth.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
 import { toolExecutions } from "./routes/tool-executions.ts";
@@ -59,6 +59,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
   api.route("/health", health);
   api.route("/agents/connect", agentTunnel);
+  api.route("/oauth/mcp/callback", oauthCallback);
   api.use(requireApiToken);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { startEverythingHost } from "./mcp-host/everything-host.ts";
+import { startProtectedHost } from "./mcp-host/protected-host.ts";
 import { startOAuthSimulator } from "./simulators/oauth-server.ts";
 
 interface Ready {
@@ -46,8 +47,11 @@ export default async function setup(project: TestProject) {
   project.provide("mcpEverythingUrl", everything.url);
   const oauth = await startOAuthSimulator();
   project.provide("oauthIssuer", oauth.url);
+  const protectedMcp = await startProtectedHost();
+  project.provide("mcpProtectedUrl", protectedMcp.mcpUrl);
 
   return async () => {
+    await protectedMcp.close();
     await everything.close();
     await oauth.close();
     child.kill("SIGTERM");

@@ -10,6 +10,8 @@ declare module "vitest" {
     mcpEverythingUrl: string;
     /** The OAuth simulator standing in for auth.openai.com (Codex logins and refreshes). */
     oauthIssuer: string;
+    /** server-everything behind the MCP authorization flow (the SDK's auth router, demo provider). */
+    mcpProtectedUrl: string;
   }
 }
 export {};

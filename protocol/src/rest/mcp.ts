@@ -42,6 +42,11 @@ export const McpServerSchema = z.object({
   url: z.string(),
   /** Names of the stored headers; their values are secret and never returned. */
   header_names: z.array(z.string()),
+  /**
+   * The MCP authorization flow: `none` (not used), `connected` (signed in; tokens stored
+   * encrypted and refreshed as needed), `needs_login` (POST /oauth/mcp/start again).
+   */
+  oauth: z.enum(["none", "connected", "needs_login"]),
   is_enabled: z.boolean(),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,

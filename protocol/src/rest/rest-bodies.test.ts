@@ -120,6 +120,7 @@ const roundTrips: [string, z.ZodType, unknown][] = [
       transport: "sse",
       url: "https://mcp.example.com/sse",
       header_names: ["Authorization"],
+      oauth: "connected",
       is_enabled: true,
       created_at: SAMPLE_TIME,
       updated_at: SAMPLE_TIME,

@@ -164,7 +164,11 @@ export const tools = pgTable("tools", {
   updatedAt: updatedAt(),
 });
 
-/** Remote MCP servers. `headersSecret` is a vault envelope of the headers; only names are shown. */
+/**
+ * Remote MCP servers. `headersSecret` is a vault envelope of the headers; only names are shown.
+ * `oauthSecret` is a vault envelope of the server's OAuth state (our client registration and the
+ * tokens) for servers that require the MCP authorization flow.
+ */
 export const mcpServers = pgTable("mcp_servers", {
   id: uuid().primaryKey(),
   name: text().notNull().unique(),
@@ -172,6 +176,8 @@ export const mcpServers = pgTable("mcp_servers", {
   url: text().notNull(),
   headersSecret: text(),
   headerNames: jsonb().$type<string[]>().notNull().default([]),
+  oauthSecret: text(),
+  oauthNeedsLogin: boolean().notNull().default(false),
   isEnabled: boolean().notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -7,10 +7,12 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { type McpTransport, type ToolKind, type ToolOutcome, mcpResultToOutcome, mcpToolKind } from "@maestro/protocol";
 import { VERSION } from "../version.ts";
+import { type McpOAuthState, StoredOAuthProvider } from "./oauth-provider.ts";
 
 export interface RemoteMcpServer {
   readonly id: string;
@@ -19,6 +21,8 @@ export interface RemoteMcpServer {
   readonly url: string;
   /** Decrypted only in memory, for this call. */
   readonly headers: Readonly<Record<string, string>>;
+  /** For servers behind the MCP authorization flow: their stored state, and how to keep changes. */
+  readonly oauth?: { readonly state: McpOAuthState; save(state: McpOAuthState, needsLogin: boolean): Promise<void> } | undefined;
 }
 
 /** A tool as its server describes it (its own name, not yet prefixed with the server's). */
@@ -38,13 +42,25 @@ const CONNECT_TIMEOUT_MS = 15_000;
 
 async function withClient<T>(server: RemoteMcpServer, fetcher: typeof fetch, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ name: "the-maestro", version: VERSION }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
-  const options = { requestInit: { headers: { ...server.headers } }, fetch: fetcher };
+  const oauth = server.oauth;
+  // The SDK sends the stored token, and refreshes it (saving the new one) when the server says 401.
+  const authProvider =
+    oauth === undefined ? undefined : new StoredOAuthProvider(oauth.state, { save: (state) => oauth.save(state, false) });
+  const options = { requestInit: { headers: { ...server.headers } }, fetch: fetcher, ...(authProvider !== undefined && { authProvider }) };
   const url = new URL(server.url);
   const transport = server.transport === "sse" ? new SSEClientTransport(url, options) : new StreamableHTTPClientTransport(url, options);
   try {
     await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
   } catch (error) {
     await client.close().catch(() => undefined);
+    const refused = error instanceof Error && "code" in error && error.code === 401;
+    if (error instanceof UnauthorizedError || authProvider?.authorizationUrl !== undefined || refused) {
+      // Nobody can be sent to a login page in the middle of a turn: say what to do instead.
+      if (oauth !== undefined) await oauth.save(oauth.state, true).catch(() => undefined);
+      throw new McpUnavailableError(`The MCP server "${server.name}" needs you to sign in (POST /api/v1/oauth/mcp/start).`, {
+        cause: error,
+      });
+    }
     throw new McpUnavailableError(`Could not connect to the MCP server "${server.name}".`, { cause: error });
   }
   try {

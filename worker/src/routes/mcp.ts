@@ -18,6 +18,7 @@ import { isUniqueViolation } from "../db/db-errors.ts";
 import { createMcpServer, deleteMcpServer, getRemoteServer, listMcpServers, updateMcpServer } from "../db/queries/mcp-servers.ts";
 import { AppError, notFound } from "../errors.ts";
 import { McpUnavailableError, listServerTools } from "../mcp/client.ts";
+import { callableServer } from "../mcp/servers.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: McpServerIdSchema });
@@ -94,8 +95,9 @@ export const mcpServers = createRouter()
     }),
     async (c) => {
       const { db, config } = c.var.services;
-      const server = await getRemoteServer(db, config.keyRing, c.req.valid("param").id);
-      if (server === undefined) throw notFound("MCP_SERVER_NOT_FOUND", "MCP server");
+      const record = await getRemoteServer(db, config.keyRing, c.req.valid("param").id);
+      if (record === undefined) throw notFound("MCP_SERVER_NOT_FOUND", "MCP server");
+      const server = callableServer(record, db, config.keyRing);
       const specs = await listServerTools(server, globalThis.fetch.bind(globalThis)).catch((error: unknown) => {
         const message = error instanceof McpUnavailableError ? error.message : `The MCP server "${server.name}" did not list its tools.`;
         throw new AppError("MCP_UNAVAILABLE", message, { cause: error });

@@ -9,11 +9,12 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { type Registration, resolveSessionAgent } from "../agents/agent-port.ts";
 import type { KeyRing } from "../auth/key-ring.ts";
 import type { Database } from "../db/client.ts";
-import { type RemoteMcpServerRecord, remoteServersFor } from "../db/queries/mcp-servers.ts";
+import { remoteServersFor } from "../db/queries/mcp-servers.ts";
 import { toolsForSession } from "../db/queries/tools.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { listServerTools } from "../mcp/client.ts";
+import { type CallableMcpServer, callableServer } from "../mcp/servers.ts";
 import { cachedServerTools } from "../mcp/tool-cache.ts";
 import type { AvailableTool } from "./executor.ts";
 
@@ -69,11 +70,11 @@ function agentMcpTools(agentId: AgentId, registration: Registration, enabled: re
 async function remoteMcpTools(sources: ToolSources, enabled: readonly string[] | null): Promise<AvailableTool[]> {
   const { servers, unreadable } = await remoteServersFor(sources.db, sources.keyRing, enabled);
   for (const name of unreadable) sources.log.error("mcp.headers_unreadable", { mcp_server: name });
-  const lists = await Promise.all(servers.map((server) => toolsOf(sources, server)));
+  const lists = await Promise.all(servers.map((server) => toolsOf(sources, callableServer(server, sources.db, sources.keyRing))));
   return lists.flat();
 }
 
-async function toolsOf(sources: ToolSources, server: RemoteMcpServerRecord): Promise<AvailableTool[]> {
+async function toolsOf(sources: ToolSources, server: CallableMcpServer): Promise<AvailableTool[]> {
   try {
     const specs = await cachedServerTools(sources.redis, server, () => listServerTools(server, sources.fetch), sources.log);
     return specs.map((spec) => ({

@@ -26,6 +26,7 @@ import {
   pollCodexDevice,
   startCodexDevice,
 } from "./codex.ts";
+import { codeFrom } from "./pasted-code.ts";
 import { createPkce, createState } from "./pkce.ts";
 import type { TokenResult } from "./token-endpoint.ts";
 
@@ -69,27 +70,6 @@ export async function startCodexLogin(deps: LoginDeps, body: { label?: string; r
     expires_at: expiry(deps),
     unofficial: true,
   };
-}
-
-/** The code itself, or the code from a pasted redirect URL whose `state` must be this login's. */
-export function codeFrom(body: FinishOAuthBody): string {
-  const pasted = body.code.trim();
-  if (!/^https?:\/\//.test(pasted)) return pasted;
-  const url = new URL(pasted);
-  const error = url.searchParams.get("error");
-  if (error !== null) throw new AppError("OAUTH_FAILED", `The sign-in page answered "${error}": the login was not completed.`);
-  if (url.searchParams.get("state") !== body.state) {
-    throw new AppError("OAUTH_STATE_INVALID", "The pasted URL belongs to another login (its state does not match).", {
-      fields: [{ field: "code", message: "state does not match" }],
-    });
-  }
-  const code = url.searchParams.get("code");
-  if (code === null || code === "") {
-    throw new AppError("INVALID_REQUEST", "The pasted URL has no code in it.", {
-      fields: [{ field: "code", message: "no code parameter" }],
-    });
-  }
-  return code;
 }
 
 export async function finishCodexLogin(deps: LoginDeps, body: FinishOAuthBody): Promise<Credential> {

@@ -28,10 +28,18 @@ export interface RemoteMcpServerRecord {
   readonly url: string;
   /** Decrypted only in memory, for this call. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The MCP authorization state (registration, tokens), or null for servers without OAuth. */
+  readonly oauthState: McpOAuthStateRecord | null;
   readonly version: number;
 }
 
+/** Opaque here: mcp/oauth-provider.ts gives it meaning. */
+export type McpOAuthStateRecord = Record<string, unknown>;
+
+export const mcpOAuthContext = (id: string) => `mcp_servers:${id}:oauth`;
+
 const HeaderValuesSchema = z.record(z.string(), z.string());
+const OAuthStateSchema = z.record(z.string(), z.unknown());
 
 export const mcpHeadersContext = (id: string) => `mcp_servers:${id}`;
 
@@ -42,6 +50,7 @@ function toMcpServer(row: McpServerRow): McpServer {
     transport: row.transport,
     url: row.url,
     header_names: row.headerNames,
+    oauth: row.oauthSecret === null ? "none" : row.oauthNeedsLogin ? "needs_login" : "connected",
     is_enabled: row.isEnabled,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -124,7 +133,7 @@ export async function remoteServersFor(
   for (const row of rows) {
     const headers = await openHeaders(keyRing, row);
     if (headers === undefined) unreadable.push(row.name);
-    else servers.push({ id: row.id, name: row.name, transport: row.transport, url: row.url, headers, version: row.updatedAt.getTime() });
+    else servers.push({ ...(await recordOf(keyRing, row)), headers });
   }
   return { servers, unreadable };
 }
@@ -134,7 +143,49 @@ export async function getRemoteServer(db: Database, keyRing: KeyRing, id: McpSer
   if (row === undefined) return undefined;
   const headers = await openHeaders(keyRing, row);
   if (headers === undefined) throw new Error("MCP server headers cannot be decrypted");
-  return { id: row.id, name: row.name, transport: row.transport, url: row.url, headers, version: row.updatedAt.getTime() };
+  return { ...(await recordOf(keyRing, row)), headers };
+}
+
+async function recordOf(keyRing: KeyRing, row: McpServerRow): Promise<Omit<RemoteMcpServerRecord, "headers">> {
+  return {
+    id: row.id,
+    name: row.name,
+    transport: row.transport,
+    url: row.url,
+    oauthState: await openOAuthState(keyRing, row),
+    version: row.updatedAt.getTime(),
+  };
+}
+
+async function openOAuthState(keyRing: KeyRing, row: McpServerRow): Promise<McpOAuthStateRecord | null> {
+  if (row.oauthSecret === null) return null;
+  const opened = await open(keyRing, row.oauthSecret, mcpOAuthContext(row.id));
+  const parsed = opened.ok ? parseJson(opened.value) : undefined;
+  const state = parsed?.ok === true ? OAuthStateSchema.safeParse(parsed.value) : undefined;
+  return state?.success === true ? state.data : {};
+}
+
+/** Keeps a server's OAuth state (sealed). `needsLogin` says the user must sign in again. */
+export async function saveMcpOAuthState(
+  db: Database,
+  keyRing: KeyRing,
+  id: string,
+  state: McpOAuthStateRecord,
+  needsLogin: boolean,
+): Promise<void> {
+  await db
+    .update(mcpServers)
+    .set({ oauthSecret: await seal(keyRing, JSON.stringify(state), mcpOAuthContext(id)), oauthNeedsLogin: needsLogin })
+    .where(eq(mcpServers.id, id));
+}
+
+export async function markMcpNeedsLogin(db: Database, id: string): Promise<void> {
+  await db.update(mcpServers).set({ oauthNeedsLogin: true }).where(eq(mcpServers.id, id));
+}
+
+export async function getMcpServer(db: Database, id: McpServerId): Promise<McpServer | undefined> {
+  const [row] = await db.select().from(mcpServers).where(eq(mcpServers.id, id));
+  return row === undefined ? undefined : toMcpServer(row);
 }
 
 async function openHeaders(keyRing: KeyRing, row: McpServerRow): Promise<Record<string, string> | undefined> {

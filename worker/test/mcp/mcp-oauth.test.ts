@@ -1,0 +1,102 @@
+// Proves: a remote MCP server that requires the MCP authorization spec (the SDK's own auth
+// router in front of the real server-everything) is refused with a clear "sign in" until the
+// user signs in; signing in discovers the server's metadata, registers a client, uses PKCE, and
+// finishes either on the callback page the browser lands on or with a pasted redirect URL; the
+// tokens are stored sealed (never returned), the tools then list and run in a session, and a
+// login with an unknown state is refused.
+import type { McpServer } from "@maestro/protocol";
+import { describe, expect, inject, it } from "vitest";
+import { ORIGIN, api, client, workerFetch } from "../helpers/api.ts";
+import { say, scriptedSession } from "../helpers/scripted-session.ts";
+
+let serial = 0;
+async function addProtectedServer(): Promise<McpServer> {
+  serial += 1;
+  return client().mcpServers.create({
+    name: `guarded-${serial}-${Date.now() % 100_000}`,
+    transport: "streamable_http",
+    url: inject("mcpProtectedUrl"),
+  });
+}
+
+/** The browser's part: open the authorize URL and follow the server's redirect (it approves at once). */
+async function approveInBrowser(authorizeUrl: string): Promise<string> {
+  const response = await fetch(authorizeUrl, { redirect: "manual" });
+  expect(response.status).toBe(302);
+  return response.headers.get("location") ?? "";
+}
+
+describe("MCP server sign-in", () => {
+  it("asks to sign in, then signs in via the callback page, and the tools work", async () => {
+    const server = await addProtectedServer();
+    expect(server.oauth).toBe("none");
+    const refused = await api(`/mcp-servers/${server.id}/tools`);
+    expect(refused.status).toBe(502);
+    expect(await refused.json()).toMatchObject({ error: { code: "MCP_UNAVAILABLE", message: expect.stringContaining("sign in") } });
+
+    const started = await api("/oauth/mcp/start", { method: "POST", body: JSON.stringify({ mcp_server_id: server.id }) });
+    expect(started.status).toBe(200);
+    const login = await started.json<{ authorize_url: string; state: string; redirect_uri: string; unofficial: boolean }>();
+    expect(login).toMatchObject({ redirect_uri: `${ORIGIN}/api/v1/oauth/mcp/callback`, unofficial: false });
+    const authorize = new URL(login.authorize_url);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      response_type: "code",
+      code_challenge_method: "S256",
+      state: login.state,
+      redirect_uri: login.redirect_uri,
+    });
+    expect(authorize.searchParams.get("client_id")).toBeTruthy();
+
+    const landing = await approveInBrowser(login.authorize_url);
+    expect(landing.startsWith(`${ORIGIN}/api/v1/oauth/mcp/callback?`)).toBe(true);
+    const page = await workerFetch(landing);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Signed in");
+
+    const listed = (await client().mcpServers.list()).data.find((each) => each.id === server.id);
+    expect(listed?.oauth).toBe("connected");
+    const tools = await client().mcpServers.tools(server.id);
+    expect(tools.data.map((tool) => tool.name)).toContain(`${server.name}__echo`);
+
+    const { session } = await scriptedSession(
+      [
+        { steps: [{ kind: "tool_calls", calls: [{ id: "toolu_g1", name: `${server.name}__echo`, args: { message: "signed in" } }] }] },
+        say("ok"),
+      ],
+      { approval_mode: "auto", extra: { enabled_mcp: [server.name] } },
+    );
+    const answer = await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text: "echo" }) });
+    expect(await answer.json()).toMatchObject({ status: "completed" });
+    const audit = await client().toolExecutions.list(session.id);
+    expect(audit.data).toMatchObject([{ tool: `${server.name}__echo`, status: "ok", result_summary: "Echo: signed in" }]);
+  });
+
+  it("finishes with a pasted redirect URL (the TUI's loopback), and never returns the tokens", async () => {
+    const server = await addProtectedServer();
+    const started = await api("/oauth/mcp/start", {
+      method: "POST",
+      body: JSON.stringify({ mcp_server_id: server.id, redirect_uri: "http://localhost:53682/callback" }),
+    });
+    const login = await started.json<{ authorize_url: string; state: string }>();
+    const landing = await approveInBrowser(login.authorize_url);
+    expect(landing.startsWith("http://localhost:53682/callback?")).toBe(true);
+    const finished = await api("/oauth/mcp/finish", { method: "POST", body: JSON.stringify({ state: login.state, code: landing }) });
+    expect(finished.status).toBe(200);
+    const body = await finished.text();
+    expect(JSON.parse(body)).toMatchObject({ id: server.id, oauth: "connected" });
+    expect(body).not.toMatch(/token/i);
+    expect(JSON.stringify(await client().mcpServers.list())).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("refuses an unknown state, and a server id that does not exist", async () => {
+    const unknown = await api("/oauth/mcp/finish", { method: "POST", body: JSON.stringify({ state: "nope", code: "abc" }) });
+    expect(await unknown.json()).toMatchObject({ error: { code: "OAUTH_STATE_INVALID" } });
+    const missing = await api("/oauth/mcp/start", {
+      method: "POST",
+      body: JSON.stringify({ mcp_server_id: "00000000-0000-4000-8000-000000000000" }),
+    });
+    expect(missing.status).toBe(404);
+    const callback = await workerFetch(`${ORIGIN}/api/v1/oauth/mcp/callback?state=nope&code=abc`);
+    expect(callback.status).toBe(400);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { TimestampSchema } from "../common.ts";
-import { McpServerIdSchema } from "../ids.ts";
+import { CredentialIdSchema, McpServerIdSchema } from "../ids.ts";
 import { HttpUrlSchema } from "./credentials.ts";
 
 export const OAuthFlowSchema = z.enum(["codex", "mcp"]);
@@ -24,6 +24,8 @@ export const StartOAuthBodySchema = z.strictObject({
   redirect_uri: HttpUrlSchema.optional(),
   /** For `mcp`: which server to authorize. */
   mcp_server_id: McpServerIdSchema.optional(),
+  /** Sign in again for this credential (one that needs a new login) instead of adding a new one. */
+  credential_id: CredentialIdSchema.optional(),
 });
 export type StartOAuthBody = z.infer<typeof StartOAuthBodySchema>;
 
@@ -45,7 +47,7 @@ export const FinishOAuthBodySchema = z.strictObject({
 });
 export type FinishOAuthBody = z.infer<typeof FinishOAuthBodySchema>;
 
-export const StartDeviceLoginBodySchema = z.strictObject({ label: LabelSchema.optional() });
+export const StartDeviceLoginBodySchema = z.strictObject({ label: LabelSchema.optional(), credential_id: CredentialIdSchema.optional() });
 export type StartDeviceLoginBody = z.infer<typeof StartDeviceLoginBodySchema>;
 
 export const DeviceLoginStartedSchema = z.object({

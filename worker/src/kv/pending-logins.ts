@@ -15,8 +15,10 @@ export const PendingLoginSchema = z.discriminatedUnion("kind", [
     verifier: z.string(),
     redirect_uri: z.string(),
     label: z.string(),
-    /** For `mcp`: the server being authorized, and the client it registered as. */
+    /** For `mcp`: the server being authorized. */
     mcp_server_id: z.string().optional(),
+    /** Signing in again for an existing credential. */
+    credential_id: z.string().optional(),
   }),
   z.object({
     kind: z.literal("device"),
@@ -24,6 +26,7 @@ export const PendingLoginSchema = z.discriminatedUnion("kind", [
     device_auth_id: z.string(),
     user_code: z.string(),
     label: z.string(),
+    credential_id: z.string().optional(),
   }),
 ]);
 export type PendingLogin = z.infer<typeof PendingLoginSchema>;

@@ -173,7 +173,12 @@ describe("Codex sessions and token refresh", () => {
     const before = await refreshCount();
     // A slow answer, so all ten are waiting on it at once; a short lifetime, so it is due again.
     await setMode({ delayMs: 300, expiresIn: 120 });
+    const logs = captureLogs();
     const results = await Promise.all(sessions.map((session) => send(session.id)));
+    logs.stop();
+    expect(logs.lines.some((line) => line.includes("oauth.refreshed"))).toBe(true);
+    expect(logs.lines.join("\n")).not.toMatch(/\b(at|rt)-[0-9a-f-]{36}/);
+    expect(JSON.stringify(results)).not.toMatch(/\b(at|rt)-[0-9a-f-]{36}/);
     expect(results.map((result) => result.body.status)).toEqual(Array(10).fill("completed"));
     expect((await refreshCount()) - before).toBe(1);
     const refreshed = await credentialNow(credential.id);
@@ -208,6 +213,13 @@ describe("Codex sessions and token refresh", () => {
 
     const { session: unaffected } = await scriptedSession([say("Still fine.")]);
     expect(await send(unaffected.id)).toMatchObject({ body: { status: "completed" } });
+
+    // Signing in again for the same credential brings its sessions back.
+    await setMode({});
+    const again = await loginCodex("acct-revoked-3003", { credentialId: credential.id });
+    expect(again).toMatchObject({ id: credential.id, needs_reauth: false, last_error: null });
+    await registerScript(inject("simulatorUrl"), "acct-revoked-3003", [say("Back.")]);
+    expect(await send(other.id)).toMatchObject({ body: { status: "completed" } });
   });
 
   it("records a 500 and a slow sign-in server without failing a call whose token still works", async () => {

@@ -19,9 +19,15 @@ export const setMode = (mode: Record<string, unknown>) => sim("/__oauth/mode", m
 export const refreshCount = async () => (await stats()).counts.refresh_token ?? 0;
 
 /** What a user does: start, sign in at the authorize URL, paste the redirect URL back. */
-export async function loginCodex(accountId: string, options: { expiresIn?: number } = {}): Promise<Credential> {
+export async function loginCodex(accountId: string, options: { expiresIn?: number; credentialId?: string } = {}): Promise<Credential> {
   await setMode({ expiresIn: options.expiresIn ?? 3600 });
-  const started = await api("/oauth/codex/start", { method: "POST", body: JSON.stringify({ label: `codex ${accountId}` }) });
+  const started = await api("/oauth/codex/start", {
+    method: "POST",
+    body: JSON.stringify({
+      label: `codex ${accountId}`,
+      ...(options.credentialId !== undefined && { credential_id: options.credentialId }),
+    }),
+  });
   const { authorize_url: authorizeUrl, state } = await started.json<{ authorize_url: string; state: string }>();
   const signedIn = await fetch(`${authorizeUrl}&login_hint=${accountId}`, { redirect: "manual" });
   const pasted = signedIn.headers.get("location") ?? "";

@@ -6,7 +6,7 @@
 import type { Credential, DeviceLoginStarted, FinishOAuthBody, OAuthStarted } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../db/client.ts";
-import { createOAuthCredential } from "../../db/queries/oauth-credentials.ts";
+import { createOAuthCredential, readOAuthRow, replaceOAuthLogin } from "../../db/queries/oauth-credentials.ts";
 import { AppError } from "../../errors.ts";
 import {
   PENDING_LOGIN_TTL_SECONDS,
@@ -52,7 +52,22 @@ function checkRedirect(redirectUri: string | undefined): string {
 
 const expiry = (deps: LoginDeps) => new Date(deps.now() + PENDING_LOGIN_TTL_SECONDS * 1000).toISOString();
 
-export async function startCodexLogin(deps: LoginDeps, body: { label?: string; redirect_uri?: string }): Promise<OAuthStarted> {
+/** A credential to sign in again for must exist and be a Codex login. */
+async function checkRelogin(deps: LoginDeps, credentialId: string | undefined): Promise<void> {
+  if (credentialId === undefined) return;
+  const row = await readOAuthRow(deps.db, credentialId);
+  if (row?.provider !== "codex") {
+    throw new AppError("CREDENTIAL_NOT_FOUND", "No Codex login with that id to sign in again for.", {
+      fields: [{ field: "credential_id", message: "not a Codex OAuth credential" }],
+    });
+  }
+}
+
+export async function startCodexLogin(
+  deps: LoginDeps,
+  body: { label?: string; redirect_uri?: string; credential_id?: string },
+): Promise<OAuthStarted> {
+  await checkRelogin(deps, body.credential_id);
   const redirectUri = checkRedirect(body.redirect_uri);
   const pkce = await createPkce();
   const state = createState();
@@ -62,6 +77,7 @@ export async function startCodexLogin(deps: LoginDeps, body: { label?: string; r
     verifier: pkce.verifier,
     redirect_uri: redirectUri,
     label: body.label ?? DEFAULT_LABEL,
+    ...(body.credential_id !== undefined && { credential_id: body.credential_id }),
   });
   return {
     authorize_url: codexAuthorizeUrl(deps.issuer, { redirectUri, challenge: pkce.challenge, state }),
@@ -85,10 +101,14 @@ export async function finishCodexLogin(deps: LoginDeps, body: FinishOAuthBody): 
     );
   }
   const result = await exchangeCodexCode(deps, { code, redirectUri: login.redirect_uri, verifier: login.verifier });
-  return storeLogin(deps, result, login.label);
+  return storeLogin(deps, result, login);
 }
 
-export async function startCodexDeviceLogin(deps: LoginDeps, body: { label?: string }): Promise<DeviceLoginStarted> {
+export async function startCodexDeviceLogin(
+  deps: LoginDeps,
+  body: { label?: string; credential_id?: string },
+): Promise<DeviceLoginStarted> {
+  await checkRelogin(deps, body.credential_id);
   const started = await startCodexDevice(deps);
   if (!started.ok) throw new AppError("OAUTH_FAILED", started.message);
   const state = createState();
@@ -98,6 +118,7 @@ export async function startCodexDeviceLogin(deps: LoginDeps, body: { label?: str
     device_auth_id: started.deviceAuthId,
     user_code: started.userCode,
     label: body.label ?? DEFAULT_LABEL,
+    ...(body.credential_id !== undefined && { credential_id: body.credential_id }),
   });
   return {
     state,
@@ -121,19 +142,28 @@ export async function pollCodexDeviceLogin(deps: LoginDeps, state: string): Prom
   if (poll.status === "pending") return undefined;
   await dropPendingLogin(deps.redis, state);
   if (poll.status === "failed") throw new AppError("OAUTH_FAILED", poll.message);
-  return storeLogin(deps, poll.result, login.label);
+  return storeLogin(deps, poll.result, login);
 }
 
-async function storeLogin(deps: LoginDeps, result: TokenResult, label: string): Promise<Credential> {
+async function storeLogin(
+  deps: LoginDeps,
+  result: TokenResult,
+  login: { label: string; credential_id?: string | undefined },
+): Promise<Credential> {
   if (!result.ok) throw new AppError("OAUTH_FAILED", result.failure.message);
   const { tokens } = result;
   const accountId = codexAccountId(tokens.idToken);
   if (accountId === null)
     throw new AppError("OAUTH_FAILED", "The sign-in server did not say which ChatGPT account this is (no account id).");
-  return createOAuthCredential(deps.db, deps.keyRing, {
-    provider: "codex",
-    label,
-    secret: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, id_token: tokens.idToken, account_id: accountId },
-    expiresAt: tokens.expiresAt,
-  });
+  const secret = { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, id_token: tokens.idToken, account_id: accountId };
+  if (login.credential_id !== undefined) {
+    const replaced = await replaceOAuthLogin(deps.db, deps.keyRing, login.credential_id, {
+      provider: "codex",
+      secret,
+      expiresAt: tokens.expiresAt,
+    });
+    if (replaced === undefined) throw new AppError("CREDENTIAL_NOT_FOUND", "The credential to sign in again for no longer exists.");
+    return replaced;
+  }
+  return createOAuthCredential(deps.db, deps.keyRing, { provider: "codex", label: login.label, secret, expiresAt: tokens.expiresAt });
 }

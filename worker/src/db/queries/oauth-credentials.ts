@@ -58,6 +58,24 @@ export async function openOAuthSecret(keyRing: KeyRing, row: CredentialRow): Pro
   return secret?.success === true ? secret.data : undefined;
 }
 
+/** A new login for an existing credential: its tokens replaced, its error cleared, nothing else touched. */
+export async function replaceOAuthLogin(
+  db: Database,
+  keyRing: KeyRing,
+  id: string,
+  input: { provider: ProviderId; secret: OAuthSecret; expiresAt: Date | null },
+): Promise<Credential | undefined> {
+  const row = await readOAuthRow(db, id);
+  if (row?.provider !== input.provider) return undefined;
+  await storeRefreshedTokens(db, keyRing, id, input.secret, input.expiresAt);
+  const [updated] = await db
+    .update(savedAuthentications)
+    .set({ hint: secretHint(input.secret.account_id ?? input.secret.access_token) })
+    .where(eq(savedAuthentications.id, id))
+    .returning();
+  return updated === undefined ? undefined : toCredential(updated);
+}
+
 /** New tokens after a refresh; the login is healthy again. */
 export async function storeRefreshedTokens(
   db: Database,

@@ -6,7 +6,7 @@
  * auth/oauth/codex.ts; this file only spends it.
  */
 import { type HeaderList, baseUrlOf, streamRequest } from "./http.ts";
-import { responsesStreamEvents, toResponsesInput, toResponsesTools } from "./openai-responses.ts";
+import { responsesRequestHead, responsesStreamEvents } from "./openai-responses.ts";
 import type { Provider, ProviderRequest } from "./provider.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
@@ -30,17 +30,8 @@ export function codexHeaders(accessToken: string, accountId: string, sessionKey:
 // ── Request mapping ────────────────────────────────────────────────────────────────────────
 
 export function toCodexRequest(request: ProviderRequest, sessionKey: string): Record<string, unknown> {
-  const hasTools = request.tools.length > 0;
-  // Top-level keys in llxprt's order; Codex stores nothing server-side (`store: false`).
-  return {
-    model: request.model,
-    input: toResponsesInput(request),
-    stream: true,
-    ...(request.system !== null && { instructions: request.system }),
-    ...(hasTools && { tools: toResponsesTools(request), tool_choice: "auto", parallel_tool_calls: true }),
-    store: false,
-    prompt_cache_key: sessionKey,
-  };
+  // Codex stores nothing server-side (`store: false`); the session is the prompt-cache key.
+  return { ...responsesRequestHead(request), store: false, prompt_cache_key: sessionKey };
 }
 
 // ── Provider ───────────────────────────────────────────────────────────────────────────────

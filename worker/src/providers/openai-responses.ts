@@ -58,18 +58,20 @@ export function toResponsesTools(request: ProviderRequest): Record<string, unkno
   }));
 }
 
-export function toResponsesRequest(request: ProviderRequest, sessionKey: string): Record<string, unknown> {
+/** The keys every Responses-API request starts with, in llxprt's order (Codex shares them). */
+export function responsesRequestHead(request: ProviderRequest): Record<string, unknown> {
   const hasTools = request.tools.length > 0;
-  // Top-level keys in llxprt's order.
   return {
     model: request.model,
     input: toResponsesInput(request),
     stream: true,
     ...(request.system !== null && { instructions: request.system }),
     ...(hasTools && { tools: toResponsesTools(request), tool_choice: "auto", parallel_tool_calls: true }),
-    prompt_cache_key: sessionKey,
-    prompt_cache_retention: "24h",
   };
+}
+
+export function toResponsesRequest(request: ProviderRequest, sessionKey: string): Record<string, unknown> {
+  return { ...responsesRequestHead(request), prompt_cache_key: sessionKey, prompt_cache_retention: "24h" };
 }
 
 // ── Upstream schemas ───────────────────────────────────────────────────────────────────────

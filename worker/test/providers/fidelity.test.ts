@@ -55,6 +55,20 @@ interface Case {
   readonly accountId?: string;
 }
 
+/** The inputs of a Responses-API capture (openai_responses and codex share the body's shape). */
+function responsesRequestFrom(body: Record<string, unknown>): ProviderRequest {
+  return {
+    model: String(body.model),
+    system: String(body.instructions),
+    messages: [userText("Say hello")],
+    tools: field<Record<string, unknown>[]>(body, "tools").map((tool) => ({
+      name: String(tool.name),
+      description: String(tool.description),
+      inputSchema: tool.parameters as Record<string, unknown>,
+    })),
+  };
+}
+
 const CODEX_SESSION = String(codexCapture.requests[0]?.body.prompt_cache_key);
 
 const userText = (text: string) => ({ role: "user" as const, content: [{ type: "text" as const, text }] });
@@ -108,16 +122,7 @@ const CASES: Case[] = [
     baseUrl: (url) => `${url}/v1`,
     model: (capture) => String(capture.requests[0]?.body.model),
     sessionKey: (body) => String(body.prompt_cache_key),
-    request: (body) => ({
-      model: String(body.model),
-      system: String(body.instructions),
-      messages: [userText("Say hello")],
-      tools: field<Record<string, unknown>[]>(body, "tools").map((tool) => ({
-        name: String(tool.name),
-        description: String(tool.description),
-        inputSchema: tool.parameters as Record<string, unknown>,
-      })),
-    }),
+    request: responsesRequestFrom,
   },
   {
     provider: "codex",
@@ -129,16 +134,7 @@ const CASES: Case[] = [
     model: (capture) => String(capture.requests[0]?.body.model),
     sessionKey: (body) => String(body.prompt_cache_key),
     accountId: "capture-account-id",
-    request: (body) => ({
-      model: String(body.model),
-      system: String(body.instructions),
-      messages: [userText("Say hello")],
-      tools: field<Record<string, unknown>[]>(body, "tools").map((tool) => ({
-        name: String(tool.name),
-        description: String(tool.description),
-        inputSchema: tool.parameters as Record<string, unknown>,
-      })),
-    }),
+    request: responsesRequestFrom,
   },
   {
     provider: "gemini",

@@ -102,23 +102,28 @@ const UserCodeSchema = z.looseObject({
 
 const DeviceGrantSchema = z.looseObject({ authorization_code: z.string().min(1), code_verifier: z.string().min(1) });
 
-export type DeviceStart =
-  | { readonly ok: true; readonly deviceAuthId: string; readonly userCode: string; readonly intervalSeconds: number }
-  | { readonly ok: false; readonly message: string };
-
-export async function startCodexDevice(endpoints: CodexEndpoints): Promise<DeviceStart> {
-  const response = await endpoints
-    .fetch(`${endpoints.issuer}/api/accounts/deviceauth/usercode`, {
+/** The device endpoints take JSON, with Bun's own User-Agent and Accept as llxprt sends them. */
+function postDeviceJson(endpoints: CodexEndpoints, path: string, body: unknown): Promise<Response | undefined> {
+  return endpoints
+    .fetch(`${endpoints.issuer}${path}`, {
       method: "POST",
       headers: [
         ["Content-Type", "application/json"],
         ["User-Agent", "Bun/1.3.14"],
         ["Accept", "*/*"],
       ],
-      body: JSON.stringify({ client_id: CODEX_CLIENT_ID }),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(endpoints.timeoutMs),
     })
     .catch(() => undefined);
+}
+
+export type DeviceStart =
+  | { readonly ok: true; readonly deviceAuthId: string; readonly userCode: string; readonly intervalSeconds: number }
+  | { readonly ok: false; readonly message: string };
+
+export async function startCodexDevice(endpoints: CodexEndpoints): Promise<DeviceStart> {
+  const response = await postDeviceJson(endpoints, "/api/accounts/deviceauth/usercode", { client_id: CODEX_CLIENT_ID });
   if (response === undefined) return { ok: false, message: "The sign-in server could not be reached." };
   if (response.status === 404) return { ok: false, message: "Device-code sign-in is not enabled for this account server." };
   const json = parseJson(await response.text());
@@ -135,18 +140,10 @@ export type DevicePoll =
 
 /** One poll: still waiting (403/404), or approved — then the code is exchanged for tokens. */
 export async function pollCodexDevice(endpoints: CodexEndpoints, options: { deviceAuthId: string; userCode: string }): Promise<DevicePoll> {
-  const response = await endpoints
-    .fetch(`${endpoints.issuer}/api/accounts/deviceauth/token`, {
-      method: "POST",
-      headers: [
-        ["Content-Type", "application/json"],
-        ["User-Agent", "Bun/1.3.14"],
-        ["Accept", "*/*"],
-      ],
-      body: JSON.stringify({ device_auth_id: options.deviceAuthId, user_code: options.userCode }),
-      signal: AbortSignal.timeout(endpoints.timeoutMs),
-    })
-    .catch(() => undefined);
+  const response = await postDeviceJson(endpoints, "/api/accounts/deviceauth/token", {
+    device_auth_id: options.deviceAuthId,
+    user_code: options.userCode,
+  });
   if (response === undefined) return { status: "failed", message: "The sign-in server could not be reached." };
   if (response.status === 403 || response.status === 404) return { status: "pending" };
   const json = parseJson(await response.text());

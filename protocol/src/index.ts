@@ -286,3 +286,22 @@ export {
   type ToolExecution,
 } from "./rest/tool-executions.ts";
 export { MCP_TOOL_SEPARATOR, type McpCallResult, mcpResultToOutcome, mcpToolKind, mcpToolName, splitMcpToolName } from "./mcp-tools.ts";
+export {
+  EMPTY_TRANSCRIPT,
+  type LiveBlock,
+  type LiveTurn,
+  MAX_PROGRESS_CHARS,
+  type ToolCard,
+  type ToolCardApproval,
+  type ToolResult,
+  type Transcript,
+  foldTranscript,
+} from "./transcript.ts";
+export {
+  type ConnectionState,
+  SessionSocketClient,
+  type SessionSocketOptions,
+  type SocketFactory,
+  type SocketLike,
+  sessionSocketUrl,
+} from "./client/session-socket-client.ts";

@@ -5,13 +5,21 @@
 // PATH_OUTSIDE_ROOTS and touch nothing; the agent's stdio MCP servers (the real
 // server-filesystem and server-everything) answer as `<server>__<tool>`; a call survives the
 // agent's tunnel dropping mid-command; and remote MCP servers work from real workerd (where the
-// SDK's default schema validator would fail: TOOLCHAIN §2), over Streamable HTTP and SSE.
+// SDK's default schema validator would fail: TOOLCHAIN §2), over Streamable HTTP and SSE; and
+// the protocol's session socket client (web UI, TUI) resumes a dropped stream with no gap.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type SessionToClient, SessionToClientSchema, type StreamEvent, decodeFrame, encodeFrame } from "@maestro/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  SessionSocketClient,
+  type SessionToClient,
+  SessionToClientSchema,
+  type StreamEvent,
+  decodeFrame,
+  encodeFrame,
+} from "@maestro/protocol";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { type RunningAgent, startAgent } from "../../../local-agent/src/agent.ts";
 import { createLogger } from "../../../local-agent/src/log.ts";
@@ -323,5 +331,38 @@ describe("remote MCP servers from wrangler dev", () => {
     expect((await web.turnEnd()).status).toBe("completed");
     expect(results(web)).toMatchObject([{ call_id: "toolu_sum", ok: true, output: expect.stringContaining("5") }]);
     web.close();
+  });
+});
+
+describe("the protocol's session socket client against the real Worker", () => {
+  it("authenticates with the token sub-protocol, and resumes a dropped stream with no gap and no duplicate", async () => {
+    const words = Array.from({ length: 60 }, (_, index) => `w${index}`).join(" ");
+    const { id } = await session([{ steps: [{ kind: "text", text: words }], chunk_delay_ms: 15 }]);
+    const sockets: InstanceType<typeof globalThis.WebSocket>[] = [];
+    const states: string[] = [];
+    const client = new SessionSocketClient({
+      baseUrl: worker.origin,
+      sessionId: id,
+      client: "tui",
+      token: worker.token,
+      backoff: { baseMs: 50, maxMs: 100 },
+      onState: (state) => states.push(state),
+      socketFactory: (url, protocols) => {
+        const socket = new globalThis.WebSocket(url, protocols);
+        sockets.push(socket);
+        return socket;
+      },
+    });
+    await vi.waitFor(() => expect(client.state).toBe("open"), { timeout: 10_000 });
+    expect(client.send({ type: "send", text: "stream something long" })).toBe(true);
+    await vi.waitFor(() => expect(client.transcript.turn?.blocks.length ?? 0).toBeGreaterThan(0), { timeout: 10_000 });
+    expect(client.transcript.lastTurn).toBeNull();
+    sockets[0]?.close(); // the network drops mid-stream
+    await vi.waitFor(() => expect(client.transcript.lastTurn?.status).toBe("completed"), { timeout: 20_000 });
+    expect(states).toContain("reconnecting");
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    const answer = client.transcript.messages.filter((message) => message.role === "assistant").at(-1);
+    expect(answer?.content).toEqual([{ type: "text", text: words }]);
+    client.close();
   });
 });

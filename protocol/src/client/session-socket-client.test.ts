@@ -1,0 +1,132 @@
+// Proves: the session socket client offers the token as a sub-protocol, says hello, folds what
+// it receives, sends only once joined, keeps the connection alive with the exact ping text, and
+// after a drop reconnects and resumes with `hello{since}` — an overlapping replay shows nothing
+// twice — until it is closed on purpose.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { PING_FRAME_TEXT, type SessionToClient } from "../session-socket.ts";
+import { SAMPLE_SESSION, SAMPLE_TURN_ID } from "../testing/samples.ts";
+import { type SocketLike, SessionSocketClient } from "./session-socket-client.ts";
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  readonly sent: string[] = [];
+  readonly #listeners = new Map<string, ((event: { data?: unknown; code?: number }) => void)[]>();
+  readonly url: string;
+  readonly protocols: string[];
+  constructor(url: string, protocols: string[]) {
+    this.url = url;
+    this.protocols = protocols;
+  }
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(code = 1000): void {
+    this.readyState = 3;
+    this.#emit("close", { code });
+  }
+  addEventListener(type: string, listener: (event: { data?: unknown; code?: number }) => void): void {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+  }
+  open(): void {
+    this.readyState = 1;
+    this.#emit("open", {});
+  }
+  deliver(frame: SessionToClient): void {
+    this.#emit("message", { data: JSON.stringify(frame) });
+  }
+  #emit(type: string, event: { data?: unknown; code?: number }): void {
+    for (const listener of this.#listeners.get(type) ?? []) listener(event);
+  }
+}
+
+const snapshot: SessionToClient = {
+  type: "snapshot",
+  seq: 5,
+  protocol_version: 1,
+  session: SAMPLE_SESSION,
+  presence: { total: 1, web: 1, tui: 0, api: 0 },
+  messages: [],
+  turn: null,
+};
+const text = (seq: number, chunk: string): SessionToClient => ({
+  type: "event",
+  seq,
+  turn_id: SAMPLE_TURN_ID,
+  event: { type: "text_delta", text: chunk },
+});
+
+function start(overrides: { pingEveryMs?: number } = {}) {
+  const sockets: FakeSocket[] = [];
+  const states: string[] = [];
+  const client = new SessionSocketClient({
+    baseUrl: "https://maestro.example.com",
+    sessionId: SAMPLE_SESSION.id,
+    client: "tui",
+    token: "secret-token",
+    backoff: { baseMs: 1, maxMs: 1 },
+    onState: (state) => states.push(state),
+    socketFactory: (url, protocols) => {
+      const socket = new FakeSocket(url, protocols);
+      sockets.push(socket);
+      return socket;
+    },
+    ...overrides,
+  });
+  return { client, sockets, states };
+}
+
+const sentFrames = (socket: FakeSocket | undefined) => (socket?.sent ?? []).map((raw) => JSON.parse(raw) as Record<string, unknown>);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("SessionSocketClient", () => {
+  it("offers the token as a sub-protocol, says hello, and sends only once joined", () => {
+    const { client, sockets, states } = start();
+    const socket = sockets[0];
+    expect(socket?.url).toBe(`wss://maestro.example.com/api/v1/sessions/${SAMPLE_SESSION.id}/socket`);
+    expect(socket?.protocols).toEqual(["maestro.v1", `maestro.token.${btoa("secret-token").replace(/=+$/, "")}`]);
+    socket?.open();
+    expect(sentFrames(socket)).toEqual([{ type: "hello", protocol_version: 1, client: "tui" }]);
+    expect(client.send({ type: "send", text: "too early" })).toBe(false);
+    socket?.deliver(snapshot);
+    expect(states).toEqual(["open"]);
+    expect(client.transcript.session?.id).toBe(SAMPLE_SESSION.id);
+    expect(client.send({ type: "send", text: "hello" })).toBe(true);
+    expect(sentFrames(socket).at(-1)).toEqual({ type: "send", text: "hello" });
+    client.close();
+  });
+
+  it("resumes after a drop from the last frame it folded, without showing anything twice", async () => {
+    const { client, sockets, states } = start();
+    sockets[0]?.open();
+    sockets[0]?.deliver(snapshot);
+    sockets[0]?.deliver(text(6, "Hel"));
+    sockets[0]?.close(1006);
+    expect(client.state).toBe("reconnecting");
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    sockets[1]?.open();
+    expect(sentFrames(sockets[1])).toEqual([{ type: "hello", protocol_version: 1, client: "tui", since: 6 }]);
+    // The server replays from 6; a frame the client already had must not be applied again.
+    sockets[1]?.deliver(text(6, "Hel"));
+    sockets[1]?.deliver(text(7, "lo"));
+    expect(client.state).toBe("open");
+    expect(client.transcript.turn?.blocks).toEqual([{ kind: "text", text: "Hello" }]);
+    expect(states).toEqual(["open", "reconnecting", "open"]);
+    client.close();
+  });
+
+  it("pings with the exact keep-alive text, and stays closed once closed", async () => {
+    vi.useFakeTimers();
+    const { client, sockets, states } = start({ pingEveryMs: 1000 });
+    sockets[0]?.open();
+    sockets[0]?.deliver(snapshot);
+    vi.advanceTimersByTime(2100);
+    expect(sockets[0]?.sent.filter((raw) => raw === PING_FRAME_TEXT)).toHaveLength(2);
+    client.close();
+    vi.advanceTimersByTime(5000);
+    expect(sockets).toHaveLength(1);
+    expect(states.at(-1)).toBe("closed");
+  });
+});

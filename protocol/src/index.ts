@@ -305,3 +305,4 @@ export {
   type SocketLike,
   sessionSocketUrl,
 } from "./client/session-socket-client.ts";
+export { CSRF_HEADER, SignInBodySchema, type SignInBody, WebSessionSchema, type WebSession } from "./rest/auth.ts";

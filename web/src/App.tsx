@@ -1,21 +1,32 @@
-/** Signed out: the sign-in form. Signed in: the sessions. */
-import { useMemo, useState } from "react";
+/** Signed out: the sign-in form. Signed in (a live session cookie): the sessions. */
+import type { RestClient } from "@maestro/protocol";
+import { useEffect, useMemo, useState } from "react";
 import { SignInForm } from "./features/auth/SignInForm.tsx";
-import { apiClient, forgetToken, storeToken, storedToken } from "./lib/api.ts";
+import { publicClient, sessionClient } from "./lib/api.ts";
 import { SessionsPage } from "./routes/SessionsPage.tsx";
 
-export function App() {
-  const [token, setToken] = useState<string | null>(storedToken);
-  const client = useMemo(() => (token === null ? null : apiClient(token)), [token]);
+type AuthState =
+  { readonly status: "checking" } | { readonly status: "signed_out" } | { readonly status: "signed_in"; readonly csrf: string };
 
+export function App() {
+  const [auth, setAuth] = useState<AuthState>({ status: "checking" });
+  const client = useMemo<RestClient | null>(() => (auth.status === "signed_in" ? sessionClient(auth.csrf) : null), [auth]);
+
+  useEffect(() => {
+    publicClient()
+      .auth.session()
+      .then(
+        (session) => setAuth({ status: "signed_in", csrf: session.csrf_token }),
+        () => setAuth({ status: "signed_out" }),
+      );
+  }, []);
+
+  if (auth.status === "checking") return <p className="muted">Loading…</p>;
   if (client === null) {
     return (
       <SignInForm
-        connect={apiClient}
-        onSignedIn={(accepted) => {
-          storeToken(accepted);
-          setToken(accepted);
-        }}
+        signIn={(token) => publicClient().auth.signIn(token)}
+        onSignedIn={(session) => setAuth({ status: "signed_in", csrf: session.csrf_token })}
       />
     );
   }
@@ -23,8 +34,7 @@ export function App() {
     <SessionsPage
       client={client}
       onSignOut={() => {
-        forgetToken();
-        setToken(null);
+        void client.auth.signOut().finally(() => setAuth({ status: "signed_out" }));
       }}
     />
   );

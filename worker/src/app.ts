@@ -24,6 +24,7 @@ import { templates } from "./routes/templates.ts";
 import { toolExecutions } from "./routes/tool-executions.ts";
 import { tools } from "./routes/tools.ts";
 import { usage } from "./routes/usage.ts";
+import { webSession } from "./routes/web-session.ts";
 import { VERSION } from "./version.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/health", health);
   api.route("/agents/connect", agentTunnel);
   api.route("/oauth/mcp/callback", oauthCallback);
+  api.route("/auth/session", webSession);
   api.use(requireApiToken);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -3,7 +3,7 @@
  * the same schemas the server validates its input with; failures throw ApiError. Used by the web
  * UI, the TUI, scripts and the worker's own end-to-end tests.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { ErrorBodySchema } from "../errors.ts";
 import type { CredentialId, McpServerId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
 import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchema, CreatedAgentSchema } from "../rest/agents.ts";
@@ -29,7 +29,10 @@ import {
 import { type CreateTemplateBody, type UpdateTemplateBody, TemplateListSchema, TemplateSchema } from "../rest/templates.ts";
 import { type CreateToolBody, type UpdateToolBody, ToolListSchema, ToolSchema } from "../rest/tools.ts";
 import { UsageReportSchema } from "../rest/usage.ts";
+import { WebSessionSchema } from "../rest/auth.ts";
 import { ApiError } from "./api-error.ts";
+
+const SignedOutSchema = z.object({ signed_out: z.literal(true) });
 
 export interface RestClientOptions {
   /** Origin of the Worker, e.g. `http://127.0.0.1:8787`. */
@@ -91,6 +94,12 @@ export function createRestClient(options: RestClientOptions) {
 
   return {
     health: () => get("/health", HealthSchema),
+    /** The web UI's cookie session (DESIGN §4). */
+    auth: {
+      signIn: (token: string) => post("/auth/session", WebSessionSchema, { token }),
+      session: () => get("/auth/session", WebSessionSchema),
+      signOut: () => request("DELETE", "/auth/session", SignedOutSchema),
+    },
     credentials: {
       list: () => get("/credentials", CredentialListSchema),
       create: (body: CreateCredentialBody) => post("/credentials", CredentialSchema, body),

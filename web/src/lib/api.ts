@@ -1,24 +1,15 @@
 /**
- * The web UI's one connection to the API: the protocol's typed client, authenticated with the
- * token the user signed in with. (The HttpOnly cookie session replaces the stored token in the
- * full web UI; until then the token lives in sessionStorage, gone when the tab closes.)
+ * The web UI's connection to the API: the protocol's typed client on this origin. The browser
+ * holds an HttpOnly session cookie (it never sees the token again after signing in); every
+ * state-changing request carries the CSRF token the sign-in answered with.
  */
-import { createRestClient, type RestClient } from "@maestro/protocol";
+import { CSRF_HEADER, createRestClient, type RestClient } from "@maestro/protocol";
 
-const TOKEN_KEY = "maestro.token";
-
-export function storedToken(): string | null {
-  return sessionStorage.getItem(TOKEN_KEY);
+/** For signing in and asking whether this browser is signed in. */
+export function publicClient(): RestClient {
+  return createRestClient({ baseUrl: window.location.origin });
 }
 
-export function storeToken(token: string): void {
-  sessionStorage.setItem(TOKEN_KEY, token);
-}
-
-export function forgetToken(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
-export function apiClient(token: string): RestClient {
-  return createRestClient({ baseUrl: window.location.origin, token });
+export function sessionClient(csrfToken: string): RestClient {
+  return createRestClient({ baseUrl: window.location.origin, headers: { [CSRF_HEADER]: csrfToken } });
 }

@@ -1,14 +1,13 @@
-// Proves: the sign-in form keeps a token only after the API accepted it, and says why not otherwise.
-import { ApiError, type RestClient } from "@maestro/protocol";
+// Proves: the sign-in form signs in only when the API accepts the token, forgets the token once
+// it has been traded for the cookie, and says why not otherwise.
+import { ApiError, type WebSession } from "@maestro/protocol";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SignInForm } from "./SignInForm.tsx";
 
 afterEach(cleanup);
 
-function fakeClient(list: () => Promise<unknown>): RestClient {
-  return { sessions: { list } } as unknown as RestClient;
-}
+const SESSION: WebSession = { csrf_token: "csrf-123", expires_at: "2026-12-01T00:00:00.000Z" };
 
 function submitToken(token: string) {
   fireEvent.change(screen.getByLabelText("API token"), { target: { value: token } });
@@ -16,20 +15,21 @@ function submitToken(token: string) {
 }
 
 describe("SignInForm", () => {
-  it("signs in with a token the API accepts", async () => {
+  it("signs in with a token the API accepts, and does not keep it", async () => {
     const onSignedIn = vi.fn();
-    const connect = vi.fn(() => fakeClient(() => Promise.resolve({ data: [] })));
-    render(<SignInForm connect={connect} onSignedIn={onSignedIn} />);
+    const signIn = vi.fn(() => Promise.resolve(SESSION));
+    render(<SignInForm signIn={signIn} onSignedIn={onSignedIn} />);
     submitToken("  good-token  ");
-    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith("good-token"));
-    expect(connect).toHaveBeenCalledWith("good-token");
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(SESSION));
+    expect(signIn).toHaveBeenCalledWith("good-token");
+    expect(screen.getByLabelText("API token")).toHaveProperty("value", "");
   });
 
   it("refuses a token the API rejects", async () => {
     const onSignedIn = vi.fn();
     render(
       <SignInForm
-        connect={() => fakeClient(() => Promise.reject(new ApiError(401, "UNAUTHORIZED", "Missing or invalid API token.")))}
+        signIn={() => Promise.reject(new ApiError(401, "UNAUTHORIZED", "Missing or invalid API token."))}
         onSignedIn={onSignedIn}
       />,
     );
@@ -39,13 +39,13 @@ describe("SignInForm", () => {
   });
 
   it("tells an unreachable server apart from a wrong token", async () => {
-    render(<SignInForm connect={() => fakeClient(() => Promise.reject(new ApiError(0, "NETWORK_ERROR", "down")))} onSignedIn={vi.fn()} />);
+    render(<SignInForm signIn={() => Promise.reject(new ApiError(0, "NETWORK_ERROR", "down"))} onSignedIn={vi.fn()} />);
     submitToken("any");
     expect(await screen.findByRole("alert")).toHaveProperty("textContent", "Could not reach The Maestro.");
   });
 
   it("does not submit an empty token", () => {
-    render(<SignInForm connect={vi.fn()} onSignedIn={vi.fn()} />);
+    render(<SignInForm signIn={vi.fn()} onSignedIn={vi.fn()} />);
     expect(screen.getByRole("button", { name: "Sign in" })).toHaveProperty("disabled", true);
   });
 });

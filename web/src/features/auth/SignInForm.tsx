@@ -1,13 +1,16 @@
-/** Asks for the API token and checks it against the API before keeping it. */
-import { ApiError, type RestClient } from "@maestro/protocol";
+/**
+ * Asks for the API token once and trades it for the session cookie; the token is not kept in the
+ * page. Says whether the token was wrong or the server could not be reached.
+ */
+import { ApiError, type WebSession } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 
 interface Props {
-  readonly connect: (token: string) => RestClient;
-  readonly onSignedIn: (token: string) => void;
+  readonly signIn: (token: string) => Promise<WebSession>;
+  readonly onSignedIn: (session: WebSession) => void;
 }
 
-export function SignInForm({ connect, onSignedIn }: Props) {
+export function SignInForm({ signIn, onSignedIn }: Props) {
   const [token, setToken] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
@@ -17,8 +20,9 @@ export function SignInForm({ connect, onSignedIn }: Props) {
     setChecking(true);
     setError(null);
     try {
-      await connect(token.trim()).sessions.list({ limit: 1 });
-      onSignedIn(token.trim());
+      const session = await signIn(token.trim());
+      setToken("");
+      onSignedIn(session);
     } catch (failure) {
       setError(
         failure instanceof ApiError && failure.code === "UNAUTHORIZED" ? "That token is not valid." : "Could not reach The Maestro.",

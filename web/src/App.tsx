@@ -1,8 +1,10 @@
-/** Signed out: the sign-in form. Signed in (a live session cookie): the sessions. */
+/** Signed out: the sign-in form. Signed in (a live session cookie): the sessions, or one session. */
 import type { RestClient } from "@maestro/protocol";
 import { useEffect, useMemo, useState } from "react";
 import { SignInForm } from "./features/auth/SignInForm.tsx";
 import { publicClient, sessionClient } from "./lib/api.ts";
+import { useRoute } from "./lib/route.ts";
+import { SessionPage } from "./routes/SessionPage.tsx";
 import { SessionsPage } from "./routes/SessionsPage.tsx";
 
 type AuthState =
@@ -10,6 +12,7 @@ type AuthState =
 
 export function App() {
   const [auth, setAuth] = useState<AuthState>({ status: "checking" });
+  const route = useRoute();
   const client = useMemo<RestClient | null>(() => (auth.status === "signed_in" ? sessionClient(auth.csrf) : null), [auth]);
 
   useEffect(() => {
@@ -30,6 +33,7 @@ export function App() {
       />
     );
   }
+  if (route.page === "session") return <SessionPage key={route.id} sessionId={route.id} />;
   return (
     <SessionsPage
       client={client}

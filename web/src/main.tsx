@@ -2,6 +2,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import "highlight.js/styles/github.css";
 import "./styles.css";
 
 const root = document.getElementById("root");

@@ -17,7 +17,10 @@ import { ensureDevVars } from "./dev-vars.ts";
 import { startLocalStack } from "./stack.ts";
 import { REPO_ROOT as ROOT, resolveBin, startWrangler, waitForHealth } from "./wrangler.ts";
 
-const STATE = join(ROOT, ".maestro");
+// Where this run keeps .dev.vars and .maestro/: the repository, unless MAESTRO_DEV_HOME says
+// otherwise (the web UI's end-to-end tests run the whole product in a throwaway folder).
+const HOME = process.env.MAESTRO_DEV_HOME || ROOT;
+const STATE = join(HOME, ".maestro");
 const CRON_INTERVAL_MS = 5 * 60 * 1000;
 
 const { values: flags } = parseArgs({
@@ -71,7 +74,7 @@ process.on("SIGHUP", () => void stopAll(0));
 
 try {
   await mkdir(STATE, { recursive: true });
-  const devVars = await ensureDevVars(join(ROOT, ".dev.vars"));
+  const devVars = await ensureDevVars(join(HOME, ".dev.vars"));
 
   stack = await startLocalStack({
     databaseUrl: process.env.DATABASE_URL || undefined,
@@ -100,7 +103,7 @@ try {
   if ((await build.exited) !== 0) throw new Error("the web build failed");
   children.push(startChild("web", process.execPath, [vite, "build", "--watch", "--logLevel", "warn"], { cwd: join(ROOT, "web") }));
 
-  const wrangler = startWrangler({ port, envFiles: [join(ROOT, ".dev.vars"), runtimeEnv], persistTo: join(STATE, "wrangler-state") });
+  const wrangler = startWrangler({ port, envFiles: [join(HOME, ".dev.vars"), runtimeEnv], persistTo: join(STATE, "wrangler-state") });
   children.push(wrangler);
   void wrangler.exited.then((code) => {
     if (!stopping) {

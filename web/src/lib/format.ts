@@ -18,3 +18,11 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
 export function usd(amount: number): string {
   return amount < 0.01 && amount > 0 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
 }
+
+export function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function tokens(count: number): string {
+  return count >= 10_000 ? `${(count / 1000).toFixed(1)}k` : String(count);
+}

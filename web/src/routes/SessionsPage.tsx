@@ -1,11 +1,14 @@
 /** The home screen once signed in: every session, filterable by title. */
 import type { RestClient } from "@maestro/protocol";
 import { useState } from "react";
+import { NewSessionForm } from "../features/sessions/NewSessionForm.tsx";
 import { SessionList } from "../features/sessions/SessionList.tsx";
+import { sessionHref } from "../lib/route.ts";
 import { useSessions } from "../features/sessions/use-sessions.ts";
 
 export function SessionsPage({ client, onSignOut }: { readonly client: RestClient; readonly onSignOut: () => void }) {
   const [query, setQuery] = useState("");
+  const [creating, setCreating] = useState(false);
   const state = useSessions(client, query);
   return (
     <main>
@@ -18,10 +21,14 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
+        <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
+          New session
+        </button>
         <button type="button" className="secondary" onClick={onSignOut}>
           Sign out
         </button>
       </header>
+      {creating && <NewSessionForm client={client} onCreated={(session) => (window.location.hash = sessionHref(session.id))} />}
       {state.status === "loading" && <p className="muted">Loading…</p>}
       {state.status === "error" && (
         <p role="alert" className="error">

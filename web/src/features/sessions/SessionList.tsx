@@ -1,6 +1,7 @@
 /** The sessions table: title, model, who is watching, what it is doing, when, and what it cost. */
 import type { Session } from "@maestro/protocol";
 import { timeAgo, usd } from "../../lib/format.ts";
+import { sessionHref } from "../../lib/route.ts";
 
 const ACTIVITY_LABEL: Record<Session["activity"], string> = {
   idle: "idle",
@@ -38,7 +39,9 @@ export function SessionList({ sessions, filter = "" }: { readonly sessions: read
       <tbody>
         {sessions.map((session) => (
           <tr key={session.id}>
-            <td>{session.title}</td>
+            <td>
+              <a href={sessionHref(session.id)}>{session.title}</a>
+            </td>
             <td>
               <span className="muted">{session.provider}</span> {session.model}
             </td>

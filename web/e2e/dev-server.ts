@@ -1,0 +1,74 @@
+/**
+ * `npm run dev -- --demo` as the user runs it, in a throwaway folder (MAESTRO_DEV_HOME), on a
+ * free port: started, waited for, its API token read from the .dev.vars it wrote, and stopped
+ * with one Ctrl-C (SIGINT to its process group), as a terminal would.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface DevServer {
+  readonly origin: string;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address !== null && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`npm run dev was not ready in time:\n${seen.slice(-2000)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString("utf8");
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`npm run dev exited (${code}):\n${seen.slice(-2000)}`)));
+  });
+}
+
+export async function startDevServer(): Promise<DevServer> {
+  const home = await mkdtemp(join(tmpdir(), "maestro-web-e2e-"));
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "worker/local/dev.ts"), "--demo", "--port", String(port)], {
+    cwd: REPO,
+    env: { ...process.env, MAESTRO_DEV_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGINT");
+    await exited;
+    await rm(home, { recursive: true, force: true });
+  };
+  try {
+    await waitForLine(child, /Ctrl-C stops everything/, 150_000);
+    const vars = await readFile(join(home, ".dev.vars"), "utf8");
+    const token = /MAESTRO_API_TOKEN=(\S+)/.exec(vars)?.[1];
+    if (token === undefined) throw new Error("no API token in .dev.vars");
+    return { origin: `http://127.0.0.1:${port}`, token, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

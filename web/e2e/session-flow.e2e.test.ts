@@ -1,0 +1,90 @@
+// Proves, in a real browser against `npm run dev -- --demo`: a user signs in with the API token
+// (and the token is not kept by the page), creates a session, sends a message, watches the
+// model's tool call stream in, approves it — from a second page, which shows the same turn live —
+// and both pages see the result. Every screen is saved under web/e2e/screenshots/.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "./dev-server.ts";
+
+const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+
+// Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+];
+
+let server: DevServer;
+let browser: Browser;
+let context: BrowserContext;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startDevServer();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("the web UI", () => {
+  it("signs in, runs a demo session with a tool call approved from a second page, live in both", async () => {
+    const page = await context.newPage();
+    await page.goto(server.origin);
+    await page.getByLabel("API token").waitFor();
+    await shot(page, "01-sign-in");
+    await page.getByLabel("API token").fill(server.token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Sessions" }).waitFor();
+    const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+    expect(stored).not.toContain(server.token);
+    await shot(page, "02-sessions");
+
+    await page.getByRole("button", { name: "New session" }).click();
+    const form = page.getByRole("form", { name: "New session" });
+    await form.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): anthropic (anthropic)" });
+    await form.getByLabel("Title").fill("Browser e2e");
+    await shot(page, "03-new-session");
+    await form.getByRole("button", { name: "Create session" }).click();
+    await page.getByRole("heading", { name: "Browser e2e" }).waitFor();
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
+    await shot(page, "04-session");
+
+    const watcher = await context.newPage();
+    await watcher.goto(page.url());
+    await watcher.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
+
+    await page.getByLabel("Message").fill("run a command");
+    await page.getByLabel("Message").press("Enter");
+    const prompt = (on: Page) => on.getByRole("group", { name: "Approve run_shell_command?" });
+    await prompt(page).waitFor();
+    await prompt(watcher).waitFor();
+    await shot(page, "05-approval");
+    await prompt(watcher).getByRole("button", { name: "Approve once" }).click();
+
+    for (const each of [page, watcher]) {
+      const card = each.getByRole("region", { name: "Tool call run_shell_command" });
+      await card.getByLabel("Result").filter({ hasText: "[exit code 0]" }).waitFor();
+      await expect(prompt(each).count()).resolves.toBe(0);
+      await each.getByText("The tool answered:").waitFor();
+    }
+    await expect(page.getByRole("region", { name: "Tool call run_shell_command" }).textContent()).resolves.toContain("Approved from web");
+    await shot(page, "06-result");
+    await shot(watcher, "07-result-second-page");
+  });
+});

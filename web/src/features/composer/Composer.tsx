@@ -1,0 +1,55 @@
+/**
+ * Where the user writes: Enter sends (Shift+Enter for a new line), Escape cancels the turn in
+ * flight. Disabled while offline, with the reason shown rather than a silent no-op.
+ */
+import { type KeyboardEvent, useState } from "react";
+
+export interface ComposerProps {
+  readonly busy: boolean;
+  readonly connected: boolean;
+  readonly onSend: (text: string) => boolean;
+  readonly onCancel: () => void;
+}
+
+export function Composer({ busy, connected, onSend, onCancel }: ComposerProps) {
+  const [text, setText] = useState("");
+  const submit = () => {
+    if (text.trim().length === 0 || !connected || busy) return;
+    if (onSend(text.trim())) setText("");
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      submit();
+    }
+    if (event.key === "Escape" && busy) onCancel();
+  };
+  return (
+    <form
+      className="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <textarea
+        aria-label="Message"
+        placeholder={connected ? "Message the model (Enter to send, Shift+Enter for a new line)" : "Reconnecting…"}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={onKeyDown}
+        rows={3}
+        autoFocus
+      />
+      {busy ? (
+        <button type="button" className="danger" onClick={onCancel}>
+          Cancel (Esc)
+        </button>
+      ) : (
+        <button type="submit" disabled={!connected || text.trim().length === 0}>
+          Send
+        </button>
+      )}
+    </form>
+  );
+}

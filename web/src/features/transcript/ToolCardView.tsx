@@ -1,0 +1,67 @@
+/**
+ * A tool call as a card: its name and arguments, what it printed while running, how it ended
+ * (output or error, and how long it took), and — while it waits — the approval prompt, which any
+ * client may answer: once, for the rest of the session, or not at all.
+ */
+import type { ApprovalDecision, ToolCard } from "@maestro/protocol";
+import { duration } from "../../lib/format.ts";
+
+export interface ToolCardViewProps {
+  readonly card: ToolCard;
+  readonly onAnswer?: (decision: ApprovalDecision) => void;
+}
+
+function statusOf(card: ToolCard): { label: string; tone: "running" | "ok" | "error" | "waiting" } {
+  if (card.result !== null)
+    return card.result.ok ? { label: "done", tone: "ok" } : { label: card.result.errorCode ?? "failed", tone: "error" };
+  if (card.approval !== null && card.approval.answer === null) return { label: "waiting for approval", tone: "waiting" };
+  if (card.approval?.answer?.decision === "deny") return { label: "denied", tone: "error" };
+  return { label: card.status ?? "running", tone: "running" };
+}
+
+export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
+  const status = statusOf(card);
+  const args = card.args === null ? card.argsText : JSON.stringify(card.args, null, 2);
+  const waiting = card.approval !== null && card.approval.answer === null;
+  return (
+    <section className={`tool-card ${status.tone}`} aria-label={`Tool call ${card.name}`}>
+      <header>
+        <code className="tool-name">{card.name}</code>
+        <span className={`badge ${status.tone}`}>{status.label}</span>
+        {card.result !== null && card.result.durationMs > 0 && <span className="muted">{duration(card.result.durationMs)}</span>}
+      </header>
+      {args.length > 0 && <pre className="tool-args">{args}</pre>}
+      {card.progress.length > 0 && card.result === null && (
+        <pre className="tool-progress" aria-label="Progress">
+          {card.progress}
+        </pre>
+      )}
+      {card.result !== null && (
+        <pre className={card.result.ok ? "tool-output" : "tool-output error"} aria-label={card.result.ok ? "Result" : "Error"}>
+          {card.result.output}
+        </pre>
+      )}
+      {waiting && onAnswer !== undefined && (
+        <div className="approval" role="group" aria-label={`Approve ${card.name}?`}>
+          <span>
+            The model wants to run <code>{card.name}</code> ({card.approval?.kind}).
+          </span>
+          <button type="button" onClick={() => onAnswer("approve")}>
+            Approve once
+          </button>
+          <button type="button" className="secondary" onClick={() => onAnswer("approve_session")}>
+            Approve for this session
+          </button>
+          <button type="button" className="danger" onClick={() => onAnswer("deny")}>
+            Deny
+          </button>
+        </div>
+      )}
+      {card.approval?.answer != null && card.approval.answer.by !== "timeout" && (
+        <p className="muted small">
+          {card.approval.answer.decision === "deny" ? "Denied" : "Approved"} from {card.approval.answer.by}
+        </p>
+      )}
+    </section>
+  );
+}

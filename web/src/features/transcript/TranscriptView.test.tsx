@@ -1,0 +1,121 @@
+// Proves: the conversation renders from the shared transcript fold — markdown with code blocks
+// (and no raw HTML from the model), thinking collapsed, a tool call as a card with its arguments,
+// live progress and result — and an approval prompt any client can answer, which disappears for
+// everyone once answered.
+import { EMPTY_TRANSCRIPT, type SessionToClient, type Transcript, foldTranscript } from "@maestro/protocol";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { TranscriptView } from "./TranscriptView.tsx";
+
+afterEach(cleanup);
+
+const turn_id = SAMPLE_TURN_ID;
+const call_id = SAMPLE_CALL_ID;
+let seq = 0;
+const at = () => (seq += 1);
+const event = (body: Extract<SessionToClient, { type: "event" }>["event"]): SessionToClient => ({
+  type: "event",
+  seq: at(),
+  turn_id,
+  event: body,
+});
+const fold = (frames: SessionToClient[], from: Transcript = EMPTY_TRANSCRIPT) => frames.reduce(foldTranscript, from);
+
+function streamingTurn(): Transcript {
+  seq = 0;
+  return fold([
+    { type: "snapshot", seq: 0, protocol_version: 1, session: SAMPLE_SESSION, presence: SAMPLE_SESSION.presence, messages: [], turn: null },
+    {
+      type: "message",
+      seq: at(),
+      message: {
+        ...SAMPLE_MESSAGE,
+        id: "11111111-1111-4111-8111-111111111111" as never,
+        role: "user",
+        content: [{ type: "text", text: "Run the tests please" }],
+        turn_id,
+      },
+    },
+    event({ type: "thinking_delta", text: "They want npm test." }),
+    event({ type: "text_delta", text: "Running:\n\n```sh\nnpm test\n```\n\n<img src=x onerror=alert(1)>" }),
+    event({ type: "tool_call", phase: "start", call_id, name: "run_shell_command" }),
+    event({ type: "tool_call", phase: "end", call_id, args: { command: "npm test" } }),
+    {
+      type: "approval_request",
+      seq: at(),
+      turn_id,
+      call_id,
+      tool: "run_shell_command",
+      kind: "execute",
+      args: { command: "npm test" },
+      expires_at: SAMPLE_TIME,
+    },
+  ]);
+}
+
+describe("TranscriptView", () => {
+  it("renders the user's message, thinking collapsed, markdown with a code block, and no raw HTML", () => {
+    const { container } = render(<TranscriptView transcript={streamingTurn()} onAnswer={vi.fn()} />);
+    expect(screen.getByText("Run the tests please")).toBeTruthy();
+    const thinking = container.querySelector("details.thinking");
+    expect(thinking?.hasAttribute("open")).toBe(false);
+    expect(thinking?.textContent).toContain("They want npm test.");
+    expect(container.querySelector("pre code")?.textContent).toBe("npm test\n");
+    expect(container.querySelector("img")).toBeNull();
+  });
+
+  it("shows a waiting tool call with its arguments and lets the user approve it", () => {
+    const onAnswer = vi.fn();
+    render(<TranscriptView transcript={streamingTurn()} onAnswer={onAnswer} />);
+    const card = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(card).getByText("waiting for approval")).toBeTruthy();
+    expect(card.textContent).toContain('"command": "npm test"');
+    fireEvent.click(within(card).getByRole("button", { name: "Approve once" }));
+    expect(onAnswer).toHaveBeenCalledWith(call_id, "approve");
+    fireEvent.click(within(card).getByRole("button", { name: "Deny" }));
+    expect(onAnswer).toHaveBeenLastCalledWith(call_id, "deny");
+  });
+
+  it("closes the prompt once anyone answered, then streams progress and shows the result", () => {
+    const base = streamingTurn();
+    const answered = fold(
+      [
+        { type: "approval_result", seq: at(), turn_id, call_id, decision: "approve", by: "tui" },
+        event({ type: "tool_progress", call_id, output: "PASS src/app.test.ts\n" }),
+      ],
+      base,
+    );
+    const { rerender } = render(<TranscriptView transcript={answered} onAnswer={vi.fn()} />);
+    const card = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(card).queryByRole("button", { name: "Approve once" })).toBeNull();
+    expect(within(card).getByLabelText("Progress").textContent).toBe("PASS src/app.test.ts\n");
+    expect(card.textContent).toContain("Approved from tui");
+    const done = fold(
+      [event({ type: "tool_result", call_id, name: "run_shell_command", ok: true, output: "1 passed\n[exit code 0]", duration_ms: 1500 })],
+      answered,
+    );
+    rerender(<TranscriptView transcript={done} onAnswer={vi.fn()} />);
+    const finished = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(finished).getByLabelText("Result").textContent).toBe("1 passed\n[exit code 0]");
+    expect(within(finished).getByText("1.5 s")).toBeTruthy();
+    expect(within(finished).getByText("done")).toBeTruthy();
+  });
+
+  it("shows a stored answer once, with its tokens and cost, when the turn ends", () => {
+    const stored = { ...SAMPLE_MESSAGE, turn_id, content: [{ type: "text" as const, text: "All **green**." }] };
+    const base = streamingTurn();
+    const ended = fold(
+      [
+        { type: "message", seq: at(), message: stored },
+        { type: "turn_end", seq: at(), turn_id, status: "completed", message: stored },
+      ],
+      base,
+    );
+    const { container } = render(<TranscriptView transcript={ended} onAnswer={vi.fn()} />);
+    expect(screen.getAllByText("green")).toHaveLength(1);
+    expect(container.querySelector("strong")?.textContent).toBe("green");
+    expect(screen.getByText(/180 in · 50 out · \$0\.0009/)).toBeTruthy();
+    expect(container.querySelector(".streaming")).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * A session's conversation, from the shared transcript fold: stored messages (the user's text;
+ * the model's thinking collapsed, its answer as markdown, its tool calls as cards with their
+ * results; tokens and cost), then what the turn in flight has streamed that is not stored yet.
+ */
+import type { ApprovalDecision, ContentPart, Message, ToolCard, Transcript } from "@maestro/protocol";
+import { Fragment } from "react";
+import { tokens, usd } from "../../lib/format.ts";
+import { Markdown } from "./Markdown.tsx";
+import { ToolCardView } from "./ToolCardView.tsx";
+
+export interface TranscriptViewProps {
+  readonly transcript: Transcript;
+  readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+}
+
+type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
+
+/** A card for a stored call: the live card when this client watched it run, else what was stored. */
+function cardFor(transcript: Transcript, part: Extract<ContentPart, { type: "tool_call" }>, stored: ResultPart | undefined): ToolCard {
+  const live = transcript.tools[part.call_id];
+  if (live !== undefined) return { ...live, args: live.args ?? part.args };
+  return {
+    callId: part.call_id,
+    name: part.name,
+    argsText: "",
+    args: part.args,
+    progress: "",
+    status: null,
+    approval: null,
+    result: stored === undefined ? null : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: 0 },
+  };
+}
+
+function Thinking({ text }: { readonly text: string }) {
+  return (
+    <details className="thinking">
+      <summary>Thinking</summary>
+      <p>{text}</p>
+    </details>
+  );
+}
+
+function MessageView({
+  message,
+  transcript,
+  results,
+  onAnswer,
+}: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
+  if (message.role === "tool") return null;
+  return (
+    <article className={`message ${message.role}`} aria-label={message.role === "user" ? "You" : "Model"}>
+      {message.content.map((part, index) => {
+        switch (part.type) {
+          case "text":
+            return message.role === "user" ? (
+              <p key={index} className="user-text">
+                {part.text}
+              </p>
+            ) : (
+              <Markdown key={index} text={part.text} />
+            );
+          case "thinking":
+            return <Thinking key={index} text={part.text} />;
+          case "tool_call":
+            return (
+              <ToolCardView
+                key={index}
+                card={cardFor(transcript, part, results.get(part.call_id))}
+                onAnswer={(decision) => onAnswer(part.call_id, decision)}
+              />
+            );
+          case "tool_result":
+            return null;
+        }
+      })}
+      {message.role === "assistant" && (message.usage !== null || message.status !== "complete") && (
+        <footer className="muted small">
+          {message.status !== "complete" && <span className="badge error">{message.status}</span>}
+          {message.error !== null && <span> {message.error}</span>}
+          {message.usage !== null && (
+            <span>
+              {tokens(message.usage.input_tokens + message.usage.cache_read_tokens)} in · {tokens(message.usage.output_tokens)} out
+              {message.cost_usd !== null && ` · ${usd(message.cost_usd)}`}
+            </span>
+          )}
+        </footer>
+      )}
+    </article>
+  );
+}
+
+export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
+  const results = new Map<string, ResultPart>();
+  for (const message of transcript.messages)
+    for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
+  const turn = transcript.turn;
+  return (
+    <div className="transcript" aria-live="polite">
+      {transcript.messages.length === 0 && turn === null && <p className="empty">No messages yet. Say something below.</p>}
+      {transcript.messages.map((message) => (
+        <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} />
+      ))}
+      {turn !== null && (
+        <article className="message assistant streaming" aria-label="Model (streaming)">
+          {turn.blocks.map((block, index) => (
+            <Fragment key={index}>
+              {block.kind === "text" && <Markdown text={block.text} />}
+              {block.kind === "thinking" && <Thinking text={block.text} />}
+              {block.kind === "tool" && transcript.tools[block.callId] !== undefined && (
+                <ToolCardView card={transcript.tools[block.callId] as ToolCard} onAnswer={(decision) => onAnswer(block.callId, decision)} />
+              )}
+            </Fragment>
+          ))}
+          {turn.error !== null && (
+            <p role="alert" className="error">
+              {turn.error.message}
+            </p>
+          )}
+          {turn.error === null && <span className="cursor" aria-hidden="true" />}
+        </article>
+      )}
+      {transcript.lastTurn !== null && turn === null && transcript.lastTurn.status !== "completed" && (
+        <p className="muted small">The last turn ended: {transcript.lastTurn.status}.</p>
+      )}
+    </div>
+  );
+}

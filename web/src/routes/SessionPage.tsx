@@ -1,0 +1,74 @@
+/**
+ * One session, live: its header (title, model, who is watching, connection, tokens and cost),
+ * the conversation as it streams, the approvals any client may answer, and the composer.
+ */
+import { type Session, ToolCallIdSchema } from "@maestro/protocol";
+import { Composer } from "../features/composer/Composer.tsx";
+import { TranscriptView } from "../features/transcript/TranscriptView.tsx";
+import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
+import { tokens, usd } from "../lib/format.ts";
+
+const CONNECTION_LABEL = { connecting: "connecting…", open: "live", reconnecting: "reconnecting…", closed: "offline" } as const;
+
+function watchers(session: Session | null, presence: { web: number; tui: number; api: number }): string {
+  if (session === null) return "";
+  const parts = [
+    presence.web > 0 && `${presence.web} web`,
+    presence.tui > 0 && `${presence.tui} tui`,
+    presence.api > 0 && `${presence.api} api`,
+  ];
+  return parts.filter(Boolean).join(", ");
+}
+
+export function SessionPage({ sessionId }: { readonly sessionId: string }) {
+  const { transcript, connection, send } = useSessionSocket(sessionId);
+  const session = transcript.session;
+  const busy = transcript.turn !== null;
+  return (
+    <main className="session-page">
+      <header className="bar">
+        <a href="#/" className="back" aria-label="All sessions">
+          ←
+        </a>
+        <h1>{session?.title ?? "Session"}</h1>
+        {session !== null && (
+          <span className="muted">
+            {session.provider} · {session.model}
+          </span>
+        )}
+        <span className={`connection ${connection}`} role="status" aria-label="Connection">
+          {CONNECTION_LABEL[connection]}
+        </span>
+        <span className="muted">{watchers(session, transcript.presence)}</span>
+        {session !== null && (
+          <span className="muted">
+            {tokens(session.usage.input_tokens + session.usage.cache_read_tokens)} in · {tokens(session.usage.output_tokens)} out ·{" "}
+            {usd(session.cost_usd)}
+          </span>
+        )}
+      </header>
+      {Object.values(transcript.credentialNotices)
+        .filter((credential) => credential.needs_reauth || credential.last_error !== null)
+        .map((credential) => (
+          <p key={credential.id} role="alert" className="error">
+            {credential.label}: {credential.needs_reauth ? "needs a new login." : credential.last_error}
+          </p>
+        ))}
+      {transcript.lastError !== null && (
+        <p role="alert" className="error">
+          {transcript.lastError.message}
+        </p>
+      )}
+      <TranscriptView
+        transcript={transcript}
+        onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
+      />
+      <Composer
+        busy={busy}
+        connected={connection === "open"}
+        onSend={(text) => send({ type: "send", text })}
+        onCancel={() => send({ type: "cancel" })}
+      />
+    </main>
+  );
+}

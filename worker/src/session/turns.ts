@@ -56,6 +56,8 @@ export interface TurnHost extends SessionRuntime {
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
   keepAlive(): void;
+  /** Re-read the session and tell every client its new shape (totals change with every turn). */
+  configureSession(changes: Record<string, never>): Promise<unknown>;
 }
 
 /** Receives every frame of one turn, for `Accept: text/event-stream`. */
@@ -320,6 +322,8 @@ export class TurnManager {
     const result: TurnResult = { turn_id: turn.turnId, status, message: answer };
     this.#remember(result);
     this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer });
+    // The session's tokens and cost just changed: every client's header should say so.
+    void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
     return result;
   }
 

@@ -1,6 +1,6 @@
 // Proves: a session's Durable Object can be evicted between messages (its sockets hibernated)
 // and a fresh instance carries on: the sockets stay open and joined, seq keeps counting, and a
-// resume still replays from the log.
+// resume still replays from the log. After a turn, every client gets the session's new totals.
 import { PROTOCOL_VERSION } from "@maestro/protocol";
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,11 @@ describe("hibernation", () => {
     await web.next("presence");
     web.send({ type: "send", text: "before eviction" });
     const [before] = await Promise.all([tui.next("message"), web.next("message")]);
-    const [lastBefore] = await Promise.all([tui.next("turn_end"), web.next("turn_end")]);
+    await Promise.all([tui.next("turn_end"), web.next("turn_end")]);
+    // After each turn the session's new totals go out too; that is the last frame before eviction.
+    const [lastBefore] = await Promise.all([tui.next("session_update"), web.next("session_update")]);
+    expect(lastBefore.session.usage.output_tokens).toBeGreaterThan(0);
+    expect(lastBefore.session.cost_usd).toBeGreaterThan(0);
 
     const instanceBefore = await runInDurableObject(stub, (instance: SessionDO) => instance);
     await evictDurableObject(stub, { webSockets: "hibernate" });

@@ -8,7 +8,13 @@ import { ErrorBodySchema } from "../errors.ts";
 import type { CredentialId, McpServerId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
 import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchema, CreatedAgentSchema } from "../rest/agents.ts";
 import { DeletedSchema } from "../rest/common.ts";
-import { type CreateCredentialBody, type UpdateCredentialBody, CredentialListSchema, CredentialSchema } from "../rest/credentials.ts";
+import {
+  type CreateCredentialBody,
+  type UpdateCredentialBody,
+  CredentialListSchema,
+  CredentialSchema,
+  CredentialTestResultSchema,
+} from "../rest/credentials.ts";
 import { HealthSchema } from "../rest/health.ts";
 import {
   type CreateMcpServerBody,
@@ -30,6 +36,14 @@ import { type CreateTemplateBody, type UpdateTemplateBody, TemplateListSchema, T
 import { type CreateToolBody, type UpdateToolBody, ToolListSchema, ToolSchema } from "../rest/tools.ts";
 import { UsageReportSchema } from "../rest/usage.ts";
 import { WebSessionSchema } from "../rest/auth.ts";
+import {
+  DeviceLoginPendingSchema,
+  DeviceLoginStartedSchema,
+  type FinishOAuthBody,
+  OAuthStartedSchema,
+  type StartDeviceLoginBody,
+  type StartOAuthBody,
+} from "../rest/oauth.ts";
 import { ApiError } from "./api-error.ts";
 
 const SignedOutSchema = z.object({ signed_out: z.literal(true) });
@@ -105,6 +119,17 @@ export function createRestClient(options: RestClientOptions) {
       create: (body: CreateCredentialBody) => post("/credentials", CredentialSchema, body),
       update: (id: CredentialId, body: UpdateCredentialBody) => patch(`/credentials/${id}`, CredentialSchema, body),
       delete: (id: CredentialId) => remove(`/credentials/${id}`),
+      test: (id: CredentialId) => post(`/credentials/${id}/test`, CredentialTestResultSchema, undefined),
+    },
+    oauth: {
+      startCodex: (body: StartOAuthBody = {}) => post("/oauth/codex/start", OAuthStartedSchema, body),
+      finishCodex: (body: FinishOAuthBody) => post("/oauth/codex/finish", CredentialSchema, body),
+      startCodexDevice: (body: StartDeviceLoginBody = {}) => post("/oauth/codex/device/start", DeviceLoginStartedSchema, body),
+      /** `{status: "pending"}` until the user approved the code, then the new credential. */
+      pollCodexDevice: (state: string) =>
+        post("/oauth/codex/device/poll", z.union([CredentialSchema, DeviceLoginPendingSchema]), { state }),
+      startMcp: (body: StartOAuthBody) => post("/oauth/mcp/start", OAuthStartedSchema, body),
+      finishMcp: (body: FinishOAuthBody) => post("/oauth/mcp/finish", McpServerSchema, body),
     },
     sessions: {
       list: (query: Partial<ListSessionsQuery> = {}) => get("/sessions", SessionListSchema, query),

@@ -252,6 +252,7 @@ function usageEvent(usage: { input: number; output: number; cacheRead: number; c
 
 export const anthropic = {
   id: "anthropic",
+  probeModel: "claude-haiku-4-5",
   stream: (request, context) =>
     streamRequest(
       "anthropic",

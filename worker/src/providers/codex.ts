@@ -38,6 +38,7 @@ export function toCodexRequest(request: ProviderRequest, sessionKey: string): Re
 
 export const codex = {
   id: "codex",
+  probeModel: "gpt-5.5",
   stream: (request, context) =>
     streamRequest(
       "codex",

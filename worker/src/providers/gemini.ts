@@ -181,6 +181,7 @@ function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usageMetadata"
 
 export const gemini = {
   id: "gemini",
+  probeModel: "gemini-2.5-flash",
   stream: (request, context) =>
     streamRequest(
       "gemini",

@@ -205,6 +205,7 @@ function mapUsage(usage: z.infer<typeof ResponseSchema>["usage"]): StreamEvent {
 
 export const openaiResponses = {
   id: "openai_responses",
+  probeModel: "gpt-4.1-mini",
   stream: (request, context) =>
     streamRequest(
       "openai_responses",

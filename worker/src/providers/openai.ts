@@ -207,6 +207,7 @@ function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usage"]>): Str
 
 export const openai = {
   id: "openai",
+  probeModel: "gpt-4.1-mini",
   stream: (request, context) =>
     streamRequest(
       "openai",

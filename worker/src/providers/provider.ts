@@ -49,6 +49,8 @@ export interface ProviderContext {
 
 export interface Provider {
   readonly id: ProviderId;
+  /** A small, cheap model that `POST /credentials/:id/test` asks for a word, to prove a key works. */
+  readonly probeModel: string;
   stream(request: ProviderRequest, context: ProviderContext): AsyncIterable<StreamEvent>;
 }
 

@@ -5,12 +5,19 @@ import {
   CredentialIdSchema,
   CredentialListSchema,
   CredentialSchema,
+  CredentialTestResultSchema,
   DeletedSchema,
+  type ProviderId,
   UpdateCredentialBodySchema,
 } from "@maestro/protocol";
 import { z } from "zod";
 import { createCredential, deleteCredential, listCredentials, updateCredential } from "../db/queries/credentials.ts";
+import { resolveCredential } from "../auth/credential-secret.ts";
+import { refreshIfExpiring } from "../auth/refresh.ts";
 import { notFound } from "../errors.ts";
+import { probeCredential } from "../providers/probe.ts";
+import { providerFor } from "../providers/registry.ts";
+import { createRefreshDeps } from "../session/refresh-deps.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: CredentialIdSchema });
@@ -67,5 +74,31 @@ export const credentials = createRouter()
       if (!(await deleteCredential(c.var.services.db, id))) throw notFound("CREDENTIAL_NOT_FOUND", "credential");
       c.var.log.info("credential.deleted", { credential_id: id });
       return c.json({ id, deleted: true as const }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/test",
+      summary: "Check a credential against its provider: one tiny request to a cheap model",
+      request: { params: IdParams },
+      responses: {
+        200: jsonResponse(CredentialTestResultSchema, "Whether the provider answered, and how fast"),
+        ...errorResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { db, config, redis } = c.var.services;
+      const id = c.req.valid("param").id;
+      const credential = await resolveCredential(db, config.keyRing, id, {
+        refresher: (credentialId, withinMs) =>
+          refreshIfExpiring(createRefreshDeps({ env: c.env, config, db, redis, log: c.var.log }), credentialId, withinMs),
+      });
+      const result = await probeCredential(providerFor(credential.provider as ProviderId), credential, {
+        fetch: globalThis.fetch.bind(globalThis),
+        now: () => Date.now(),
+      });
+      c.var.log.info("credential.tested", { credential_id: id, ok: result.ok, latency_ms: result.latency_ms });
+      return c.json(result, 200);
     },
   );

@@ -1,11 +1,14 @@
 // Proves: credentials can be created (with or without base_url), listed and deleted; the API key
-// is stored sealed and never appears in any response body or any log line, only its hint.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// is stored sealed and never appears in any response body or any log line, only its hint; and a
+// credential can be tested against its provider without storing anything.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { savedAuthentications } from "../../src/db/schema.ts";
 import { api, client } from "../helpers/api.ts";
-import { withDb } from "../helpers/db.ts";
+import { rowCounts, withDb } from "../helpers/db.ts";
 import { type CapturedLogs, captureLogs } from "../helpers/logs.ts";
+import { say } from "../helpers/scripted-session.ts";
+import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
 
 const SECRET = "sk-ant-api03-SECRET-do-not-leak-7f3a9c2e1b4d";
 const OTHER_SECRET = "sk-proj-SECRET-other-key-5e8d1a2b";
@@ -104,5 +107,40 @@ describe("credentials", () => {
       expect(text).not.toContain(OTHER_SECRET);
       expect(text).not.toContain("SECRET");
     }
+  });
+});
+
+describe("testing a credential", () => {
+  it("asks the provider for a word: ok with a working key, a clear refusal with a wrong one, nothing stored", async () => {
+    const simulatorUrl = inject("simulatorUrl");
+    const working = scriptKey("anthropic");
+    await registerScript(simulatorUrl, working, [say("OK")]);
+    const good = await client().credentials.create({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "probe",
+      api_key: working,
+      base_url: simulatorUrl,
+    });
+    const before = await rowCounts();
+    const passed = await api(`/credentials/${good.id}/test`, { method: "POST" });
+    expect(await passed.json()).toMatchObject({ ok: true, message: "anthropic answered (claude-haiku-4-5)." });
+    const [request] = await recordedRequests(simulatorUrl, working);
+    expect((request?.body as { model: string }).model).toBe("claude-haiku-4-5");
+
+    const bad = await client().credentials.create({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "probe",
+      api_key: "sk-ant-not-known-000",
+      base_url: simulatorUrl,
+    });
+    const failed = await api(`/credentials/${bad.id}/test`, { method: "POST" });
+    const body = await failed.json<{ ok: boolean; message: string }>();
+    expect(body.ok).toBe(false);
+    expect(body.message.length).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toContain("sk-ant-not-known-000");
+    const after = await rowCounts();
+    expect(after.messages).toBe(before.messages);
   });
 });

@@ -10,6 +10,7 @@ export type ScriptedCall = readonly StreamEvent[] | ((signal: AbortSignal) => As
 
 export class ScriptedProvider implements Provider {
   readonly id = "anthropic" as const;
+  readonly probeModel = "scripted";
   readonly requests: ProviderRequest[] = [];
   readonly #calls: ScriptedCall[];
 

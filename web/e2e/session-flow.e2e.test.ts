@@ -1,7 +1,8 @@
 // Proves, in a real browser against `npm run dev -- --demo`: a user signs in with the API token
 // (and the token is not kept by the page), creates a session, sends a message, watches the
 // model's tool call stream in, approves it — from a second page, which shows the same turn live —
-// and both pages see the result. Every screen is saved under web/e2e/screenshots/.
+// and both pages see the result; the settings pages test a credential, list tools and show the
+// demo's local agent connected. Every screen is saved under web/e2e/screenshots/.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
@@ -86,5 +87,26 @@ describe("the web UI", () => {
     await expect(page.getByRole("region", { name: "Tool call run_shell_command" }).textContent()).resolves.toContain("Approved from web");
     await shot(page, "06-result");
     await shot(watcher, "07-result-second-page");
+  });
+
+  it("manages credentials, tools and local agents", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/#/settings/credentials`);
+    const demo = page.getByRole("row", { name: /Demo \(simulated, no real model\): anthropic/ });
+    await demo.getByRole("button", { name: "Test" }).click();
+    await demo.getByRole("status").filter({ hasText: "anthropic answered" }).waitFor();
+    await shot(page, "08-settings-credentials");
+
+    await page.getByRole("link", { name: "Tools" }).click();
+    await page.getByRole("checkbox", { name: "Enable grep" }).waitFor();
+    await shot(page, "09-settings-tools");
+
+    await page.getByRole("link", { name: "Local agents" }).click();
+    // demo mode runs a maestro-agent for this machine
+    await page
+      .getByRole("row", { name: /This machine \(npm run dev\)/ })
+      .getByText("connected")
+      .waitFor();
+    await shot(page, "10-settings-agents");
   });
 });

@@ -6,6 +6,7 @@ import { publicClient, sessionClient } from "./lib/api.ts";
 import { useRoute } from "./lib/route.ts";
 import { SessionPage } from "./routes/SessionPage.tsx";
 import { SessionsPage } from "./routes/SessionsPage.tsx";
+import { SettingsPage } from "./routes/SettingsPage.tsx";
 
 type AuthState =
   { readonly status: "checking" } | { readonly status: "signed_out" } | { readonly status: "signed_in"; readonly csrf: string };
@@ -34,6 +35,7 @@ export function App() {
     );
   }
   if (route.page === "session") return <SessionPage key={route.id} sessionId={route.id} />;
+  if (route.page === "settings") return <SettingsPage client={client} section={route.section} />;
   return (
     <SessionsPage
       client={client}

@@ -4,11 +4,19 @@
  */
 import { useEffect, useState } from "react";
 
-export type Route = { readonly page: "sessions" } | { readonly page: "session"; readonly id: string };
+export type SettingsSection = "credentials" | "tools" | "agents";
+
+export type Route =
+  | { readonly page: "sessions" }
+  | { readonly page: "session"; readonly id: string }
+  | { readonly page: "settings"; readonly section: SettingsSection };
 
 export function parseRoute(hash: string): Route {
-  const match = /^#\/sessions\/([0-9a-f-]{36})$/.exec(hash);
-  return match?.[1] === undefined ? { page: "sessions" } : { page: "session", id: match[1] };
+  const session = /^#\/sessions\/([0-9a-f-]{36})$/.exec(hash);
+  if (session?.[1] !== undefined) return { page: "session", id: session[1] };
+  const settings = /^#\/settings\/(credentials|tools|agents)$/.exec(hash);
+  if (settings?.[1] !== undefined) return { page: "settings", section: settings[1] as SettingsSection };
+  return { page: "sessions" };
 }
 
 export function sessionHref(id: string): string {

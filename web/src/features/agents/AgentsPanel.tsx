@@ -1,0 +1,95 @@
+/**
+ * Local agents: which are connected, their roots and version, when they were last seen; create
+ * one (its token is shown exactly once, with the command that uses it); revoke one.
+ */
+import { type CreatedAgent, type RestClient } from "@maestro/protocol";
+import { type FormEvent, useState } from "react";
+import { timeAgo } from "../../lib/format.ts";
+import { useLoad } from "../../lib/use-load.ts";
+
+export function AgentsPanel({ client }: { readonly client: RestClient }) {
+  const [state, reload] = useLoad(() => client.agents.list());
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<CreatedAgent | null>(null);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setCreated(await client.agents.create({ name: name.trim() }));
+    setName("");
+    reload();
+  }
+
+  return (
+    <section aria-label="Local agents">
+      <h2>Local agents</h2>
+      {state.status === "loading" && <p className="muted">Loading…</p>}
+      {state.status === "error" && (
+        <p role="alert" className="error">
+          {state.message}
+        </p>
+      )}
+      {state.status === "ready" && state.value.data.length === 0 && (
+        <p className="empty">No local agents yet. Create one to let models work on your machine.</p>
+      )}
+      {state.status === "ready" && state.value.data.length > 0 && (
+        <table className="sessions">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>State</th>
+              <th>Roots</th>
+              <th>Last seen</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {state.value.data.map((agent) => (
+              <tr key={agent.id}>
+                <td>
+                  {agent.name} {agent.version !== null && <span className="muted">v{agent.version}</span>}
+                </td>
+                <td>{agent.revoked_at !== null ? "revoked" : agent.connected ? <span className="ok-text">connected</span> : "offline"}</td>
+                <td>{agent.roots.join(", ") || "—"}</td>
+                <td>{agent.last_seen_at === null ? "never" : timeAgo(agent.last_seen_at)}</td>
+                <td className="actions">
+                  {agent.revoked_at === null && (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => {
+                        if (window.confirm(`Revoke “${agent.name}”? It disconnects now and its token stops working.`))
+                          void client.agents.delete(agent.id).then(reload);
+                      }}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form className="card new-session" aria-label="Create a local agent" onSubmit={(event) => void create(event)}>
+        <label>
+          Name
+          <input value={name} onChange={(event) => setName(event.target.value)} placeholder="laptop" required />
+        </label>
+        <button type="submit" disabled={name.trim().length === 0}>
+          Create agent
+        </button>
+      </form>
+      {created !== null && (
+        <div className="card" role="status">
+          <p>
+            The token for “{created.name}” is shown <strong>only now</strong>. Run on that machine:
+          </p>
+          <pre className="tool-args">{`npm run agent -- --url ${window.location.origin} --token ${created.token} --root <your project>`}</pre>
+          <button type="button" className="secondary" onClick={() => setCreated(null)}>
+            I have copied it
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Credentials: what each one is (never its secret, only the hint), whether it works (expiry,
+ * last error, a login that must be redone), a "Test" button that asks the provider for a word,
+ * deletion, and adding an API key. The ChatGPT login lives beside it (CodexLogin).
+ */
+import {
+  ApiError,
+  type Credential,
+  type CredentialTestResult,
+  type ProviderId,
+  ProviderIdSchema,
+  type RestClient,
+} from "@maestro/protocol";
+import { type FormEvent, useState } from "react";
+import { timeAgo } from "../../lib/format.ts";
+import { useLoad } from "../../lib/use-load.ts";
+import { CodexLogin } from "./CodexLogin.tsx";
+
+const API_KEY_PROVIDERS = ProviderIdSchema.options.filter((provider) => provider !== "codex");
+
+function status(credential: Credential): string {
+  if (!credential.is_enabled) return "disabled";
+  if (credential.needs_reauth) return "needs a new login";
+  if (credential.last_error !== null) return `error: ${credential.last_error}`;
+  if (credential.expires_at !== null) return `ok, expires ${timeAgo(credential.expires_at)}`;
+  return "ok";
+}
+
+function AddApiKey({ client, onAdded }: { readonly client: RestClient; readonly onAdded: () => void }) {
+  const [provider, setProvider] = useState<ProviderId>("anthropic");
+  const [label, setLabel] = useState("");
+  const [apiKey, setApiKey] = useState("");
+  const [baseUrl, setBaseUrl] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      await client.credentials.create({
+        provider,
+        auth_type: "api_key",
+        label: label.trim() || provider,
+        api_key: apiKey.trim(),
+        ...(baseUrl.trim().length > 0 && { base_url: baseUrl.trim() }),
+      });
+      setApiKey("");
+      setLabel("");
+      setBaseUrl("");
+      onAdded();
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : "Could not add the key.");
+    }
+  }
+  return (
+    <form className="card new-session" aria-label="Add an API key" onSubmit={(event) => void submit(event)}>
+      <label>
+        Provider
+        <select value={provider} onChange={(event) => setProvider(event.target.value as ProviderId)}>
+          {API_KEY_PROVIDERS.map((each) => (
+            <option key={each} value={each}>
+              {each}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Label
+        <input value={label} onChange={(event) => setLabel(event.target.value)} placeholder={provider} />
+      </label>
+      <label>
+        API key
+        <input type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} required />
+      </label>
+      <label>
+        Base URL
+        <input value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} placeholder="optional (OpenRouter, vLLM, Ollama…)" />
+      </label>
+      <button type="submit" disabled={apiKey.trim().length === 0}>
+        Add key
+      </button>
+      {error !== null && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function CredentialsPanel({ client }: { readonly client: RestClient }) {
+  const [state, reload] = useLoad(() => client.credentials.list());
+  const [tests, setTests] = useState<Record<string, CredentialTestResult | "testing">>({});
+
+  async function test(id: Credential["id"]) {
+    setTests((current) => ({ ...current, [id]: "testing" }));
+    const result = await client.credentials.test(id).catch((failure: unknown): CredentialTestResult => ({
+      ok: false,
+      latency_ms: 0,
+      message: failure instanceof Error ? failure.message : "failed",
+    }));
+    setTests((current) => ({ ...current, [id]: result }));
+  }
+
+  async function remove(credential: Credential) {
+    if (!window.confirm(`Delete the credential “${credential.label}”? Sessions using it will stop working.`)) return;
+    await client.credentials.delete(credential.id);
+    reload();
+  }
+
+  return (
+    <section aria-label="Credentials">
+      <h2>Credentials</h2>
+      {state.status === "loading" && <p className="muted">Loading…</p>}
+      {state.status === "error" && (
+        <p role="alert" className="error">
+          {state.message}
+        </p>
+      )}
+      {state.status === "ready" && state.value.data.length === 0 && <p className="empty">No credentials yet. Add an API key below.</p>}
+      {state.status === "ready" && state.value.data.length > 0 && (
+        <table className="sessions">
+          <thead>
+            <tr>
+              <th>Label</th>
+              <th>Provider</th>
+              <th>Secret</th>
+              <th>Status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {state.value.data.map((credential) => {
+              const tested = tests[credential.id];
+              return (
+                <tr key={credential.id}>
+                  <td>{credential.label}</td>
+                  <td>
+                    {credential.provider} <span className="muted">{credential.auth_type === "oauth" ? "login" : "API key"}</span>
+                  </td>
+                  <td>
+                    <code>{credential.hint}</code>
+                  </td>
+                  <td>
+                    {status(credential)}
+                    {tested !== undefined && (
+                      <div className={tested === "testing" ? "muted" : tested.ok ? "ok-text" : "error"} role="status">
+                        {tested === "testing" ? "Testing…" : `${tested.message} (${tested.latency_ms} ms)`}
+                      </div>
+                    )}
+                  </td>
+                  <td className="actions">
+                    <button type="button" className="secondary" onClick={() => void test(credential.id)}>
+                      Test
+                    </button>
+                    <button type="button" className="danger" onClick={() => void remove(credential)}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <AddApiKey client={client} onAdded={reload} />
+      <CodexLogin client={client} onSignedIn={reload} />
+    </section>
+  );
+}

@@ -1,0 +1,35 @@
+/** Everything a user manages besides sessions, one section per resource. */
+import type { RestClient } from "@maestro/protocol";
+import { AgentsPanel } from "../features/agents/AgentsPanel.tsx";
+import { CredentialsPanel } from "../features/credentials/CredentialsPanel.tsx";
+import { ToolsPanel } from "../features/tools/ToolsPanel.tsx";
+import type { SettingsSection } from "../lib/route.ts";
+
+const SECTIONS: readonly { readonly id: SettingsSection; readonly label: string }[] = [
+  { id: "credentials", label: "Credentials" },
+  { id: "tools", label: "Tools" },
+  { id: "agents", label: "Local agents" },
+];
+
+export function SettingsPage({ client, section }: { readonly client: RestClient; readonly section: SettingsSection }) {
+  return (
+    <main>
+      <header className="bar">
+        <a href="#/" className="back" aria-label="All sessions">
+          ←
+        </a>
+        <h1>Settings</h1>
+        <nav className="tabs" aria-label="Settings">
+          {SECTIONS.map((each) => (
+            <a key={each.id} href={`#/settings/${each.id}`} aria-current={each.id === section ? "page" : undefined}>
+              {each.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      {section === "credentials" && <CredentialsPanel client={client} />}
+      {section === "tools" && <ToolsPanel client={client} />}
+      {section === "agents" && <AgentsPanel client={client} />}
+    </main>
+  );
+}

@@ -59,6 +59,7 @@ describe("the web UI", () => {
     await page.getByRole("button", { name: "New session" }).click();
     const form = page.getByRole("form", { name: "New session" });
     await form.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): anthropic (anthropic)" });
+    await expect(form.getByLabel("Model", { exact: true }).inputValue()).resolves.toBe("claude-sonnet-4-5");
     await form.getByLabel("Title").fill("Browser e2e");
     await shot(page, "03-new-session");
     await form.getByRole("button", { name: "Create session" }).click();
@@ -89,7 +90,7 @@ describe("the web UI", () => {
     await shot(watcher, "07-result-second-page");
   });
 
-  it("manages credentials, tools and local agents", async () => {
+  it("manages credentials, tools, local agents, MCP servers, templates and usage", async () => {
     const page = await context.newPage();
     await page.goto(`${server.origin}/#/settings/credentials`);
     const demo = page.getByRole("row", { name: /Demo \(simulated, no real model\): anthropic/ });
@@ -108,5 +109,23 @@ describe("the web UI", () => {
       .getByText("connected")
       .waitFor();
     await shot(page, "10-settings-agents");
+
+    await page.getByRole("link", { name: "MCP servers" }).click();
+    await page.getByRole("form", { name: "Add an MCP server" }).waitFor();
+    await shot(page, "11-settings-mcp");
+
+    await page.getByRole("link", { name: "Templates" }).click();
+    const form = page.getByRole("form", { name: "New template" });
+    await form.getByLabel("Name").fill("Careful reviewer");
+    await form.getByRole("button", { name: "Create template" }).click();
+    await page.getByLabel("Template Careful reviewer").waitFor();
+    await shot(page, "12-settings-templates");
+
+    await page.getByRole("link", { name: "Usage" }).click();
+    await page.getByRole("heading", { name: /Usage, last/ }).waitFor();
+    await shot(page, "13-settings-usage");
+    // The first test's turn cost something: it shows in the charts and the table.
+    await page.getByRole("figure", { name: "Cost by day" }).locator("svg").first().waitFor();
+    await page.getByRole("table", { name: "By provider and model" }).getByText("claude-sonnet-4-5").waitFor();
   });
 });

@@ -34,7 +34,7 @@ export function App() {
       />
     );
   }
-  if (route.page === "session") return <SessionPage key={route.id} sessionId={route.id} />;
+  if (route.page === "session") return <SessionPage key={route.id} client={client} sessionId={route.id} />;
   if (route.page === "settings") return <SettingsPage client={client} section={route.section} />;
   return (
     <SessionsPage

@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from "react";
 
-export type SettingsSection = "credentials" | "tools" | "agents";
+export const SETTINGS_SECTIONS = ["credentials", "tools", "mcp", "templates", "agents", "usage"] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =
   | { readonly page: "sessions" }
@@ -14,8 +15,9 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const session = /^#\/sessions\/([0-9a-f-]{36})$/.exec(hash);
   if (session?.[1] !== undefined) return { page: "session", id: session[1] };
-  const settings = /^#\/settings\/(credentials|tools|agents)$/.exec(hash);
-  if (settings?.[1] !== undefined) return { page: "settings", section: settings[1] as SettingsSection };
+  const section = /^#\/settings\/([a-z]+)$/.exec(hash)?.[1];
+  const known = SETTINGS_SECTIONS.find((each) => each === section);
+  if (known !== undefined) return { page: "settings", section: known };
   return { page: "sessions" };
 }
 

@@ -2,8 +2,10 @@
  * One session, live: its header (title, model, who is watching, connection, tokens and cost),
  * the conversation as it streams, the approvals any client may answer, and the composer.
  */
-import { type Session, ToolCallIdSchema } from "@maestro/protocol";
+import { type RestClient, type Session, ToolCallIdSchema } from "@maestro/protocol";
+import { useEffect } from "react";
 import { Composer } from "../features/composer/Composer.tsx";
+import { SessionControls } from "../features/sessions/SessionControls.tsx";
 import { TranscriptView } from "../features/transcript/TranscriptView.tsx";
 import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
 import { tokens, usd } from "../lib/format.ts";
@@ -20,10 +22,27 @@ function watchers(session: Session | null, presence: { web: number; tui: number;
   return parts.filter(Boolean).join(", ");
 }
 
-export function SessionPage({ sessionId }: { readonly sessionId: string }) {
+/** Typing in a field is not a shortcut. */
+const typing = (target: EventTarget | null) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+
+export function SessionPage({ client, sessionId }: { readonly client: RestClient; readonly sessionId: string }) {
   const { transcript, connection, send } = useSessionSocket(sessionId);
   const session = transcript.session;
   const busy = transcript.turn !== null;
+  const firstPending = transcript.pendingApprovals[0];
+
+  // Keyboard: `a` approves the oldest waiting tool call, `d` denies it, Escape cancels the turn.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (typing(event.target) || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.key === "Escape" && busy) send({ type: "cancel" });
+      if (firstPending === undefined) return;
+      if (event.key === "a") send({ type: "approve", call_id: ToolCallIdSchema.parse(firstPending), decision: "approve" });
+      if (event.key === "d") send({ type: "approve", call_id: ToolCallIdSchema.parse(firstPending), decision: "deny" });
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [busy, firstPending, send]);
   return (
     <main className="session-page">
       <header className="bar">
@@ -47,6 +66,14 @@ export function SessionPage({ sessionId }: { readonly sessionId: string }) {
           </span>
         )}
       </header>
+      {session !== null && (
+        <SessionControls
+          key={session.updated_at}
+          client={client}
+          session={session}
+          configure={(changes) => send({ type: "configure", changes })}
+        />
+      )}
       {Object.values(transcript.credentialNotices)
         .filter((credential) => credential.needs_reauth || credential.last_error !== null)
         .map((credential) => (

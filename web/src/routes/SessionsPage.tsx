@@ -1,6 +1,6 @@
 /** The home screen once signed in: every session, filterable by title. */
 import type { RestClient } from "@maestro/protocol";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { NewSessionForm } from "../features/sessions/NewSessionForm.tsx";
 import { SessionList } from "../features/sessions/SessionList.tsx";
 import { sessionHref } from "../lib/route.ts";
@@ -9,6 +9,17 @@ import { useSessions } from "../features/sessions/use-sessions.ts";
 export function SessionsPage({ client, onSignOut }: { readonly client: RestClient; readonly onSignOut: () => void }) {
   const [query, setQuery] = useState("");
   const [creating, setCreating] = useState(false);
+
+  // Keyboard: `n` opens the new-session form (unless you are typing somewhere).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target;
+      if (target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      if (event.key === "n" && !event.metaKey && !event.ctrlKey) setCreating(true);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const state = useSessions(client, query);
   return (
     <main>

@@ -3,39 +3,44 @@
  * sensible one), a title and an approval mode. Credentials that need a new login are shown but
  * cannot be picked.
  */
-import { ApiError, type ApprovalMode, type Credential, type RestClient, type Session } from "@maestro/protocol";
-import { type FormEvent, useEffect, useState } from "react";
+import { ApiError, type ApprovalMode, type Credential, type RestClient, type Session, TemplateIdSchema } from "@maestro/protocol";
+import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
+import { useLoad } from "../../lib/use-load.ts";
 
 export function NewSessionForm({ client, onCreated }: { readonly client: RestClient; readonly onCreated: (session: Session) => void }) {
-  const [credentials, setCredentials] = useState<readonly Credential[] | null>(null);
+  const [loaded] = useLoad(() => client.credentials.list());
+  const [templates] = useLoad(() => client.templates.list());
+  const [templateId, setTemplateId] = useState("");
+  // Empty until the user picks: then the first usable credential and its provider's model apply.
   const [credentialId, setCredentialId] = useState("");
-  const [model, setModel] = useState("");
+  const [modelChoice, setModelChoice] = useState("");
   const [title, setTitle] = useState("");
   const [approvalMode, setApprovalMode] = useState<ApprovalMode>("ask");
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    client.credentials.list().then(
-      (list) => {
-        const usable = list.data.filter((credential) => credential.is_enabled && !credential.needs_reauth);
-        setCredentials(list.data);
-        const first = usable[0];
-        if (first !== undefined) {
-          setCredentialId(first.id);
-          setModel(SUGGESTED_MODEL[first.provider]);
-        }
-      },
-      () => setError("Could not load credentials."),
-    );
-  }, [client]);
-
-  const chosen = credentials?.find((credential) => credential.id === credentialId);
+  const credentials: readonly Credential[] | null = loaded.status === "ready" ? loaded.value.data : null;
+  const usable = credentials?.filter((credential) => credential.is_enabled && !credential.needs_reauth) ?? [];
+  const chosen = usable.find((credential) => credential.id === credentialId) ?? usable[0];
+  const model = modelChoice !== "" ? modelChoice : chosen === undefined ? "" : SUGGESTED_MODEL[chosen.provider];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (chosen === undefined) return;
     setError(null);
+    if (templateId !== "") {
+      try {
+        onCreated(
+          await client.sessions.create({
+            template_id: TemplateIdSchema.parse(templateId),
+            ...(title.trim().length > 0 && { title: title.trim() }),
+          }),
+        );
+      } catch (failure) {
+        setError(failure instanceof ApiError ? failure.message : "Could not create the session.");
+      }
+      return;
+    }
+    if (chosen === undefined) return;
     try {
       const session = await client.sessions.create({
         provider: chosen.provider,
@@ -55,14 +60,26 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
   }
   return (
     <form className="card new-session" onSubmit={(event) => void submit(event)} aria-label="New session">
+      {templates.status === "ready" && templates.value.data.length > 0 && (
+        <label>
+          Template
+          <select value={templateId} onChange={(event) => setTemplateId(event.target.value)}>
+            <option value="">none (choose below)</option>
+            {templates.value.data.map((template) => (
+              <option key={template.id} value={template.id}>
+                {template.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Credential
         <select
-          value={credentialId}
+          value={chosen?.id ?? ""}
           onChange={(event) => {
             setCredentialId(event.target.value);
-            const next = credentials?.find((credential) => credential.id === event.target.value);
-            if (next !== undefined) setModel(SUGGESTED_MODEL[next.provider]);
+            setModelChoice("");
           }}
         >
           {credentials?.map((credential) => (
@@ -74,7 +91,7 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
       </label>
       <label>
         Model
-        <input value={model} onChange={(event) => setModel(event.target.value)} required />
+        <input value={model} onChange={(event) => setModelChoice(event.target.value)} required />
       </label>
       <label>
         Title
@@ -88,7 +105,7 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
           <option value="auto">never ask</option>
         </select>
       </label>
-      <button type="submit" disabled={chosen === undefined || model.trim().length === 0}>
+      <button type="submit" disabled={templateId === "" && (chosen === undefined || model.trim().length === 0)}>
         Create session
       </button>
       {error !== null && (

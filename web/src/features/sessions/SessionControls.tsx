@@ -1,0 +1,95 @@
+/**
+ * A session's settings from its own page: rename it, switch its credential (and so provider) or
+ * model — sent over the socket, so every client sees the change at once — save it as a template,
+ * or archive it.
+ */
+import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
+import { useState } from "react";
+import { useLoad } from "../../lib/use-load.ts";
+
+export interface SessionControlsProps {
+  readonly client: RestClient;
+  readonly session: Session;
+  readonly configure: (changes: UpdateSessionBody) => boolean;
+}
+
+export function SessionControls({ client, session, configure }: SessionControlsProps) {
+  const [credentials] = useLoad(() => client.credentials.list());
+  const [title, setTitle] = useState(session.title);
+  const [model, setModel] = useState(session.model);
+  const [credentialId, setCredentialId] = useState(session.credential_id ?? "");
+  const [message, setMessage] = useState<string | null>(null);
+  const list = credentials.status === "ready" ? credentials.value.data : [];
+
+  const apply = () => {
+    const credential = list.find((each) => each.id === credentialId);
+    const changes: UpdateSessionBody = {
+      ...(title.trim() !== session.title && { title: title.trim() }),
+      ...(model.trim() !== session.model && { model: model.trim() }),
+      ...(credential !== undefined &&
+        credential.id !== session.credential_id && { credential_id: credential.id, provider: credential.provider }),
+    };
+    if (Object.keys(changes).length === 0) return setMessage("Nothing changed.");
+    setMessage(configure(changes) ? "Saved." : "Not connected; try again in a moment.");
+  };
+
+  const saveAsTemplate = async () => {
+    try {
+      const template = await client.templates.create({
+        name: session.title,
+        provider: session.provider,
+        model: session.model,
+        ...(session.credential_id !== null && { credential_id: session.credential_id }),
+        ...(session.system_prompt !== null && { system_prompt: session.system_prompt }),
+        enabled_tools: session.enabled_tools,
+        enabled_mcp: session.enabled_mcp,
+        approval_mode: session.approval_mode,
+      });
+      setMessage(`Saved as the template “${template.name}”.`);
+    } catch (failure) {
+      setMessage(failure instanceof ApiError ? failure.message : "Could not save the template.");
+    }
+  };
+
+  const archive = async () => {
+    if (!window.confirm(`Archive “${session.title}”?`)) return;
+    await client.sessions.archive(session.id);
+    window.location.hash = "#/";
+  };
+
+  return (
+    <details className="card session-controls">
+      <summary>Session settings</summary>
+      <div className="new-session">
+        <label>
+          Title
+          <input value={title} onChange={(event) => setTitle(event.target.value)} />
+        </label>
+        <label>
+          Credential
+          <select value={credentialId} onChange={(event) => setCredentialId(event.target.value)}>
+            {list.map((credential) => (
+              <option key={credential.id} value={credential.id} disabled={credential.needs_reauth}>
+                {credential.label} ({credential.provider})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model
+          <input value={model} onChange={(event) => setModel(event.target.value)} />
+        </label>
+        <button type="button" onClick={apply}>
+          Apply
+        </button>
+        <button type="button" className="secondary" onClick={() => void saveAsTemplate()}>
+          Save as template
+        </button>
+        <button type="button" className="danger" onClick={() => void archive()}>
+          Archive
+        </button>
+      </div>
+      {message !== null && <p role="status">{message}</p>}
+    </details>
+  );
+}

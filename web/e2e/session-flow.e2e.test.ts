@@ -88,6 +88,18 @@ describe("the web UI", () => {
     await expect(page.getByRole("region", { name: "Tool call run_shell_command" }).textContent()).resolves.toContain("Approved from web");
     await shot(page, "06-result");
     await shot(watcher, "07-result-second-page");
+
+    // The same session on a phone-sized screen: nothing hidden, nothing overflowing sideways.
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(page.url());
+    await phone.getByRole("region", { name: "Tool call run_shell_command" }).first().waitFor();
+    await phone.getByText("Anything else you'd like me to try?").waitFor();
+    await shot(phone, "07b-session-phone");
+    await expect(phone.getByRole("region", { name: "Tool call run_shell_command" }).count()).resolves.toBe(1);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(phone, "07b-session-phone");
   });
 
   it("manages credentials, tools, local agents, MCP servers, templates and usage", async () => {

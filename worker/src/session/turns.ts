@@ -286,6 +286,8 @@ export class TurnManager {
           case "step":
             await userStored;
             answer = await this.#transcript.storeAnswer(turn.turnId, session, event.step);
+            // The stored step now holds what was streamed: a snapshot must not show it twice.
+            turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
             this.#host.storage.put(TURN_KEY, { turn_id: turn.turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
             this.#logCall(turn, session, event.step);

@@ -19,7 +19,7 @@ type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
 /** A card for a stored call: the live card when this client watched it run, else what was stored. */
 function cardFor(transcript: Transcript, part: Extract<ContentPart, { type: "tool_call" }>, stored: ResultPart | undefined): ToolCard {
   const live = transcript.tools[part.call_id];
-  if (live !== undefined) return { ...live, args: live.args ?? part.args };
+  if (live !== undefined) return { ...live, name: part.name, args: live.args ?? part.args };
   return {
     callId: part.call_id,
     name: part.name,

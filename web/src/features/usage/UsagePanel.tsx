@@ -76,6 +76,26 @@ export function UsagePanel({ client }: { readonly client: RestClient }) {
         </div>
       )}
       {byModel.rows.length > 0 && (
+        <figure aria-label="Cost by provider and model">
+          <figcaption>Cost by provider and model (USD)</figcaption>
+          <ResponsiveContainer width="100%" height={Math.max(120, byModel.rows.length * 40)}>
+            <BarChart
+              data={byModel.rows.map((row) => ({
+                name: `${row.provider ?? ""} · ${row.model ?? ""}`,
+                cost: Number(row.cost_usd.toFixed(4)),
+              }))}
+              layout="vertical"
+            >
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis type="number" />
+              <YAxis type="category" dataKey="name" width={220} />
+              <Tooltip />
+              <Bar dataKey="cost" name="cost (USD)" fill="#7048e8" />
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+      )}
+      {byModel.rows.length > 0 && (
         <table className="sessions" aria-label="By provider and model">
           <thead>
             <tr>

@@ -71,6 +71,8 @@ export default tseslint.config(
     },
   },
   // The sanctioned exceptions.
+  // End-to-end tests start the whole product as a user would, through the local dev harness.
+  { files: ["web/e2e/**", "tui/e2e/**"], rules: { "no-restricted-imports": "off" } },
   { files: ["worker/src/log.ts", "local-agent/src/log.ts"], rules: { "no-console": "off" } },
   { files: ["protocol/src/codec.ts", "worker/src/providers/sse.ts"], rules: { "no-restricted-syntax": "off" } },
   // Tests, tooling and local scripts: Node programs that may print and read JSON they wrote.

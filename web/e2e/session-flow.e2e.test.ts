@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer } from "./dev-server.ts";
+import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
 const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 

@@ -1,0 +1,97 @@
+/**
+ * `maestro`: the terminal client of The Maestro's public API and session socket.
+ *   maestro login <url> | sessions | new [...] | attach <id> | send <id> "text" | usage
+ */
+import { parseArgs } from "node:util";
+import { SessionSocketClient } from "@maestro/protocol";
+import { render } from "ink";
+import { connect } from "./commands/connect.ts";
+import { login } from "./commands/login.ts";
+import { newSession } from "./commands/new-session.ts";
+import { type ExitCode, processOutput } from "./commands/output.ts";
+import { sendMessage } from "./commands/send.ts";
+import { listSessions, showUsage } from "./commands/sessions.ts";
+import { AttachApp } from "./components/AttachApp.tsx";
+
+const HELP: Record<string, string> = {
+  "": `maestro: The Maestro in your terminal
+
+  maestro login <url>          sign in (asks for the API token; kept in ~/.config/maestro, mode 0600)
+  maestro sessions             list sessions
+  maestro new [options]        start a session (--template, or --provider --model --credential; --title)
+  maestro attach <id>          open a session full screen, live
+  maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
+  maestro usage                tokens and cost by provider and model
+
+  maestro <command> --help     more about one command`,
+  login: "maestro login <url>\n\n  Asks for the API token (not echoed), checks it, and saves it with mode 0600.",
+  sessions: "maestro sessions\n\n  Lists sessions: id, title, model, status, cost.",
+  new: "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]\n\n  Prints the new session's id.",
+  attach:
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name>, /tools, /cost, /quit.",
+  send: 'maestro send <id> "text"\n\n  Streams the answer to stdout; tool calls and errors go to stderr.\n  Exits 0 when the turn completed, 1 otherwise.',
+  usage: "maestro usage\n\n  Tokens and cost by provider and model.",
+};
+
+async function main(argv: string[]): Promise<ExitCode> {
+  const [command = "", ...rest] = argv;
+  if (command === "" || command === "--help" || command === "-h" || rest.includes("--help") || rest.includes("-h")) {
+    processOutput.out(`${HELP[command.startsWith("-") ? "" : command] ?? HELP[""] ?? ""}\n`);
+    return command === "" ? 2 : 0;
+  }
+  if (command === "login") return login(rest[0], processOutput);
+  const connected = await connect();
+  if (!connected.ok) {
+    processOutput.err(`${connected.reason}\n`);
+    return 2;
+  }
+  const { client, config } = connected;
+  switch (command) {
+    case "sessions":
+      return listSessions(client, processOutput);
+    case "usage":
+      return showUsage(client, processOutput);
+    case "new": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          template: { type: "string" },
+          provider: { type: "string" },
+          model: { type: "string" },
+          credential: { type: "string" },
+          title: { type: "string" },
+        },
+      });
+      return newSession(client, values, processOutput);
+    }
+    case "send": {
+      const [sessionId, ...words] = rest;
+      if (sessionId === undefined || words.length === 0) {
+        processOutput.err(`${HELP.send ?? ""}\n`);
+        return 2;
+      }
+      return sendMessage(config, sessionId, words.join(" "), processOutput, (options) => new SessionSocketClient(options));
+    }
+    case "attach": {
+      const sessionId = rest[0];
+      if (sessionId === undefined) {
+        processOutput.err(`${HELP.attach ?? ""}\n`);
+        return 2;
+      }
+      const app = render(
+        <AttachApp
+          client={client}
+          sessionId={sessionId}
+          openSocket={(options) => new SessionSocketClient({ ...options, baseUrl: config.url, token: config.token })}
+        />,
+      );
+      await app.waitUntilExit();
+      return 0;
+    }
+    default:
+      processOutput.err(`Unknown command "${command}".\n\n${HELP[""] ?? ""}\n`);
+      return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

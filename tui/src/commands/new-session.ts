@@ -1,0 +1,51 @@
+/** `maestro new`: a session from a template, or from a provider, model and credential. */
+import { ApiError, CredentialIdSchema, type ProviderId, ProviderIdSchema, type RestClient, TemplateIdSchema } from "@maestro/protocol";
+import type { ExitCode, Output } from "./output.ts";
+
+export interface NewOptions {
+  readonly template?: string | undefined;
+  readonly provider?: string | undefined;
+  readonly model?: string | undefined;
+  readonly credential?: string | undefined;
+  readonly title?: string | undefined;
+}
+
+export async function newSession(client: RestClient, options: NewOptions, output: Output): Promise<ExitCode> {
+  try {
+    if (options.template !== undefined) {
+      const session = await client.sessions.create({
+        template_id: TemplateIdSchema.parse(options.template),
+        ...(options.title !== undefined && { title: options.title }),
+      });
+      output.out(`${session.id}\n`);
+      return 0;
+    }
+    const credentials = (await client.credentials.list()).data;
+    const credential =
+      options.credential !== undefined
+        ? credentials.find((each) => each.id === options.credential || each.label === options.credential)
+        : credentials.find(
+            (each) => each.is_enabled && !each.needs_reauth && (options.provider === undefined || each.provider === options.provider),
+          );
+    if (credential === undefined) {
+      output.err("No usable credential: pass --credential <id or label>, or add one first.\n");
+      return 2;
+    }
+    const provider: ProviderId = options.provider === undefined ? credential.provider : ProviderIdSchema.parse(options.provider);
+    if (options.model === undefined) {
+      output.err("Say which model: --model <name>.\n");
+      return 2;
+    }
+    const session = await client.sessions.create({
+      provider,
+      model: options.model,
+      credential_id: CredentialIdSchema.parse(credential.id),
+      ...(options.title !== undefined && { title: options.title }),
+    });
+    output.out(`${session.id}\n`);
+    return 0;
+  } catch (error) {
+    output.err(`${error instanceof ApiError || error instanceof Error ? error.message : "Could not create the session."}\n`);
+    return 1;
+  }
+}

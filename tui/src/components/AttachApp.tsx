@@ -1,0 +1,137 @@
+/**
+ * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
+ * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
+ * turn, a one-line composer with slash commands (/model, /tools, /cost, /quit), and a status bar
+ * with the connection, model, tokens and cost. Reconnects and resumes by itself.
+ */
+import {
+  type ConnectionState,
+  EMPTY_TRANSCRIPT,
+  type RestClient,
+  type SessionSocketClient,
+  type SessionSocketOptions,
+  ToolCallIdSchema,
+  type Transcript,
+} from "@maestro/protocol";
+import { Box, Text, useApp, useInput } from "ink";
+import { useEffect, useRef, useState } from "react";
+import { TranscriptLines } from "./TranscriptLines.tsx";
+
+export interface AttachProps {
+  readonly client: RestClient;
+  readonly sessionId: string;
+  readonly openSocket: (options: Omit<SessionSocketOptions, "baseUrl" | "token">) => SessionSocketClient;
+}
+
+const CONNECTION_COLOR: Record<ConnectionState, string> = { open: "green", connecting: "yellow", reconnecting: "yellow", closed: "red" };
+
+export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
+  const { exit } = useApp();
+  const [transcript, setTranscript] = useState<Transcript>(EMPTY_TRANSCRIPT);
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [input, setInputState] = useState("");
+  // Keys can arrive faster than renders (a paste, a multiplexer): the handler reads the ref.
+  const inputRef = useRef("");
+  const setInput = (value: string) => {
+    inputRef.current = value;
+    setInputState(value);
+  };
+  const [notice, setNotice] = useState<string | null>(null);
+  const socket = useRef<SessionSocketClient | null>(null);
+  // One connection per session shown, whatever function the caller passes on each render.
+  const opener = useRef(openSocket);
+  opener.current = openSocket;
+
+  useEffect(() => {
+    const opened = opener.current({ sessionId, client: "tui", onTranscript: setTranscript, onState: setConnection });
+    socket.current = opened;
+    return () => opened.close();
+  }, [sessionId]);
+
+  const send: SessionSocketClient["send"] = (frame) => socket.current?.send(frame) ?? false;
+  const pending = transcript.pendingApprovals[0];
+  const pendingCard = pending === undefined ? undefined : transcript.tools[pending];
+  const session = transcript.session;
+
+  const runCommand = (line: string) => {
+    const [command, ...rest] = line.slice(1).split(" ");
+    const argument = rest.join(" ").trim();
+    if (command === "quit") return exit();
+    if (command === "model") {
+      if (argument.length === 0) return setNotice(`model: ${session?.model ?? "?"} (use /model <name> to switch)`);
+      return setNotice(send({ type: "configure", changes: { model: argument } }) ? `switching to ${argument}` : "not connected");
+    }
+    if (command === "cost") {
+      return setNotice(
+        session === null
+          ? "no session yet"
+          : `${session.usage.input_tokens + session.usage.cache_read_tokens} tokens in, ${session.usage.output_tokens} out, $${session.cost_usd.toFixed(4)}`,
+      );
+    }
+    if (command === "tools") {
+      void client.tools.list().then((tools) =>
+        setNotice(
+          tools.data
+            .filter((tool) => tool.is_enabled)
+            .map((tool) => tool.name)
+            .join(", "),
+        ),
+      );
+      return undefined;
+    }
+    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /quit`);
+  };
+
+  useInput((typed, key) => {
+    if (key.escape) {
+      if (transcript.turn !== null) send({ type: "cancel" });
+      return;
+    }
+    const current = inputRef.current;
+    if (pending !== undefined && current.length === 0 && ["y", "s", "n"].includes(typed)) {
+      const decision = typed === "y" ? "approve" : typed === "s" ? "approve_session" : "deny";
+      send({ type: "approve", call_id: ToolCallIdSchema.parse(pending), decision });
+      return;
+    }
+    // A paste (or a terminal multiplexer) can deliver text and Enter in one chunk.
+    const newline = typed.search(/[\r\n]/);
+    if (key.return || newline !== -1) {
+      const line = (current + (newline === -1 ? "" : typed.slice(0, newline))).trim();
+      setInput("");
+      if (line.length === 0) return;
+      if (line.startsWith("/")) return runCommand(line);
+      if (!send({ type: "send", text: line })) setNotice("not connected: message not sent");
+      else setNotice(null);
+      return;
+    }
+    if (key.backspace || key.delete) return setInput(current.slice(0, -1));
+    if (!key.ctrl && !key.meta && typed.length > 0) setInput(current + typed);
+  });
+
+  return (
+    <Box flexDirection="column">
+      <TranscriptLines transcript={transcript} />
+      {pendingCard !== undefined && (
+        <Box borderStyle="double" borderColor="yellow" paddingX={1}>
+          <Text>
+            Run <Text bold>{pendingCard.name}</Text> {pendingCard.args === null ? "" : JSON.stringify(pendingCard.args)}?{" "}
+            <Text color="green">[y] once</Text> <Text color="cyan">[s] this session</Text> <Text color="red">[n] deny</Text>
+          </Text>
+        </Box>
+      )}
+      {notice !== null && <Text color="yellow">{notice}</Text>}
+      {transcript.lastError !== null && <Text color="red">{transcript.lastError.message}</Text>}
+      <Text>
+        <Text color="cyan">{"> "}</Text>
+        {input}
+        <Text inverse> </Text>
+      </Text>
+      <Text dimColor>
+        <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
+        {session !== null &&
+          `  ${session.title} · ${session.provider}/${session.model} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · $${session.cost_usd.toFixed(4)}`}
+        {transcript.turn !== null ? "  · Esc cancels" : "  · /quit to leave"}
+      </Text>
+    </Box>
+  );
+}

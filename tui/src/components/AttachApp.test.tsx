@@ -81,7 +81,7 @@ describe("AttachApp", () => {
   it("streams a turn with a tool card and answers its approval with a key", async () => {
     const { app, push, sent } = await start();
     push(
-      { type: "event", seq: 2, turn_id, event: { type: "text_delta", text: "Running the tests." } },
+      { type: "event", seq: 2, turn_id, event: { type: "text_delta", text: "Running the **tests**." } },
       { type: "event", seq: 3, turn_id, event: { type: "tool_call", phase: "start", call_id, name: "run_shell_command" } },
       { type: "event", seq: 4, turn_id, event: { type: "tool_call", phase: "end", call_id, args: { command: "npm test" } } },
       {
@@ -97,7 +97,9 @@ describe("AttachApp", () => {
     );
     await tick();
     const frame = app.lastFrame() ?? "";
-    expect(frame).toContain("Running the tests.");
+    // Markdown rendered for the terminal: bold, without its asterisks.
+    expect(frame).toMatch(/Running the .*tests.*\./);
+    expect(frame).not.toContain("**");
     expect(frame).toContain("run_shell_command waiting for approval");
     expect(frame).toContain("[y] once");
     expect(frame).toContain("● open");

@@ -1,10 +1,12 @@
 /**
  * The conversation for a terminal, from the shared transcript fold: finished messages printed
  * once through Ink's <Static> (a long transcript neither flickers nor slows down), then the turn
- * in flight, with thinking collapsed to one line and tool calls as small cards.
+ * in flight; the model's text as terminal markdown, thinking collapsed to one line, tool calls as
+ * small cards.
  */
 import type { ContentPart, Message, ToolCard, Transcript } from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
+import { renderMarkdown } from "../markdown.ts";
 
 function ToolCardLine({ card }: { readonly card: ToolCard }) {
   const waiting = card.approval !== null && card.approval.answer === null;
@@ -67,7 +69,7 @@ function MessageLines({
         {message.role === "user" ? "you" : "model"}
       </Text>
       {message.content.map((part, index) => {
-        if (part.type === "text") return <Text key={index}>{part.text}</Text>;
+        if (part.type === "text") return <Text key={index}>{message.role === "user" ? part.text : renderMarkdown(part.text)}</Text>;
         if (part.type === "thinking") return <Text key={index} dimColor>{`▸ thinking (${part.text.length} chars)`}</Text>;
         if (part.type === "tool_call") return <ToolCardLine key={index} card={partCard(transcript, part, results)} />;
         return null;
@@ -95,7 +97,7 @@ export function TranscriptLines({ transcript }: { readonly transcript: Transcrip
       {turn !== null && (
         <Box flexDirection="column">
           {turn.blocks.map((block, index) => {
-            if (block.kind === "text") return <Text key={index}>{block.text}</Text>;
+            if (block.kind === "text") return <Text key={index}>{renderMarkdown(block.text)}</Text>;
             if (block.kind === "thinking") return <Text key={index} dimColor>{`▸ thinking…`}</Text>;
             const card = transcript.tools[block.callId];
             return card === undefined ? null : <ToolCardLine key={index} card={card} />;

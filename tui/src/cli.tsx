@@ -40,6 +40,10 @@ async function main(argv: string[]): Promise<ExitCode> {
     return command === "" ? 2 : 0;
   }
   if (command === "login") return login(rest[0], processOutput);
+  if (!(command in HELP)) {
+    processOutput.err(`Unknown command "${command}".\n\n${HELP[""] ?? ""}\n`);
+    return 2;
+  }
   const connected = await connect();
   if (!connected.ok) {
     processOutput.err(`${connected.reason}\n`);

@@ -296,6 +296,7 @@ export {
   type ToolResult,
   type Transcript,
   foldTranscript,
+  storedToolCard,
 } from "./transcript.ts";
 export {
   type ConnectionState,

@@ -243,3 +243,21 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
       return { ...transcript, lastError: { code: frame.code, message: frame.message } };
   }
 }
+
+/**
+ * The card for a stored tool call: the live card when this client watched it run (the stored
+ * name and arguments win over what streamed), else one built from what was stored.
+ */
+export function storedToolCard(
+  transcript: Transcript,
+  call: { readonly call_id: string; readonly name: string; readonly args: Readonly<Record<string, unknown>> },
+  stored: { readonly ok: boolean; readonly output: string; readonly error_code?: ToolErrorCode | undefined } | undefined,
+): ToolCard {
+  const live = transcript.tools[call.call_id];
+  if (live !== undefined) return { ...live, name: call.name, args: live.args ?? call.args };
+  return {
+    ...emptyCard(call.call_id, call.name),
+    args: call.args,
+    result: stored === undefined ? null : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: 0 },
+  };
+}

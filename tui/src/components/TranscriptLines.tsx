@@ -4,7 +4,7 @@
  * in flight; the model's text as terminal markdown, thinking collapsed to one line, tool calls as
  * small cards.
  */
-import type { ContentPart, Message, ToolCard, Transcript } from "@maestro/protocol";
+import { type ContentPart, type Message, type ToolCard, type Transcript, storedToolCard } from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
 import { renderMarkdown } from "../markdown.ts";
 
@@ -33,26 +33,6 @@ function ToolCardLine({ card }: { readonly card: ToolCard }) {
   );
 }
 
-function partCard(
-  transcript: Transcript,
-  part: Extract<ContentPart, { type: "tool_call" }>,
-  results: Map<string, Extract<ContentPart, { type: "tool_result" }>>,
-): ToolCard {
-  const live = transcript.tools[part.call_id];
-  const stored = results.get(part.call_id);
-  if (live !== undefined) return { ...live, name: part.name, args: live.args ?? part.args };
-  return {
-    callId: part.call_id,
-    name: part.name,
-    argsText: "",
-    args: part.args,
-    progress: "",
-    status: null,
-    approval: null,
-    result: stored === undefined ? null : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: 0 },
-  };
-}
-
 function MessageLines({
   message,
   transcript,
@@ -71,7 +51,8 @@ function MessageLines({
       {message.content.map((part, index) => {
         if (part.type === "text") return <Text key={index}>{message.role === "user" ? part.text : renderMarkdown(part.text)}</Text>;
         if (part.type === "thinking") return <Text key={index} dimColor>{`▸ thinking (${part.text.length} chars)`}</Text>;
-        if (part.type === "tool_call") return <ToolCardLine key={index} card={partCard(transcript, part, results)} />;
+        if (part.type === "tool_call")
+          return <ToolCardLine key={index} card={storedToolCard(transcript, part, results.get(part.call_id))} />;
         return null;
       })}
     </Box>

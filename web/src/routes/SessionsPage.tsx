@@ -5,6 +5,7 @@ import { NewSessionForm } from "../features/sessions/NewSessionForm.tsx";
 import { SessionList } from "../features/sessions/SessionList.tsx";
 import { sessionHref } from "../lib/route.ts";
 import { useSessions } from "../features/sessions/use-sessions.ts";
+import { ErrorText } from "../components/ErrorText.tsx";
 
 export function SessionsPage({ client, onSignOut }: { readonly client: RestClient; readonly onSignOut: () => void }) {
   const [query, setQuery] = useState("");
@@ -42,11 +43,7 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
       </header>
       {creating && <NewSessionForm client={client} onCreated={(session) => (window.location.hash = sessionHref(session.id))} />}
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && <SessionList sessions={state.sessions} filter={query} />}
     </main>
   );

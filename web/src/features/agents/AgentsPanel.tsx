@@ -6,6 +6,7 @@ import { type CreatedAgent, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
 import { useLoad } from "../../lib/use-load.ts";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 export function AgentsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.agents.list());
@@ -23,11 +24,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
     <section aria-label="Local agents">
       <h2>Local agents</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && state.value.data.length === 0 && (
         <p className="empty">No local agents yet. Create one to let models work on your machine.</p>
       )}

@@ -4,6 +4,7 @@
  */
 import { ApiError, type WebSession } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 interface Props {
   readonly signIn: (token: string) => Promise<WebSession>;
@@ -48,11 +49,7 @@ export function SignInForm({ signIn, onSignedIn }: Props) {
       <button type="submit" disabled={checking || token.trim().length === 0}>
         {checking ? "Checking…" : "Sign in"}
       </button>
-      {error !== null && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
     </form>
   );
 }

@@ -15,6 +15,7 @@ import { type FormEvent, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { CodexLogin } from "./CodexLogin.tsx";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 const API_KEY_PROVIDERS = ProviderIdSchema.options.filter((provider) => provider !== "codex");
 
@@ -78,11 +79,7 @@ function AddApiKey({ client, onAdded }: { readonly client: RestClient; readonly 
       <button type="submit" disabled={apiKey.trim().length === 0}>
         Add key
       </button>
-      {error !== null && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
     </form>
   );
 }
@@ -111,11 +108,7 @@ export function CredentialsPanel({ client }: { readonly client: RestClient }) {
     <section aria-label="Credentials">
       <h2>Credentials</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && state.value.data.length === 0 && <p className="empty">No credentials yet. Add an API key below.</p>}
       {state.status === "ready" && state.value.data.length > 0 && (
         <table className="sessions">

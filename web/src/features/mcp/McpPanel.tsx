@@ -5,6 +5,7 @@
 import { ApiError, type McpServer, type McpServerToolList, type McpTransport, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { useLoad } from "../../lib/use-load.ts";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 export function McpPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.mcpServers.list());
@@ -43,11 +44,7 @@ export function McpPanel({ client }: { readonly client: RestClient }) {
   return (
     <section aria-label="MCP servers">
       <h2>MCP servers</h2>
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && state.value.data.length === 0 && <p className="empty">No remote MCP servers yet.</p>}
       {state.status === "ready" &&
         state.value.data.map((server) => {
@@ -104,11 +101,7 @@ export function McpPanel({ client }: { readonly client: RestClient }) {
           </select>
         </label>
         <button type="submit">Add server</button>
-        {error !== null && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorText message={error} />
       </form>
     </section>
   );

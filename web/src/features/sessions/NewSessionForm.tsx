@@ -7,6 +7,7 @@ import { ApiError, type ApprovalMode, type Credential, type RestClient, type Ses
 import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
 import { useLoad } from "../../lib/use-load.ts";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 export function NewSessionForm({ client, onCreated }: { readonly client: RestClient; readonly onCreated: (session: Session) => void }) {
   const [loaded] = useLoad(() => client.credentials.list());
@@ -108,11 +109,7 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
       <button type="submit" disabled={templateId === "" && (chosen === undefined || model.trim().length === 0)}>
         Create session
       </button>
-      {error !== null && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
     </form>
   );
 }

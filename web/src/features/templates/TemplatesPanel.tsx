@@ -7,6 +7,7 @@ import { ApiError, type ApprovalMode, type RestClient, type Template } from "@ma
 import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
 import { useLoad } from "../../lib/use-load.ts";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 function TemplateForm({
   client,
@@ -94,11 +95,7 @@ function TemplateForm({
       <button type="submit" disabled={name.trim().length === 0 || chosen === undefined}>
         {template === null ? "Create template" : "Save"}
       </button>
-      {error !== null && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorText message={error} />
     </form>
   );
 }
@@ -109,11 +106,7 @@ export function TemplatesPanel({ client }: { readonly client: RestClient }) {
   return (
     <section aria-label="Templates">
       <h2>Templates</h2>
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && state.value.data.length === 0 && (
         <p className="empty">No templates yet. Create one, or save a session as one from its page.</p>
       )}

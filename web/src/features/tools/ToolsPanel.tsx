@@ -4,6 +4,7 @@
  */
 import type { RestClient, Tool, ToolApproval } from "@maestro/protocol";
 import { useLoad } from "../../lib/use-load.ts";
+import { ErrorText } from "../../components/ErrorText.tsx";
 
 export function ToolsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.tools.list());
@@ -13,11 +14,7 @@ export function ToolsPanel({ client }: { readonly client: RestClient }) {
     <section aria-label="Tools">
       <h2>Tools</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      {state.status === "error" && (
-        <p role="alert" className="error">
-          {state.message}
-        </p>
-      )}
+      <ErrorText message={state.status === "error" ? state.message : null} />
       {state.status === "ready" && (
         <table className="sessions">
           <thead>

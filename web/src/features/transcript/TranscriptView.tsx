@@ -3,7 +3,7 @@
  * the model's thinking collapsed, its answer as markdown, its tool calls as cards with their
  * results; tokens and cost), then what the turn in flight has streamed that is not stored yet.
  */
-import type { ApprovalDecision, ContentPart, Message, ToolCard, Transcript } from "@maestro/protocol";
+import { type ApprovalDecision, type ContentPart, type Message, type ToolCard, type Transcript, storedToolCard } from "@maestro/protocol";
 import { Fragment } from "react";
 import { tokens, usd } from "../../lib/format.ts";
 import { Markdown } from "./Markdown.tsx";
@@ -15,22 +15,6 @@ export interface TranscriptViewProps {
 }
 
 type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
-
-/** A card for a stored call: the live card when this client watched it run, else what was stored. */
-function cardFor(transcript: Transcript, part: Extract<ContentPart, { type: "tool_call" }>, stored: ResultPart | undefined): ToolCard {
-  const live = transcript.tools[part.call_id];
-  if (live !== undefined) return { ...live, name: part.name, args: live.args ?? part.args };
-  return {
-    callId: part.call_id,
-    name: part.name,
-    argsText: "",
-    args: part.args,
-    progress: "",
-    status: null,
-    approval: null,
-    result: stored === undefined ? null : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: 0 },
-  };
-}
 
 function Thinking({ text }: { readonly text: string }) {
   return (
@@ -66,7 +50,7 @@ function MessageView({
             return (
               <ToolCardView
                 key={index}
-                card={cardFor(transcript, part, results.get(part.call_id))}
+                card={storedToolCard(transcript, part, results.get(part.call_id))}
                 onAnswer={(decision) => onAnswer(part.call_id, decision)}
               />
             );

@@ -27,7 +27,9 @@ export default tseslint.config(
       ".maestro/**",
       "migrations/**",
       "**/*.d.ts",
+      // The two bins are three-line launchers outside any TypeScript project.
       "local-agent/bin/**",
+      "tui/bin/**",
     ],
   },
   js.configs.recommended,

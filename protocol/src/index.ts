@@ -285,7 +285,15 @@ export {
   ToolExecutionSchema,
   type ToolExecution,
 } from "./rest/tool-executions.ts";
-export { MCP_TOOL_SEPARATOR, type McpCallResult, mcpResultToOutcome, mcpToolKind, mcpToolName, splitMcpToolName } from "./mcp-tools.ts";
+export {
+  MCP_TOOL_SEPARATOR,
+  type McpCallResult,
+  mcpResultToOutcome,
+  mcpToolKind,
+  mcpToolName,
+  modelToolName,
+  splitMcpToolName,
+} from "./mcp-tools.ts";
 export {
   EMPTY_TRANSCRIPT,
   type LiveBlock,

@@ -33,9 +33,18 @@ export interface McpToolSpec {
   readonly inputSchema: Record<string, unknown>;
 }
 
-/** A server that could not be reached or did not speak MCP. The message is safe to show. */
+/**
+ * A server that could not be reached or did not speak MCP, or (`needsLogin`) one that wants the
+ * user to sign in first. The message is safe to show.
+ */
 export class McpUnavailableError extends Error {
   override readonly name = "McpUnavailableError";
+  readonly needsLogin: boolean;
+
+  constructor(message: string, options: { cause: unknown; needsLogin?: boolean }) {
+    super(message, { cause: options.cause });
+    this.needsLogin = options.needsLogin ?? false;
+  }
 }
 
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -59,6 +68,7 @@ async function withClient<T>(server: RemoteMcpServer, fetcher: typeof fetch, wor
       if (oauth !== undefined) await oauth.save(oauth.state, true).catch(() => undefined);
       throw new McpUnavailableError(`The MCP server "${server.name}" needs you to sign in (POST /api/v1/oauth/mcp/start).`, {
         cause: error,
+        needsLogin: true,
       });
     }
     throw new McpUnavailableError(`Could not connect to the MCP server "${server.name}".`, { cause: error });

@@ -1,13 +1,14 @@
 /**
  * /mcp-servers: remote MCP servers (Streamable HTTP or SSE) whose tools the models may use, and
- * their tool lists as the model sees them (fresh from the server: this is the "test" button).
+ * their tool lists as the model sees them (fresh from the server: this is the "test" button, and
+ * what it finds replaces the turns' cached list).
  */
 import { createRoute } from "@hono/zod-openapi";
 import {
   CreateMcpServerBodySchema,
   DeletedSchema,
   McpServerToolListSchema,
-  mcpToolName,
+  modelToolName,
   McpServerIdSchema,
   McpServerListSchema,
   McpServerSchema,
@@ -19,6 +20,7 @@ import { createMcpServer, deleteMcpServer, getRemoteServer, listMcpServers, upda
 import { AppError, notFound } from "../errors.ts";
 import { McpUnavailableError, listServerTools } from "../mcp/client.ts";
 import { callableServer } from "../mcp/servers.ts";
+import { rememberServerTools } from "../mcp/tool-cache.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: McpServerIdSchema });
@@ -94,7 +96,7 @@ export const mcpServers = createRouter()
       responses: { 200: jsonResponse(McpServerToolListSchema, "The server's tools"), ...errorResponses(400, 401, 404, 502) },
     }),
     async (c) => {
-      const { db, config } = c.var.services;
+      const { db, config, redis } = c.var.services;
       const record = await getRemoteServer(db, config.keyRing, c.req.valid("param").id);
       if (record === undefined) throw notFound("MCP_SERVER_NOT_FOUND", "MCP server");
       const server = callableServer(record, db, config.keyRing);
@@ -102,8 +104,10 @@ export const mcpServers = createRouter()
         const message = error instanceof McpUnavailableError ? error.message : `The MCP server "${server.name}" did not list its tools.`;
         throw new AppError("MCP_UNAVAILABLE", message, { cause: error });
       });
+      // A server that works again is offered from the next turn, not after the cache forgets it.
+      await rememberServerTools(redis, server, specs, c.var.log);
       const data = specs.map((spec) => ({
-        name: mcpToolName(server.name, spec.name),
+        name: modelToolName(server.name, spec.name),
         server_tool: spec.name,
         description: spec.description,
         kind: spec.kind,

@@ -4,7 +4,7 @@
  * servers that agent registered, and the enabled remote MCP servers (tool lists from the cache).
  * A server that cannot be reached costs only its own tools, never the turn.
  */
-import { type AgentId, mcpToolName } from "@maestro/protocol";
+import { type AgentId, mcpToolName, modelToolName } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { type Registration, resolveSessionAgent } from "../agents/agent-port.ts";
 import type { KeyRing } from "../auth/key-ring.ts";
@@ -52,18 +52,15 @@ function agentMcpTools(agentId: AgentId, registration: Registration, enabled: re
   return registration.mcp
     .filter((server) => enabled === null || enabled.includes(server.name))
     .flatMap((server) =>
-      server.tools.map((tool): AvailableTool => {
-        const name = mcpToolName(server.name, tool.name);
-        return {
-          name,
-          description: tool.description,
-          kind: tool.kind,
-          source: "mcp",
-          approval: "default",
-          inputSchema: tool.input_schema,
-          route: { via: "agent", agentId, tool: name },
-        };
-      }),
+      server.tools.map((tool): AvailableTool => ({
+        name: modelToolName(server.name, tool.name),
+        description: tool.description,
+        kind: tool.kind,
+        source: "mcp",
+        approval: "default",
+        inputSchema: tool.input_schema,
+        route: { via: "agent", agentId, tool: mcpToolName(server.name, tool.name) },
+      })),
     );
 }
 
@@ -78,7 +75,7 @@ async function toolsOf(sources: ToolSources, server: CallableMcpServer): Promise
   try {
     const specs = await cachedServerTools(sources.redis, server, () => listServerTools(server, sources.fetch), sources.log);
     return specs.map((spec) => ({
-      name: mcpToolName(server.name, spec.name),
+      name: modelToolName(server.name, spec.name),
       description: spec.description,
       kind: spec.kind,
       source: "mcp",

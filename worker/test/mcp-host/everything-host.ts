@@ -2,6 +2,7 @@
 // Its own CLI listens on every interface, so this hosts its server factory behind the SDK's
 // Streamable HTTP (/mcp) and SSE (/sse + /message) transports on 127.0.0.1, and counts the
 // JSON-RPC methods it receives and the Authorization headers it saw, for the tests to assert on.
+// `/down` plays a server that is there but failing (503), and counts how often it was tried.
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -37,6 +38,7 @@ export async function startEverythingHost(): Promise<EverythingHost> {
   const sessions = new Map<string, Session>();
   const methods = new Map<string, number>();
   const authorizations: string[] = [];
+  let downHits = 0;
 
   async function openSession(transport: StreamableHTTPServerTransport | SSEServerTransport): Promise<void> {
     const { server, cleanup } = createEverythingServer();
@@ -55,7 +57,12 @@ export async function startEverythingHost(): Promise<EverythingHost> {
     if (request.headers.authorization !== undefined) authorizations.push(request.headers.authorization);
     if (url.pathname === "/stats") {
       response.setHeader("content-type", "application/json");
-      response.end(JSON.stringify({ methods: Object.fromEntries(methods), authorizations }));
+      response.end(JSON.stringify({ methods: Object.fromEntries(methods), authorizations, downHits }));
+      return;
+    }
+    if (url.pathname === "/down") {
+      downHits += 1;
+      response.writeHead(503).end();
       return;
     }
     if (url.pathname === "/mcp") {

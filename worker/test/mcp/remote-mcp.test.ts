@@ -1,9 +1,10 @@
 // Proves: remote MCP servers work from inside workerd with the real server-everything from npm,
 // over Streamable HTTP and over SSE: their tools are listed as `<server>__<tool>` with the stored
 // (encrypted) headers sent and never returned; a model's call reaches the server and its answer
-// reaches the model and the audit; a turn lists a server's tools once per five minutes (Redis
-// cache); an unreachable server is a clear 502 and costs a turn only that server's tools.
-import { type McpServer } from "@maestro/protocol";
+// reaches the model and the audit, also under a name shortened to fit providers; a turn lists a server's tools once per five minutes (Redis
+// cache); an unreachable server is a clear 502, costs a turn only that server's tools, and is
+// not tried again for a minute (except by the test button).
+import { type McpServer, modelToolName } from "@maestro/protocol";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { api, client } from "../helpers/api.ts";
@@ -15,6 +16,7 @@ const SECRET = "mcp-secret-value-7f3a";
 interface HostStats {
   methods: Record<string, number>;
   authorizations: string[];
+  downHits: number;
 }
 
 async function hostStats(): Promise<HostStats> {
@@ -22,11 +24,11 @@ async function hostStats(): Promise<HostStats> {
 }
 
 let serial = 0;
-async function addServer(transport: "streamable_http" | "sse", url?: string): Promise<McpServer> {
+async function addServer(transport: "streamable_http" | "sse", url?: string, prefix = "everything"): Promise<McpServer> {
   serial += 1;
   const base = inject("mcpEverythingUrl");
   return client().mcpServers.create({
-    name: `everything-${transport.replace("_", "-")}-${serial}-${Date.now() % 100_000}`,
+    name: `${prefix}-${transport.replace("_", "-")}-${serial}-${Date.now() % 100_000}`,
     transport,
     url: url ?? (transport === "sse" ? `${base}/sse` : `${base}/mcp`),
     headers: { Authorization: `Bearer ${SECRET}` },
@@ -77,6 +79,25 @@ describe("remote MCP servers", () => {
     expect(audit.data).toMatchObject([{ tool, source: "mcp", status: "ok", agent_id: null, result_summary: "Echo: hi from a model" }]);
   });
 
+  it("offers a tool whose full name no provider accepts under a 64-character name, and still calls it", async () => {
+    const server = await addServer("streamable_http", undefined, "team-knowledge-base-in-the-other-office");
+    const tool = modelToolName(server.name, "echo");
+    expect(`${server.name}__echo`.length).toBeGreaterThan(64);
+    expect(tool).toMatch(/^[A-Za-z_][A-Za-z0-9_-]{63}$/);
+    const listed = await client().mcpServers.tools(server.id);
+    expect(listed.data).toContainEqual(expect.objectContaining({ name: tool, server_tool: "echo" }));
+
+    const { session, key } = await scriptedSession(
+      [{ steps: [{ kind: "tool_calls", calls: [{ id: "toolu_long", name: tool, args: { message: "long names" } }] }] }, say("Echoed.")],
+      { approval_mode: "auto", extra: { enabled_mcp: [server.name] } },
+    );
+    const answer = await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text: "echo" }) });
+    expect(await answer.json()).toMatchObject({ status: "completed" });
+    expect((await offeredTools(key)).filter((name) => name.length > 64)).toEqual([]);
+    const audit = await client().toolExecutions.list(session.id);
+    expect(audit.data).toMatchObject([{ tool, source: "mcp", status: "ok", result_summary: "Echo: long names" }]);
+  });
+
   it("lists a server's tools once across turns (cached), and not at all for a session without it", async () => {
     const server = await addServer("streamable_http");
     const before = (await hostStats()).methods["tools/list"] ?? 0;
@@ -102,5 +123,20 @@ describe("remote MCP servers", () => {
     const offered = await offeredTools(key);
     expect(offered).toContain(`${up.name}__echo`);
     expect(offered.some((name) => name.startsWith(`${down.name}__`))).toBe(false);
+  });
+
+  it("remembers a failing server for a minute: later turns skip it, and the test button still tries it", async () => {
+    const down = await addServer("streamable_http", `${inject("mcpEverythingUrl")}/down`);
+    const before = (await hostStats()).downHits;
+    const { session } = await scriptedSession([say("one"), say("two")], { extra: { enabled_mcp: [down.name] } });
+    for (const text of ["first", "second"]) {
+      const answer = await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text }) });
+      expect(await answer.json()).toMatchObject({ status: "completed" });
+    }
+    expect((await hostStats()).downHits - before).toBe(1);
+
+    const tested = await api(`/mcp-servers/${down.id}/tools`);
+    expect(tested.status).toBe(502);
+    expect((await hostStats()).downHits - before).toBe(2);
   });
 });

@@ -59,12 +59,16 @@ export const oauth = createRouter()
       path: "/codex/finish",
       summary: "Finish a Codex login with the code (or the whole redirect URL); stores the credential",
       request: { body: jsonBody(FinishOAuthBodySchema) },
-      responses: { 201: jsonResponse(CredentialSchema, "The new credential"), ...errorResponses(400, 401, 502) },
+      responses: {
+        200: jsonResponse(CredentialSchema, "The credential named by credential_id, signed in again"),
+        201: jsonResponse(CredentialSchema, "The new credential"),
+        ...errorResponses(400, 401, 404, 502),
+      },
     }),
     async (c) => {
-      const credential = await finishCodexLogin(loginDeps(c), c.req.valid("json"));
-      c.var.log.info("oauth.login_finished", { provider: "codex", credential_id: credential.id });
-      return c.json(credential, 201);
+      const { credential, created } = await finishCodexLogin(loginDeps(c), c.req.valid("json"));
+      c.var.log.info("oauth.login_finished", { provider: "codex", credential_id: credential.id, created });
+      return created ? c.json(credential, 201) : c.json(credential, 200);
     },
   )
   .openapi(
@@ -81,19 +85,21 @@ export const oauth = createRouter()
     createRoute({
       method: "post",
       path: "/codex/device/poll",
-      summary: "Ask whether a device login was approved: 202 while waiting, 201 with the credential once done",
+      summary: "Ask whether a device login was approved: 202 while waiting, then the credential (201 if new, 200 if signed in again)",
       request: { body: jsonBody(PollDeviceLoginBodySchema) },
       responses: {
+        200: jsonResponse(CredentialSchema, "Approved: the credential named by credential_id, signed in again"),
         201: jsonResponse(CredentialSchema, "Approved: the new credential"),
         202: jsonResponse(DeviceLoginPendingSchema, "Not approved yet; poll again after the interval"),
-        ...errorResponses(400, 401, 502),
+        ...errorResponses(400, 401, 404, 502),
       },
     }),
     async (c) => {
-      const credential = await pollCodexDeviceLogin(loginDeps(c), c.req.valid("json").state);
-      if (credential === undefined) return c.json({ status: "pending" as const }, 202);
-      c.var.log.info("oauth.login_finished", { provider: "codex", credential_id: credential.id, flow: "device" });
-      return c.json(credential, 201);
+      const stored = await pollCodexDeviceLogin(loginDeps(c), c.req.valid("json").state);
+      if (stored === undefined) return c.json({ status: "pending" as const }, 202);
+      const { credential, created } = stored;
+      c.var.log.info("oauth.login_finished", { provider: "codex", credential_id: credential.id, flow: "device", created });
+      return created ? c.json(credential, 201) : c.json(credential, 200);
     },
   )
   .openapi(

@@ -88,7 +88,13 @@ export async function startCodexLogin(
   };
 }
 
-export async function finishCodexLogin(deps: LoginDeps, body: FinishOAuthBody): Promise<Credential> {
+/** A finished login: the credential, and whether it is new (or an existing one signed in again). */
+export interface StoredLogin {
+  readonly credential: Credential;
+  readonly created: boolean;
+}
+
+export async function finishCodexLogin(deps: LoginDeps, body: FinishOAuthBody): Promise<StoredLogin> {
   const code = codeFrom(body);
   const login = await takePendingLogin(deps.redis, body.state);
   if (login?.kind !== "authorization_code" || login.flow !== "codex") {
@@ -131,7 +137,7 @@ export async function startCodexDeviceLogin(
 }
 
 /** One poll of a device login: undefined while the user has not approved it yet. */
-export async function pollCodexDeviceLogin(deps: LoginDeps, state: string): Promise<Credential | undefined> {
+export async function pollCodexDeviceLogin(deps: LoginDeps, state: string): Promise<StoredLogin | undefined> {
   const login = await readPendingLogin(deps.redis, state);
   if (login?.kind !== "device") {
     throw new AppError("OAUTH_STATE_INVALID", "No device login is waiting with that state (it expired, or was already finished).", {
@@ -149,7 +155,7 @@ async function storeLogin(
   deps: LoginDeps,
   result: TokenResult,
   login: { label: string; credential_id?: string | undefined },
-): Promise<Credential> {
+): Promise<StoredLogin> {
   if (!result.ok) throw new AppError("OAUTH_FAILED", result.failure.message);
   const { tokens } = result;
   const accountId = codexAccountId(tokens.idToken);
@@ -163,7 +169,13 @@ async function storeLogin(
       expiresAt: tokens.expiresAt,
     });
     if (replaced === undefined) throw new AppError("CREDENTIAL_NOT_FOUND", "The credential to sign in again for no longer exists.");
-    return replaced;
+    return { credential: replaced, created: false };
   }
-  return createOAuthCredential(deps.db, deps.keyRing, { provider: "codex", label: login.label, secret, expiresAt: tokens.expiresAt });
+  const created = await createOAuthCredential(deps.db, deps.keyRing, {
+    provider: "codex",
+    label: login.label,
+    secret,
+    expiresAt: tokens.expiresAt,
+  });
+  return { credential: created, created: true };
 }

@@ -314,4 +314,12 @@ export {
   type SocketLike,
   sessionSocketUrl,
 } from "./client/session-socket-client.ts";
+export { SessionFeedClient, type SessionFeedOptions } from "./client/session-feed-client.ts";
+export {
+  SESSION_FEED_PATH,
+  SessionChangedFrameSchema,
+  type SessionChangedFrame,
+  SessionFeedFrameSchema,
+  type SessionFeedFrame,
+} from "./session-feed.ts";
 export { CSRF_HEADER, SignInBodySchema, type SignInBody, WebSessionSchema, type WebSession } from "./rest/auth.ts";

@@ -1,7 +1,7 @@
 // Proves, in a real browser against `npm run dev -- --demo`: a user signs in with the API token
 // (and the token is not kept by the page), creates a session, sends a message, watches the
 // model's tool call stream in, approves it — from a second page, which shows the same turn live —
-// and both pages see the result; the settings pages test a credential, list tools and show the
+// and both pages see the result, while a third page's session list follows along, pushed; the settings pages test a credential, list tools and show the
 // demo's local agent connected. Every screen is saved under web/e2e/screenshots/.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,12 @@ describe("the web UI", () => {
     const watcher = await context.newPage();
     await watcher.goto(page.url());
     await watcher.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
+    // A third page shows the session list; it is pushed (there is no polling), so every change
+    // below shows up within moments.
+    const list = await context.newPage();
+    await list.goto(server.origin);
+    const row = list.getByRole("row", { name: /Browser e2e/ });
+    await row.getByText("2 web").waitFor({ timeout: 3000 });
 
     await page.getByLabel("Message").fill("run a command");
     await page.getByLabel("Message").press("Enter");
@@ -77,6 +83,8 @@ describe("the web UI", () => {
     await prompt(page).waitFor();
     await prompt(watcher).waitFor();
     await shot(page, "05-approval");
+    await row.getByText("waiting for approval").waitFor({ timeout: 3000 });
+    await shot(list, "05b-sessions-live");
     await prompt(watcher).getByRole("button", { name: "Approve once" }).click();
 
     for (const each of [page, watcher]) {
@@ -88,6 +96,8 @@ describe("the web UI", () => {
     await expect(page.getByRole("region", { name: "Tool call run_shell_command" }).textContent()).resolves.toContain("Approved from web");
     await shot(page, "06-result");
     await shot(watcher, "07-result-second-page");
+    await row.getByText("idle").waitFor({ timeout: 3000 });
+    expect(await row.getByRole("cell").last().textContent()).toMatch(/^\$0\.0*[1-9]/);
 
     // The same session on a phone-sized screen: nothing hidden, nothing overflowing sideways.
     const phone = await context.newPage();

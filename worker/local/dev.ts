@@ -2,7 +2,7 @@
  * `npm run dev`: the whole product on this machine, with one command and one Ctrl-C.
  * Starts the local stand-ins (embedded Postgres or DATABASE_URL, the Neon proxy, migrations,
  * the Upstash-REST endpoint over REDIS_URL or in memory), builds the web UI and keeps
- * rebuilding it, runs `wrangler dev` with both Durable Objects, fires the Cron Trigger on its
+ * rebuilding it, runs `wrangler dev` with its Durable Objects, fires the Cron Trigger on its
  * schedule (wrangler dev does not), optionally runs a maestro-agent for this machine, and prints
  * where to sign in.
  */

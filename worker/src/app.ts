@@ -19,6 +19,7 @@ import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { messages } from "./routes/messages.ts";
 import { oauth, oauthCallback } from "./routes/oauth.ts";
+import { sessionFeedRoute } from "./routes/session-feed.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
 import { toolExecutions } from "./routes/tool-executions.ts";
@@ -74,6 +75,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.route("/credentials", credentials);
+  api.route("/sessions", sessionFeedRoute);
   api.route("/sessions", sessions);
   api.route("/sessions", messages);
   api.route("/sessions", toolExecutions);

@@ -6,11 +6,13 @@ import { z } from "zod";
 import { AppError } from "./errors.ts";
 import type { AgentDO } from "./agents/agent-do.ts";
 import { parseKeyRing, type KeyRing } from "./auth/key-ring.ts";
+import type { SessionFeedDO } from "./feed/session-feed-do.ts";
 import type { SessionDO } from "./session/session-do.ts";
 
 export interface Env {
   readonly SESSION: DurableObjectNamespace<SessionDO>;
   readonly AGENT: DurableObjectNamespace<AgentDO>;
+  readonly SESSION_FEED: DurableObjectNamespace<SessionFeedDO>;
   readonly ASSETS?: Fetcher;
   readonly MAESTRO_API_TOKEN?: string;
   readonly MAESTRO_ENCRYPTION_KEYS?: string;

@@ -12,6 +12,7 @@ import { createRefreshDeps } from "./session/refresh-deps.ts";
 
 export { SessionDO } from "./session/session-do.ts";
 export { AgentDO } from "./agents/agent-do.ts";
+export { SessionFeedDO } from "./feed/session-feed-do.ts";
 
 const app = createApp();
 

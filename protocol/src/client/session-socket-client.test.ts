@@ -5,39 +5,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PING_FRAME_TEXT, type SessionToClient } from "../session-socket.ts";
 import { SAMPLE_SESSION, SAMPLE_TURN_ID } from "../testing/samples.ts";
-import { type SocketLike, SessionSocketClient } from "./session-socket-client.ts";
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  readonly sent: string[] = [];
-  readonly #listeners = new Map<string, ((event: { data?: unknown; code?: number }) => void)[]>();
-  readonly url: string;
-  readonly protocols: string[];
-  constructor(url: string, protocols: string[]) {
-    this.url = url;
-    this.protocols = protocols;
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-  close(code = 1000): void {
-    this.readyState = 3;
-    this.#emit("close", { code });
-  }
-  addEventListener(type: string, listener: (event: { data?: unknown; code?: number }) => void): void {
-    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
-  }
-  open(): void {
-    this.readyState = 1;
-    this.#emit("open", {});
-  }
-  deliver(frame: SessionToClient): void {
-    this.#emit("message", { data: JSON.stringify(frame) });
-  }
-  #emit(type: string, event: { data?: unknown; code?: number }): void {
-    for (const listener of this.#listeners.get(type) ?? []) listener(event);
-  }
-}
+import { type FakeSocket, fakeSockets } from "../testing/fake-socket.ts";
+import { SessionSocketClient } from "./session-socket-client.ts";
 
 const snapshot: SessionToClient = {
   type: "snapshot",
@@ -56,7 +25,7 @@ const text = (seq: number, chunk: string): SessionToClient => ({
 });
 
 function start(overrides: { pingEveryMs?: number } = {}) {
-  const sockets: FakeSocket[] = [];
+  const { sockets, factory } = fakeSockets();
   const states: string[] = [];
   const client = new SessionSocketClient({
     baseUrl: "https://maestro.example.com",
@@ -65,11 +34,7 @@ function start(overrides: { pingEveryMs?: number } = {}) {
     token: "secret-token",
     backoff: { baseMs: 1, maxMs: 1 },
     onState: (state) => states.push(state),
-    socketFactory: (url, protocols) => {
-      const socket = new FakeSocket(url, protocols);
-      sockets.push(socket);
-      return socket;
-    },
+    socketFactory: factory,
     ...overrides,
   });
   return { client, sockets, states };

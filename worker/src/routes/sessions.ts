@@ -15,6 +15,7 @@ import {
 import { z } from "zod";
 import { createSession, getSession, listSessions, toSession } from "../db/queries/sessions.ts";
 import { AppError, notFound } from "../errors.ts";
+import { announceSessionChange } from "../feed/announce.ts";
 import { IDLE_STATE, type LiveState, readLiveStates } from "../kv/presence.ts";
 import { resolveNewSession } from "../session/session-config.ts";
 import { unwrapRpcResult } from "../session/rpc-result.ts";
@@ -35,8 +36,10 @@ export const sessions = createRouter()
     async (c) => {
       const { db } = c.var.services;
       const record = await createSession(db, await resolveNewSession(db, c.req.valid("json")));
-      c.var.log.info("session.created", { session_id: record.row.id, provider: record.row.provider, model: record.row.model });
-      return c.json(toSession(record, IDLE_STATE), 201);
+      const session = toSession(record, IDLE_STATE);
+      c.var.log.info("session.created", { session_id: session.id, provider: session.provider, model: session.model });
+      await announceSessionChange(c.env, session.id, c.var.log);
+      return c.json(session, 201);
     },
   )
   .openapi(

@@ -37,6 +37,7 @@ import { type Logger, createLogger } from "../log.ts";
 import { ApprovalDesk } from "./approvals.ts";
 import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
+import { announceSessionChange } from "../feed/announce.ts";
 import { attachmentOf, broadcastText, countPresence, isJoined } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
@@ -149,6 +150,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
     const session = toSession(record, { presence: this.presence(), activity: this.#activity });
     this.broadcast({ type: "session_update", session });
+    void announceSessionChange(this.env, this.sessionId, this.log);
     return session;
   }
 
@@ -214,12 +216,14 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     }
   }
 
+  /** Presence and activity to Redis, where the session list reads them; then the lists reload. */
   async #mirror(closing?: WebSocket): Promise<void> {
     await writeLiveState(this.redis(), this.sessionId, { presence: this.presence(closing), activity: this.#activity }).catch(
       (error: unknown) => {
         this.log.warn("presence.mirror_failed", { session_id: this.sessionId, error });
       },
     );
+    await announceSessionChange(this.env, this.sessionId, this.log);
   }
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────

@@ -1,8 +1,13 @@
-/** The session list, refreshed every few seconds so presence and activity stay current. */
-import type { RestClient, Session } from "@maestro/protocol";
+/**
+ * The session list, live: loaded from GET /sessions, and loaded again whenever the session feed
+ * says a session changed (coalesced, so a burst of changes costs one request) and whenever the
+ * feed reconnects (anything may have changed while it was away). No polling.
+ */
+import { type RestClient, type Session, SessionFeedClient } from "@maestro/protocol";
 import { useEffect, useState } from "react";
 
-const REFRESH_MS = 5000;
+/** Changes that arrive this close together are answered with one reload. */
+const COALESCE_MS = 150;
 
 export type SessionsState =
   | { readonly status: "loading" }
@@ -14,6 +19,7 @@ export function useSessions(client: RestClient, query: string): SessionsState {
 
   useEffect(() => {
     let cancelled = false;
+    let pending: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
         const list = await client.sessions.list(query.trim().length > 0 ? { q: query.trim() } : {});
@@ -22,11 +28,18 @@ export function useSessions(client: RestClient, query: string): SessionsState {
         if (!cancelled) setState({ status: "error", message: error instanceof Error ? error.message : "Could not load sessions." });
       }
     };
+    const reloadSoon = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        void load();
+      }, COALESCE_MS);
+    };
     void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
+    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reloadSoon, onOpen: reloadSoon });
     return () => {
       cancelled = true;
-      clearInterval(timer);
+      clearTimeout(pending);
+      feed.close();
     };
   }, [client, query]);
 

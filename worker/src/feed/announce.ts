@@ -1,0 +1,23 @@
+/**
+ * How anything that changes a session tells the session lists: one call to the feed object, never
+ * awaited by the change itself and never able to fail it — a list that misses one announcement
+ * catches up at its next reload.
+ */
+import type { SessionId } from "@maestro/protocol";
+import type { Env } from "../env.ts";
+import type { Logger } from "../log.ts";
+
+/** The feed is one object for the deployment: a Maestro serves one user. */
+const FEED_NAME = "sessions";
+
+export function sessionFeed(env: Env) {
+  return env.SESSION_FEED.get(env.SESSION_FEED.idFromName(FEED_NAME));
+}
+
+export async function announceSessionChange(env: Env, sessionId: SessionId, log: Logger): Promise<void> {
+  try {
+    await sessionFeed(env).publish(sessionId);
+  } catch (error) {
+    log.warn("feed.publish_failed", { session_id: sessionId, error });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * SessionFeedDO: one Durable Object for the whole deployment (a single user's), holding the
+ * sockets of every client that shows a session list, and telling them which session just changed.
+ * Sessions announce themselves (publish); the object keeps no state but its sockets, and sleeps
+ * (hibernation) between announcements, with keep-alives answered by the runtime.
+ */
+import {
+  PING_FRAME_TEXT,
+  PONG_FRAME_TEXT,
+  SESSION_SOCKET_PROTOCOL,
+  type SessionChangedFrame,
+  type SessionId,
+  encodeFrame,
+} from "@maestro/protocol";
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env.ts";
+import { sendText } from "../session/fan-out.ts";
+
+export class SessionFeedDO extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME_TEXT, PONG_FRAME_TEXT));
+  }
+
+  override fetch(request: Request): Response {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    const offered =
+      request.headers
+        .get("sec-websocket-protocol")
+        ?.split(",")
+        .map((value) => value.trim()) ?? [];
+    const headers = offered.includes(SESSION_SOCKET_PROTOCOL) ? { "sec-websocket-protocol": SESSION_SOCKET_PROTOCOL } : undefined;
+    return new Response(null, { status: 101, webSocket: pair[0], headers });
+  }
+
+  /** RPC from a session (or a route): tell every list that this session changed. */
+  publish(sessionId: SessionId): void {
+    const frame: SessionChangedFrame = { type: "session_changed", session_id: sessionId };
+    const text = encodeFrame(frame);
+    for (const socket of this.ctx.getWebSockets()) sendText(socket, text);
+  }
+
+  /** Clients only listen; anything but the keep-alive (answered by the runtime) is ignored. */
+  override webSocketMessage(): void {}
+
+  override webSocketClose(socket: WebSocket, code: number): void {
+    try {
+      socket.close(code === 1005 ? 1000 : code, "closing");
+    } catch {
+      // Already closed.
+    }
+  }
+}

@@ -5,7 +5,6 @@
  * One turn at a time per session. The turn belongs to the session, not to a socket.
  */
 import {
-  AgentIdSchema,
   type ApprovalDecision,
   type BroadcastFrame,
   type CancelResult,
@@ -22,29 +21,19 @@ import {
   type TurnStatus,
   decodeFrame,
 } from "@maestro/protocol";
-import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
-import { type RefreshDeps, refreshIfExpiring } from "../auth/refresh.ts";
-import type { Database } from "../db/client.ts";
 import { insertMessage, messageOf } from "../db/queries/messages.ts";
 import { getSessionRow } from "../db/queries/sessions.ts";
-import type { sessions } from "../db/schema.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
-import { providerFor } from "../providers/registry.ts";
-import { createToolCallers } from "../tools/callers.ts";
-import { createToolRuntime } from "../tools/executor.ts";
-import { loadSessionTools } from "../tools/session-tools.ts";
 import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
-import { createRefreshDeps } from "./refresh-deps.ts";
-import { DEFAULT_RETRY } from "./retry.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { StepBuilder } from "./step-builder.ts";
 import { Transcript } from "./transcript.ts";
+import { type SessionRow, wireTurn } from "./turn-wiring.ts";
 
-const MAX_STEPS = 25;
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
 
@@ -75,8 +64,6 @@ interface TurnRecord {
   readonly turn_id: string;
   readonly step_seq: number;
 }
-
-type SessionRow = typeof sessions.$inferSelect;
 
 export class TurnManager {
   readonly #host: TurnHost;
@@ -217,57 +204,13 @@ export class TurnManager {
     let answer: Message | null = null;
     const history = await this.#transcript.load();
     try {
-      const db = this.#host.db();
-      const globalFetch = globalThis.fetch.bind(globalThis);
-      const provider = providerFor(session.provider);
-      const [credential, tools] = await Promise.all([
-        resolveCredential(db, this.#host.config.keyRing, session.credentialId, {
-          refresher: (credentialId, withinMs) => refreshIfExpiring(this.#refreshDeps(db), credentialId, withinMs),
-        }),
-        loadSessionTools(
-          {
-            env: this.#host.bindings,
-            db,
-            redis: this.#host.redis(),
-            keyRing: this.#host.config.keyRing,
-            fetch: globalFetch,
-            log: this.#host.log,
-          },
-          {
-            enabledTools: session.enabledTools,
-            enabledMcp: session.enabledMcp,
-            agentId: session.agentId === null ? null : AgentIdSchema.parse(session.agentId),
-          },
-        ),
-      ]);
-      void touchCredential(db, credential.id).catch(() => undefined);
-      const loop = runTurn(
-        {
-          provider,
-          providerId: session.provider,
-          credential,
-          fetch: globalFetch,
-          sessionKey: this.#host.sessionId,
-          tools: createToolRuntime({
-            tools,
-            callers: createToolCallers(this.#host.bindings, globalFetch),
-            cwd: session.workingDirectory,
-            now: () => Date.now(),
-          }),
-          approvals: this.#desk,
-          approvalMode: session.approvalMode,
-          retry: DEFAULT_RETRY,
-          maxSteps: MAX_STEPS,
-          now: () => Date.now(),
-        },
-        {
-          turnId: turn.turnId,
-          model: session.model,
-          system: session.systemPrompt,
-          history: toConversation(history.messages),
-          signal: turn.controller.signal,
-        },
-      );
+      const loop = runTurn(await wireTurn(this.#host, session, this.#desk), {
+        turnId: turn.turnId,
+        model: session.model,
+        system: session.systemPrompt,
+        history: toConversation(history.messages),
+        signal: turn.controller.signal,
+      });
       for await (const event of loop) {
         switch (event.kind) {
           case "stream":
@@ -367,11 +310,6 @@ export class TurnManager {
     if (listeners === undefined) return;
     for (const listener of listeners) listener(numbered);
     if (frame.type === "turn_end") this.#listeners.delete(turnId);
-  }
-
-  #refreshDeps(db: Database): RefreshDeps {
-    const { bindings: env, config, log } = this.#host;
-    return createRefreshDeps({ env, config, db, redis: this.#host.redis(), log });
   }
 
   #remember(result: TurnResult): void {

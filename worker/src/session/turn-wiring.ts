@@ -1,0 +1,58 @@
+/**
+ * What one turn is wired to: the session's provider, its credential (refreshed first when it is
+ * about to expire), the tools the session may use today, and the approval desk — everything the
+ * agent loop needs from the world, gathered in one place so turns.ts is only about the turn.
+ */
+import { AgentIdSchema } from "@maestro/protocol";
+import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
+import { refreshIfExpiring } from "../auth/refresh.ts";
+import type { sessions } from "../db/schema.ts";
+import { providerFor } from "../providers/registry.ts";
+import { createToolCallers } from "../tools/callers.ts";
+import { createToolRuntime } from "../tools/executor.ts";
+import { loadSessionTools } from "../tools/session-tools.ts";
+import type { TurnDeps } from "./agent-loop.ts";
+import type { ApprovalDesk } from "./approvals.ts";
+import { createRefreshDeps } from "./refresh-deps.ts";
+import { DEFAULT_RETRY } from "./retry.ts";
+import type { TurnHost } from "./turns.ts";
+
+/** A turn's model calls and tool rounds, at most: a loop that never settles is stopped. */
+const MAX_STEPS = 25;
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export async function wireTurn(host: TurnHost, session: SessionRow, approvals: ApprovalDesk): Promise<TurnDeps> {
+  const db = host.db();
+  const redis = host.redis();
+  const { bindings: env, config, log } = host;
+  const globalFetch = globalThis.fetch.bind(globalThis);
+  const refreshDeps = createRefreshDeps({ env, config, db, redis, log });
+  const [credential, tools] = await Promise.all([
+    resolveCredential(db, config.keyRing, session.credentialId, {
+      refresher: (credentialId, withinMs) => refreshIfExpiring(refreshDeps, credentialId, withinMs),
+    }),
+    loadSessionTools(
+      { env, db, redis, keyRing: config.keyRing, fetch: globalFetch, log },
+      {
+        enabledTools: session.enabledTools,
+        enabledMcp: session.enabledMcp,
+        agentId: session.agentId === null ? null : AgentIdSchema.parse(session.agentId),
+      },
+    ),
+  ]);
+  void touchCredential(db, credential.id).catch(() => undefined);
+  return {
+    provider: providerFor(session.provider),
+    providerId: session.provider,
+    credential,
+    fetch: globalFetch,
+    sessionKey: host.sessionId,
+    tools: createToolRuntime({ tools, callers: createToolCallers(env, globalFetch), cwd: session.workingDirectory, now: () => Date.now() }),
+    approvals,
+    approvalMode: session.approvalMode,
+    retry: DEFAULT_RETRY,
+    maxSteps: MAX_STEPS,
+    now: () => Date.now(),
+  };
+}

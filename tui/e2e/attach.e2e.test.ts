@@ -1,8 +1,9 @@
 // Proves, in a real terminal (tmux) against `npm run dev -- --demo`: `maestro login` keeps the
 // token private, `maestro new` starts a session, `maestro attach` shows it live; a message sent
 // there makes the model ask for a command, a key approves it, and the result and the model's
-// answer appear, all read back from the screen with capture-pane; `maestro send` streams an
-// answer to stdout for scripts.
+// answer appear, all read back from the screen with capture-pane, while `maestro sessions --watch`
+// in a second terminal follows the session live; `maestro send` streams an answer to stdout for
+// scripts.
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ const run = promisify(execFile);
 const TUI = fileURLToPath(new URL("..", import.meta.url));
 const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-e2e-${process.pid}`;
+const TMUX_WATCH = `maestro-e2e-watch-${process.pid}`;
 
 let server: DevServer;
 let home: string;
@@ -31,16 +33,29 @@ function maestro(args: string[], input?: string) {
   });
 }
 
-const screen = () => execFileSync("tmux", ["capture-pane", "-t", TMUX, "-p"], { encoding: "utf8" });
+const screen = (target = TMUX) => execFileSync("tmux", ["capture-pane", "-t", target, "-p"], { encoding: "utf8" });
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+async function waitForScreen(pattern: RegExp, timeoutMs = 20_000, target = TMUX): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const text = screen();
+    const text = screen(target);
     if (pattern.test(text)) return text;
     if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Resolves once the tmux session is gone (it ends with its program), within five seconds. */
+async function ended(target: string, failure: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    try {
+      execFileSync("tmux", ["has-session", "-t", target], { stdio: "ignore" });
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(failure);
 }
 
 beforeAll(async () => {
@@ -50,10 +65,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  try {
-    execFileSync("tmux", ["kill-session", "-t", TMUX], { stdio: "ignore" });
-  } catch {
-    // Already gone: /quit ended it.
+  for (const session of [TMUX, TMUX_WATCH]) {
+    try {
+      execFileSync("tmux", ["kill-session", "-t", session], { stdio: "ignore" });
+    } catch {
+      // Already gone: /quit or Ctrl-C ended it.
+    }
   }
   await server?.stop();
   if (home !== undefined) await rm(home, { recursive: true, force: true });
@@ -89,23 +106,32 @@ describe("maestro in a terminal", () => {
       `env XDG_CONFIG_HOME=${home} ${process.execPath} ${MAESTRO} attach ${sessionId}`,
     ]);
     await waitForScreen(/● open/);
+    // A second terminal keeps the session list on screen; it follows the session live.
+    execFileSync("tmux", [
+      "new-session",
+      "-d",
+      "-s",
+      TMUX_WATCH,
+      "-x",
+      "160",
+      "-y",
+      "20",
+      `env XDG_CONFIG_HOME=${home} ${process.execPath} ${MAESTRO} sessions --watch`,
+    ]);
+    await waitForScreen(new RegExp(`${sessionId} +tmux e2e .* idle +1 tui`), 20_000, TMUX_WATCH);
     execFileSync("tmux", ["send-keys", "-t", TMUX, "run a command", "Enter"]);
     const asking = await waitForScreen(/\[y\] once/);
     expect(asking).toContain("run_shell_command");
+    await waitForScreen(new RegExp(`${sessionId} +tmux e2e .* waiting_approval`), 5_000, TMUX_WATCH);
     execFileSync("tmux", ["send-keys", "-t", TMUX, "y"]);
     const done = await waitForScreen(/Anything else you'd like me to try\?/);
     expect(done).toContain("[exit code 0]");
     expect(done).toMatch(/tmux e2e · anthropic\/claude-sonnet-4-5 · \d+ in \d+ out · \$0\.\d{4}/);
+    await waitForScreen(new RegExp(`${sessionId} +tmux e2e .* idle +1 tui +\\$0\\.0*[1-9]`), 5_000, TMUX_WATCH);
+    execFileSync("tmux", ["send-keys", "-t", TMUX_WATCH, "C-c"]);
+    await ended(TMUX_WATCH, "maestro sessions --watch did not stop on Ctrl-C");
     execFileSync("tmux", ["send-keys", "-t", TMUX, "/quit", "Enter"]);
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      try {
-        execFileSync("tmux", ["has-session", "-t", TMUX], { stdio: "ignore" });
-      } catch {
-        return; // the session ended with the program
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error("maestro attach did not quit on /quit");
+    await ended(TMUX, "maestro attach did not quit on /quit");
   });
 
   it("sends from a script: the answer on stdout, exit code 0", async () => {

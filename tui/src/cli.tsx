@@ -3,21 +3,21 @@
  *   maestro login <url> | sessions | new [...] | attach <id> | send <id> "text" | usage
  */
 import { parseArgs } from "node:util";
-import { SessionSocketClient } from "@maestro/protocol";
+import { SessionFeedClient, SessionSocketClient } from "@maestro/protocol";
 import { render } from "ink";
 import { connect } from "./commands/connect.ts";
 import { login } from "./commands/login.ts";
 import { newSession } from "./commands/new-session.ts";
 import { type ExitCode, processOutput } from "./commands/output.ts";
 import { sendMessage } from "./commands/send.ts";
-import { listSessions, showUsage } from "./commands/sessions.ts";
+import { listSessions, showUsage, watchSessions } from "./commands/sessions.ts";
 import { AttachApp } from "./components/AttachApp.tsx";
 
 const HELP: Record<string, string> = {
   "": `maestro: The Maestro in your terminal
 
   maestro login <url>          sign in (asks for the API token; kept in ~/.config/maestro, mode 0600)
-  maestro sessions             list sessions
+  maestro sessions [--watch]   list sessions (live with --watch)
   maestro new [options]        start a session (--template, or --provider --model --credential; --title)
   maestro attach <id>          open a session full screen, live
   maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
@@ -25,7 +25,8 @@ const HELP: Record<string, string> = {
 
   maestro <command> --help     more about one command`,
   login: "maestro login <url>\n\n  Asks for the API token (not echoed), checks it, and saves it with mode 0600.",
-  sessions: "maestro sessions\n\n  Lists sessions: id, title, model, status, cost.",
+  sessions:
+    "maestro sessions [--watch]\n\n  Lists sessions: id, title, model, status, who is watching, cost.\n  --watch keeps the list on screen, updated as sessions change, until Ctrl-C.",
   new: "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]\n\n  Prints the new session's id.",
   attach:
     "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name>, /tools, /cost, /quit.",
@@ -51,8 +52,13 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const { client, config } = connected;
   switch (command) {
-    case "sessions":
-      return listSessions(client, processOutput);
+    case "sessions": {
+      if (!rest.includes("--watch")) return listSessions(client, processOutput);
+      const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      const openFeed = (handlers: { onChange: () => void; onOpen: () => void }) =>
+        new SessionFeedClient({ baseUrl: config.url, token: config.token, ...handlers });
+      return watchSessions(client, openFeed, processOutput, { redraw: process.stdout.isTTY, stop });
+    }
     case "usage":
       return showUsage(client, processOutput);
     case "new": {

@@ -1,5 +1,5 @@
-/** `maestro sessions` and `maestro usage`: tables for a terminal (or a pipe). */
-import type { RestClient } from "@maestro/protocol";
+/** `maestro sessions` (once, or live with --watch) and `maestro usage`: tables for a terminal or a pipe. */
+import type { RestClient, Session } from "@maestro/protocol";
 import type { ExitCode, Output } from "./output.ts";
 
 function table(rows: string[][]): string {
@@ -16,20 +16,75 @@ function table(rows: string[][]): string {
   );
 }
 
-export async function listSessions(client: RestClient, output: Output): Promise<ExitCode> {
-  const list = await client.sessions.list({});
-  if (list.data.length === 0) {
-    output.err("No sessions yet. Start one with `maestro new`.\n");
-    return 0;
-  }
-  const rows = list.data.map((session) => [
+const NO_SESSIONS = "No sessions yet. Start one with `maestro new`.\n";
+
+function sessionsTable(sessions: readonly Session[]): string {
+  const rows = sessions.map((session) => [
     session.id,
     session.title,
     `${session.provider}/${session.model}`,
     session.activity,
+    watching(session),
     `$${session.cost_usd.toFixed(4)}`,
   ]);
-  output.out(table([["ID", "TITLE", "MODEL", "STATUS", "COST"], ...rows]));
+  return table([["ID", "TITLE", "MODEL", "STATUS", "WATCHING", "COST"], ...rows]);
+}
+
+function watching(session: Session): string {
+  const { web, tui, api } = session.presence;
+  const parts = [web > 0 && `${web} web`, tui > 0 && `${tui} tui`, api > 0 && `${api} api`].filter(Boolean);
+  return parts.length > 0 ? parts.join(", ") : "-";
+}
+
+export async function listSessions(client: RestClient, output: Output): Promise<ExitCode> {
+  const list = await client.sessions.list({});
+  if (list.data.length === 0) {
+    output.err(NO_SESSIONS);
+    return 0;
+  }
+  output.out(sessionsTable(list.data));
+  return 0;
+}
+
+/** Opens the session feed; the CLI hands in the real one, tests a fake. */
+export type OpenFeed = (handlers: { onChange: () => void; onOpen: () => void }) => { close(): void };
+
+/** Changes that arrive this close together are shown with one reload. */
+const COALESCE_MS = 150;
+const CLEAR_SCREEN = "\x1b[2J\x1b[H";
+
+/**
+ * `maestro sessions --watch`: the table again whenever the session feed says a session changed
+ * (and when the feed reconnects). On a terminal it redraws in place; in a pipe each table follows
+ * the last. Runs until `stop` settles (Ctrl-C).
+ */
+export async function watchSessions(
+  client: RestClient,
+  openFeed: OpenFeed,
+  output: Output,
+  options: { readonly redraw: boolean; readonly stop: Promise<void> },
+): Promise<ExitCode> {
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const show = async () => {
+    try {
+      const list = await client.sessions.list({});
+      const text = list.data.length === 0 ? NO_SESSIONS : sessionsTable(list.data);
+      output.out(options.redraw ? `${CLEAR_SCREEN}${text}\nwatching live · Ctrl-C to stop\n` : `${text}\n`);
+    } catch (error) {
+      output.err(`Could not list sessions: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
+  const showSoon = () => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      void show();
+    }, COALESCE_MS);
+  };
+  await show();
+  const feed = openFeed({ onChange: showSoon, onOpen: showSoon });
+  await options.stop;
+  clearTimeout(pending);
+  feed.close();
   return 0;
 }
 

@@ -2,8 +2,10 @@
  * Benchmark (issue 4): the round trip of a local tool call, SessionDO → AgentDO → tunnel →
  * maestro-agent (read_file of a small file) → back, against the same read done in-process by the
  * agent's own tool code. The Maestro side is the `duration_ms` the session reports on each
- * tool_result (measured around the call inside SessionDO); the model asks for all the reads in
- * one step, and the session runs them one after another.
+ * tool_result (measured around the call inside SessionDO). For the round trip the model asks for
+ * one read per step, so each call is timed alone. Then it asks for ten reads in one step, which
+ * the session runs side by side: the step's tool time (its slowest call) against ten single
+ * round trips one after another.
  *
  *   npm run bench:agent -- [--calls 500]
  */
@@ -41,27 +43,51 @@ async function inProcess(): Promise<number[]> {
   return times;
 }
 
-/** Runs one turn whose single step asks for `count` reads; resolves with each call's duration. */
-async function throughMaestro(origin: string, token: string, sessionId: string): Promise<number[]> {
+/** Turns of this many steps stay well under the session's step limit. */
+const STEPS_PER_TURN = 20;
+const BATCH = 10;
+
+const read = (id: string) => ({ id, name: "read_file", args: { path: "small.txt" } });
+
+/** Model answers that ask for `calls` reads, `perStep` to a step, over as many turns as needed. */
+function readScript(calls: number, perStep: number) {
+  const steps = Array.from({ length: Math.ceil(calls / perStep) }, (_, step) => ({
+    steps: [{ kind: "tool_calls" as const, calls: Array.from({ length: perStep }, (_, index) => read(`toolu_${step}_${index}`)) }],
+  }));
+  const turns: (typeof steps)[] = [];
+  for (let index = 0; index < steps.length; index += STEPS_PER_TURN) turns.push(steps.slice(index, index + STEPS_PER_TURN));
+  return { turns: turns.length, script: turns.flatMap((turn) => [...turn, { steps: [{ kind: "text" as const, text: "done" }] }]) };
+}
+
+/** Sends `turns` messages, one after another; resolves with every tool call's duration, in order. */
+async function throughMaestro(origin: string, token: string, sessionId: string, turns: number): Promise<number[]> {
   const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
     headers: { authorization: `Bearer ${token}` },
   });
   const durations: number[] = [];
+  let sent = 0;
+  const send = () => {
+    sent += 1;
+    socket.send(JSON.stringify({ type: "send", text: `read it many times (${sent})` }));
+  };
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
     socket.on("message", (data: Buffer) => {
       const frame = JSON.parse(data.toString("utf8")) as { type: string; event?: { type: string; ok?: boolean; duration_ms?: number } };
-      if (frame.type === "snapshot") socket.send(JSON.stringify({ type: "send", text: "read it many times" }));
+      if (frame.type === "snapshot") send();
       if (frame.event?.type === "tool_result") {
         if (frame.event.ok !== true) reject(new Error("a read failed"));
         durations.push(frame.event.duration_ms ?? Number.NaN);
       }
-      if (frame.type === "turn_end") resolve();
+      if (frame.type === "turn_end") {
+        if (sent < turns) send();
+        else resolve();
+      }
     });
     socket.once("open", () => socket.send(JSON.stringify({ type: "hello", protocol_version: 1, client: "api" })));
   });
   socket.close();
-  return durations.slice(WARMUP);
+  return durations;
 }
 
 const worker = await startLocalWorker({ name: "bench-agent-worker" });
@@ -72,40 +98,44 @@ try {
     { log: createLogger(() => undefined), onFatal: (reason) => process.stderr.write(`agent stopped: ${reason}\n`) },
   );
   await agent.connection.whenConnected();
-  const key = scriptKey("anthropic");
-  const calls = Array.from({ length: CALLS + WARMUP }, (_, index) => ({
-    id: `toolu_${index}`,
-    name: "read_file",
-    args: { path: "small.txt" },
-  }));
-  await registerScript(worker.simulator.url, key, [
-    { steps: [{ kind: "tool_calls", calls }] },
-    { steps: [{ kind: "text", text: "done" }] },
-  ]);
-  const credential = await worker.client.credentials.create({
-    provider: "anthropic",
-    auth_type: "api_key",
-    label: "bench",
-    api_key: key,
-    base_url: worker.simulator.url,
-  });
-  const session = await worker.client.sessions.create({
-    provider: "anthropic",
-    model: "claude-sonnet-4-5",
-    credential_id: credential.id,
-    approval_mode: "auto",
-    agent_id: created.id,
-    enabled_tools: ["read_file"],
-  });
+  /** A session whose model asks for `calls` reads, `perStep` at a time; the durations it reports. */
+  async function readSession(calls: number, perStep: number): Promise<number[]> {
+    const key = scriptKey("anthropic");
+    const { turns, script } = readScript(calls, perStep);
+    await registerScript(worker.simulator.url, key, script);
+    const credential = await worker.client.credentials.create({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "bench",
+      api_key: key,
+      base_url: worker.simulator.url,
+    });
+    const session = await worker.client.sessions.create({
+      provider: "anthropic",
+      model: "claude-sonnet-4-5",
+      credential_id: credential.id,
+      approval_mode: "auto",
+      agent_id: created.id,
+      enabled_tools: ["read_file"],
+    });
+    return throughMaestro(worker.origin, worker.token, session.id, turns);
+  }
 
   const local = summarize(await inProcess());
-  const tunnel = await throughMaestro(worker.origin, worker.token, session.id);
+  const tunnel = (await readSession(CALLS + WARMUP, 1)).slice(WARMUP);
   const remote = summarize(tunnel);
+  const batched = await readSession(Math.ceil(CALLS / BATCH) * BATCH + WARMUP * BATCH, BATCH);
+  const stepTimes: number[] = [];
+  for (let index = WARMUP * BATCH; index < batched.length; index += BATCH) stepTimes.push(Math.max(...batched.slice(index, index + BATCH)));
+  const steps = summarize(stepTimes);
   process.stdout.write(
-    `\nread_file of a small file, ${tunnel.length} calls (after ${WARMUP} warm-up calls)\n` +
+    `\nread_file of a small file, ${tunnel.length} calls one per step (after ${WARMUP} warm-up calls)\n` +
       `  in-process  p50 ${fixed(local.p50, 3)} ms  p99 ${fixed(local.p99, 3)} ms\n` +
       `  Maestro     p50 ${fixed(remote.p50, 1)} ms  p99 ${fixed(remote.p99, 1)} ms  (SessionDO → AgentDO → agent → back)\n` +
-      `  ratio       p50 ${fixed(remote.p50 / local.p50, 0)}×  p99 ${fixed(remote.p99 / local.p99, 0)}×\n`,
+      `  ratio       p50 ${fixed(remote.p50 / local.p50, 0)}×  p99 ${fixed(remote.p99 / local.p99, 0)}×\n` +
+      `\n${BATCH} reads asked for in one step, ${stepTimes.length} steps (run side by side)\n` +
+      `  step's tool time  p50 ${fixed(steps.p50, 1)} ms  p99 ${fixed(steps.p99, 1)} ms` +
+      `  (${BATCH} single round trips one after another: p50 ${fixed(remote.p50 * BATCH, 1)} ms)\n`,
   );
   await agent.stop();
 } finally {

@@ -1,9 +1,9 @@
 /**
  * The agent loop (DESIGN §2 steps 3–5): ask the model, stream what it says, run the tools it
- * calls (asking the user first where the approval mode says so), feed the results back, and go
- * again until it stops, fails, is cancelled, or reaches the step limit. A plain module: the
- * Durable Object drives it and decides what to store and broadcast; tests drive it with a
- * scripted provider.
+ * calls (asking the user first where the approval mode says so; reads side by side, anything
+ * else one at a time, see tool-batches.ts), feed the results back, and go again until it stops,
+ * fails, is cancelled, or reaches the step limit. A plain module: the Durable Object drives it
+ * and decides what to store and broadcast; tests drive it with a scripted provider.
  */
 import type {
   AgentId,
@@ -24,6 +24,7 @@ import { type RetryPolicy, streamWithRetries } from "./retry.ts";
 import { type BuiltStep, StepBuilder, isOutput } from "./step-builder.ts";
 import type { ApprovalGate, ToolRuntime } from "./turn-ports.ts";
 import { AsyncQueue } from "./async-queue.ts";
+import { batchCalls, runTogether } from "./tool-batches.ts";
 
 export interface TurnDeps {
   readonly provider: Provider;
@@ -95,7 +96,10 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
     }
 
     const executions: ToolExecution[] = [];
-    for (const call of calls) executions.push(yield* runTool(deps, input, { callId: call.call_id, name: call.name, args: call.args }));
+    for (const batch of batchCalls(calls, (call) => runsConcurrently(deps, call.name))) {
+      const runs = batch.map((call) => runTool(deps, input, { callId: call.call_id, name: call.name, args: call.args }));
+      executions.push(...(yield* runTogether(runs)));
+    }
     yield { kind: "tool_results", executions };
     history.push({ role: "tool", content: executions.map(toolResultPart) });
     if (input.signal.aborted) {
@@ -151,6 +155,14 @@ async function* modelStep(
     latencyMs: deps.now() - started,
     timeToFirstTokenMs: firstOutputAt === null ? null : firstOutputAt - started,
   };
+}
+
+/** A call that only reads and needs nobody's approval may run alongside its neighbours. */
+function runsConcurrently(deps: TurnDeps, name: string): boolean {
+  const info = deps.tools.describe(name);
+  if (info?.kind !== "read") return false;
+  const approvedForSession = deps.approvals.approvedForSession(name);
+  return !needsApproval({ mode: deps.approvalMode, kind: info.kind, toolApproval: info.approval, approvedForSession });
 }
 
 /** Approve (or not), run, and report one tool call, streaming its progress. */

@@ -1,4 +1,5 @@
-// Proves: the agent loop streams, runs tools (after approval where the mode asks for it), feeds
+// Proves: the agent loop streams, runs tools (after approval where the mode asks for it; reads
+// that need no approval side by side, at most ten at once, everything else alone), feeds
 // results back and loops until the model stops or the step limit; retries only before output;
 // cancels cleanly; and prices what it used. Pure: a scripted provider, no workerd state.
 import type { StreamEvent } from "@maestro/protocol";
@@ -70,6 +71,77 @@ describe("agent loop", () => {
     ]);
     expect(events.filter((event) => event.kind === "tool_results")).toHaveLength(1);
     expect(ending(events)).toEqual({ kind: "end", status: "completed" });
+  });
+
+  describe("reads side by side", () => {
+    /** Tools that log when each call starts and ends, and hold every call a few milliseconds. */
+    function loggingTools() {
+      const log: string[] = [];
+      let running = 0;
+      let mostAtOnce = 0;
+      const slow = async (args: Record<string, unknown>) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        log.push(`start ${String(args.path)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        log.push(`end ${String(args.path)}`);
+        running -= 1;
+        return { ok: true as const, output: `contents of ${String(args.path)}` };
+      };
+      const tools = new FakeTools({
+        read_file: { kind: "read", approval: "default", source: "local", run: slow },
+        edit_file: { kind: "edit", approval: "default", source: "local", run: slow },
+      });
+      return { tools, log, mostAtOnce: () => mostAtOnce };
+    }
+    const call = (id: string, name: string, path: string) => ({ id, name, args: { path } });
+
+    it("runs consecutive reads together, and an edit alone, between them, keeping the model's order", async () => {
+      const { tools, log, mostAtOnce } = loggingTools();
+      const provider = new ScriptedProvider([
+        toolCalls(
+          call("r1", "read_file", "a"),
+          call("r2", "read_file", "b"),
+          call("r3", "read_file", "c"),
+          call("e1", "edit_file", "d"),
+          call("r4", "read_file", "e"),
+        ),
+        text("done"),
+      ]);
+      const events = await collect(runTurn(deps({ provider, tools, approvalMode: "auto" }), input()));
+      expect(mostAtOnce()).toBe(3);
+      expect(log.slice(0, 3).sort()).toEqual(["start a", "start b", "start c"]);
+      expect(log.slice(6)).toEqual(["start d", "end d", "start e", "end e"]);
+      // The model reads the results in the order it asked, whatever order they finished in.
+      expect(provider.requests[1]?.messages[2]?.content.map((part) => part.type === "tool_result" && part.call_id)).toEqual([
+        "r1",
+        "r2",
+        "r3",
+        "e1",
+        "r4",
+      ]);
+      expect(events.find((event) => event.kind === "tool_results")).toMatchObject({
+        executions: [{ callId: "r1" }, { callId: "r2" }, { callId: "r3" }, { callId: "e1" }, { callId: "r4" }],
+      });
+    });
+
+    it("runs reads one at a time when each must be approved", async () => {
+      const { tools, mostAtOnce } = loggingTools();
+      const approvals = new FakeApprovals(() => ({ decision: "approve", by: "web" }));
+      const provider = new ScriptedProvider([toolCalls(call("r1", "read_file", "a"), call("r2", "read_file", "b")), text("done")]);
+      await collect(runTurn(deps({ provider, tools, approvals, approvalMode: "always" }), input()));
+      expect(approvals.asked).toEqual(["read_file", "read_file"]);
+      expect(mostAtOnce()).toBe(1);
+    });
+
+    it("runs at most ten reads at once", async () => {
+      const { tools, mostAtOnce } = loggingTools();
+      const reads = Array.from({ length: 25 }, (_, index) => call(`r${index}`, "read_file", `f${index}`));
+      const provider = new ScriptedProvider([toolCalls(...reads), text("done")]);
+      await collect(runTurn(deps({ provider, tools, approvalMode: "auto" }), input()));
+      expect(tools.calls).toHaveLength(25);
+      expect(mostAtOnce()).toBe(10);
+    });
   });
 
   it("tells the model about a tool it does not have", async () => {

@@ -18,8 +18,7 @@ import { startAgent } from "../local-agent/src/agent.ts";
 import { createLogger } from "../local-agent/src/log.ts";
 import { Roots } from "../local-agent/src/sandbox/roots.ts";
 import { runTool } from "../local-agent/src/tools/registry.ts";
-import { startLocalWorker } from "../worker/local/local-worker.ts";
-import { registerScript, scriptKey } from "../worker/test/simulators/client.ts";
+import { scriptedSessionOn, startLocalWorker } from "../worker/local/local-worker.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({ options: { calls: { type: "string", default: "500" } } });
@@ -100,24 +99,8 @@ try {
   await agent.connection.whenConnected();
   /** A session whose model asks for `calls` reads, `perStep` at a time; the durations it reports. */
   async function readSession(calls: number, perStep: number): Promise<number[]> {
-    const key = scriptKey("anthropic");
     const { turns, script } = readScript(calls, perStep);
-    await registerScript(worker.simulator.url, key, script);
-    const credential = await worker.client.credentials.create({
-      provider: "anthropic",
-      auth_type: "api_key",
-      label: "bench",
-      api_key: key,
-      base_url: worker.simulator.url,
-    });
-    const session = await worker.client.sessions.create({
-      provider: "anthropic",
-      model: "claude-sonnet-4-5",
-      credential_id: credential.id,
-      approval_mode: "auto",
-      agent_id: created.id,
-      enabled_tools: ["read_file"],
-    });
+    const { session } = await scriptedSessionOn(worker, script, { agent_id: created.id, enabled_tools: ["read_file"] });
     return throughMaestro(worker.origin, worker.token, session.id, turns);
   }
 

@@ -54,6 +54,12 @@ export type Presence = z.infer<typeof PresenceSchema>;
 
 export const EMPTY_PRESENCE: Presence = { total: 0, web: 0, tui: 0, api: 0 };
 
+/** Who is watching, as people read it ("2 web, 1 tui"); empty when nobody is. */
+export function describePresence(presence: Presence): string {
+  const { web, tui, api } = presence;
+  return [web > 0 && `${web} web`, tui > 0 && `${tui} tui`, api > 0 && `${api} api`].filter(Boolean).join(", ");
+}
+
 /** Token counts of one model call (or a sum of them). */
 export const TokenUsageSchema = z.object({
   input_tokens: z.number().int().nonnegative(),

@@ -45,6 +45,7 @@ export {
   ClientKindSchema,
   type ClientKind,
   EMPTY_PRESENCE,
+  describePresence,
   JsonSchemaObjectSchema,
   McpServerNameSchema,
   PresenceSchema,
@@ -315,6 +316,7 @@ export {
   sessionSocketUrl,
 } from "./client/session-socket-client.ts";
 export { SessionFeedClient, type SessionFeedOptions } from "./client/session-feed-client.ts";
+export { coalesce } from "./client/coalesce.ts";
 export {
   SESSION_FEED_PATH,
   SessionChangedFrameSchema,

@@ -7,7 +7,9 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RestClient, createRestClient } from "@maestro/protocol";
+import { type CreateSessionBody, type RestClient, type Session, createRestClient } from "@maestro/protocol";
+import { registerScript, scriptKey } from "../test/simulators/client.ts";
+import type { TurnInput } from "../test/simulators/script.ts";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
 import { freePort } from "./free-port.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
@@ -58,4 +60,32 @@ export async function startLocalWorker(options: { name: string; checkHeaders?: b
     throw error;
   }
   return { origin, token, client: createRestClient({ baseUrl: origin, token }), simulator, stack, stop };
+}
+
+/**
+ * A session on the simulated Anthropic model, playing `turns` in order: the script is registered
+ * under a fresh key, which becomes the session's credential. Auto-approves unless `extra` says not.
+ */
+export async function scriptedSessionOn(
+  worker: LocalWorker,
+  turns: TurnInput[],
+  extra: Partial<CreateSessionBody> = {},
+): Promise<{ session: Session; key: string }> {
+  const key = scriptKey("anthropic");
+  await registerScript(worker.simulator.url, key, turns);
+  const credential = await worker.client.credentials.create({
+    provider: "anthropic",
+    auth_type: "api_key",
+    label: "scripted",
+    api_key: key,
+    base_url: worker.simulator.url,
+  });
+  const session = await worker.client.sessions.create({
+    provider: "anthropic",
+    model: "claude-sonnet-4-5",
+    credential_id: credential.id,
+    approval_mode: "auto",
+    ...extra,
+  });
+  return { session, key };
 }

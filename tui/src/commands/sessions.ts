@@ -1,5 +1,5 @@
 /** `maestro sessions` (once, or live with --watch) and `maestro usage`: tables for a terminal or a pipe. */
-import type { RestClient, Session } from "@maestro/protocol";
+import { type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
 import type { ExitCode, Output } from "./output.ts";
 
 function table(rows: string[][]): string {
@@ -24,16 +24,10 @@ function sessionsTable(sessions: readonly Session[]): string {
     session.title,
     `${session.provider}/${session.model}`,
     session.activity,
-    watching(session),
+    describePresence(session.presence) || "-",
     `$${session.cost_usd.toFixed(4)}`,
   ]);
   return table([["ID", "TITLE", "MODEL", "STATUS", "WATCHING", "COST"], ...rows]);
-}
-
-function watching(session: Session): string {
-  const { web, tui, api } = session.presence;
-  const parts = [web > 0 && `${web} web`, tui > 0 && `${tui} tui`, api > 0 && `${api} api`].filter(Boolean);
-  return parts.length > 0 ? parts.join(", ") : "-";
 }
 
 export async function listSessions(client: RestClient, output: Output): Promise<ExitCode> {
@@ -64,7 +58,6 @@ export async function watchSessions(
   output: Output,
   options: { readonly redraw: boolean; readonly stop: Promise<void> },
 ): Promise<ExitCode> {
-  let pending: ReturnType<typeof setTimeout> | undefined;
   const show = async () => {
     try {
       const list = await client.sessions.list({});
@@ -74,16 +67,11 @@ export async function watchSessions(
       output.err(`Could not list sessions: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   };
-  const showSoon = () => {
-    pending ??= setTimeout(() => {
-      pending = undefined;
-      void show();
-    }, COALESCE_MS);
-  };
+  const showSoon = coalesce(() => void show(), COALESCE_MS);
   await show();
-  const feed = openFeed({ onChange: showSoon, onOpen: showSoon });
+  const feed = openFeed({ onChange: showSoon.request, onOpen: showSoon.request });
   await options.stop;
-  clearTimeout(pending);
+  showSoon.cancel();
   feed.close();
   return 0;
 }

@@ -4,17 +4,10 @@
  * Sessions announce themselves (publish); the object keeps no state but its sockets, and sleeps
  * (hibernation) between announcements, with keep-alives answered by the runtime.
  */
-import {
-  PING_FRAME_TEXT,
-  PONG_FRAME_TEXT,
-  SESSION_SOCKET_PROTOCOL,
-  type SessionChangedFrame,
-  type SessionId,
-  encodeFrame,
-} from "@maestro/protocol";
+import { PING_FRAME_TEXT, PONG_FRAME_TEXT, type SessionChangedFrame, type SessionId, encodeFrame } from "@maestro/protocol";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
-import { sendText } from "../session/fan-out.ts";
+import { sendText, switchingProtocols } from "../session/fan-out.ts";
 
 export class SessionFeedDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -25,13 +18,7 @@ export class SessionFeedDO extends DurableObject<Env> {
   override fetch(request: Request): Response {
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
-    const offered =
-      request.headers
-        .get("sec-websocket-protocol")
-        ?.split(",")
-        .map((value) => value.trim()) ?? [];
-    const headers = offered.includes(SESSION_SOCKET_PROTOCOL) ? { "sec-websocket-protocol": SESSION_SOCKET_PROTOCOL } : undefined;
-    return new Response(null, { status: 101, webSocket: pair[0], headers });
+    return switchingProtocols(request, pair[0]);
   }
 
   /** RPC from a session (or a route): tell every list that this session changed. */

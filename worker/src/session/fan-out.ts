@@ -3,7 +3,7 @@
  * eviction), and sending to one or all. Only frames this Worker built are ever sent: a client's
  * raw text is never rebroadcast.
  */
-import { type ClientKind, ClientKindSchema, type Presence } from "@maestro/protocol";
+import { type ClientKind, ClientKindSchema, type Presence, SESSION_SOCKET_PROTOCOL } from "@maestro/protocol";
 import { z } from "zod";
 
 export const ConnectionAttachmentSchema = z.object({
@@ -52,4 +52,19 @@ export function countPresence(sockets: readonly WebSocket[], closing?: WebSocket
     presence.total += 1;
   }
   return presence;
+}
+
+/**
+ * The 101 answer that hands a socket to its client. Browsers send the token as a sub-protocol
+ * next to `maestro.v1`, and refuse the connection unless the answer picks one they offered: pick
+ * `maestro.v1` (never the token's).
+ */
+export function switchingProtocols(request: Request, client: WebSocket): Response {
+  const offered =
+    request.headers
+      .get("sec-websocket-protocol")
+      ?.split(",")
+      .map((value) => value.trim()) ?? [];
+  const headers = offered.includes(SESSION_SOCKET_PROTOCOL) ? { "sec-websocket-protocol": SESSION_SOCKET_PROTOCOL } : undefined;
+  return new Response(null, { status: 101, webSocket: client, headers });
 }

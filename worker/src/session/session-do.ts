@@ -15,7 +15,6 @@ import {
   PING_FRAME_TEXT,
   PONG_FRAME_TEXT,
   type Presence,
-  SESSION_SOCKET_PROTOCOL,
   type SendMessageAccepted,
   type Session,
   type SessionActivity,
@@ -38,7 +37,7 @@ import { ApprovalDesk } from "./approvals.ts";
 import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
 import { announceSessionChange } from "../feed/announce.ts";
-import { attachmentOf, broadcastText, countPresence, isJoined } from "./fan-out.ts";
+import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
 import { reconfigureSession } from "./session-config.ts";
@@ -163,13 +162,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
-    const offered =
-      request.headers
-        .get("sec-websocket-protocol")
-        ?.split(",")
-        .map((value) => value.trim()) ?? [];
-    const headers = offered.includes(SESSION_SOCKET_PROTOCOL) ? { "sec-websocket-protocol": SESSION_SOCKET_PROTOCOL } : undefined;
-    return new Response(null, { status: 101, webSocket: client, headers });
+    return switchingProtocols(request, client);
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -12,6 +12,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type AgentId,
+  type CreateSessionBody,
   SessionSocketClient,
   type SessionToClient,
   SessionToClientSchema,
@@ -24,10 +26,10 @@ import { WebSocket } from "ws";
 import { type RunningAgent, startAgent } from "../../../local-agent/src/agent.ts";
 import { createLogger } from "../../../local-agent/src/log.ts";
 import { type Child, startChild } from "../../local/child-process.ts";
-import { type LocalWorker, startLocalWorker } from "../../local/local-worker.ts";
+import { type LocalWorker, scriptedSessionOn, startLocalWorker } from "../../local/local-worker.ts";
 import { REPO_ROOT } from "../../local/wrangler.ts";
 import { type EverythingHost, startEverythingHost } from "../mcp-host/everything-host.ts";
-import { recordedRequests, registerScript, scriptKey } from "../simulators/client.ts";
+import { recordedRequests } from "../simulators/client.ts";
 import type { TurnInput } from "../simulators/script.ts";
 
 const require = createRequire(import.meta.url);
@@ -38,7 +40,7 @@ let sandbox: string | undefined;
 let project: string;
 let outside: string;
 let agentProcess: Child;
-let agentId: string;
+let agentId: AgentId;
 
 interface Watcher {
   readonly frames: SessionToClient[];
@@ -85,23 +87,8 @@ async function watch(sessionId: string, client: "web" | "tui"): Promise<Watcher>
 const events = (watcher: Watcher): StreamEvent[] => watcher.frames.flatMap((frame) => (frame.type === "event" ? [frame.event] : []));
 const results = (watcher: Watcher) => events(watcher).filter((event) => event.type === "tool_result");
 
-async function session(turns: TurnInput[], extra: Record<string, unknown> = {}) {
-  const key = scriptKey("anthropic");
-  await registerScript(worker.simulator.url, key, turns);
-  const credential = await worker.client.credentials.create({
-    provider: "anthropic",
-    auth_type: "api_key",
-    label: "e2e",
-    api_key: key,
-    base_url: worker.simulator.url,
-  });
-  const created = await worker.client.sessions.create({
-    provider: "anthropic",
-    model: "claude-sonnet-4-5",
-    credential_id: credential.id,
-    approval_mode: "auto",
-    ...extra,
-  });
+async function session(turns: TurnInput[], extra: Partial<CreateSessionBody> = {}) {
+  const { session: created, key } = await scriptedSessionOn(worker, turns, extra);
   return { id: created.id, key };
 }
 

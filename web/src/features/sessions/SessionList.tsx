@@ -1,5 +1,5 @@
 /** The sessions table: title, model, who is watching, what it is doing, when, and what it cost. */
-import type { Session } from "@maestro/protocol";
+import { type Session, describePresence } from "@maestro/protocol";
 import { timeAgo, usd } from "../../lib/format.ts";
 import { sessionHref } from "../../lib/route.ts";
 
@@ -9,12 +9,6 @@ const ACTIVITY_LABEL: Record<Session["activity"], string> = {
   waiting_approval: "waiting for approval",
   waiting_tool: "running a tool",
 };
-
-function watchers(session: Session): string {
-  const { web, tui, api } = session.presence;
-  const parts = [web > 0 && `${web} web`, tui > 0 && `${tui} tui`, api > 0 && `${api} api`].filter(Boolean);
-  return parts.length > 0 ? parts.join(", ") : "—";
-}
 
 export function SessionList({ sessions, filter = "" }: { readonly sessions: readonly Session[]; readonly filter?: string }) {
   if (sessions.length === 0) {
@@ -45,7 +39,7 @@ export function SessionList({ sessions, filter = "" }: { readonly sessions: read
             <td>
               <span className="muted">{session.provider}</span> {session.model}
             </td>
-            <td>{watchers(session)}</td>
+            <td>{describePresence(session.presence) || "—"}</td>
             <td>
               <span className={`badge ${session.activity}`}>{ACTIVITY_LABEL[session.activity]}</span>
             </td>

@@ -3,7 +3,7 @@
  * says a session changed (coalesced, so a burst of changes costs one request) and whenever the
  * feed reconnects (anything may have changed while it was away). No polling.
  */
-import { type RestClient, type Session, SessionFeedClient } from "@maestro/protocol";
+import { type RestClient, type Session, SessionFeedClient, coalesce } from "@maestro/protocol";
 import { useEffect, useState } from "react";
 
 /** Changes that arrive this close together are answered with one reload. */
@@ -19,7 +19,6 @@ export function useSessions(client: RestClient, query: string): SessionsState {
 
   useEffect(() => {
     let cancelled = false;
-    let pending: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
         const list = await client.sessions.list(query.trim().length > 0 ? { q: query.trim() } : {});
@@ -28,17 +27,12 @@ export function useSessions(client: RestClient, query: string): SessionsState {
         if (!cancelled) setState({ status: "error", message: error instanceof Error ? error.message : "Could not load sessions." });
       }
     };
-    const reloadSoon = () => {
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        void load();
-      }, COALESCE_MS);
-    };
+    const reload = coalesce(() => void load(), COALESCE_MS);
     void load();
-    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reloadSoon, onOpen: reloadSoon });
+    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reload.request, onOpen: reload.request });
     return () => {
       cancelled = true;
-      clearTimeout(pending);
+      reload.cancel();
       feed.close();
     };
   }, [client, query]);

@@ -1,10 +1,12 @@
 /**
  * `maestro`: the terminal client of The Maestro's public API and session socket.
- *   maestro login <url> | sessions | new [...] | attach <id> | send <id> "text" | usage
+ *   maestro login <url> | auth codex | sessions | new [...] | attach <id> | send <id> "text" | usage
  */
 import { parseArgs } from "node:util";
-import { SessionFeedClient, SessionSocketClient } from "@maestro/protocol";
+import { CredentialIdSchema, SessionFeedClient, SessionSocketClient } from "@maestro/protocol";
 import { render } from "ink";
+import { openBrowser } from "./auth/open-browser.ts";
+import { codexLogin } from "./commands/codex-login.ts";
 import { connect } from "./commands/connect.ts";
 import { login } from "./commands/login.ts";
 import { newSession } from "./commands/new-session.ts";
@@ -17,6 +19,7 @@ const HELP: Record<string, string> = {
   "": `maestro: The Maestro in your terminal
 
   maestro login <url>          sign in (asks for the API token; kept in ~/.config/maestro, mode 0600)
+  maestro auth codex           add a ChatGPT subscription (Codex) credential; unofficial
   maestro sessions [--watch]   list sessions (live with --watch)
   maestro new [options]        start a session (--template, or --provider --model --credential; --title)
   maestro attach <id>          open a session full screen, live
@@ -25,6 +28,17 @@ const HELP: Record<string, string> = {
 
   maestro <command> --help     more about one command`,
   login: "maestro login <url>\n\n  Asks for the API token (not echoed), checks it, and saves it with mode 0600.",
+  auth: [
+    "maestro auth codex [--paste | --device] [--label <text>] [--credential <id>] [--port <n>] [--no-browser]",
+    "",
+    "  Signs in with a ChatGPT subscription (Codex) and stores it as a credential; prints its id.",
+    "  Unofficial: it signs in the way the Codex CLI does, presenting its public client (as llxprt does).",
+    "",
+    "  By default it opens the sign-in page and listens on localhost:1455 for the browser to come back.",
+    "  --paste        print the link, then read back the address the browser ended on (a browser elsewhere)",
+    "  --device       a code to enter on OpenAI's device page (no browser can come back to this machine)",
+    "  --credential   sign in again for this credential (one that needs a new login)",
+  ].join("\n"),
   sessions:
     "maestro sessions [--watch]\n\n  Lists sessions: id, title, model, status, who is watching, cost.\n  --watch keeps the list on screen, updated as sessions change, until Ctrl-C.",
   new: "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]\n\n  Prints the new session's id.",
@@ -52,6 +66,36 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   const { client, config } = connected;
   switch (command) {
+    case "auth": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          paste: { type: "boolean", default: false },
+          device: { type: "boolean", default: false },
+          label: { type: "string" },
+          credential: { type: "string" },
+          port: { type: "string" },
+          "no-browser": { type: "boolean", default: false },
+        },
+      });
+      const credentialId = values.credential === undefined ? undefined : CredentialIdSchema.safeParse(values.credential);
+      if (positionals[0] !== "codex" || (values.paste && values.device) || credentialId?.success === false) {
+        processOutput.err(`${credentialId?.success === false ? "--credential takes a credential id.\n\n" : ""}${HELP.auth ?? ""}\n`);
+        return 2;
+      }
+      return codexLogin(
+        client,
+        {
+          mode: values.device ? "device" : values.paste ? "paste" : "loopback",
+          label: values.label,
+          credentialId: credentialId?.data,
+          port: values.port === undefined ? undefined : Number(values.port),
+          openBrowser: values["no-browser"] || process.stdout.isTTY !== true ? undefined : openBrowser,
+        },
+        processOutput,
+      );
+    }
     case "sessions": {
       if (!rest.includes("--watch")) return listSessions(client, processOutput);
       const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));

@@ -4,7 +4,8 @@
  * with one Ctrl-C (SIGINT to its process group), as a terminal would.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,8 +36,17 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
   });
 }
 
-export async function startDevServer(): Promise<DevServer> {
+/** `vars` go into the run's .dev.vars next to a fresh token and key (e.g. MAESTRO_CODEX_ISSUER). */
+export async function startDevServer(options: { vars?: Record<string, string> } = {}): Promise<DevServer> {
   const home = await mkdtemp(join(tmpdir(), "maestro-web-e2e-"));
+  if (options.vars !== undefined) {
+    const lines = [
+      `MAESTRO_API_TOKEN=${randomBytes(32).toString("base64url")}`,
+      `MAESTRO_ENCRYPTION_KEYS=k1:${randomBytes(32).toString("base64")}`,
+      ...Object.entries(options.vars).map(([name, value]) => `${name}=${value}`),
+    ];
+    await writeFile(join(home, ".dev.vars"), `${lines.join("\n")}\n`, { mode: 0o600 });
+  }
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "worker/local/dev.ts"), "--demo", "--port", String(port)], {
     cwd: REPO,

@@ -3,8 +3,10 @@
 // there makes the model ask for a command, a key approves it, and the result and the model's
 // answer appear, all read back from the screen with capture-pane, while `maestro sessions --watch`
 // in a second terminal follows the session live; `maestro send` streams an answer to stdout for
-// scripts.
-import { execFile, execFileSync } from "node:child_process";
+// scripts; `maestro auth codex` signs in with ChatGPT (against an OAuth simulator standing in for
+// auth.openai.com) through its loopback, a pasted address, or a device code, saying first that the
+// login is unofficial.
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
+import { freePort } from "../../worker/local/free-port.ts";
+import { type OAuthSimulator, startOAuthSimulator } from "../../worker/test/simulators/oauth-server.ts";
 
 const run = promisify(execFile);
 const TUI = fileURLToPath(new URL("..", import.meta.url));
@@ -20,6 +24,7 @@ const TMUX = `maestro-e2e-${process.pid}`;
 const TMUX_WATCH = `maestro-e2e-watch-${process.pid}`;
 
 let server: DevServer;
+let oauth: OAuthSimulator;
 let home: string;
 
 function maestro(args: string[], input?: string) {
@@ -61,7 +66,8 @@ async function ended(target: string, failure: string): Promise<void> {
 beforeAll(async () => {
   await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
   home = await mkdtemp(join(tmpdir(), "maestro-tui-e2e-"));
-  server = await startDevServer();
+  oauth = await startOAuthSimulator();
+  server = await startDevServer({ vars: { MAESTRO_CODEX_ISSUER: oauth.url } });
 });
 
 afterAll(async () => {
@@ -73,6 +79,7 @@ afterAll(async () => {
     }
   }
   await server?.stop();
+  await oauth?.close();
   if (home !== undefined) await rm(home, { recursive: true, force: true });
 });
 
@@ -140,5 +147,80 @@ describe("maestro in a terminal", () => {
     expect(stdout).toContain("I'm **the demo model**");
     const listed = await maestro(["sessions"]);
     expect(listed.stdout).toContain(created.stdout.trim());
+  });
+});
+
+/** `maestro` as a child process whose stderr can be watched while it runs (it waits on a browser). */
+function spawnMaestro(args: string[]) {
+  const child = spawn(process.execPath, [MAESTRO, ...args], { env: { ...process.env, XDG_CONFIG_HOME: home } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stderrMatching = async (pattern: RegExp): Promise<RegExpExecArray> => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const match = pattern.exec(stderr);
+      if (match !== null) return match;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`maestro never printed ${pattern}:\n${stderr}`);
+  };
+  return { child, exited, stderrMatching, output: () => ({ stdout, stderr }) };
+}
+
+const codexCredential = async (id: string) => {
+  const response = await fetch(`${server.origin}/api/v1/credentials`, { headers: { authorization: `Bearer ${server.token}` } });
+  const { data } = (await response.json()) as { data: { id: string; provider: string; label: string; needs_reauth: boolean }[] };
+  return data.find((credential) => credential.id === id);
+};
+
+describe("maestro auth codex (unofficial ChatGPT login)", () => {
+  it("signs in through its loopback: the browser comes back to localhost and the credential is stored", async () => {
+    const port = await freePort();
+    const login = spawnMaestro(["auth", "codex", "--port", String(port), "--label", "ChatGPT via loopback"]);
+    await login.stderrMatching(/Unofficial:/);
+    const [link] = await login.stderrMatching(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\S+/);
+    // Be the browser: sign in, follow the redirect back to the TUI's loopback.
+    const signedIn = await fetch(`${link}&login_hint=acct-tui-loopback`, { redirect: "manual" });
+    const back = signedIn.headers.get("location") ?? "";
+    expect(back.startsWith(`http://localhost:${port}/auth/callback?`)).toBe(true);
+    const page = await fetch(back.replace("localhost", "127.0.0.1"));
+    expect(await page.text()).toContain("Signed in");
+    expect(await login.exited).toBe(0);
+    const id = login.output().stdout.trim();
+    expect(await codexCredential(id)).toMatchObject({ provider: "codex", label: "ChatGPT via loopback", needs_reauth: false });
+    expect(login.output().stderr).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("signs in with a pasted address, and signs in again for the same credential", async () => {
+    const first = spawnMaestro(["auth", "codex", "--paste", "--label", "ChatGPT pasted"]);
+    const [link] = await first.stderrMatching(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\S+/);
+    await first.stderrMatching(/Paste that address/);
+    const signedIn = await fetch(`${link}&login_hint=acct-tui-paste`, { redirect: "manual" });
+    first.child.stdin.end(`${signedIn.headers.get("location") ?? ""}\n`);
+    expect(await first.exited, first.output().stderr).toBe(0);
+    const id = first.output().stdout.trim();
+    expect(await codexCredential(id)).toMatchObject({ provider: "codex", label: "ChatGPT pasted" });
+
+    const again = spawnMaestro(["auth", "codex", "--paste", "--credential", id]);
+    const [relink] = await again.stderrMatching(/http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\S+/);
+    await again.stderrMatching(/Paste that address/);
+    const signedInAgain = await fetch(`${relink}&login_hint=acct-tui-paste`, { redirect: "manual" });
+    again.child.stdin.end(`${signedInAgain.headers.get("location") ?? ""}\n`);
+    expect(await again.exited, again.output().stderr).toBe(0);
+    expect(again.output().stdout.trim()).toBe(id);
+  });
+
+  it("signs in with a device code", async () => {
+    const login = spawnMaestro(["auth", "codex", "--device", "--label", "ChatGPT device"]);
+    const [, userCode] = await login.stderrMatching(/enter the code:\s+(\S+)/);
+    await fetch(`${oauth.url}/__oauth/device/approve`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user_code: userCode, account_id: "acct-tui-device" }),
+    });
+    expect(await login.exited).toBe(0);
+    expect(await codexCredential(login.output().stdout.trim())).toMatchObject({ provider: "codex", label: "ChatGPT device" });
   });
 });

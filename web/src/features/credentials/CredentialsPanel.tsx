@@ -1,7 +1,8 @@
 /**
  * Credentials: what each one is (never its secret, only the hint), whether it works (expiry,
  * last error, a login that must be redone), a "Test" button that asks the provider for a word,
- * deletion, and adding an API key. The ChatGPT login lives beside it (CodexLogin).
+ * deletion, and adding an API key. The ChatGPT login lives beside it (CodexLogin), and signs in
+ * again for a ChatGPT credential whose login expired or was revoked.
  */
 import {
   ApiError,
@@ -87,6 +88,7 @@ function AddApiKey({ client, onAdded }: { readonly client: RestClient; readonly 
 export function CredentialsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.credentials.list());
   const [tests, setTests] = useState<Record<string, CredentialTestResult | "testing">>({});
+  const [signInAgain, setSignInAgain] = useState<Credential | null>(null);
 
   async function test(id: Credential["id"]) {
     setTests((current) => ({ ...current, [id]: "testing" }));
@@ -142,6 +144,15 @@ export function CredentialsPanel({ client }: { readonly client: RestClient }) {
                     )}
                   </td>
                   <td className="actions">
+                    {credential.provider === "codex" && credential.auth_type === "oauth" && (
+                      <button
+                        type="button"
+                        className={credential.needs_reauth ? undefined : "secondary"}
+                        onClick={() => setSignInAgain(credential)}
+                      >
+                        Sign in again
+                      </button>
+                    )}
                     <button type="button" className="secondary" onClick={() => void test(credential.id)}>
                       Test
                     </button>
@@ -156,7 +167,14 @@ export function CredentialsPanel({ client }: { readonly client: RestClient }) {
         </table>
       )}
       <AddApiKey client={client} onAdded={reload} />
-      <CodexLogin client={client} onSignedIn={reload} />
+      <CodexLogin
+        client={client}
+        again={signInAgain}
+        onSignedIn={() => {
+          setSignInAgain(null);
+          reload();
+        }}
+      />
     </section>
   );
 }

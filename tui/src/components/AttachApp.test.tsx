@@ -1,9 +1,10 @@
 // Proves: the attach view shows the live transcript with tool cards, answers an approval with a
 // key (y / s / n), cancels with Esc, sends what is typed on Enter (also when a terminal delivers
 // text and Enter in one chunk), and runs slash commands; the status bar shows the connection,
-// model, tokens and cost.
+// model, tokens and cost; a ChatGPT credential that needs a new login says how to sign in again.
 import {
   type ClientToSession,
+  CredentialIdSchema,
   EMPTY_TRANSCRIPT,
   type SessionSocketClient,
   type SessionSocketOptions,
@@ -139,5 +140,33 @@ describe("AttachApp", () => {
     app.stdin.write("/model claude-opus-4-1\r");
     await tick();
     expect(sent).toContainEqual({ type: "configure", changes: { model: "claude-opus-4-1" } });
+  });
+
+  it("says how to sign in again when the session's ChatGPT login was revoked", async () => {
+    const { push, app } = await start();
+    push({
+      type: "credential_update",
+      seq: 2,
+      credential: {
+        id: CredentialIdSchema.parse("5a1e7b4a-8c2d-4e6f-9a1b-2c3d4e5f6a7b"),
+        provider: "codex",
+        auth_type: "oauth",
+        label: "chatgpt",
+        hint: "…wxyz",
+        base_url: null,
+        is_enabled: true,
+        expires_at: SAMPLE_TIME,
+        needs_reauth: true,
+        last_error: "invalid_grant: refresh token revoked",
+        last_used_at: null,
+        created_at: SAMPLE_TIME,
+        updated_at: SAMPLE_TIME,
+      },
+    });
+    await tick();
+    // The terminal may wrap the line: compare the words.
+    expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(
+      "chatgpt needs a new login — run: maestro auth codex --credential 5a1e7b4a-8c2d-4e6f-9a1b-2c3d4e5f6a7b",
+    );
   });
 });

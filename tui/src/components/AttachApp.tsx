@@ -6,6 +6,7 @@
  */
 import {
   type ConnectionState,
+  type Credential,
   EMPTY_TRANSCRIPT,
   type RestClient,
   type SessionSocketClient,
@@ -120,6 +121,14 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
         </Box>
       )}
       {notice !== null && <Text color="yellow">{notice}</Text>}
+      {Object.values(transcript.credentialNotices).map((credential) => {
+        const notice = credentialNotice(credential);
+        return notice === null ? null : (
+          <Text key={credential.id} color="red">
+            {notice}
+          </Text>
+        );
+      })}
       {transcript.lastError !== null && <Text color="red">{transcript.lastError.message}</Text>}
       <Text>
         <Text color="cyan">{"> "}</Text>
@@ -134,4 +143,13 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       </Text>
     </Box>
   );
+}
+
+/** What to tell the user about a credential of this session that stopped working, and the fix. */
+function credentialNotice(credential: Credential): string | null {
+  if (credential.needs_reauth) {
+    const fix = credential.provider === "codex" ? ` — run: maestro auth codex --credential ${credential.id}` : "";
+    return `${credential.label} needs a new login${fix}`;
+  }
+  return credential.last_error === null ? null : `${credential.label}: ${credential.last_error}`;
 }

@@ -8,6 +8,7 @@ import { openDatabase } from "./db/client.ts";
 import { type Env, getConfig } from "./env.ts";
 import { openRedis } from "./kv/redis.ts";
 import { createLogger } from "./log.ts";
+import { refreshDueMcpLogins } from "./mcp/refresh.ts";
 import { createRefreshDeps } from "./session/refresh-deps.ts";
 
 export { SessionDO } from "./session/session-do.ts";
@@ -16,16 +17,36 @@ export { SessionFeedDO } from "./feed/session-feed-do.ts";
 
 const app = createApp();
 
-/** Every 5 minutes: refresh each OAuth token that expires within 10 (DESIGN §2). */
+/** Every 5 minutes: refresh each OAuth token (credentials and MCP logins) that expires within 10 (DESIGN §2). */
 async function runCron(cron: string, env: Env): Promise<void> {
   const log = createLogger({ component: "cron", cron });
   const config = getConfig(env);
   const database = openDatabase(config);
+  const redis = openRedis(config);
+  // Two jobs, each on its own: a database hiccup in one must not skip the other's refreshes.
+  const jobs = [
+    ["cron.oauth_refresh", () => refreshDueCredentials(createRefreshDeps({ env, config, db: database.db, redis, log }))],
+    [
+      "cron.mcp_oauth_refresh",
+      () =>
+        refreshDueMcpLogins({
+          db: database.db,
+          keyRing: config.keyRing,
+          redis,
+          fetch: globalThis.fetch.bind(globalThis),
+          log,
+          now: () => Date.now(),
+        }),
+    ],
+  ] as const;
   try {
-    const result = await refreshDueCredentials(createRefreshDeps({ env, config, db: database.db, redis: openRedis(config), log }));
-    log.info("cron.oauth_refresh", result);
-  } catch (error) {
-    log.error("cron.failed", { error });
+    for (const [event, run] of jobs) {
+      try {
+        log.info(event, await run());
+      } catch (error) {
+        log.error("cron.failed", { job: event, error });
+      }
+    }
   } finally {
     await database.close().catch(() => undefined);
   }

@@ -13,6 +13,8 @@ export interface McpOAuthState {
   client?: OAuthClientInformationMixed;
   redirectUri?: string;
   tokens?: OAuthTokens;
+  /** When the access token expires (ms since the epoch), from `expires_in` when it was saved. */
+  expiresAt?: number;
 }
 
 export class StoredOAuthProvider implements OAuthClientProvider {
@@ -66,6 +68,9 @@ export class StoredOAuthProvider implements OAuthClientProvider {
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     this.#state.tokens = tokens;
+    // `expires_in` is relative to now; the cron needs to know when, later, without asking.
+    if (tokens.expires_in === undefined) delete this.#state.expiresAt;
+    else this.#state.expiresAt = Date.now() + tokens.expires_in * 1000;
     await this.#save(this.#state);
   }
 

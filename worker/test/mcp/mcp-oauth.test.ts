@@ -3,9 +3,13 @@
 // user signs in; signing in discovers the server's metadata, registers a client, uses PKCE, and
 // finishes either on the callback page the browser lands on or with a pasted redirect URL; the
 // tokens are stored sealed (never returned), the tools then list and run in a session, and a
-// login with an unknown state is refused.
+// login with an unknown state is refused. The Cron Trigger refreshes a login about to expire and
+// keeps the rotated tokens; a refresh token the server no longer takes marks the server for a
+// new sign-in.
 import type { McpServer } from "@maestro/protocol";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import worker from "../../src/index.ts";
 import { ORIGIN, api, client, workerFetch } from "../helpers/api.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 
@@ -24,6 +28,24 @@ async function approveInBrowser(authorizeUrl: string): Promise<string> {
   const response = await fetch(authorizeUrl, { redirect: "manual" });
   expect(response.status).toBe(302);
   return response.headers.get("location") ?? "";
+}
+
+/** start → the browser approves → the callback page: a server signed in. */
+async function signIn(server: McpServer): Promise<void> {
+  const started = await api("/oauth/mcp/start", { method: "POST", body: JSON.stringify({ mcp_server_id: server.id }) });
+  const login = await started.json<{ authorize_url: string }>();
+  const page = await workerFetch(await approveInBrowser(login.authorize_url));
+  expect(page.status).toBe(200);
+}
+
+const hostOrigin = () => new URL(inject("mcpProtectedUrl")).origin;
+const refreshes = async () => (await (await fetch(`${hostOrigin()}/__stats`)).json<{ refreshes: number }>()).refreshes;
+
+async function runCron(): Promise<void> {
+  const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" });
+  const context = createExecutionContext();
+  await worker.scheduled(controller, env, context);
+  await waitOnExecutionContext(context);
 }
 
 describe("MCP server sign-in", () => {
@@ -98,5 +120,28 @@ describe("MCP server sign-in", () => {
     expect(missing.status).toBe(404);
     const callback = await workerFetch(`${ORIGIN}/api/v1/oauth/mcp/callback?state=nope&code=abc`);
     expect(callback.status).toBe(400);
+  });
+
+  it("is refreshed by the cron before it expires, keeping the rotated tokens", async () => {
+    const server = await addProtectedServer();
+    await signIn(server);
+    const before = await refreshes();
+    await runCron();
+    expect(await refreshes()).toBeGreaterThan(before);
+    // The host dropped the old access token when it refreshed: these work only with the new one.
+    const tools = await client().mcpServers.tools(server.id);
+    expect(tools.data.map((tool) => tool.name)).toContain(`${server.name}__echo`);
+    const listed = (await client().mcpServers.list()).data.find((each) => each.id === server.id);
+    expect(listed?.oauth).toBe("connected");
+    expect(JSON.stringify(listed)).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("needs a new sign-in when the server no longer takes its refresh token", async () => {
+    const server = await addProtectedServer();
+    await signIn(server);
+    await fetch(`${hostOrigin()}/__revoke`, { method: "POST" });
+    await runCron();
+    const listed = (await client().mcpServers.list()).data.find((each) => each.id === server.id);
+    expect(listed?.oauth).toBe("needs_login");
   });
 });

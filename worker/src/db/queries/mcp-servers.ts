@@ -6,11 +6,12 @@ import {
   type CreateMcpServerBody,
   type McpServer,
   type McpServerId,
+  McpServerIdSchema,
   McpServerSchema,
   type UpdateMcpServerBody,
   parseJson,
 } from "@maestro/protocol";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import type { KeyRing } from "../../auth/key-ring.ts";
 import { open, seal } from "../../auth/vault.ts";
@@ -177,6 +178,15 @@ export async function saveMcpOAuthState(
     .update(mcpServers)
     .set({ oauthSecret: await seal(keyRing, JSON.stringify(state), mcpOAuthContext(id)), oauthNeedsLogin: needsLogin })
     .where(eq(mcpServers.id, id));
+}
+
+/** Enabled servers signed in through the MCP authorization flow, and not waiting for a new login. */
+export async function signedInMcpServerIds(db: Database): Promise<McpServerId[]> {
+  const rows = await db
+    .select({ id: mcpServers.id })
+    .from(mcpServers)
+    .where(and(eq(mcpServers.isEnabled, true), isNotNull(mcpServers.oauthSecret), eq(mcpServers.oauthNeedsLogin, false)));
+  return rows.map((row) => McpServerIdSchema.parse(row.id));
 }
 
 export async function markMcpNeedsLogin(db: Database, id: string): Promise<void> {

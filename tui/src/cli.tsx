@@ -138,6 +138,9 @@ async function main(argv: string[]): Promise<ExitCode> {
           sessionId={sessionId}
           openSocket={(options) => new SessionSocketClient({ ...options, baseUrl: config.url, token: config.token })}
         />,
+        // Ink turns live rendering off whenever CI is set (is-in-ci); a person at a terminal is
+        // interactive whatever the environment says, so the terminal decides.
+        { interactive: process.stdout.isTTY === true },
       );
       await app.waitUntilExit();
       return 0;

@@ -313,8 +313,10 @@ export {
   type SessionSocketOptions,
   type SocketFactory,
   type SocketLike,
+  diagnoseSessionSocket,
   sessionSocketUrl,
 } from "./client/session-socket-client.ts";
+export { type DiagnoseSocket, type SocketFailure, diagnoseWith } from "./client/socket-failure.ts";
 export { SessionFeedClient, type SessionFeedOptions } from "./client/session-feed-client.ts";
 export { coalesce } from "./client/coalesce.ts";
 export {

@@ -2,9 +2,11 @@
  * The plumbing the session socket and the session feed share: open a WebSocket with the token as
  * a sub-protocol (neither browsers nor Node can set headers on one), keep it alive with the exact
  * ping text the server auto-answers, and after a drop open it again with backoff and jitter until
- * closed on purpose. What to say on open and what a message means is the caller's business.
+ * closed on purpose, or until `diagnose` finds that the server refuses it for good. What to say on
+ * open and what a message means is the caller's business.
  */
 import { PING_FRAME_TEXT, SESSION_SOCKET_PROTOCOL } from "../session-socket.ts";
+import type { DiagnoseSocket, SocketFailure } from "./socket-failure.ts";
 
 /** The subset of the WebSocket API these clients use, so tests can hand in a fake. */
 export interface SocketLike {
@@ -28,8 +30,15 @@ export interface ReconnectingSocketOptions {
   readonly pingEveryMs?: number | undefined;
   readonly onOpen: (socket: SocketLike) => void;
   readonly onMessage: (data: unknown) => void;
-  /** The socket dropped and a new one will be opened after a delay. */
+  /** The socket dropped and a new one will be opened after a delay (unless `diagnose` says no). */
   readonly onDrop: () => void;
+  /**
+   * Asked each time a socket closed without ever opening (a refused upgrade, or no server):
+   * a SocketFailure stops the retries for good, null retries with backoff. Omitted: always retry.
+   */
+  readonly diagnose?: DiagnoseSocket | undefined;
+  /** No socket will be opened again: `diagnose` found a permanent reason. Not called on close(). */
+  readonly onFailure?: ((failure: SocketFailure) => void) | undefined;
 }
 
 export const SOCKET_OPEN = 1;
@@ -84,7 +93,9 @@ export class ReconnectingSocket {
     const factory: SocketFactory = this.#options.socketFactory ?? ((target, offered) => new WebSocket(target, offered));
     const socket = factory(socketUrl(this.#options.baseUrl, this.#options.path), protocols);
     this.#socket = socket;
+    let opened = false;
     socket.addEventListener("open", () => {
+      opened = true;
       this.#options.onOpen(socket);
       clearInterval(this.#pingTimer);
       this.#pingTimer = setInterval(() => {
@@ -94,14 +105,29 @@ export class ReconnectingSocket {
     socket.addEventListener("message", (event) => {
       if (socket === this.#socket) this.#options.onMessage(event.data);
     });
-    socket.addEventListener("close", () => this.#dropped(socket));
+    socket.addEventListener("close", () => void this.#dropped(socket, opened));
   }
 
-  #dropped(socket: SocketLike): void {
+  async #dropped(socket: SocketLike, opened: boolean): Promise<void> {
     if (socket !== this.#socket) return;
     clearInterval(this.#pingTimer);
     if (this.#closed) return;
     this.#options.onDrop();
+    const { diagnose } = this.#options;
+    if (!opened && diagnose !== undefined) {
+      const failure = await diagnose().catch(() => null);
+      // close() may have come while the check was out; then nobody is waiting for an answer.
+      if (this.#closed) return;
+      if (failure !== null) {
+        this.#closed = true;
+        this.#options.onFailure?.(failure);
+        return;
+      }
+    }
+    this.#retryLater();
+  }
+
+  #retryLater(): void {
     const { baseMs, maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF;
     const delay = Math.round(Math.random() * Math.min(maxMs, baseMs * 2 ** this.#attempt));
     this.#attempt += 1;

@@ -2,14 +2,19 @@
  * A live session over its socket, for the web UI, the TUI and scripts: connect, say hello, fold
  * every frame into the transcript, keep the connection alive with pings, and after a drop
  * reconnect (backoff with jitter) and resume with `hello{since}`, so nothing is missed and nothing
- * is shown twice. The socket plumbing (token, keep-alive, backoff) is ReconnectingSocket's.
+ * is shown twice. A socket the server refuses for good (no such session, a refused token) is
+ * not retried: the client closes and says why (`onFailure`, `failure`). The socket plumbing
+ * (token, keep-alive, backoff) is ReconnectingSocket's.
  */
 import type { ClientKind } from "../common.ts";
 import { decodeFrame, encodeFrame } from "../codec.ts";
 import { type ClientToSession, type SessionToClient, SessionToClientSchema } from "../session-socket.ts";
 import { EMPTY_TRANSCRIPT, type Transcript, foldTranscript } from "../transcript.ts";
+import { SessionIdSchema } from "../ids.ts";
 import { PROTOCOL_VERSION } from "../version.ts";
 import { ReconnectingSocket, type SocketFactory, socketUrl } from "./reconnecting-socket.ts";
+import { createRestClient } from "./rest-client.ts";
+import { type DiagnoseSocket, type SocketFailure, diagnoseWith } from "./socket-failure.ts";
 
 export type { SocketFactory, SocketLike } from "./reconnecting-socket.ts";
 
@@ -25,6 +30,16 @@ export interface SessionSocketOptions {
   readonly onTranscript?: (transcript: Transcript) => void;
   readonly onFrame?: (frame: SessionToClient) => void;
   readonly onState?: (state: ConnectionState) => void;
+  /**
+   * The session cannot be opened and will not be retried (no session with that id, a refused
+   * token, …). Called once, just before the state turns `closed`; the reason stays in `failure`.
+   */
+  readonly onFailure?: (failure: SocketFailure) => void;
+  /**
+   * What to ask when a socket closes without opening. Default: `GET /api/v1/sessions/:id` with
+   * the same token (or cookie), where a 401 or 404 is permanent and a network error is not.
+   */
+  readonly diagnose?: DiagnoseSocket;
   readonly socketFactory?: SocketFactory;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly pingEveryMs?: number;
@@ -36,11 +51,25 @@ export function sessionSocketUrl(baseUrl: string, sessionId: string): string {
   return socketUrl(baseUrl, sessionSocketPath(sessionId));
 }
 
+/**
+ * The default diagnosis of a session socket that would not open: read the session over REST with
+ * the same credentials. An id that is not a session id at all needs no request.
+ */
+export function diagnoseSessionSocket(options: Pick<SessionSocketOptions, "baseUrl" | "sessionId" | "token">): DiagnoseSocket {
+  return async () => {
+    const id = SessionIdSchema.safeParse(options.sessionId);
+    if (!id.success) return { status: 400, code: "INVALID_REQUEST", message: "That is not a session id (a UUID)." };
+    const rest = createRestClient({ baseUrl: options.baseUrl, ...(options.token !== undefined && { token: options.token }) });
+    return diagnoseWith(() => rest.sessions.get(id.data));
+  };
+}
+
 export class SessionSocketClient {
   readonly #options: SessionSocketOptions;
   readonly #socket: ReconnectingSocket;
   #transcript: Transcript = EMPTY_TRANSCRIPT;
   #state: ConnectionState = "connecting";
+  #failure: SocketFailure | null = null;
   #joined = false;
 
   constructor(options: SessionSocketOptions) {
@@ -70,6 +99,12 @@ export class SessionSocketClient {
         this.#joined = false;
         this.#setState("reconnecting");
       },
+      diagnose: options.diagnose ?? diagnoseSessionSocket(options),
+      onFailure: (failure) => {
+        this.#failure = failure;
+        options.onFailure?.(failure);
+        this.#setState("closed");
+      },
     });
   }
 
@@ -79,6 +114,11 @@ export class SessionSocketClient {
 
   get state(): ConnectionState {
     return this.#state;
+  }
+
+  /** Why the session could not be opened, once the client gave up; null otherwise. */
+  get failure(): SocketFailure | null {
+    return this.#failure;
   }
 
   /** Sends a frame if the session is joined; false when it could not be sent (offline). */

@@ -35,7 +35,8 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer();
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Reduced motion: the usage charts are drawn at once, so their screenshot shows the finished bars.
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
 });
 
 afterAll(async () => {
@@ -54,6 +55,7 @@ describe("the web UI", () => {
     await page.getByRole("heading", { name: "Sessions" }).waitFor();
     const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
     expect(stored).not.toContain(server.token);
+    await page.getByRole("row", { name: /Demo session/ }).waitFor();
     await shot(page, "02-sessions");
 
     await page.getByRole("button", { name: "New session" }).click();
@@ -99,17 +101,50 @@ describe("the web UI", () => {
     await row.getByText("idle").waitFor({ timeout: 3000 });
     expect(await row.getByRole("cell").last().textContent()).toMatch(/^\$0\.0*[1-9]/);
 
+    // A second turn answered from the keyboard: the prompt takes the focus from the empty
+    // composer, so `a` approves it.
+    await page.getByLabel("Message").fill("run a command");
+    await page.getByLabel("Message").press("Enter");
+    await prompt(page).waitFor();
+    await page.keyboard.press("a");
+    await expect
+      .poll(() => page.getByRole("region", { name: "Tool call run_shell_command" }).getByLabel("Result").count(), { timeout: 10_000 })
+      .toBe(2);
+
+    // Renamed from its settings: the second page and the list follow at once.
+    await page.getByText("Session settings").click();
+    const settings = page.locator(".session-controls");
+    await settings.getByLabel("Title").fill("Browser e2e renamed");
+    await settings.getByRole("button", { name: "Apply" }).click();
+    await settings.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    await watcher.getByRole("heading", { name: "Browser e2e renamed" }).waitFor({ timeout: 5000 });
+    await list.getByRole("row", { name: /Browser e2e renamed/ }).waitFor({ timeout: 5000 });
+    await settings.getByRole("button", { name: "Save as template" }).click();
+    await settings.getByRole("status").filter({ hasText: "Saved as the template “Browser e2e renamed”." }).waitFor();
+
+    // The list filters by title.
+    await list.getByPlaceholder("Filter by title").fill("renamed");
+    await expect.poll(() => list.getByRole("row").count()).toBe(2); // the header and the one match
+    await list.getByPlaceholder("Filter by title").fill("no such title");
+    await list.getByText("No session title contains “no such title”.").waitFor();
+    await list.getByPlaceholder("Filter by title").fill("");
+
     // The same session on a phone-sized screen: nothing hidden, nothing overflowing sideways.
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(page.url());
     await phone.getByRole("region", { name: "Tool call run_shell_command" }).first().waitFor();
     await phone.getByText("Anything else you'd like me to try?").waitFor();
-    await shot(phone, "07b-session-phone");
-    await expect(phone.getByRole("region", { name: "Tool call run_shell_command" }).count()).resolves.toBe(1);
+    await expect(phone.getByRole("region", { name: "Tool call run_shell_command" }).count()).resolves.toBe(2);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(phone, "07b-session-phone");
+
+    // Archived: gone from the list, which follows without a reload.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await settings.getByRole("button", { name: "Archive" }).click();
+    await page.getByRole("heading", { name: "Sessions" }).waitFor();
+    await list.getByRole("row", { name: /Browser e2e renamed/ }).waitFor({ state: "detached", timeout: 5000 });
   });
 
   it("manages credentials, tools, local agents, MCP servers, templates and usage", async () => {
@@ -120,8 +155,31 @@ describe("the web UI", () => {
     await demo.getByRole("status").filter({ hasText: "anthropic answered" }).waitFor();
     await shot(page, "08-settings-credentials");
 
+    // On a phone the settings tables keep their buttons (they scroll inside themselves).
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${server.origin}/#/settings/credentials`);
+    await phone
+      .getByRole("row", { name: /Demo \(simulated, no real model\): anthropic/ })
+      .getByRole("button", { name: "Test" })
+      .waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(phone, "08b-settings-credentials-phone");
+    await phone.close();
+
     await page.getByRole("link", { name: "Tools" }).click();
-    await page.getByRole("checkbox", { name: "Enable grep" }).waitFor();
+    const grep = page.getByRole("checkbox", { name: "Enable grep" });
+    await grep.waitFor();
+    await grep.uncheck();
+    await page.reload();
+    await expect.poll(() => page.getByRole("checkbox", { name: "Enable grep" }).isChecked()).toBe(false);
+    await page.getByRole("checkbox", { name: "Enable grep" }).check();
+    await page.getByLabel("Approval for run_shell_command").selectOption("ask");
+    await page.reload();
+    await expect.poll(() => page.getByLabel("Approval for run_shell_command").inputValue()).toBe("ask");
+    await expect(page.getByRole("checkbox", { name: "Enable grep" }).isChecked()).resolves.toBe(true);
+    await page.getByLabel("Approval for run_shell_command").selectOption("default");
     await shot(page, "09-settings-tools");
 
     await page.getByRole("link", { name: "Local agents" }).click();
@@ -130,7 +188,20 @@ describe("the web UI", () => {
       .getByRole("row", { name: /This machine \(npm run dev\)/ })
       .getByText("connected")
       .waitFor();
+    // A new agent's token is shown once, with the command that uses it; it is gone on reload.
+    const create = page.getByRole("form", { name: "Create a local agent" });
+    await create.getByLabel("Name").fill("laptop");
+    await create.getByRole("button", { name: "Create agent" }).click();
+    const token = (await page.getByRole("status").locator("pre").textContent()) ?? "";
+    expect(token).toMatch(/npm run agent -- --url .* --token \S{20,} --root/);
+    await page
+      .getByRole("row", { name: /laptop/ })
+      .getByText("offline")
+      .waitFor();
     await shot(page, "10-settings-agents");
+    await page.reload();
+    await page.getByRole("row", { name: /laptop/ }).waitFor();
+    await expect(page.getByRole("status").count()).resolves.toBe(0);
 
     await page.getByRole("link", { name: "MCP servers" }).click();
     await page.getByRole("form", { name: "Add an MCP server" }).waitFor();
@@ -141,13 +212,15 @@ describe("the web UI", () => {
     await form.getByLabel("Name").fill("Careful reviewer");
     await form.getByRole("button", { name: "Create template" }).click();
     await page.getByLabel("Template Careful reviewer").waitFor();
+    // The one saved from a session in the first test is here too.
+    await page.getByLabel("Template Browser e2e renamed").waitFor();
     await shot(page, "12-settings-templates");
 
     await page.getByRole("link", { name: "Usage" }).click();
     await page.getByRole("heading", { name: /Usage, last/ }).waitFor();
+    // The first test's turns cost something: it shows in the charts (a drawn bar) and the table.
+    await page.getByRole("figure", { name: "Cost by day" }).locator(".recharts-bar-rectangle path").first().waitFor();
     await shot(page, "13-settings-usage");
-    // The first test's turn cost something: it shows in the charts and the table.
-    await page.getByRole("figure", { name: "Cost by day" }).locator("svg").first().waitFor();
     await page.getByRole("table", { name: "By provider and model" }).getByText("claude-sonnet-4-5").waitFor();
   });
 });

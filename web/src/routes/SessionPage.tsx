@@ -67,12 +67,7 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
         )}
       </header>
       {session !== null && (
-        <SessionControls
-          key={session.updated_at}
-          client={client}
-          session={session}
-          configure={(changes) => send({ type: "configure", changes })}
-        />
+        <SessionControls client={client} session={session} configure={(changes) => send({ type: "configure", changes })} />
       )}
       {Object.values(transcript.credentialNotices)
         .filter((credential) => credential.needs_reauth || credential.last_error !== null)

@@ -5,6 +5,7 @@
 import { type CreatedAgent, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
+import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
@@ -13,23 +14,27 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedAgent | null>(null);
 
-  async function create(event: FormEvent) {
+  const [actionError, act] = useAction();
+
+  function create(event: FormEvent) {
     event.preventDefault();
-    setCreated(await client.agents.create({ name: name.trim() }));
-    setName("");
-    reload();
+    act(async () => {
+      setCreated(await client.agents.create({ name: name.trim() }));
+      setName("");
+      reload();
+    }, "Could not create the agent.");
   }
 
   return (
     <section aria-label="Local agents">
       <h2>Local agents</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      <ErrorText message={state.status === "error" ? state.message : null} />
+      <ErrorText message={state.status === "error" ? state.message : actionError} />
       {state.status === "ready" && state.value.data.length === 0 && (
         <p className="empty">No local agents yet. Create one to let models work on your machine.</p>
       )}
       {state.status === "ready" && state.value.data.length > 0 && (
-        <table className="sessions">
+        <table className="grid">
           <thead>
             <tr>
               <th>Name</th>
@@ -55,7 +60,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
                       className="danger"
                       onClick={() => {
                         if (window.confirm(`Revoke “${agent.name}”? It disconnects now and its token stops working.`))
-                          void client.agents.delete(agent.id).then(reload);
+                          act(() => client.agents.delete(agent.id).then(reload), "Could not revoke the agent.");
                       }}
                     >
                       Revoke
@@ -67,7 +72,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
           </tbody>
         </table>
       )}
-      <form className="card new-session" aria-label="Create a local agent" onSubmit={(event) => void create(event)}>
+      <form className="card new-session" aria-label="Create a local agent" onSubmit={create}>
         <label>
           Name
           <input value={name} onChange={(event) => setName(event.target.value)} placeholder="laptop" required />

@@ -14,6 +14,7 @@ import {
 } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
+import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { CodexLogin } from "./CodexLogin.tsx";
 import { ErrorText } from "../../components/ErrorText.tsx";
@@ -100,20 +101,21 @@ export function CredentialsPanel({ client }: { readonly client: RestClient }) {
     setTests((current) => ({ ...current, [id]: result }));
   }
 
-  async function remove(credential: Credential) {
+  const [actionError, act] = useAction();
+
+  function remove(credential: Credential) {
     if (!window.confirm(`Delete the credential “${credential.label}”? Sessions using it will stop working.`)) return;
-    await client.credentials.delete(credential.id);
-    reload();
+    act(() => client.credentials.delete(credential.id).then(reload), `Could not delete “${credential.label}”.`);
   }
 
   return (
     <section aria-label="Credentials">
       <h2>Credentials</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      <ErrorText message={state.status === "error" ? state.message : null} />
+      <ErrorText message={state.status === "error" ? state.message : actionError} />
       {state.status === "ready" && state.value.data.length === 0 && <p className="empty">No credentials yet. Add an API key below.</p>}
       {state.status === "ready" && state.value.data.length > 0 && (
-        <table className="sessions">
+        <table className="grid">
           <thead>
             <tr>
               <th>Label</th>
@@ -156,7 +158,7 @@ export function CredentialsPanel({ client }: { readonly client: RestClient }) {
                     <button type="button" className="secondary" onClick={() => void test(credential.id)}>
                       Test
                     </button>
-                    <button type="button" className="danger" onClick={() => void remove(credential)}>
+                    <button type="button" className="danger" onClick={() => remove(credential)}>
                       Delete
                     </button>
                   </td>

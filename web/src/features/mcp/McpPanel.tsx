@@ -4,6 +4,7 @@
  */
 import { ApiError, type McpServer, type McpServerToolList, type McpTransport, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
+import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
@@ -36,15 +37,20 @@ export function McpPanel({ client }: { readonly client: RestClient }) {
     setTools((current) => ({ ...current, [server.id]: result }));
   }
 
-  async function signIn(server: McpServer) {
-    const started = await client.oauth.startMcp({ mcp_server_id: server.id });
-    window.open(started.authorize_url, "_blank", "noopener");
+  const [actionError, act] = useAction();
+
+  function signIn(server: McpServer) {
+    act(async () => {
+      const started = await client.oauth.startMcp({ mcp_server_id: server.id });
+      window.open(started.authorize_url, "_blank", "noopener");
+    }, `Could not start signing in to ${server.name}.`);
   }
 
   return (
     <section aria-label="MCP servers">
       <h2>MCP servers</h2>
-      <ErrorText message={state.status === "error" ? state.message : null} />
+      {state.status === "loading" && <p className="muted">Loading…</p>}
+      <ErrorText message={state.status === "error" ? state.message : actionError} />
       {state.status === "ready" && state.value.data.length === 0 && <p className="empty">No remote MCP servers yet.</p>}
       {state.status === "ready" &&
         state.value.data.map((server) => {
@@ -64,10 +70,14 @@ export function McpPanel({ client }: { readonly client: RestClient }) {
                 <button type="button" className="secondary" onClick={() => void test(server)}>
                   Test connection
                 </button>
-                <button type="button" className="secondary" onClick={() => void signIn(server)}>
+                <button type="button" className="secondary" onClick={() => signIn(server)}>
                   Sign in
                 </button>
-                <button type="button" className="danger" onClick={() => void client.mcpServers.delete(server.id).then(reload)}>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => act(() => client.mcpServers.delete(server.id).then(reload), `Could not remove ${server.name}.`)}
+                >
                   Remove
                 </button>
               </header>

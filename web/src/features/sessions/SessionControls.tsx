@@ -4,7 +4,7 @@
  * or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useLoad } from "../../lib/use-load.ts";
 
 export interface SessionControlsProps {
@@ -19,6 +19,10 @@ export function SessionControls({ client, session, configure }: SessionControlsP
   const [model, setModel] = useState(session.model);
   const [credentialId, setCredentialId] = useState(session.credential_id ?? "");
   const [message, setMessage] = useState<string | null>(null);
+  // A change made anywhere (this page, another tab, the TUI) shows here once it is applied.
+  useEffect(() => setTitle(session.title), [session.title]);
+  useEffect(() => setModel(session.model), [session.model]);
+  useEffect(() => setCredentialId(session.credential_id ?? ""), [session.credential_id]);
   const list = credentials.status === "ready" ? credentials.value.data : [];
 
   const apply = () => {
@@ -53,8 +57,12 @@ export function SessionControls({ client, session, configure }: SessionControlsP
 
   const archive = async () => {
     if (!window.confirm(`Archive “${session.title}”?`)) return;
-    await client.sessions.archive(session.id);
-    window.location.hash = "#/";
+    try {
+      await client.sessions.archive(session.id);
+      window.location.hash = "#/";
+    } catch (failure) {
+      setMessage(failure instanceof ApiError ? failure.message : "Could not archive the session.");
+    }
   };
 
   return (

@@ -15,11 +15,11 @@ export function SessionList({ sessions, filter = "" }: { readonly sessions: read
     const text =
       filter.trim().length > 0
         ? `No session title contains “${filter.trim()}”.`
-        : "No sessions yet. Create one with the API or the TUI (`maestro new`).";
+        : "No sessions yet. Start one with New session (or press n), from a terminal with `maestro new`, or over the API.";
     return <p className="empty">{text}</p>;
   }
   return (
-    <table className="sessions">
+    <table className="grid session-list">
       <thead>
         <tr>
           <th>Title</th>

@@ -4,7 +4,7 @@
  * feed reconnects (anything may have changed while it was away). No polling.
  */
 import { type RestClient, type Session, SessionFeedClient, coalesce } from "@maestro/protocol";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 /** Changes that arrive this close together are answered with one reload. */
 const COALESCE_MS = 150;
@@ -16,6 +16,9 @@ export type SessionsState =
 
 export function useSessions(client: RestClient, query: string): SessionsState {
   const [state, setState] = useState<SessionsState>({ status: "loading" });
+  // The feed's reload always loads for the filter as it is now, so typing a filter reloads the
+  // list without reopening the feed socket on every keystroke.
+  const loadLatest = useRef<() => void>(() => undefined);
 
   useEffect(() => {
     let cancelled = false;
@@ -27,15 +30,21 @@ export function useSessions(client: RestClient, query: string): SessionsState {
         if (!cancelled) setState({ status: "error", message: error instanceof Error ? error.message : "Could not load sessions." });
       }
     };
-    const reload = coalesce(() => void load(), COALESCE_MS);
+    loadLatest.current = () => void load();
     void load();
-    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reload.request, onOpen: reload.request });
     return () => {
       cancelled = true;
+    };
+  }, [client, query]);
+
+  useEffect(() => {
+    const reload = coalesce(() => loadLatest.current(), COALESCE_MS);
+    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reload.request, onOpen: reload.request });
+    return () => {
       reload.cancel();
       feed.close();
     };
-  }, [client, query]);
+  }, []);
 
   return state;
 }

@@ -6,6 +6,7 @@
 import { ApiError, type ApprovalMode, type RestClient, type Template } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
+import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
@@ -103,10 +104,12 @@ function TemplateForm({
 export function TemplatesPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.templates.list());
   const [editing, setEditing] = useState<string | null>(null);
+  const [actionError, act] = useAction();
   return (
     <section aria-label="Templates">
       <h2>Templates</h2>
-      <ErrorText message={state.status === "error" ? state.message : null} />
+      {state.status === "loading" && <p className="muted">Loading…</p>}
+      <ErrorText message={state.status === "error" ? state.message : actionError} />
       {state.status === "ready" && state.value.data.length === 0 && (
         <p className="empty">No templates yet. Create one, or save a session as one from its page.</p>
       )}
@@ -131,7 +134,11 @@ export function TemplatesPanel({ client }: { readonly client: RestClient }) {
               <button type="button" className="secondary" onClick={() => setEditing(template.id)}>
                 Edit
               </button>
-              <button type="button" className="danger" onClick={() => void client.templates.delete(template.id).then(reload)}>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => act(() => client.templates.delete(template.id).then(reload), `Could not delete “${template.name}”.`)}
+              >
                 Delete
               </button>
             </div>

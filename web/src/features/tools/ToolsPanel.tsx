@@ -3,20 +3,38 @@
  * (`default`: the session's mode and the tool's kind decide; `ask`; `auto`).
  */
 import type { RestClient, Tool, ToolApproval } from "@maestro/protocol";
+import { useEffect, useState } from "react";
+import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
+type ToolChange = { is_enabled?: boolean; approval?: ToolApproval };
+
 export function ToolsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.tools.list());
-  const update = (tool: Tool, change: { is_enabled?: boolean; approval?: ToolApproval }) =>
-    void client.tools.update(tool.id, change).then(reload);
+  const [actionError, act] = useAction();
+  // A change shows at once, until the list loaded again after it (or its failure) replaces it.
+  const [pending, setPending] = useState<Record<string, ToolChange>>({});
+  useEffect(() => setPending({}), [state]);
+  const update = (tool: Tool, change: ToolChange) => {
+    setPending((current) => ({ ...current, [tool.id]: { ...current[tool.id], ...change } }));
+    act(
+      () =>
+        client.tools.update(tool.id, change).then(reload, (failure: unknown) => {
+          setPending(({ [tool.id]: _failed, ...rest }) => rest);
+          throw failure;
+        }),
+      `Could not change ${tool.name}.`,
+    );
+  };
+  const shown = (tool: Tool): Tool => ({ ...tool, ...pending[tool.id] });
   return (
     <section aria-label="Tools">
       <h2>Tools</h2>
       {state.status === "loading" && <p className="muted">Loading…</p>}
-      <ErrorText message={state.status === "error" ? state.message : null} />
+      <ErrorText message={state.status === "error" ? state.message : actionError} />
       {state.status === "ready" && (
-        <table className="sessions">
+        <table className="grid">
           <thead>
             <tr>
               <th>Tool</th>
@@ -27,7 +45,7 @@ export function ToolsPanel({ client }: { readonly client: RestClient }) {
             </tr>
           </thead>
           <tbody>
-            {state.value.data.map((tool) => (
+            {state.value.data.map(shown).map((tool) => (
               <tr key={tool.id}>
                 <td>
                   <code>{tool.name}</code>

@@ -4,6 +4,7 @@
  * client may answer: once, for the rest of the session, or not at all.
  */
 import type { ApprovalDecision, ToolCard } from "@maestro/protocol";
+import { useEffect, useRef } from "react";
 import { duration } from "../../lib/format.ts";
 
 export interface ToolCardViewProps {
@@ -19,10 +20,27 @@ function statusOf(card: ToolCard): { label: string; tone: "running" | "ok" | "er
   return { label: card.status ?? "running", tone: "running" };
 }
 
+/**
+ * A prompt that appears takes the focus, unless the user is in the middle of writing something:
+ * then Enter approves once and the page's `a`/`d` shortcuts answer it (they are ignored while a
+ * text field has the focus, and the composer has it by default).
+ */
+function useFocusWhenIdle<T extends HTMLElement>(active: boolean) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (!active) return;
+    const focused = document.activeElement;
+    const writing = (focused instanceof HTMLTextAreaElement || focused instanceof HTMLInputElement) && focused.value.length > 0;
+    if (!writing) ref.current?.focus();
+  }, [active]);
+  return ref;
+}
+
 export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
   const status = statusOf(card);
   const args = card.args === null ? card.argsText : JSON.stringify(card.args, null, 2);
   const waiting = card.approval !== null && card.approval.answer === null;
+  const approveButton = useFocusWhenIdle<HTMLButtonElement>(waiting && onAnswer !== undefined);
   return (
     <section className={`tool-card ${status.tone}`} aria-label={`Tool call ${card.name}`}>
       <header>
@@ -46,14 +64,14 @@ export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
           <span>
             The model wants to run <code>{card.name}</code> ({card.approval?.kind}).
           </span>
-          <button type="button" onClick={() => onAnswer("approve")}>
-            Approve once
+          <button type="button" ref={approveButton} aria-keyshortcuts="a" onClick={() => onAnswer("approve")}>
+            Approve once <kbd aria-hidden="true">a</kbd>
           </button>
           <button type="button" className="secondary" onClick={() => onAnswer("approve_session")}>
             Approve for this session
           </button>
-          <button type="button" className="danger" onClick={() => onAnswer("deny")}>
-            Deny
+          <button type="button" className="danger" aria-keyshortcuts="d" onClick={() => onAnswer("deny")}>
+            Deny <kbd aria-hidden="true">d</kbd>
           </button>
         </div>
       )}

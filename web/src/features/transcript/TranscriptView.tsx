@@ -81,7 +81,11 @@ export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
   const turn = transcript.turn;
   return (
     <div className="transcript" aria-live="polite">
-      {transcript.messages.length === 0 && turn === null && <p className="empty">No messages yet. Say something below.</p>}
+      {/* Until the first snapshot there is nothing to say about the conversation yet. */}
+      {transcript.session === null && <p className="muted">Loading…</p>}
+      {transcript.session !== null && transcript.messages.length === 0 && turn === null && (
+        <p className="empty">No messages yet. Say something below.</p>
+      )}
       {transcript.messages.map((message) => (
         <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} />
       ))}

@@ -9,6 +9,9 @@ import { useLoad } from "../../lib/use-load.ts";
 
 const DAYS = 30;
 
+// Bars grow in by default; someone who asked their system for less motion gets them drawn at once.
+const ANIMATE = typeof matchMedia !== "function" || !matchMedia("(prefers-reduced-motion: reduce)").matches;
+
 function since(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -53,9 +56,9 @@ export function UsagePanel({ client }: { readonly client: RestClient }) {
               <BarChart data={days}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="day" />
-                <YAxis />
-                <Tooltip />
-                <Bar dataKey="cost" name="cost (USD)" fill="#3b5bdb" />
+                <YAxis width={70} tickFormatter={usd} />
+                <Tooltip formatter={(value) => usd(Number(value))} />
+                <Bar dataKey="cost" name="cost (USD)" fill="#3b5bdb" isAnimationActive={ANIMATE} />
               </BarChart>
             </ResponsiveContainer>
           </figure>
@@ -68,8 +71,8 @@ export function UsagePanel({ client }: { readonly client: RestClient }) {
                 <YAxis />
                 <Tooltip />
                 <Legend />
-                <Bar dataKey="input" name="in" stackId="tokens" fill="#74c0fc" />
-                <Bar dataKey="output" name="out" stackId="tokens" fill="#1c7ed6" />
+                <Bar dataKey="input" name="in" stackId="tokens" fill="#74c0fc" isAnimationActive={ANIMATE} />
+                <Bar dataKey="output" name="out" stackId="tokens" fill="#1c7ed6" isAnimationActive={ANIMATE} />
               </BarChart>
             </ResponsiveContainer>
           </figure>
@@ -87,16 +90,16 @@ export function UsagePanel({ client }: { readonly client: RestClient }) {
               layout="vertical"
             >
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis type="number" />
+              <XAxis type="number" tickFormatter={usd} />
               <YAxis type="category" dataKey="name" width={220} />
-              <Tooltip />
-              <Bar dataKey="cost" name="cost (USD)" fill="#7048e8" />
+              <Tooltip formatter={(value) => usd(Number(value))} />
+              <Bar dataKey="cost" name="cost (USD)" fill="#7048e8" isAnimationActive={ANIMATE} />
             </BarChart>
           </ResponsiveContainer>
         </figure>
       )}
       {byModel.rows.length > 0 && (
-        <table className="sessions" aria-label="By provider and model">
+        <table className="grid" aria-label="By provider and model">
           <thead>
             <tr>
               <th>Provider</th>

@@ -222,5 +222,12 @@ describe("the web UI", () => {
     await page.getByRole("figure", { name: "Cost by day" }).locator(".recharts-bar-rectangle path").first().waitFor();
     await shot(page, "13-settings-usage");
     await page.getByRole("table", { name: "By provider and model" }).getByText("claude-sonnet-4-5").waitFor();
+
+    // Signing out ends the cookie session: the sign-in form is back and the API refuses the page.
+    await page.goto(server.origin);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API token").waitFor();
+    const status = await page.evaluate(async () => (await fetch("/api/v1/sessions", { credentials: "same-origin" })).status);
+    expect(status).toBe(401);
   });
 });

@@ -61,7 +61,11 @@ describe("TranscriptView", () => {
     const thinking = container.querySelector("details.thinking");
     expect(thinking?.hasAttribute("open")).toBe(false);
     expect(thinking?.textContent).toContain("They want npm test.");
-    expect(container.querySelector("pre code")?.textContent).toBe("npm test\n");
+    const code = container.querySelector("pre code");
+    expect(code?.textContent).toBe("npm test\n");
+    // Highlighted: the language is recognised and the command is marked up as a token.
+    expect(code?.classList.contains("hljs")).toBe(true);
+    expect(code?.querySelector("[class^='hljs-']")).not.toBeNull();
     expect(container.querySelector("img")).toBeNull();
   });
 
@@ -73,8 +77,51 @@ describe("TranscriptView", () => {
     expect(card.textContent).toContain('"command": "npm test"');
     fireEvent.click(within(card).getByRole("button", { name: "Approve once" }));
     expect(onAnswer).toHaveBeenCalledWith(call_id, "approve");
+    fireEvent.click(within(card).getByRole("button", { name: "Approve for this session" }));
+    expect(onAnswer).toHaveBeenLastCalledWith(call_id, "approve_session");
     fireEvent.click(within(card).getByRole("button", { name: "Deny" }));
     expect(onAnswer).toHaveBeenLastCalledWith(call_id, "deny");
+  });
+
+  it("takes the focus for a new prompt from an empty composer, but not from one being written in", () => {
+    const composer = document.createElement("textarea");
+    document.body.append(composer);
+    composer.focus();
+    const first = render(<TranscriptView transcript={streamingTurn()} onAnswer={vi.fn()} />);
+    expect(document.activeElement?.textContent).toContain("Approve once");
+    first.unmount();
+    composer.value = "half a thought";
+    composer.focus();
+    render(<TranscriptView transcript={streamingTurn()} onAnswer={vi.fn()} />);
+    expect(document.activeElement).toBe(composer);
+    composer.remove();
+  });
+
+  it("shows a denied call and a failed call as such", () => {
+    const denied = fold([{ type: "approval_result", seq: at(), turn_id, call_id, decision: "deny", by: "web" }], streamingTurn());
+    const { rerender } = render(<TranscriptView transcript={denied} onAnswer={vi.fn()} />);
+    let card = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(card).getByText("denied")).toBeTruthy();
+    expect(card.textContent).toContain("Denied from web");
+    const failed = fold(
+      [
+        { type: "approval_result", seq: at(), turn_id, call_id, decision: "approve", by: "web" },
+        event({
+          type: "tool_result",
+          call_id,
+          name: "run_shell_command",
+          ok: false,
+          error_code: "TIMEOUT",
+          output: "Stopped after 30 s.",
+          duration_ms: 30_000,
+        }),
+      ],
+      streamingTurn(),
+    );
+    rerender(<TranscriptView transcript={failed} onAnswer={vi.fn()} />);
+    card = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(card).getByText("TIMEOUT")).toBeTruthy();
+    expect(within(card).getByLabelText("Error").textContent).toBe("Stopped after 30 s.");
   });
 
   it("closes the prompt once anyone answered, then streams progress and shows the result", () => {

@@ -29,6 +29,8 @@ export interface ConnectionOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** No frame from the Worker for this long (it pings every 15 s) means the tunnel is dead. */
   readonly silenceLimitMs?: number;
+  /** The jitter's source, in [0, 1); injected so tests can read exact delays. */
+  readonly random?: () => number;
 }
 
 const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 30_000 };
@@ -38,6 +40,14 @@ export function tunnelUrl(base: string): string {
   const url = new URL("/api/v1/agents/connect", base);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
+}
+
+/**
+ * Full jitter (a random point below a ceiling that doubles per failed attempt, up to the max), so
+ * many agents cut off by one Worker deploy do not all dial back at the same instant.
+ */
+export function retryDelay(attempt: number, backoff: { readonly baseMs: number; readonly maxMs: number }, random: () => number): number {
+  return Math.round(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
 }
 
 export class TunnelConnection {
@@ -92,11 +102,6 @@ export class TunnelConnection {
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#silenceTimer);
     this.#socket?.close(1000, "agent stopping");
-  }
-
-  /** Drops the current socket as if the network failed (tests use it to exercise reconnects). */
-  dropForTest(): void {
-    this.#socket?.terminate();
   }
 
   #dial(): void {
@@ -167,9 +172,7 @@ export class TunnelConnection {
     if (code === TUNNEL_CLOSE.revoked) return this.#giveUp("the agent token was revoked");
     // Sending the same frames again would be refused again: this agent needs an upgrade.
     if (code === TUNNEL_CLOSE.invalidFrame) return this.#giveUp(`the Worker refused this agent's frames (${reason}); update maestro-agent`);
-    const { baseMs, maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF;
-    const ceiling = Math.min(maxMs, baseMs * 2 ** this.#attempt);
-    const delay = Math.round(Math.random() * ceiling);
+    const delay = retryDelay(this.#attempt, this.#options.backoff ?? DEFAULT_BACKOFF, this.#options.random ?? Math.random);
     this.#attempt += 1;
     this.#options.log.warn("tunnel.disconnected", { code, reason, retry_in_ms: delay });
     this.#retryTimer = setTimeout(() => this.#dial(), delay);

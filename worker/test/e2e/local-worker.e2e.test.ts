@@ -9,6 +9,7 @@
 // the protocol's session socket client (web UI, TUI) resumes a dropped stream with no gap.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { type Socket, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -104,6 +105,44 @@ async function waitForAgent(id: string, connected: boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`agent never became ${connected ? "connected" : "disconnected"}`);
+}
+
+/**
+ * A loopback TCP relay in front of the Worker whose connections the test can cut, so a dropped
+ * tunnel is a real network failure for both ends rather than a hook inside the agent.
+ */
+async function startCuttableRelay(origin: string): Promise<{ origin: string; cut(): void; close(): Promise<void> }> {
+  const target = new URL(origin);
+  const open = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const [from, to] of [
+      [inbound, outbound],
+      [outbound, inbound],
+    ] as const) {
+      open.add(from);
+      from.on("error", () => to.destroy());
+      from.on("close", () => {
+        open.delete(from);
+        to.destroy();
+      });
+      from.pipe(to);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("relay has no port");
+  const cut = () => {
+    for (const socket of open) socket.destroy();
+  };
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    cut,
+    close: async () => {
+      cut();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function outsideUntouched(): void {
@@ -260,13 +299,18 @@ describe("a real maestro-agent on the local Worker", () => {
 
 describe("an agent whose tunnel drops mid-call", () => {
   let agent: RunningAgent;
+  let relay: Awaited<ReturnType<typeof startCuttableRelay>>;
 
-  afterAll(async () => agent?.stop());
+  afterAll(async () => {
+    await agent?.stop();
+    await relay?.close();
+  });
 
   it("finishes the command and delivers the result after it reconnects", async () => {
     const created = await worker.client.agents.create({ name: "flaky-laptop" });
+    relay = await startCuttableRelay(worker.origin);
     agent = await startAgent(
-      { url: worker.origin, token: created.token, roots: [project], name: "flaky-laptop", mcp: [] },
+      { url: relay.origin, token: created.token, roots: [project], name: "flaky-laptop", mcp: [] },
       { log: createLogger(() => undefined), onFatal: () => undefined, backoff: { baseMs: 50, maxMs: 200 } },
     );
     await agent.connection.whenConnected();
@@ -283,7 +327,7 @@ describe("an agent whose tunnel drops mid-call", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    agent.connection.dropForTest();
+    relay.cut();
     expect((await web.turnEnd()).status).toBe("completed");
     expect(results(web)).toMatchObject([{ call_id: "toolu_slow", ok: true, output: "survived\n[exit code 0]" }]);
     expect(agent.connection.registrations).toBe(2);

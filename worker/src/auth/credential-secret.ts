@@ -25,6 +25,8 @@ const ApiKeySecretSchema = z.object({ api_key: z.string().min(1) });
 export interface ResolvedCredential extends ProviderCredential {
   readonly id: string;
   readonly provider: string;
+  /** When an OAuth token expires (ms since the epoch); null for an API key. */
+  readonly expiresAt: number | null;
 }
 
 async function readRow(db: Database, credentialId: string) {
@@ -71,11 +73,12 @@ export async function resolveCredential(
         apiKey: secret.data.access_token,
         accountId: secret.data.account_id,
         baseUrl: row.baseUrl,
+        expiresAt: row.expiresAt?.getTime() ?? null,
       };
     }
   } else {
     const secret = ApiKeySecretSchema.safeParse(value);
-    if (secret.success) return { id: row.id, provider: row.provider, apiKey: secret.data.api_key, baseUrl: row.baseUrl };
+    if (secret.success) return { id: row.id, provider: row.provider, apiKey: secret.data.api_key, baseUrl: row.baseUrl, expiresAt: null };
   }
   throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" cannot be read with the current encryption keys.`, {
     internal: opened.ok ? "secret envelope does not match the credential's type" : `vault: ${opened.error}`,

@@ -18,18 +18,20 @@ import type {
   TurnStatus,
 } from "@maestro/protocol";
 import { costOf } from "../providers/pricing.ts";
-import type { ConversationMessage, Provider, ProviderContext, ProviderCredential, ProviderExchange } from "../providers/provider.ts";
+import type { ConversationMessage, Provider, ProviderContext, ProviderExchange } from "../providers/provider.ts";
 import { needsApproval } from "./approval-policy.ts";
 import { type RetryPolicy, streamWithRetries } from "./retry.ts";
 import { type BuiltStep, StepBuilder, isOutput } from "./step-builder.ts";
 import type { ApprovalGate, ToolRuntime } from "./turn-ports.ts";
 import { AsyncQueue } from "./async-queue.ts";
+import type { CredentialForCall } from "./credential-lease.ts";
 import { batchCalls, runTogether } from "./tool-batches.ts";
 
 export interface TurnDeps {
   readonly provider: Provider;
   readonly providerId: ProviderId;
-  readonly credential: ProviderCredential;
+  /** Asked before every model call (and every retry of one): a long turn outlives a token. */
+  readonly credentialForCall: CredentialForCall;
   readonly fetch: typeof fetch;
   readonly sessionKey: string;
   readonly tools: ToolRuntime;
@@ -125,9 +127,10 @@ async function* modelStep(
   let firstOutputAt: number | null = null;
   let exchange: ProviderExchange = {};
   const request = { model: input.model, system: input.system, messages: history, tools: deps.tools.definitions };
-  const makeContext = (): ProviderContext => {
+  const makeContext = async (): Promise<ProviderContext> => {
+    const credential = await deps.credentialForCall();
     exchange = {};
-    return { credential: deps.credential, signal: input.signal, fetch: deps.fetch, sessionKey: deps.sessionKey, exchange };
+    return { credential, signal: input.signal, fetch: deps.fetch, sessionKey: deps.sessionKey, exchange };
   };
   for await (const item of streamWithRetries(deps.provider, request, makeContext, deps.retry, input.signal)) {
     if (item.kind === "retry") {

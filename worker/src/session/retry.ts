@@ -55,14 +55,14 @@ export function backoffMs(
 export async function* streamWithRetries(
   provider: Provider,
   request: ProviderRequest,
-  makeContext: () => ProviderContext,
+  makeContext: () => Promise<ProviderContext>,
   policy: RetryPolicy,
   signal: AbortSignal,
 ): AsyncGenerator<AttemptEvent> {
   for (let attempt = 1; ; attempt += 1) {
     let shown = false;
     let failure: Extract<StreamEvent, { type: "error" }> | undefined;
-    for await (const event of provider.stream(request, makeContext())) {
+    for await (const event of provider.stream(request, await makeContext())) {
       if (event.type === "error" && event.retryable && !shown && attempt < policy.maxAttempts) {
         failure = event;
         break;

@@ -1,6 +1,6 @@
 /**
- * What one turn is wired to: the session's provider, its credential (refreshed first when it is
- * about to expire), the tools the session may use today, and the approval desk — everything the
+ * What one turn is wired to: the session's provider, its credential (refreshed before any model
+ * call it would reach about to expire, see credential-lease.ts), the tools the session may use today, and the approval desk — everything the
  * agent loop needs from the world, gathered in one place so turns.ts is only about the turn.
  */
 import { AgentIdSchema } from "@maestro/protocol";
@@ -13,6 +13,7 @@ import { createToolRuntime } from "../tools/executor.ts";
 import { loadSessionTools } from "../tools/session-tools.ts";
 import type { TurnDeps } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
+import { credentialLease } from "./credential-lease.ts";
 import { createRefreshDeps } from "./refresh-deps.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import type { TurnHost } from "./turns.ts";
@@ -28,10 +29,13 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
   const { bindings: env, config, log } = host;
   const globalFetch = globalThis.fetch.bind(globalThis);
   const refreshDeps = createRefreshDeps({ env, config, db, redis, log });
-  const [credential, tools] = await Promise.all([
+  const resolve = () =>
     resolveCredential(db, config.keyRing, session.credentialId, {
       refresher: (credentialId, withinMs) => refreshIfExpiring(refreshDeps, credentialId, withinMs),
-    }),
+    });
+  // Resolved up front, so a missing or signed-out credential fails the turn before anything runs.
+  const [credential, tools] = await Promise.all([
+    resolve(),
     loadSessionTools(
       { env, db, redis, keyRing: config.keyRing, fetch: globalFetch, log },
       {
@@ -45,7 +49,7 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
   return {
     provider: providerFor(session.provider),
     providerId: session.provider,
-    credential,
+    credentialForCall: credentialLease(credential, resolve, () => Date.now()),
     fetch: globalFetch,
     sessionKey: host.sessionId,
     tools: createToolRuntime({ tools, callers: createToolCallers(env, globalFetch), cwd: session.workingDirectory, now: () => Date.now() }),

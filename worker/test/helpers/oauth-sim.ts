@@ -1,12 +1,19 @@
 // The OAuth simulator from a test: steer it, read what it saw, and sign in to Codex through it
 // the way a user would (start, sign in at the authorize URL, paste the redirect URL back).
 import type { Credential } from "@maestro/protocol";
+import { env } from "cloudflare:test";
 import { expect, inject } from "vitest";
+import { type RefreshOutcome, refreshWithLock } from "../../src/auth/refresh.ts";
+import { type OAuthSecret, openOAuthSecret, readOAuthRow } from "../../src/db/queries/oauth-credentials.ts";
+import { getConfig } from "../../src/env.ts";
+import { openRedis } from "../../src/kv/redis.ts";
+import { createLogger } from "../../src/log.ts";
 import { api, client } from "./api.ts";
+import { withDb } from "./db.ts";
 
 export interface SimStats {
   counts: Record<string, number>;
-  requests: { grant: string; headers: [string, string][]; raw: string }[];
+  requests: { grant: string; headers: [string, string][]; raw: string; account?: string }[];
 }
 
 export async function sim(path: string, body?: unknown): Promise<unknown> {
@@ -17,6 +24,9 @@ export async function sim(path: string, body?: unknown): Promise<unknown> {
 export const stats = async () => (await sim("/__oauth/stats")) as SimStats;
 export const setMode = (mode: Record<string, unknown>) => sim("/__oauth/mode", mode);
 export const refreshCount = async () => (await stats()).counts.refresh_token ?? 0;
+/** Refresh requests that presented this account's refresh token (whoever else refreshed meanwhile). */
+export const refreshesFor = async (accountId: string) =>
+  (await stats()).requests.filter((request) => request.grant === "refresh_token" && request.account === accountId);
 
 /** What a user does: start, sign in at the authorize URL, paste the redirect URL back. */
 export async function loginCodex(accountId: string, options: { expiresIn?: number; credentialId?: string } = {}): Promise<Credential> {
@@ -42,3 +52,33 @@ export async function loginCodex(accountId: string, options: { expiresIn?: numbe
 }
 
 export const credentialNow = async (id: string) => (await client().credentials.list()).data.find((each) => each.id === id);
+
+/** Refresh a credential now, whatever its expiry, the way the Worker does (lock, store, rotate). */
+export async function refreshNow(id: string): Promise<RefreshOutcome> {
+  const config = getConfig(env);
+  return withDb((db) =>
+    refreshWithLock(
+      {
+        db,
+        redis: openRedis(config),
+        keyRing: config.keyRing,
+        codexIssuer: config.codexIssuer,
+        oauthTimeoutMs: config.oauthTimeoutMs,
+        fetch: globalThis.fetch.bind(globalThis),
+        now: () => Date.now(),
+        log: createLogger({ test: "refresh-now" }),
+      },
+      id,
+      // Anything expiring within a day counts as due: every token the simulator issues.
+      24 * 60 * 60 * 1000,
+    ),
+  );
+}
+
+/** The tokens as stored (decrypted), for checks the API rightly cannot make. */
+export async function storedTokens(id: string): Promise<OAuthSecret | undefined> {
+  return withDb(async (db) => {
+    const row = await readOAuthRow(db, id);
+    return row === undefined ? undefined : openOAuthSecret(getConfig(env).keyRing, row);
+  });
+}

@@ -107,7 +107,7 @@ export function deps(overrides: Partial<TurnDeps> & Pick<TurnDeps, "provider">):
   let clock = 1_000;
   return {
     providerId: "anthropic",
-    credential: { apiKey: "k", baseUrl: null },
+    credentialForCall: () => Promise.resolve({ apiKey: "k", baseUrl: null }),
     fetch: () => Promise.reject(new Error("no network in loop tests")),
     sessionKey: "s",
     tools: new FakeTools({}),

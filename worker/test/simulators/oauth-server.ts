@@ -4,7 +4,7 @@
  * with a code bound to the PKCE challenge; a token endpoint for the code exchange and refresh
  * (rotating refresh tokens, so a reused one is `invalid_grant`); and the device-code endpoints.
  * Tests steer it (`/__oauth/mode`: ok, invalid_grant, error500, slow) and read what it saw
- * (`/__oauth/stats`: token requests by grant, with their raw headers).
+ * (`/__oauth/stats`: token requests by grant, with their raw headers and, for a refresh, whose).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
@@ -34,6 +34,8 @@ interface SeenRequest {
   readonly grant: string;
   readonly headers: [string, string][];
   readonly raw: string;
+  /** For a refresh: the account whose refresh token it presented, if the token was one we issued. */
+  readonly account?: string;
 }
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
@@ -87,7 +89,8 @@ export async function startOAuthSimulator(): Promise<OAuthSimulator> {
     const raw = await readBody(request);
     const form = new URLSearchParams(raw);
     const grant = form.get("grant_type") ?? "";
-    seen.push({ grant, headers: rawHeaders(request), raw });
+    const account = grant === "refresh_token" ? refreshTokens.get(form.get("refresh_token") ?? "") : undefined;
+    seen.push({ grant, headers: rawHeaders(request), raw, ...(account !== undefined && { account }) });
     if (mode.kind === "slow" || mode.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
     if (mode.kind === "error500") return json(response, 500, { error: "server_error", error_description: "simulated outage" });
     if (form.get("client_id") !== SIM_CLIENT_ID) return json(response, 401, { error: "invalid_client" });

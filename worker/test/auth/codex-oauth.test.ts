@@ -15,7 +15,17 @@ import { api, client } from "../helpers/api.ts";
 import { captureLogs } from "../helpers/logs.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
-import { credentialNow, loginCodex, refreshCount, setMode, sim, stats } from "../helpers/oauth-sim.ts";
+import {
+  credentialNow,
+  loginCodex,
+  refreshCount,
+  refreshNow,
+  refreshesFor,
+  setMode,
+  sim,
+  stats,
+  storedTokens,
+} from "../helpers/oauth-sim.ts";
 import { recordedRequests, registerScript } from "../simulators/client.ts";
 import codexFlowCapture from "../fixtures/fidelity/llxprt-codex-oauth-flow.json";
 
@@ -171,8 +181,10 @@ describe("Codex sessions and token refresh", () => {
       }),
     );
     const before = await refreshCount();
-    // A slow answer, so all ten are waiting on it at once; a short lifetime, so it is due again.
-    await setMode({ delayMs: 300, expiresIn: 120 });
+    const tokensBefore = await storedTokens(credential.id);
+    // A slow answer, so all ten are waiting on it at once. The new token lives an hour, so no
+    // call that comes after the refresh finds it due again: exactly one refresh, however they interleave.
+    await setMode({ delayMs: 300, expiresIn: 3600 });
     const logs = captureLogs();
     const results = await Promise.all(sessions.map((session) => send(session.id)));
     logs.stop();
@@ -184,13 +196,12 @@ describe("Codex sessions and token refresh", () => {
     const refreshed = await credentialNow(credential.id);
     expect(Date.parse(refreshed?.expires_at ?? "")).toBeGreaterThan(Date.parse(credential.expires_at ?? ""));
 
-    // The simulator rotates refresh tokens and refuses a used one: this second refresh can only
-    // succeed if the rotated token was stored.
+    // The simulator rotates refresh tokens and refuses a used one: this second refresh (forced,
+    // the token being fresh) can only succeed if the rotated token was stored.
     await setMode({});
-    await runCron();
-    const again = await credentialNow(credential.id);
-    expect(again).toMatchObject({ needs_reauth: false, last_error: null });
-    expect(Date.parse(again?.expires_at ?? "") - Date.now()).toBeGreaterThan(55 * 60 * 1000);
+    expect((await storedTokens(credential.id))?.refresh_token).not.toBe(tokensBefore?.refresh_token);
+    expect(await refreshNow(credential.id)).toEqual({ status: "refreshed" });
+    expect(await credentialNow(credential.id)).toMatchObject({ needs_reauth: false, last_error: null });
   });
 
   it("marks a revoked login for a new sign-in, tells watching clients, and breaks nothing else", async () => {
@@ -246,10 +257,13 @@ describe("the Cron Trigger", () => {
   it("refreshes what expires within ten minutes, and only that", async () => {
     const due = await loginCodex("acct-cron-due-4004", { expiresIn: 5 * 60 });
     const later = await loginCodex("acct-cron-later-5005", { expiresIn: 60 * 60 });
+    const laterTokens = await storedTokens(later.id);
     await runCron();
     const [dueAfter, laterAfter] = [await credentialNow(due.id), await credentialNow(later.id)];
     expect(Date.parse(dueAfter?.expires_at ?? "") - Date.now()).toBeGreaterThan(55 * 60 * 1000);
+    // Untouched: the same expiry, the same stored tokens, and its refresh token never presented.
     expect(laterAfter?.expires_at).toBe(later.expires_at);
-    expect(laterAfter?.updated_at).toBe((await credentialNow(later.id))?.updated_at);
+    expect(await storedTokens(later.id)).toEqual(laterTokens);
+    expect(await refreshesFor("acct-cron-later-5005")).toHaveLength(0);
   });
 });

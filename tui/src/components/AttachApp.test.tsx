@@ -1,19 +1,28 @@
-// Proves: the attach view shows the live transcript with tool cards, answers an approval with a
-// key (y / s / n), cancels with Esc, sends what is typed on Enter (also when a terminal delivers
-// text and Enter in one chunk), and runs slash commands; the status bar shows the connection,
-// model, tokens and cost; a ChatGPT credential that needs a new login says how to sign in again.
+// Proves: the attach view shows the live transcript with tool cards (their progress live) and
+// thinking collapsed, prints every finished message exactly once and in order (through a whole
+// turn, and when a resume falls back to a snapshot), answers an approval with a key (y / s / n),
+// cancels with Esc, sends what is typed on Enter (also when a terminal delivers text and Enter in
+// one chunk), and runs slash commands (an API error is a notice, not a crash); the status bar
+// shows the connection, model, tokens and cost; a ChatGPT credential that needs a new login says
+// how to sign in again; a session the server refuses says why.
 import {
+  ApiError,
   type ClientToSession,
   CredentialIdSchema,
   EMPTY_TRANSCRIPT,
+  type Message,
+  MessageIdSchema,
   type SessionSocketClient,
   type SessionSocketOptions,
   type SessionToClient,
   type RestClient,
+  type SocketFailure,
+  ToolCallIdSchema,
   type Transcript,
+  TurnIdSchema,
   foldTranscript,
 } from "@maestro/protocol";
-import { SAMPLE_CALL_ID, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { AttachApp } from "./AttachApp.tsx";
@@ -41,7 +50,11 @@ function fakeSocket() {
     options?.onState?.("open");
     options?.onTranscript?.(transcript);
   };
-  return { sent, open, push };
+  const fail = (failure: SocketFailure) => {
+    options?.onFailure?.(failure);
+    options?.onState?.("closed");
+  };
+  return { sent, open, push, fail };
 }
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,12 +69,22 @@ const client = {
   },
 } as unknown as RestClient;
 
+/** A stored message of the sample session: the sample assistant step, with this id, turn, role and text. */
+const message = (id: string, turnId: string, role: Message["role"], text: string): Message => ({
+  ...SAMPLE_MESSAGE,
+  id: MessageIdSchema.parse(id),
+  turn_id: TurnIdSchema.parse(turnId),
+  role,
+  content: [{ type: "text", text }],
+});
+const occurrences = (frame: string | undefined, text: string) => (frame ?? "").split(text).length - 1;
+
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());
 
-async function start() {
+async function start(api: RestClient = client) {
   const socket = fakeSocket();
-  const app = render(<AttachApp client={client} sessionId={SAMPLE_SESSION.id} openSocket={socket.open} />);
+  const app = render(<AttachApp client={api} sessionId={SAMPLE_SESSION.id} openSocket={socket.open} />);
   unmount = app.unmount;
   // The socket opens in an effect after the first render: let it, then deliver the snapshot.
   await tick(50);
@@ -168,5 +191,125 @@ describe("AttachApp", () => {
     expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(
       "chatgpt needs a new login — run: maestro auth codex --credential 5a1e7b4a-8c2d-4e6f-9a1b-2c3d4e5f6a7b",
     );
+  });
+
+  it("prints every finished message once, in order, through a turn and a resume that falls back to a snapshot", async () => {
+    const { app, push } = await start();
+    const question = message("1c8e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a", turn_id, "user", "Which files changed today?");
+    const reply = message("2d9f3a4b-5c6d-4e7f-9a8b-0c1d2e3f4a5b", turn_id, "assistant", "Only parser.ts changed.");
+    // Ink's test output is everything <Static> printed so far, then the live area: what the user sees.
+    const seen = (text: string) => occurrences(app.lastFrame(), text);
+    // The worker stores (and sends) the user's message before the turn's first event.
+    push({ type: "message", seq: 2, message: question });
+    await tick();
+    expect(seen("Which files changed today?")).toBe(1);
+    push({ type: "event", seq: 3, turn_id, event: { type: "text_delta", text: "Only parser.ts" } });
+    await tick();
+    expect(seen("Which files changed today?")).toBe(1);
+    push({ type: "message", seq: 4, message: reply });
+    await tick();
+    expect(seen("Which files changed today?")).toBe(1);
+    expect(seen("Only parser.ts changed.")).toBe(1);
+    push({ type: "turn_end", seq: 5, turn_id, status: "completed", message: reply });
+    await tick();
+    expect(seen("Which files changed today?")).toBe(1);
+    expect(seen("Only parser.ts changed.")).toBe(1);
+
+    // Away too long: the resume comes back as a snapshot holding what was printed and what was missed.
+    const later = "8b7c6d5e-4f3a-4b2c-9d1e-0f1a2b3c4d5e";
+    const followUp = message("3e0a4b5c-6d7e-4f8a-8b9c-1d2e3f4a5b6c", later, "user", "And yesterday?");
+    const laterReply = message("4f1b5c6d-7e8f-4a9b-9c0d-2e3f4a5b6c7d", later, "assistant", "Yesterday: lexer.ts.");
+    push({
+      type: "snapshot",
+      seq: 12,
+      protocol_version: 1,
+      session: SAMPLE_SESSION,
+      presence: SAMPLE_SESSION.presence,
+      messages: [question, reply, followUp, laterReply],
+      turn: null,
+    });
+    await tick();
+    const texts = ["Which files changed today?", "Only parser.ts changed.", "And yesterday?", "Yesterday: lexer.ts."];
+    for (const text of texts) expect(seen(text), text).toBe(1);
+    const positions = texts.map((text) => (app.lastFrame() ?? "").indexOf(text));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it("shows thinking collapsed, live and once stored", async () => {
+    const { app, push } = await start();
+    push({ type: "event", seq: 2, turn_id, event: { type: "thinking_delta", text: "The user wants a summary" } });
+    await tick();
+    expect(app.lastFrame()).toContain("▸ thinking…");
+    expect(app.lastFrame()).not.toContain("The user wants a summary");
+    const stored: Message = { ...SAMPLE_MESSAGE, content: [{ type: "thinking", text: "The user wants a summary", signature: "sig" }] };
+    push({ type: "turn_end", seq: 3, turn_id, status: "completed", message: stored });
+    await tick();
+    expect(app.lastFrame()).toContain("▸ thinking (24 chars)");
+    expect(app.lastFrame()).not.toContain("The user wants a summary");
+  });
+
+  it("shows a running tool's progress live on its card", async () => {
+    const { app, push } = await start();
+    push(
+      { type: "event", seq: 2, turn_id, event: { type: "tool_call", phase: "start", call_id, name: "run_shell_command" } },
+      { type: "event", seq: 3, turn_id, event: { type: "tool_call", phase: "end", call_id, args: { command: "npm run build" } } },
+      { type: "event", seq: 4, turn_id, event: { type: "tool_progress", call_id, output: "compiling 1/2\n" } },
+    );
+    await tick();
+    expect(app.lastFrame()).toContain("run_shell_command running");
+    expect(app.lastFrame()).toContain("compiling 1/2");
+    push({ type: "event", seq: 5, turn_id, event: { type: "tool_progress", call_id, output: "compiling 2/2\n", status: "linking" } });
+    await tick();
+    expect(app.lastFrame()).toContain("run_shell_command linking");
+    expect(app.lastFrame()).toMatch(/compiling 1\/2[\s\S]*compiling 2\/2/);
+  });
+
+  it("answers approvals with s (for the session) and n (deny)", async () => {
+    const { app, push, sent } = await start();
+    const second = ToolCallIdSchema.parse("toolu_02XYZ");
+    const ask = (seq: number, id: typeof call_id) =>
+      ({
+        type: "approval_request",
+        seq,
+        turn_id,
+        call_id: id,
+        tool: "write_file",
+        kind: "edit",
+        args: { path: "a.ts" },
+        expires_at: SAMPLE_TIME,
+      }) as const;
+    push(ask(2, call_id));
+    await tick();
+    app.stdin.write("s");
+    await tick();
+    expect(sent).toContainEqual({ type: "approve", call_id, decision: "approve_session" });
+    push({ type: "approval_result", seq: 3, turn_id, call_id, decision: "approve_session", by: "tui" }, ask(4, second));
+    await tick();
+    app.stdin.write("n");
+    await tick();
+    expect(sent).toContainEqual({ type: "approve", call_id: second, decision: "deny" });
+    // Answer keys are not typed into the composer.
+    expect(app.lastFrame()).not.toMatch(/> [sn]/);
+  });
+
+  it("shows an API error of /tools as a notice and keeps running", async () => {
+    const failing = {
+      tools: { list: () => Promise.reject(new ApiError(503, "SERVICE_UNAVAILABLE", "the database is not reachable")) },
+    } as unknown as RestClient;
+    const { app } = await start(failing);
+    app.stdin.write("/tools\r");
+    await tick();
+    expect(app.lastFrame()).toContain("could not list the tools: the database is not reachable");
+    app.stdin.write("/cost\r");
+    await tick();
+    expect(app.lastFrame()).toContain("10 tokens in, 20 out");
+  });
+
+  it("says why when the server refuses the session for good", async () => {
+    const { app, fail } = await start();
+    fail({ status: 404, code: "SESSION_NOT_FOUND", message: "There is no session with that id." });
+    await tick();
+    expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(`Cannot open session ${SAMPLE_SESSION.id}: There is no session with that id.`);
+    expect(app.lastFrame()).toContain("● closed");
   });
 });

@@ -2,7 +2,8 @@
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
  * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, /tools, /cost, /quit), and a status bar
- * with the connection, model, tokens and cost. Reconnects and resumes by itself.
+ * with the connection, model, tokens and cost. Reconnects and resumes by itself; a session the
+ * server refuses for good (no such session, a refused token) is not retried, and says why.
  */
 import {
   type ConnectionState,
@@ -11,6 +12,7 @@ import {
   type RestClient,
   type SessionSocketClient,
   type SessionSocketOptions,
+  type SocketFailure,
   ToolCallIdSchema,
   type Transcript,
 } from "@maestro/protocol";
@@ -38,13 +40,20 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
     setInputState(value);
   };
   const [notice, setNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<SocketFailure | null>(null);
   const socket = useRef<SessionSocketClient | null>(null);
   // One connection per session shown, whatever function the caller passes on each render.
   const opener = useRef(openSocket);
   opener.current = openSocket;
 
   useEffect(() => {
-    const opened = opener.current({ sessionId, client: "tui", onTranscript: setTranscript, onState: setConnection });
+    const opened = opener.current({
+      sessionId,
+      client: "tui",
+      onTranscript: setTranscript,
+      onState: setConnection,
+      onFailure: setFailure,
+    });
     socket.current = opened;
     return () => opened.close();
   }, [sessionId]);
@@ -70,13 +79,15 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       );
     }
     if (command === "tools") {
-      void client.tools.list().then((tools) =>
-        setNotice(
-          tools.data
-            .filter((tool) => tool.is_enabled)
-            .map((tool) => tool.name)
-            .join(", "),
-        ),
+      client.tools.list().then(
+        (tools) =>
+          setNotice(
+            tools.data
+              .filter((tool) => tool.is_enabled)
+              .map((tool) => tool.name)
+              .join(", "),
+          ),
+        (error: unknown) => setNotice(`could not list the tools: ${error instanceof Error ? error.message : String(error)}`),
       );
       return undefined;
     }
@@ -130,6 +141,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
         );
       })}
       {transcript.lastError !== null && <Text color="red">{transcript.lastError.message}</Text>}
+      {failure !== null && <Text color="red">{`Cannot open session ${sessionId}: ${failure.message} (/quit to leave)`}</Text>}
       <Text>
         <Text color="cyan">{"> "}</Text>
         {input}

@@ -2,10 +2,12 @@
  * The conversation for a terminal, from the shared transcript fold: finished messages printed
  * once through Ink's <Static> (a long transcript neither flickers nor slows down), then the turn
  * in flight; the model's text as terminal markdown, thinking collapsed to one line, tool calls as
- * small cards.
+ * small cards. What was printed stays printed: each message goes to <Static> exactly once, by id,
+ * whatever the transcript does next (a snapshot that replaces the list on a resume included).
  */
 import { type ContentPart, type Message, type ToolCard, type Transcript, storedToolCard } from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
+import { useLayoutEffect, useRef } from "react";
 import { renderMarkdown } from "../markdown.ts";
 
 function ToolCardLine({ card }: { readonly card: ToolCard }) {
@@ -59,20 +61,51 @@ function MessageLines({
   );
 }
 
+/**
+ * A message can be printed for good once nothing about it will change: a user message at once
+ * (the worker stores it before the turn's first event), the others when their turn is over
+ * (until then their tool cards still run).
+ */
+function isFinal(message: Message, turn: Transcript["turn"]): boolean {
+  return message.role === "user" || turn === null || message.turn_id !== turn.turnId;
+}
+
+/**
+ * Splits the messages into what <Static> has (append-only: printed, plus any final ones not yet
+ * printed, in order) and what is still live. <Static> prints by position in its list, so the list
+ * must only ever grow at its end; it is kept here, by message id, rather than derived afresh.
+ */
+function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"]) {
+  const printed = useRef<{ readonly items: readonly Message[]; readonly ids: ReadonlySet<string> }>({ items: [], ids: new Set() });
+  const fresh: Message[] = [];
+  const live: Message[] = [];
+  for (const message of messages) {
+    if (printed.current.ids.has(message.id)) continue;
+    // Behind the first live message, nothing is printed: the printed part stays in order.
+    if (live.length === 0 && isFinal(message, turn)) fresh.push(message);
+    else live.push(message);
+  }
+  const items = fresh.length === 0 ? printed.current.items : [...printed.current.items, ...fresh];
+  // Remembered once the render is committed (a render that is thrown away printed nothing).
+  useLayoutEffect(() => {
+    if (items === printed.current.items) return;
+    printed.current = { items, ids: new Set([...printed.current.ids, ...fresh.map((message) => message.id)]) };
+  });
+  return { items, live };
+}
+
 export function TranscriptLines({ transcript }: { readonly transcript: Transcript }) {
   const results = new Map<string, Extract<ContentPart, { type: "tool_result" }>>();
   for (const message of transcript.messages)
     for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
   const turn = transcript.turn;
-  // Messages of the turn in flight can still change (their tool cards run): only earlier ones are final.
-  const finished = transcript.messages.filter((message) => turn === null || message.turn_id !== turn.turnId);
-  const current = transcript.messages.filter((message) => turn !== null && message.turn_id === turn.turnId);
+  const { items, live } = usePrintOnce(transcript.messages, turn);
   return (
     <Box flexDirection="column">
-      <Static items={finished}>
+      <Static items={[...items]}>
         {(message) => <MessageLines key={message.id} message={message} transcript={transcript} results={results} />}
       </Static>
-      {current.map((message) => (
+      {live.map((message) => (
         <MessageLines key={message.id} message={message} transcript={transcript} results={results} />
       ))}
       {turn !== null && (

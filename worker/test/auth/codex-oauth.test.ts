@@ -45,6 +45,27 @@ afterEach(async () => {
 
 const issuer = () => inject("oauthIssuer");
 
+type CapturedTokenRequest = (typeof codexFlowCapture.requests)[number];
+
+/** The headers fidelity compares: not transport ones (REFERENCE §0), nor the runtime's CF-Worker. */
+function comparedHeaders(headers: readonly (readonly string[])[]): Set<string> {
+  const exempt = new Set(["host", "connection", "content-length", "accept-encoding", "cf-worker"]);
+  return new Set(
+    headers.filter(([name]) => !exempt.has(String(name).toLowerCase())).map(([name, value]) => `${name?.toLowerCase()}: ${value}`),
+  );
+}
+
+/**
+ * A token request the simulator saw, against llxprt's captured one: the same headers (as a set:
+ * workerd re-orders them, see providers/fidelity.test.ts) and the same form fields in the same order.
+ */
+function expectAsCaptured(seen: { headers: [string, string][]; raw: string } | undefined, captured: CapturedTokenRequest | undefined) {
+  if (seen === undefined || captured === undefined) throw new Error("no token request to compare");
+  expect(comparedHeaders(seen.headers)).toEqual(comparedHeaders(captured.headers));
+  expect([...new URLSearchParams(seen.raw).keys()]).toEqual(Object.keys(captured.body.fields ?? {}));
+  expect(new URLSearchParams(seen.raw).get("client_id")).toBe(captured.body.fields?.client_id);
+}
+
 describe("Codex login", () => {
   it("builds llxprt's authorize URL, parameter for parameter", async () => {
     const response = await api("/oauth/codex/start", { method: "POST", body: "{}" });
@@ -90,14 +111,7 @@ describe("Codex login", () => {
     expect(Date.parse(credential.expires_at ?? "") - Date.now()).toBeGreaterThan(55 * 60 * 1000);
 
     const exchange = (await stats()).requests.filter((request) => request.grant === "authorization_code").at(-1);
-    const captured = codexFlowCapture.requests[0];
-    const compared = (headers: [string, string][]) =>
-      headers.filter(([name]) => !["host", "connection", "content-length", "accept-encoding", "cf-worker"].includes(name.toLowerCase()));
-    expect(new Set(compared(exchange?.headers ?? []).map(([name, value]) => `${name.toLowerCase()}: ${value}`))).toEqual(
-      new Set(compared(captured?.headers as [string, string][]).map(([name, value]) => `${name.toLowerCase()}: ${value}`)),
-    );
-    const fields = [...new URLSearchParams(exchange?.raw).keys()];
-    expect(fields).toEqual(Object.keys(captured?.body.fields ?? {}));
+    expectAsCaptured(exchange, codexFlowCapture.requests[0]);
     expect(new URLSearchParams(exchange?.raw).get("redirect_uri")).toBe("http://localhost:1455/auth/callback");
 
     const listed = JSON.stringify(await client().credentials.list());
@@ -202,6 +216,23 @@ describe("Codex sessions and token refresh", () => {
     expect((await storedTokens(credential.id))?.refresh_token).not.toBe(tokensBefore?.refresh_token);
     expect(await refreshNow(credential.id)).toEqual({ status: "refreshed" });
     expect(await credentialNow(credential.id)).toMatchObject({ needs_reauth: false, last_error: null });
+  });
+
+  it("refreshes as llxprt does: its headers, and grant_type, refresh_token, client_id in that order", async () => {
+    const credential = await loginCodex("acct-refresh-fidelity-2102", { expiresIn: 60 });
+    const stored = await storedTokens(credential.id);
+    const session = await codexSession(credential.id, "acct-refresh-fidelity-2102");
+    expect(await send(session.id)).toMatchObject({ body: { status: "completed" } });
+    const [refresh, ...more] = await refreshesFor("acct-refresh-fidelity-2102");
+    expect(more).toHaveLength(0);
+    const captured = codexFlowCapture.requests[1];
+    expect(captured?.body.fields?.grant_type).toBe("refresh_token");
+    expectAsCaptured(refresh, captured);
+    expect(Object.fromEntries(new URLSearchParams(refresh?.raw))).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: stored?.refresh_token,
+      client_id: "app_EMoamEEZ73f0CkXaXp7hrann",
+    });
   });
 
   it("marks a revoked login for a new sign-in, tells watching clients, and breaks nothing else", async () => {

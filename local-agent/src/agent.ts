@@ -2,6 +2,7 @@
  * One running agent: roots checked, stdio MCP servers started, tunnel dialled, calls served.
  * main.ts wraps it for the command line; tests and the benchmark start it in-process.
  */
+import { randomUUID } from "node:crypto";
 import { BUILTIN_TOOLS, type BuiltinToolName, builtinToolInputSchema } from "@maestro/protocol";
 import type { AgentConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
@@ -34,7 +35,16 @@ export async function startAgent(
   const connection = new TunnelConnection({
     url: config.url,
     token: config.token,
-    registration: { name: config.name, version: AGENT_VERSION, roots: [...roots.paths], tools: TOOL_SPECS, mcp: mcp.specs() },
+    registration: {
+      name: config.name,
+      version: AGENT_VERSION,
+      roots: [...roots.paths],
+      tools: TOOL_SPECS,
+      mcp: mcp.specs(),
+      // New per process, kept across reconnects: the Worker tells a restart from a dropped tunnel
+      // by it, and does not hand a restarted agent the edits and commands its predecessor got.
+      instance: randomUUID(),
+    },
     log: options.log,
     onFatal: options.onFatal,
     ...(options.backoff !== undefined && { backoff: options.backoff }),

@@ -19,6 +19,7 @@ const agentFrames = {
       tools: [{ name: "read_file", description: "Read a file", kind: "read", input_schema: { type: "object" } }],
       mcp: [{ name: "everything", tools: [{ name: "echo", description: "Echo", kind: "read", input_schema: { type: "object" } }] }],
       running: [CALL_ID],
+      instance: "8f14e45f-ceea-467f-a0e6-6a1e8f3b2c1d",
     },
   ],
   progress: [{ type: "progress", id: CALL_ID, output: "compiling…\n" }],
@@ -61,10 +62,17 @@ describe("agent → worker frames", () => {
       "INVALID_FRAME",
     ],
     ["a progress without id", { type: "progress", output: "x" }, "INVALID_FRAME"],
+    ["a register with an empty instance", { ...register, instance: "" }, "INVALID_FRAME"],
   ])("refuses %s", (_name, value, code) => {
     const decoded = decodeFrame(AgentToWorkerSchema, JSON.stringify(value));
     expect(decoded.ok).toBe(false);
     if (!decoded.ok) expect(decoded.error.code).toBe(code);
+  });
+
+  it("accepts a register from an agent that predates instance ids", () => {
+    const older: Record<string, unknown> = { ...register };
+    delete older.instance;
+    expect(decodeFrame(AgentToWorkerSchema, JSON.stringify(older))).toEqual({ ok: true, value: older });
   });
 });
 

@@ -39,6 +39,12 @@ export const RegisterFrameSchema = z.strictObject({
    * tunnel neither loses a call nor runs one twice.
    */
   running: z.array(TunnelCallIdSchema).max(1000).default([]),
+  /**
+   * Random per agent process, the same across its reconnects. A call delivered to another
+   * instance (the agent crashed or was restarted) is not sent again if it edits or executes,
+   * since the first run may have happened; it fails instead. Optional: agents before it omit it.
+   */
+  instance: z.string().min(1).max(100).optional(),
 });
 
 export const ProgressFrameSchema = z.strictObject({

@@ -20,7 +20,7 @@ import { recordAgentSeen } from "../db/queries/agents.ts";
 import { type Env, getConfig } from "../env.ts";
 import { type Logger, createLogger } from "../log.ts";
 import type { ToolProgress } from "../session/turn-ports.ts";
-import { type AgentCallRequest, type AgentStatus, type Registration, TUNNEL_CLOSE } from "./agent-port.ts";
+import { type AgentCallRequest, type AgentStatus, type Registration, TUNNEL_CLOSE, registeredKind } from "./agent-port.ts";
 import { PendingCalls } from "./pending-calls.ts";
 
 export const AGENT_ID_HEADER = "x-maestro-agent-id";
@@ -38,6 +38,17 @@ const OFFLINE: ToolOutcome = {
 
 const CANCELLED: ToolOutcome = { ok: false, code: "CANCELLED", message: "The call was cancelled.", recoverable: false };
 
+/** Kept on a socket once its agent registered: which agent process is at the other end. */
+interface TunnelAttachment {
+  readonly instance: string | null;
+}
+
+function attachmentOf(socket: WebSocket): TunnelAttachment | undefined {
+  // Only #register writes it (and fetch clears it), so its shape is known.
+  const attached = socket.deserializeAttachment() as TunnelAttachment | null;
+  return attached ?? undefined;
+}
+
 export class AgentDO extends DurableObject<Env> {
   readonly #log: Logger = createLogger({ component: "agent_do" });
   readonly #pending = new PendingCalls((id) => this.#send({ type: "cancel", id }));
@@ -49,7 +60,10 @@ export class AgentDO extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(AGENT_ID_HEADER));
     // One tunnel per agent: a new connection means the old one is dead or a stale duplicate.
-    for (const old of this.ctx.getWebSockets()) this.#close(old, TUNNEL_CLOSE.replaced, "replaced by a newer connection");
+    for (const old of this.ctx.getWebSockets()) {
+      old.serializeAttachment(null);
+      this.#close(old, TUNNEL_CLOSE.replaced, "replaced by a newer connection");
+    }
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     this.ctx.storage.kv.put("heard_at", Date.now());
@@ -105,12 +119,15 @@ export class AgentDO extends DurableObject<Env> {
 
   /** Runs one tool call on the agent. Never throws for the expected: offline, timeout, cancel. */
   async call(request: AgentCallRequest, onProgress: (progress: ToolProgress) => unknown): Promise<ToolOutcome> {
-    if (this.#registration() === undefined) return OFFLINE;
+    const registration = this.#registration();
+    if (registration === undefined) return OFFLINE;
     const frame = { type: "call", ...request } satisfies WorkerToAgent;
     // Progress crosses back as an RPC callback; a session that has gone away is not our failure.
     const forward = (progress: ToolProgress) => void Promise.resolve(onProgress(progress)).catch(() => undefined);
-    const outcome = this.#pending.add(frame, forward, Date.now());
-    this.#send(frame);
+    const outcome = this.#pending.add(frame, registeredKind(registration, request.tool), forward, Date.now());
+    // Between a new connection and its register there is no registered socket: it goes then.
+    const socket = this.#registeredSocket();
+    if (socket !== undefined) this.#deliver(socket, frame);
     return outcome;
   }
 
@@ -134,7 +151,9 @@ export class AgentDO extends DurableObject<Env> {
   #register(socket: WebSocket, frame: Extract<AgentToWorker, { type: "register" }>): void {
     const { type: _type, protocol_version: _version, running, ...registration } = frame;
     this.ctx.storage.kv.put("registration", registration satisfies Registration);
-    for (const call of this.#pending.unknownTo(running)) this.#sendTo(socket, call);
+    const instance = frame.instance ?? null;
+    socket.serializeAttachment({ instance } satisfies TunnelAttachment);
+    for (const call of this.#pending.reconcile(running, instance)) this.#deliver(socket, call);
     this.#log.info("agent.registered", { agent_id: this.#agentId(), version: frame.version, roots: frame.roots.length });
     this.#seen(true, registration);
   }
@@ -148,11 +167,23 @@ export class AgentDO extends DurableObject<Env> {
     if (socket !== undefined) this.#sendTo(socket, frame);
   }
 
-  #sendTo(socket: WebSocket, frame: WorkerToAgent): void {
+  #registeredSocket(): WebSocket | undefined {
+    return this.ctx.getWebSockets().find((socket) => attachmentOf(socket) !== undefined);
+  }
+
+  /** Sends a call and remembers which agent process it went to (see PendingCalls.reconcile). */
+  #deliver(socket: WebSocket, frame: Extract<WorkerToAgent, { type: "call" }>): void {
+    const attachment = attachmentOf(socket);
+    if (attachment !== undefined && this.#sendTo(socket, frame)) this.#pending.delivered(frame.id, attachment.instance);
+  }
+
+  #sendTo(socket: WebSocket, frame: WorkerToAgent): boolean {
     try {
       socket.send(encodeFrame(frame));
+      return true;
     } catch {
       // Closing already: a waiting call is re-sent when the agent registers again.
+      return false;
     }
   }
 

@@ -3,7 +3,14 @@
  * and a tool call that is cancelled on the agent when the caller's signal aborts. Nothing here
  * knows about sockets; AgentDO does.
  */
-import type { AgentId, RegisterFrameSchema, ToolOutcome, TunnelCallId } from "@maestro/protocol";
+import {
+  type AgentId,
+  MCP_TOOL_SEPARATOR,
+  type RegisterFrameSchema,
+  type ToolKind,
+  type ToolOutcome,
+  type TunnelCallId,
+} from "@maestro/protocol";
 import type { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { recentAgentIds } from "../db/queries/agents.ts";
@@ -14,6 +21,16 @@ export { TUNNEL_CLOSE } from "@maestro/protocol";
 
 /** What a connected agent offers: its name, version, roots, tools and stdio MCP servers. */
 export type Registration = Omit<z.output<typeof RegisterFrameSchema>, "type" | "protocol_version" | "running">;
+
+/** The kind the agent gave a tool it offers (a built-in, or `<server>__<tool>`); undefined if none. */
+export function registeredKind(registration: Registration, tool: string): ToolKind | undefined {
+  const builtin = registration.tools.find((spec) => spec.name === tool);
+  if (builtin !== undefined) return builtin.kind;
+  const at = tool.indexOf(MCP_TOOL_SEPARATOR);
+  if (at === -1) return undefined;
+  const server = registration.mcp.find((spec) => spec.name === tool.slice(0, at));
+  return server?.tools.find((spec) => spec.name === tool.slice(at + MCP_TOOL_SEPARATOR.length))?.kind;
+}
 
 export interface AgentCallRequest {
   readonly id: TunnelCallId;

@@ -2,14 +2,15 @@
 // missing and revoked tokens are refused; register makes the agent "connected" with its roots;
 // a session's local tool call reaches the agent (params, cwd, deadline), its progress and result
 // reach every client and the model, and the audit names the agent; an offline agent fails fast;
-// a call survives a reconnect (re-sent unless the agent says it still holds it); cancel and
+// a call survives a reconnect (re-sent unless the agent says it still holds it, and not re-sent
+// when it edits or executes and went to an agent process that has since restarted); cancel and
 // deadlines reach the agent; revoking closes the tunnel; bad frames close it.
 import { AgentIdSchema, TunnelCallIdSchema } from "@maestro/protocol";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { api, client } from "../helpers/api.ts";
-import { connectAgent, createAgent, dialTunnel, waitUntilConnected } from "../helpers/fake-agent.ts";
+import { connectAgent, createAgent, dialTunnel, registerFrame, waitUntilConnected } from "../helpers/fake-agent.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { recordedRequests } from "../simulators/client.ts";
@@ -179,6 +180,81 @@ describe("agent tunnel: tool calls", () => {
     expect(second.received.filter((frame) => frame.type === "call")).toEqual([]);
     web.close();
     second.close();
+  });
+
+  describe("after the agent process restarted", () => {
+    const stubOf = (agentId: string) => env.AGENT.get(env.AGENT.idFromName(agentId));
+    const newCall = (tool: string, params: Record<string, unknown>) => ({
+      id: TunnelCallIdSchema.parse(crypto.randomUUID()),
+      tool,
+      params,
+      cwd: null,
+      deadline: Date.now() + 10_000,
+    });
+
+    it("fails a command or write delivered to the old process instead of running it again", async () => {
+      const agent = await createAgent();
+      const first = await connectAgent(agent, { register: { instance: "process-a" } });
+      const stub = stubOf(agent.id);
+      const command = stub.call(newCall("run_shell_command", { command: "git commit -am wip" }), () => undefined);
+      const write = stub.call(newCall("write_file", { path: "a.txt", content: "x" }), () => undefined);
+      await first.next("call");
+      await first.next("call");
+      first.close();
+      await waitUntilConnected(agent.id, false);
+
+      const second = await connectAgent(agent, { register: { instance: "process-b" } });
+      for (const outcome of [await command, await write]) {
+        expect(outcome).toMatchObject({ ok: false, code: "EXECUTION_FAILED", message: expect.stringContaining("AGENT_RESTARTED") });
+        expect(outcome.ok || outcome.message).toContain("may or may not have completed");
+      }
+      expect(second.received.filter((frame) => frame.type === "call")).toEqual([]);
+      second.close();
+    });
+
+    it("sends a read again to the new process", async () => {
+      const agent = await createAgent();
+      const first = await connectAgent(agent, { register: { instance: "process-a" } });
+      const read = stubOf(agent.id).call(newCall("read_file", { path: "a.txt" }), () => undefined);
+      const call = await first.next("call");
+      first.close();
+      await waitUntilConnected(agent.id, false);
+      const second = await connectAgent(agent, { register: { instance: "process-b" } });
+      expect((await second.next("call")).id).toBe(call.id);
+      second.send({ type: "result", id: call.id, outcome: { ok: true, output: "read again" }, duration_ms: 1 });
+      expect(await read).toEqual({ ok: true, output: "read again" });
+      second.close();
+    });
+
+    it("sends a command again to the same process after a dropped tunnel", async () => {
+      const agent = await createAgent();
+      const first = await connectAgent(agent, { register: { instance: "process-a" } });
+      const command = stubOf(agent.id).call(newCall("run_shell_command", { command: "make" }), () => undefined);
+      const call = await first.next("call");
+      first.close();
+      await waitUntilConnected(agent.id, false);
+      const again = await connectAgent(agent, { register: { instance: "process-a" } });
+      expect((await again.next("call")).id).toBe(call.id);
+      again.send({ type: "result", id: call.id, outcome: { ok: true, output: "made" }, duration_ms: 1 });
+      expect(await command).toEqual({ ok: true, output: "made" });
+      again.close();
+    });
+
+    it("sends a command that never reached any process to the new one", async () => {
+      const agent = await createAgent();
+      const first = await connectAgent(agent, { register: { instance: "process-a" } });
+      // A new connection that has not registered yet: the old one is replaced, nothing is sent.
+      const second = await connectAgent(agent, { register: false });
+      expect((await first.closed()).code).toBe(4000);
+      const command = stubOf(agent.id).call(newCall("run_shell_command", { command: "make" }), () => undefined);
+      second.send({ ...registerFrame({ instance: "process-b" }) });
+      const call = await second.next("call");
+      expect(call.tool).toBe("run_shell_command");
+      second.send({ type: "result", id: call.id, outcome: { ok: true, output: "made once" }, duration_ms: 1 });
+      expect(await command).toEqual({ ok: true, output: "made once" });
+      expect(first.received.filter((frame) => frame.type === "call")).toEqual([]);
+      second.close();
+    });
   });
 
   it("tells the agent to cancel when the turn is cancelled", async () => {

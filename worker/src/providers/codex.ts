@@ -14,11 +14,15 @@ import type { Provider, ProviderRequest } from "./provider.ts";
 const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
 export const CODEX_ORIGINATOR = "codex_cli_rs";
 
-/** Header order and values of llxprt 0.11.0's codex provider under Bun 1.3.14, captured. */
-export function codexHeaders(accessToken: string, accountId: string, sessionKey: string): HeaderList {
+/**
+ * Header order and values of llxprt 0.11.0's codex provider under Bun 1.3.14, captured. llxprt
+ * will not call at all without an account id; a login whose id_token named none gets no
+ * ChatGPT-Account-ID header here, never an empty one, which no reference sends.
+ */
+export function codexHeaders(accessToken: string, accountId: string | null, sessionKey: string): HeaderList {
   return [
     ["Authorization", `Bearer ${accessToken}`],
-    ["ChatGPT-Account-ID", accountId],
+    ...(accountId ? [["ChatGPT-Account-ID", accountId] as const] : []),
     ["Content-Type", "application/json"],
     ["originator", CODEX_ORIGINATOR],
     ["session_id", sessionKey],
@@ -30,8 +34,10 @@ export function codexHeaders(accessToken: string, accountId: string, sessionKey:
 // ── Request mapping ────────────────────────────────────────────────────────────────────────
 
 export function toCodexRequest(request: ProviderRequest, sessionKey: string): Record<string, unknown> {
-  // Codex stores nothing server-side (`store: false`); the session is the prompt-cache key.
-  return { ...responsesRequestHead(request), store: false, prompt_cache_key: sessionKey };
+  // Codex stores nothing server-side (`store: false`); the session is the prompt-cache key. Every
+  // captured request carries `instructions`, and the backend refuses one without them ("Instructions
+  // are required"), so a session with no system prompt sends them empty.
+  return { ...responsesRequestHead(request, { instructionsRequired: true }), store: false, prompt_cache_key: sessionKey };
 }
 
 // ── Provider ───────────────────────────────────────────────────────────────────────────────
@@ -45,7 +51,7 @@ export const codex = {
       context,
       {
         url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/responses`,
-        headers: codexHeaders(context.credential.apiKey, context.credential.accountId ?? "", context.sessionKey),
+        headers: codexHeaders(context.credential.apiKey, context.credential.accountId ?? null, context.sessionKey),
         body: toCodexRequest(request, context.sessionKey),
         secretHeaders: ["authorization", "chatgpt-account-id"],
       },

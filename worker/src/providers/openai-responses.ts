@@ -58,14 +58,18 @@ export function toResponsesTools(request: ProviderRequest): Record<string, unkno
   }));
 }
 
-/** The keys every Responses-API request starts with, in llxprt's order (Codex shares them). */
-export function responsesRequestHead(request: ProviderRequest): Record<string, unknown> {
+/**
+ * The keys every Responses-API request starts with, in llxprt's order (Codex shares them). The
+ * public API takes a request without `instructions`; Codex's backend does not (codex.ts).
+ */
+export function responsesRequestHead(request: ProviderRequest, options: { instructionsRequired?: boolean } = {}): Record<string, unknown> {
   const hasTools = request.tools.length > 0;
+  const instructions = request.system ?? (options.instructionsRequired === true ? "" : null);
   return {
     model: request.model,
     input: toResponsesInput(request),
     stream: true,
-    ...(request.system !== null && { instructions: request.system }),
+    ...(instructions !== null && { instructions }),
     ...(hasTools && { tools: toResponsesTools(request), tool_choice: "auto", parallel_tool_calls: true }),
   };
 }

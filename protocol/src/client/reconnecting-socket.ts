@@ -94,6 +94,12 @@ export class ReconnectingSocket {
     const socket = factory(socketUrl(this.#options.baseUrl, this.#options.path), protocols);
     this.#socket = socket;
     let opened = false;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      void this.#dropped(socket, opened);
+    };
     socket.addEventListener("open", () => {
       opened = true;
       this.#options.onOpen(socket);
@@ -105,7 +111,12 @@ export class ReconnectingSocket {
     socket.addEventListener("message", (event) => {
       if (socket === this.#socket) this.#options.onMessage(event.data);
     });
-    socket.addEventListener("close", () => void this.#dropped(socket, opened));
+    // A browser reports a failed open as "error" then "close"; Node's WebSocket (undici) sends the
+    // "error" alone and leaves the socket CONNECTING for good, so an error before open ends it too.
+    socket.addEventListener("error", () => {
+      if (!opened) end();
+    });
+    socket.addEventListener("close", end);
   }
 
   async #dropped(socket: SocketLike, opened: boolean): Promise<void> {

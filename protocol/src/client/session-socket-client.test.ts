@@ -116,6 +116,21 @@ describe("SessionSocketClient", () => {
     expect(diagnose).toHaveBeenCalledTimes(1);
   });
 
+  it("counts a failed open reported by an error alone (Node) as one failed attempt, also when a close follows (browsers)", async () => {
+    const diagnose = vi.fn(async () => null);
+    const { client, sockets } = start({ diagnose });
+    sockets[0]?.fail();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    sockets[1]?.fail();
+    sockets[1]?.close(1006);
+    await vi.waitFor(() => expect(sockets).toHaveLength(3));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sockets).toHaveLength(3);
+    expect(diagnose).toHaveBeenCalledTimes(2);
+    expect(client.state).toBe("reconnecting");
+    client.close();
+  });
+
   it("keeps retrying while the server cannot be reached, and a drop after opening is not diagnosed", async () => {
     const diagnose = vi.fn(async () => null);
     const { client, sockets, failures } = start({ diagnose });

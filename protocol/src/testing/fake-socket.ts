@@ -33,6 +33,11 @@ export class FakeSocket implements SocketLike {
     this.#emit("open", {});
   }
 
+  /** A failed open as Node's WebSocket reports it: "error" alone, no "close". */
+  fail(): void {
+    this.#emit("error", {});
+  }
+
   deliver(frame: unknown): void {
     this.#emit("message", { data: JSON.stringify(frame) });
   }

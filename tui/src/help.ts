@@ -1,0 +1,84 @@
+/**
+ * What `maestro` says about itself: the usage of every command, and the options each one parses.
+ * The options live here next to the text so a test can hold the two together (every option a
+ * command accepts is named in its --help).
+ */
+import type { ParseArgsOptionsConfig } from "node:util";
+import { CONNECT_LIMIT_MS } from "./commands/send.ts";
+
+export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** The options of the commands that take any, as `node:util` parseArgs reads them. */
+export const OPTIONS = {
+  auth: {
+    paste: { type: "boolean", default: false },
+    device: { type: "boolean", default: false },
+    label: { type: "string" },
+    credential: { type: "string" },
+    port: { type: "string" },
+    "no-browser": { type: "boolean", default: false },
+  },
+  sessions: { watch: { type: "boolean", default: false } },
+  new: {
+    template: { type: "string" },
+    provider: { type: "string" },
+    model: { type: "string" },
+    credential: { type: "string" },
+    title: { type: "string" },
+  },
+} as const satisfies Partial<Record<Command, ParseArgsOptionsConfig>>;
+
+export const OVERVIEW = `maestro: The Maestro in your terminal
+
+  maestro login <url>          sign in (asks for the API token; kept in ~/.config/maestro, mode 0600)
+  maestro auth codex           add a ChatGPT subscription (Codex) credential; unofficial
+  maestro sessions [--watch]   list sessions (live with --watch)
+  maestro new [options]        start a session (--template, or --provider --model --credential; --title)
+  maestro attach <id>          open a session full screen, live
+  maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
+  maestro usage                tokens and cost by provider and model
+
+  maestro <command> --help     more about one command`;
+
+export const HELP: Record<Command, string> = {
+  login: "maestro login <url>\n\n  Asks for the API token (not echoed; or piped on stdin), checks it, and saves it with mode 0600.",
+  auth: [
+    "maestro auth codex [--paste | --device] [--label <text>] [--credential <id>] [--port <n>] [--no-browser]",
+    "",
+    "  Signs in with a ChatGPT subscription (Codex) and stores it as a credential; prints its id.",
+    "  Unofficial: it signs in the way the Codex CLI does, presenting its public client (as llxprt does).",
+    "",
+    "  By default it opens the sign-in page and listens on localhost:1455 for the browser to come back.",
+    "  --paste        print the link, then read back the address the browser ended on (a browser elsewhere)",
+    "  --device       a code to enter on OpenAI's device page (no browser can come back to this machine)",
+    "  --label        the new credential's label",
+    "  --credential   sign in again for this credential (one that needs a new login)",
+    "  --port         the loopback port (default 1455, the one OpenAI accepts)",
+    "  --no-browser   only print the link; do not open a browser",
+  ].join("\n"),
+  sessions:
+    "maestro sessions [--watch]\n\n  Lists sessions: id, title, model, status, who is watching, cost.\n  --watch keeps the list on screen, updated as sessions change, until Ctrl-C.",
+  new: [
+    "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]",
+    "",
+    "  Starts a session and prints its id.",
+    "  --template     start from this template (by id)",
+    "  --provider     anthropic, openai, openai_responses, codex or gemini (default: the credential's)",
+    "  --model        the model's name",
+    "  --credential   the credential to use, by id or label (default: the first usable one)",
+    "  --title        the session's title",
+  ].join("\n"),
+  attach:
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name>, /tools, /cost, /quit.",
+  send: [
+    'maestro send <id> "text"',
+    "",
+    "  Streams the answer to stdout; tool calls and errors go to stderr.",
+    "  Exits 0 when the turn completed, 1 otherwise: also at once when there is no such session or the",
+    `  token is refused, and when no connection to the server comes within ${CONNECT_LIMIT_MS / 1000} s (first, or after a drop).`,
+  ].join("\n"),
+  usage: "maestro usage\n\n  Tokens and cost by provider and model, with the total.",
+};
+
+export const isCommand = (name: string): name is Command => (COMMANDS as readonly string[]).includes(name);

@@ -1,0 +1,99 @@
+/**
+ * `maestro`'s command line: reads the arguments, answers --help, loads the saved login and hands
+ * over to the command. Returns the exit code; cli.tsx is the entry that sets it.
+ */
+import { parseArgs } from "node:util";
+import { CredentialIdSchema, SessionFeedClient, SessionSocketClient } from "@maestro/protocol";
+import { openBrowser } from "./auth/open-browser.ts";
+import { attach } from "./commands/attach.ts";
+import { codexLogin } from "./commands/codex-login.ts";
+import { connect } from "./commands/connect.ts";
+import { login } from "./commands/login.ts";
+import { newSession } from "./commands/new-session.ts";
+import type { ExitCode, Output } from "./commands/output.ts";
+import { sendMessage } from "./commands/send.ts";
+import { listSessions, showUsage, watchSessions } from "./commands/sessions.ts";
+import { type Command, HELP, OPTIONS, OVERVIEW, isCommand } from "./help.ts";
+
+export async function main(argv: readonly string[], output: Output): Promise<ExitCode> {
+  const [command = "", ...rest] = argv;
+  if (command === "" || command === "--help" || command === "-h" || rest.includes("--help") || rest.includes("-h")) {
+    output.out(`${isCommand(command) ? HELP[command] : OVERVIEW}\n`);
+    return command === "" ? 2 : 0;
+  }
+  if (!isCommand(command)) {
+    output.err(`Unknown command "${command}".\n\n${OVERVIEW}\n`);
+    return 2;
+  }
+  try {
+    return await run(command, [...rest], output);
+  } catch (error) {
+    // parseArgs refuses an option the command does not take, or one without its value.
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      output.err(`${error.message}\n\n${HELP[command]}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function run(command: Command, rest: string[], output: Output): Promise<ExitCode> {
+  if (command === "login") return login(rest[0], output);
+  const connected = await connect();
+  if (!connected.ok) {
+    output.err(`${connected.reason}\n`);
+    return 2;
+  }
+  const { client, config } = connected;
+  switch (command) {
+    case "auth": {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.auth });
+      const credentialId = values.credential === undefined ? undefined : CredentialIdSchema.safeParse(values.credential);
+      if (positionals[0] !== "codex" || (values.paste && values.device) || credentialId?.success === false) {
+        output.err(`${credentialId?.success === false ? "--credential takes a credential id.\n\n" : ""}${HELP.auth}\n`);
+        return 2;
+      }
+      return codexLogin(
+        client,
+        {
+          mode: values.device ? "device" : values.paste ? "paste" : "loopback",
+          label: values.label,
+          credentialId: credentialId?.data,
+          port: values.port === undefined ? undefined : Number(values.port),
+          openBrowser: values["no-browser"] || process.stdout.isTTY !== true ? undefined : openBrowser,
+        },
+        output,
+      );
+    }
+    case "sessions": {
+      const { values } = parseArgs({ args: rest, options: OPTIONS.sessions });
+      if (!values.watch) return listSessions(client, output);
+      const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      const openFeed = (handlers: { onChange: () => void; onOpen: () => void }) =>
+        new SessionFeedClient({ baseUrl: config.url, token: config.token, ...handlers });
+      return watchSessions(client, openFeed, output, { redraw: process.stdout.isTTY, stop });
+    }
+    case "usage":
+      return showUsage(client, output);
+    case "new": {
+      const { values } = parseArgs({ args: rest, options: OPTIONS.new });
+      return newSession(client, values, output);
+    }
+    case "send": {
+      const [sessionId, ...words] = rest;
+      if (sessionId === undefined || words.length === 0) {
+        output.err(`${HELP.send}\n`);
+        return 2;
+      }
+      return sendMessage(config, sessionId, words.join(" "), output, (options) => new SessionSocketClient(options));
+    }
+    case "attach": {
+      const sessionId = rest[0];
+      if (sessionId === undefined) {
+        output.err(`${HELP.attach}\n`);
+        return 2;
+      }
+      return attach(client, config, sessionId);
+    }
+  }
+}

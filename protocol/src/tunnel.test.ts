@@ -36,7 +36,10 @@ const agentFrames = {
 } satisfies { [K in AgentToWorker["type"]]: Extract<AgentToWorker, { type: K }>[] };
 
 const workerFrames = {
-  call: [{ type: "call", id: CALL_ID, tool: "read_file", params: { path: "a.ts" }, cwd: "/home/dev/project", deadline: 1_790_000_000_000 }],
+  call: [
+    { type: "call", id: CALL_ID, tool: "read_file", params: { path: "a.ts" }, cwd: "/home/dev/project", deadline: 1_790_000_000_000 },
+    { type: "call", id: CALL_ID, tool: "read_file", params: {}, cwd: null, deadline: 1_790_000_000_000, timeout_ms: 60_000 },
+  ],
   cancel: [{ type: "cancel", id: CALL_ID }],
   ping: [{ type: "ping", nonce: "n1" }],
 } satisfies { [K in WorkerToAgent["type"]]: Extract<WorkerToAgent, { type: K }>[] };

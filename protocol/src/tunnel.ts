@@ -83,8 +83,17 @@ export const CallFrameSchema = z.looseObject({
   tool: z.string().min(1).max(200),
   params: z.record(z.string(), z.unknown()),
   cwd: z.string().nullable(),
-  /** Epoch milliseconds after which the Worker has given up on this call. */
+  /**
+   * Epoch milliseconds (the Worker's clock) after which the Worker has given up on this call.
+   * Only right on the agent if both clocks agree; agents use `timeout_ms` when it is there.
+   */
   deadline: z.number().int().positive(),
+  /**
+   * How long the Worker still waits, counted from when it sent this frame: the agent times the
+   * call with its own monotonic clock, so a skewed or jumping clock on either side does not cut
+   * the call short or let it run on. Optional only for Workers that predate it.
+   */
+  timeout_ms: z.number().int().positive().optional(),
 });
 
 export const CancelCallFrameSchema = z.looseObject({

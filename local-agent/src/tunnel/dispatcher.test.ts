@@ -1,6 +1,7 @@
 // Proves: the dispatcher answers each call once — a call re-sent after a reconnect while it is
-// still running is not started twice — stops a call on `cancel` and at its deadline, streams
-// progress under the call's id, and sends MCP tool names to the MCP servers, not the tools.
+// still running is not started twice — stops a call on `cancel` and when its time is up (the
+// Worker's relative budget, timed on this machine, so skewed clocks neither cut it short nor let
+// it run on), streams progress under the call's id, and sends MCP tool names to the MCP servers.
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +25,16 @@ const mcp: McpRouter = {
   },
 };
 
-function callFrame(id: string, tool: string, params: Record<string, unknown>, deadlineInMs = 30_000) {
-  return { type: "call" as const, id: TunnelCallIdSchema.parse(id), tool, params, cwd: null, deadline: Date.now() + deadlineInMs };
+function callFrame(id: string, tool: string, params: Record<string, unknown>, deadlineInMs = 30_000, timeoutMs?: number) {
+  return {
+    type: "call" as const,
+    id: TunnelCallIdSchema.parse(id),
+    tool,
+    params,
+    cwd: null,
+    deadline: Date.now() + deadlineInMs,
+    ...(timeoutMs !== undefined && { timeout_ms: timeoutMs }),
+  };
 }
 
 async function resultOf(id: string): Promise<Extract<AgentToWorker, { type: "result" }>> {
@@ -70,11 +79,23 @@ describe("dispatcher", () => {
     setTimeout(() => dispatcher.cancel(TunnelCallIdSchema.parse("c2")), 100);
     expect((await resultOf("c2")).outcome).toMatchObject({ ok: false, code: "CANCELLED" });
 
-    // Deadlines closer than a second are stretched to one: clocks differ between machines.
+    // From a Worker that sends no budget, deadlines closer than a second are stretched to one.
     const started = Date.now();
     dispatcher.handle(callFrame("c3", "run_shell_command", { command: "sleep 20" }, 50));
     expect((await resultOf("c3")).outcome).toMatchObject({ ok: false, code: "TIMEOUT" });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("times a call by the Worker's budget on its own clock, whatever the two wall clocks say", async () => {
+    // This machine's clock an hour behind the Worker's: the epoch deadline looks an hour away.
+    const started = Date.now();
+    dispatcher.handle(callFrame("c5", "run_shell_command", { command: "sleep 20" }, 3_600_000, 300));
+    expect((await resultOf("c5")).outcome).toMatchObject({ ok: false, code: "TIMEOUT" });
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    // An hour ahead: the deadline looks long past, yet the call gets the time the Worker gives it.
+    dispatcher.handle(callFrame("c6", "run_shell_command", { command: "sleep 1.5; echo in time" }, -3_600_000, 10_000));
+    expect((await resultOf("c6")).outcome).toMatchObject({ ok: true, output: "in time\n[exit code 0]" });
   });
 
   it("hands MCP tool names to the MCP servers", async () => {

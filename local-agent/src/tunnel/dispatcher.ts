@@ -1,8 +1,8 @@
 /**
  * Runs the Worker's call frames: a built-in tool or a stdio MCP server's tool, one
- * AbortController per call id (aborted by `cancel` or at the call's deadline), progress streamed
- * and the outcome answered as a result frame. A call re-sent after a reconnect that is already
- * running here is not started twice.
+ * AbortController per call id (aborted by `cancel` or when the call's time is up), progress
+ * streamed and the outcome answered as a result frame. A call re-sent after a reconnect that is
+ * already running here is not started twice.
  */
 import type { AgentToWorker, ToolOutcome, TunnelCallId, WorkerToAgent } from "@maestro/protocol";
 import type { Logger } from "../log.ts";
@@ -24,11 +24,18 @@ export interface DispatcherDeps {
   /** Sends now, or keeps a result until the tunnel is back. */
   readonly send: (frame: AgentToWorker) => void;
   readonly log: Logger;
-  readonly now?: () => number;
 }
 
-/** Clocks differ between machines; never give a call less than this, whatever its deadline says. */
+/** For a Worker that sends only the epoch deadline: clocks differ, so never less than this. */
 const MIN_BUDGET_MS = 1000;
+
+/**
+ * How long a call may run: the Worker's relative budget, timed by this process's own monotonic
+ * timers; only a Worker without it makes the agent trust that the two wall clocks agree.
+ */
+function budgetOf(frame: CallFrame): number {
+  return frame.timeout_ms ?? Math.max(MIN_BUDGET_MS, frame.deadline - Date.now());
+}
 
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -60,9 +67,8 @@ export class Dispatcher {
   }
 
   async #run(frame: CallFrame, controller: AbortController): Promise<void> {
-    const now = this.#deps.now ?? Date.now;
-    const started = now();
-    const budget = Math.max(MIN_BUDGET_MS, frame.deadline - started);
+    const started = performance.now();
+    const budget = budgetOf(frame);
     let pastDeadline = false;
     const timer = setTimeout(() => {
       pastDeadline = true;
@@ -90,7 +96,7 @@ export class Dispatcher {
     if (pastDeadline && !outcome.ok && outcome.code === "CANCELLED") {
       outcome = { ok: false, code: "TIMEOUT", message: `Stopped at the call's deadline. ${outcome.message}`, recoverable: true };
     }
-    const duration = Math.max(0, Math.round(now() - started));
+    const duration = Math.round(performance.now() - started);
     this.#deps.log.info("call.end", { id: frame.id, tool: frame.tool, ok: outcome.ok, duration_ms: duration });
     this.#deps.send({ type: "result", id: frame.id, outcome, duration_ms: duration });
   }

@@ -171,10 +171,15 @@ export class AgentDO extends DurableObject<Env> {
     return this.ctx.getWebSockets().find((socket) => attachmentOf(socket) !== undefined);
   }
 
-  /** Sends a call and remembers which agent process it went to (see PendingCalls.reconcile). */
+  /**
+   * Sends a call and remembers which agent process it went to (see PendingCalls.reconcile). The
+   * time left is sent as a budget, measured here on this clock, for the agent to time with its own.
+   */
   #deliver(socket: WebSocket, frame: Extract<WorkerToAgent, { type: "call" }>): void {
     const attachment = attachmentOf(socket);
-    if (attachment !== undefined && this.#sendTo(socket, frame)) this.#pending.delivered(frame.id, attachment.instance);
+    if (attachment === undefined) return;
+    const budgeted = { ...frame, timeout_ms: Math.max(1, frame.deadline - Date.now()) };
+    if (this.#sendTo(socket, budgeted)) this.#pending.delivered(frame.id, attachment.instance);
   }
 
   #sendTo(socket: WebSocket, frame: WorkerToAgent): boolean {

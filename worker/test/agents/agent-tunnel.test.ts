@@ -1,7 +1,8 @@
 // Proves: the local-agent tunnel end to end inside the Worker, with a hand-driven agent. Wrong,
 // missing and revoked tokens are refused; register makes the agent "connected" with its roots;
-// a session's local tool call reaches the agent (params, cwd, deadline), its progress and result
-// reach every client and the model, and the audit names the agent; an offline agent fails fast;
+// a session's local tool call reaches the agent (params, cwd, deadline, the budget left), its
+// progress and result reach every client and the model, and the audit names the agent; an
+// offline agent fails fast;
 // a call survives a reconnect (re-sent unless the agent says it still holds it, and not re-sent
 // when it edits or executes and went to an agent process that has since restarted); cancel and
 // deadlines reach the agent; revoking closes the tunnel; bad frames close it.
@@ -114,6 +115,9 @@ describe("agent tunnel: tool calls", () => {
     const call = await fake.next("call");
     expect(call).toMatchObject({ tool: "read_file", params: { path: "src/app.ts" }, cwd: "/home/dev/project" });
     expect(call.deadline).toBeGreaterThan(Date.now());
+    // The time left as a budget, for the agent to time with its own clock.
+    expect(call.timeout_ms).toBeGreaterThan(50_000);
+    expect(call.timeout_ms).toBeLessThanOrEqual(60_000);
     fake.send({ type: "progress", id: call.id, status: "reading" });
     fake.send({ type: "result", id: call.id, outcome: { ok: true, output: "     1\texport function main() {}" }, duration_ms: 3 });
 
@@ -159,7 +163,9 @@ describe("agent tunnel: tool calls", () => {
 
     const second = await connectAgent(agent);
     const again = await second.next("call");
-    expect(again).toEqual(call);
+    expect(again).toEqual({ ...call, timeout_ms: expect.any(Number) });
+    // Sent again with what is left of the budget, not the whole of it.
+    expect(again.timeout_ms).toBeLessThanOrEqual(call.timeout_ms ?? 0);
     second.send({ type: "result", id: call.id, outcome: { ok: true, output: "after reconnect" }, duration_ms: 1 });
     expect((await web.next("turn_end")).status).toBe("completed");
     web.close();
@@ -268,6 +274,7 @@ describe("agent tunnel: tool calls", () => {
     web.send({ type: "send", text: "sleep" });
     const call = await fake.next("call");
     expect(call.deadline - Date.now()).toBeGreaterThan(30_000);
+    expect(call.timeout_ms).toBeGreaterThan(30_000);
     web.send({ type: "cancel" });
     expect(await fake.next("cancel")).toEqual({ type: "cancel", id: call.id });
     expect((await web.next("turn_end")).status).toBe("cancelled");

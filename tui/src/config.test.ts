@@ -1,6 +1,6 @@
-// Proves: the saved login round-trips, is private to the user (0600), and a missing or broken
-// file is explained instead of crashing.
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+// Proves: the saved login round-trips, is private to the user (0600), the token never lands in
+// an old file that others could read, and a missing or broken file is explained instead of crashing.
+import { link, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -27,6 +27,20 @@ describe("tui config", () => {
     await writeFile(path, "{}", { mode: 0o644 });
     await saveConfig({ url: "https://maestro.example.com", token: "t" }, path);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("never writes the token into the old, readable file: a new private file replaces it", async () => {
+    const path = join(dir, "config.json");
+    await writeFile(path, "{}", { mode: 0o644 });
+    // Another name for the same old file, as a backup tool or a careless `ln` leaves behind.
+    const otherName = join(dir, "readable-copy.json");
+    await link(path, otherName);
+    await saveConfig({ url: "https://maestro.example.com", token: "secret-token" }, path);
+    expect(await readFile(otherName, "utf8")).toBe("{}");
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readFile(path, "utf8")).toContain("secret-token");
+    // Nothing left behind next to it.
+    expect((await readdir(dir)).sort()).toEqual(["config.json", "readable-copy.json"]);
   });
 
   it("explains a missing or invalid file", async () => {

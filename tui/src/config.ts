@@ -3,9 +3,10 @@
  * written with mode 0600 because it holds the API token. `maestro login` writes it; every other
  * command reads it.
  */
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { HttpUrlSchema, parseJson } from "@maestro/protocol";
 import { z } from "zod";
 
@@ -38,9 +39,19 @@ export async function loadConfig(path: string = configPath()): Promise<LoadResul
   return { ok: true, config: config.data };
 }
 
+/**
+ * Writes the config through a new file created 0600 in the same directory, renamed over the old
+ * one: the token never lands in an existing file, whatever its mode (or its other hard links).
+ */
 export async function saveConfig(config: TuiConfig, path: string = configPath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(path, `${JSON.stringify(TuiConfigSchema.parse(config), null, 2)}\n`, { mode: 0o600 });
-  // writeFile keeps the mode of an existing file; make sure an old, looser file is tightened.
-  await chmod(path, 0o600);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    // "wx": a fresh file, so the mode applies (writeFile keeps the mode of a file that exists).
+    await writeFile(temporary, `${JSON.stringify(TuiConfigSchema.parse(config), null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

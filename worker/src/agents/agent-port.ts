@@ -5,11 +5,11 @@
  */
 import {
   type AgentId,
-  MCP_TOOL_SEPARATOR,
   type RegisterFrameSchema,
   type ToolKind,
   type ToolOutcome,
   type TunnelCallId,
+  splitMcpToolName,
 } from "@maestro/protocol";
 import type { z } from "zod";
 import type { Database } from "../db/client.ts";
@@ -26,10 +26,9 @@ export type Registration = Omit<z.output<typeof RegisterFrameSchema>, "type" | "
 export function registeredKind(registration: Registration, tool: string): ToolKind | undefined {
   const builtin = registration.tools.find((spec) => spec.name === tool);
   if (builtin !== undefined) return builtin.kind;
-  const at = tool.indexOf(MCP_TOOL_SEPARATOR);
-  if (at === -1) return undefined;
-  const server = registration.mcp.find((spec) => spec.name === tool.slice(0, at));
-  return server?.tools.find((spec) => spec.name === tool.slice(at + MCP_TOOL_SEPARATOR.length))?.kind;
+  const mcp = splitMcpToolName(tool);
+  if (mcp === undefined) return undefined;
+  return registration.mcp.find((spec) => spec.name === mcp.server)?.tools.find((spec) => spec.name === mcp.tool)?.kind;
 }
 
 export interface AgentCallRequest {

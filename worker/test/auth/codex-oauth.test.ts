@@ -264,6 +264,35 @@ describe("Codex sessions and token refresh", () => {
     expect(await send(other.id)).toMatchObject({ body: { status: "completed" } });
   });
 
+  it("keeps tokens an error text echoes out of last_error and the logs, and keeps last_error short", async () => {
+    const jwtLike = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLXNpbSJ9.c2lnbmF0dXJlLXNpbQ";
+    const bearer = "Bearer opaque-access-0123456789abcdef";
+    for (const kind of ["invalid_grant", "error500"]) {
+      const credential = await loginCodex(`acct-echo-${kind}`, { expiresIn: 60 });
+      const presented = (await storedTokens(credential.id))?.refresh_token ?? "";
+      expect(presented).toMatch(/^rt-/);
+      const session = await codexSession(credential.id, `acct-echo-${kind}`);
+      await setMode({
+        kind,
+        description: `refresh_token {refresh_token} rejected; id_token ${jwtLike}; sent ${bearer}; ${"details ".repeat(100)}`,
+      });
+      const logs = captureLogs();
+      const answered = JSON.stringify(await send(session.id));
+      logs.stop();
+      const listed = JSON.stringify(await client().credentials.list());
+      for (const secret of [presented, jwtLike, bearer]) {
+        expect(listed).not.toContain(secret);
+        expect(answered).not.toContain(secret);
+        expect(logs.lines.join("\n")).not.toContain(secret);
+      }
+      const lastError = (await credentialNow(credential.id))?.last_error ?? "";
+      expect(lastError).toContain(kind === "invalid_grant" ? "invalid_grant" : "server_error");
+      expect(lastError).toContain("rejected");
+      expect(lastError.length).toBeLessThan(300);
+      await setMode({});
+    }
+  });
+
   it("records a 500 and a slow sign-in server without failing a call whose token still works", async () => {
     for (const mode of [{ kind: "error500" }, { kind: "slow", delayMs: 3000 }]) {
       const credential = await loginCodex(`acct-flaky-${mode.kind}`, { expiresIn: 120 });

@@ -3,8 +3,9 @@
  * client (fidelity REFERENCE §3c): an authorize endpoint that "logs the user in" and redirects
  * with a code bound to the PKCE challenge; a token endpoint for the code exchange and refresh
  * (rotating refresh tokens, so a reused one is `invalid_grant`); and the device-code endpoints.
- * Tests steer it (`/__oauth/mode`: ok, invalid_grant, error500, slow) and read what it saw
- * (`/__oauth/stats`: token requests by grant, with their raw headers and, for a refresh, whose).
+ * Tests steer it (`/__oauth/mode`: ok, invalid_grant, error500, slow, and the error text) and
+ * read what it saw (`/__oauth/stats`: token requests by grant, their raw headers, and whose
+ * refresh token a refresh presented).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
@@ -28,6 +29,8 @@ interface Mode {
   delayMs: number;
   expiresIn: number;
   rotate: boolean;
+  /** Overrides the error_description of a refusal or an outage; `{refresh_token}` echoes the one presented. */
+  description: string | null;
 }
 
 interface SeenRequest {
@@ -71,7 +74,8 @@ export async function startOAuthSimulator(): Promise<OAuthSimulator> {
   const refreshTokens = new Map<string, string>();
   const devices = new Map<string, { userCode: string; approvedFor: string | null }>();
   const seen: SeenRequest[] = [];
-  const mode: Mode = { kind: "ok", delayMs: 0, expiresIn: 3600, rotate: true };
+  const DEFAULT_MODE: Mode = { kind: "ok", delayMs: 0, expiresIn: 3600, rotate: true, description: null };
+  const mode: Mode = { ...DEFAULT_MODE };
 
   function issue(response: ServerResponse, accountId: string): void {
     const refresh = `rt-${randomUUID()}`;
@@ -92,7 +96,8 @@ export async function startOAuthSimulator(): Promise<OAuthSimulator> {
     const account = grant === "refresh_token" ? refreshTokens.get(form.get("refresh_token") ?? "") : undefined;
     seen.push({ grant, headers: rawHeaders(request), raw, ...(account !== undefined && { account }) });
     if (mode.kind === "slow" || mode.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
-    if (mode.kind === "error500") return json(response, 500, { error: "server_error", error_description: "simulated outage" });
+    const described = (fallback: string) => mode.description?.replaceAll("{refresh_token}", form.get("refresh_token") ?? "") ?? fallback;
+    if (mode.kind === "error500") return json(response, 500, { error: "server_error", error_description: described("simulated outage") });
     if (form.get("client_id") !== SIM_CLIENT_ID) return json(response, 401, { error: "invalid_client" });
     if (grant === "authorization_code") {
       const issued = codes.get(form.get("code") ?? "");
@@ -108,7 +113,10 @@ export async function startOAuthSimulator(): Promise<OAuthSimulator> {
       const presented = form.get("refresh_token") ?? "";
       const accountId = refreshTokens.get(presented);
       if (mode.kind === "invalid_grant" || accountId === undefined) {
-        return json(response, 400, { error: "invalid_grant", error_description: "refresh token is invalid or was already used" });
+        return json(response, 400, {
+          error: "invalid_grant",
+          error_description: described("refresh token is invalid or was already used"),
+        });
       }
       if (!mode.rotate) {
         return json(response, 200, { access_token: `at-${randomUUID()}`, token_type: "Bearer", expires_in: mode.expiresIn });
@@ -163,7 +171,7 @@ export async function startOAuthSimulator(): Promise<OAuthSimulator> {
       return json(response, 200, { ok: true });
     }
     if (url.pathname === "/__oauth/mode" && request.method === "POST") {
-      Object.assign(mode, { kind: "ok", delayMs: 0, expiresIn: 3600, rotate: true }, JSON.parse(await readBody(request)) as Partial<Mode>);
+      Object.assign(mode, DEFAULT_MODE, JSON.parse(await readBody(request)) as Partial<Mode>);
       return json(response, 200, mode);
     }
     if (url.pathname === "/__oauth/stats") {

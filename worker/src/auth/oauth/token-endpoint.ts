@@ -2,10 +2,12 @@
  * Talking to an OAuth token endpoint (RFC 6749 §4.1.3, §6): a form POST with the reference
  * app's headers, a deadline, and the answer sorted into what callers act on — tokens, a grant
  * the server no longer honours (the user must log in again), a refusal, or a server that is
- * down or slow (try again later). Token values never reach an error message.
+ * down or slow (try again later). Token values never reach an error message: not ours, and not
+ * any the server's error text might echo.
  */
 import { z } from "zod";
 import { parseJson } from "@maestro/protocol";
+import { redactText } from "../../log.ts";
 
 export interface TokenSet {
   readonly accessToken: string;
@@ -33,6 +35,23 @@ const TokenResponseSchema = z.looseObject({
 });
 
 const ErrorResponseSchema = z.looseObject({ error: z.string(), error_description: z.string().nullish() });
+
+/** Form fields that are no secret; every other one (a code, its verifier, a refresh token) is. */
+const PUBLIC_FIELDS: ReadonlySet<string> = new Set(["grant_type", "client_id", "redirect_uri", "scope"]);
+/** How much of the server's own words a credential's last_error keeps. */
+const MAX_SAID_CHARS = 200;
+
+/**
+ * The server's words, made fit for last_error (which GET /credentials returns and the logs carry):
+ * a server may echo what it was sent, or worse, so the secrets we sent and anything shaped like a
+ * token are masked, and a long story is cut short.
+ */
+function serverWords(text: string, sent: readonly string[]): string {
+  let words = text;
+  for (const secret of sent) if (secret.length > 0) words = words.replaceAll(secret, "[redacted]");
+  words = redactText(words);
+  return words.length > MAX_SAID_CHARS ? `${words.slice(0, MAX_SAID_CHARS)}…` : words;
+}
 
 /** An expires_in of 0, missing or nonsense means "about an hour", as the reference apps assume. */
 const DEFAULT_LIFETIME_S = 3600;
@@ -66,7 +85,10 @@ export async function requestTokens(
       : { ok: false, failure: { kind: "unavailable", message: "The sign-in server could not be reached." } };
   }
   const json = parseJson(text);
-  if (!response.ok) return { ok: false, failure: failureOf(response.status, json.ok ? json.value : undefined) };
+  if (!response.ok) {
+    const sent = fields.filter(([name]) => !PUBLIC_FIELDS.has(name)).map(([, value]) => value);
+    return { ok: false, failure: failureOf(response.status, json.ok ? json.value : undefined, sent) };
+  }
   const tokens = json.ok ? TokenResponseSchema.safeParse(json.value) : undefined;
   if (tokens?.success !== true)
     return { ok: false, failure: { kind: "unavailable", message: "The sign-in server sent no usable tokens." } };
@@ -82,11 +104,10 @@ export async function requestTokens(
   };
 }
 
-function failureOf(status: number, body: unknown): TokenFailure {
+function failureOf(status: number, body: unknown, sent: readonly string[]): TokenFailure {
   const error = ErrorResponseSchema.safeParse(body);
-  // The server's own words are safe to show: they describe the grant, never contain it.
   const said = error.success
-    ? `${error.data.error}${error.data.error_description ? `: ${error.data.error_description}` : ""}`
+    ? `${serverWords(error.data.error, sent)}${error.data.error_description ? `: ${serverWords(error.data.error_description, sent)}` : ""}`
     : `HTTP ${status}`;
   if (error.success && error.data.error === "invalid_grant")
     return { kind: "invalid_grant", message: `The login has expired or was revoked (${said}).` };

@@ -1,5 +1,5 @@
 /** `maestro sessions` (once, or live with --watch) and `maestro usage`: tables for a terminal or a pipe. */
-import { type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
+import { ApiError, type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
 import type { ExitCode, Output } from "./output.ts";
 
 function table(rows: string[][]): string {
@@ -30,13 +30,33 @@ function sessionsTable(sessions: readonly Session[]): string {
   return table([["ID", "TITLE", "MODEL", "STATUS", "WATCHING", "COST"], ...rows]);
 }
 
-export async function listSessions(client: RestClient, output: Output): Promise<ExitCode> {
-  const list = await client.sessions.list({});
-  if (list.data.length === 0) {
+/**
+ * Runs a command's API calls; a refusal or an unreachable server (ApiError, an expected failure)
+ * is one line on stderr and exit 1, not a stack trace. Anything else is a bug and is thrown.
+ */
+async function reportingApiErrors(output: Output, what: string, command: () => Promise<ExitCode>): Promise<ExitCode> {
+  try {
+    return await command();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    output.err(`Could not ${what}: ${error.message}\n`);
+    return 1;
+  }
+}
+
+export function listSessions(client: RestClient, output: Output): Promise<ExitCode> {
+  return reportingApiErrors(output, "list the sessions", async () => {
+    const list = await client.sessions.list({});
+    return printSessions(list.data, output);
+  });
+}
+
+function printSessions(sessions: readonly Session[], output: Output): ExitCode {
+  if (sessions.length === 0) {
     output.err(NO_SESSIONS);
     return 0;
   }
-  output.out(sessionsTable(list.data));
+  output.out(sessionsTable(sessions));
   return 0;
 }
 
@@ -76,16 +96,18 @@ export async function watchSessions(
   return 0;
 }
 
-export async function showUsage(client: RestClient, output: Output): Promise<ExitCode> {
-  const report = await client.usage({ group_by: "provider,model" });
-  const rows = report.rows.map((row) => [
-    `${row.provider ?? ""}/${row.model ?? ""}`,
-    String(row.messages),
-    String(row.input_tokens + row.cache_read_tokens),
-    String(row.output_tokens),
-    `$${row.cost_usd.toFixed(4)}`,
-  ]);
-  output.out(table([["MODEL", "ANSWERS", "TOKENS IN", "TOKENS OUT", "COST"], ...rows]));
-  output.out(`total ${report.from}..${report.to}: $${report.totals.cost_usd.toFixed(4)}\n`);
-  return 0;
+export function showUsage(client: RestClient, output: Output): Promise<ExitCode> {
+  return reportingApiErrors(output, "read the usage", async () => {
+    const report = await client.usage({ group_by: "provider,model" });
+    const rows = report.rows.map((row) => [
+      `${row.provider ?? ""}/${row.model ?? ""}`,
+      String(row.messages),
+      String(row.input_tokens + row.cache_read_tokens),
+      String(row.output_tokens),
+      `$${row.cost_usd.toFixed(4)}`,
+    ]);
+    output.out(table([["MODEL", "ANSWERS", "TOKENS IN", "TOKENS OUT", "COST"], ...rows]));
+    output.out(`total ${report.from}..${report.to}: $${report.totals.cost_usd.toFixed(4)}\n`);
+    return 0;
+  });
 }

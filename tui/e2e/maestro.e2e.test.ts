@@ -3,11 +3,12 @@
 // there makes the model ask for a command, a key approves it, and the result and the model's
 // answer appear, all read back from the screen with capture-pane, while `maestro sessions --watch`
 // in a second terminal follows the session live; `maestro send` streams an answer to stdout for
-// scripts; `maestro auth codex` signs in with ChatGPT (against an OAuth simulator standing in for
+// scripts, and exits 1 at once with the reason when the session does not exist or the token is
+// refused (attach says so on screen); `maestro auth codex` signs in with ChatGPT (against an OAuth simulator standing in for
 // auth.openai.com) through its loopback, a pasted address, or a device code, saying first that the
 // login is unofficial.
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,7 @@ const TUI = fileURLToPath(new URL("..", import.meta.url));
 const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-e2e-${process.pid}`;
 const TMUX_WATCH = `maestro-e2e-watch-${process.pid}`;
+const TMUX_MISSING = `maestro-e2e-missing-${process.pid}`;
 
 let server: DevServer;
 let oauth: OAuthSimulator;
@@ -35,6 +37,16 @@ function maestro(args: string[], input?: string) {
       error === null ? resolve({ stdout, stderr }) : reject(new Error(stderr || error.message)),
     );
     child.stdin?.end(input);
+  });
+}
+
+/** `maestro` expected to fail: its exit code and stderr, and how long it took. */
+function maestroFailing(args: string[], configHome = home) {
+  const started = Date.now();
+  return new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) => {
+    execFile(process.execPath, [MAESTRO, ...args], { env: { ...process.env, XDG_CONFIG_HOME: configHome } }, (error, _stdout, stderr) =>
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stderr, ms: Date.now() - started }),
+    );
   });
 }
 
@@ -71,7 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const session of [TMUX, TMUX_WATCH]) {
+  for (const session of [TMUX, TMUX_WATCH, TMUX_MISSING]) {
     try {
       execFileSync("tmux", ["kill-session", "-t", session], { stdio: "ignore" });
     } catch {
@@ -133,6 +145,8 @@ describe("maestro in a terminal", () => {
     execFileSync("tmux", ["send-keys", "-t", TMUX, "y"]);
     const done = await waitForScreen(/Anything else you'd like me to try\?/);
     expect(done).toContain("[exit code 0]");
+    // The message sent is on screen once: printed when stored, not again when its turn ended.
+    expect(done.split("run a command").length - 1).toBe(1);
     expect(done).toMatch(/tmux e2e · anthropic\/claude-sonnet-4-5 · \d+ in \d+ out · \$0\.\d{4}/);
     await waitForScreen(new RegExp(`${sessionId} +tmux e2e .* idle +1 tui +\\$0\\.0*[1-9]`), 5_000, TMUX_WATCH);
     execFileSync("tmux", ["send-keys", "-t", TMUX_WATCH, "C-c"]);
@@ -147,6 +161,46 @@ describe("maestro in a terminal", () => {
     expect(stdout).toContain("I'm **the demo model**");
     const listed = await maestro(["sessions"]);
     expect(listed.stdout).toContain(created.stdout.trim());
+  });
+
+  it("sends to a session that does not exist, or with a refused token: exit 1 at once, with the reason", async () => {
+    const unknown = "9c8b7a6f-5e4d-4c3b-8a2f-1e0d9c8b7a6f";
+    const missing = await maestroFailing(["send", unknown, "hi"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`Cannot open session ${unknown}: There is no session with that id.`);
+    expect(missing.ms).toBeLessThan(5_000);
+
+    const created = await maestro(["new", "--credential", "Demo (simulated, no real model): anthropic", "--model", "claude-sonnet-4-5"]);
+    const otherHome = await mkdtemp(join(tmpdir(), "maestro-tui-e2e-badtoken-"));
+    try {
+      await mkdir(join(otherHome, "maestro"));
+      await writeFile(join(otherHome, "maestro", "config.json"), JSON.stringify({ url: server.origin, token: "not-the-token" }), {
+        mode: 0o600,
+      });
+      const refused = await maestroFailing(["send", created.stdout.trim(), "hi"], otherHome);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("token was refused");
+      expect(refused.ms).toBeLessThan(5_000);
+    } finally {
+      await rm(otherHome, { recursive: true, force: true });
+    }
+
+    // The full-screen view says the same instead of sitting on "reconnecting".
+    execFileSync("tmux", [
+      "new-session",
+      "-d",
+      "-s",
+      TMUX_MISSING,
+      "-x",
+      "120",
+      "-y",
+      "20",
+      `env XDG_CONFIG_HOME=${home} ${process.execPath} ${MAESTRO} attach ${unknown}`,
+    ]);
+    const said = await waitForScreen(/There is no session with that id/, 10_000, TMUX_MISSING);
+    expect(said).toContain("● closed");
+    execFileSync("tmux", ["send-keys", "-t", TMUX_MISSING, "/quit", "Enter"]);
+    await ended(TMUX_MISSING, "maestro attach did not quit on /quit");
   });
 });
 

@@ -4,13 +4,19 @@
 // finishes either on the callback page the browser lands on or with a pasted redirect URL; the
 // tokens are stored sealed (never returned), the tools then list and run in a session, and a
 // login with an unknown state is refused. The Cron Trigger refreshes a login about to expire and
-// keeps the rotated tokens; a refresh token the server no longer takes marks the server for a
-// new sign-in.
+// keeps the rotated tokens, and two overlapping refreshers refresh once (the later one reads the
+// tokens again under the lock instead of spending a rotated-away refresh token and wrongly
+// marking the server for a new sign-in); a refresh token the server no longer takes does mark it.
 import type { McpServer } from "@maestro/protocol";
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { getConfig } from "../../src/env.ts";
 import worker from "../../src/index.ts";
+import { openRedis } from "../../src/kv/redis.ts";
+import { createLogger } from "../../src/log.ts";
+import { refreshDueMcpLogins } from "../../src/mcp/refresh.ts";
 import { ORIGIN, api, client, workerFetch } from "../helpers/api.ts";
+import { withDb } from "../helpers/db.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 
 let serial = 0;
@@ -134,6 +140,49 @@ describe("MCP server sign-in", () => {
     const listed = (await client().mcpServers.list()).data.find((each) => each.id === server.id);
     expect(listed?.oauth).toBe("connected");
     expect(JSON.stringify(listed)).not.toMatch(/access_token|refresh_token/);
+  });
+
+  it("survives two overlapping refreshers: the later one reads the tokens again under the lock", async () => {
+    const server = await addProtectedServer();
+    await signIn(server);
+    const before = await refreshes();
+    const lockKey = `lock:mcp-oauth-refresh:${server.id}`;
+    const results = await withDb(async (db) => {
+      const config = getConfig(env);
+      const redis = openRedis(config);
+      const deps = {
+        db,
+        keyRing: config.keyRing,
+        redis,
+        fetch: globalThis.fetch.bind(globalThis),
+        log: createLogger(),
+        now: () => Date.now(),
+      };
+      // Two isolates' crons, deterministically interleaved: the late one has read this server's
+      // tokens and is about to take the lock when the early one runs from start to finish.
+      let early: Promise<{ refreshed: number; failed: number }> | undefined;
+      const lateRedis = new Proxy(redis, {
+        get(target, property, receiver) {
+          if (property === "set") {
+            return async (...args: Parameters<typeof redis.set>) => {
+              if (args[0] === lockKey) await (early ??= refreshDueMcpLogins(deps));
+              return target.set(...args);
+            };
+          }
+          const value: unknown = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const late = await refreshDueMcpLogins({ ...deps, redis: lateRedis });
+      return [await early, late];
+    });
+    expect(results.map((result) => result?.failed)).toEqual([0, 0]);
+    // Every refresh the crons report happened on the server, and none was wasted on a dead token.
+    expect((await refreshes()) - before).toBe(results.reduce((sum, result) => sum + (result?.refreshed ?? 0), 0));
+    const listed = (await client().mcpServers.list()).data.find((each) => each.id === server.id);
+    expect(listed?.oauth).toBe("connected");
+    const tools = await client().mcpServers.tools(server.id);
+    expect(tools.data.map((tool) => tool.name)).toContain(`${server.name}__echo`);
   });
 
   it("needs a new sign-in when the server no longer takes its refresh token", async () => {

@@ -1,6 +1,6 @@
 // Proves: each built-in tool does what the model is told it does, in a real temporary folder,
-// and answers expected failures with codes the model can act on: ranges and refusals of
-// read_file, parents created by write_file, edit_file refusing a missing or repeated string
+// and answers expected failures with codes the model can act on: ranges, the 256 KiB cap on
+// one read (cut at a line, saying where to read on) and refusals of read_file, parents created by write_file, edit_file refusing a missing or repeated string
 // without touching the file, listing, globbing, searching, and shell and code runs that stream
 // their output, report exit codes, time out and cancel.
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -43,6 +43,31 @@ describe("read_file", () => {
     expect(await runTool("read_file", { path: "image.png" }, context())).toMatchObject({ ok: false, code: "BINARY_FILE" });
     expect(await runTool("read_file", { path: "src" }, context())).toMatchObject({ ok: false, code: "NOT_A_FILE" });
     expect(await runTool("read_file", { path: "nope.txt" }, context())).toMatchObject({ ok: false, code: "FILE_NOT_FOUND" });
+  });
+
+  it("caps what one read returns at 256 KiB, cut at a line, saying where to read on", async () => {
+    const line = (number: number) => `${String(number).padStart(5, "0")} ${"x".repeat(200)}`;
+    writeFileSync(join(root, "wide.log"), Array.from({ length: 5000 }, (_, index) => line(index + 1)).join("\n"));
+    const outcome = await runTool("read_file", { path: "wide.log" }, context());
+    expect(outcome).toMatchObject({ ok: true, metadata: { total_lines: 5000, capped: true } });
+    const output = outcome.ok ? outcome.output : "";
+    const [shownText = "", note = ""] = output.split("\n[stopped at 256 KiB of output: ");
+    expect(Buffer.byteLength(shownText)).toBeLessThanOrEqual(256 * 1024);
+    const shown = shownText.split("\n");
+    expect(shown.length).toBeGreaterThan(1000);
+    expect(shown.at(-1)).toBe(`${String(shown.length).padStart(6)}\t${line(shown.length)}`);
+    expect(note).toBe(`lines 1-${shown.length} of 5000 shown; read on with offset ${shown.length + 1} and a smaller limit]`);
+    const next = await runTool("read_file", { path: "wide.log", offset: shown.length + 1, limit: 10 }, context());
+    expect(next.ok && next.output.split("\n")[0]).toBe(`${String(shown.length + 1).padStart(6)}\t${line(shown.length + 1)}`);
+  });
+
+  it("shows the start of a single line longer than the cap", async () => {
+    writeFileSync(join(root, "min.js"), `${"a".repeat(2 * 1024 * 1024)}\nsecond line\n`);
+    const outcome = await runTool("read_file", { path: "min.js" }, context());
+    expect(outcome).toMatchObject({ ok: true, metadata: { lines_shown: 1, capped: true } });
+    const output = outcome.ok ? outcome.output : "";
+    expect(Buffer.byteLength(output)).toBeLessThan(256 * 1024 + 300);
+    expect(output).toContain("[line 1 alone is over 256 KiB and was cut; read on with offset 2, or see the rest");
   });
 
   it("refuses a file over the size cap", async () => {

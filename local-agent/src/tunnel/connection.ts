@@ -16,6 +16,7 @@ import {
 import WebSocket from "ws";
 import type { Logger } from "../log.ts";
 import type { Dispatcher } from "./dispatcher.ts";
+import { encodeForTunnel } from "./frame-limit.ts";
 
 export type Registration = Omit<Extract<AgentToWorker, { type: "register" }>, "type" | "protocol_version" | "running">;
 
@@ -91,7 +92,7 @@ export class TunnelConnection {
   /** Sends a frame; a result that cannot be sent now waits for the next connection. */
   send(frame: AgentToWorker): void {
     if (this.#registered && this.#socket?.readyState === WebSocket.OPEN) {
-      this.#socket.send(encodeFrame(frame));
+      this.#socket.send(encodeForTunnel(frame));
       return;
     }
     if (frame.type === "result") this.#outbox.set(frame.id, frame);
@@ -126,7 +127,7 @@ export class TunnelConnection {
     this.#registrations += 1;
     this.#attempt = 0;
     this.#heard(socket);
-    for (const frame of this.#outbox.values()) socket.send(encodeFrame(frame));
+    for (const frame of this.#outbox.values()) socket.send(encodeForTunnel(frame));
     this.#outbox.clear();
     this.#options.log.info("tunnel.connected", { url: this.#options.url, roots: this.#options.registration.roots.join(",") });
     for (const resolve of this.#connectedWaiters.splice(0)) resolve();

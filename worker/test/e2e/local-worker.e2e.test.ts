@@ -1,6 +1,7 @@
 // Proves, end to end on loopback: a real `maestro-agent` (its bin, in its own process) dials the
 // local Worker (`wrangler dev`, the real stand-ins) and a simulated model reads a file, edits it
-// and runs a command on it, with every result reaching the model and two live clients; attempts
+// and runs a command on it, with every result reaching the model and two live clients; a
+// command printing more than 1 MiB comes back capped without breaking the tunnel; attempts
 // on ../../etc/passwd, an absolute path outside and a symlink out of the root get
 // PATH_OUTSIDE_ROOTS and touch nothing; the agent's stdio MCP servers (the real
 // server-filesystem and server-everything) answer as `<server>__<tool>`; a call survives the
@@ -247,6 +248,24 @@ describe("a real maestro-agent on the local Worker", () => {
     ]);
     web.close();
     tui.close();
+  });
+
+  it("caps a command's output at 1 MiB, and the result still fits through the tunnel", async () => {
+    // Newlines double when escaped: 1 MiB of them is a 2 MiB frame, over workerd's 1 MiB limit.
+    const { id } = await session(
+      [call("toolu_flood", "run_shell_command", { command: "yes '' | head -c 3000000" }), say("That was a lot.")],
+      { agent_id: agentId, working_directory: project },
+    );
+    const web = await watch(id, "web");
+    web.send({ type: "send", text: "print a lot" });
+    expect((await web.turnEnd()).status).toBe("completed");
+    const [flood] = results(web);
+    expect(flood).toMatchObject({ call_id: "toolu_flood", ok: true, output: expect.stringContaining("[output truncated at 1 MiB]") });
+    // As the Worker receives and stores it (escaped), the result is within one 1 MiB message.
+    expect(Buffer.byteLength(JSON.stringify(flood?.output ?? ""))).toBeLessThanOrEqual(1024 * 1024);
+    expect(flood?.output).toContain("[… cut here to fit the tunnel's 1 MiB message limit …]");
+    expect((await worker.client.agents.list()).data.find((entry) => entry.id === agentId)?.connected).toBe(true);
+    web.close();
   });
 
   it("refuses paths out of the root with PATH_OUTSIDE_ROOTS and touches nothing", async () => {

@@ -2,7 +2,7 @@
 import { open } from "node:fs/promises";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const SNIFF_BYTES = 8192;
+export const SNIFF_BYTES = 8192;
 
 /** A NUL byte in the first 8 KiB: the same test git and grep use. */
 export async function looksBinary(path: string): Promise<boolean> {

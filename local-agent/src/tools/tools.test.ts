@@ -1,13 +1,16 @@
 // Proves: each built-in tool does what the model is told it does, in a real temporary folder,
-// and answers expected failures with codes the model can act on: ranges, the 256 KiB cap on
-// one read (cut at a line, saying where to read on) and refusals of read_file, parents created by write_file, edit_file refusing a missing or repeated string
-// without touching the file, listing, globbing, searching, and shell and code runs that stream
-// their output, report exit codes, time out and cancel.
+// and answers expected failures with codes the model can act on: ranges, the 256 KiB cap on one
+// read (cut at a line, saying where to read on) and refusals of read_file, parents created by
+// write_file, edit_file refusing a missing or repeated string without touching the file,
+// listing, globbing, searching (on its own thread, so a runaway pattern blocks nothing and stops
+// on cancel; vanished files skipped), and shell and code runs that stream their output, report
+// exit codes, time out and cancel.
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Roots } from "../sandbox/roots.ts";
+import { searchFiles } from "./grep-search.ts";
 import { runTool } from "./registry.ts";
 import type { ToolContext, ToolProgress } from "./tool.ts";
 
@@ -124,6 +127,41 @@ describe("list_directory, glob and grep", () => {
     });
     expect(await runTool("grep", { pattern: "PNG" }, context())).toMatchObject({ ok: true, output: "No matches." });
     expect(await runTool("grep", { pattern: "(unclosed" }, context())).toMatchObject({ ok: false, code: "INVALID_PARAMS" });
+  });
+});
+
+describe("grep on a thread of its own", () => {
+  it("keeps the agent responsive under a catastrophic pattern, and stops when cancelled", async () => {
+    writeFileSync(join(root, "evil.txt"), `${"a".repeat(40)}!\n`);
+    const controller = new AbortController();
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 50);
+    setTimeout(() => controller.abort(), 500);
+    const started = performance.now();
+    const outcome = await runTool("grep", { pattern: "^(a+)+$", path: "evil.txt" }, context(controller.signal));
+    clearInterval(ticker);
+    expect(outcome).toMatchObject({ ok: false, code: "CANCELLED" });
+    expect(performance.now() - started).toBeLessThan(3000);
+    // The main thread went on serving timers (pings, cancels, deadlines) all the while.
+    expect(ticks).toBeGreaterThanOrEqual(5);
+  });
+
+  it("skips a file that vanished between listing and reading, and says so", () => {
+    const result = searchFiles({
+      pattern: "export",
+      files: [
+        { path: join(root, "gone.ts"), shown: "gone.ts" },
+        { path: join(root, "src"), shown: "src" },
+        { path: join(root, "src", "app.ts"), shown: "src/app.ts" },
+      ],
+      maxMatches: 10,
+      maxLineChars: 500,
+    });
+    expect(result).toEqual({
+      matches: ["src/app.ts:1: export function main() {}", "src/app.ts:2: export const answer = 42;"],
+      skipped: 2,
+      capped: false,
+    });
   });
 });
 

@@ -2,7 +2,7 @@
 // still running is not started twice — stops a call on `cancel` and when its time is up (the
 // Worker's relative budget, timed on this machine, so skewed clocks neither cut it short nor let
 // it run on), streams progress under the call's id, and sends MCP tool names to the MCP servers.
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AgentToWorker, type ToolOutcome, TunnelCallIdSchema } from "@maestro/protocol";
@@ -96,6 +96,12 @@ describe("dispatcher", () => {
     // An hour ahead: the deadline looks long past, yet the call gets the time the Worker gives it.
     dispatcher.handle(callFrame("c6", "run_shell_command", { command: "sleep 1.5; echo in time" }, -3_600_000, 10_000));
     expect((await resultOf("c6")).outcome).toMatchObject({ ok: true, output: "in time\n[exit code 0]" });
+  });
+
+  it("stops a runaway grep at its deadline", async () => {
+    writeFileSync(join(root, "evil.txt"), `${"a".repeat(40)}!\n`);
+    dispatcher.handle(callFrame("c7", "grep", { pattern: "^(a+)+$" }, 30_000, 400));
+    expect((await resultOf("c7")).outcome).toMatchObject({ ok: false, code: "TIMEOUT" });
   });
 
   it("hands MCP tool names to the MCP servers", async () => {

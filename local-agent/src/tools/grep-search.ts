@@ -1,0 +1,53 @@
+/**
+ * The search itself, for grep: each file read, skipped if it is too large, binary, or gone (a file
+ * deleted or made unreadable between the walk and the read is not the model's error), and its
+ * lines tested. Synchronous on purpose: it runs on its own thread (grep-thread.ts), where it
+ * blocks nothing and a terminate() stops even a catastrophically backtracking pattern.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { MAX_FILE_BYTES, SNIFF_BYTES } from "./file-limits.ts";
+
+export interface SearchInput {
+  readonly pattern: string;
+  /** Absolute path to read, and the name the model sees for it. */
+  readonly files: readonly { readonly path: string; readonly shown: string }[];
+  readonly maxMatches: number;
+  readonly maxLineChars: number;
+}
+
+export interface SearchResult {
+  readonly matches: string[];
+  /** Files that vanished or could not be read mid-search. */
+  readonly skipped: number;
+  readonly capped: boolean;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    if (statSync(path).size > MAX_FILE_BYTES) return "";
+    const bytes = readFileSync(path);
+    return bytes.subarray(0, SNIFF_BYTES).includes(0) ? "" : bytes.toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function searchFiles(input: SearchInput): SearchResult {
+  const regex = new RegExp(input.pattern);
+  const matches: string[] = [];
+  let skipped = 0;
+  for (const file of input.files) {
+    const text = readText(file.path);
+    if (text === undefined) {
+      skipped += 1;
+      continue;
+    }
+    for (const [index, line] of text.split(/\r?\n/).entries()) {
+      if (!regex.test(line)) continue;
+      const shown = line.length > input.maxLineChars ? `${line.slice(0, input.maxLineChars)}…` : line;
+      matches.push(`${file.shown}:${index + 1}: ${shown}`);
+      if (matches.length === input.maxMatches) return { matches, skipped, capped: true };
+    }
+  }
+  return { matches, skipped, capped: false };
+}

@@ -3,9 +3,13 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { MAX_FILE_BYTES, looksBinary } from "./file-limits.ts";
 import { defineTool, failure } from "./tool.ts";
 
+/**
+ * Overlapping occurrences count: "aa" occurs twice in "aaa", so replacing "the" one would be a
+ * guess about which the model meant.
+ */
 function occurrences(text: string, needle: string): number {
   let count = 0;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count += 1;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) count += 1;
   return count;
 }
 

@@ -105,6 +105,16 @@ describe("write_file and edit_file", () => {
     });
     expect(readFileSync(join(root, "src", "app.ts"), "utf8")).toBe(before);
   });
+
+  it("counts overlapping occurrences: 'aa' in 'aaa' is not unique", async () => {
+    writeFileSync(join(root, "pad.txt"), "aaa\n");
+    expect(await runTool("edit_file", { path: "pad.txt", old_string: "aa", new_string: "b" }, context())).toMatchObject({
+      ok: false,
+      code: "EDIT_AMBIGUOUS",
+      message: expect.stringContaining("2 times"),
+    });
+    expect(readFileSync(join(root, "pad.txt"), "utf8")).toBe("aaa\n");
+  });
 });
 
 describe("list_directory, glob and grep", () => {

@@ -1,6 +1,7 @@
 // Proves: the `maestro-agent` command, run as a user runs it (its bin, in its own process),
-// stops and exits non-zero, saying why, when the Worker refuses its token at the upgrade (401)
-// or closes the tunnel because the token was revoked (4001), instead of retrying forever.
+// stops and exits non-zero, saying why, when the Worker refuses its token at the upgrade (401),
+// closes the tunnel because the token was revoked (4001), or because another agent with the same
+// token took it over (4000), instead of retrying forever.
 import { spawn } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,5 +61,16 @@ describe("maestro-agent", () => {
     const { code, stderr } = await exited;
     expect(code).toBe(1);
     expect(stderr).toContain("the agent token was revoked");
+  });
+
+  it("exits 1, naming the cause, when another agent with the same token takes the tunnel over", async () => {
+    const exited = runAgent();
+    const server = await worker.connection(0, 10_000);
+    await server.next("register", 10_000);
+    server.close(4000, "replaced by a newer connection");
+    const { code, stderr } = await exited;
+    expect(code).toBe(1);
+    expect(stderr).toContain("another maestro-agent connected with the same agent token");
+    expect(worker.attempts).toHaveLength(1);
   });
 });

@@ -111,7 +111,8 @@ export type WorkerToAgent = z.infer<typeof WorkerToAgentSchema>;
 
 /**
  * Close codes the Worker ends a tunnel with. An agent reconnects after any of them but
- * `revoked` (its token no longer works) and `invalidFrame` (it must be upgraded first).
+ * `revoked` (its token no longer works), `replaced` (another agent uses the same token; taking
+ * the tunnel back would start a tug of war) and `invalidFrame` (it must be upgraded first).
  */
 export const TUNNEL_CLOSE = {
   /** A newer connection of the same agent took over. */

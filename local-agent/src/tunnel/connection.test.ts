@@ -2,7 +2,7 @@
 // registers; reconnects after a failure with a delay that is a random fraction of a ceiling that
 // doubles up to the max (starting again after a registration); answers pings with pongs; treats
 // a tunnel silent past its limit as dead and dials again; gives up for good on a refused token
-// (401) or a revoked one (4001); and keeps a result that finished while the tunnel was down,
+// (401), a revoked one (4001) or a tunnel taken over by another agent with the token (4000); keeps a result that finished while the tunnel was down,
 // delivering it (and naming the call in `register`) once it is back.
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -146,6 +146,17 @@ describe("tunnel connection", () => {
     server.close(4001, "agent token revoked");
     await until(() => fatal.length === 1, "onFatal");
     expect(fatal[0]).toContain("revoked");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(worker.attempts).toHaveLength(1);
+  });
+
+  it("stops, instead of fighting over the tunnel, when another agent with the same token replaced it (4000)", async () => {
+    await connect();
+    const server = await worker.connection(0);
+    await server.next("register");
+    server.close(4000, "replaced by a newer connection");
+    await until(() => fatal.length === 1, "onFatal");
+    expect(fatal[0]).toContain("another maestro-agent connected with the same agent token");
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(worker.attempts).toHaveLength(1);
   });

@@ -2,7 +2,8 @@
  * The agent's end of the tunnel: dial `/api/v1/agents/connect` with the agent token, register,
  * answer pings, hand calls to the dispatcher, and keep results that finish while the tunnel is
  * down until it is back. Reconnects with exponential backoff and full jitter; stops for good
- * only when the token is refused or revoked, or the Worker refuses its frames (a version skew).
+ * only when the token is refused or revoked, another agent took the tunnel over with the same
+ * token, or the Worker refuses its frames (a version skew).
  */
 import {
   type AgentToWorker,
@@ -171,6 +172,13 @@ export class TunnelConnection {
     clearTimeout(this.#silenceTimer);
     if (this.#stopped) return;
     if (code === TUNNEL_CLOSE.revoked) return this.#giveUp("the agent token was revoked");
+    // This process never replaces its own tunnel (it dials only once the old socket is gone), so
+    // another agent holds the token; reconnecting would only push it off again, twice a second.
+    if (code === TUNNEL_CLOSE.replaced) {
+      return this.#giveUp(
+        "another maestro-agent connected with the same agent token and took over; run one agent per token (create another agent for this machine)",
+      );
+    }
     // Sending the same frames again would be refused again: this agent needs an upgrade.
     if (code === TUNNEL_CLOSE.invalidFrame) return this.#giveUp(`the Worker refused this agent's frames (${reason}); update maestro-agent`);
     const delay = retryDelay(this.#attempt, this.#options.backoff ?? DEFAULT_BACKOFF, this.#options.random ?? Math.random);

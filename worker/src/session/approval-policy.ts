@@ -15,15 +15,11 @@ export interface ApprovalQuestion {
 }
 
 export function needsApproval(question: ApprovalQuestion): boolean {
-  if (question.toolApproval === "ask") return !question.approvedForSession;
-  if (question.toolApproval === "auto") return false;
+  // The user's own answer for this session stands in every mode: it is the approval.
   if (question.approvedForSession) return false;
-  switch (question.mode) {
-    case "auto":
-      return false;
-    case "ask":
-      return MUTATING.has(question.kind);
-    case "always":
-      return true;
-  }
+  // `always` is the user asking to see every call: no tool's own `auto` may skip that.
+  if (question.mode === "always") return true;
+  if (question.toolApproval === "ask") return true;
+  if (question.toolApproval === "auto") return false;
+  return question.mode === "ask" && MUTATING.has(question.kind);
 }

@@ -4,14 +4,16 @@
 // write_file, edit_file refusing a missing or repeated string without touching the file,
 // listing, globbing, searching (on its own thread, so a runaway pattern blocks nothing and stops
 // on cancel; vanished files skipped), and shell and code runs that stream their output, report
-// exit codes, time out and cancel.
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+// exit codes, time out (30 s unless the call says otherwise) and cancel, stop at 1 MiB of output
+// saying so, and leave no temporary file of execute_code behind.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Roots } from "../sandbox/roots.ts";
 import { searchFiles } from "./grep-search.ts";
 import { runTool } from "./registry.ts";
+import { DEFAULT_TIMEOUT_MS, MAX_OUTPUT_BYTES } from "./run-command.ts";
 import type { ToolContext, ToolProgress } from "./tool.ts";
 
 let root: string;
@@ -209,6 +211,54 @@ describe("run_shell_command and execute_code", () => {
   ] as const)("runs %s code from a temporary file", async (language, code) => {
     const outcome = await runTool("execute_code", { language, code }, context());
     expect(outcome).toMatchObject({ ok: true, output: `45\n[exit code 0]` });
+  });
+
+  it("removes execute_code's temporary file after a run, a timeout and a cancel", async () => {
+    const scriptOf = (output: string) => /^(\/\S+snippet\.sh)$/m.exec(output)?.[1] ?? "";
+    const finished = await runTool("execute_code", { language: "bash", code: 'echo "$0"' }, context());
+    expect(finished).toMatchObject({ ok: true });
+    const timedOut = await runTool("execute_code", { language: "bash", code: 'echo "$0"; sleep 20', timeout_ms: 1000 }, context());
+    expect(timedOut).toMatchObject({ ok: false, code: "TIMEOUT" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const cancelled = await runTool("execute_code", { language: "bash", code: 'echo "$0"; sleep 20' }, context(controller.signal));
+    expect(cancelled).toMatchObject({ ok: false, code: "CANCELLED" });
+    for (const outcome of [finished, timedOut, cancelled]) {
+      const script = scriptOf(outcome.ok ? outcome.output : outcome.message);
+      expect(script).toMatch(/maestro-code-[^/]+\/snippet\.sh$/);
+      expect(existsSync(dirname(script))).toBe(false);
+    }
+  });
+
+  it("caps a command's output at 1 MiB, says so, and stops the command", async () => {
+    expect(MAX_OUTPUT_BYTES).toBe(1024 * 1024);
+    const started = performance.now();
+    const outcome = await runTool("run_shell_command", { command: "head -c 3000000 /dev/zero | tr '\\0' x; sleep 20" }, context());
+    expect(outcome).toMatchObject({ ok: true, metadata: { truncated: true } });
+    const output = outcome.ok ? outcome.output : "";
+    expect(output).toContain("[output truncated at 1 MiB]");
+    expect(output.startsWith("x".repeat(1000))).toBe(true);
+    expect(Buffer.byteLength(output)).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(Buffer.byteLength(output)).toBeLessThan(1024 * 1024 + 100);
+    // Killed at the cap, not left to run (the sleep) once nobody reads its output.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it("kills a command at 30 s when the call names no timeout", async () => {
+    expect(DEFAULT_TIMEOUT_MS).toBe(30_000);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let outcome: Awaited<ReturnType<typeof runTool>> | undefined;
+      void runTool("run_shell_command", { command: "echo started; sleep 60" }, context()).then((done) => (outcome = done));
+      while (!progress.some((update) => update.output === "started\n")) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(29_900);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(100);
+      while (outcome === undefined) await new Promise((resolve) => setImmediate(resolve));
+      expect(outcome).toMatchObject({ ok: false, code: "TIMEOUT", message: expect.stringContaining("killed after 30000 ms") });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("validates parameters before running anything", async () => {

@@ -134,7 +134,7 @@ describe("the web UI", () => {
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(page.url());
     await phone.getByRole("region", { name: "Tool call run_shell_command" }).first().waitFor();
-    await phone.getByText("Anything else you'd like me to try?").waitFor();
+    await phone.getByText("Anything else you'd like me to try?").nth(1).waitFor();
     await expect(phone.getByRole("region", { name: "Tool call run_shell_command" }).count()).resolves.toBe(2);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -222,6 +222,11 @@ describe("the web UI", () => {
     await page.getByRole("figure", { name: "Cost by day" }).locator(".recharts-bar-rectangle path").first().waitFor();
     await shot(page, "13-settings-usage");
     await page.getByRole("table", { name: "By provider and model" }).getByText("claude-sonnet-4-5").waitFor();
+
+    // A session that does not exist says so instead of reconnecting forever.
+    await page.goto(`${server.origin}/#/sessions/00000000-0000-4000-8000-000000000000`);
+    await page.getByRole("alert").filter({ hasText: "There is no session with that id." }).waitFor({ timeout: 10_000 });
+    await page.getByRole("status", { name: "Connection" }).filter({ hasText: "offline" }).waitFor();
 
     // Signing out ends the cookie session: the sign-in form is back and the API refuses the page.
     await page.goto(server.origin);

@@ -26,7 +26,7 @@ function watchers(session: Session | null, presence: { web: number; tui: number;
 const typing = (target: EventTarget | null) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 
 export function SessionPage({ client, sessionId }: { readonly client: RestClient; readonly sessionId: string }) {
-  const { transcript, connection, send } = useSessionSocket(sessionId);
+  const { transcript, connection, failure, send } = useSessionSocket(sessionId);
   const session = transcript.session;
   const busy = transcript.turn !== null;
   const firstPending = transcript.pendingApprovals[0];
@@ -76,15 +76,29 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
             {credential.label}: {credential.needs_reauth ? "needs a new login." : credential.last_error}
           </p>
         ))}
+      {failure !== null && (
+        <p role="alert" className="error">
+          {failure.message}{" "}
+          {failure.status === 401 ? (
+            <button type="button" onClick={() => window.location.reload()}>
+              Sign in again
+            </button>
+          ) : (
+            <a href="#/">Back to all sessions</a>
+          )}
+        </p>
+      )}
       {transcript.lastError !== null && (
         <p role="alert" className="error">
           {transcript.lastError.message}
         </p>
       )}
-      <TranscriptView
-        transcript={transcript}
-        onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
-      />
+      {failure === null && (
+        <TranscriptView
+          transcript={transcript}
+          onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
+        />
+      )}
       <Composer
         busy={busy}
         connected={connection === "open"}

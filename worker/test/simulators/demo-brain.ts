@@ -62,11 +62,22 @@ function read(endpoint: Endpoint, body: Json): Conversation {
 
 const PACE = 25;
 
-function call(name: string, args: Record<string, unknown>, preface: string): TurnInput {
+// Providers give every call an id unique in the conversation; so does the demo (two "run a
+// command" turns must not share a tool card).
+const CALL_ID_PREFIX: Record<Endpoint, string> = {
+  anthropic: "toolu_",
+  openai: "call_",
+  openai_responses: "call_",
+  codex: "call_",
+  gemini: "",
+};
+
+function call(endpoint: Endpoint, name: string, args: Record<string, unknown>, preface: string): TurnInput {
+  const id = `${CALL_ID_PREFIX[endpoint]}demo${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
   return {
     steps: [
       { kind: "text", text: preface },
-      { kind: "tool_calls", calls: [{ name, args }] },
+      { kind: "tool_calls", calls: [{ id, name, args }] },
     ],
     chunk_delay_ms: PACE,
   };
@@ -86,12 +97,12 @@ export function demoBrain(endpoint: Endpoint, body: unknown): TurnInput {
   const url = text.match(/https?:\/\/\S+/)?.[0];
   const path = text.match(/[\w./-]+\.[a-z0-9]{1,5}\b/i)?.[0] ?? "README.md";
   const has = (tool: string) => conversation.tools.has(tool);
-  if (url !== undefined && has("fetch_url")) return call("fetch_url", { url }, `I'll fetch ${url}.`);
+  if (url !== undefined && has("fetch_url")) return call(endpoint, "fetch_url", { url }, `I'll fetch ${url}.`);
   if (/\b(write|create|save)\b/.test(lower) && has("write_file"))
-    return call("write_file", { path, content: "Written by the Maestro demo model.\n" }, `I'll write ${path}.`);
+    return call(endpoint, "write_file", { path, content: "Written by the Maestro demo model.\n" }, `I'll write ${path}.`);
   if (/\b(run|execute|shell|command)\b/.test(lower) && has("run_shell_command"))
-    return call("run_shell_command", { command: "ls -la" }, "I'll run `ls -la`.");
-  if (/\b(read|open|show)\b/.test(lower) && has("read_file")) return call("read_file", { path }, `I'll read ${path}.`);
+    return call(endpoint, "run_shell_command", { command: "ls -la" }, "I'll run `ls -la`.");
+  if (/\b(read|open|show)\b/.test(lower) && has("read_file")) return call(endpoint, "read_file", { path }, `I'll read ${path}.`);
   const thinking = /\b(think|why|how)\b/.test(lower)
     ? [{ kind: "thinking" as const, text: "The user is exploring the demo; explain what it can do." }]
     : [];

@@ -1,15 +1,24 @@
 // Proves, in a real browser against `npm run dev -- --demo`: a user signs in with the API token
 // (and the token is not kept by the page), creates a session, sends a message, watches the
 // model's tool call stream in, approves it — from a second page, which shows the same turn live —
-// and both pages see the result, while a third page's session list follows along, pushed; the settings pages test a credential, list tools and show the
-// demo's local agent connected. Every screen is saved under web/e2e/screenshots/.
+// and both pages see the result, while a third page's session list follows along, pushed; a turn
+// sent from the terminal client (`maestro send`) shows up live in both pages; the settings pages
+// test a credential, change tools, create an agent token and show the demo's local agent connected. Every screen is saved under web/e2e/screenshots/.
+import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
 const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+const TUI = fileURLToPath(new URL("../../tui/", import.meta.url));
+const MAESTRO = join(TUI, "dist", "maestro.mjs");
+const run = promisify(execFile);
 
 // Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
 const CHROMIUM_ARGS = [
@@ -27,12 +36,27 @@ let server: DevServer;
 let browser: Browser;
 let context: BrowserContext;
 
+/** `maestro send` (the terminal client, built by `npm install`) against the dev server; its stdout. */
+async function maestroSend(sessionId: string, text: string): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), "maestro-web-e2e-tui-"));
+  try {
+    await mkdir(join(home, "maestro"), { recursive: true });
+    await writeFile(join(home, "maestro", "config.json"), JSON.stringify({ url: server.origin, token: server.token }), { mode: 0o600 });
+    const { stdout } = await run(process.execPath, [MAESTRO, "send", sessionId, text], { env: { ...process.env, XDG_CONFIG_HOME: home } });
+    return stdout;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // The terminal client as `npm install` leaves it (built again here so the run tests these sources).
+  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
   server = await startDevServer();
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   // Reduced motion: the usage charts are drawn at once, so their screenshot shows the finished bars.
@@ -110,6 +134,15 @@ describe("the web UI", () => {
     await expect
       .poll(() => page.getByRole("region", { name: "Tool call run_shell_command" }).getByLabel("Result").count(), { timeout: 10_000 })
       .toBe(2);
+    await page.getByText("Anything else you'd like me to try?").nth(1).waitFor(); // the turn is over
+    await page.getByRole("button", { name: "Send" }).waitFor();
+
+    // A turn started from the terminal client shows up live in both pages.
+    const sessionId = new URL(page.url()).hash.split("/").at(-1) ?? "";
+    const sent = await maestroSend(sessionId, "hello from the terminal");
+    expect(sent).toContain("I'm **the demo model**");
+    for (const each of [page, watcher]) await each.getByText("hello from the terminal").first().waitFor({ timeout: 5000 });
+    for (const each of [page, watcher]) await each.getByText(/You said:/).waitFor({ timeout: 5000 });
 
     // Renamed from its settings: the second page and the list follow at once.
     await page.getByText("Session settings").click();

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { SessionToClient } from "./session-socket.ts";
 import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "./testing/samples.ts";
-import { EMPTY_TRANSCRIPT, MAX_PROGRESS_CHARS, type Transcript, foldTranscript } from "./transcript.ts";
+import { EMPTY_TRANSCRIPT, MAX_PROGRESS_CHARS, type Transcript, foldTranscript, storedToolCard } from "./transcript.ts";
 
 const turn_id = SAMPLE_TURN_ID;
 const call_id = SAMPLE_CALL_ID;
@@ -98,6 +98,16 @@ describe("the transcript fold", () => {
       result: { ok: true, durationMs: 900, errorCode: null },
     });
     expect(transcript.turn?.blocks).toEqual([{ kind: "tool", callId: call_id }]);
+  });
+
+  it("builds a card for a stored call from its stored result, duration included when it was recorded", () => {
+    const call = { call_id, name: "run_shell_command", args: { command: "ls" } };
+    const timed = storedToolCard(EMPTY_TRANSCRIPT, call, { ok: true, output: "a\nb", duration_ms: 1500 });
+    expect(timed.result).toEqual({ ok: true, output: "a\nb", errorCode: null, durationMs: 1500 });
+    expect(timed.args).toEqual({ command: "ls" });
+    const older = storedToolCard(EMPTY_TRANSCRIPT, call, { ok: false, output: "gone", error_code: "TIMEOUT" });
+    expect(older.result).toEqual({ ok: false, output: "gone", errorCode: "TIMEOUT", durationMs: 0 });
+    expect(storedToolCard(EMPTY_TRANSCRIPT, call, undefined).result).toBeNull();
   });
 
   it("caps streamed progress, keeping the newest output", () => {

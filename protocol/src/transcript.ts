@@ -251,13 +251,23 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
 export function storedToolCard(
   transcript: Transcript,
   call: { readonly call_id: string; readonly name: string; readonly args: Readonly<Record<string, unknown>> },
-  stored: { readonly ok: boolean; readonly output: string; readonly error_code?: ToolErrorCode | undefined } | undefined,
+  stored:
+    | {
+        readonly ok: boolean;
+        readonly output: string;
+        readonly error_code?: ToolErrorCode | undefined;
+        readonly duration_ms?: number | undefined;
+      }
+    | undefined,
 ): ToolCard {
   const live = transcript.tools[call.call_id];
   if (live !== undefined) return { ...live, name: call.name, args: live.args ?? call.args };
   return {
     ...emptyCard(call.call_id, call.name),
     args: call.args,
-    result: stored === undefined ? null : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: 0 },
+    result:
+      stored === undefined
+        ? null
+        : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: stored.duration_ms ?? 0 },
   };
 }

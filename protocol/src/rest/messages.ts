@@ -28,6 +28,8 @@ export const ToolResultPartSchema = z.object({
   ok: z.boolean(),
   output: z.string(),
   error_code: ToolErrorCodeSchema.optional(),
+  /** How long the call took; absent on results stored before it was recorded. */
+  duration_ms: z.number().int().nonnegative().optional(),
 });
 
 export const ContentPartSchema = z.discriminatedUnion("type", [

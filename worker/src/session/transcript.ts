@@ -73,7 +73,9 @@ export class Transcript {
   }
 
   async storeToolResults(turnId: TurnId, executions: readonly ToolExecution[]): Promise<Message> {
-    const message = await this.store(await this.row(turnId, "tool", executions.map(toolResultPart)));
+    // Stored with how long each call took, so a client that loads the history later shows it too.
+    const parts = executions.map((execution) => ({ ...toolResultPart(execution), duration_ms: execution.durationMs }));
+    const message = await this.store(await this.row(turnId, "tool", parts));
     await recordToolExecutions(
       this.#host.db(),
       executions.map((execution) => ({

@@ -176,7 +176,11 @@ describe("tools in a turn", () => {
     expect(audit).toMatchObject([
       { toolName: "fetch_url", callId: "toolu_fetch1", status: "ok", params: { url: target }, source: "worker" },
     ]);
-    expect((await storedMessages(session.id)).map((row) => row.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+    const stored = await storedMessages(session.id);
+    expect(stored.map((row) => row.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+    // The stored result keeps how long the call took, as the live event said, for later readers.
+    const liveDuration = toolResult?.type === "event" && toolResult.event.type === "tool_result" ? toolResult.event.duration_ms : -1;
+    expect(stored[2]?.content).toMatchObject([{ type: "tool_result", call_id: "toolu_fetch1", duration_ms: liveDuration }]);
     web.close();
   });
 

@@ -320,6 +320,8 @@ export { type DiagnoseSocket, type SocketFailure, diagnoseWith } from "./client/
 export { SessionFeedClient, type SessionFeedOptions } from "./client/session-feed-client.ts";
 export { coalesce } from "./client/coalesce.ts";
 export {
+  CredentialChangedFrameSchema,
+  type CredentialChangedFrame,
   SESSION_FEED_PATH,
   SessionChangedFrameSchema,
   type SessionChangedFrame,

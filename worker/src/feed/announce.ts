@@ -3,7 +3,7 @@
  * awaited by the change itself and never able to fail it — a list that misses one announcement
  * catches up at its next reload.
  */
-import type { SessionId } from "@maestro/protocol";
+import type { CredentialId, SessionId } from "@maestro/protocol";
 import type { Env } from "../env.ts";
 import type { Logger } from "../log.ts";
 
@@ -19,5 +19,14 @@ export async function announceSessionChange(env: Env, sessionId: SessionId, log:
     await sessionFeed(env).publish(sessionId);
   } catch (error) {
     log.warn("feed.publish_failed", { session_id: sessionId, error });
+  }
+}
+
+/** A credential's state changed (a failed refresh, a login to redo): the credentials pages reload. */
+export async function announceCredentialChange(env: Env, credentialId: CredentialId, log: Logger): Promise<void> {
+  try {
+    await sessionFeed(env).publishCredential(credentialId);
+  } catch (error) {
+    log.warn("feed.publish_failed", { credential_id: credentialId, error });
   }
 }

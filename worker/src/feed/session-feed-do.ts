@@ -4,7 +4,16 @@
  * Sessions announce themselves (publish); the object keeps no state but its sockets, and sleeps
  * (hibernation) between announcements, with keep-alives answered by the runtime.
  */
-import { PING_FRAME_TEXT, PONG_FRAME_TEXT, type SessionChangedFrame, type SessionId, encodeFrame } from "@maestro/protocol";
+import {
+  type CredentialChangedFrame,
+  type CredentialId,
+  PING_FRAME_TEXT,
+  PONG_FRAME_TEXT,
+  type SessionChangedFrame,
+  type SessionFeedFrame,
+  type SessionId,
+  encodeFrame,
+} from "@maestro/protocol";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.ts";
 import { sendText, switchingProtocols } from "../session/fan-out.ts";
@@ -24,6 +33,16 @@ export class SessionFeedDO extends DurableObject<Env> {
   /** RPC from a session (or a route): tell every list that this session changed. */
   publish(sessionId: SessionId): void {
     const frame: SessionChangedFrame = { type: "session_changed", session_id: sessionId };
+    this.#broadcast(frame);
+  }
+
+  /** RPC from the token refresher: tell every client that this credential's state changed. */
+  publishCredential(credentialId: CredentialId): void {
+    const frame: CredentialChangedFrame = { type: "credential_changed", credential_id: credentialId };
+    this.#broadcast(frame);
+  }
+
+  #broadcast(frame: SessionFeedFrame): void {
     const text = encodeFrame(frame);
     for (const socket of this.ctx.getWebSockets()) sendText(socket, text);
   }

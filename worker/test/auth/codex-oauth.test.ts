@@ -12,6 +12,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index.ts";
 import { api, client } from "../helpers/api.ts";
+import { openFeed } from "../helpers/feed.ts";
 import { captureLogs } from "../helpers/logs.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
@@ -239,6 +240,7 @@ describe("Codex sessions and token refresh", () => {
     const credential = await loginCodex("acct-revoked-3003", { expiresIn: 30 });
     const watched = await codexSession(credential.id, "acct-revoked-3003");
     const web = await joinSocket(watched.id, "web");
+    const feed = await openFeed(); // a credentials page: told too, though it watches no session
     const other = await codexSession(credential.id, "acct-revoked-3003");
     await setMode({ kind: "invalid_grant" });
     const failed = await send(other.id);
@@ -251,6 +253,8 @@ describe("Codex sessions and token refresh", () => {
       last_error: expect.stringContaining("invalid_grant"),
     });
     expect(await credentialNow(credential.id)).toMatchObject({ needs_reauth: true, last_error: expect.stringContaining("invalid_grant") });
+    await feed.nextForCredential(credential.id);
+    feed.close();
     web.close();
 
     const { session: unaffected } = await scriptedSession([say("Still fine.")]);

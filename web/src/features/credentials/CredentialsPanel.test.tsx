@@ -1,11 +1,18 @@
 // Proves: the credentials panel shows each credential's hint and health (never a secret), tests
 // one against its provider on request, adds an API key and shows it, and labels the ChatGPT
 // login as unofficial; a ChatGPT credential that needs a new login signs in again for that same
-// credential, with a pasted address or a device code.
-import type { Credential, RestClient } from "@maestro/protocol";
+// credential, with a pasted address or a device code; a change the feed announces (a refresh that
+// failed) shows without a reload.
+import type { Credential, CredentialId, RestClient } from "@maestro/protocol";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CredentialsPanel } from "./CredentialsPanel.tsx";
+import { CredentialsPanel as Panel } from "./CredentialsPanel.tsx";
+
+/** The panel, following a feed that says nothing unless a test makes it. */
+const quiet = () => () => undefined;
+function CredentialsPanel({ client }: { readonly client: RestClient }) {
+  return <Panel client={client} follow={quiet} />;
+}
 
 afterEach(cleanup);
 
@@ -71,7 +78,7 @@ function fakeClient(initial: Credential[]) {
     credentials: { list: async () => ({ data: [...stored] }), create, test, delete: vi.fn() },
     oauth,
   } as unknown as RestClient;
-  return { client, create, test, oauth };
+  return { client, create, test, oauth, stored };
 }
 
 const CHATGPT: Credential = {
@@ -153,5 +160,29 @@ describe("CredentialsPanel", () => {
     await within(login).findByText("Signed in: “chatgpt”.", undefined, { timeout: 4000 });
     expect(oauth.pollCodexDevice).toHaveBeenCalledTimes(2);
     await waitFor(() => expect(screen.getByRole("row", { name: /chatgpt/ }).textContent).not.toContain("needs a new login"));
+  });
+
+  it("shows a failed refresh pushed by the feed, without a reload", async () => {
+    const { client, stored } = fakeClient([{ ...CHATGPT, needs_reauth: false, expires_at: "2026-11-25T05:00:00.000Z" }]);
+    let announce: (credentialId: CredentialId) => void = () => undefined;
+    const stopped = vi.fn();
+    const { unmount } = render(
+      <Panel
+        client={client}
+        follow={(onChange) => {
+          announce = onChange;
+          return stopped;
+        }}
+      />,
+    );
+    const row = await screen.findByRole("row", { name: /chatgpt/ });
+    expect(row.textContent).not.toContain("error:");
+    stored[0] = { ...CHATGPT, needs_reauth: false, last_error: "The sign-in server answered 500." };
+    announce(CHATGPT.id);
+    await waitFor(() =>
+      expect(screen.getByRole("row", { name: /chatgpt/ }).textContent).toContain("error: The sign-in server answered 500."),
+    );
+    unmount();
+    expect(stopped).toHaveBeenCalled();
   });
 });

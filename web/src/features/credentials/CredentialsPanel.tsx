@@ -1,7 +1,7 @@
 /**
  * Credentials: what each one is (never its secret, only the hint), whether it works (expiry,
  * last error, a login that must be redone), a "Test" button that asks the provider for a word,
- * deletion, and adding an API key. The ChatGPT login lives beside it (CodexLogin), and signs in
+ * deletion, and adding an API key; a change pushed by the feed (a failed refresh) shows at once. The ChatGPT login lives beside it (CodexLogin), and signs in
  * again for a ChatGPT credential whose login expired or was revoked.
  */
 import {
@@ -12,11 +12,12 @@ import {
   ProviderIdSchema,
   type RestClient,
 } from "@maestro/protocol";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { CodexLogin } from "./CodexLogin.tsx";
+import { type FollowCredentials, followCredentials } from "./follow-credentials.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
 const API_KEY_PROVIDERS = ProviderIdSchema.options.filter((provider) => provider !== "codex");
@@ -86,8 +87,15 @@ function AddApiKey({ client, onAdded }: { readonly client: RestClient; readonly 
   );
 }
 
-export function CredentialsPanel({ client }: { readonly client: RestClient }) {
+export function CredentialsPanel({
+  client,
+  follow = followCredentials,
+}: {
+  readonly client: RestClient;
+  readonly follow?: FollowCredentials;
+}) {
   const [state, reload] = useLoad(() => client.credentials.list());
+  useEffect(() => follow(() => reload()), [follow, reload]);
   const [tests, setTests] = useState<Record<string, CredentialTestResult | "testing">>({});
   const [signInAgain, setSignInAgain] = useState<Credential | null>(null);
 

@@ -8,7 +8,7 @@
 // auth.openai.com) through its loopback, a pasted address, or a device code, saying first that the
 // login is unofficial.
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -195,12 +195,14 @@ describe("maestro in a terminal", () => {
       "120",
       "-y",
       "20",
-      `env XDG_CONFIG_HOME=${home} ${process.execPath} ${MAESTRO} attach ${unknown}`,
+      `env XDG_CONFIG_HOME=${home} ${process.execPath} ${MAESTRO} attach ${unknown}; echo $? > ${join(home, "attach-exit")}`,
     ]);
     const said = await waitForScreen(/There is no session with that id/, 10_000, TMUX_MISSING);
     expect(said).toContain("● closed");
     execFileSync("tmux", ["send-keys", "-t", TMUX_MISSING, "/quit", "Enter"]);
     await ended(TMUX_MISSING, "maestro attach did not quit on /quit");
+    // …and its exit code says it could not open the session.
+    expect((await readFile(join(home, "attach-exit"), "utf8")).trim()).toBe("1");
   });
 });
 

@@ -180,7 +180,7 @@ describe("the web UI", () => {
     await list.getByRole("row", { name: /Browser e2e renamed/ }).waitFor({ state: "detached", timeout: 5000 });
   });
 
-  it("manages credentials, tools, local agents, MCP servers, templates and usage", async () => {
+  it("manages credentials, tools, local agents, MCP servers, templates and usage; starts from a template, switches provider, cancels", async () => {
     const page = await context.newPage();
     await page.goto(`${server.origin}/#/settings/credentials`);
     const demo = page.getByRole("row", { name: /Demo \(simulated, no real model\): anthropic/ });
@@ -260,6 +260,42 @@ describe("the web UI", () => {
     await page.goto(`${server.origin}/#/sessions/00000000-0000-4000-8000-000000000000`);
     await page.getByRole("alert").filter({ hasText: "There is no session with that id." }).waitFor({ timeout: 10_000 });
     await page.getByRole("status", { name: "Connection" }).filter({ hasText: "offline" }).waitFor();
+
+    // A session started from the template saved from the first test's session, switched to
+    // another provider from its settings while a second page watches, then a turn cancelled
+    // from the keyboard while its tool call waits.
+    await page.goto(server.origin);
+    await page.getByRole("button", { name: "New session" }).click();
+    const fromTemplate = page.getByRole("form", { name: "New session" });
+    await fromTemplate.getByLabel("Template").selectOption({ label: "Browser e2e renamed" });
+    await fromTemplate.getByLabel("Title").fill("From a template");
+    await fromTemplate.getByRole("button", { name: "Create session" }).click();
+    await page.getByRole("heading", { name: "From a template" }).waitFor();
+    await page.getByText("anthropic · claude-sonnet-4-5").waitFor();
+    const other = await context.newPage();
+    await other.goto(page.url());
+    await other.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
+    await page.getByText("Session settings").click();
+    const controls = page.locator(".session-controls");
+    await controls.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai (openai)" });
+    await controls.getByLabel("Model", { exact: true }).fill("gpt-5.1");
+    await controls.getByRole("button", { name: "Apply" }).click();
+    await other.getByText("openai · gpt-5.1").waitFor({ timeout: 5000 });
+    await page.getByLabel("Message").fill("hello");
+    await page.getByLabel("Message").press("Enter");
+    await other.getByText(/You said:/).waitFor();
+    await page.getByRole("button", { name: "Send" }).waitFor();
+    await page.getByLabel("Message").fill("run a command");
+    await page.getByLabel("Message").press("Enter");
+    await page.getByRole("group", { name: "Approve run_shell_command?" }).waitFor();
+    await page.keyboard.press("Escape");
+    for (const each of [page, other]) {
+      const card = each.getByRole("region", { name: "Tool call run_shell_command" });
+      await card.getByText("Not run: the turn was cancelled").waitFor({ timeout: 5000 });
+    }
+    await page.getByRole("button", { name: "Send" }).waitFor();
+    await shot(page, "14-cancelled");
+    await other.close();
 
     // Signing out ends the cookie session: the sign-in form is back and the API refuses the page.
     await page.goto(server.origin);

@@ -29,6 +29,7 @@ export const PRICES: Readonly<Record<string, Price>> = {
   "claude-haiku-4-5": anthropic(1, 5),
   "claude-3-5-haiku": anthropic(0.8, 4),
   // OpenAI
+  "gpt-5.1": openai(1.25, 10, 0.125),
   "gpt-5": openai(1.25, 10, 0.125),
   "gpt-5-mini": openai(0.25, 2, 0.025),
   "gpt-5-nano": openai(0.05, 0.4, 0.005),
@@ -41,6 +42,7 @@ export const PRICES: Readonly<Record<string, Price>> = {
   o3: openai(2, 8, 0.5),
   "o4-mini": openai(1.1, 4.4, 0.275),
   // Gemini (prompts up to 200k tokens)
+  "gemini-3-pro-preview": gemini(2, 12),
   "gemini-2.5-pro": gemini(1.25, 10),
   "gemini-2.5-flash": gemini(0.3, 2.5),
   "gemini-2.5-flash-lite": gemini(0.1, 0.4),

@@ -20,6 +20,13 @@ function statusOf(card: ToolCard): { label: string; tone: "running" | "ok" | "er
   return { label: card.status ?? "running", tone: "running" };
 }
 
+/** Who answered the prompt, and how; a turn that ended or a prompt left unanswered is no person's answer. */
+function describeAnswer(answer: { readonly decision: ApprovalDecision; readonly by: string }): string {
+  if (answer.by === "cancel") return "Not run: the turn was cancelled";
+  if (answer.by === "timeout") return "Not run: nobody answered in time";
+  return `${answer.decision === "deny" ? "Denied" : "Approved"} from ${answer.by}`;
+}
+
 /**
  * A prompt that appears takes the focus, unless the user is in the middle of writing something:
  * then Enter approves once and the page's `a`/`d` shortcuts answer it (they are ignored while a
@@ -75,11 +82,7 @@ export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
           </button>
         </div>
       )}
-      {card.approval?.answer != null && card.approval.answer.by !== "timeout" && (
-        <p className="muted small">
-          {card.approval.answer.decision === "deny" ? "Denied" : "Approved"} from {card.approval.answer.by}
-        </p>
-      )}
+      {card.approval?.answer != null && <p className="muted small">{describeAnswer(card.approval.answer)}</p>}
     </section>
   );
 }

@@ -3,31 +3,20 @@
 // find the credential already fresh. And the lock is released only by its owner.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type RefreshDeps, refreshWithLock } from "../../src/auth/refresh.ts";
+import { refreshWithLock } from "../../src/auth/refresh.ts";
 import { getConfig } from "../../src/env.ts";
 import { tryLock } from "../../src/kv/locks.ts";
 import { openRedis } from "../../src/kv/redis.ts";
-import { createLogger } from "../../src/log.ts";
 import { withDb } from "../helpers/db.ts";
-import { loginCodex, refreshCount, setMode } from "../helpers/oauth-sim.ts";
+import { loginCodex, refreshCount, setMode, testRefreshDeps } from "../helpers/oauth-sim.ts";
 
 describe("one refresh per credential across isolates", () => {
   it("lets one of ten concurrent refreshes through; the rest reuse its result", async () => {
     const credential = await loginCodex("acct-lock-6006", { expiresIn: 60 });
-    const config = getConfig(env);
     const before = await refreshCount();
     await setMode({ delayMs: 400 });
     const outcomes = await withDb((db) => {
-      const deps: RefreshDeps = {
-        db,
-        redis: openRedis(config),
-        keyRing: config.keyRing,
-        codexIssuer: config.codexIssuer,
-        oauthTimeoutMs: config.oauthTimeoutMs,
-        fetch: globalThis.fetch.bind(globalThis),
-        now: () => Date.now(),
-        log: createLogger({ test: "refresh-lock" }),
-      };
+      const deps = testRefreshDeps(db, "refresh-lock");
       return Promise.all(Array.from({ length: 10 }, () => refreshWithLock(deps, credential.id, 5 * 60 * 1000)));
     });
     await setMode({});

@@ -3,7 +3,8 @@
 import type { Credential } from "@maestro/protocol";
 import { env } from "cloudflare:test";
 import { expect, inject } from "vitest";
-import { type RefreshOutcome, refreshWithLock } from "../../src/auth/refresh.ts";
+import { type RefreshDeps, type RefreshOutcome, refreshWithLock } from "../../src/auth/refresh.ts";
+import type { Database } from "../../src/db/client.ts";
 import { type OAuthSecret, openOAuthSecret, readOAuthRow } from "../../src/db/queries/oauth-credentials.ts";
 import { getConfig } from "../../src/env.ts";
 import { openRedis } from "../../src/kv/redis.ts";
@@ -53,21 +54,26 @@ export async function loginCodex(accountId: string, options: { expiresIn?: numbe
 
 export const credentialNow = async (id: string) => (await client().credentials.list()).data.find((each) => each.id === id);
 
+/** The refresher's dependencies as the Worker wires them, on this test run's database and Redis. */
+export function testRefreshDeps(db: Database, name: string): RefreshDeps {
+  const config = getConfig(env);
+  return {
+    db,
+    redis: openRedis(config),
+    keyRing: config.keyRing,
+    codexIssuer: config.codexIssuer,
+    oauthTimeoutMs: config.oauthTimeoutMs,
+    fetch: globalThis.fetch.bind(globalThis),
+    now: () => Date.now(),
+    log: createLogger({ test: name }),
+  };
+}
+
 /** Refresh a credential now, whatever its expiry, the way the Worker does (lock, store, rotate). */
 export async function refreshNow(id: string): Promise<RefreshOutcome> {
-  const config = getConfig(env);
   return withDb((db) =>
     refreshWithLock(
-      {
-        db,
-        redis: openRedis(config),
-        keyRing: config.keyRing,
-        codexIssuer: config.codexIssuer,
-        oauthTimeoutMs: config.oauthTimeoutMs,
-        fetch: globalThis.fetch.bind(globalThis),
-        now: () => Date.now(),
-        log: createLogger({ test: "refresh-now" }),
-      },
+      testRefreshDeps(db, "refresh-now"),
       id,
       // Anything expiring within a day counts as due: every token the simulator issues.
       24 * 60 * 60 * 1000,

@@ -22,6 +22,8 @@ export const ToolErrorCodeSchema = z.enum([
   "CANCELLED",
   "APPROVAL_DENIED",
   "AGENT_OFFLINE",
+  /** The agent process running an edit or command died; it may or may not have completed. */
+  "AGENT_RESTARTED",
   "MCP_ERROR",
   "EXECUTION_FAILED",
   "INTERNAL",

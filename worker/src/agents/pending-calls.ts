@@ -28,9 +28,9 @@ const NOT_REPEATABLE: ReadonlySet<ToolKind | undefined> = new Set<ToolKind | und
 
 export const AGENT_RESTARTED: ToolOutcome = {
   ok: false,
-  code: "EXECUTION_FAILED",
+  code: "AGENT_RESTARTED",
   message:
-    "AGENT_RESTARTED: the local agent restarted while running this; it may or may not have completed. " +
+    "The local agent restarted while running this; it may or may not have completed. " +
     "Check its effects (read the file, list the folder) before running it again.",
   recoverable: true,
 };

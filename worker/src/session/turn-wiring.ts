@@ -1,7 +1,8 @@
 /**
  * What one turn is wired to: the session's provider, its credential (refreshed before any model
- * call it would reach about to expire, see credential-lease.ts), the tools the session may use today, and the approval desk — everything the
- * agent loop needs from the world, gathered in one place so turns.ts is only about the turn.
+ * call it would reach about to expire, see credential-lease.ts), the tools the session may use
+ * today, and the approval desk — everything the agent loop needs from the world, gathered in one
+ * place so turns.ts is only about the turn.
  */
 import { AgentIdSchema } from "@maestro/protocol";
 import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";

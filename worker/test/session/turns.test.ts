@@ -255,6 +255,27 @@ describe("approvals", () => {
     web.close();
   });
 
+  it("audits a huge write by its first few thousand characters, while the conversation keeps it whole", async () => {
+    const content = "y".repeat(100_000);
+    const hugeWrite = {
+      steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_big1", name: "write_file", args: { path: "big.txt", content } }] }],
+    };
+    const { session } = await scriptedSession([hugeWrite, say("Fine.")], { approval_mode: "ask" });
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "write a big file" });
+    await web.next("approval_request");
+    web.send({ type: "approve", call_id: "toolu_big1", decision: "deny" });
+    await web.next("turn_end");
+    const [audit] = await withDb((db) => db.select().from(toolExecutions).where(eq(toolExecutions.sessionId, session.id)));
+    const params = audit?.params as { path: string; content: string };
+    expect(params.path).toBe("big.txt");
+    expect(params.content.length).toBeLessThan(4100);
+    expect(params.content).toMatch(/^y{4000}… \[100000 characters in all\]$/);
+    const stored = await storedMessages(session.id);
+    expect(stored[1]?.content).toMatchObject([{ type: "tool_call", call_id: "toolu_big1", args: { content } }]);
+    web.close();
+  });
+
   it("puts the question in a streamed (SSE) turn too, so an API client can answer it", async () => {
     const { session } = await scriptedSession([writeCall, say("Written.")], { approval_mode: "ask" });
     const response = await api(`/sessions/${session.id}/messages`, {

@@ -20,12 +20,28 @@ export interface NewToolExecution {
 }
 
 const SUMMARY_CHARS = 2000;
+/**
+ * The audit keeps what a call was asked to do, not every byte of it: a `write_file` of 10 MB
+ * would otherwise be stored twice (the conversation keeps the call whole). Long strings inside
+ * the params are cut, saying how long they were.
+ */
+const PARAM_STRING_CHARS = 4000;
+
+function capStrings(value: unknown): unknown {
+  if (typeof value === "string")
+    return value.length > PARAM_STRING_CHARS ? `${value.slice(0, PARAM_STRING_CHARS)}… [${value.length} characters in all]` : value;
+  if (Array.isArray(value)) return value.map(capStrings);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, each]) => [key, capStrings(each)]));
+  return value;
+}
 
 export async function recordToolExecutions(db: Database, rows: readonly NewToolExecution[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insert(toolExecutions).values(
     rows.map((row) => ({
       ...row,
+      params: capStrings(row.params),
       resultSummary: row.resultSummary.length > SUMMARY_CHARS ? `${row.resultSummary.slice(0, SUMMARY_CHARS)}…` : row.resultSummary,
     })),
   );

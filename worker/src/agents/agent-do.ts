@@ -59,6 +59,8 @@ export class AgentDO extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(AGENT_ID_HEADER));
+    // A connect whose token was checked just before a revoke reaches here after it: refuse it too.
+    if (this.ctx.storage.kv.get<boolean>("revoked") === true) return this.#refuseRevoked();
     // One tunnel per agent: a new connection means the old one is dead or a stale duplicate.
     for (const old of this.ctx.getWebSockets()) {
       old.serializeAttachment(null);
@@ -142,8 +144,18 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The agent's token was revoked: end the tunnel now, not at its next reconnect. */
   async revoke(): Promise<void> {
+    // Kept for good: a revoked agent id never comes back (a new agent gets a new id and token).
+    this.ctx.storage.kv.put("revoked", true);
     for (const socket of this.ctx.getWebSockets()) this.#close(socket, TUNNEL_CLOSE.revoked, "agent token revoked");
     this.ctx.storage.kv.delete("registration");
+  }
+
+  /** Accept, then close at once with the revoked code, so the agent stops as it would on a revoke. */
+  #refuseRevoked(): Response {
+    const pair = new WebSocketPair();
+    pair[1].accept();
+    pair[1].close(TUNNEL_CLOSE.revoked, "agent token revoked");
+    return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   // ── Inside ───────────────────────────────────────────────────────────────────────────────

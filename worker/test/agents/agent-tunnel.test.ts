@@ -10,6 +10,8 @@ import { AgentIdSchema, TunnelCallIdSchema } from "@maestro/protocol";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
+import { AGENT_ID_HEADER } from "../../src/agents/agent-do.ts";
+import { agentStub } from "../../src/agents/agent-port.ts";
 import { api, client } from "../helpers/api.ts";
 import { connectAgent, createAgent, dialTunnel, registerFrame, waitUntilConnected } from "../helpers/fake-agent.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
@@ -101,6 +103,22 @@ describe("agent tunnel: registration", () => {
     const fake = await connectAgent(agent);
     await client().agents.delete(AgentIdSchema.parse(agent.id));
     expect(await fake.closed()).toMatchObject({ code: 4001 });
+  });
+
+  it("refuses a connect that passed the token check just before the revoke", async () => {
+    const agent = await createAgent();
+    await client().agents.delete(AgentIdSchema.parse(agent.id));
+    // What the route forwards once it has checked the token: here, after the revoke landed.
+    const late = await agentStub(env, AgentIdSchema.parse(agent.id)).fetch(
+      new Request("https://maestro.test/api/v1/agents/connect", { headers: { upgrade: "websocket", [AGENT_ID_HEADER]: agent.id } }),
+    );
+    expect(late.status).toBe(101);
+    const socket = late.webSocket;
+    if (socket === null) throw new Error("no socket");
+    const closed = new Promise<{ code: number }>((resolve) => socket.addEventListener("close", (event) => resolve({ code: event.code })));
+    socket.accept();
+    expect(await closed).toMatchObject({ code: 4001 });
+    expect((await client().agents.list()).data.find((each) => each.id === agent.id)?.connected).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
  * blocks nothing and a terminate() stops even a catastrophically backtracking pattern.
  */
 import { readFileSync, statSync } from "node:fs";
-import { MAX_FILE_BYTES, SNIFF_BYTES } from "./file-limits.ts";
+import { MAX_FILE_BYTES, startsLikeBinary } from "./file-limits.ts";
 
 export interface SearchInput {
   readonly pattern: string;
@@ -26,7 +26,7 @@ function readText(path: string): string | undefined {
   try {
     if (statSync(path).size > MAX_FILE_BYTES) return "";
     const bytes = readFileSync(path);
-    return bytes.subarray(0, SNIFF_BYTES).includes(0) ? "" : bytes.toString("utf8");
+    return startsLikeBinary(bytes) ? "" : bytes.toString("utf8");
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
 import type { SessionSocketClient, SessionSocketOptions, SessionToClient, SnapshotFrame } from "@maestro/protocol";
 import type { TuiConfig } from "../config.ts";
 import type { ExitCode, Output } from "./output.ts";
-import { readSnapshotTurn, turnOfText } from "./snapshot-turn.ts";
+import { readSnapshotTurn, textOf, turnOfText } from "./snapshot-turn.ts";
 
 export type SocketClientFactory = (options: SessionSocketOptions) => SessionSocketClient;
 
@@ -78,8 +78,7 @@ export function sendMessage(
       if (frame.type === "snapshot") return resumeFrom(frame);
       if (frame.type === "error") return output.err(`error: ${frame.message}\n`);
       if (frame.type === "message" && turnId === null && frame.message.role === "user") {
-        const said = frame.message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
-        if (said === text.trim()) turnId = frame.message.turn_id;
+        if (textOf(frame.message) === text.trim()) turnId = frame.message.turn_id;
         return undefined;
       }
       // Another client's turn can stream on the same session: only ours is printed.

@@ -12,7 +12,8 @@ export interface SnapshotTurn {
   readonly ended: { readonly ok: boolean; readonly problem: string | null } | null;
 }
 
-const textOf = (message: Message) => message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+/** A message's text parts, joined: how the user's message is recognised, and an answer read. */
+export const textOf = (message: Message) => message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
 
 /** The id of the turn the user message with this text started, newest first; null when absent. */
 export function turnOfText(snapshot: SnapshotFrame, text: string): string | null {

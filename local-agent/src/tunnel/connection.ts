@@ -13,6 +13,7 @@ import {
   WorkerToAgentSchema,
   decodeFrame,
   encodeFrame,
+  retryDelay,
 } from "@maestro/protocol";
 import WebSocket from "ws";
 import type { Logger } from "../log.ts";
@@ -42,14 +43,6 @@ export function tunnelUrl(base: string): string {
   const url = new URL("/api/v1/agents/connect", base);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
-}
-
-/**
- * Full jitter (a random point below a ceiling that doubles per failed attempt, up to the max), so
- * many agents cut off by one Worker deploy do not all dial back at the same instant.
- */
-export function retryDelay(attempt: number, backoff: { readonly baseMs: number; readonly maxMs: number }, random: () => number): number {
-  return Math.round(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
 }
 
 export class TunnelConnection {

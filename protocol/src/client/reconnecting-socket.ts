@@ -6,6 +6,7 @@
  * open and what a message means is the caller's business.
  */
 import { PING_FRAME_TEXT, SESSION_SOCKET_PROTOCOL } from "../session-socket.ts";
+import { retryDelay } from "./backoff.ts";
 import type { DiagnoseSocket, SocketFailure } from "./socket-failure.ts";
 
 /** The subset of the WebSocket API these clients use, so tests can hand in a fake. */
@@ -139,8 +140,7 @@ export class ReconnectingSocket {
   }
 
   #retryLater(): void {
-    const { baseMs, maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF;
-    const delay = Math.round(Math.random() * Math.min(maxMs, baseMs * 2 ** this.#attempt));
+    const delay = retryDelay(this.#attempt, this.#options.backoff ?? DEFAULT_BACKOFF);
     this.#attempt += 1;
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }

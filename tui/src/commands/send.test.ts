@@ -11,7 +11,7 @@ import {
   type SnapshotFrame,
   TurnIdSchema,
 } from "@maestro/protocol";
-import { SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
 import { describe, expect, it } from "vitest";
 import type { Output } from "./output.ts";
 import { sendMessage } from "./send.ts";
@@ -181,5 +181,35 @@ describe("maestro send", () => {
     send.deliver(delta(6, " world"), { type: "turn_end", seq: 7, turn_id, status: "completed", message: answer("Hello world") });
     expect(await send.done).toBe(0);
     expect(send.stdout()).toBe("Hello world\n");
+  });
+
+  it("prints each step's text as its own paragraph, live and from a snapshot alike", async () => {
+    const toolResult = (seq: number): SessionToClient => ({
+      type: "event",
+      seq,
+      turn_id,
+      event: { type: "tool_result", call_id: SAMPLE_CALL_ID, name: "read_file", ok: true, output: "…", duration_ms: 3 },
+    });
+    const live = run();
+    live.join(snapshot(1, []));
+    live.deliver({ type: "message", seq: 2, message: userMessage }, delta(3, "I'll read it."), toolResult(4), delta(5, "It says hi."));
+    live.deliver({ type: "turn_end", seq: 6, turn_id, status: "completed", message: answer("It says hi.") });
+    expect(await live.done).toBe(0);
+    expect(live.stdout()).toBe("I'll read it.\n\nIt says hi.\n");
+
+    // The same turn, the connection lost after the first step: the snapshot fills in the second.
+    const resumed = run();
+    resumed.join(snapshot(1, []));
+    resumed.deliver({ type: "message", seq: 2, message: userMessage }, delta(3, "I'll read it."), toolResult(4));
+    resumed.options()?.onState?.("reconnecting");
+    resumed.join(
+      snapshot(9, [
+        userMessage,
+        answer("I'll read it."),
+        { ...answer("It says hi."), id: MessageIdSchema.parse("f1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b") },
+      ]),
+    );
+    expect(await resumed.done).toBe(0);
+    expect(resumed.stdout()).toBe("I'll read it.\n\nIt says hi.\n");
   });
 });

@@ -8,7 +8,7 @@
 import type { SessionSocketClient, SessionSocketOptions, SessionToClient, SnapshotFrame } from "@maestro/protocol";
 import type { TuiConfig } from "../config.ts";
 import type { ExitCode, Output } from "./output.ts";
-import { readSnapshotTurn, textOf, turnOfText } from "./snapshot-turn.ts";
+import { STEP_BREAK, readSnapshotTurn, textOf, turnOfText } from "./snapshot-turn.ts";
 
 export type SocketClientFactory = (options: SessionSocketOptions) => SessionSocketClient;
 
@@ -29,6 +29,7 @@ export function sendMessage(
     let turnId: string | null = null;
     // What reached stdout, so a snapshot after a drop prints only what is still missing.
     let printed = "";
+    let afterTool = false;
     let finished = false;
     let stalled: ReturnType<typeof setTimeout> | undefined;
     const finish = (code: ExitCode, problem?: string) => {
@@ -91,8 +92,14 @@ export function sendMessage(
       }
       if (frame.type !== "event") return undefined;
       const event = frame.event;
-      if (event.type === "text_delta") print(event.text);
+      if (event.type === "text_delta") {
+        // The answer after a tool call is a new paragraph, not the end of the sentence before it.
+        if (afterTool && printed.length > 0) print(STEP_BREAK);
+        afterTool = false;
+        print(event.text);
+      }
       if (event.type === "tool_call" && event.phase === "end") output.err(`[tool] ${JSON.stringify(event.args)}\n`);
+      if (event.type === "tool_result") afterTool = true;
       if (event.type === "tool_result")
         output.err(`[tool ${event.name}] ${event.ok ? "ok" : `failed: ${event.error_code ?? ""}`} (${event.duration_ms} ms)\n`);
       if (event.type === "error") output.err(`error: ${event.message}\n`);

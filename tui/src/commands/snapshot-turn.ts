@@ -22,12 +22,22 @@ export function turnOfText(snapshot: SnapshotFrame, text: string): string | null
   return message?.turn_id ?? null;
 }
 
+/**
+ * Each model step's text (steps are separated by tool calls) as its own paragraph, as `send`
+ * prints them live, so what a snapshot holds lines up with what was printed.
+ */
+export function paragraphs(texts: readonly string[]): string {
+  return texts.filter((text) => text.length > 0).join(STEP_BREAK);
+}
+
+export const STEP_BREAK = "\n\n";
+
 export function readSnapshotTurn(snapshot: SnapshotFrame, turnId: string): SnapshotTurn {
   const answers = snapshot.messages.filter((message) => message.turn_id === turnId && message.role === "assistant");
-  const stored = answers.map(textOf).join("");
+  const stored = paragraphs(answers.map(textOf));
   if (snapshot.turn?.turn_id === turnId) {
     const streaming = snapshot.turn.events.map((frame) => (frame.event.type === "text_delta" ? frame.event.text : "")).join("");
-    return { text: stored + streaming, ended: null };
+    return { text: paragraphs([stored, streaming]), ended: null };
   }
   const last = answers.at(-1);
   if (last === undefined) return { text: stored, ended: { ok: false, problem: "The turn ended without an answer." } };

@@ -18,7 +18,8 @@ export interface BuiltinToolSpec {
 export const BUILTIN_TOOLS = {
   read_file: {
     kind: "read",
-    description: "Read a text file. Returns numbered lines; use offset and limit for large files.",
+    description:
+      "Read a text file. Returns numbered lines; use offset and limit for large files. A range containing binary content (a NUL byte or invalid UTF-8) is refused with BINARY_FILE, which names the line and byte offset where it starts; read the text before it with a limit.",
     params: z.strictObject({
       path: PathSchema,
       offset: z.number().int().min(1).optional().describe("First line to read (1-based)"),

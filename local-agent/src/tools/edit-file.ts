@@ -1,6 +1,6 @@
 /** edit_file: replaces one exact occurrence of a string; refuses when it is missing or not unique. */
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { MAX_FILE_BYTES, looksBinary } from "./file-limits.ts";
+import { MAX_FILE_BYTES, findBinary } from "./file-limits.ts";
 import { defineTool, failure } from "./tool.ts";
 
 /**
@@ -19,8 +19,15 @@ export const editFileTool = defineTool("edit_file", async (params, context) => {
   const info = await stat(resolved.path);
   if (!info.isFile()) return failure("NOT_A_FILE", `${params.path} is not a file.`);
   if (info.size > MAX_FILE_BYTES) return failure("FILE_TOO_LARGE", `${params.path} is ${info.size} bytes; the limit is ${MAX_FILE_BYTES}.`);
-  if (await looksBinary(resolved.path)) return failure("BINARY_FILE", `${params.path} is a binary file.`);
-  const text = await readFile(resolved.path, "utf8");
+  const bytes = await readFile(resolved.path);
+  // The whole file, not a prefix: it is decoded and written back whole, and bytes that are not
+  // UTF-8 would come back as U+FFFD, destroying whatever they were.
+  const binary = findBinary(bytes);
+  if (binary !== undefined) {
+    const where = `at byte offset ${binary.at} there is ${binary.reason}`;
+    return failure("BINARY_FILE", `${params.path} is not all text (${where}); edit_file only edits text files.`);
+  }
+  const text = bytes.toString("utf8");
   const count = occurrences(text, params.old_string);
   if (count === 0) return failure("EDIT_NO_MATCH", `old_string was not found in ${params.path}; read the file and copy the text exactly.`);
   if (count > 1) {

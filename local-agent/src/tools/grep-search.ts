@@ -26,6 +26,12 @@ function readText(path: string): string | undefined {
   try {
     if (statSync(path).size > MAX_FILE_BYTES) return "";
     const bytes = readFileSync(path);
+    // Only a prefix is sniffed, as git and GNU grep do, unlike read_file, which checks every byte
+    // it returns. A search reads up to 20,000 files and a NUL in the first 8 KiB tells nearly all
+    // binary files apart; and skipping a whole file for binary bytes far into it would hide the
+    // matches in the text before them (logs padded with NULs after a crash, say). A line matched in
+    // such a part comes through with U+FFFD for its invalid bytes, cut at maxLineChars; read_file,
+    // where the model looks closer, refuses that part.
     return startsLikeBinary(bytes) ? "" : bytes.toString("utf8");
   } catch {
     return undefined;

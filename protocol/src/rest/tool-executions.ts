@@ -8,7 +8,7 @@ import { AgentIdSchema, SessionIdSchema, TurnIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 import { ToolSourceSchema } from "./tools.ts";
 
-export const ToolExecutionStatusSchema = z.enum(["ok", "error", "denied", "timeout", "cancelled"]);
+export const ToolExecutionStatusSchema = z.enum(["ok", "error", "denied", "timeout", "cancelled", "interrupted"]);
 
 export const ToolExecutionSchema = z.object({
   id: z.string(),

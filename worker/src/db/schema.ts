@@ -2,10 +2,17 @@
  * The Postgres schema (DESIGN §3), the source of truth for everything durable. drizzle-kit
  * generates migrations/ from this file; columns are camelCase here and snake_case in SQL
  * (`casing: "snake_case"` in both the client and drizzle.config.ts).
+ *
+ * Text that people, models, providers or tools wrote is `safeText()` (NUL and lone surrogates
+ * survive: safe-text.ts); plain `text()` is left for values this code or a schema fixes (enums,
+ * vault envelopes, hashes, slug-checked names, stop reasons). JSON that must come back byte for
+ * byte is `jsonText()` (json-text.ts); `jsonb` only holds validated lists whose order is ours.
  */
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { ContentPart } from "@maestro/protocol";
+import { jsonText } from "./json-text.ts";
+import { safeText } from "./safe-text.ts";
 
 const PROVIDERS = ["anthropic", "openai", "openai_responses", "codex", "gemini"] as const;
 const APPROVAL_MODES = ["auto", "ask", "always"] as const;
@@ -21,14 +28,14 @@ export const savedAuthentications = pgTable(
     id: uuid().primaryKey(),
     provider: text({ enum: PROVIDERS }).notNull(),
     authType: text({ enum: ["api_key", "oauth"] }).notNull(),
-    label: text().notNull(),
+    label: safeText().notNull(),
     secret: text().notNull(),
-    hint: text().notNull(),
-    baseUrl: text(),
+    hint: safeText().notNull(),
+    baseUrl: safeText(),
     isEnabled: boolean().notNull().default(true),
     expiresAt: timestamp({ withTimezone: true }),
     needsReauth: boolean().notNull().default(false),
-    lastError: text(),
+    lastError: safeText(),
     lastUsedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -42,12 +49,12 @@ export const savedAuthentications = pgTable(
 
 export const agentTemplates = pgTable("agent_templates", {
   id: uuid().primaryKey().defaultRandom(),
-  name: text().notNull(),
-  description: text().notNull().default(""),
+  name: safeText().notNull(),
+  description: safeText().notNull().default(""),
   provider: text({ enum: PROVIDERS }).notNull(),
-  model: text().notNull(),
+  model: safeText().notNull(),
   credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
-  systemPrompt: text(),
+  systemPrompt: safeText(),
   enabledTools: jsonb().$type<string[]>(),
   enabledMcp: jsonb().$type<string[]>(),
   approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
@@ -60,10 +67,10 @@ export const localAgents = pgTable(
   "local_agents",
   {
     id: uuid().primaryKey().defaultRandom(),
-    name: text().notNull(),
+    name: safeText().notNull(),
     tokenHash: text().notNull(),
     roots: jsonb().$type<string[]>().notNull().default([]),
-    version: text(),
+    version: safeText(),
     lastSeenAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
@@ -75,14 +82,14 @@ export const sessions = pgTable(
   "sessions",
   {
     id: uuid().primaryKey().defaultRandom(),
-    title: text().notNull(),
+    title: safeText().notNull(),
     provider: text({ enum: PROVIDERS }).notNull(),
-    model: text().notNull(),
+    model: safeText().notNull(),
     credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
-    systemPrompt: text(),
+    systemPrompt: safeText(),
     templateId: uuid().references(() => agentTemplates.id, { onDelete: "set null" }),
     agentId: uuid().references(() => localAgents.id, { onDelete: "set null" }),
-    workingDirectory: text(),
+    workingDirectory: safeText(),
     enabledTools: jsonb().$type<string[]>(),
     enabledMcp: jsonb().$type<string[]>(),
     approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
@@ -122,15 +129,15 @@ export const messages = pgTable(
       .references(() => conversations.id, { onDelete: "cascade" }),
     turnId: uuid(),
     role: text({ enum: ["user", "assistant", "tool"] }).notNull(),
-    content: jsonb().$type<ContentPart[]>().notNull(),
+    content: jsonText<ContentPart[]>().notNull(),
     status: text({ enum: ["complete", "partial", "error"] })
       .notNull()
       .default("complete"),
     provider: text({ enum: PROVIDERS }),
-    model: text(),
+    model: safeText(),
     /** What was sent upstream and what came back, secrets removed. */
-    rawRequest: jsonb(),
-    rawResponse: jsonb(),
+    rawRequest: jsonText<unknown>(),
+    rawResponse: jsonText<unknown>(),
     inputTokens: integer(),
     outputTokens: integer(),
     cacheReadTokens: integer(),
@@ -139,7 +146,7 @@ export const messages = pgTable(
     latencyMs: integer(),
     timeToFirstTokenMs: integer(),
     stopReason: text(),
-    error: text(),
+    error: safeText(),
     createdAt: createdAt(),
   },
   (table) => [
@@ -151,11 +158,11 @@ export const messages = pgTable(
 export const tools = pgTable("tools", {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull().unique(),
-  description: text().notNull(),
+  description: safeText().notNull(),
   kind: text({ enum: TOOL_KINDS }).notNull(),
   source: text({ enum: ["local", "worker", "mcp"] }).notNull(),
   builtin: boolean().notNull().default(false),
-  inputSchema: jsonb().$type<Record<string, unknown>>().notNull(),
+  inputSchema: jsonText<Record<string, unknown>>().notNull(),
   isEnabled: boolean().notNull().default(true),
   approval: text({ enum: ["default", "ask", "auto"] })
     .notNull()
@@ -173,7 +180,7 @@ export const mcpServers = pgTable("mcp_servers", {
   id: uuid().primaryKey(),
   name: text().notNull().unique(),
   transport: text({ enum: ["streamable_http", "sse"] }).notNull(),
-  url: text().notNull(),
+  url: safeText().notNull(),
   headersSecret: text(),
   headerNames: jsonb().$type<string[]>().notNull().default([]),
   oauthSecret: text(),
@@ -190,14 +197,15 @@ export const toolExecutions = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     sessionId: uuid().references(() => sessions.id, { onDelete: "set null" }),
     turnId: uuid(),
-    callId: text().notNull(),
-    toolName: text().notNull(),
+    callId: safeText().notNull(),
+    toolName: safeText().notNull(),
     source: text({ enum: ["local", "worker", "mcp"] }).notNull(),
     agentId: uuid().references(() => localAgents.id, { onDelete: "set null" }),
-    params: jsonb().notNull(),
-    resultSummary: text(),
-    status: text({ enum: ["ok", "error", "denied", "timeout", "cancelled"] }).notNull(),
-    errorCode: text(),
+    params: jsonText<unknown>().notNull(),
+    resultSummary: safeText(),
+    /** `interrupted`: the call was cut off by a crash or restart and never answered. */
+    status: text({ enum: ["ok", "error", "denied", "timeout", "cancelled", "interrupted"] }).notNull(),
+    errorCode: safeText(),
     durationMs: integer().notNull(),
     createdAt: createdAt(),
   },

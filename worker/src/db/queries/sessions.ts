@@ -15,6 +15,7 @@ import {
 import { and, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import type { LiveState } from "../../kv/presence.ts";
 import type { Database } from "../client.ts";
+import { encodeText } from "../safe-text.ts";
 import { conversations, messages, sessions } from "../schema.ts";
 import { iso, isoOrNull } from "../timestamps.ts";
 
@@ -126,7 +127,8 @@ export interface SessionFilter {
 export async function listSessions(db: Database, filter: SessionFilter): Promise<SessionRecord[]> {
   const conditions = [
     filter.status === "all" ? undefined : eq(sessions.status, filter.status),
-    filter.q === undefined ? undefined : ilike(sessions.title, `%${escapeLike(filter.q)}%`),
+    // ilike does not bind its pattern through the column, so the stored (escaped) form is built here.
+    filter.q === undefined ? undefined : ilike(sessions.title, `%${escapeLike(encodeText(filter.q))}%`),
   ];
   const rows = await db
     .select()
@@ -182,7 +184,10 @@ export async function archiveSession(db: Database, id: SessionId): Promise<boole
   return rows.length > 0;
 }
 
-/** `%` and `_` in a title filter are literal characters, not wildcards. */
+/**
+ * `%` and `_` in a title filter are literal characters, not wildcards. (encodeText never writes
+ * `\`, `%` or `_`, so escaping after encoding matches exactly the stored form.)
+ */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -14,7 +14,7 @@ export interface NewToolExecution {
   readonly agentId: string | null;
   readonly params: unknown;
   readonly resultSummary: string;
-  readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
+  readonly status: (typeof toolExecutions.$inferInsert)["status"];
   readonly errorCode: string | null;
   readonly durationMs: number;
 }

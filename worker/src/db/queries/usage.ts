@@ -2,6 +2,7 @@
 import { type UsageGroup, type UsageReport, UsageReportSchema } from "@maestro/protocol";
 import { and, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client.ts";
+import { decodeText } from "../safe-text.ts";
 import { messages } from "../schema.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,6 +11,13 @@ const groupColumns: Record<UsageGroup, SQL> = {
   day: sql`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
   provider: sql`${messages.provider}`,
   model: sql`${messages.model}`,
+};
+
+/** How each group key reads back: the model column holds safeText's escaped form. */
+const groupDecoders: Record<UsageGroup, (value: unknown) => string> = {
+  day: String,
+  provider: String,
+  model: (value) => decodeText(String(value)),
 };
 
 export async function usageReport(db: Database, range: { from: string; to: string }, groupBy: UsageGroup[]): Promise<UsageReport> {
@@ -23,7 +31,7 @@ export async function usageReport(db: Database, range: { from: string; to: strin
     cache_write_tokens: sql<string>`coalesce(sum(${messages.cacheWriteTokens}), 0)`,
     cost_usd: sql<string>`coalesce(sum(${messages.totalCostUsd}), 0)`,
   };
-  const keys = Object.fromEntries(groupBy.map((group) => [group, groupColumns[group].mapWith(String)]));
+  const keys = Object.fromEntries(groupBy.map((group) => [group, groupColumns[group].mapWith(groupDecoders[group])]));
   // Model calls only: assistant messages that name their provider and model.
   const where = and(
     gte(messages.createdAt, start),

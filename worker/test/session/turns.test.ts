@@ -257,8 +257,12 @@ describe("approvals", () => {
 
   it("audits a huge write by its first few thousand characters, while the conversation keeps it whole", async () => {
     const content = "y".repeat(100_000);
+    // With thinking on, Claude opens a tool call with a thinking block (the simulator would add one).
     const hugeWrite = {
-      steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_big1", name: "write_file", args: { path: "big.txt", content } }] }],
+      steps: [
+        { kind: "thinking" as const, text: "Write the big file.", signature: "sig-big" },
+        { kind: "tool_calls" as const, calls: [{ id: "toolu_big1", name: "write_file", args: { path: "big.txt", content } }] },
+      ],
     };
     const { session } = await scriptedSession([hugeWrite, say("Fine.")], { approval_mode: "ask" });
     const web = await joinSocket(session.id, "web");
@@ -272,7 +276,10 @@ describe("approvals", () => {
     expect(params.content.length).toBeLessThan(4100);
     expect(params.content).toMatch(/^y{4000}… \[100000 characters in all\]$/);
     const stored = await storedMessages(session.id);
-    expect(stored[1]?.content).toMatchObject([{ type: "tool_call", call_id: "toolu_big1", args: { content } }]);
+    expect(stored[1]?.content).toMatchObject([
+      { type: "thinking", text: "Write the big file.", signature: "sig-big" },
+      { type: "tool_call", call_id: "toolu_big1", args: { content } },
+    ]);
     web.close();
   });
 
@@ -321,7 +328,11 @@ describe("approvals", () => {
   });
 
   it("shows a waiting approval to a client that joins late, and remembers approve-for-session", async () => {
-    const { session } = await scriptedSession([writeCall, say("First done."), writeCall, say("Second done.")], { approval_mode: "ask" });
+    // A real API never hands out the same tool call id twice (it refuses a history that repeats one).
+    const secondWrite = {
+      steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_w2", name: "write_file", args: { path: "notes.md", content: "y" } }] }],
+    };
+    const { session } = await scriptedSession([writeCall, say("First done."), secondWrite, say("Second done.")], { approval_mode: "ask" });
     const web = await joinSocket(session.id, "web");
     web.send({ type: "send", text: "write" });
     await web.next("approval_request");

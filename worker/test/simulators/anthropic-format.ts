@@ -1,10 +1,41 @@
-/** The Anthropic Messages streaming format, as the API (and @anthropic-ai/sdk) expects it. */
-import { callIdOf, chunksOf, type ResolvedTurn } from "./script.ts";
-import { jsonPieces, sse, type WireFormat } from "./wire-format.ts";
+/**
+ * The Anthropic Messages streaming format, as the API (and @anthropic-ai/sdk) expects it. With
+ * thinking enabled a real Claude opens every answer that calls tools with a thinking block, so a
+ * scripted tool turn without one gets a short one; every signature handed out is remembered, and
+ * a thinking block sent back must carry one this key was given, over the text it was given for.
+ */
+import type { WireViolation } from "../../src/providers/wire-rules.ts";
+import { callIdOf, chunksOf, type ResolvedTurn, type Step } from "./script.ts";
+import {
+  type IssuedSignature,
+  type IssuedSignatures,
+  type RenderContext,
+  SIMULATOR_SIGNATURE_PREFIX,
+  type WireFormat,
+  jsonPieces,
+  newSignature,
+  sse,
+  sseDataValues,
+} from "./wire-format.ts";
+
+type Json = Record<string, unknown>;
+const recordOf = (value: unknown): Json => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const recordsOf = (value: unknown): Json[] => (Array.isArray(value) ? value.map(recordOf) : []);
+const textOf = (value: unknown): string => (typeof value === "string" ? value : "");
+
+const thinkingEnabled = (request: Json) => ["enabled", "adaptive"].includes(String(recordOf(request.thinking).type));
+
+/** The steps as Claude would answer this request: tool turns open with thinking when it is on. */
+function stepsFor(turn: ResolvedTurn, request: Json): Step[] {
+  const callsTools = turn.steps.some((step) => step.kind === "tool_calls");
+  const thinks = turn.steps.some((step) => step.kind === "thinking");
+  if (!thinkingEnabled(request) || !callsTools || thinks) return turn.steps;
+  return [{ kind: "thinking", text: "I will use the tools for this.", signature: newSignature() }, ...turn.steps];
+}
 
 export const anthropicFormat: WireFormat = {
   overloadedStatus: 529,
-  render(turn: ResolvedTurn, model: string): string[] {
+  render(turn: ResolvedTurn, { model, request, issue }: RenderContext): string[] {
     const usage = turn.usageOrDefault;
     const frames = [
       sse(
@@ -37,8 +68,9 @@ export const anthropicFormat: WireFormat = {
       frames.push(sse({ type: "content_block_stop", index }, "content_block_stop"));
       index += 1;
     };
-    for (const step of turn.steps) {
+    for (const step of stepsFor(turn, request)) {
       if (step.kind === "thinking") {
+        issue({ signature: step.signature, text: step.text });
         block({ type: "thinking", thinking: "", signature: "" }, [
           ...chunksOf(step.text).map((text) => ({ type: "thinking_delta", thinking: text })),
           { type: "signature_delta", signature: step.signature },
@@ -71,5 +103,64 @@ export const anthropicFormat: WireFormat = {
     return frames;
   },
   errorBody: (_status, type) => ({ type: "error", error: { type, message: `simulated ${type}` } }),
+  invalidRequestBody: (violation) => ({
+    type: "error",
+    error: { type: "invalid_request_error", message: violation.message },
+    request_id: `req_sim_${crypto.randomUUID()}`,
+  }),
   midStreamError: () => sse({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, "error"),
+  signaturesIn,
+  verifySignatures,
 };
+
+/** Thinking blocks (text + signature) and redacted_thinking data of a recorded stream. */
+function signaturesIn(body: string): IssuedSignature[] {
+  const open = new Map<number, { text: string; signature: string }>();
+  const issued: IssuedSignature[] = [];
+  for (const value of sseDataValues(body)) {
+    const event = recordOf(value);
+    const index = Number(event.index);
+    const start = recordOf(event.content_block);
+    const delta = recordOf(event.delta);
+    if (event.type === "content_block_start" && start.type === "thinking")
+      open.set(index, { text: textOf(start.thinking), signature: textOf(start.signature) });
+    else if (event.type === "content_block_start" && start.type === "redacted_thinking" && typeof start.data === "string")
+      issued.push({ signature: start.data, text: "" });
+    else if (event.type === "content_block_delta" && open.has(index)) {
+      const block = open.get(index) ?? { text: "", signature: "" };
+      if (delta.type === "thinking_delta") block.text += textOf(delta.thinking);
+      if (delta.type === "signature_delta") block.signature += textOf(delta.signature);
+    } else if (event.type === "content_block_stop" && open.has(index)) {
+      const block = open.get(index);
+      open.delete(index);
+      if (block !== undefined && block.signature.length > 0) issued.push(block);
+    }
+  }
+  return issued;
+}
+
+/**
+ * The API rejects a thinking block whose signature does not verify: edited text, a signature from
+ * elsewhere (anthropic-sdk-python#1598). Signatures this simulator never made are not judged.
+ */
+function verifySignatures(request: Json, issued: IssuedSignatures): WireViolation[] {
+  return recordsOf(request.messages).flatMap((message, index) =>
+    message.role !== "assistant"
+      ? []
+      : recordsOf(message.content).flatMap((block, blockIndex): WireViolation[] => {
+          const at = `messages.${index}.content.${blockIndex}`;
+          const forged = (signature: string, text: string) => {
+            const texts = issued.get(signature);
+            return texts === undefined ? signature.startsWith(SIMULATOR_SIGNATURE_PREFIX) : !texts.has(text);
+          };
+          if (block.type === "thinking" && typeof block.signature === "string" && block.signature.length > 0)
+            return forged(block.signature, textOf(block.thinking))
+              ? [{ rule: "anthropic.thinking_signature_invalid", message: `${at}: Invalid \`signature\` in \`thinking\` block` }]
+              : [];
+          // unverified wording for redacted data, by analogy with the signature's.
+          if (block.type === "redacted_thinking" && typeof block.data === "string" && forged(block.data, ""))
+            return [{ rule: "anthropic.thinking_signature_invalid", message: `${at}: Invalid \`data\` in \`redacted_thinking\` block` }];
+          return [];
+        }),
+  );
+}

@@ -10,6 +10,10 @@ export interface RecordedRequest {
   readonly path: string;
   readonly headers: [string, string][];
   readonly body: unknown;
+  /** The body exactly as it arrived, for byte-level checks (argument text, signatures in place). */
+  readonly raw_body: string;
+  /** The status the simulator answered with; absent until it has answered. */
+  readonly status?: number;
 }
 
 export async function registerScript(simulatorUrl: string, key: string, turns: TurnInput[]): Promise<void> {

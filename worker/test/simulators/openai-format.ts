@@ -1,12 +1,12 @@
 /** The OpenAI Chat Completions streaming format, as the API (and the openai SDK) sends it. */
 import { callIdOf, chunksOf, type ResolvedTurn } from "./script.ts";
-import { jsonPieces, type WireFormat } from "./wire-format.ts";
+import { jsonPieces, type RenderContext, type WireFormat } from "./wire-format.ts";
 
 const data = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
 
 export const openaiFormat: WireFormat = {
   overloadedStatus: 503,
-  render(turn: ResolvedTurn, model: string): string[] {
+  render(turn: ResolvedTurn, { model }: RenderContext): string[] {
     const id = `chatcmpl-sim${crypto.randomUUID().slice(0, 12)}`;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
@@ -60,4 +60,7 @@ export const openaiFormat: WireFormat = {
     return frames;
   },
   errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
+  invalidRequestBody: (violation) => ({
+    error: { message: violation.message, type: "invalid_request_error", param: violation.param ?? null, code: violation.code ?? null },
+  }),
 };

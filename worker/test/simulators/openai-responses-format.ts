@@ -1,10 +1,10 @@
 /** The OpenAI Responses API streaming format, as the API (and the openai SDK) sends it. */
 import { callIdOf, chunksOf, type ResolvedTurn } from "./script.ts";
-import { jsonPieces, sse, type WireFormat } from "./wire-format.ts";
+import { jsonPieces, sse, type RenderContext, type WireFormat } from "./wire-format.ts";
 
 export const openaiResponsesFormat: WireFormat = {
   overloadedStatus: 503,
-  render(turn: ResolvedTurn, model: string): string[] {
+  render(turn: ResolvedTurn, { model }: RenderContext): string[] {
     const id = `resp_sim${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     let sequence = 0;
     const event = (type: string, fields: Record<string, unknown>) => sse({ type, sequence_number: sequence++, ...fields }, type);
@@ -112,4 +112,7 @@ export const openaiResponsesFormat: WireFormat = {
     return frames;
   },
   errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
+  invalidRequestBody: (violation) => ({
+    error: { message: violation.message, type: "invalid_request_error", param: violation.param ?? null, code: violation.code ?? null },
+  }),
 };

@@ -30,6 +30,23 @@ export const FailureSchema = z.discriminatedUnion("kind", [
 ]);
 export type Failure = z.infer<typeof FailureSchema>;
 
+/**
+ * A recorded response body played back as it is (test/fixtures/streams/README.md), instead of
+ * steps rendered by the format: the exact bytes, written per SSE event ("frames") or in
+ * `chunk_bytes`-byte pieces of the UTF-8 encoding ("bytes", so writes end inside lines and
+ * inside multi-byte characters); then the body ends, the connection is cut, or it hangs open.
+ */
+export const RawSchema = z.object({
+  body: z.string(),
+  status: z.number().int().default(200),
+  headers: z.record(z.string(), z.string()).default({}),
+  mode: z.enum(["frames", "bytes"]).default("frames"),
+  chunk_bytes: z.number().int().positive().default(16),
+  chunk_delay_ms: z.number().int().nonnegative().default(0),
+  end: z.enum(["close", "cut", "hang"]).default("close"),
+});
+export type Raw = z.infer<typeof RawSchema>;
+
 export const TurnSchema = z.object({
   steps: z.array(StepSchema).default([]),
   usage: z
@@ -45,6 +62,8 @@ export const TurnSchema = z.object({
   failure: FailureSchema.optional(),
   /** Pause between chunks, to make a stream observable while it runs. */
   chunk_delay_ms: z.number().int().nonnegative().default(0),
+  /** Play this recorded body instead of rendering the steps (steps and failure are ignored). */
+  raw: RawSchema.optional(),
 });
 export type Turn = z.infer<typeof TurnSchema>;
 export type TurnInput = z.input<typeof TurnSchema>;

@@ -3,9 +3,12 @@
  * Completions and Responses) and Gemini, from scripted turns. A test registers a script under an
  * API key (POST /__sim/scripts); requests made with that key play its turns in order. Every
  * request is recorded (GET /__sim/requests?key=…) and, unless turned off, checked against the
- * captured headers of the reference apps: a mismatch is answered with 400.
+ * captured headers of the reference apps: a mismatch is answered with 400. It is pessimistic:
+ * a body the real API refuses (src/providers/wire-rules.ts), or a thinking signature it never
+ * handed to the key, gets the real API's 400 instead of an answer.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { WIRE_CHECKERS } from "../../src/providers/wire-rules.ts";
 import { anthropicFormat } from "./anthropic-format.ts";
 import type { RecordedRequest } from "./client.ts";
 import { headerDifferences } from "./fidelity.ts";
@@ -13,8 +16,8 @@ import type { Endpoint } from "./fidelity-endpoints.ts";
 import { geminiFormat } from "./gemini-format.ts";
 import { openaiFormat } from "./openai-format.ts";
 import { openaiResponsesFormat } from "./openai-responses-format.ts";
-import { type Turn, type TurnInput, ScriptSchema, TurnSchema, resolveTurn } from "./script.ts";
-import type { WireFormat } from "./wire-format.ts";
+import { type Raw, type Turn, type TurnInput, ScriptSchema, TurnSchema, resolveTurn } from "./script.ts";
+import type { IssuedSignature, RenderContext, WireFormat } from "./wire-format.ts";
 
 /** Makes up a turn for a key that has no script (demo mode). */
 export type Brain = (endpoint: Endpoint, body: unknown) => TurnInput;
@@ -23,6 +26,8 @@ export interface SimulatorOptions {
   readonly port?: number;
   /** Refuse requests whose headers differ from the captured reference (default true). */
   readonly checkHeaders?: boolean;
+  /** Refuse bodies the real API refuses, and thinking signatures never handed out (default true). */
+  readonly checkHistory?: boolean;
   readonly brain?: Brain;
 }
 
@@ -84,12 +89,13 @@ function rawHeaders(request: IncomingMessage): [string, string][] {
   return pairs;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+async function readText(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  return text.length === 0 ? undefined : (JSON.parse(text) as unknown);
+  return Buffer.concat(chunks).toString("utf8");
 }
+
+const parseJson = (text: string): unknown => (text.length === 0 ? undefined : (JSON.parse(text) as unknown));
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "application/json", ...headers });
@@ -98,7 +104,74 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function play(response: ServerResponse, format: WireFormat, turn: Turn, model: string): Promise<void> {
+// ── Recorded bodies ───────────────────────────────────────────────────────────────────────
+// A script turn's `raw` (test/fixtures/streams/README.md) is played back exactly: the same bytes,
+// one SSE event per write or fixed-size byte pieces that split lines and UTF-8 characters, then
+// ended, cut or left hanging.
+
+/** A blank line ends an SSE event; CR, LF and CRLF all end a line (WHATWG HTML §9.2.5). */
+const EVENT_END = /(?:\r\n|\r(?!\n)|\n)(?:\r\n|\r(?!\n)|\n)/g;
+
+/** The body's events, each with the blank line that ends it; joined they are the body again. */
+export function sseEventPieces(body: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  for (const match of body.matchAll(EVENT_END)) {
+    const end = match.index + match[0].length;
+    pieces.push(body.slice(start, end));
+    start = end;
+  }
+  if (start < body.length) pieces.push(body.slice(start));
+  return pieces;
+}
+
+function bytePieces(bytes: Buffer, size: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let offset = 0; offset < bytes.length; offset += size) pieces.push(bytes.subarray(offset, offset + size));
+  return pieces;
+}
+
+/** The client went away (or the server dropped the connection). */
+const gone = (response: ServerResponse) => response.destroyed || response.socket === null || response.socket.destroyed;
+
+/** Resolves once the piece is handed to the socket, or the socket is gone. */
+const write = (response: ServerResponse, piece: Buffer) => new Promise<void>((resolve) => response.write(piece, () => resolve()));
+
+export async function playRaw(response: ServerResponse, raw: Raw): Promise<void> {
+  const headers: Record<string, string> = { "content-type": raw.status === 200 ? "text/event-stream" : "application/json" };
+  for (const [name, value] of Object.entries(raw.headers)) headers[name.toLowerCase()] = value;
+  response.writeHead(raw.status, headers);
+  response.flushHeaders();
+  const pieces =
+    raw.mode === "frames"
+      ? sseEventPieces(raw.body).map((piece) => Buffer.from(piece, "utf8"))
+      : bytePieces(Buffer.from(raw.body, "utf8"), raw.chunk_bytes);
+  for (const [index, piece] of pieces.entries()) {
+    if (gone(response)) return;
+    await write(response, piece);
+    if (raw.chunk_delay_ms > 0 && index < pieces.length - 1) await pause(raw.chunk_delay_ms);
+  }
+  switch (raw.end) {
+    case "close":
+      response.end();
+      return;
+    case "cut":
+      // Let what was written reach the client, then drop the connection without ending the body.
+      await pause(20);
+      response.socket?.destroy();
+      return;
+    case "hang":
+      // Nothing more, until the client goes away or the server closes its connections.
+      if (!gone(response)) await new Promise((resolve) => response.once("close", resolve));
+      return;
+  }
+}
+
+async function play(response: ServerResponse, format: WireFormat, turn: Turn, context: RenderContext): Promise<void> {
+  if (turn.raw !== undefined) {
+    for (const signature of format.signaturesIn?.(turn.raw.body) ?? []) context.issue(signature);
+    return playRaw(response, turn.raw);
+  }
   const failure = turn.failure;
   if (failure?.kind === "http") {
     const type =
@@ -113,7 +186,7 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, mo
   if (failure?.kind === "overloaded" && !failure.mid_stream) {
     return sendJson(response, format.overloadedStatus, format.errorBody(format.overloadedStatus, "overloaded_error"));
   }
-  const frames = format.render(resolveTurn(turn), model);
+  const frames = format.render(resolveTurn(turn), context);
   response.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -144,13 +217,23 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, mo
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scripts = new Map<string, Turn[]>();
   const recorded = new Map<string, RecordedRequest[]>();
+  /** Per key: every signature handed out, with the texts it signed. */
+  const signatures = new Map<string, Map<string, Set<string>>>();
+  const issueTo =
+    (key: string) =>
+    ({ signature, text }: IssuedSignature) => {
+      const issued = signatures.get(key) ?? new Map<string, Set<string>>();
+      signatures.set(key, issued);
+      issued.set(signature, (issued.get(signature) ?? new Set()).add(text));
+    };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/__sim/scripts" && request.method === "POST") {
-      const script = ScriptSchema.parse(await readJson(request));
+      const script = ScriptSchema.parse(parseJson(await readText(request)));
       scripts.set(script.key, script.turns);
       recorded.delete(script.key);
+      signatures.delete(script.key);
       return sendJson(response, 201, { key: script.key, turns: script.turns.length });
     }
     if (url.pathname === "/__sim/requests" && request.method === "GET") {
@@ -161,11 +244,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendJson(response, 404, { error: { message: `no simulated endpoint ${request.method} ${url.pathname}` } });
 
     const format = FORMATS[route.endpoint];
-    const body = ((await readJson(request)) ?? {}) as Record<string, unknown>;
+    const text = await readText(request);
+    const body = (parseJson(text) ?? {}) as Record<string, unknown>;
     const key = route.key(request, (candidate) => scripts.has(candidate)) ?? "";
     const model = route.model(body);
     const log = recorded.get(key) ?? [];
-    log.push({ endpoint: route.endpoint, path: `${url.pathname}${url.search}`, headers: rawHeaders(request), body });
+    log.push({
+      endpoint: route.endpoint,
+      path: `${url.pathname}${url.search}`,
+      headers: rawHeaders(request),
+      body,
+      raw_body: text,
+      // Read when the record is fetched: whatever this request was answered with by then.
+      get status() {
+        return response.headersSent ? response.statusCode : undefined;
+      },
+    });
     recorded.set(key, log);
 
     if (options.checkHeaders !== false) {
@@ -173,17 +267,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (differences.length > 0) return sendJson(response, 400, format.errorBody(400, `fidelity_mismatch: ${differences.join("; ")}`));
     }
     const queue = scripts.get(key);
+    // An unknown key is refused before its body is looked at, as the real APIs do.
+    if (queue === undefined && options.brain === undefined) return sendJson(response, 401, format.errorBody(401, "authentication_error"));
+    if (options.checkHistory !== false) {
+      // The first violation, as the API reports one; a refused request plays no scripted turn.
+      const [violation] = [
+        ...WIRE_CHECKERS[route.endpoint](body, { model }),
+        ...(format.verifySignatures?.(body, signatures.get(key) ?? new Map()) ?? []),
+      ];
+      if (violation !== undefined) return sendJson(response, 400, format.invalidRequestBody(violation));
+    }
     let turn: Turn | undefined = queue?.shift();
     if (turn === undefined && queue === undefined && options.brain !== undefined)
       turn = TurnSchema.parse(options.brain(route.endpoint, body));
-    if (turn === undefined) {
-      return sendJson(
-        response,
-        queue === undefined ? 401 : 500,
-        format.errorBody(queue === undefined ? 401 : 500, queue === undefined ? "authentication_error" : "script_exhausted"),
-      );
-    }
-    await play(response, format, turn, model);
+    if (turn === undefined) return sendJson(response, 500, format.errorBody(500, "script_exhausted"));
+    await play(response, format, turn, { model, request: body, issue: issueTo(key) });
   };
 
   const server = createServer((request, response) => {

@@ -60,6 +60,7 @@ export {
   ToolNameSchema,
 } from "./common.ts";
 export { ToolErrorCodeSchema, type ToolErrorCode, ToolOutcomeSchema, type ToolOutcome } from "./tool-outcome.ts";
+export { stopNotice } from "./stop-notice.ts";
 export {
   StreamEventSchema,
   type StreamEvent,
@@ -70,6 +71,8 @@ export {
   StopEventSchema,
   TextDeltaEventSchema,
   ThinkingDeltaEventSchema,
+  RedactedThinkingEventSchema,
+  RefusalDeltaEventSchema,
   ToolCallEndEventSchema,
   ToolCallEventSchema,
   ToolCallStartEventSchema,
@@ -170,6 +173,8 @@ export {
   type ContentPart,
   TextPartSchema,
   ThinkingPartSchema,
+  RedactedThinkingPartSchema,
+  RefusalPartSchema,
   ToolCallPartSchema,
   ToolResultPartSchema,
   ListMessagesQuerySchema,

@@ -6,16 +6,23 @@ import { SAMPLE_CALL_ID } from "./testing/samples.ts";
 
 // `satisfies Record<…>` makes the compiler fail when a kind is added without an example.
 const examples = {
-  text_delta: [{ type: "text_delta", text: "Hello, " }],
+  text_delta: [
+    { type: "text_delta", text: "Hello, " },
+    { type: "text_delta", text: "", signature: "CiQB0e2Kb" },
+  ],
   thinking_delta: [
     { type: "thinking_delta", text: "Consider the edge case" },
     { type: "thinking_delta", text: "", signature: "EqQBCgIYAhIM" },
+    { type: "thinking_delta", text: "**Second point**", item_id: "rs_68a1", new_part: true },
   ],
+  redacted_thinking: [{ type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP" }],
+  refusal_delta: [{ type: "refusal_delta", text: "I can't help with that." }],
   tool_call: [
     { type: "tool_call", phase: "start", call_id: SAMPLE_CALL_ID, name: "read_file" },
     { type: "tool_call", phase: "args_delta", call_id: SAMPLE_CALL_ID, delta: '{"path":' },
     { type: "tool_call", phase: "end", call_id: SAMPLE_CALL_ID, args: { path: "src/index.ts", limit: 20 } },
     { type: "tool_call", phase: "end", call_id: SAMPLE_CALL_ID, args: {}, signature: "CiQB0e2Kb" },
+    { type: "tool_call", phase: "end", call_id: SAMPLE_CALL_ID, args: { path: "a.ts" }, args_json: '{"path": "a.ts"}' },
   ],
   tool_progress: [{ type: "tool_progress", call_id: SAMPLE_CALL_ID, output: "line 1\n", status: "running" }],
   tool_result: [
@@ -34,6 +41,13 @@ const examples = {
   stop: [
     { type: "stop", reason: "end_turn", provider_reason: "end_turn" },
     { type: "stop", reason: "max_tokens" },
+    { type: "stop", reason: "refusal", provider_reason: "refusal" },
+    {
+      type: "stop",
+      reason: "max_tokens",
+      provider_reason: "max_tokens",
+      detail: "The output limit was reached while the model was writing a tool call (write_file); the call was not run.",
+    },
   ],
   error: [
     { type: "error", code: "PROVIDER_RATE_LIMITED", message: "rate limited, retry in 2 s", retryable: true, retry_after_ms: 2000 },

@@ -12,13 +12,35 @@ import { ToolErrorCodeSchema } from "./tool-outcome.ts";
 export const TextDeltaEventSchema = z.strictObject({
   type: z.literal("text_delta"),
   text: z.string(),
+  /** A signature the provider put on this text and wants back with it (Gemini thoughtSignature). */
+  signature: z.string().optional(),
 });
 
 export const ThinkingDeltaEventSchema = z.strictObject({
   type: z.literal("thinking_delta"),
   text: z.string(),
-  /** Provider signature that must travel back with the thinking block (Anthropic). */
+  /**
+   * What must travel back with the thinking for the provider to accept or restore it: Anthropic's
+   * signature, Gemini's thoughtSignature, OpenAI Responses' encrypted reasoning. It closes the
+   * thinking part it arrives on.
+   */
   signature: z.string().optional(),
+  /** The provider's id of the reasoning item this belongs to (OpenAI Responses `rs_…`). */
+  item_id: z.string().optional(),
+  /** Starts a new thinking part (the next summary part of one reasoning item). */
+  new_part: z.literal(true).optional(),
+});
+
+/** Thinking the provider encrypted and would not show; it is replayed as it came (Anthropic). */
+export const RedactedThinkingEventSchema = z.strictObject({
+  type: z.literal("redacted_thinking"),
+  data: z.string(),
+});
+
+/** The model declining to answer, in its own words (OpenAI `refusal`). */
+export const RefusalDeltaEventSchema = z.strictObject({
+  type: z.literal("refusal_delta"),
+  text: z.string(),
 });
 
 export const ToolCallStartEventSchema = z.strictObject({
@@ -42,6 +64,11 @@ export const ToolCallEndEventSchema = z.strictObject({
   call_id: ToolCallIdSchema,
   /** The complete, parsed arguments. */
   args: z.record(z.string(), z.unknown()),
+  /**
+   * The arguments exactly as the model wrote them, when that text is not `JSON.stringify(args)`
+   * (spacing, key order, number spelling): it is what goes back to the provider.
+   */
+  args_json: z.string().optional(),
   /** Provider signature that must travel back with the call (Gemini thought signatures). */
   signature: z.string().optional(),
 });
@@ -83,6 +110,8 @@ export const StopReasonSchema = z.enum([
   "max_tokens",
   "stop_sequence",
   "content_filter",
+  /** The model declined (Anthropic `refusal`, an OpenAI refusal). */
+  "refusal",
   "cancelled",
   "step_limit",
   "error",
@@ -95,6 +124,8 @@ export const StopEventSchema = z.strictObject({
   reason: StopReasonSchema,
   /** The provider's own word for it (`end_turn`, `STOP`, `length`), for the record. */
   provider_reason: z.string().optional(),
+  /** What the user should know about this ending ("the output limit was reached while…"). */
+  detail: z.string().optional(),
 });
 
 export const ErrorEventSchema = z.strictObject({
@@ -109,6 +140,8 @@ export const ErrorEventSchema = z.strictObject({
 export const StreamEventSchema = z.discriminatedUnion("type", [
   TextDeltaEventSchema,
   ThinkingDeltaEventSchema,
+  RedactedThinkingEventSchema,
+  RefusalDeltaEventSchema,
   ToolCallEventSchema,
   ToolProgressEventSchema,
   ToolResultEventSchema,

@@ -24,6 +24,8 @@ export const ToolErrorCodeSchema = z.enum([
   "AGENT_OFFLINE",
   /** The agent process running an edit or command died; it may or may not have completed. */
   "AGENT_RESTARTED",
+  /** The session restarted (a crash, a deploy) while the call waited or ran; it may or may not have run. */
+  "INTERRUPTED",
   "MCP_ERROR",
   "EXECUTION_FAILED",
   "INTERNAL",

@@ -50,6 +50,9 @@ export interface ToolResult {
 export type LiveBlock =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "thinking"; readonly text: string }
+  /** Thinking the provider encrypted: shown only as "thinking (redacted)". */
+  | { readonly kind: "redacted_thinking" }
+  | { readonly kind: "refusal"; readonly text: string }
   | { readonly kind: "tool"; readonly callId: string };
 
 export interface LiveTurn {
@@ -112,9 +115,10 @@ function withMessage(messages: readonly Message[], message: Message): Message[] 
   return messages.map((existing, index) => (index === at ? message : existing));
 }
 
-function appendText(blocks: readonly LiveBlock[], kind: "text" | "thinking", text: string): LiveBlock[] {
+/** Grows the last block of the same kind, unless the provider said a new part starts here. */
+function appendText(blocks: readonly LiveBlock[], kind: "text" | "thinking" | "refusal", text: string, newPart = false): LiveBlock[] {
   const last = blocks.at(-1);
-  if (last?.kind === kind) return [...blocks.slice(0, -1), { kind, text: last.text + text }];
+  if (!newPart && last?.kind === kind) return [...blocks.slice(0, -1), { kind, text: last.text + text }];
   return [...blocks, { kind, text }];
 }
 
@@ -129,8 +133,13 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
   const next = { ...transcript, turn };
   switch (event.type) {
     case "text_delta":
+      return { ...next, turn: { ...turn, blocks: appendText(turn.blocks, "text", event.text) } };
     case "thinking_delta":
-      return { ...next, turn: { ...turn, blocks: appendText(turn.blocks, event.type === "text_delta" ? "text" : "thinking", event.text) } };
+      return { ...next, turn: { ...turn, blocks: appendText(turn.blocks, "thinking", event.text, event.new_part === true) } };
+    case "refusal_delta":
+      return { ...next, turn: { ...turn, blocks: appendText(turn.blocks, "refusal", event.text) } };
+    case "redacted_thinking":
+      return { ...next, turn: { ...turn, blocks: [...turn.blocks, { kind: "redacted_thinking" }] } };
     case "tool_call":
       if (event.phase === "start") {
         const withCard = updateCard(next, event.call_id, (card) => ({ ...card, name: event.name }), event.name);

@@ -8,17 +8,31 @@ import { ConversationIdSchema, MessageIdSchema, SessionIdSchema, ToolCallIdSchem
 import { StopReasonSchema } from "../stream-event.ts";
 import { ToolErrorCodeSchema } from "../tool-outcome.ts";
 
-export const TextPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+export const TextPartSchema = z.object({
+  type: z.literal("text"),
+  text: z.string(),
+  /** A provider signature carried by this text (Gemini thoughtSignature), sent back with it. */
+  signature: z.string().optional(),
+});
 export const ThinkingPartSchema = z.object({
   type: z.literal("thinking"),
   text: z.string(),
+  /** Anthropic's signature, Gemini's thoughtSignature or OpenAI Responses' encrypted reasoning. */
   signature: z.string().optional(),
+  /** OpenAI Responses: the reasoning item this summary part belongs to. */
+  item_id: z.string().optional(),
 });
+/** Thinking the provider encrypted (Anthropic `redacted_thinking`): kept, never shown, replayed in place. */
+export const RedactedThinkingPartSchema = z.object({ type: z.literal("redacted_thinking"), data: z.string() });
+/** The model declining to answer (an OpenAI refusal). */
+export const RefusalPartSchema = z.object({ type: z.literal("refusal"), text: z.string() });
 export const ToolCallPartSchema = z.object({
   type: z.literal("tool_call"),
   call_id: ToolCallIdSchema,
   name: ToolNameSchema,
   args: z.record(z.string(), z.unknown()),
+  /** The arguments exactly as the model wrote them, when that differs from `JSON.stringify(args)`. */
+  args_json: z.string().optional(),
   signature: z.string().optional(),
 });
 export const ToolResultPartSchema = z.object({
@@ -35,6 +49,8 @@ export const ToolResultPartSchema = z.object({
 export const ContentPartSchema = z.discriminatedUnion("type", [
   TextPartSchema,
   ThinkingPartSchema,
+  RedactedThinkingPartSchema,
+  RefusalPartSchema,
   ToolCallPartSchema,
   ToolResultPartSchema,
 ]);

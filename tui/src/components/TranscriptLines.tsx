@@ -5,7 +5,7 @@
  * small cards. What was printed stays printed: each message goes to <Static> exactly once, by id,
  * whatever the transcript does next (a snapshot that replaces the list on a resume included).
  */
-import { type ContentPart, type Message, type ToolCard, type Transcript, storedToolCard } from "@maestro/protocol";
+import { type ContentPart, type Message, type ToolCard, type Transcript, stopNotice, storedToolCard } from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
 import { useLayoutEffect, useRef } from "react";
 import { renderMarkdown } from "../markdown.ts";
@@ -53,10 +53,20 @@ function MessageLines({
       {message.content.map((part, index) => {
         if (part.type === "text") return <Text key={index}>{message.role === "user" ? part.text : renderMarkdown(part.text)}</Text>;
         if (part.type === "thinking") return <Text key={index} dimColor>{`▸ thinking (${part.text.length} chars)`}</Text>;
+        if (part.type === "redacted_thinking")
+          return (
+            <Text key={index} dimColor>
+              {"▸ thinking (redacted)"}
+            </Text>
+          );
+        if (part.type === "refusal") return <Text key={index} color="yellow">{`declined: ${part.text}`}</Text>;
         if (part.type === "tool_call")
           return <ToolCardLine key={index} card={storedToolCard(transcript, part, results.get(part.call_id))} />;
         return null;
       })}
+      {message.role === "assistant" && (message.error ?? stopNotice(message.stop_reason)) !== null && (
+        <Text dimColor>{message.error ?? stopNotice(message.stop_reason)}</Text>
+      )}
     </Box>
   );
 }
@@ -113,6 +123,13 @@ export function TranscriptLines({ transcript }: { readonly transcript: Transcrip
           {turn.blocks.map((block, index) => {
             if (block.kind === "text") return <Text key={index}>{renderMarkdown(block.text)}</Text>;
             if (block.kind === "thinking") return <Text key={index} dimColor>{`▸ thinking…`}</Text>;
+            if (block.kind === "redacted_thinking")
+              return (
+                <Text key={index} dimColor>
+                  {"▸ thinking (redacted)"}
+                </Text>
+              );
+            if (block.kind === "refusal") return <Text key={index} color="yellow">{`declined: ${block.text}`}</Text>;
             const card = transcript.tools[block.callId];
             return card === undefined ? null : <ToolCardLine key={index} card={card} />;
           })}

@@ -3,7 +3,15 @@
  * the model's thinking collapsed, its answer as markdown, its tool calls as cards with their
  * results; tokens and cost), then what the turn in flight has streamed that is not stored yet.
  */
-import { type ApprovalDecision, type ContentPart, type Message, type ToolCard, type Transcript, storedToolCard } from "@maestro/protocol";
+import {
+  type ApprovalDecision,
+  type ContentPart,
+  type Message,
+  type ToolCard,
+  type Transcript,
+  stopNotice,
+  storedToolCard,
+} from "@maestro/protocol";
 import { Fragment } from "react";
 import { tokens, usd } from "../../lib/format.ts";
 import { Markdown } from "./Markdown.tsx";
@@ -22,6 +30,19 @@ function Thinking({ text }: { readonly text: string }) {
       <summary>Thinking</summary>
       <p>{text}</p>
     </details>
+  );
+}
+
+/** The provider encrypted this thinking: there is nothing to read, only that it happened. */
+function RedactedThinking() {
+  return <p className="thinking muted small">Thinking (redacted by the provider)</p>;
+}
+
+function Refusal({ text }: { readonly text: string }) {
+  return (
+    <p className="refusal" role="note">
+      <strong>Declined:</strong> {text}
+    </p>
   );
 }
 
@@ -46,6 +67,10 @@ function MessageView({
             );
           case "thinking":
             return <Thinking key={index} text={part.text} />;
+          case "redacted_thinking":
+            return <RedactedThinking key={index} />;
+          case "refusal":
+            return <Refusal key={index} text={part.text} />;
           case "tool_call":
             return (
               <ToolCardView
@@ -58,18 +83,20 @@ function MessageView({
             return null;
         }
       })}
-      {message.role === "assistant" && (message.usage !== null || message.status !== "complete") && (
-        <footer className="muted small">
-          {message.status !== "complete" && <span className="badge error">{message.status}</span>}
-          {message.error !== null && <span> {message.error}</span>}
-          {message.usage !== null && (
-            <span>
-              {tokens(message.usage.input_tokens + message.usage.cache_read_tokens)} in · {tokens(message.usage.output_tokens)} out
-              {message.cost_usd !== null && ` · ${usd(message.cost_usd)}`}
-            </span>
-          )}
-        </footer>
-      )}
+      {message.role === "assistant" &&
+        (message.usage !== null || message.status !== "complete" || stopNotice(message.stop_reason) !== null) && (
+          <footer className="muted small">
+            {message.status !== "complete" && <span className="badge error">{message.status}</span>}
+            {message.error !== null && <span> {message.error}</span>}
+            {message.error === null && stopNotice(message.stop_reason) !== null && <span> {stopNotice(message.stop_reason)} </span>}
+            {message.usage !== null && (
+              <span>
+                {tokens(message.usage.input_tokens + message.usage.cache_read_tokens)} in · {tokens(message.usage.output_tokens)} out
+                {message.cost_usd !== null && ` · ${usd(message.cost_usd)}`}
+              </span>
+            )}
+          </footer>
+        )}
     </article>
   );
 }
@@ -95,6 +122,8 @@ export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
             <Fragment key={index}>
               {block.kind === "text" && <Markdown text={block.text} />}
               {block.kind === "thinking" && <Thinking text={block.text} />}
+              {block.kind === "redacted_thinking" && <RedactedThinking />}
+              {block.kind === "refusal" && <Refusal text={block.text} />}
               {block.kind === "tool" && transcript.tools[block.callId] !== undefined && (
                 <ToolCardView card={transcript.tools[block.callId] as ToolCard} onAnswer={(decision) => onAnswer(block.callId, decision)} />
               )}

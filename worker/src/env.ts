@@ -27,6 +27,10 @@ export interface Env {
   readonly MAESTRO_CODEX_ISSUER?: string;
   /** How long a request to an OAuth server may take (default 30 s). */
   readonly MAESTRO_OAUTH_TIMEOUT_MS?: string;
+  /** How long a model's stream may send nothing before it is given up as stalled (default 300 s, as Codex). */
+  readonly MAESTRO_STREAM_IDLE_TIMEOUT_MS?: string;
+  /** How long a provider may take to answer a request with its headers (default 60 s). */
+  readonly MAESTRO_STREAM_CONNECT_TIMEOUT_MS?: string;
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
@@ -60,6 +64,14 @@ const EnvSchema = z.object({
     (value) => (value === "" ? undefined : value),
     z.coerce.number().int().min(100).max(120_000).default(30_000),
   ),
+  MAESTRO_STREAM_IDLE_TIMEOUT_MS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().min(100).max(3_600_000).default(300_000),
+  ),
+  MAESTRO_STREAM_CONNECT_TIMEOUT_MS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number().int().min(100).max(600_000).default(60_000),
+  ),
 });
 
 export interface Config {
@@ -72,6 +84,7 @@ export interface Config {
   readonly approvalTimeoutMs: number;
   readonly codexIssuer: string;
   readonly oauthTimeoutMs: number;
+  readonly streamTimeouts: { readonly connectMs: number; readonly idleMs: number };
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -103,6 +116,7 @@ export function getConfig(env: Env): Config {
     approvalTimeoutMs: parsed.data.MAESTRO_APPROVAL_TIMEOUT_MS,
     codexIssuer: parsed.data.MAESTRO_CODEX_ISSUER,
     oauthTimeoutMs: parsed.data.MAESTRO_OAUTH_TIMEOUT_MS,
+    streamTimeouts: { connectMs: parsed.data.MAESTRO_STREAM_CONNECT_TIMEOUT_MS, idleMs: parsed.data.MAESTRO_STREAM_IDLE_TIMEOUT_MS },
   };
   configs.set(env, config);
   return config;

@@ -22,6 +22,8 @@ export default defineConfig({
           MAESTRO_CODEX_ISSUER: inject<string>("oauthIssuer"),
           // Short, so the slow-sign-in-server test does not wait thirty seconds.
           MAESTRO_OAUTH_TIMEOUT_MS: "1500",
+          // Short, so a stalled stream (stream corpus, *-hang) is given up on in seconds, not minutes.
+          MAESTRO_STREAM_IDLE_TIMEOUT_MS: "2000",
         },
       },
     })),

@@ -1,15 +1,17 @@
 /**
  * Anthropic Messages API, as llxprt sends it (fidelity REFERENCE §1): the Anthropic SDK's
  * headers in Bun's order, prompt caching with the 1 h TTL and its beta header, extended
- * thinking where the model has it. Streams map onto StreamEvents.
+ * thinking where the model has it. Everything the model produced goes back as it came: thinking
+ * and redacted thinking with their signatures in place, tool arguments byte for byte.
  */
-import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
+import type { ContentPart, StopReason, StreamEvent } from "@maestro/protocol";
 import { z } from "zod";
-import type { HeaderList } from "./http.ts";
-import { baseUrlOf, SseJson, streamRequest } from "./http.ts";
-import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
-import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
-import { parseJsonObject } from "./sse.ts";
+import { type HeaderList, baseUrlOf } from "./http.ts";
+import { type ConversationMessage, type Provider, type ProviderRequest, toCallId } from "./provider.ts";
+import { streamErrorEvent } from "./provider-error.ts";
+import { RawJson } from "./raw-json.ts";
+import { type ChunkMapper, streamResponse, typeOf } from "./stream-driver.ts";
+import type { StreamState } from "./stream-state.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
 
@@ -58,11 +60,25 @@ function toBlocks(message: ConversationMessage): Block[] {
     switch (part.type) {
       case "text":
         return part.text.length > 0 ? [{ type: "text", text: part.text }] : [];
+      case "refusal":
+        return part.text.length > 0 ? [{ type: "text", text: part.text }] : [];
       case "thinking":
         // A thinking block without its signature cannot be sent back; the API would refuse it.
-        return part.signature === undefined ? [] : [{ type: "thinking", thinking: part.text, signature: part.signature }];
+        return part.signature === undefined || part.item_id !== undefined
+          ? []
+          : [{ type: "thinking", thinking: part.text, signature: part.signature }];
+      case "redacted_thinking":
+        // Dropping it would make the next tool step a 400: it goes back exactly where it was.
+        return [{ type: "redacted_thinking", data: part.data }];
       case "tool_call":
-        return [{ type: "tool_use", id: part.call_id, name: part.name, input: part.args }];
+        return [
+          {
+            type: "tool_use",
+            id: part.call_id,
+            name: part.name,
+            input: part.args_json === undefined ? part.args : new RawJson(part.args_json, part.args),
+          },
+        ];
       case "tool_result":
         return [{ type: "tool_result", tool_use_id: part.call_id, content: part.output, ...(!part.ok && { is_error: true }) }];
     }
@@ -75,7 +91,7 @@ export function toAnthropicRequest(request: ProviderRequest): Record<string, unk
     .filter((message) => message.content.length > 0);
   // llxprt marks the last non-thinking block of the last message as a cache breakpoint.
   const last = messages.at(-1)?.content;
-  const breakpoint = last?.findLast((block) => block.type !== "thinking");
+  const breakpoint = last?.findLast((block) => block.type !== "thinking" && block.type !== "redacted_thinking");
   if (breakpoint !== undefined) breakpoint.cache_control = CACHE_CONTROL;
   // Top-level keys in llxprt's order: model, messages, max_tokens, stream, system, tools, thinking.
   return {
@@ -105,7 +121,15 @@ const ChunkSchema = z.discriminatedUnion("type", [
   z.looseObject({
     type: z.literal("content_block_start"),
     index: z.number(),
-    content_block: z.looseObject({ type: z.string(), id: z.string().nullish(), name: z.string().nullish() }),
+    content_block: z.looseObject({
+      type: z.string(),
+      id: z.string().nullish(),
+      name: z.string().nullish(),
+      text: z.string().nullish(),
+      thinking: z.string().nullish(),
+      signature: z.string().nullish(),
+      data: z.string().nullish(),
+    }),
   }),
   z.looseObject({
     type: z.literal("content_block_delta"),
@@ -128,90 +152,96 @@ const ChunkSchema = z.discriminatedUnion("type", [
   z.looseObject({ type: z.literal("ping") }),
   z.looseObject({ type: z.literal("error"), error: z.unknown() }),
 ]);
+type Chunk = z.infer<typeof ChunkSchema>;
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ChunkSchema.options.map((option) => option.shape.type.value));
 
 // ── Stream mapping ─────────────────────────────────────────────────────────────────────────
 
-interface OpenToolCall {
-  readonly id: ToolCallId;
-  json: string;
+const anthropicChunks: ChunkMapper<Chunk> = {
+  schema: ChunkSchema,
+  completion: "terminal",
+  // Event types added after this code was written are skipped; malformed known ones are not.
+  isUnknown: (value) => {
+    const type = typeOf(value);
+    return type !== undefined && !KNOWN_TYPES.has(type);
+  },
+  map: mapChunk,
+};
+
+function* mapChunk(chunk: Chunk, state: StreamState): Generator<StreamEvent> {
+  switch (chunk.type) {
+    case "message_start":
+      readUsage(state, chunk.message.usage);
+      break;
+    case "content_block_start":
+      yield* startBlock(chunk.index, chunk.content_block, state);
+      break;
+    case "content_block_delta":
+      yield* mapDelta(chunk.index, chunk.delta, state);
+      break;
+    case "content_block_stop":
+      yield* state.closeCall(String(chunk.index));
+      break;
+    case "message_delta":
+      // Newer API versions report every count here, cache tokens included; each one present wins.
+      readUsage(state, chunk.usage);
+      if (chunk.delta.stop_reason != null) state.stopWith(mapAnthropicStopReason(chunk.delta.stop_reason), chunk.delta.stop_reason);
+      break;
+    case "message_stop":
+      state.markTerminal();
+      break;
+    case "ping":
+      break;
+    case "error":
+      state.fail(streamErrorEvent("anthropic", chunk));
+      break;
+  }
 }
 
-async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: ProviderContext): AsyncGenerator<StreamEvent> {
-  const toolCalls = new Map<number, OpenToolCall>();
-  const usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-  let stopReason: string | null | undefined;
-  const stream = new SseJson("anthropic", context, body);
-  for await (const item of stream) {
-    const parsed = ChunkSchema.safeParse(item.value);
-    if (!parsed.success) {
-      // Event types added after this code was written are skipped, malformed known ones are not.
-      const type = (item.value as { type?: unknown } | null)?.type;
-      if (typeof type === "string" && !ChunkSchema.options.some((option) => option.shape.type.value === type)) continue;
-      yield protocolErrorEvent("anthropic", `a malformed ${typeof type === "string" ? type : "chunk"}`);
-      return;
-    }
-    const chunk = parsed.data;
-    switch (chunk.type) {
-      case "message_start":
-        addUsage(usage, chunk.message.usage);
-        break;
-      case "content_block_start":
-        if (chunk.content_block.type === "tool_use") {
-          const id = toCallId(chunk.content_block.id, `toolu_local_${chunk.index}`);
-          toolCalls.set(chunk.index, { id, json: "" });
-          yield { type: "tool_call", phase: "start", call_id: id, name: chunk.content_block.name ?? "unknown" };
-        }
-        break;
-      case "content_block_delta":
-        yield* mapDelta(chunk.delta, toolCalls.get(chunk.index));
-        break;
-      case "content_block_stop": {
-        const call = toolCalls.get(chunk.index);
-        if (call === undefined) break;
-        toolCalls.delete(chunk.index);
-        const args = parseJsonObject(call.json);
-        if (args === undefined) {
-          yield protocolErrorEvent("anthropic", "tool arguments that are not a JSON object");
-          return;
-        }
-        yield { type: "tool_call", phase: "end", call_id: call.id, args };
-        break;
-      }
-      case "message_delta":
-        stopReason = chunk.delta.stop_reason ?? stopReason;
-        if (chunk.usage) usage.output = chunk.usage.output_tokens ?? usage.output;
-        break;
-      case "message_stop":
-        yield usageEvent(usage);
-        yield { type: "stop", reason: mapAnthropicStopReason(stopReason), ...(stopReason != null && { provider_reason: stopReason }) };
-        return;
-      case "ping":
-        break;
-      case "error": {
-        yield streamErrorEvent("anthropic", chunk);
-        return;
-      }
-    }
+function* startBlock(
+  index: number,
+  block: Extract<Chunk, { type: "content_block_start" }>["content_block"],
+  state: StreamState,
+): Generator<StreamEvent> {
+  switch (block.type) {
+    case "tool_use":
+      yield* state.openCall(String(index), { id: toCallId(block.id, `toolu_local_${index}`), name: block.name ?? "unknown" });
+      break;
+    case "redacted_thinking":
+      if (block.data) yield { type: "redacted_thinking", data: block.data };
+      break;
+    case "thinking":
+      if (block.thinking) yield { type: "thinking_delta", text: block.thinking };
+      break;
+    case "text":
+      if (block.text) yield { type: "text_delta", text: block.text };
+      break;
   }
-  if (yield* stream.endedEarly()) return;
-  // The body ended (or said [DONE]) without message_stop: the answer is incomplete.
-  yield interruptedEvent("anthropic");
 }
 
 function* mapDelta(
-  delta: { type: string; text?: string | null; thinking?: string | null; signature?: string | null; partial_json?: string | null },
-  call: OpenToolCall | undefined,
+  index: number,
+  delta: Extract<Chunk, { type: "content_block_delta" }>["delta"],
+  state: StreamState,
 ): Generator<StreamEvent> {
   if (delta.type === "text_delta" && delta.text) yield { type: "text_delta", text: delta.text };
   else if (delta.type === "thinking_delta" && delta.thinking) yield { type: "thinking_delta", text: delta.thinking };
   else if (delta.type === "signature_delta" && delta.signature) yield { type: "thinking_delta", text: "", signature: delta.signature };
-  else if (delta.type === "input_json_delta" && call !== undefined && delta.partial_json) {
-    call.json += delta.partial_json;
-    yield { type: "tool_call", phase: "args_delta", call_id: call.id, delta: delta.partial_json };
-  }
+  else if (delta.type === "input_json_delta" && delta.partial_json) yield* state.appendArgs(String(index), delta.partial_json);
 }
 
-// ── Stop reason / usage ────────────────────────────────────────────────────────────────────
+function readUsage(state: StreamState, usage: z.infer<typeof UsageSchema> | null | undefined): void {
+  if (!usage) return;
+  state.usage({
+    input: usage.input_tokens,
+    output: usage.output_tokens,
+    cacheRead: usage.cache_read_input_tokens,
+    cacheWrite: usage.cache_creation_input_tokens,
+  });
+}
+
+// ── Stop reason ────────────────────────────────────────────────────────────────────────────
 
 export function mapAnthropicStopReason(reason: string | null | undefined): StopReason {
   switch (reason) {
@@ -219,33 +249,13 @@ export function mapAnthropicStopReason(reason: string | null | undefined): StopR
     case "tool_use":
     case "max_tokens":
     case "stop_sequence":
-      return reason;
     case "refusal":
-      return "content_filter";
+      return reason;
+    case "model_context_window_exceeded":
+      return "max_tokens";
     default:
       return "other";
   }
-}
-
-function addUsage(
-  total: { input: number; output: number; cacheRead: number; cacheWrite: number },
-  usage: z.infer<typeof UsageSchema> | null | undefined,
-) {
-  if (!usage) return;
-  total.input = usage.input_tokens ?? total.input;
-  total.output = usage.output_tokens ?? total.output;
-  total.cacheRead = usage.cache_read_input_tokens ?? total.cacheRead;
-  total.cacheWrite = usage.cache_creation_input_tokens ?? total.cacheWrite;
-}
-
-function usageEvent(usage: { input: number; output: number; cacheRead: number; cacheWrite: number }): StreamEvent {
-  return {
-    type: "usage",
-    input_tokens: usage.input,
-    output_tokens: usage.output,
-    cache_read_tokens: usage.cacheRead,
-    cache_write_tokens: usage.cacheWrite,
-  };
 }
 
 // ── Provider ───────────────────────────────────────────────────────────────────────────────
@@ -254,15 +264,16 @@ export const anthropic = {
   id: "anthropic",
   probeModel: "claude-haiku-4-5",
   stream: (request, context) =>
-    streamRequest(
+    streamResponse(
       "anthropic",
       context,
       {
         url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/v1/messages`,
+        model: request.model,
         headers: anthropicHeaders(context.credential.apiKey),
         body: toAnthropicRequest(request),
         secretHeaders: ["x-api-key"],
       },
-      toStreamEvents,
+      anthropicChunks,
     ),
 } satisfies Provider;

@@ -5,9 +5,10 @@
  * so the stream mapping is openai-responses.ts's. The login that yields the token is
  * auth/oauth/codex.ts; this file only spends it.
  */
-import { type HeaderList, baseUrlOf, streamRequest } from "./http.ts";
-import { responsesRequestHead, responsesStreamEvents } from "./openai-responses.ts";
+import { type HeaderList, baseUrlOf } from "./http.ts";
+import { responsesChunks, responsesRequestHead } from "./openai-responses.ts";
 import type { Provider, ProviderRequest } from "./provider.ts";
+import { streamResponse } from "./stream-driver.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
 
@@ -37,7 +38,7 @@ export function toCodexRequest(request: ProviderRequest, sessionKey: string): Re
   // Codex stores nothing server-side (`store: false`); the session is the prompt-cache key. Every
   // captured request carries `instructions`, and the backend refuses one without them ("Instructions
   // are required"), so a session with no system prompt sends them empty.
-  return { ...responsesRequestHead(request, { instructionsRequired: true }), store: false, prompt_cache_key: sessionKey };
+  return { ...responsesRequestHead(request, { instructionsRequired: true, stateless: true }), store: false, prompt_cache_key: sessionKey };
 }
 
 // ── Provider ───────────────────────────────────────────────────────────────────────────────
@@ -46,15 +47,16 @@ export const codex = {
   id: "codex",
   probeModel: "gpt-5.5",
   stream: (request, context) =>
-    streamRequest(
+    streamResponse(
       "codex",
       context,
       {
         url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/responses`,
+        model: request.model,
         headers: codexHeaders(context.credential.apiKey, context.credential.accountId ?? null, context.sessionKey),
         body: toCodexRequest(request, context.sessionKey),
         secretHeaders: ["authorization", "chatgpt-account-id"],
       },
-      (body, ctx) => responsesStreamEvents("codex", body, ctx),
+      responsesChunks("codex"),
     ),
 } satisfies Provider;

@@ -1,13 +1,17 @@
 /**
  * Gemini API streamGenerateContent (`alt=sse`), as gemini-cli 0.61.0 sends it (fidelity
  * REFERENCE §4a) with usage statistics off: no installation id is sent. Unlike llxprt (§4b) the
- * system prompt does reach the wire, as `systemInstruction`.
+ * system prompt does reach the wire, as `systemInstruction`. History goes back as gemini-cli sends
+ * it: thought parts left out, every thoughtSignature kept on the part that carried it, call ids
+ * on both the call and its response, consecutive turns of one role merged.
  */
-import type { StopReason, StreamEvent } from "@maestro/protocol";
+import type { StopReason } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, baseUrlOf, SseJson, streamRequest } from "./http.ts";
-import { type ConversationMessage, type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
-import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
+import { type HeaderList, baseUrlOf } from "./http.ts";
+import { type ConversationMessage, type Provider, type ProviderRequest, toCallId } from "./provider.ts";
+import { streamErrorEvent } from "./provider-error.ts";
+import { type ChunkMapper, streamResponse } from "./stream-driver.ts";
+import type { StreamState } from "./stream-state.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
 
@@ -42,31 +46,75 @@ function generationConfigFor(model: string): Record<string, unknown> {
 // ── Request mapping ────────────────────────────────────────────────────────────────────────
 
 type Part = Record<string, unknown>;
+interface Content {
+  role: "user" | "model";
+  parts: Part[];
+}
+
+/**
+ * gemini-cli's placeholder for a function call whose signature was carried by a thought part it
+ * left out: the API requires one on the first call of each model turn in the current tool loop.
+ */
+export const SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
+
+const signed = (signature: string | undefined) => (signature === undefined ? {} : { thoughtSignature: signature });
 
 function toParts(message: ConversationMessage): Part[] {
   return message.content.flatMap((part): Part[] => {
     switch (part.type) {
       case "text":
+        return part.text.length > 0 || part.signature !== undefined ? [{ text: part.text, ...signed(part.signature) }] : [];
+      case "refusal":
         return part.text.length > 0 ? [{ text: part.text }] : [];
       case "thinking":
-        return [{ text: part.text, thought: true, ...(part.signature !== undefined && { thoughtSignature: part.signature }) }];
+      case "redacted_thinking":
+        // gemini-cli strips thoughts from the history it sends (geminiChat stripThoughts).
+        return [];
       case "tool_call":
-        return [
-          { functionCall: { name: part.name, args: part.args }, ...(part.signature !== undefined && { thoughtSignature: part.signature }) },
-        ];
+        return [{ functionCall: { id: part.call_id, name: part.name, args: part.args }, ...signed(part.signature) }];
       case "tool_result":
-        return [{ functionResponse: { name: part.name, response: part.ok ? { output: part.output } : { error: part.output } } }];
+        return [
+          { functionResponse: { id: part.call_id, name: part.name, response: part.ok ? { output: part.output } : { error: part.output } } },
+        ];
     }
   });
 }
 
+/** Consecutive contents of one role become one, as gemini-cli coalesces them. */
+function coalesce(contents: readonly Content[]): Content[] {
+  const merged: Content[] = [];
+  for (const content of contents) {
+    const last = merged.at(-1);
+    if (last !== undefined && last.role === content.role) last.parts.push(...content.parts);
+    else merged.push({ role: content.role, parts: [...content.parts] });
+  }
+  return merged;
+}
+
+/**
+ * The first function call of a model turn must carry a thought signature (Gemini 3 refuses one
+ * without, in the current tool loop); one whose signature rode on a left-out thought part gets
+ * gemini-cli's placeholder. gemini-cli adds it only inside the current loop; adding it to every
+ * turn sends each turn the same way in every later request, so the prompt cache keeps matching.
+ */
+function signModelTurns(contents: Content[]): void {
+  for (const content of contents) {
+    if (content.role !== "model") continue;
+    const first = content.parts.find((part) => part.functionCall !== undefined);
+    if (first !== undefined && first.thoughtSignature === undefined) first.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
+  }
+}
+
 export function toGeminiRequest(request: ProviderRequest): Record<string, unknown> {
-  const contents = request.messages
-    .map((message) => ({ parts: toParts(message), role: message.role === "assistant" ? "model" : "user" }))
-    .filter((content) => content.parts.length > 0);
+  const contents = coalesce(
+    request.messages
+      .map((message): Content => ({ role: message.role === "assistant" ? "model" : "user", parts: toParts(message) }))
+      .filter((content) => content.parts.length > 0),
+  );
+  signModelTurns(contents);
   // Top-level keys in gemini-cli's order: contents, systemInstruction, tools, generationConfig.
   return {
-    contents,
+    contents: contents.map((content) => ({ parts: content.parts, role: content.role })),
     ...(request.system !== null && { systemInstruction: { parts: [{ text: request.system }], role: "user" } }),
     ...(request.tools.length > 0 && {
       tools: [
@@ -95,7 +143,11 @@ const PartSchema = z.looseObject({
 const ChunkSchema = z.looseObject({
   candidates: z
     .array(
-      z.looseObject({ content: z.looseObject({ parts: z.array(PartSchema).nullish() }).nullish(), finishReason: z.string().nullish() }),
+      z.looseObject({
+        content: z.looseObject({ parts: z.array(PartSchema).nullish() }).nullish(),
+        finishReason: z.string().nullish(),
+        finishMessage: z.string().nullish(),
+      }),
     )
     .nullish(),
   promptFeedback: z.looseObject({ blockReason: z.string().nullish() }).nullish(),
@@ -109,72 +161,77 @@ const ChunkSchema = z.looseObject({
     .nullish(),
   error: z.unknown().optional(),
 });
+type Chunk = z.infer<typeof ChunkSchema>;
 
 // ── Stream mapping ─────────────────────────────────────────────────────────────────────────
 
-async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: ProviderContext): AsyncGenerator<StreamEvent> {
-  let usage: StreamEvent | undefined;
-  let finishReason: string | undefined;
-  let callCount = 0;
-  const stream = new SseJson("gemini", context, body);
-  for await (const item of stream) {
-    const parsed = ChunkSchema.safeParse(item.value);
-    if (!parsed.success) {
-      yield protocolErrorEvent("gemini", "a malformed chunk");
-      return;
-    }
-    const chunk = parsed.data;
-    if (chunk.error !== undefined) {
-      yield streamErrorEvent("gemini", chunk);
-      return;
-    }
-    if (chunk.usageMetadata) usage = mapUsage(chunk.usageMetadata);
-    if (chunk.promptFeedback?.blockReason) finishReason = chunk.promptFeedback.blockReason;
-    const candidate = chunk.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.functionCall) {
-        // Gemini sends a call whole; its id is optional, so one is made when missing.
-        const id = toCallId(part.functionCall.id, `gemini_call_${crypto.randomUUID()}`);
-        callCount += 1;
-        const args = part.functionCall.args ?? {};
-        yield { type: "tool_call", phase: "start", call_id: id, name: part.functionCall.name };
-        yield { type: "tool_call", phase: "args_delta", call_id: id, delta: JSON.stringify(args) };
-        yield { type: "tool_call", phase: "end", call_id: id, args, ...(part.thoughtSignature && { signature: part.thoughtSignature }) };
-      } else if (part.thought) {
-        yield { type: "thinking_delta", text: part.text ?? "", ...(part.thoughtSignature && { signature: part.thoughtSignature }) };
-      } else if (part.text) {
-        yield { type: "text_delta", text: part.text };
+/** Finish reasons that mean the model failed to write a usable call: no answer to keep or run. */
+const BROKEN_CALL = new Set(["MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL"]);
+
+function geminiChunks(): ChunkMapper<Chunk> {
+  let calls = 0;
+  return {
+    schema: ChunkSchema,
+    completion: "stop_or_done",
+    *map(chunk, state) {
+      if (chunk.error !== undefined && chunk.error !== null) {
+        state.fail(streamErrorEvent("gemini", chunk));
+        return;
       }
-    }
-    if (candidate?.finishReason) finishReason = candidate.finishReason;
-  }
-  if (yield* stream.endedEarly()) return;
-  if (finishReason === undefined) {
-    yield interruptedEvent("gemini");
-    return;
-  }
-  if (usage !== undefined) yield usage;
-  yield { type: "stop", reason: mapGeminiStopReason(finishReason, callCount > 0), provider_reason: finishReason };
+      if (chunk.usageMetadata) readUsage(state, chunk.usageMetadata);
+      const blocked = chunk.promptFeedback?.blockReason;
+      // A blocked prompt has no candidates: the block reason is the whole answer.
+      if (blocked) state.stopWith("content_filter", blocked);
+      const candidate = chunk.candidates?.[0];
+      for (const part of candidate?.content?.parts ?? []) {
+        if (part.functionCall) {
+          // Gemini sends a call whole; its id is optional, so one is made when missing (and sent
+          // back with the call and its response, as gemini-cli does).
+          const key = String(calls++);
+          const id = toCallId(part.functionCall.id, `gemini_call_${crypto.randomUUID()}`);
+          yield* state.openCall(key, { id, name: part.functionCall.name });
+          yield* state.appendArgs(key, JSON.stringify(part.functionCall.args ?? {}));
+          yield* state.closeCall(key, { args: part.functionCall.args ?? {}, signature: part.thoughtSignature ?? undefined });
+        } else if (part.thought) {
+          yield { type: "thinking_delta", text: part.text ?? "", ...(part.thoughtSignature && { signature: part.thoughtSignature }) };
+        } else if (part.text || part.thoughtSignature) {
+          yield { type: "text_delta", text: part.text ?? "", ...(part.thoughtSignature && { signature: part.thoughtSignature }) };
+        }
+      }
+      const reason = candidate?.finishReason;
+      if (!reason) return;
+      if (BROKEN_CALL.has(reason)) {
+        // Not the provider failing: the model stopped with a call that cannot run. A stop that says so.
+        const said = candidate.finishMessage ? ` (${candidate.finishMessage})` : "";
+        state.stopWith("other", reason, `The model wrote a malformed function call that Gemini could not use${said}; nothing was run.`);
+        return;
+      }
+      state.stopWith(mapGeminiStopReason(reason, state.calledTools), reason);
+    },
+  };
 }
 
-// ── Stop reason / usage ────────────────────────────────────────────────────────────────────
+function readUsage(state: StreamState, usage: NonNullable<Chunk["usageMetadata"]>): void {
+  const cached = usage.cachedContentTokenCount ?? 0;
+  // Gemini counts cached tokens inside the prompt, and thoughts apart from the answer.
+  state.usage({
+    input: usage.promptTokenCount == null ? undefined : Math.max(0, usage.promptTokenCount - cached),
+    output:
+      usage.candidatesTokenCount == null && usage.thoughtsTokenCount == null
+        ? undefined
+        : (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+    cacheRead: usage.promptTokenCount == null ? undefined : cached,
+    cacheWrite: usage.promptTokenCount == null ? undefined : 0,
+  });
+}
+
+// ── Stop reason ────────────────────────────────────────────────────────────────────────────
 
 export function mapGeminiStopReason(reason: string, calledTools: boolean): StopReason {
   if (reason === "STOP") return calledTools ? "tool_use" : "end_turn";
   if (reason === "MAX_TOKENS") return "max_tokens";
-  if (/SAFETY|RECITATION|BLOCKLIST|PROHIBITED|SPII|OTHER_BLOCK|BLOCK/.test(reason)) return "content_filter";
+  if (/SAFETY|RECITATION|BLOCKLIST|PROHIBITED|SPII|BLOCK|LANGUAGE/.test(reason)) return "content_filter";
   return "other";
-}
-
-function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usageMetadata"]>): StreamEvent {
-  const cached = usage.cachedContentTokenCount ?? 0;
-  return {
-    type: "usage",
-    input_tokens: Math.max(0, (usage.promptTokenCount ?? 0) - cached),
-    output_tokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-    cache_read_tokens: cached,
-    cache_write_tokens: 0,
-  };
 }
 
 // ── Provider ───────────────────────────────────────────────────────────────────────────────
@@ -183,15 +240,16 @@ export const gemini = {
   id: "gemini",
   probeModel: "gemini-2.5-flash",
   stream: (request, context) =>
-    streamRequest(
+    streamResponse(
       "gemini",
       context,
       {
         url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/v1beta/models/${encodeURIComponent(request.model)}:streamGenerateContent?alt=sse`,
+        model: request.model,
         headers: geminiHeaders(context.credential.apiKey, request.model),
         body: toGeminiRequest(request),
         secretHeaders: ["x-goog-api-key"],
       },
-      toStreamEvents,
+      geminiChunks(),
     ),
 } satisfies Provider;

@@ -1,13 +1,26 @@
 /**
  * Sending a provider request and reading its SSE answer, shared by every provider: headers go
- * out in exactly the order given (the fidelity spec), the exchange is recorded with secret
- * headers masked, and every failure — network, HTTP status, a broken stream — becomes a stream
- * `error` event instead of an exception.
+ * out in exactly the order given (the fidelity spec), the body is checked against the API's
+ * history rules before it leaves, the exchange is recorded with secrets masked (by header name
+ * and by the credential's own values), a provider that does not answer or goes quiet is given up
+ * on after the configured time, and every failure becomes a stream `error` event, never an
+ * exception.
  */
 import type { ProviderId, StreamEvent } from "@maestro/protocol";
-import type { ProviderContext } from "./provider.ts";
-import { httpErrorEvent, interruptedEvent, networkErrorEvent, protocolErrorEvent } from "./provider-error.ts";
-import { parseSseJson, readSse } from "./sse.ts";
+import { SecretMask } from "../secret-mask.ts";
+import type { ProviderContext, StreamTimeouts } from "./provider.ts";
+import {
+  connectTimeoutEvent,
+  httpErrorEvent,
+  idleTimeoutEvent,
+  interruptedEvent,
+  invalidRequestEvent,
+  networkErrorEvent,
+  protocolErrorEvent,
+} from "./provider-error.ts";
+import { encodeRequestBody } from "./raw-json.ts";
+import { SseIdleError, parseSseJson, readSse } from "./sse.ts";
+import { checkWireRequest } from "./wire-rules.ts";
 
 export type HeaderList = readonly (readonly [string, string])[];
 type ErrorEvent = Extract<StreamEvent, { type: "error" }>;
@@ -15,42 +28,87 @@ type ErrorEvent = Extract<StreamEvent, { type: "error" }>;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** Enough of a response for the record without letting one message grow without bound. */
 const MAX_RECORDED_EVENTS = 5000;
+export const DEFAULT_STREAM_TIMEOUTS: StreamTimeouts = { connectMs: 60_000, idleMs: 300_000 };
+
+export interface WireRequest {
+  readonly url: string;
+  /** The model asked for (some history rules depend on it: Gemini 3's thought signatures). */
+  readonly model: string;
+  readonly headers: HeaderList;
+  readonly body: Record<string, unknown>;
+  readonly secretHeaders: readonly string[];
+}
 
 export type Opened =
-  { readonly ok: true; readonly body: ReadableStream<Uint8Array> } | { readonly ok: false; readonly error: ErrorEvent | null };
+  | { readonly ok: true; readonly body: ReadableStream<Uint8Array>; readonly mask: SecretMask }
+  | { readonly ok: false; readonly error: ErrorEvent | null };
 
-export async function openStream(
-  provider: ProviderId,
-  context: ProviderContext,
-  request: { url: string; headers: HeaderList; body: Record<string, unknown>; secretHeaders: readonly string[] },
-): Promise<Opened> {
+/** The credential's own secret values: what an upstream echoing them back must not get past us. */
+export function maskFor(context: ProviderContext): SecretMask {
+  return new SecretMask([context.credential.apiKey, context.credential.accountId]);
+}
+
+export async function openStream(provider: ProviderId, context: ProviderContext, request: WireRequest): Promise<Opened> {
+  const mask = maskFor(context);
+  const encoded = encodeRequestBody(request.body);
   const secret = new Set(request.secretHeaders.map((name) => name.toLowerCase()));
   context.exchange.request = {
     url: request.url,
     headers: request.headers.map(([name, value]) => [name, secret.has(name.toLowerCase()) ? "[redacted]" : value]),
-    body: request.body,
+    body: mask.deep(encoded.record),
   };
-  let response: Response;
+  // A history the API would refuse is our bug, not the provider's: say so instead of paying for a 400.
+  const violations = checkWireRequest(provider, request.body, { model: request.model });
+  if (violations.length > 0) return { ok: false, error: invalidRequestEvent(provider, violations) };
+
+  const timeouts = context.timeouts ?? DEFAULT_STREAM_TIMEOUTS;
+  const connect = linkedController(context.signal);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The race (not only the abort) makes the limit hold even against a fetch that ignores signals.
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => {
+      connect.abort(new Error("connect timeout"));
+      resolve("expired");
+    }, timeouts.connectMs);
+  });
   try {
-    response = await context.fetch(request.url, {
-      method: "POST",
-      headers: request.headers.map(([name, value]): [string, string] => [name, value]),
-      body: JSON.stringify(request.body),
-      signal: context.signal,
-    });
-  } catch {
-    return { ok: false, error: context.signal.aborted ? null : networkErrorEvent(provider) };
+    let response: Response | "expired";
+    try {
+      response = await Promise.race([
+        context.fetch(request.url, {
+          method: "POST",
+          headers: request.headers.map(([name, value]): [string, string] => [name, value]),
+          body: encoded.text,
+          signal: connect.signal,
+        }),
+        expired,
+      ]);
+    } catch {
+      if (context.signal.aborted) return { ok: false, error: null };
+      return { ok: false, error: connect.signal.aborted ? connectTimeoutEvent(provider, timeouts.connectMs) : networkErrorEvent(provider) };
+    }
+    if (response === "expired") return { ok: false, error: connectTimeoutEvent(provider, timeouts.connectMs) };
+    if (response.ok && response.body !== null) {
+      context.exchange.response = { status: response.status, events: [] };
+      // workers-types leave the body untyped; a fetch body is always bytes.
+      return { ok: true, body: response.body as ReadableStream<Uint8Array>, mask };
+    }
+    const text = await readLimited(response).catch(() => "");
+    const parsed = parseSseJson(text);
+    const body = mask.deep(parsed.ok ? parsed.value : text);
+    context.exchange.response = { status: response.status, events: [body] };
+    return { ok: false, error: httpErrorEvent(provider, response.status, response.headers, body) };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
-  if (response.ok && response.body !== null) {
-    context.exchange.response = { status: response.status, events: [] };
-    // workers-types leave the body untyped; a fetch body is always bytes.
-    return { ok: true, body: response.body as ReadableStream<Uint8Array> };
-  }
-  const text = await readLimited(response).catch(() => "");
-  const parsed = parseSseJson(text);
-  const body = parsed.ok ? parsed.value : text;
-  context.exchange.response = { status: response.status, events: [body] };
-  return { ok: false, error: httpErrorEvent(provider, response.status, response.headers, body) };
+}
+
+/** A controller that aborts with `parent` too, so a timeout can stop one request without the turn. */
+function linkedController(parent: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (parent.aborted) controller.abort(parent.reason);
+  else parent.addEventListener("abort", () => controller.abort(parent.reason), { once: true });
+  return controller;
 }
 
 async function readLimited(response: Response): Promise<string> {
@@ -64,74 +122,57 @@ export interface SseJsonItem {
 }
 
 /**
- * The JSON payloads of an SSE body, recorded as they pass. Iterating yields JSON values only;
- * how the stream stopped is settled afterwards with `endedEarly()`: cancelled (say nothing
- * more), broken off or sent something that is not JSON (report it), or ended normally, with
- * `done` telling whether it said `[DONE]` (OpenAI's end marker).
+ * The JSON payloads of an SSE body, recorded (masked) as they pass. Iterating yields JSON values
+ * only; how the stream stopped is settled afterwards with `failure`: cancelled (undefined, with
+ * the signal aborted), broken off, gone quiet or sent something that is not JSON (an error
+ * event), or ended normally, with `done` telling whether it said `[DONE]` (OpenAI's end marker).
  */
 export class SseJson implements AsyncIterable<SseJsonItem> {
   readonly #provider: ProviderId;
   readonly #context: ProviderContext;
   readonly #body: ReadableStream<Uint8Array>;
+  readonly #mask: SecretMask;
   #failure: ErrorEvent | undefined;
   #done = false;
 
-  constructor(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>) {
+  constructor(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>, mask: SecretMask) {
     this.#provider = provider;
     this.#context = context;
     this.#body = body;
+    this.#mask = mask;
   }
 
   get done(): boolean {
     return this.#done;
   }
 
+  get failure(): ErrorEvent | undefined {
+    return this.#failure;
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<SseJsonItem> {
     const recorded = this.#context.exchange.response?.events;
+    const idleMs = (this.#context.timeouts ?? DEFAULT_STREAM_TIMEOUTS).idleMs;
     try {
-      for await (const message of readSse(this.#body)) {
+      for await (const message of readSse(this.#body, { idleMs })) {
         if (message.data === "[DONE]") {
           this.#done = true;
           return;
         }
         const parsed = parseSseJson(message.data);
-        if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS) recorded.push(parsed.ok ? parsed.value : message.data);
+        if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS)
+          recorded.push(this.#mask.deep(parsed.ok ? parsed.value : message.data));
         if (!parsed.ok) {
           this.#failure = protocolErrorEvent(this.#provider, "a chunk that is not JSON");
           return;
         }
         yield { event: message.event, value: parsed.value };
       }
-    } catch {
-      if (!this.#context.signal.aborted) this.#failure = interruptedEvent(this.#provider);
+    } catch (error) {
+      if (this.#context.signal.aborted) return;
+      this.#failure = error instanceof SseIdleError ? idleTimeoutEvent(this.#provider, idleMs) : interruptedEvent(this.#provider);
     }
   }
-
-  /** After the loop: yields the failure that stopped the stream, if any; true when it must not go on. */
-  *endedEarly(): Generator<StreamEvent, boolean> {
-    if (this.#context.signal.aborted) return true;
-    if (this.#failure === undefined) return false;
-    yield this.#failure;
-    return true;
-  }
-}
-
-/**
- * A provider call end to end: send the request, then map its SSE body into StreamEvents, or
- * yield the one error that stopped it from starting. Every provider's `stream()` is this.
- */
-export async function* streamRequest(
-  provider: ProviderId,
-  context: ProviderContext,
-  request: { url: string; headers: HeaderList; body: Record<string, unknown>; secretHeaders: readonly string[] },
-  toEvents: (body: ReadableStream<Uint8Array>, context: ProviderContext) => AsyncGenerator<StreamEvent>,
-): AsyncGenerator<StreamEvent> {
-  const opened = await openStream(provider, context, request);
-  if (!opened.ok) {
-    if (opened.error !== null) yield opened.error;
-    return;
-  }
-  yield* toEvents(opened.body, context);
 }
 
 /** A credential's base URL (or the provider's default), without a trailing slash. */

@@ -1,14 +1,16 @@
 /**
  * OpenAI Chat Completions, as llxprt sends it (fidelity REFERENCE §3a): the OpenAI SDK's headers
  * in Bun's order. Also every OpenAI-compatible server (vLLM, Ollama, OpenRouter…) through a
- * credential's base_url; their `reasoning_content` deltas become thinking.
+ * credential's base_url; their `reasoning_content` deltas become thinking, and tool-call deltas
+ * without an `index` (Google's OpenAI endpoint) are followed by id.
  */
-import type { ContentPart, StopReason, StreamEvent, ToolCallId } from "@maestro/protocol";
+import type { ContentPart, StopReason } from "@maestro/protocol";
 import { z } from "zod";
-import { type HeaderList, baseUrlOf, SseJson, streamRequest } from "./http.ts";
-import { type Provider, type ProviderContext, type ProviderRequest, toCallId } from "./provider.ts";
-import { interruptedEvent, protocolErrorEvent, streamErrorEvent } from "./provider-error.ts";
-import { parseJsonObject } from "./sse.ts";
+import { type HeaderList, baseUrlOf } from "./http.ts";
+import { type Provider, type ProviderRequest, toCallId } from "./provider.ts";
+import { streamErrorEvent } from "./provider-error.ts";
+import { type ChunkMapper, streamResponse } from "./stream-driver.ts";
+import type { StreamState } from "./stream-state.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
 
@@ -36,7 +38,8 @@ export function openaiHeaders(apiKey: string): HeaderList {
 
 type ChatMessage = Record<string, unknown>;
 
-const textOf = (parts: readonly ContentPart[]) => parts.flatMap((part) => (part.type === "text" ? [part.text] : [])).join("");
+const textOf = (parts: readonly ContentPart[], type: "text" | "refusal" = "text") =>
+  parts.flatMap((part) => (part.type === type ? [part.text] : [])).join("");
 
 export function toOpenAIRequest(request: ProviderRequest): Record<string, unknown> {
   const messages: ChatMessage[] = request.system === null ? [] : [{ role: "system", content: request.system }];
@@ -46,11 +49,17 @@ export function toOpenAIRequest(request: ProviderRequest): Record<string, unknow
     } else if (message.role === "assistant") {
       const calls = message.content.flatMap((part) =>
         part.type === "tool_call"
-          ? [{ id: part.call_id, type: "function", function: { name: part.name, arguments: JSON.stringify(part.args) } }]
+          ? [{ id: part.call_id, type: "function", function: { name: part.name, arguments: part.args_json ?? JSON.stringify(part.args) } }]
           : [],
       );
       const text = textOf(message.content);
-      messages.push({ role: "assistant", content: text.length > 0 ? text : null, ...(calls.length > 0 && { tool_calls: calls }) });
+      const refusal = textOf(message.content, "refusal");
+      messages.push({
+        role: "assistant",
+        content: text.length > 0 ? text : null,
+        ...(refusal.length > 0 && { refusal }),
+        ...(calls.length > 0 && { tool_calls: calls }),
+      });
     } else {
       for (const part of message.content) {
         if (part.type === "tool_result") messages.push({ role: "tool", tool_call_id: part.call_id, content: part.output });
@@ -77,7 +86,8 @@ export function toOpenAIRequest(request: ProviderRequest): Record<string, unknow
 // ── Upstream schemas ───────────────────────────────────────────────────────────────────────
 
 const ToolCallDeltaSchema = z.looseObject({
-  index: z.number(),
+  // Google's OpenAI-compatible endpoint leaves it out and sends each call whole.
+  index: z.number().nullish(),
   id: z.string().nullish(),
   function: z.looseObject({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
 });
@@ -90,6 +100,7 @@ const ChunkSchema = z.looseObject({
           .looseObject({
             content: z.string().nullish(),
             reasoning_content: z.string().nullish(),
+            refusal: z.string().nullish(),
             tool_calls: z.array(ToolCallDeltaSchema).nullish(),
           })
           .nullish(),
@@ -109,70 +120,64 @@ const ChunkSchema = z.looseObject({
     .nullish(),
   error: z.unknown().optional(),
 });
+type Chunk = z.infer<typeof ChunkSchema>;
 
 // ── Stream mapping ─────────────────────────────────────────────────────────────────────────
 
-interface OpenToolCall {
-  id: ToolCallId;
-  name: string;
-  json: string;
-  started: boolean;
+/** One response's mapper: it remembers which call an index-less delta continues, and any refusal. */
+function chatChunks(): ChunkMapper<Chunk> {
+  let lastKey: string | undefined;
+  let refused = false;
+  const keyOf = (delta: z.infer<typeof ToolCallDeltaSchema>, position: number): string => {
+    if (delta.index != null) return `i${delta.index}`;
+    if (delta.id) return `id:${delta.id}`;
+    return lastKey ?? `p${position}`;
+  };
+  return {
+    schema: ChunkSchema,
+    completion: "stop_or_done",
+    *map(chunk, state) {
+      if (chunk.error !== undefined && chunk.error !== null) {
+        state.fail(streamErrorEvent("openai", chunk));
+        return;
+      }
+      if (chunk.usage) readUsage(state, chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (choice === undefined) return;
+      const delta = choice.delta;
+      if (delta?.reasoning_content) yield { type: "thinking_delta", text: delta.reasoning_content };
+      if (delta?.content) yield { type: "text_delta", text: delta.content };
+      if (delta?.refusal) {
+        refused = true;
+        yield { type: "refusal_delta", text: delta.refusal };
+      }
+      for (const [position, call] of (delta?.tool_calls ?? []).entries()) {
+        const key = keyOf(call, position);
+        lastKey = key;
+        yield* state.openCall(key, { id: toCallId(call.id, `call_local_${key}`), name: undefined });
+        if (call.function?.name) yield* state.nameCall(key, call.function.name);
+        if (call.function?.arguments) yield* state.appendArgs(key, call.function.arguments);
+      }
+      if (choice.finish_reason) {
+        const reason = refused && choice.finish_reason === "stop" ? "refusal" : mapOpenAIStopReason(choice.finish_reason);
+        state.stopWith(reason, choice.finish_reason);
+      }
+    },
+  };
 }
 
-async function* toStreamEvents(body: ReadableStream<Uint8Array>, context: ProviderContext): AsyncGenerator<StreamEvent> {
-  const calls = new Map<number, OpenToolCall>();
-  let finishReason: string | undefined;
-  let usage: StreamEvent | undefined;
-  const stream = new SseJson("openai", context, body);
-  for await (const item of stream) {
-    const parsed = ChunkSchema.safeParse(item.value);
-    if (!parsed.success) {
-      yield protocolErrorEvent("openai", "a malformed chunk");
-      return;
-    }
-    const chunk = parsed.data;
-    if (chunk.error !== undefined) {
-      yield streamErrorEvent("openai", chunk);
-      return;
-    }
-    if (chunk.usage) usage = mapUsage(chunk.usage);
-    const choice = chunk.choices?.[0];
-    if (choice === undefined) continue;
-    if (choice.delta?.reasoning_content) yield { type: "thinking_delta", text: choice.delta.reasoning_content };
-    if (choice.delta?.content) yield { type: "text_delta", text: choice.delta.content };
-    for (const delta of choice.delta?.tool_calls ?? []) {
-      const call = calls.get(delta.index) ?? { id: toCallId(delta.id, `call_local_${delta.index}`), name: "", json: "", started: false };
-      calls.set(delta.index, call);
-      if (delta.function?.name) call.name += delta.function.name;
-      if (!call.started && call.name.length > 0) {
-        call.started = true;
-        yield { type: "tool_call", phase: "start", call_id: call.id, name: call.name };
-      }
-      if (delta.function?.arguments) {
-        call.json += delta.function.arguments;
-        if (call.started) yield { type: "tool_call", phase: "args_delta", call_id: call.id, delta: delta.function.arguments };
-      }
-    }
-    if (choice.finish_reason) finishReason = choice.finish_reason;
-  }
-  if (yield* stream.endedEarly()) return;
-  if (!stream.done && finishReason === undefined) {
-    yield interruptedEvent("openai");
-    return;
-  }
-  for (const call of calls.values()) {
-    const args = parseJsonObject(call.json);
-    if (args === undefined) {
-      yield protocolErrorEvent("openai", "tool arguments that are not a JSON object");
-      return;
-    }
-    yield { type: "tool_call", phase: "end", call_id: call.id, args };
-  }
-  if (usage !== undefined) yield usage;
-  yield { type: "stop", reason: mapOpenAIStopReason(finishReason), ...(finishReason !== undefined && { provider_reason: finishReason }) };
+function readUsage(state: StreamState, usage: NonNullable<Chunk["usage"]>): void {
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? usage.cache_read_input_tokens ?? usage.prompt_cache_hit_tokens ?? 0;
+  // OpenAI counts cached tokens inside prompt_tokens; The Maestro counts them apart.
+  state.usage({
+    input: usage.prompt_tokens == null ? undefined : Math.max(0, usage.prompt_tokens - cached),
+    output: usage.completion_tokens,
+    cacheRead: usage.prompt_tokens == null ? undefined : cached,
+    cacheWrite: usage.prompt_tokens == null ? undefined : 0,
+  });
 }
 
-// ── Stop reason / usage ────────────────────────────────────────────────────────────────────
+// ── Stop reason ────────────────────────────────────────────────────────────────────────────
 
 export function mapOpenAIStopReason(reason: string | undefined): StopReason {
   switch (reason) {
@@ -190,34 +195,22 @@ export function mapOpenAIStopReason(reason: string | undefined): StopReason {
   }
 }
 
-function mapUsage(usage: NonNullable<z.infer<typeof ChunkSchema>["usage"]>): StreamEvent {
-  const cached = usage.prompt_tokens_details?.cached_tokens ?? usage.cache_read_input_tokens ?? usage.prompt_cache_hit_tokens ?? 0;
-  const prompt = usage.prompt_tokens ?? 0;
-  // OpenAI counts cached tokens inside prompt_tokens; The Maestro counts them apart.
-  return {
-    type: "usage",
-    input_tokens: Math.max(0, prompt - cached),
-    output_tokens: usage.completion_tokens ?? 0,
-    cache_read_tokens: cached,
-    cache_write_tokens: 0,
-  };
-}
-
 // ── Provider ───────────────────────────────────────────────────────────────────────────────
 
 export const openai = {
   id: "openai",
   probeModel: "gpt-4.1-mini",
   stream: (request, context) =>
-    streamRequest(
+    streamResponse(
       "openai",
       context,
       {
         url: `${baseUrlOf(context, DEFAULT_BASE_URL)}/chat/completions`,
+        model: request.model,
         headers: openaiHeaders(context.credential.apiKey),
         body: toOpenAIRequest(request),
         secretHeaders: ["authorization"],
       },
-      toStreamEvents,
+      chatChunks(),
     ),
 } satisfies Provider;

@@ -1,7 +1,9 @@
 /**
- * Upstream failures as stream `error` events (STYLE §2.2 "Errors"). Retryable means 408, 409,
- * 429 and 5xx (vercel/ai APICallError); `retry-after` is honoured. The upstream body is for the
- * log only: the public message names the status and the provider's error type, nothing more.
+ * Upstream failures as stream `error` events (STYLE §2.2 "Errors"). What is retryable: 408, 409,
+ * 429 and 5xx (vercel/ai APICallError), and the in-stream errors that say the same in words
+ * (overloaded, rate limited, server error — the codes Codex retries). `retry-after` is honoured.
+ * The provider's own explanation ("prompt is too long: 215000 tokens > 200000") is shown in full:
+ * it is how the user learns what to change. Callers mask secrets in the body before it gets here.
  */
 import type { ErrorCode, ProviderId, StreamEvent } from "@maestro/protocol";
 
@@ -15,11 +17,18 @@ const PROVIDER_NAMES: Record<ProviderId, string> = {
   gemini: "Gemini",
 };
 
+/** A provider's explanation is kept whole up to this; past it, it is a dump, not a message. */
+const MAX_UPSTREAM_MESSAGE = 4000;
+
+export function providerName(provider: ProviderId): string {
+  return PROVIDER_NAMES[provider];
+}
+
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-function codeOf(status: number): ErrorCode {
+function codeOfStatus(status: number): ErrorCode {
   if (status === 401 || status === 403) return "PROVIDER_AUTH";
   if (status === 429) return "PROVIDER_RATE_LIMITED";
   if (status === 408 || status === 409 || status >= 500) return "PROVIDER_UNAVAILABLE";
@@ -38,31 +47,94 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** A short machine word from the upstream error body (`overloaded_error`, `rate_limit_exceeded`), if any. */
-export function upstreamErrorType(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const error = (body as { error?: unknown }).error;
-  const candidates = [
-    typeof error === "object" && error !== null ? (error as { type?: unknown; code?: unknown; status?: unknown }).type : undefined,
-    typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined,
-    typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined,
-    (body as { type?: unknown }).type,
-  ];
-  const word = candidates.find(
-    (candidate): candidate is string => typeof candidate === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(candidate),
-  );
-  return word;
+/** What an upstream error body says: its machine word (type, code or status) and its message. */
+export interface UpstreamError {
+  readonly word: string | undefined;
+  readonly message: string | undefined;
+}
+
+const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Reads the error shapes providers use: Anthropic `{type:"error", error:{type, message}}`, OpenAI
+ * `{error:{message, type, code}}` and the Responses `error` event `{type:"error", code, message}`,
+ * Gemini `{error:{code, message, status}}`, and a Responses `response.error`.
+ */
+export function readUpstreamError(body: unknown): UpstreamError {
+  if (typeof body === "string") return { word: undefined, message: body.trim() === "" ? undefined : body };
+  if (typeof body !== "object" || body === null) return { word: undefined, message: undefined };
+  const outer = body as Record<string, unknown>;
+  const inner = typeof outer.error === "object" && outer.error !== null ? (outer.error as Record<string, unknown>) : {};
+  // The most specific word first: a code says more than a type ("context_length_exceeded" > "invalid_request_error").
+  const candidates = [inner.code, inner.status, inner.type, outer.code, outer.type === "error" ? undefined : outer.type];
+  const word = candidates.find((candidate): candidate is string => typeof candidate === "string" && WORD.test(candidate));
+  const message = [inner.message, outer.message].find((candidate): candidate is string => typeof candidate === "string");
+  return { word, message };
+}
+
+const RATE_LIMITED = /rate_limit|resource_exhausted|too_many_requests/i;
+const UNAVAILABLE = /overload|unavailable|server_error|api_error|internal|slow_down|timeout|capacity/i;
+const AUTH = /auth|permission|invalid_api_key|unauthenticated|forbidden/i;
+
+/** The error code and whether trying again can help, from the upstream's own word. */
+function classifyWord(word: string | undefined): { code: ErrorCode; retryable: boolean } {
+  if (word === undefined) return { code: "PROVIDER_ERROR", retryable: false };
+  if (RATE_LIMITED.test(word)) return { code: "PROVIDER_RATE_LIMITED", retryable: true };
+  if (/insufficient_quota|usage_not_included|billing/i.test(word)) return { code: "PROVIDER_ERROR", retryable: false };
+  if (UNAVAILABLE.test(word)) return { code: "PROVIDER_UNAVAILABLE", retryable: true };
+  if (AUTH.test(word)) return { code: "PROVIDER_AUTH", retryable: false };
+  return { code: "PROVIDER_ERROR", retryable: false };
+}
+
+/** OpenAI's rate-limit messages say when to come back ("Please try again in 1.2s"), as Codex reads them. */
+function retryDelayFromMessage(message: string | undefined): number | undefined {
+  const match = message?.match(/try again in\s*(\d+(?:\.\d+)?)\s*(ms|s|seconds?)\b/i);
+  if (match?.[1] === undefined) return undefined;
+  const amount = Number(match[1]);
+  return Math.round(match[2]?.toLowerCase() === "ms" ? amount : amount * 1000);
+}
+
+function describe(lead: string, upstream: UpstreamError): string {
+  const word = upstream.word === undefined ? "" : ` (${upstream.word})`;
+  const said = upstream.message?.trim();
+  if (said === undefined || said === "") return `${lead}${word}.`;
+  const capped = said.length > MAX_UPSTREAM_MESSAGE ? `${said.slice(0, MAX_UPSTREAM_MESSAGE)}…` : said;
+  return `${lead}${word}: ${capped}`;
 }
 
 export function httpErrorEvent(provider: ProviderId, status: number, headers: Headers, body: unknown): ErrorEvent {
-  const type = upstreamErrorType(body);
-  const wait = retryAfterMs(headers);
+  const upstream = readUpstreamError(body);
+  const wait = retryAfterMs(headers) ?? (status === 429 ? retryDelayFromMessage(upstream.message) : undefined);
   return {
     type: "error",
-    code: codeOf(status),
-    message: `${PROVIDER_NAMES[provider]} answered HTTP ${status}${type === undefined ? "" : ` (${type})`}.`,
+    code: codeOfStatus(status),
+    message: describe(`${PROVIDER_NAMES[provider]} answered HTTP ${status}`, upstream),
     retryable: isRetryableStatus(status),
     ...(wait !== undefined && { retry_after_ms: wait }),
+  };
+}
+
+/** An error the provider reported inside an otherwise healthy stream (Anthropic `overloaded_error`, `response.failed`). */
+export function streamErrorEvent(provider: ProviderId, body: unknown): ErrorEvent {
+  const upstream = readUpstreamError(body);
+  const { code, retryable } = classifyWord(upstream.word);
+  const wait = code === "PROVIDER_RATE_LIMITED" ? retryDelayFromMessage(upstream.message) : undefined;
+  return {
+    type: "error",
+    code,
+    message: describe(`${PROVIDER_NAMES[provider]} reported an error mid-stream`, upstream),
+    retryable,
+    ...(wait !== undefined && { retry_after_ms: wait }),
+  };
+}
+
+/** A stream that failed without saying why (Responses `response.failed` with no error): Codex retries it. */
+export function unexplainedFailureEvent(provider: ProviderId): ErrorEvent {
+  return {
+    type: "error",
+    code: "PROVIDER_UNAVAILABLE",
+    message: `${PROVIDER_NAMES[provider]} reported that the response failed.`,
+    retryable: true,
   };
 }
 
@@ -83,14 +155,32 @@ export function interruptedEvent(provider: ProviderId): ErrorEvent {
   };
 }
 
-/** An error the provider reported inside an otherwise healthy stream (Anthropic `overloaded_error`). */
-export function streamErrorEvent(provider: ProviderId, body: unknown): ErrorEvent {
-  const type = upstreamErrorType(body);
-  const overloaded = type !== undefined && /overload|unavailable|rate/i.test(type);
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
+
+export function connectTimeoutEvent(provider: ProviderId, timeoutMs: number): ErrorEvent {
   return {
     type: "error",
-    code: overloaded ? "PROVIDER_UNAVAILABLE" : "PROVIDER_ERROR",
-    message: `${PROVIDER_NAMES[provider]} reported an error mid-stream${type === undefined ? "" : ` (${type})`}.`,
-    retryable: overloaded,
+    code: "PROVIDER_TIMEOUT",
+    message: `${PROVIDER_NAMES[provider]} did not answer within ${seconds(timeoutMs)}.`,
+    retryable: true,
+  };
+}
+
+export function idleTimeoutEvent(provider: ProviderId, idleMs: number): ErrorEvent {
+  return {
+    type: "error",
+    code: "PROVIDER_TIMEOUT",
+    message: `${PROVIDER_NAMES[provider]} sent nothing for ${seconds(idleMs)}, so the stream was closed.`,
+    retryable: true,
+  };
+}
+
+/** A request The Maestro built that the API's rules forbid: a bug on our side, caught before it cost a call. */
+export function invalidRequestEvent(provider: ProviderId, violations: readonly string[]): ErrorEvent {
+  return {
+    type: "error",
+    code: "INTERNAL",
+    message: `The Maestro built a request ${PROVIDER_NAMES[provider]} would refuse, so it was not sent: ${violations.join("; ")}`,
+    retryable: false,
   };
 }

@@ -38,6 +38,12 @@ export interface ProviderExchange {
   response?: { status: number; events: unknown[] };
 }
 
+/** How long a provider may take to answer, and to stay quiet mid-stream, before it is given up on. */
+export interface StreamTimeouts {
+  readonly connectMs: number;
+  readonly idleMs: number;
+}
+
 export interface ProviderContext {
   readonly credential: ProviderCredential;
   readonly signal: AbortSignal;
@@ -45,6 +51,8 @@ export interface ProviderContext {
   /** Stable for a session: prompt-cache keys and Codex's session_id. */
   readonly sessionKey: string;
   readonly exchange: ProviderExchange;
+  /** Defaults to the Worker's defaults (60 s to answer, 300 s of silence). */
+  readonly timeouts?: StreamTimeouts;
 }
 
 export interface Provider {

@@ -2,6 +2,7 @@
 // maps requests as llxprt does (cache breakpoints, thinking, tool results).
 import { describe, expect, it } from "vitest";
 import { toAnthropicRequest } from "../../src/providers/anthropic.ts";
+import { encodeRequestBody } from "../../src/providers/raw-json.ts";
 import { conformance, run } from "./conformance.ts";
 
 const options = { baseUrl: (url: string) => url, model: "claude-sonnet-4-5-20250929", reportsCacheWrites: true };
@@ -70,5 +71,37 @@ describe("anthropic specifics", () => {
         ],
       },
     ]);
+  });
+
+  it("sends redacted thinking back in its place and tool input byte for byte, never another provider's reasoning", () => {
+    const body = toAnthropicRequest({
+      model: "claude-sonnet-4-5",
+      system: null,
+      tools: [],
+      messages: [
+        { role: "user", content: [{ type: "text", text: "go" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "thinking", text: "plan", signature: "s1" },
+            { type: "redacted_thinking", data: "EmwKAhgBEgy" },
+            { type: "thinking", text: "openai reasoning", item_id: "rs_1", signature: "gAAAA" },
+            {
+              type: "tool_call",
+              call_id: "toolu_1" as never,
+              name: "read_file",
+              args: { "2": 1, path: "a.ts" },
+              args_json: '{"path": "a.ts", "2": 1.0}',
+            },
+          ],
+        },
+        { role: "tool", content: [{ type: "tool_result", call_id: "toolu_1" as never, name: "read_file", ok: true, output: "x" }] },
+      ],
+    });
+    const wire = encodeRequestBody(body).text;
+    expect(wire).toContain(
+      '{"role":"assistant","content":[{"type":"thinking","thinking":"plan","signature":"s1"},{"type":"redacted_thinking","data":"EmwKAhgBEgy"},{"type":"tool_use","id":"toolu_1","name":"read_file","input":{"path": "a.ts", "2": 1.0}}]}',
+    );
+    expect(wire).not.toContain("openai reasoning");
   });
 });

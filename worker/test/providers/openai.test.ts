@@ -30,4 +30,41 @@ describe("openai specifics", () => {
       { role: "tool", tool_call_id: "call_1", content: "export {}" },
     ]);
   });
+
+  it("sends a refusal back as the assistant's refusal, and tool arguments exactly as the model wrote them", () => {
+    const body = toOpenAIRequest({
+      model: "gpt-4.1",
+      system: null,
+      tools: [],
+      messages: [
+        { role: "user", content: [{ type: "text", text: "do the bad thing" }] },
+        { role: "assistant", content: [{ type: "refusal", text: "I can't help with that." }] },
+        { role: "user", content: [{ type: "text", text: "read a.ts then" }] },
+        {
+          role: "assistant",
+          content: [
+            {
+              type: "tool_call",
+              call_id: "call_2" as never,
+              name: "read_file",
+              args: { "1": "x", path: "a.ts" },
+              args_json: '{"path": "a.ts", "1": "x"}',
+            },
+          ],
+        },
+        { role: "tool", content: [{ type: "tool_result", call_id: "call_2" as never, name: "read_file", ok: true, output: "ok" }] },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: "user", content: "do the bad thing" },
+      { role: "assistant", content: null, refusal: "I can't help with that." },
+      { role: "user", content: "read a.ts then" },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_2", type: "function", function: { name: "read_file", arguments: '{"path": "a.ts", "1": "x"}' } }],
+      },
+      { role: "tool", tool_call_id: "call_2", content: "ok" },
+    ]);
+  });
 });

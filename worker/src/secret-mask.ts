@@ -1,0 +1,47 @@
+/**
+ * Masking the secrets a call was made with wherever an upstream repeats them. A provider or MCP
+ * server may quote our key or a header value back in an error body; `redactText` only knows the
+ * shapes keys usually take, so text that enters from outside is masked by the *values* too, at
+ * the boundary where it comes in — before it can reach a client, a row, `last_error` or a log.
+ */
+import { redactText } from "./log.ts";
+
+const MASK = "[redacted]";
+/** Shorter values would mask ordinary words; no real key, token or header secret is this short. */
+const MIN_SECRET_LENGTH = 6;
+const MAX_DEPTH = 12;
+
+export class SecretMask {
+  readonly #values: readonly string[];
+
+  constructor(secrets: Iterable<string | null | undefined>) {
+    const values = new Set<string>();
+    for (const secret of secrets) {
+      if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) continue;
+      // "Bearer <token>": the token is the secret, and is what a server is likely to repeat alone.
+      const scheme = secret.match(/^(?:Bearer|Basic|Token|Bot)\s+(\S+)$/i)?.[1];
+      for (const value of scheme !== undefined && scheme.length >= MIN_SECRET_LENGTH ? [secret, scheme] : [secret]) {
+        values.add(value);
+        // The same value as it appears inside JSON text, or form- and URL-encoded.
+        values.add(JSON.stringify(value).slice(1, -1));
+        values.add(encodeURIComponent(value));
+      }
+    }
+    // Longest first, so a value that contains another is masked whole.
+    this.#values = [...values].sort((a, b) => b.length - a.length);
+  }
+
+  text(text: string): string {
+    let masked = text;
+    for (const value of this.#values) if (masked.includes(value)) masked = masked.replaceAll(value, MASK);
+    return redactText(masked);
+  }
+
+  /** Every string inside a JSON-like value (object keys are names, not secrets, and stay). */
+  deep<T>(value: T, depth = 0): T {
+    if (typeof value === "string") return this.text(value) as T;
+    if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return value;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.deep(item, depth + 1)) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item, depth + 1)])) as T;
+  }
+}

@@ -84,7 +84,9 @@ export class AgentDO extends DurableObject<Env> {
       case "progress":
         return this.#pending.progress(frame.id, { output: frame.output, status: frame.status });
       case "result":
-        this.#pending.settle(frame.id, frame.outcome);
+        // A result nobody waits for: its session restarted meanwhile and recorded the call as interrupted.
+        if (!this.#pending.settle(frame.id, frame.outcome))
+          this.#log.warn("agent.result_unclaimed", { agent_id: this.#agentId(), call_id: frame.id });
         return;
       case "pong":
         return this.#seen();
@@ -166,6 +168,13 @@ export class AgentDO extends DurableObject<Env> {
     const instance = frame.instance ?? null;
     socket.serializeAttachment({ instance } satisfies TunnelAttachment);
     for (const call of this.#pending.reconcile(running, instance)) this.#deliver(socket, call);
+    // Calls the agent still runs that no session waits for any more (this object restarted, and the
+    // session recorded them as interrupted): stop them, so nothing runs that nobody will see.
+    for (const id of running) {
+      if (this.#pending.has(id)) continue;
+      this.#sendTo(socket, { type: "cancel", id });
+      this.#log.warn("agent.orphan_call_cancelled", { agent_id: this.#agentId(), call_id: id });
+    }
     this.#log.info("agent.registered", { agent_id: this.#agentId(), version: frame.version, roots: frame.roots.length });
     this.#seen(true, registration);
   }

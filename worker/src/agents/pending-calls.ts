@@ -93,6 +93,11 @@ export class PendingCalls {
    * process may have run, and returns the frames to send (again). An agent that names no instance
    * cannot be told from a restart, so it gets every call it does not hold, as before.
    */
+  /** Whether the Worker still waits for this call. */
+  has(id: TunnelCallId): boolean {
+    return this.#calls.has(id);
+  }
+
   reconcile(running: readonly TunnelCallId[], instance: string | null): CallFrame[] {
     const held = new Set(running);
     const toSend: CallFrame[] = [];

@@ -18,7 +18,7 @@ import type {
   TurnStatus,
 } from "@maestro/protocol";
 import { costOf } from "../providers/pricing.ts";
-import type { ConversationMessage, Provider, ProviderContext, ProviderExchange } from "../providers/provider.ts";
+import type { ConversationMessage, Provider, ProviderContext, ProviderExchange, StreamTimeouts } from "../providers/provider.ts";
 import { needsApproval } from "./approval-policy.ts";
 import { type RetryPolicy, streamWithRetries } from "./retry.ts";
 import { type BuiltStep, StepBuilder, isOutput } from "./step-builder.ts";
@@ -40,6 +40,8 @@ export interface TurnDeps {
   readonly retry: RetryPolicy;
   readonly maxSteps: number;
   readonly now: () => number;
+  /** How long a provider may take to answer and stay quiet (the Worker's settings). */
+  readonly timeouts?: StreamTimeouts;
 }
 
 export interface TurnInput {
@@ -53,6 +55,8 @@ export interface TurnInput {
 
 export interface CompletedStep extends BuiltStep {
   readonly status: "complete" | "partial" | "error";
+  /** What it cost, for the usage of every attempt; null when unpriced or nothing was reported. */
+  readonly costUsd: number | null;
   readonly exchange: ProviderExchange;
   readonly latencyMs: number;
   readonly timeToFirstTokenMs: number | null;
@@ -87,7 +91,8 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
       yield { kind: "end", status: "cancelled" };
       return;
     }
-    if (built.status === "error" || built.error !== null) {
+    // An error, or an answer that stopped short (an output limit inside a tool call): nothing to run.
+    if (built.status !== "complete" || built.error !== null) {
       yield { kind: "end", status: "failed" };
       return;
     }
@@ -130,10 +135,18 @@ async function* modelStep(
   const makeContext = async (): Promise<ProviderContext> => {
     const credential = await deps.credentialForCall();
     exchange = {};
-    return { credential, signal: input.signal, fetch: deps.fetch, sessionKey: deps.sessionKey, exchange };
+    return {
+      credential,
+      signal: input.signal,
+      fetch: deps.fetch,
+      sessionKey: deps.sessionKey,
+      exchange,
+      ...(deps.timeouts !== undefined && { timeouts: deps.timeouts }),
+    };
   };
   for await (const item of streamWithRetries(deps.provider, request, makeContext, deps.retry, input.signal)) {
     if (item.kind === "retry") {
+      builder.startAttempt();
       yield item;
       continue;
     }
@@ -148,9 +161,11 @@ async function* modelStep(
     yield { kind: "stream", event: stop };
   }
   const built = builder.build();
-  const status = built.error === null ? (input.signal.aborted ? "partial" : "complete") : built.hasOutput ? "partial" : "error";
+  const stoppedShort = input.signal.aborted || built.stopDetail !== null;
+  const status = built.error === null ? (stoppedShort ? "partial" : "complete") : built.hasOutput ? "partial" : "error";
   return {
     ...built,
+    costUsd: built.usage === null ? null : costOf(input.model, built.usage),
     // A model call that stopped mid-way: its unfinished tool calls are not run.
     content: status === "complete" ? built.content : built.content.filter((part) => part.type !== "tool_call"),
     status,

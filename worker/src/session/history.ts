@@ -1,23 +1,70 @@
 /**
- * What the model is sent of the conversation: the stored messages, turned into the provider-
- * neutral shape. Answers that failed or broke off are left out (their text is kept in the
- * record, not fed back), and consecutive messages of one role are merged, since some providers
- * require the roles to alternate.
+ * What the model is sent of the conversation: the stored messages in the provider-neutral shape,
+ * always valid for any provider's pairing rules. Answers that failed or broke off are left out
+ * (their text is kept in the record, not fed back); every tool call of an answer that is sent is
+ * followed at once by exactly one result for it — the stored one, or an `interrupted` one when
+ * the result was lost (a crash, a deploy, a failed write); results whose call is not sent are
+ * dropped; it starts at a user's message (a history cut to its newest messages may not); and
+ * consecutive messages of one role are merged, since some providers require the roles to
+ * alternate. The session stores the missing results too (`unansweredCalls`), so this is the last
+ * line of defence, not the record.
  */
-import type { Message } from "@maestro/protocol";
+import type { ContentPart, Message, ToolCallId } from "@maestro/protocol";
 import type { ConversationMessage } from "../providers/provider.ts";
 
-export function toConversation(messages: readonly Message[]): ConversationMessage[] {
-  const conversation: ConversationMessage[] = [];
+type ToolCallPart = Extract<ContentPart, { type: "tool_call" }>;
+type ToolResultPart = Extract<ContentPart, { type: "tool_result" }>;
+
+/** What the model is told of a call that was cut off by a restart. */
+export const INTERRUPTED_OUTPUT = "The call was cut off; it may or may not have run.";
+
+export function interruptedResult(call: Pick<ToolCallPart, "call_id" | "name">): ToolResultPart {
+  return { type: "tool_result", call_id: call.call_id, name: call.name, ok: false, output: INTERRUPTED_OUTPUT, error_code: "INTERRUPTED" };
+}
+
+const callsOf = (message: { readonly content: readonly ContentPart[] }): ToolCallPart[] =>
+  message.content.filter((part): part is ToolCallPart => part.type === "tool_call");
+
+/** Whether an answer is part of the conversation the model sees. */
+const isSent = (message: Message) => !(message.role === "assistant" && message.status !== "complete") && message.content.length > 0;
+
+/** Every stored result, by the call it answers (the first one wins). */
+function resultsByCall(messages: readonly Message[]): Map<ToolCallId, ToolResultPart> {
+  const results = new Map<ToolCallId, ToolResultPart>();
   for (const message of messages) {
-    if (message.role === "assistant" && message.status !== "complete") continue;
-    if (message.content.length === 0) continue;
+    if (message.role !== "tool") continue;
+    for (const part of message.content) if (part.type === "tool_result" && !results.has(part.call_id)) results.set(part.call_id, part);
+  }
+  return results;
+}
+
+/** Tool calls of answers the model will see again that have no stored result, each with its answer's turn. */
+export function unansweredCalls(messages: readonly Message[]): { readonly call: ToolCallPart; readonly message: Message }[] {
+  const results = resultsByCall(messages);
+  return messages
+    .filter((message) => message.role === "assistant" && isSent(message))
+    .flatMap((message) => callsOf(message).flatMap((call) => (results.has(call.call_id) ? [] : [{ call, message }])));
+}
+
+export function toConversation(messages: readonly Message[]): ConversationMessage[] {
+  const results = resultsByCall(messages);
+  const conversation: ConversationMessage[] = [];
+  const push = (next: ConversationMessage) => {
     const last = conversation.at(-1);
-    if (last !== undefined && last.role === message.role) {
-      conversation[conversation.length - 1] = { role: last.role, content: [...last.content, ...message.content] };
+    if (last !== undefined && last.role === next.role && next.role !== "tool") {
+      conversation[conversation.length - 1] = { role: last.role, content: [...last.content, ...next.content] };
     } else {
-      conversation.push({ role: message.role, content: message.content });
+      conversation.push(next);
     }
+  };
+  // A history cut to its newest messages may begin mid-exchange: it starts at a user's message.
+  const start = messages.findIndex((message) => message.role === "user");
+  for (const message of start === -1 ? [] : messages.slice(start)) {
+    // Results are placed right after their calls below, wherever they were stored.
+    if (message.role === "tool" || !isSent(message)) continue;
+    push({ role: message.role, content: message.content });
+    const calls = callsOf(message);
+    if (calls.length > 0) push({ role: "tool", content: calls.map((call) => results.get(call.call_id) ?? interruptedResult(call)) });
   }
   return conversation;
 }

@@ -1,13 +1,16 @@
 /**
  * The session's conversation as turns write it: the current conversation's messages (read from
  * Postgres once, then kept current), new rows timed after the last one, and what a turn stores —
- * each answer with its usage, cost, timings and raw exchange, and tool results with their audit.
+ * each answer with its usage, cost, timings and raw exchange, and tool results with their audit —
+ * including the `interrupted` results of calls whose real result was lost to a restart.
  */
-import type { ConversationId, Message, TurnId } from "@maestro/protocol";
+import { BUILTIN_TOOLS, type ConversationId, type Message, type ToolSource, type TurnId, TurnIdSchema } from "@maestro/protocol";
 import { conversationHistory, currentConversationId, insertMessage, type NewMessage } from "../db/queries/messages.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import type { sessions } from "../db/schema.ts";
+import { workerTools } from "../tools/builtin/index.ts";
 import { type CompletedStep, type ToolExecution, toolResultPart } from "./agent-loop.ts";
+import { INTERRUPTED_OUTPUT, interruptedResult, unansweredCalls } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
 
 const HISTORY_LIMIT = 500;
@@ -68,10 +71,52 @@ export class Transcript {
       latencyMs: step.latencyMs,
       timeToFirstTokenMs: step.timeToFirstTokenMs,
       stopReason: step.stopReason,
-      error: step.error?.message ?? null,
+      error: step.error?.message ?? step.stopDetail ?? null,
     });
   }
 
+  /**
+   * Stores an `interrupted` result for every call that lost its own (the session restarted while
+   * it waited for approval or ran, or its result could not be written), one tool message per
+   * answer, with their audit rows. Returns the messages stored, for the clients.
+   */
+  async storeInterruptedResults(): Promise<Message[]> {
+    const { messages } = await this.load();
+    const byAnswer = new Map<Message, ReturnType<typeof unansweredCalls>>();
+    for (const entry of unansweredCalls(messages)) byAnswer.set(entry.message, [...(byAnswer.get(entry.message) ?? []), entry]);
+    const stored: Message[] = [];
+    for (const [answer, entries] of byAnswer) {
+      const turnId = TurnIdSchema.parse(answer.turn_id ?? crypto.randomUUID());
+      stored.push(
+        await this.store(
+          await this.row(
+            turnId,
+            "tool",
+            entries.map(({ call }) => interruptedResult(call)),
+          ),
+        ),
+      );
+      await recordToolExecutions(
+        this.#host.db(),
+        entries.map(({ call }) => ({
+          sessionId: this.#host.sessionId,
+          turnId,
+          callId: call.call_id,
+          toolName: call.name,
+          source: sourceOfTool(call.name),
+          agentId: null,
+          params: call.args,
+          resultSummary: `INTERRUPTED: ${INTERRUPTED_OUTPUT}`,
+          status: "interrupted" as const,
+          errorCode: "INTERRUPTED",
+          durationMs: 0,
+        })),
+      ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
+    }
+    return stored;
+  }
+
+  /** Tool results, with their audit. */
   async storeToolResults(turnId: TurnId, executions: readonly ToolExecution[]): Promise<Message> {
     // Stored with how long each call took, so a client that loads the history later shows it too.
     const parts = executions.map((execution) => ({ ...toolResultPart(execution), duration_ms: execution.durationMs }));
@@ -94,4 +139,10 @@ export class Transcript {
     ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
     return message;
   }
+}
+
+/** Where a call whose runner is no longer known ran, for the audit row: by its name. */
+function sourceOfTool(name: string): ToolSource {
+  if (workerTools[name] !== undefined) return "worker";
+  return name in BUILTIN_TOOLS ? "local" : "mcp";
 }

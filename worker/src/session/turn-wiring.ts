@@ -59,5 +59,6 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     retry: DEFAULT_RETRY,
     maxSteps: MAX_STEPS,
     now: () => Date.now(),
+    timeouts: config.streamTimeouts,
   };
 }

@@ -15,6 +15,7 @@ import {
   SessionToClientSchema,
   type SnapshotFrame,
   type StreamEvent,
+  type ToolCallId,
   type TurnId,
   TurnIdSchema,
   type TurnResult,
@@ -122,16 +123,25 @@ export class TurnManager {
     return { turn_id: turn.turnId, events: [...turn.events], approvals: this.#desk.openRequests() };
   }
 
-  /** After a restart: end a turn that was running when the object went away, keeping what it said. */
+  /**
+   * After a restart: end a turn that was running when the object went away, keeping what it said,
+   * closing the approvals it had open, and storing an `interrupted` result for every call it had
+   * asked for, so the next request is one the provider accepts.
+   */
   async recover(): Promise<void> {
     const record = this.#host.storage.get<TurnRecord>(TURN_KEY);
     if (record === undefined || this.#current !== undefined || this.#starting) return;
     this.#host.storage.delete(TURN_KEY);
     const turnId = TurnIdSchema.parse(record.turn_id);
     const builder = new StepBuilder();
+    const openApprovals = new Set<ToolCallId>();
     for (const text of this.#host.events.framesAfter(record.step_seq)) {
       const decoded = decodeFrame(SessionToClientSchema, text);
-      if (decoded.ok && decoded.value.type === "event" && decoded.value.turn_id === turnId) builder.add(decoded.value.event);
+      if (!decoded.ok) continue;
+      const frame = decoded.value;
+      if (frame.type === "event" && frame.turn_id === turnId) builder.add(frame.event);
+      if (frame.type === "approval_request" && frame.turn_id === turnId) openApprovals.add(frame.call_id);
+      if (frame.type === "approval_result") openApprovals.delete(frame.call_id);
     }
     const partial = builder.build();
     let message: Message | null = null;
@@ -146,9 +156,24 @@ export class TurnManager {
         error: "The session restarted before this answer was complete.",
       });
     }
+    for (const callId of openApprovals)
+      this.#host.broadcast({ type: "approval_result", turn_id: turnId, call_id: callId, decision: "deny", by: "cancel" });
+    await this.#repairHistory();
     this.#host.broadcast({ type: "turn_end", turn_id: turnId, status: "interrupted", message });
     this.#host.setActivity("idle");
     this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
+  }
+
+  /** Every call in the history gets its one result before anything is sent (see history.ts). */
+  async #repairHistory(): Promise<void> {
+    for (const stored of await this.#transcript.storeInterruptedResults()) {
+      this.#host.broadcast({ type: "message", message: stored });
+      this.#host.log.warn("tool_calls.interrupted", {
+        session_id: this.#host.sessionId,
+        message_id: stored.id,
+        calls: stored.content.length,
+      });
+    }
   }
 
   async #begin(
@@ -163,6 +188,8 @@ export class TurnManager {
       const row = await getSessionRow(this.#host.db(), this.#host.sessionId);
       if (row === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
+      // A result lost without a restart (a write that failed) is repaired here, before the next request.
+      await this.#repairHistory();
       const history = await this.#transcript.load();
       if ("retry" in what) {
         const last = history.messages.at(-1);

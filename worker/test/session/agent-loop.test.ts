@@ -268,6 +268,48 @@ describe("agent loop", () => {
       expect(ending(events)).toEqual({ kind: "end", status: "failed" });
     });
 
+    it("counts what a failed attempt reported in the answer's usage and cost", async () => {
+      const provider = new ScriptedProvider([
+        [
+          { type: "usage", input_tokens: 1000, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 },
+          { type: "error", code: "PROVIDER_UNAVAILABLE", message: "overloaded", retryable: true },
+        ],
+        text("second time"),
+      ]);
+      const events = await collect(runTurn(deps({ provider }), input()));
+      // 1000 + 10 in, 1 + 5 out, at claude-sonnet-4-5's $3 / $15 per million.
+      expect(steps(events)[0]).toMatchObject({
+        status: "complete",
+        usage: { input_tokens: 1010, output_tokens: 6, cache_read_tokens: 0, cache_write_tokens: 0 },
+        costUsd: 0.00312,
+      });
+    });
+
+    it("stops a turn whose answer hit the output limit inside a tool call: the text is kept, no call runs", async () => {
+      const detail = "The output limit was reached while the model was writing a tool call (write_file); the call was not run.";
+      const provider = new ScriptedProvider([
+        [
+          { type: "text_delta", text: "Writing the file." },
+          { type: "tool_call", phase: "start", call_id: id("c1"), name: "write_file" },
+          { type: "tool_call", phase: "args_delta", call_id: id("c1"), delta: '{"path":"a.ts","content":"exp' },
+          { type: "usage", input_tokens: 10, output_tokens: 64_000, cache_read_tokens: 0, cache_write_tokens: 0 },
+          { type: "stop", reason: "max_tokens", provider_reason: "max_tokens", detail },
+        ],
+      ]);
+      const tools = new FakeTools({ write_file: { kind: "edit", approval: "default", source: "local" } });
+      const events = await collect(runTurn(deps({ provider, tools }), input()));
+      expect(steps(events)[0]).toMatchObject({
+        status: "partial",
+        content: [{ type: "text", text: "Writing the file." }],
+        stopReason: "max_tokens",
+        stopDetail: detail,
+        error: null,
+        usage: { output_tokens: 64_000 },
+      });
+      expect(tools.calls).toEqual([]);
+      expect(ending(events)).toEqual({ kind: "end", status: "failed" });
+    });
+
     it("does not retry an error that is not retryable", async () => {
       const provider = new ScriptedProvider([[{ type: "error", code: "PROVIDER_AUTH", message: "401", retryable: false }]]);
       const events = await collect(runTurn(deps({ provider }), input()));

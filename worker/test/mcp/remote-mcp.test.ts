@@ -79,6 +79,27 @@ describe("remote MCP servers", () => {
     expect(audit.data).toMatchObject([{ tool, source: "mcp", status: "ok", agent_id: null, result_summary: "Echo: hi from a model" }]);
   });
 
+  it("masks our header's secret value when a server repeats it back, before the model, the clients or the audit see it", async () => {
+    const server = await addServer("streamable_http");
+    const tool = `${server.name}__echo`;
+    const { session, key } = await scriptedSession(
+      [
+        { steps: [{ kind: "tool_calls", calls: [{ id: "toolu_leak", name: tool, args: { message: `the header was ${SECRET}` } }] }] },
+        say("Done."),
+      ],
+      { approval_mode: "auto", extra: { enabled_mcp: [server.name] } },
+    );
+    const answer = await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text: "echo" }) });
+    expect(await answer.json()).toMatchObject({ status: "completed" });
+    const requests = await recordedRequests(inject("simulatorUrl"), key);
+    const sentBack = (requests[1]?.body as { messages: { content: { type: string; content?: string }[] }[] }).messages.at(-1);
+    expect(sentBack?.content[0]).toMatchObject({ type: "tool_result", content: "Echo: the header was [redacted]" });
+    const audit = await client().toolExecutions.list(session.id);
+    expect(audit.data[0]?.result_summary).toBe("Echo: the header was [redacted]");
+    const page = await client().messages.list(session.id, {});
+    expect(JSON.stringify(page.data.filter((message) => message.role === "tool"))).not.toContain(SECRET);
+  });
+
   it("offers a tool whose full name no provider accepts under a 64-character name, and still calls it", async () => {
     const server = await addServer("streamable_http", undefined, "team-knowledge-base-in-the-other-office");
     const tool = modelToolName(server.name, "echo");

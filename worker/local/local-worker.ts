@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CreateSessionBody, type RestClient, type Session, createRestClient } from "@maestro/protocol";
+import { type CreateSessionBody, type ProviderId, type RestClient, type Session, createRestClient } from "@maestro/protocol";
 import { registerScript, scriptKey } from "../test/simulators/client.ts";
 import type { TurnInput } from "../test/simulators/script.ts";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
@@ -21,10 +21,24 @@ export interface LocalWorker {
   readonly client: RestClient;
   readonly simulator: Simulator;
   readonly stack: LocalStack;
+  /**
+   * Stops `wrangler dev` — by default the hard way, SIGKILL to wrangler and its workerd children
+   * at once, as a crash would — and starts it again on the same port, with the same env file and
+   * `--persist-to` state, resolving once it answers health checks. The stack and the simulator
+   * stay up, as Neon and Upstash do when a Worker is redeployed or an isolate dies.
+   */
+  restartWorker(options?: { kill?: NodeJS.Signals }): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startLocalWorker(options: { name: string; checkHeaders?: boolean }): Promise<LocalWorker> {
+export interface LocalWorkerOptions {
+  name: string;
+  checkHeaders?: boolean;
+  /** Each line wrangler and the Worker print (both runs, across a restart), for a test that reads logs. */
+  onWorkerLine?: (line: string) => void;
+}
+
+export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
   // wrangler refuses to start without the static-assets folder; these runs need the API, not the
   // UI, so on a fresh clone an empty folder stands in for the web build.
   await mkdir(join(REPO_ROOT, "web", "dist"), { recursive: true });
@@ -46,7 +60,21 @@ export async function startLocalWorker(options: { name: string; checkHeaders?: b
       `UPSTASH_REDIS_REST_TOKEN=${stack.upstashToken}`,
     ].join("\n"),
   );
-  const wrangler = startWrangler({ port, envFiles: [envFile], persistTo: join(workDir, "state"), name: options.name });
+  const wranglerOptions = {
+    port,
+    envFiles: [envFile],
+    persistTo: join(workDir, "state"),
+    name: options.name,
+    ...(options.onWorkerLine !== undefined && { onLine: options.onWorkerLine }),
+  };
+  let wrangler = startWrangler(wranglerOptions);
+  const health = `${origin}/api/v1/health`;
+  const restartWorker = async ({ kill = "SIGKILL" }: { kill?: NodeJS.Signals } = {}) => {
+    if (kill === "SIGKILL") await wrangler.killGroup("SIGKILL");
+    else await wrangler.stop(kill);
+    wrangler = startWrangler(wranglerOptions);
+    await waitForHealth(health, wrangler);
+  };
   const stop = async () => {
     await wrangler.stop();
     await simulator.close();
@@ -54,35 +82,47 @@ export async function startLocalWorker(options: { name: string; checkHeaders?: b
     await rm(workDir, { recursive: true, force: true });
   };
   try {
-    await waitForHealth(`${origin}/api/v1/health`, wrangler);
+    await waitForHealth(health, wrangler);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { origin, token, client: createRestClient({ baseUrl: origin, token }), simulator, stack, stop };
+  return { origin, token, client: createRestClient({ baseUrl: origin, token }), simulator, stack, restartWorker, stop };
 }
 
+/** The model each simulated provider is asked for, and where its API lives on the simulator. */
+const SIMULATED: Partial<Record<ProviderId, { model: string; path: string }>> = {
+  anthropic: { model: "claude-sonnet-4-5", path: "" },
+  openai: { model: "gpt-4.1", path: "/v1" },
+  openai_responses: { model: "gpt-5", path: "/v1" },
+  gemini: { model: "gemini-2.5-pro", path: "" },
+};
+
 /**
- * A session on the simulated Anthropic model, playing `turns` in order: the script is registered
- * under a fresh key, which becomes the session's credential. Auto-approves unless `extra` says not.
+ * A session on a simulated model (Anthropic unless `extra.provider` names another), playing
+ * `turns` in order: the script is registered under a fresh key, which becomes the session's
+ * credential. Auto-approves unless `extra` says not.
  */
 export async function scriptedSessionOn(
   worker: LocalWorker,
   turns: TurnInput[],
   extra: Partial<CreateSessionBody> = {},
 ): Promise<{ session: Session; key: string }> {
-  const key = scriptKey("anthropic");
+  const provider = extra.provider ?? "anthropic";
+  const simulated = SIMULATED[provider];
+  if (simulated === undefined) throw new Error(`the simulator plays no ${provider} model`);
+  const key = scriptKey(provider);
   await registerScript(worker.simulator.url, key, turns);
   const credential = await worker.client.credentials.create({
-    provider: "anthropic",
+    provider,
     auth_type: "api_key",
     label: "scripted",
     api_key: key,
-    base_url: worker.simulator.url,
+    base_url: `${worker.simulator.url}${simulated.path}`,
   });
   const session = await worker.client.sessions.create({
-    provider: "anthropic",
-    model: "claude-sonnet-4-5",
+    provider,
+    model: simulated.model,
     credential_id: credential.id,
     approval_mode: "auto",
     ...extra,

@@ -14,7 +14,16 @@ export function resolveBin(pkg: string, bin: string): string {
   return join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), bin);
 }
 
-export function startWrangler(options: { port: number; envFiles: string[]; persistTo: string; name?: string }): Child {
+export interface WranglerOptions {
+  port: number;
+  envFiles: string[];
+  persistTo: string;
+  name?: string;
+  /** Each line wrangler and the Worker print, for a test that reads the logs. */
+  onLine?: (line: string) => void;
+}
+
+export function startWrangler(options: WranglerOptions): Child {
   return startChild(
     options.name ?? "worker",
     process.execPath,
@@ -30,7 +39,11 @@ export function startWrangler(options: { port: number; envFiles: string[]; persi
       options.persistTo,
       "--show-interactive-dev-session=false",
     ],
-    { cwd: REPO_ROOT, env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
+    {
+      cwd: REPO_ROOT,
+      env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+      ...(options.onLine !== undefined && { onLine: options.onLine }),
+    },
   );
 }
 

@@ -14,6 +14,7 @@ import {
   type WireFormat,
   jsonPieces,
   newSignature,
+  signs,
   sse,
   sseDataValues,
 } from "./wire-format.ts";
@@ -26,16 +27,19 @@ const textOf = (value: unknown): string => (typeof value === "string" ? value : 
 const thinkingEnabled = (request: Json) => ["enabled", "adaptive"].includes(String(recordOf(request.thinking).type));
 
 /** The steps as Claude would answer this request: tool turns open with thinking when it is on. */
-function stepsFor(turn: ResolvedTurn, request: Json): Step[] {
+function stepsFor(turn: ResolvedTurn, request: Json, key: string): Step[] {
   const callsTools = turn.steps.some((step) => step.kind === "tool_calls");
   const thinks = turn.steps.some((step) => step.kind === "thinking");
   if (!thinkingEnabled(request) || !callsTools || thinks) return turn.steps;
-  return [{ kind: "thinking", text: "I will use the tools for this.", signature: newSignature() }, ...turn.steps];
+  return [
+    { kind: "thinking", text: "I will use the tools for this.", signature: newSignature("I will use the tools for this.", key) },
+    ...turn.steps,
+  ];
 }
 
 export const anthropicFormat: WireFormat = {
   overloadedStatus: 529,
-  render(turn: ResolvedTurn, { model, request, issue }: RenderContext): string[] {
+  render(turn: ResolvedTurn, { model, key, request, issue }: RenderContext): string[] {
     const usage = turn.usageOrDefault;
     const frames = [
       sse(
@@ -68,7 +72,7 @@ export const anthropicFormat: WireFormat = {
       frames.push(sse({ type: "content_block_stop", index }, "content_block_stop"));
       index += 1;
     };
-    for (const step of stepsFor(turn, request)) {
+    for (const step of stepsFor(turn, request, key)) {
       if (step.kind === "thinking") {
         issue({ signature: step.signature, text: step.text });
         block({ type: "thinking", thinking: "", signature: "" }, [
@@ -143,7 +147,7 @@ function signaturesIn(body: string): IssuedSignature[] {
  * The API rejects a thinking block whose signature does not verify: edited text, a signature from
  * elsewhere (anthropic-sdk-python#1598). Signatures this simulator never made are not judged.
  */
-function verifySignatures(request: Json, issued: IssuedSignatures): WireViolation[] {
+function verifySignatures(request: Json, issued: IssuedSignatures, key: string): WireViolation[] {
   return recordsOf(request.messages).flatMap((message, index) =>
     message.role !== "assistant"
       ? []
@@ -151,7 +155,9 @@ function verifySignatures(request: Json, issued: IssuedSignatures): WireViolatio
           const at = `messages.${index}.content.${blockIndex}`;
           const forged = (signature: string, text: string) => {
             const texts = issued.get(signature);
-            return texts === undefined ? signature.startsWith(SIMULATOR_SIGNATURE_PREFIX) : !texts.has(text);
+            if (texts !== undefined) return !texts.has(text);
+            // Not handed out by this process: one of ours must still sign exactly this text.
+            return signature.startsWith(SIMULATOR_SIGNATURE_PREFIX) && !signs(signature, text, key);
           };
           if (block.type === "thinking" && typeof block.signature === "string" && block.signature.length > 0)
             return forged(block.signature, textOf(block.thinking))

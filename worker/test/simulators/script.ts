@@ -4,6 +4,7 @@
  * format module renders the same turn in its own wire format.
  */
 import { z } from "zod";
+import { MADE_UP_SIGNATURE, newSignature } from "./sim-signatures.ts";
 
 export const ToolCallScriptSchema = z.object({
   id: z.string().optional(),
@@ -12,7 +13,7 @@ export const ToolCallScriptSchema = z.object({
 });
 
 export const StepSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("thinking"), text: z.string(), signature: z.string().default("sim-signature") }),
+  z.object({ kind: z.literal("thinking"), text: z.string(), signature: z.string().default(MADE_UP_SIGNATURE) }),
   z.object({ kind: z.literal("text"), text: z.string() }),
   z.object({ kind: z.literal("tool_calls"), calls: z.array(ToolCallScriptSchema).min(1) }),
 ]);
@@ -76,14 +77,19 @@ export interface ResolvedTurn extends Turn {
 }
 
 /** Defaults a wire renderer needs: token counts from the text, the stop reason from the steps. */
-export function resolveTurn(turn: Turn): ResolvedTurn {
+export function resolveTurn(turn: Turn, key: string): ResolvedTurn {
   const textLength = turn.steps.reduce(
     (sum, step) => sum + (step.kind === "tool_calls" ? JSON.stringify(step.calls).length : step.text.length),
     0,
   );
   const calledTools = turn.steps.some((step) => step.kind === "tool_calls");
+  // A thinking step that names no signature gets one made for its text, checkable later.
+  const steps = turn.steps.map((step) =>
+    step.kind === "thinking" && step.signature === MADE_UP_SIGNATURE ? { ...step, signature: newSignature(step.text, key) } : step,
+  );
   return {
     ...turn,
+    steps,
     usageOrDefault: turn.usage ?? {
       input_tokens: 100,
       output_tokens: Math.max(1, Math.ceil(textLength / 4)),

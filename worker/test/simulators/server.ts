@@ -186,7 +186,7 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, co
   if (failure?.kind === "overloaded" && !failure.mid_stream) {
     return sendJson(response, format.overloadedStatus, format.errorBody(format.overloadedStatus, "overloaded_error"));
   }
-  const frames = format.render(resolveTurn(turn), context);
+  const frames = format.render(resolveTurn(turn, context.key), context);
   response.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -273,7 +273,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // The first violation, as the API reports one; a refused request plays no scripted turn.
       const [violation] = [
         ...WIRE_CHECKERS[route.endpoint](body, { model }),
-        ...(format.verifySignatures?.(body, signatures.get(key) ?? new Map()) ?? []),
+        ...(format.verifySignatures?.(body, signatures.get(key) ?? new Map(), key) ?? []),
       ];
       if (violation !== undefined) return sendJson(response, 400, format.invalidRequestBody(violation));
     }
@@ -281,7 +281,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (turn === undefined && queue === undefined && options.brain !== undefined)
       turn = TurnSchema.parse(options.brain(route.endpoint, body));
     if (turn === undefined) return sendJson(response, 500, format.errorBody(500, "script_exhausted"));
-    await play(response, format, turn, { model, request: body, issue: issueTo(key) });
+    await play(response, format, turn, { model, key, request: body, issue: issueTo(key) });
   };
 
   const server = createServer((request, response) => {

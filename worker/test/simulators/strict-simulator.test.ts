@@ -1,6 +1,7 @@
 // Proves: the simulator is pessimistic. A body the real API refuses gets that API's 400, in its
 // error shape and words, is recorded, and plays no scripted turn; a thinking signature sent back
-// must be one the key was given, over the text it was given for; and with thinking on, a scripted
+// must be one the key was given, over the text it was given for (one it made up still checks out in
+// a simulator started afresh, as a provider's would); and with thinking on, a scripted
 // tool turn opens with a (signed) thinking block, as a real Claude's does.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordedRequests, registerScript, scriptKey } from "./client.ts";
@@ -219,6 +220,30 @@ describe("thinking signatures", () => {
       replay({ type: "thinking", thinking: "Something else.", signature: "EqQBCkYIBxgCKkDforeign" }),
     );
     expect(foreign.status).toBe(200);
+  });
+
+  it("takes back a signature it made in an earlier run (npm run dev restarted), as the provider would", async () => {
+    const key = scriptKey("restarted");
+    await registerScript(simulator.url, key, [
+      { steps: [{ kind: "tool_calls", calls: [{ id: "toolu_a", name: "read_file", args: {} }] }] },
+    ]);
+    const blocks = anthropicBlocks((await post("anthropic", key, messagesBody([user]))).text);
+    const thinking = { type: "thinking", thinking: blocks[0]?.thinking, signature: blocks[0]?.signature };
+    const fresh = await startSimulator({ checkHeaders: false });
+    try {
+      await registerScript(fresh.url, key, [say("Still fine."), say("unused")]);
+      const send = (block: Json) =>
+        fetch(`${fresh.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": key },
+          body: JSON.stringify(replay(block)),
+        });
+      expect((await send(thinking)).status).toBe(200);
+      // …and still not one whose text was changed.
+      expect((await send({ ...thinking, thinking: "edited" })).status).toBe(400);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("a signature given to one key is not good for another", async () => {

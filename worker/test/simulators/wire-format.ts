@@ -13,6 +13,8 @@ export type IssuedSignatures = ReadonlyMap<string, ReadonlySet<string>>;
 
 export interface RenderContext {
   readonly model: string;
+  /** The script key answered: the signatures made up for it are bound to it. */
+  readonly key: string;
   /** The request being answered (whether it enables thinking, for one). */
   readonly request: Record<string, unknown>;
   /** Called for every signature the rendered turn hands out, so later requests can be checked. */
@@ -33,15 +35,10 @@ export interface WireFormat {
   /** The signatures a recorded (raw) response body hands out, where the format has signatures. */
   signaturesIn?(body: string): IssuedSignature[];
   /** Signatures sent back that this key was never given, or that sign other text than they did. */
-  verifySignatures?(request: Record<string, unknown>, issued: IssuedSignatures): WireViolation[];
+  verifySignatures?(request: Record<string, unknown>, issued: IssuedSignatures, key: string): WireViolation[];
 }
 
-/** Signatures the simulator makes up itself start with this; foreign ones are not judged. */
-export const SIMULATOR_SIGNATURE_PREFIX = "sim-";
-
-export function newSignature(): string {
-  return `${SIMULATOR_SIGNATURE_PREFIX}sig-${crypto.randomUUID()}`;
-}
+export { SIMULATOR_SIGNATURE_PREFIX, newSignature, signs } from "./sim-signatures.ts";
 
 export function sse(data: unknown, event?: string): string {
   return `${event === undefined ? "" : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;

@@ -1,6 +1,6 @@
 /**
- * The history rules of the OpenAI Responses API (Codex speaks it too), with the API's own messages. Sources are
- * noted per rule; `unverified` marks wording no public report quotes.
+ * The history rules of the OpenAI Responses API (Codex speaks it too), with the API's own
+ * messages. Sources are noted per rule; `unverified` marks wording no public report quotes.
  */
 import { type Json, recordOf, recordsOf, stringOf, typeName, type WireViolation } from "./violation.ts";
 

@@ -32,9 +32,10 @@ export function openaiResponsesHeaders(apiKey: string): HeaderList {
 type InputItem = Record<string, unknown>;
 
 /**
- * How reasoning items are replayed. The public API stores responses by default, so an item can
- * go back with its id (llxprt sends it); Codex's backend stores nothing (`store: false`), so only
- * items that carry their encrypted content can go back, and without an id (as Codex does).
+ * How reasoning items are replayed: only items that carry their encrypted content, as llxprt
+ * sends them (an id-only item fails for an organisation that stores nothing, zero data
+ * retention). The public API gets the item's id too, as llxprt sends it; Codex's backend stores
+ * nothing (`store: false`), so its items go back without one, as Codex sends them.
  */
 export interface ReasoningReplay {
   readonly stateless: boolean;
@@ -97,12 +98,12 @@ function reasoningItem(
   replay: ReasoningReplay,
 ): InputItem | undefined {
   const encrypted = parts.findLast((part) => part.signature !== undefined)?.signature;
-  if (replay.stateless && encrypted === undefined) return undefined;
+  if (encrypted === undefined) return undefined;
   return {
     type: "reasoning",
     ...(!replay.stateless && { id: itemId }),
     summary: parts.filter((part) => part.text.length > 0).map((part) => ({ type: "summary_text", text: part.text })),
-    ...(encrypted !== undefined && { encrypted_content: encrypted }),
+    encrypted_content: encrypted,
   };
 }
 

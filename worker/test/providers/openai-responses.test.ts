@@ -41,7 +41,7 @@ describe("openai_responses specifics", () => {
     expect(body.prompt_cache_key).toBe("session-1");
   });
 
-  it("sends reasoning back before the calls it led to: summaries apart, encrypted content, arguments as written", () => {
+  it("sends sealed reasoning back before the calls it led to (summaries apart), never unsealed reasoning, arguments as written", () => {
     const messages = [
       { role: "user" as const, content: [{ type: "text" as const, text: "find it" }] },
       {
@@ -77,7 +77,6 @@ describe("openai_responses specifics", () => {
         ],
         encrypted_content: "gAAAA-enc",
       },
-      { type: "reasoning", id: "rs_2", summary: [{ type: "summary_text", text: "unsealed" }] },
       { role: "assistant", content: "Searching." },
       { type: "function_call", call_id: "call_1", name: "grep", arguments: '{"pattern": "x", "path": "src"}' },
       { type: "function_call_output", call_id: "call_1", output: "src/a.ts:1:x" },

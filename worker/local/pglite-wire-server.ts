@@ -68,8 +68,10 @@ export async function servePglite(db: PGlite, options: { port?: number } = {}): 
         await db.runExclusive(async () => {
           for (const message of unit.messages) {
             await db.execProtocolRawStream(message, {
+              // The chunk is a view of PGlite's memory, reused for what comes next; a write the
+              // socket has to buffer would go out overwritten, so it gets its own copy.
               onRawData: (chunk) => {
-                if (!connection.closed) connection.socket.write(chunk);
+                if (!connection.closed) connection.socket.write(Buffer.from(chunk));
               },
             });
           }

@@ -1,6 +1,7 @@
 // Proves: Neon's serverless driver reaches the embedded PGlite through the WebSocket proxy:
 // queries, committed and rolled-back transactions, concurrent clients that do not see each
 // other's half-finished work, persistence across restarts, and a proxy that only dials loopback.
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +50,20 @@ describe("Neon driver → proxy → PGlite", () => {
     }
     const { rows } = await pool.query<{ body: string }>("select body from notes where body in ('committed', 'rolled back')");
     expect(rows.map((row) => row.body)).toEqual(["committed"]);
+  });
+
+  it("returns a result far larger than a socket buffer whole and intact", async () => {
+    // A long session's history can be megabytes. PGlite hands each piece of output over as a view
+    // of its own memory, which it reuses; a piece still waiting in a full socket buffer must not be
+    // overwritten by the next (it was: results above ~4 MB came back scrambled and the query hung).
+    const { rows } = await pool.query<{ index: number; body: string }>(
+      "select i as index, repeat(md5(i::text), 200) as body from generate_series(1, 3000) as i",
+    );
+    expect(rows).toHaveLength(3000);
+    const wrong = rows.filter(
+      (row, position) => row.index !== position + 1 || row.body !== createHash("md5").update(String(row.index)).digest("hex").repeat(200),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it("keeps concurrent clients apart: many parameterised queries at once get their own answers", async () => {

@@ -48,6 +48,8 @@ export const ErrorCode = {
   STREAM_INTERRUPTED: "STREAM_INTERRUPTED",
   /** The provider did not answer, or went quiet mid-stream, for longer than the configured limit. */
   PROVIDER_TIMEOUT: "PROVIDER_TIMEOUT",
+  /** The request was longer than the model's context window ("prompt is too long"). */
+  CONTEXT_TOO_LONG: "CONTEXT_TOO_LONG",
   // The server itself
   CONFIG_INVALID: "CONFIG_INVALID",
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
@@ -96,6 +98,7 @@ export const ERROR_STATUS = {
   PROVIDER_ERROR: 502,
   STREAM_INTERRUPTED: 502,
   PROVIDER_TIMEOUT: 504,
+  CONTEXT_TOO_LONG: 400,
   CONFIG_INVALID: 500,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,

@@ -61,6 +61,7 @@ export {
 } from "./common.ts";
 export { ToolErrorCodeSchema, type ToolErrorCode, ToolOutcomeSchema, type ToolOutcome } from "./tool-outcome.ts";
 export { stopNotice } from "./stop-notice.ts";
+export { contextGauge, contextShare, shortTokens } from "./context-gauge.ts";
 export {
   StreamEventSchema,
   type StreamEvent,
@@ -102,6 +103,7 @@ export {
   PingFrameSchema,
   PongFrameSchema,
   RetryFrameSchema,
+  CompactFrameSchema,
   PresenceFrameSchema,
   SendFrameSchema,
   SeqSchema,
@@ -115,6 +117,7 @@ export {
   TurnEndFrameSchema,
   TurnStatusSchema,
   type TurnStatus,
+  SNAPSHOT_MESSAGES,
 } from "./session-socket.ts";
 export {
   AgentMcpServerSpecSchema,
@@ -158,6 +161,9 @@ export {
   type ListSessionsQuery,
   ModelNameSchema,
   SessionActivitySchema,
+  SessionContextSchema,
+  type SessionContext,
+  CompactAtSchema,
   type SessionActivity,
   SessionListSchema,
   type SessionList,
@@ -177,6 +183,7 @@ export {
   RefusalPartSchema,
   ToolCallPartSchema,
   ToolResultPartSchema,
+  CompactionPartSchema,
   ListMessagesQuerySchema,
   type ListMessagesQuery,
   MAX_MESSAGE_TEXT,
@@ -199,6 +206,10 @@ export {
   CancelResultSchema,
   type CancelResult,
   RetryAcceptedSchema,
+  CompactBodySchema,
+  type CompactBody,
+  CompactResultSchema,
+  type CompactResult,
   type RetryAccepted,
 } from "./rest/messages.ts";
 export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
@@ -262,6 +273,22 @@ export {
   UsageRowSchema,
   type UsageRow,
 } from "./rest/usage.ts";
+export {
+  ContextWindowSchema,
+  ListModelsQuerySchema,
+  type ListModelsQuery,
+  ModelBillingSchema,
+  type ModelBilling,
+  ModelCapabilitiesSchema,
+  type ModelCapabilities,
+  ModelListSchema,
+  type ModelList,
+  ModelPricesSchema,
+  type ModelPrices,
+  ModelSchema,
+  type Model,
+} from "./rest/models.ts";
+export { modelMatcher, undatedModelId } from "./model-match.ts";
 export {
   DeviceLoginPendingSchema,
   type DeviceLoginPending,

@@ -26,6 +26,7 @@ const clientFrames = {
   ],
   configure: [{ type: "configure", changes: { model: "claude-opus-4-1", approval_mode: "always" } }],
   retry: [{ type: "retry" }],
+  compact: [{ type: "compact" }, { type: "compact", instructions: "keep the API decisions" }],
   ping: [{ type: "ping" }],
 } satisfies { [K in ClientToSession["type"]]: Extract<ClientToSession, { type: K }>[] };
 
@@ -91,6 +92,7 @@ const serverFrames = {
         label: "ChatGPT (unofficial)",
         hint: "…c0de",
         base_url: null,
+        context_window: null,
         is_enabled: true,
         expires_at: "2026-11-24T20:00:00.000Z",
         needs_reauth: true,

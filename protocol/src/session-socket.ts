@@ -64,6 +64,12 @@ export const ConfigureFrameSchema = z.strictObject({
 /** Ask the model again for the conversation as it stands (after a failed or partial answer). */
 export const RetryFrameSchema = z.strictObject({ type: z.literal("retry") });
 
+/** Compact now, between turns: prune old tool output and summarise older turns, keeping what `instructions` names. */
+export const CompactFrameSchema = z.strictObject({
+  type: z.literal("compact"),
+  instructions: z.string().trim().min(1).max(4000).optional(),
+});
+
 /** Keep-alive. The server answers `pong` without waking a hibernated session. */
 export const PingFrameSchema = z.strictObject({ type: z.literal("ping") });
 
@@ -74,6 +80,7 @@ export const ClientToSessionSchema = z.discriminatedUnion("type", [
   ApproveFrameSchema,
   ConfigureFrameSchema,
   RetryFrameSchema,
+  CompactFrameSchema,
   PingFrameSchema,
 ]);
 export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
@@ -100,6 +107,9 @@ export const ApprovalRequestFrameSchema = z.looseObject({
   expires_at: z.iso.datetime(),
 });
 
+/** How many of the newest messages a snapshot carries: a transcript holding this many may have older ones. */
+export const SNAPSHOT_MESSAGES = 50;
+
 export const SnapshotFrameSchema = z.looseObject({
   type: z.literal("snapshot"),
   /** The newest frame this snapshot already includes; resume from here. */
@@ -107,7 +117,7 @@ export const SnapshotFrameSchema = z.looseObject({
   protocol_version: z.number().int(),
   session: SessionSchema,
   presence: PresenceSchema,
-  /** The most recent messages, oldest first. Older ones: `GET /sessions/:id/messages`. */
+  /** The most recent messages (up to SNAPSHOT_MESSAGES), oldest first. Older ones: `GET /sessions/:id/messages`. */
   messages: z.array(MessageSchema),
   /** The turn in flight: the events it has streamed so far and the approvals it is waiting for. */
   turn: z

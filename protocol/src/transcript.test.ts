@@ -194,6 +194,7 @@ describe("the transcript fold", () => {
       label: "ChatGPT",
       hint: "…c0de",
       base_url: null,
+      context_window: null,
       is_enabled: true,
       expires_at: SAMPLE_TIME,
       needs_reauth: true,

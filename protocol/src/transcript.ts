@@ -166,7 +166,10 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
       );
     case "usage": {
       const { type: _type, cost_usd: _cost, ...usage } = event;
-      return { ...next, turn: { ...turn, usage } };
+      // The provider just counted the whole context: the gauge follows it live, mid-turn.
+      const used = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens + usage.output_tokens;
+      const session = next.session === null ? null : { ...next.session, context: { ...next.session.context, used_tokens: used } };
+      return { ...next, session, turn: { ...turn, usage } };
     }
     case "stop":
       return { ...next, turn: { ...turn, stop: event.reason } };

@@ -4,7 +4,7 @@
 // answer appear, all read back from the screen with capture-pane, while `maestro sessions --watch`
 // in a second terminal follows the session live; `maestro send` streams an answer to stdout for
 // scripts, and exits 1 at once with the reason when the session does not exist or the token is
-// refused (attach says so on screen); `maestro auth codex` signs in with ChatGPT (against an OAuth simulator standing in for
+// refused (attach says so on screen); `maestro history` reads a session back, searched or as JSON; `maestro auth codex` signs in with ChatGPT (against an OAuth simulator standing in for
 // auth.openai.com) through its loopback, a pasted address, or a device code, saying first that the
 // login is unofficial.
 import { execFile, execFileSync, spawn } from "node:child_process";
@@ -147,7 +147,7 @@ describe("maestro in a terminal", () => {
     expect(done).toContain("[exit code 0]");
     // The message sent is on screen once: printed when stored, not again when its turn ended.
     expect(done.split("run a command").length - 1).toBe(1);
-    expect(done).toMatch(/tmux e2e · anthropic\/claude-sonnet-4-5 · \d+ in \d+ out · \$0\.\d{4}/);
+    expect(done).toMatch(/tmux e2e · anthropic\/claude-sonnet-4-5 · context [\d.]+k? \/ 200k · \d+ in \d+ out · \$0\.\d{4}/);
     await waitForScreen(new RegExp(`${sessionId} +tmux e2e .* idle +1 tui +\\$0\\.0*[1-9]`), 5_000, TMUX_WATCH);
     execFileSync("tmux", ["send-keys", "-t", TMUX_WATCH, "C-c"]);
     await ended(TMUX_WATCH, "maestro sessions --watch did not stop on Ctrl-C");
@@ -161,6 +161,23 @@ describe("maestro in a terminal", () => {
     expect(stdout).toContain("I'm **the demo model**");
     const listed = await maestro(["sessions"]);
     expect(listed.stdout).toContain(created.stdout.trim());
+  });
+
+  it("reads a session's history back: all of it, searched, or as JSON; exit 1 when there is no such session", async () => {
+    const created = await maestro(["new", "--credential", "Demo (simulated, no real model): anthropic", "--model", "claude-sonnet-4-5"]);
+    const sessionId = created.stdout.trim();
+    await maestro(["send", sessionId, "hello there"]);
+    const all = await maestro(["history", sessionId]);
+    expect(all.stdout).toMatch(/^\S+ \S+ {2}user\nhello there\n\n\S+ \S+ {2}assistant · claude-sonnet-4-5\n/);
+    expect(all.stdout).toContain("I'm **the demo model**");
+    // The search runs in the worker (case-insensitive): only the answer says it.
+    const found = await maestro(["history", sessionId, "--search", "DEMO MODEL", "--json"]);
+    expect((JSON.parse(found.stdout) as { role: string }[]).map((message) => message.role)).toEqual(["assistant"]);
+    const none = await maestro(["history", sessionId, "--search", "nothing like this"]);
+    expect(none.stderr).toBe('No messages match "nothing like this".\n');
+    const missing = await maestroFailing(["history", "9c8b7a6f-5e4d-4c3b-8a2f-1e0d9c8b7a6f"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("Could not read the history: No session with that id.\n");
   });
 
   it("sends to a session that does not exist, or with a refused token: exit 1 at once, with the reason", async () => {

@@ -6,7 +6,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import { CONNECT_LIMIT_MS } from "./commands/send.ts";
 
-export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage"] as const;
+export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage", "models", "history"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The options of the commands that take any, as `node:util` parseArgs reads them. */
@@ -27,6 +27,12 @@ export const OPTIONS = {
     credential: { type: "string" },
     title: { type: "string" },
   },
+  models: { provider: { type: "string" } },
+  history: {
+    search: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
 } as const satisfies Partial<Record<Command, ParseArgsOptionsConfig>>;
 
 export const OVERVIEW = `maestro: The Maestro in your terminal
@@ -37,7 +43,9 @@ export const OVERVIEW = `maestro: The Maestro in your terminal
   maestro new [options]        start a session (--template, or --provider --model --credential; --title)
   maestro attach <id>          open a session full screen, live
   maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
+  maestro history <id>         a session's whole history, oldest first (--search, --limit, --json)
   maestro usage                tokens and cost by provider and model
+  maestro models [--provider]  the models on offer: context window, output limit, prices
 
   maestro <command> --help     more about one command`;
 
@@ -70,7 +78,7 @@ export const HELP: Record<Command, string> = {
     "  --title        the session's title",
   ].join("\n"),
   attach:
-    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name>, /tools, /cost, /quit.",
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.",
   send: [
     'maestro send <id> "text"',
     "",
@@ -79,6 +87,27 @@ export const HELP: Record<Command, string> = {
     `  token is refused, and when no connection to the server comes within ${CONNECT_LIMIT_MS / 1000} s (first, or after a drop).`,
   ].join("\n"),
   usage: "maestro usage\n\n  Tokens and cost by provider and model, with the total.",
+  models: [
+    "maestro models [--provider <id>]",
+    "",
+    "  Lists the model catalog: each model's context window, output limit, prices (US dollars per",
+    "  million tokens: input, output, cache read, cache write) and what it can do.",
+    "  --provider     only this provider's: anthropic, openai, openai_responses, codex or gemini",
+    "",
+    "  Any other model id works too (an OpenAI-compatible server serves its own); its window is then unknown.",
+  ].join("\n"),
+  history: [
+    "maestro history <id> [--search <text>] [--limit <n>] [--json]",
+    "",
+    "  Prints a session's stored messages, oldest first: all of them, however long the session",
+    "  (`maestro attach` shows only the last ones). Long tool outputs are cut to their first lines.",
+    "  --search       only the messages that contain this text (any case): what was said, thinking,",
+    "                 tool names, arguments and outputs, compaction summaries",
+    "  --limit        only the newest n messages (of the matches, with --search)",
+    "  --json         the messages as a JSON array, oldest first, in full (for scripts)",
+    "",
+    "  Exits 1 when there is no such session or the server refuses.",
+  ].join("\n"),
 };
 
 export const isCommand = (name: string): name is Command => (COMMANDS as readonly string[]).includes(name);

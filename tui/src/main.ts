@@ -3,12 +3,14 @@
  * over to the command. Returns the exit code; cli.tsx is the entry that sets it.
  */
 import { parseArgs } from "node:util";
-import { CredentialIdSchema, SessionFeedClient, SessionSocketClient } from "@maestro/protocol";
+import { CredentialIdSchema, ProviderIdSchema, SessionFeedClient, SessionIdSchema, SessionSocketClient } from "@maestro/protocol";
 import { openBrowser } from "./auth/open-browser.ts";
 import { attach } from "./commands/attach.ts";
 import { codexLogin } from "./commands/codex-login.ts";
 import { connect } from "./commands/connect.ts";
+import { showHistory } from "./commands/history.ts";
 import { login } from "./commands/login.ts";
+import { listModels } from "./commands/models.ts";
 import { newSession } from "./commands/new-session.ts";
 import type { ExitCode, Output } from "./commands/output.ts";
 import { sendMessage } from "./commands/send.ts";
@@ -75,6 +77,15 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
     }
     case "usage":
       return showUsage(client, output);
+    case "models": {
+      const { values } = parseArgs({ args: rest, options: OPTIONS.models });
+      const provider = values.provider === undefined ? undefined : ProviderIdSchema.safeParse(values.provider);
+      if (provider?.success === false) {
+        output.err(`Unknown provider "${values.provider}".\n\n${HELP.models}\n`);
+        return 2;
+      }
+      return listModels(client, provider?.data, output);
+    }
     case "new": {
       const { values } = parseArgs({ args: rest, options: OPTIONS.new });
       return newSession(client, values, output);
@@ -87,6 +98,14 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
       }
       return sendMessage(config, sessionId, words.join(" "), output, (options) => new SessionSocketClient(options));
     }
+    case "history": {
+      const args = historyArgs(rest);
+      if (!args.ok) {
+        output.err(`${args.problem}${HELP.history}\n`);
+        return 2;
+      }
+      return showHistory(client, args.sessionId, args.options, output);
+    }
     case "attach": {
       const sessionId = rest[0];
       if (sessionId === undefined) {
@@ -96,4 +115,19 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
       return attach(client, config, sessionId);
     }
   }
+}
+
+/** `history`'s arguments, or what is wrong with them (before its usage; empty when the usage says it all). */
+function historyArgs(rest: string[]) {
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.history });
+  const sessionId = SessionIdSchema.safeParse(positionals[0]);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (positionals.length !== 1) return { ok: false, problem: "" } as const;
+  if (!sessionId.success)
+    return { ok: false, problem: `"${positionals[0]}" is not a session id (\`maestro sessions\` lists them).\n\n` } as const;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    return { ok: false, problem: "--limit takes a whole number, 1 or more.\n\n" } as const;
+  // The API refuses an empty search; said here, with the usage, rather than as a server error.
+  if (values.search?.trim() === "") return { ok: false, problem: "--search takes some text.\n\n" } as const;
+  return { ok: true, sessionId: sessionId.data, options: { search: values.search, limit, json: values.json } } as const;
 }

@@ -88,7 +88,8 @@ describe("migration 0002", () => {
     await applyMigrations({ databaseUrl, proxyPort: proxy.port });
     await expectMigratedColumnTypes(pool);
     const { rows: applied } = await pool.query<{ count: string }>("select count(*) from drizzle.__drizzle_migrations");
-    expect(applied[0]?.count).toBe("3");
+    const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
+    expect(applied[0]?.count).toBe(String(journal.entries.length));
 
     // The exact text JSON.stringify writes for NUL, a lone surrogate and unsorted keys.
     const written = JSON.stringify({ zeta: "a\u0000b", alpha: { b: "\ud800", a: 1 } });

@@ -18,6 +18,7 @@ import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { messages } from "./routes/messages.ts";
+import { models } from "./routes/models.ts";
 import { oauth, oauthCallback } from "./routes/oauth.ts";
 import { sessionFeedRoute } from "./routes/session-feed.ts";
 import { sessions } from "./routes/sessions.ts";
@@ -85,6 +86,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/agents", agents);
   api.route("/oauth", oauth);
   api.route("/usage", usage);
+  api.route("/models", models);
 
   app.use("/api/*", requestContext, services);
   app.route("/api/v1", api);

@@ -31,6 +31,8 @@ export interface Env {
   readonly MAESTRO_STREAM_IDLE_TIMEOUT_MS?: string;
   /** How long a provider may take to answer a request with its headers (default 60 s). */
   readonly MAESTRO_STREAM_CONNECT_TIMEOUT_MS?: string;
+  /** The share of a model's window a session may fill before older turns are compacted (default 0.85). */
+  readonly MAESTRO_COMPACT_AT?: string;
 }
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
@@ -72,6 +74,7 @@ const EnvSchema = z.object({
     (value) => (value === "" ? undefined : value),
     z.coerce.number().int().min(100).max(600_000).default(60_000),
   ),
+  MAESTRO_COMPACT_AT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().min(0.1).max(0.99).default(0.85)),
 });
 
 export interface Config {
@@ -85,6 +88,7 @@ export interface Config {
   readonly codexIssuer: string;
   readonly oauthTimeoutMs: number;
   readonly streamTimeouts: { readonly connectMs: number; readonly idleMs: number };
+  readonly compactAt: number;
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -117,6 +121,7 @@ export function getConfig(env: Env): Config {
     codexIssuer: parsed.data.MAESTRO_CODEX_ISSUER,
     oauthTimeoutMs: parsed.data.MAESTRO_OAUTH_TIMEOUT_MS,
     streamTimeouts: { connectMs: parsed.data.MAESTRO_STREAM_CONNECT_TIMEOUT_MS, idleMs: parsed.data.MAESTRO_STREAM_IDLE_TIMEOUT_MS },
+    compactAt: parsed.data.MAESTRO_COMPACT_AT,
   };
   configs.set(env, config);
   return config;

@@ -16,6 +16,7 @@ import {
   CredentialTestResultSchema,
 } from "../rest/credentials.ts";
 import { HealthSchema } from "../rest/health.ts";
+import { type ListModelsQuery, ModelListSchema } from "../rest/models.ts";
 import {
   type CreateMcpServerBody,
   type UpdateMcpServerBody,
@@ -24,7 +25,14 @@ import {
   McpServerToolListSchema,
 } from "../rest/mcp.ts";
 import { ToolExecutionListSchema } from "../rest/tool-executions.ts";
-import { type ListMessagesQuery, type SendMessageBody, MessagePageSchema, SendMessageAcceptedSchema } from "../rest/messages.ts";
+import {
+  type CompactBody,
+  type ListMessagesQuery,
+  type SendMessageBody,
+  CompactResultSchema,
+  MessagePageSchema,
+  SendMessageAcceptedSchema,
+} from "../rest/messages.ts";
 import {
   type CreateSessionBody,
   type ListSessionsQuery,
@@ -137,6 +145,8 @@ export function createRestClient(options: RestClientOptions) {
       get: (id: SessionId) => get(`/sessions/${id}`, SessionSchema),
       update: (id: SessionId, body: UpdateSessionBody) => patch(`/sessions/${id}`, SessionSchema, body),
       archive: (id: SessionId) => remove(`/sessions/${id}`),
+      /** Compacts now (between turns); the compaction stored, or null when there was nothing to compact. */
+      compact: (id: SessionId, body: CompactBody = {}) => post(`/sessions/${id}/compact`, CompactResultSchema, body),
     },
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
@@ -174,6 +184,10 @@ export function createRestClient(options: RestClientOptions) {
       delete: (id: AgentId) => remove(`/agents/${id}`),
     },
     usage: (query: { from?: string; to?: string; group_by?: string } = {}) => get("/usage", UsageReportSchema, query),
+    models: {
+      /** The model catalog, for one provider or all. */
+      list: (query: ListModelsQuery = {}) => get("/models", ModelListSchema, query),
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ProviderIdSchema, TimestampSchema } from "../common.ts";
 import { CredentialIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
+import { ContextWindowSchema } from "./models.ts";
 
 export const AuthTypeSchema = z.enum(["api_key", "oauth"]);
 export type AuthType = z.infer<typeof AuthTypeSchema>;
@@ -19,6 +20,8 @@ export const CreateCredentialBodySchema = z.strictObject({
   label: z.string().trim().min(1).max(100),
   api_key: z.string().trim().min(1).max(4096),
   base_url: HttpUrlSchema.optional(),
+  /** The window of the models this credential reaches, in tokens, when the catalog's is wrong for them. */
+  context_window: ContextWindowSchema.optional(),
 });
 export type CreateCredentialBody = z.infer<typeof CreateCredentialBodySchema>;
 
@@ -27,6 +30,8 @@ export const UpdateCredentialBodySchema = z
     label: z.string().trim().min(1).max(100).optional(),
     is_enabled: z.boolean().optional(),
     base_url: HttpUrlSchema.nullable().optional(),
+    /** null goes back to the catalog's window. */
+    context_window: ContextWindowSchema.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
 export type UpdateCredentialBody = z.infer<typeof UpdateCredentialBodySchema>;
@@ -39,6 +44,8 @@ export const CredentialSchema = z.object({
   /** The last four characters of the secret, e.g. `…a1b2`. */
   hint: z.string(),
   base_url: z.string().nullable(),
+  /** Overrides the catalog's context window for sessions using this credential (a session's own wins). */
+  context_window: ContextWindowSchema.nullable(),
   is_enabled: z.boolean(),
   expires_at: TimestampSchema.nullable(),
   needs_reauth: z.boolean(),

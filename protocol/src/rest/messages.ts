@@ -35,6 +35,25 @@ export const ToolCallPartSchema = z.object({
   args_json: z.string().optional(),
   signature: z.string().optional(),
 });
+/**
+ * A compaction: where the session made room in the model's context. The full record stays stored;
+ * what changes is what later requests send — tool results up to `pruned_through` as short stubs,
+ * and the messages up to `summarized_through` replaced by `summary`.
+ */
+export const CompactionPartSchema = z.object({
+  type: z.literal("compaction"),
+  /** `auto`: the context passed the threshold; `manual`: someone asked; `overflow`: the provider said it was too long. */
+  trigger: z.enum(["auto", "manual", "overflow"]),
+  pruned_through: MessageIdSchema.nullable(),
+  summarized_through: MessageIdSchema.nullable(),
+  summary: z.string().nullable(),
+  /** The context's estimated size before and after. */
+  tokens_before: z.number().int().nonnegative(),
+  tokens_after: z.number().int().nonnegative(),
+  /** What the person asked the summary to keep (manual compaction). */
+  instructions: z.string().optional(),
+});
+
 export const ToolResultPartSchema = z.object({
   type: z.literal("tool_result"),
   call_id: ToolCallIdSchema,
@@ -53,10 +72,12 @@ export const ContentPartSchema = z.discriminatedUnion("type", [
   RefusalPartSchema,
   ToolCallPartSchema,
   ToolResultPartSchema,
+  CompactionPartSchema,
 ]);
 export type ContentPart = z.infer<typeof ContentPartSchema>;
 
-export const MessageRoleSchema = z.enum(["user", "assistant", "tool"]);
+/** `compaction`: a boundary the session drew to make room in the model's context (see CompactionPartSchema). */
+export const MessageRoleSchema = z.enum(["user", "assistant", "tool", "compaction"]);
 export type MessageRole = z.infer<typeof MessageRoleSchema>;
 
 /** `partial`: the stream broke after output reached a client; `error`: nothing usable came back. */
@@ -117,6 +138,11 @@ export const ListMessagesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Id of the oldest message already seen; the page holds the messages before it. */
   before: MessageIdSchema.optional(),
+  /**
+   * Only messages whose words contain this (case-insensitive): what was said, the thinking shown,
+   * tool names, arguments and outputs, and compaction summaries.
+   */
+  q: z.string().trim().min(1, "q must not be empty").max(200).optional(),
 });
 export type ListMessagesQuery = z.infer<typeof ListMessagesQuerySchema>;
 
@@ -135,4 +161,14 @@ export const CancelResultSchema = z.object({
 export type CancelResult = z.infer<typeof CancelResultSchema>;
 
 export const RetryAcceptedSchema = z.object({ turn_id: TurnIdSchema });
+
+export const CompactBodySchema = z.strictObject({
+  /** What the summary must keep ("the API design decisions", "the failing test names"). */
+  instructions: z.string().trim().min(1).max(4000).optional(),
+});
+export type CompactBody = z.infer<typeof CompactBodySchema>;
+
+/** The compaction stored, or null when there was nothing to compact (a short conversation). */
+export const CompactResultSchema = z.object({ message: MessageSchema.nullable() });
+export type CompactResult = z.infer<typeof CompactResultSchema>;
 export type RetryAccepted = z.infer<typeof RetryAcceptedSchema>;

@@ -3,10 +3,11 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ErrorBodySchema, toFieldIssues } from "../errors.ts";
-import { SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME } from "../testing/samples.ts";
+import { SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_SESSION, SAMPLE_TIME } from "../testing/samples.ts";
 import { AgentSchema, CreateAgentBodySchema, CreatedAgentSchema } from "./agents.ts";
 import { CreateCredentialBodySchema, CredentialSchema, UpdateCredentialBodySchema } from "./credentials.ts";
 import { HealthSchema } from "./health.ts";
+import { ListModelsQuerySchema, ModelListSchema } from "./models.ts";
 import { CreateMcpServerBodySchema, McpServerSchema } from "./mcp.ts";
 import { ListMessagesQuerySchema, MessagePageSchema, SendMessageAcceptedSchema, SendMessageBodySchema } from "./messages.ts";
 import {
@@ -40,6 +41,7 @@ const roundTrips: [string, z.ZodType, unknown][] = [
       label: "work",
       hint: "…a1b2",
       base_url: null,
+      context_window: null,
       is_enabled: true,
       expires_at: null,
       needs_reauth: false,
@@ -204,6 +206,23 @@ const roundTrips: [string, z.ZodType, unknown][] = [
     },
   ],
   ["device login poll", PollDeviceLoginBodySchema, { state: "s" }],
+  ["model list", ModelListSchema, { data: [SAMPLE_MODEL] }],
+  ["model list query", ListModelsQuerySchema, { provider: "codex" }],
+  [
+    "credential with a context window",
+    CreateCredentialBodySchema,
+    {
+      provider: "openai",
+      auth_type: "api_key",
+      label: "ollama",
+      api_key: "k",
+      base_url: "http://127.0.0.1:11434/v1",
+      context_window: 32_768,
+    },
+  ],
+  ["credential window cleared", UpdateCredentialBodySchema, { context_window: null }],
+  ["session with a context window", CreateSessionBodySchema, { provider: "openai", model: "qwen2.5-coder:32b", context_window: 32_768 }],
+  ["session window cleared", UpdateSessionBodySchema, { context_window: null }],
   ["error body", ErrorBodySchema, { error: { code: "SESSION_NOT_FOUND", message: "no session with that id" } }],
 ];
 
@@ -230,6 +249,14 @@ describe("REST bodies refuse bad input, naming the field", () => {
       { provider: "mistral", auth_type: "api_key", label: "x", api_key: "k" },
       "provider",
     ],
+    [
+      "credential with a context window of zero",
+      CreateCredentialBodySchema,
+      { provider: "openai", auth_type: "api_key", label: "x", api_key: "k", context_window: 0 },
+      "context_window",
+    ],
+    ["session with a fractional context window", UpdateSessionBodySchema, { context_window: 1.5 }, "context_window"],
+    ["models of an unknown provider", ListModelsQuerySchema, { provider: "mistral" }, "provider"],
     [
       "credential with an ftp base_url",
       CreateCredentialBodySchema,

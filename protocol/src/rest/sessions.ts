@@ -6,12 +6,13 @@ import { z } from "zod";
 import { ApprovalModeSchema, PresenceSchema, ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
 import { AgentIdSchema, CredentialIdSchema, SessionIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
+import { ContextWindowSchema } from "./models.ts";
 
 export const SessionStatusSchema = z.enum(["active", "archived"]);
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 /** What the session is doing right now (kept by its Durable Object). */
-export const SessionActivitySchema = z.enum(["idle", "streaming", "waiting_approval", "waiting_tool"]);
+export const SessionActivitySchema = z.enum(["idle", "streaming", "waiting_approval", "waiting_tool", "compacting"]);
 export type SessionActivity = z.infer<typeof SessionActivitySchema>;
 
 export const ModelNameSchema = z.string().trim().min(1).max(200);
@@ -19,6 +20,8 @@ const TitleSchema = z.string().trim().min(1).max(200);
 const SystemPromptSchema = z.string().max(100_000);
 const WorkingDirectorySchema = z.string().min(1).max(4096);
 const ToolListSchema = z.array(ToolNameSchema).max(500);
+/** How full the context may get (a share of the model's window) before older turns are compacted. */
+export const CompactAtSchema = z.number().min(0.1).max(0.99);
 
 export const CreateSessionBodySchema = z
   .strictObject({
@@ -33,6 +36,10 @@ export const CreateSessionBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    /** Overrides the global threshold (MAESTRO_COMPACT_AT) for this session. */
+    compact_at: CompactAtSchema.nullable().optional(),
+    /** The model's context window in tokens, when the catalog (and the credential) have it wrong or not at all. */
+    context_window: ContextWindowSchema.optional(),
   })
   .superRefine((body, context) => {
     // A template can supply provider and model; without one the caller must.
@@ -57,9 +64,24 @@ export const UpdateSessionBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    compact_at: CompactAtSchema.nullable().optional(),
+    /** null goes back to the credential's or the catalog's window. */
+    context_window: ContextWindowSchema.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
 export type UpdateSessionBody = z.infer<typeof UpdateSessionBodySchema>;
+
+/**
+ * How full the session's context is: the input of its last model call (cache included) and its
+ * answer, plus an estimate for what was added since; against the model's window when known.
+ */
+export const SessionContextSchema = z.object({
+  used_tokens: z.number().int().nonnegative(),
+  window_tokens: z.number().int().positive().nullable(),
+  /** The share of the window at which older turns are compacted before the next request. */
+  compact_at: CompactAtSchema,
+});
+export type SessionContext = z.infer<typeof SessionContextSchema>;
 
 export const SessionSchema = z.object({
   id: SessionIdSchema,
@@ -78,6 +100,11 @@ export const SessionSchema = z.object({
   activity: SessionActivitySchema,
   usage: TokenUsageSchema,
   cost_usd: z.number().nonnegative(),
+  /** This session's own compaction threshold; null: the global one (context.compact_at is what applies). */
+  compact_at: CompactAtSchema.nullable(),
+  context: SessionContextSchema,
+  /** This session's context window override (see CreateSessionBodySchema); null when it has none. */
+  context_window: ContextWindowSchema.nullable(),
   presence: PresenceSchema,
   created_at: TimestampSchema,
   updated_at: TimestampSchema,

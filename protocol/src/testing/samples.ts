@@ -1,5 +1,6 @@
 /** Sample values for tests (here and in the clients, as `@maestro/protocol/testing`): one valid instance of each shared shape. */
 import { MessageSchema, type Message } from "../rest/messages.ts";
+import { ModelSchema, type Model } from "../rest/models.ts";
 import { SessionSchema, type Session } from "../rest/sessions.ts";
 import { ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
 
@@ -24,6 +25,9 @@ export const SAMPLE_SESSION: Session = SessionSchema.parse({
   activity: "idle",
   usage: { input_tokens: 10, output_tokens: 20, cache_read_tokens: 0, cache_write_tokens: 0 },
   cost_usd: 0.0012,
+  context_window: null,
+  compact_at: null,
+  context: { used_tokens: 143_000, window_tokens: 200_000, compact_at: 0.85 },
   presence: { total: 2, web: 1, tui: 1, api: 0 },
   created_at: SAMPLE_TIME,
   updated_at: SAMPLE_TIME,
@@ -53,4 +57,18 @@ export const SAMPLE_MESSAGE: Message = MessageSchema.parse({
   stop_reason: "tool_use",
   error: null,
   created_at: SAMPLE_TIME,
+});
+
+/** claude-sonnet-4-5 as the catalog lists it (1-hour cache writes at 2× input). */
+export const SAMPLE_MODEL: Model = ModelSchema.parse({
+  provider: "anthropic",
+  id: "claude-sonnet-4-5",
+  name: "Claude Sonnet 4.5 (latest)",
+  context_window: 200_000,
+  max_output_tokens: 64_000,
+  prices: { input: 3, output: 15, cache_read: 0.3, cache_write: 6 },
+  billing: "per_token",
+  capabilities: { tools: true, reasoning: true, prompt_caching: true, images: true },
+  deprecated: false,
+  source: "models.dev",
 });

@@ -1,20 +1,6 @@
 /** `maestro sessions` (once, or live with --watch) and `maestro usage`: tables for a terminal or a pipe. */
-import { ApiError, type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
-import type { ExitCode, Output } from "./output.ts";
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return (
-    rows
-      .map((row) =>
-        row
-          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
-  );
-}
+import { type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
+import { type ExitCode, type Output, reportingApiErrors, table } from "./output.ts";
 
 const NO_SESSIONS = "No sessions yet. Start one with `maestro new`.\n";
 
@@ -28,20 +14,6 @@ function sessionsTable(sessions: readonly Session[]): string {
     `$${session.cost_usd.toFixed(4)}`,
   ]);
   return table([["ID", "TITLE", "MODEL", "STATUS", "WATCHING", "COST"], ...rows]);
-}
-
-/**
- * Runs a command's API calls; a refusal or an unreachable server (ApiError, an expected failure)
- * is one line on stderr and exit 1, not a stack trace. Anything else is a bug and is thrown.
- */
-async function reportingApiErrors(output: Output, what: string, command: () => Promise<ExitCode>): Promise<ExitCode> {
-  try {
-    return await command();
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    output.err(`Could not ${what}: ${error.message}\n`);
-    return 1;
-  }
 }
 
 export function listSessions(client: RestClient, output: Output): Promise<ExitCode> {

@@ -22,7 +22,7 @@ import {
   TurnIdSchema,
   foldTranscript,
 } from "@maestro/protocol";
-import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { AttachApp } from "./AttachApp.tsx";
@@ -66,6 +66,9 @@ const client = {
         { name: "grep", is_enabled: false },
       ],
     }),
+  },
+  models: {
+    list: async () => ({ data: [SAMPLE_MODEL, { ...SAMPLE_MODEL, provider: "gemini", id: "gemini-2.5-pro", context_window: 1_048_576 }] }),
   },
 } as unknown as RestClient;
 
@@ -165,6 +168,35 @@ describe("AttachApp", () => {
     expect(sent).toContainEqual({ type: "configure", changes: { model: "claude-opus-4-1" } });
   });
 
+  it("shows how full the context is, and /compact asks the session to make room, keeping what it is told", async () => {
+    const { app, sent } = await start();
+    expect(app.lastFrame()).toContain("context 143k / 200k");
+    app.stdin.write("/compact\r");
+    await tick();
+    app.stdin.write("/compact the parser decisions\r");
+    await tick();
+    expect(sent).toEqual([{ type: "compact" }, { type: "compact", instructions: "the parser decisions" }]);
+    expect(app.lastFrame()).toContain("compacting, keeping: the parser decisions");
+  });
+
+  it("/model takes any id and says its context window from the catalog, for the session's provider", async () => {
+    const { app, sent } = await start();
+    app.stdin.write("/model\r");
+    await tick();
+    expect(app.lastFrame()).toContain("model: claude-sonnet-4-5 · 200k context (use /model <name> to switch)");
+    app.stdin.write("/model claude-sonnet-4-5-20250929\r");
+    await tick();
+    expect(app.lastFrame()).toContain("switching to claude-sonnet-4-5-20250929 · 200k context");
+    // Another provider's model, or a local server's, is not this session's catalog: sent all the same.
+    app.stdin.write("/model gemini-2.5-pro\r");
+    await tick();
+    expect(app.lastFrame()).toContain("switching to gemini-2.5-pro · not in the catalog: context window unknown");
+    app.stdin.write("/model qwen2.5-coder:32b\r");
+    await tick();
+    expect(sent).toContainEqual({ type: "configure", changes: { model: "qwen2.5-coder:32b" } });
+    expect(app.lastFrame()).toContain("not in the catalog");
+  });
+
   it("says how to sign in again when the session's ChatGPT login was revoked", async () => {
     const { push, app } = await start();
     push({
@@ -177,6 +209,7 @@ describe("AttachApp", () => {
         label: "chatgpt",
         hint: "…wxyz",
         base_url: null,
+        context_window: null,
         is_enabled: true,
         expires_at: SAMPLE_TIME,
         needs_reauth: true,

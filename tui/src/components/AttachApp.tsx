@@ -1,7 +1,8 @@
 /**
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
  * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
- * turn, a one-line composer with slash commands (/model, /tools, /cost, /quit), and a status bar
+ * turn, a one-line composer with slash commands (/model, which takes any id and says its context
+ * window from the model catalog; /tools, /cost, /compact [what to keep], /quit), and a status bar
  * with the connection, model, tokens and cost. Reconnects and resumes by itself; a session the
  * server refuses for good (no such session, a refused token) is not retried, and says why.
  */
@@ -9,15 +10,18 @@ import {
   type ConnectionState,
   type Credential,
   EMPTY_TRANSCRIPT,
+  type Model,
   type RestClient,
   type SessionSocketClient,
   type SessionSocketOptions,
   type SocketFailure,
   ToolCallIdSchema,
   type Transcript,
+  contextGauge,
 } from "@maestro/protocol";
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
+import { windowNote } from "../models.ts";
 import { TranscriptLines } from "./TranscriptLines.tsx";
 
 export interface AttachProps {
@@ -42,6 +46,8 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
   const [notice, setNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<SocketFailure | null>(null);
   const socket = useRef<SessionSocketClient | null>(null);
+  // The model catalog, asked for the first time /model is used.
+  const catalog = useRef<Promise<readonly Model[]> | null>(null);
   // One connection per session shown, whatever function the caller passes on each render.
   const opener = useRef(openSocket);
   opener.current = openSocket;
@@ -68,8 +74,28 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
     const argument = rest.join(" ").trim();
     if (command === "quit") return exit();
     if (command === "model") {
-      if (argument.length === 0) return setNotice(`model: ${session?.model ?? "?"} (use /model <name> to switch)`);
-      return setNotice(send({ type: "configure", changes: { model: argument } }) ? `switching to ${argument}` : "not connected");
+      if (session === null) return setNotice("no session yet");
+      if (argument.length > 0 && !send({ type: "configure", changes: { model: argument } })) return setNotice("not connected");
+      const said = argument.length === 0 ? `model: ${session.model}` : `switching to ${argument}`;
+      const hint = argument.length === 0 ? " (use /model <name> to switch)" : "";
+      setNotice(`${said}${hint}`);
+      catalog.current ??= client.models.list().then((list) => list.data);
+      catalog.current.then(
+        (models) => {
+          const offered = models.filter((model) => model.provider === session.provider);
+          setNotice(`${said} · ${windowNote(offered, argument.length === 0 ? session.model : argument, session.context_window)}${hint}`);
+        },
+        () => {
+          catalog.current = null; // asked again next time
+          setNotice(`${said} · context window unknown (the model catalog did not load)${hint}`);
+        },
+      );
+      return undefined;
+    }
+    if (command === "compact") {
+      if (transcript.turn !== null) return setNotice("a turn is running: /compact when it has ended");
+      if (!send({ type: "compact", ...(argument.length > 0 && { instructions: argument }) })) return setNotice("not connected");
+      return setNotice(`compacting${argument.length > 0 ? `, keeping: ${argument}` : ""}…`);
     }
     if (command === "cost") {
       return setNotice(
@@ -91,7 +117,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       );
       return undefined;
     }
-    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /quit`);
+    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /quit`);
   };
 
   useInput((typed, key) => {
@@ -150,7 +176,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       <Text dimColor>
         <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
         {session !== null &&
-          `  ${session.title} · ${session.provider}/${session.model} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · $${session.cost_usd.toFixed(4)}`}
+          `  ${session.title} · ${session.provider}/${session.model} · context ${contextGauge(session.context)} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · $${session.cost_usd.toFixed(4)}`}
         {transcript.turn !== null ? "  · Esc cancels" : "  · /quit to leave"}
       </Text>
     </Box>

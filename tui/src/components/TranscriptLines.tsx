@@ -9,6 +9,7 @@ import { type ContentPart, type Message, type ToolCard, type Transcript, stopNot
 import { Box, Static, Text } from "ink";
 import { useLayoutEffect, useRef } from "react";
 import { renderMarkdown } from "../markdown.ts";
+import { compactionNote } from "../message-text.ts";
 
 function ToolCardLine({ card }: { readonly card: ToolCard }) {
   const waiting = card.approval !== null && card.approval.answer === null;
@@ -45,6 +46,15 @@ function MessageLines({
   results: Map<string, Extract<ContentPart, { type: "tool_result" }>>;
 }) {
   if (message.role === "tool") return null;
+  if (message.role === "compaction") {
+    const part = message.content.find((each) => each.type === "compaction");
+    if (part === undefined) return null;
+    return (
+      <Box marginBottom={1}>
+        <Text dimColor>{`── ${compactionNote(part)} ──`}</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text bold color={message.role === "user" ? "blue" : "magenta"}>

@@ -26,3 +26,6 @@ export function duration(ms: number): string {
 export function tokens(count: number): string {
   return count >= 10_000 ? `${(count / 1000).toFixed(1)}k` : String(count);
 }
+
+/** A token limit in short (200000 → 200k): protocol's, so the TUI says it the same way. */
+export { shortTokens } from "@maestro/protocol";

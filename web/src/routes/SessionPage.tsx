@@ -1,13 +1,16 @@
 /**
  * One session, live: its header (title, model, who is watching, connection, tokens and cost),
- * the conversation as it streams, the approvals any client may answer, and the composer.
+ * a search over its whole history, the conversation as it streams (older pages on request), the
+ * approvals any client may answer, and the composer.
  */
 import { type RestClient, type Session, ToolCallIdSchema } from "@maestro/protocol";
 import { useEffect } from "react";
 import { Composer } from "../features/composer/Composer.tsx";
 import { SessionControls } from "../features/sessions/SessionControls.tsx";
-import { TranscriptView } from "../features/transcript/TranscriptView.tsx";
+import { SessionSearch } from "../features/search/SessionSearch.tsx";
+import { SessionTranscript } from "../features/transcript/SessionTranscript.tsx";
 import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
+import { ContextGauge } from "../features/sessions/ContextGauge.tsx";
 import { tokens, usd } from "../lib/format.ts";
 
 const CONNECTION_LABEL = { connecting: "connecting…", open: "live", reconnecting: "reconnecting…", closed: "offline" } as const;
@@ -65,7 +68,9 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
             {usd(session.cost_usd)}
           </span>
         )}
+        {session !== null && <ContextGauge context={session.context} onCompact={() => send({ type: "compact" })} busy={busy} />}
       </header>
+      {session !== null && <SessionSearch client={client} sessionId={session.id} />}
       {session !== null && (
         <SessionControls client={client} session={session} configure={(changes) => send({ type: "configure", changes })} />
       )}
@@ -94,7 +99,8 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
         </p>
       )}
       {failure === null && (
-        <TranscriptView
+        <SessionTranscript
+          client={client}
           transcript={transcript}
           onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
         />

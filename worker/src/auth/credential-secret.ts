@@ -27,6 +27,8 @@ export interface ResolvedCredential extends ProviderCredential {
   readonly provider: string;
   /** When an OAuth token expires (ms since the epoch); null for an API key. */
   readonly expiresAt: number | null;
+  /** The credential's context window override in tokens (models/catalog.ts contextWindowFor); null or absent: none. */
+  readonly contextWindow?: number | null;
 }
 
 async function readRow(db: Database, credentialId: string) {
@@ -74,11 +76,21 @@ export async function resolveCredential(
         accountId: secret.data.account_id,
         baseUrl: row.baseUrl,
         expiresAt: row.expiresAt?.getTime() ?? null,
+        contextWindow: row.contextWindow,
       };
     }
   } else {
     const secret = ApiKeySecretSchema.safeParse(value);
-    if (secret.success) return { id: row.id, provider: row.provider, apiKey: secret.data.api_key, baseUrl: row.baseUrl, expiresAt: null };
+    if (secret.success) {
+      return {
+        id: row.id,
+        provider: row.provider,
+        apiKey: secret.data.api_key,
+        baseUrl: row.baseUrl,
+        expiresAt: null,
+        contextWindow: row.contextWindow,
+      };
+    }
   }
   throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" cannot be read with the current encryption keys.`, {
     internal: opened.ok ? "secret envelope does not match the credential's type" : `vault: ${opened.error}`,

@@ -8,7 +8,6 @@
  */
 import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import type { Config } from "../env.ts";
 import * as schema from "./schema.ts";
 
 export type Database = NeonDatabase<typeof schema>;
@@ -26,7 +25,14 @@ function useLocalProxy(proxy: string): void {
   neonConfig.pipelineConnect = false;
 }
 
-export function openDatabase(config: Config): DatabaseHandle {
+/** What a connection needs of the Worker's configuration (env.ts Config). */
+export interface DatabaseConfig {
+  readonly databaseUrl: string;
+  /** Only locally: the WebSocket-to-TCP proxy in front of PGlite. */
+  readonly localWsProxy: string | undefined;
+}
+
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
   if (config.localWsProxy !== undefined) useLocalProxy(config.localWsProxy);
   // Idle connections close quickly so a Durable Object can hibernate between turns.
   const pool = new Pool({ connectionString: config.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });

@@ -9,7 +9,7 @@
  * byte is `jsonText()` (json-text.ts); `jsonb` only holds validated lists whose order is ours.
  */
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, numeric, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { ContentPart } from "@maestro/protocol";
 import { jsonText } from "./json-text.ts";
 import { safeText } from "./safe-text.ts";
@@ -32,6 +32,8 @@ export const savedAuthentications = pgTable(
     secret: text().notNull(),
     hint: safeText().notNull(),
     baseUrl: safeText(),
+    /** Overrides the model catalog's context window for sessions using this credential (tokens). */
+    contextWindow: integer(),
     isEnabled: boolean().notNull().default(true),
     expiresAt: timestamp({ withTimezone: true }),
     needsReauth: boolean().notNull().default(false),
@@ -93,6 +95,12 @@ export const sessions = pgTable(
     enabledTools: jsonb().$type<string[]>(),
     enabledMcp: jsonb().$type<string[]>(),
     approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+    /** Overrides the context window of the credential and the model catalog (tokens). */
+    contextWindow: integer(),
+    /** The share of the model's window at which older turns are compacted; null: the global setting. */
+    compactAt: real(),
+    /** How full the context is, in tokens (session/context-accounting.ts), kept current by the session. */
+    contextTokens: integer().notNull().default(0),
     status: text({ enum: ["active", "archived"] })
       .notNull()
       .default("active"),
@@ -128,7 +136,7 @@ export const messages = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     turnId: uuid(),
-    role: text({ enum: ["user", "assistant", "tool"] }).notNull(),
+    role: text({ enum: ["user", "assistant", "tool", "compaction"] }).notNull(),
     content: jsonText<ContentPart[]>().notNull(),
     status: text({ enum: ["complete", "partial", "error"] })
       .notNull()
@@ -151,6 +159,11 @@ export const messages = pgTable(
   },
   (table) => [
     index("messages_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc()),
+    // A turn's history starts at the newest summary: finding it must not read the whole session.
+    index("messages_compactions_idx")
+      .on(table.conversationId, table.createdAt.desc())
+      .where(sql`${table.role} = 'compaction'`),
+    index("messages_conversation_id_created_at_idx").on(table.conversationId, table.createdAt),
     index("messages_created_at_total_cost_usd_idx").on(table.createdAt, table.totalCostUsd),
   ],
 );

@@ -6,6 +6,7 @@
  */
 import type { ContentPart, StopReason, StreamEvent } from "@maestro/protocol";
 import { z } from "zod";
+import { findModel } from "../models/catalog.ts";
 import { type HeaderList, baseUrlOf } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderRequest, toCallId } from "./provider.ts";
 import { streamErrorEvent } from "./provider-error.ts";
@@ -40,15 +41,21 @@ export function anthropicHeaders(apiKey: string): HeaderList {
   ];
 }
 
-/** llxprt takes max_tokens from the model's output limit. */
+/** What llxprt asks of a model the catalog does not know: 8192 tokens out, no thinking. */
+const UNKNOWN_MODEL_MAX_TOKENS = 8192;
+const THINKING_BUDGET = 10_000;
+
+/** llxprt takes max_tokens from the model's output limit (the catalog's). */
 function maxTokensFor(model: string): number {
-  if (/claude-(sonnet-4|haiku-4-5|opus-4-5|3-7-sonnet)/.test(model)) return 64_000;
-  if (/claude-opus-4/.test(model)) return 32_000;
-  return 8192;
+  return findModel("anthropic", model)?.maxOutputTokens ?? UNKNOWN_MODEL_MAX_TOKENS;
 }
 
+/**
+ * Extended thinking with a budget, where the model takes one. A model that only takes an effort
+ * level (claude-opus-4-7 and later) gets no thinking block rather than one the API refuses.
+ */
 function supportsThinking(model: string): boolean {
-  return /claude-(sonnet-4|opus-4|haiku-4-5|3-7-sonnet)/.test(model);
+  return findModel("anthropic", model)?.thinkingBudget === true;
 }
 
 // ── Request mapping ────────────────────────────────────────────────────────────────────────
@@ -81,29 +88,39 @@ function toBlocks(message: ConversationMessage): Block[] {
         ];
       case "tool_result":
         return [{ type: "tool_result", tool_use_id: part.call_id, content: part.output, ...(!part.ok && { is_error: true }) }];
+      case "compaction":
+        return [];
     }
   });
 }
 
 export function toAnthropicRequest(request: ProviderRequest): Record<string, unknown> {
   const messages = request.messages
-    .map((message) => ({ role: message.role === "assistant" ? "assistant" : "user", content: toBlocks(message) }))
+    .map((message) => ({
+      role: message.role === "assistant" ? "assistant" : "user",
+      content: toBlocks(message),
+      stable: message.stable === true,
+    }))
     .filter((message) => message.content.length > 0);
-  // llxprt marks the last non-thinking block of the last message as a cache breakpoint.
-  const last = messages.at(-1)?.content;
-  const breakpoint = last?.findLast((block) => block.type !== "thinking" && block.type !== "redacted_thinking");
-  if (breakpoint !== undefined) breakpoint.cache_control = CACHE_CONTROL;
+  // llxprt marks the last non-thinking block of the last message as a cache breakpoint; a stable
+  // prefix (a compaction's summary) gets one too, so it is written to the cache once.
+  const markEnd = (blocks: Block[] | undefined) => {
+    const breakpoint = blocks?.findLast((block) => block.type !== "thinking" && block.type !== "redacted_thinking");
+    if (breakpoint !== undefined) breakpoint.cache_control = CACHE_CONTROL;
+  };
+  markEnd(messages.findLast((message) => message.stable)?.content);
+  markEnd(messages.at(-1)?.content);
   // Top-level keys in llxprt's order: model, messages, max_tokens, stream, system, tools, thinking.
   return {
     model: request.model,
-    messages,
+    messages: messages.map(({ role, content }) => ({ role, content })),
     max_tokens: maxTokensFor(request.model),
     stream: true,
     ...(request.system !== null && { system: [{ type: "text", text: request.system, cache_control: CACHE_CONTROL }] }),
     ...(request.tools.length > 0 && {
       tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema })),
     }),
-    ...(supportsThinking(request.model) && { thinking: { type: "enabled", budget_tokens: 10_000 } }),
+    ...(supportsThinking(request.model) && { thinking: { type: "enabled", budget_tokens: THINKING_BUDGET } }),
   };
 }
 

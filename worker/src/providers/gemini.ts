@@ -76,6 +76,8 @@ function toParts(message: ConversationMessage): Part[] {
         return [
           { functionResponse: { id: part.call_id, name: part.name, response: part.ok ? { output: part.output } : { error: part.output } } },
         ];
+      case "compaction":
+        return [];
     }
   });
 }

@@ -73,6 +73,19 @@ export function readUpstreamError(body: unknown): UpstreamError {
 }
 
 const RATE_LIMITED = /rate_limit|resource_exhausted|too_many_requests/i;
+/**
+ * How each provider says the request is longer than the model's window: Anthropic "prompt is too
+ * long: 215000 tokens > 200000 maximum", OpenAI `context_length_exceeded` ("maximum context
+ * length is … tokens"), Gemini "The input token count (…) exceeds the maximum number of tokens
+ * allowed". The session compacts and asks again when it sees one.
+ */
+const CONTEXT_TOO_LONG =
+  /context_length_exceeded|prompt is too long|maximum context length|input token count.*exceeds|exceeds the context window|too many tokens/i;
+
+/** Whether an upstream error says the request did not fit the model's context window. */
+function isContextTooLong(upstream: UpstreamError): boolean {
+  return CONTEXT_TOO_LONG.test(upstream.word ?? "") || CONTEXT_TOO_LONG.test(upstream.message ?? "");
+}
 const UNAVAILABLE = /overload|unavailable|server_error|api_error|internal|slow_down|timeout|capacity/i;
 const AUTH = /auth|permission|invalid_api_key|unauthenticated|forbidden/i;
 
@@ -107,7 +120,8 @@ export function httpErrorEvent(provider: ProviderId, status: number, headers: He
   const wait = retryAfterMs(headers) ?? (status === 429 ? retryDelayFromMessage(upstream.message) : undefined);
   return {
     type: "error",
-    code: codeOfStatus(status),
+    code:
+      status === 400 || status === 413 ? (isContextTooLong(upstream) ? "CONTEXT_TOO_LONG" : codeOfStatus(status)) : codeOfStatus(status),
     message: describe(`${PROVIDER_NAMES[provider]} answered HTTP ${status}`, upstream),
     retryable: isRetryableStatus(status),
     ...(wait !== undefined && { retry_after_ms: wait }),
@@ -117,7 +131,9 @@ export function httpErrorEvent(provider: ProviderId, status: number, headers: He
 /** An error the provider reported inside an otherwise healthy stream (Anthropic `overloaded_error`, `response.failed`). */
 export function streamErrorEvent(provider: ProviderId, body: unknown): ErrorEvent {
   const upstream = readUpstreamError(body);
-  const { code, retryable } = classifyWord(upstream.word);
+  const { code, retryable } = isContextTooLong(upstream)
+    ? { code: "CONTEXT_TOO_LONG" as const, retryable: false }
+    : classifyWord(upstream.word);
   const wait = code === "PROVIDER_RATE_LIMITED" ? retryDelayFromMessage(upstream.message) : undefined;
   return {
     type: "error",

@@ -15,6 +15,8 @@ export interface ToolDefinition {
 export interface ConversationMessage {
   readonly role: "user" | "assistant" | "tool";
   readonly content: readonly ContentPart[];
+  /** The end of a prefix that stays the same for many requests (a compaction's summary): cache it. */
+  readonly stable?: boolean;
 }
 
 export interface ProviderRequest {

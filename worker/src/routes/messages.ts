@@ -8,6 +8,8 @@ import {
   ApprovalAnswerBodySchema,
   ApprovalAnsweredSchema,
   CancelResultSchema,
+  CompactBodySchema,
+  CompactResultSchema,
   ListMessagesQuerySchema,
   MessagePageSchema,
   RetryAcceptedSchema,
@@ -110,6 +112,23 @@ export const messages = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       return c.json(RetryAcceptedSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).retryTurn(id))), 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/compact",
+      summary: "Compact now, between turns: prune old tool output and summarise older turns (the full record stays)",
+      request: { params: SessionParams, body: jsonBody(CompactBodySchema) },
+      responses: {
+        200: jsonResponse(CompactResultSchema, "The compaction, or null when there was nothing to compact"),
+        ...errorResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { instructions } = c.req.valid("json");
+      return c.json(CompactResultSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).compact(id, instructions))), 200);
     },
   )
   .openapi(

@@ -36,7 +36,7 @@ export const sessions = createRouter()
     async (c) => {
       const { db } = c.var.services;
       const record = await createSession(db, await resolveNewSession(db, c.req.valid("json")));
-      const session = toSession(record, IDLE_STATE);
+      const session = toSession(record, IDLE_STATE, c.var.services.config);
       c.var.log.info("session.created", { session_id: session.id, provider: session.provider, model: session.model });
       await announceSessionChange(c.env, session.id, c.var.log);
       return c.json(session, 201);
@@ -61,7 +61,8 @@ export const sessions = createRouter()
         c.var.log.warn("presence.unavailable", { error });
         return new Map<string, LiveState>();
       });
-      return c.json({ data: records.map((record) => toSession(record, live.get(record.row.id) ?? IDLE_STATE)) }, 200);
+      const { config } = c.var.services;
+      return c.json({ data: records.map((record) => toSession(record, live.get(record.row.id) ?? IDLE_STATE, config)) }, 200);
     },
   )
   .openapi(
@@ -78,7 +79,7 @@ export const sessions = createRouter()
       const record = await getSession(db, id);
       if (record === undefined) throw notFound("SESSION_NOT_FOUND", "session");
       const live = await readLiveStates(redis, [id]).catch(() => new Map<string, LiveState>());
-      return c.json(toSession(record, live.get(id) ?? IDLE_STATE), 200);
+      return c.json(toSession(record, live.get(id) ?? IDLE_STATE, c.var.services.config), 200);
     },
   )
   .openapi(

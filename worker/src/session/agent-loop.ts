@@ -17,7 +17,7 @@ import type {
   TurnId,
   TurnStatus,
 } from "@maestro/protocol";
-import { costOf } from "../providers/pricing.ts";
+import { costFor } from "../providers/pricing.ts";
 import type { ConversationMessage, Provider, ProviderContext, ProviderExchange, StreamTimeouts } from "../providers/provider.ts";
 import { needsApproval } from "./approval-policy.ts";
 import { type RetryPolicy, streamWithRetries } from "./retry.ts";
@@ -42,6 +42,11 @@ export interface TurnDeps {
   readonly now: () => number;
   /** How long a provider may take to answer and stay quiet (the Worker's settings). */
   readonly timeouts?: StreamTimeouts;
+  /**
+   * The provider said the request is too long: make room (compaction) and return the history to
+   * ask again with, or null when there is no room to make. Asked once per turn.
+   */
+  readonly onContextOverflow?: () => Promise<readonly ConversationMessage[] | null>;
 }
 
 export interface TurnInput {
@@ -82,9 +87,22 @@ export type LoopEvent =
   | { readonly kind: "end"; readonly status: TurnStatus };
 
 export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator<LoopEvent> {
-  const history = [...input.history];
+  let history = [...input.history];
+  let overflowHandled = false;
   for (let step = 1; ; step += 1) {
-    const built = yield* modelStep(deps, input, history);
+    const holdOverflow = deps.onContextOverflow !== undefined && !overflowHandled;
+    let built = yield* modelStep(deps, input, history, holdOverflow);
+    if (holdOverflow && isOverflow(built)) {
+      // Too long for the model: make room once, and ask again with what is left.
+      overflowHandled = true;
+      const compacted = await deps.onContextOverflow?.();
+      if (compacted != null) {
+        history = [...compacted];
+        built = yield* modelStep(deps, input, history, false);
+      } else if (built.error !== null) {
+        yield { kind: "stream", event: { type: "error", code: built.error.code, message: built.error.message, retryable: false } };
+      }
+    }
     yield { kind: "step", step: built };
     history.push({ role: "assistant", content: built.content });
     if (input.signal.aborted) {
@@ -121,11 +139,20 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
   }
 }
 
-/** One model call: stream it, price its usage, and say how it ended. */
+/** The provider refused the request as too long for the model, before any output. */
+function isOverflow(step: CompletedStep): boolean {
+  return step.error?.code === "CONTEXT_TOO_LONG" && !step.hasOutput;
+}
+
+/**
+ * One model call: stream it, price its usage, and say how it ended. With `holdOverflow`, a
+ * "too long" refusal is not shown: the loop compacts and asks again first.
+ */
 async function* modelStep(
   deps: TurnDeps,
   input: TurnInput,
   history: readonly ConversationMessage[],
+  holdOverflow: boolean,
 ): AsyncGenerator<LoopEvent, CompletedStep> {
   const builder = new StepBuilder();
   const started = deps.now();
@@ -150,9 +177,13 @@ async function* modelStep(
       yield item;
       continue;
     }
-    const event = item.event.type === "usage" ? { ...item.event, cost_usd: costOf(input.model, item.event) ?? undefined } : item.event;
+    const event =
+      item.event.type === "usage"
+        ? { ...item.event, cost_usd: costFor(deps.providerId, input.model, item.event) ?? undefined }
+        : item.event;
     if (firstOutputAt === null && isOutput(event)) firstOutputAt = deps.now();
     builder.add(event);
+    if (holdOverflow && event.type === "error" && event.code === "CONTEXT_TOO_LONG" && firstOutputAt === null) continue;
     yield { kind: "stream", event };
   }
   if (input.signal.aborted) {
@@ -165,7 +196,7 @@ async function* modelStep(
   const status = built.error === null ? (stoppedShort ? "partial" : "complete") : built.hasOutput ? "partial" : "error";
   return {
     ...built,
-    costUsd: built.usage === null ? null : costOf(input.model, built.usage),
+    costUsd: built.usage === null ? null : costFor(deps.providerId, input.model, built.usage),
     // A model call that stopped mid-way: its unfinished tool calls are not run.
     content: status === "complete" ? built.content : built.content.filter((part) => part.type !== "tool_call"),
     status,

@@ -1,7 +1,7 @@
 /**
  * What a client's socket frame does (STYLE §2.3): hello joins (snapshot or resume), send starts a
  * turn, cancel stops it, approve answers a tool call, configure changes the session, retry asks
- * again. Every failure becomes an AppError, which the object answers to that socket only.
+ * again, compact makes room in the model's context. Every failure becomes an AppError, which the object answers to that socket only.
  */
 import type { ClientToSession, SessionActivity, UpdateSessionBody } from "@maestro/protocol";
 import { PONG_FRAME_TEXT } from "@maestro/protocol";
@@ -34,6 +34,10 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
       return;
     case "retry":
       await host.turns.retry();
+      return;
+    case "compact":
+      // Its result reaches every client as the compaction message (or nothing, with nothing to compact).
+      await host.turns.compact(frame.instructions);
       return;
     case "cancel":
       if (!host.turns.cancel().cancelled) throw new AppError("NO_ACTIVE_TURN", "There is no turn in progress to cancel.");

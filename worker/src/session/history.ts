@@ -7,10 +7,12 @@
  * dropped; it starts at a user's message (a history cut to its newest messages may not); and
  * consecutive messages of one role are merged, since some providers require the roles to
  * alternate. The session stores the missing results too (`unansweredCalls`), so this is the last
- * line of defence, not the record.
+ * line of defence, not the record. After a compaction (compaction.ts) the summary opens the
+ * conversation in place of the turns it covers, and old tool results go as short stubs.
  */
 import type { ContentPart, Message, ToolCallId } from "@maestro/protocol";
 import type { ConversationMessage } from "../providers/provider.ts";
+import { compactionView, stubbed, summaryMessage } from "./compaction.ts";
 
 type ToolCallPart = Extract<ContentPart, { type: "tool_call" }>;
 type ToolResultPart = Extract<ContentPart, { type: "tool_result" }>;
@@ -28,13 +30,14 @@ const callsOf = (message: { readonly content: readonly ContentPart[] }): ToolCal
 /** Whether an answer is part of the conversation the model sees. */
 const isSent = (message: Message) => !(message.role === "assistant" && message.status !== "complete") && message.content.length > 0;
 
-/** Every stored result, by the call it answers (the first one wins). */
-function resultsByCall(messages: readonly Message[]): Map<ToolCallId, ToolResultPart> {
-  const results = new Map<ToolCallId, ToolResultPart>();
-  for (const message of messages) {
-    if (message.role !== "tool") continue;
-    for (const part of message.content) if (part.type === "tool_result" && !results.has(part.call_id)) results.set(part.call_id, part);
-  }
+/** Every stored result, by the call it answers (the first one wins), with its message's position. */
+function resultsByCall(messages: readonly Message[]): Map<ToolCallId, { readonly part: ToolResultPart; readonly at: number }> {
+  const results = new Map<ToolCallId, { part: ToolResultPart; at: number }>();
+  messages.forEach((message, at) => {
+    if (message.role !== "tool") return;
+    for (const part of message.content)
+      if (part.type === "tool_result" && !results.has(part.call_id)) results.set(part.call_id, { part, at });
+  });
   return results;
 }
 
@@ -47,24 +50,33 @@ export function unansweredCalls(messages: readonly Message[]): { readonly call: 
 }
 
 export function toConversation(messages: readonly Message[]): ConversationMessage[] {
+  const view = compactionView(messages);
   const results = resultsByCall(messages);
-  const conversation: ConversationMessage[] = [];
+  const resultFor = (call: ToolCallPart): ToolResultPart => {
+    const stored = results.get(call.call_id);
+    if (stored === undefined) return interruptedResult(call);
+    return stored.at <= view.prunedThrough ? stubbed(stored.part) : stored.part;
+  };
+  const conversation: ConversationMessage[] = view.summary === null ? [] : [summaryMessage(view.summary)];
   const push = (next: ConversationMessage) => {
     const last = conversation.at(-1);
-    if (last !== undefined && last.role === next.role && next.role !== "tool") {
+    // The summary stays a message of its own: its end is where the cache breakpoint goes.
+    if (last !== undefined && last.role === next.role && next.role !== "tool" && last.stable !== true) {
       conversation[conversation.length - 1] = { role: last.role, content: [...last.content, ...next.content] };
     } else {
       conversation.push(next);
     }
   };
-  // A history cut to its newest messages may begin mid-exchange: it starts at a user's message.
-  const start = messages.findIndex((message) => message.role === "user");
-  for (const message of start === -1 ? [] : messages.slice(start)) {
+  // A history cut to its newest messages may begin mid-exchange: it starts at a user's message
+  // (or at the summary, which is one).
+  const firstUser = messages.findIndex((message, index) => index >= view.from && message.role === "user");
+  const start = view.summary !== null ? view.from : firstUser === -1 ? messages.length : firstUser;
+  for (const message of messages.slice(start)) {
     // Results are placed right after their calls below, wherever they were stored.
-    if (message.role === "tool" || !isSent(message)) continue;
+    if (message.role === "tool" || message.role === "compaction" || !isSent(message)) continue;
     push({ role: message.role, content: message.content });
     const calls = callsOf(message);
-    if (calls.length > 0) push({ role: "tool", content: calls.map((call) => results.get(call.call_id) ?? interruptedResult(call)) });
+    if (calls.length > 0) push({ role: "tool", content: calls.map(resultFor) });
   }
   return conversation;
 }

@@ -5,11 +5,13 @@
 import type { Presence, SessionId } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../db/client.ts";
+import type { Config } from "../env.ts";
 import type { Logger } from "../log.ts";
 import type { EventLog, NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 
 export interface SessionRuntime {
   readonly sessionId: SessionId;
+  readonly config: Config;
   readonly events: EventLog;
   readonly log: Logger;
   db(): Database;

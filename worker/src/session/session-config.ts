@@ -45,6 +45,8 @@ export async function resolveNewSession(db: Database, body: CreateSessionBody): 
     enabledTools: body.enabled_tools !== undefined ? body.enabled_tools : (template?.enabled_tools ?? null),
     enabledMcp: body.enabled_mcp !== undefined ? body.enabled_mcp : (template?.enabled_mcp ?? null),
     approvalMode: body.approval_mode ?? template?.approval_mode ?? "ask",
+    contextWindow: body.context_window ?? null,
+    compactAt: body.compact_at ?? null,
   };
   await checkReferences(db, session);
   return session;

@@ -10,6 +10,7 @@ import {
   type CancelResult,
   ClientToSessionSchema,
   type Credential,
+  type Message,
   type ErrorCode,
   type FieldIssue,
   PING_FRAME_TEXT,
@@ -147,7 +148,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   async configureSession(changes: UpdateSessionBody): Promise<Session> {
     const record = await reconfigureSession(this.db(), this.sessionId, changes);
     if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
-    const session = toSession(record, { presence: this.presence(), activity: this.#activity });
+    const session = toSession(record, { presence: this.presence(), activity: this.#activity }, this.config);
     this.broadcast({ type: "session_update", session });
     void announceSessionChange(this.env, this.sessionId, this.log);
     return session;
@@ -243,6 +244,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       this.turns.answer(callId, decision, "api", reason);
       return { call_id: callId, decision };
     });
+  }
+
+  async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message | null }>> {
+    return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions) }));
   }
 
   async credentialChanged(sessionId: string, credential: Credential): Promise<RpcResult<null>> {

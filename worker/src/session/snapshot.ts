@@ -1,12 +1,9 @@
 /** The full picture a client gets when it joins fresh (or is too far behind to resume). */
-import { PROTOCOL_VERSION, type SessionActivity, type SnapshotFrame } from "@maestro/protocol";
+import { PROTOCOL_VERSION, SNAPSHOT_MESSAGES, type SessionActivity, type SnapshotFrame } from "@maestro/protocol";
 import { recentMessages } from "../db/queries/messages.ts";
 import { getSession, toSession } from "../db/queries/sessions.ts";
 import { AppError } from "../errors.ts";
 import type { SessionRuntime } from "./runtime.ts";
-
-/** Enough for a transcript to open on; older messages come from GET /sessions/:id/messages. */
-const SNAPSHOT_MESSAGES = 50;
 
 export async function buildSnapshot(
   runtime: SessionRuntime,
@@ -25,7 +22,7 @@ export async function buildSnapshot(
     type: "snapshot",
     seq,
     protocol_version: PROTOCOL_VERSION,
-    session: toSession(record, { presence, activity }),
+    session: toSession(record, { presence, activity }, runtime.config),
     presence,
     messages,
     turn,

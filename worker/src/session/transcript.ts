@@ -4,16 +4,24 @@
  * each answer with its usage, cost, timings and raw exchange, and tool results with their audit —
  * including the `interrupted` results of calls whose real result was lost to a restart.
  */
-import { BUILTIN_TOOLS, type ConversationId, type Message, type ToolSource, type TurnId, TurnIdSchema } from "@maestro/protocol";
-import { conversationHistory, currentConversationId, insertMessage, type NewMessage } from "../db/queries/messages.ts";
+import {
+  BUILTIN_TOOLS,
+  type ContentPart,
+  type ConversationId,
+  type Message,
+  type ToolSource,
+  type TurnId,
+  TurnIdSchema,
+} from "@maestro/protocol";
+import { conversationSinceSummary, currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import type { sessions } from "../db/schema.ts";
 import { workerTools } from "../tools/builtin/index.ts";
 import { type CompletedStep, type ToolExecution, toolResultPart } from "./agent-loop.ts";
+import type { SummaryAnswer } from "./compactor.ts";
+import { contextTokensOf } from "./context-accounting.ts";
 import { INTERRUPTED_OUTPUT, interruptedResult, unansweredCalls } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
-
-const HISTORY_LIMIT = 500;
 
 type SessionRow = typeof sessions.$inferSelect;
 export type Conversation = { readonly conversationId: ConversationId; readonly messages: Message[] };
@@ -30,12 +38,12 @@ export class Transcript {
     if (this.#conversation !== undefined) return this.#conversation;
     const db = this.#host.db();
     const conversationId = await currentConversationId(db, this.#host.sessionId);
-    this.#conversation = { conversationId, messages: await conversationHistory(db, conversationId, HISTORY_LIMIT) };
+    this.#conversation = { conversationId, messages: await conversationSinceSummary(db, conversationId) };
     return this.#conversation;
   }
 
   /** A new message row, timed after everything already in the conversation (so order is stable). */
-  async row(turnId: TurnId, role: "user" | "assistant" | "tool", content: NewMessage["content"]): Promise<NewMessage> {
+  async row(turnId: TurnId, role: Message["role"], content: NewMessage["content"]): Promise<NewMessage> {
     const { conversationId, messages } = await this.load();
     const lastAt = messages.at(-1)?.created_at;
     const now = Date.now();
@@ -48,10 +56,48 @@ export class Transcript {
     this.#conversation?.messages.push(message);
   }
 
+  /** Stores a message, keeping the session's context size current with it. */
   async store(row: NewMessage): Promise<Message> {
-    const message = await insertMessage(this.#host.db(), row);
+    const { messages } = await this.load();
+    const contextTokens = contextTokensOf([...messages, messageOf(row)]);
+    const message = await insertMessage(this.#host.db(), row, { contextTokens });
     this.remember(message);
     return message;
+  }
+
+  /** How full the context is now (context-accounting.ts). */
+  async contextTokens(): Promise<number> {
+    return contextTokensOf((await this.load()).messages);
+  }
+
+  /**
+   * A compaction, with what its summary call used and cost when there was one. The summarised
+   * messages leave the memory too: no later request sends them.
+   */
+  async storeCompaction(
+    turnId: TurnId,
+    part: Extract<ContentPart, { type: "compaction" }>,
+    summary: SummaryAnswer | null,
+    session: SessionRow,
+  ): Promise<Message> {
+    const usage = summary?.usage ?? null;
+    const stored = await this.store({
+      ...(await this.row(turnId, "compaction", [part])),
+      provider: summary === null ? null : session.provider,
+      model: summary === null ? null : session.model,
+      inputTokens: usage?.input_tokens ?? null,
+      outputTokens: usage?.output_tokens ?? null,
+      cacheReadTokens: usage?.cache_read_tokens ?? null,
+      cacheWriteTokens: usage?.cache_write_tokens ?? null,
+      totalCostUsd: summary?.costUsd == null ? null : String(summary.costUsd),
+    });
+    const messages = this.#conversation?.messages;
+    const boundary =
+      part.summarized_through === null || messages === undefined
+        ? -1
+        : messages.findIndex((message) => message.id === part.summarized_through);
+    if (boundary >= 0) messages?.splice(0, boundary + 1);
+    return stored;
   }
 
   async storeAnswer(turnId: TurnId, session: SessionRow, step: CompletedStep): Promise<Message> {

@@ -24,7 +24,13 @@ const MAX_STEPS = 25;
 
 export type SessionRow = typeof sessions.$inferSelect;
 
-export async function wireTurn(host: TurnHost, session: SessionRow, approvals: ApprovalDesk): Promise<TurnDeps> {
+/** What a turn is wired to, and the context window its credential names (an OpenAI-compatible server's). */
+export interface WiredTurn {
+  readonly deps: TurnDeps;
+  readonly credentialContextWindow: number | null;
+}
+
+export async function wireTurn(host: TurnHost, session: SessionRow, approvals: ApprovalDesk): Promise<WiredTurn> {
   const db = host.db();
   const redis = host.redis();
   const { bindings: env, config, log } = host;
@@ -47,7 +53,7 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     ),
   ]);
   void touchCredential(db, credential.id).catch(() => undefined);
-  return {
+  const deps: TurnDeps = {
     provider: providerFor(session.provider),
     providerId: session.provider,
     credentialForCall: credentialLease(credential, resolve, () => Date.now()),
@@ -61,4 +67,5 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     now: () => Date.now(),
     timeouts: config.streamTimeouts,
   };
+  return { deps, credentialContextWindow: credential.contextWindow ?? null };
 }

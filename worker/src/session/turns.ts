@@ -27,6 +27,8 @@ import { getSessionRow } from "../db/queries/sessions.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { type CompletedStep, runTurn } from "./agent-loop.ts";
+import { SessionCompactor } from "./compaction-runner.ts";
+import { contextLimits } from "../models/context-limits.ts";
 import type { ApprovalDesk } from "./approvals.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
@@ -43,6 +45,7 @@ export interface TurnHost extends SessionRuntime {
   /** The Worker's bindings: the AGENT namespace is how local tools reach the user's machine. */
   readonly bindings: Env;
   readonly storage: { get<T>(key: string): T | undefined; put(key: string, value: unknown): void; delete(key: string): void };
+  readonly activity: SessionActivity;
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
   keepAlive(): void;
@@ -72,6 +75,7 @@ export class TurnManager {
   #current: RunningTurn | undefined;
   #starting = false;
   readonly #transcript: Transcript;
+  readonly #compactor: SessionCompactor;
   readonly #results = new Map<string, TurnResult>();
   /** Listeners by turn id; they outlive #current by the turn_end frame. */
   readonly #listeners = new Map<string, Set<TurnListener>>();
@@ -80,10 +84,34 @@ export class TurnManager {
     this.#host = host;
     this.#desk = desk;
     this.#transcript = new Transcript(host);
+    this.#compactor = new SessionCompactor(host, this.#transcript);
   }
 
   get running(): boolean {
     return this.#current !== undefined;
+  }
+
+  /**
+   * Compacts now, between turns (`POST /sessions/:id/compact`, the web button, `/compact`): old
+   * tool output is pruned and the older turns summarised, keeping what `instructions` names.
+   */
+  async compact(instructions?: string): Promise<Message | null> {
+    await this.recover();
+    if (this.#current !== undefined || this.#starting)
+      throw new AppError("TURN_IN_PROGRESS", "A turn is running in this session; compact when it has ended.");
+    this.#starting = true;
+    try {
+      const session = await getSessionRow(this.#host.db(), this.#host.sessionId);
+      if (session === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+      await this.#repairHistory();
+      const wired = await wireTurn(this.#host, session, this.#desk);
+      const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
+      const stored = await this.#compactor.onRequest(TurnIdSchema.parse(crypto.randomUUID()), session, wired.deps, limits, instructions);
+      void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
+      return stored;
+    } finally {
+      this.#starting = false;
+    }
   }
 
   /** A user's message: shown to every client at once, stored alongside the model call. */
@@ -229,14 +257,22 @@ export class TurnManager {
   async #run(turn: RunningTurn, session: SessionRow, userStored: Promise<unknown>): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
-    const history = await this.#transcript.load();
+    const signal = turn.controller.signal;
     try {
-      const loop = runTurn(await wireTurn(this.#host, session, this.#desk), {
+      const wired = await wireTurn(this.#host, session, this.#desk);
+      const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
+      // Before the first request, and once more if the provider still finds it too long.
+      await this.#compactor.beforeTurn(turn.turnId, session, wired.deps, limits, signal);
+      const deps = {
+        ...wired.deps,
+        onContextOverflow: () => this.#compactor.afterOverflow(turn.turnId, session, wired.deps, limits, signal),
+      };
+      const loop = runTurn(deps, {
         turnId: turn.turnId,
         model: session.model,
         system: session.systemPrompt,
-        history: toConversation(history.messages),
-        signal: turn.controller.signal,
+        history: toConversation((await this.#transcript.load()).messages),
+        signal,
       });
       for await (const event of loop) {
         switch (event.kind) {

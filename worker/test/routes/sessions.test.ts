@@ -126,4 +126,25 @@ describe("sessions", () => {
     expect(secondPage.data.map((message) => message.role)).toEqual(["assistant", "user", "assistant", "user"]);
     expect(secondPage.next_before).toBeNull();
   });
+
+  it("searches a session's history by what was said, and pages the matches", async () => {
+    const { session } = await scriptedSession([say("The Lighthouse keeper says 50% off."), say("Nothing here."), say("lighthouse again")]);
+    for (const text of ["Tell me about the lighthouse.", "Something else.", "And once more."]) {
+      expect((await api(`/sessions/${session.id}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text }) })).status).toBe(
+        200,
+      );
+    }
+    const texts = (page: { data: { content: unknown[] }[] }) => page.data.map((message) => (message.content[0] as { text: string }).text);
+    const first = await client().messages.list(session.id, { q: "LIGHTHOUSE", limit: 2 });
+    expect(texts(first)).toEqual(["lighthouse again", "The Lighthouse keeper says 50% off."]);
+    const rest = await client().messages.list(session.id, { q: "LIGHTHOUSE", limit: 2, before: first.next_before ?? undefined });
+    expect(texts(rest)).toEqual(["Tell me about the lighthouse."]);
+    expect(rest.next_before).toBeNull();
+    // Words, not the stored structure: "type" is in every part, "%" is a literal.
+    expect((await client().messages.list(session.id, { q: "type" })).data).toEqual([]);
+    expect(texts(await client().messages.list(session.id, { q: "50%" }))).toEqual(["The Lighthouse keeper says 50% off."]);
+    const empty = await api(`/sessions/${session.id}/messages?q=%20`);
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ error: { code: "INVALID_REQUEST", fields: [expect.objectContaining({ field: "q" })] } });
+  });
 });

@@ -112,6 +112,26 @@ export const anthropicFormat: WireFormat = {
     error: { type: "invalid_request_error", message: violation.message },
     request_id: `req_sim_${crypto.randomUUID()}`,
   }),
+  /*
+   * HTTP 400 before any stream, the same with stream: true. Recorded bodies:
+   *   {"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 219898 tokens > 200000 maximum"},"request_id":"req_011CVjxiYzEFcAQC4Fk87zw2"}
+   *   (earendil-works/pi#102, claude-opus-4-5), and "prompt is too long: 200251 tokens > 200000 maximum"
+   *   from /v1/messages (boldsoftware/exe.dev#62); error shape per https://platform.claude.com/docs/en/api/errors.
+   * (Older models also refused input + max_tokens over the window — "input length and `max_tokens`
+   * exceed context limit: 174167 + 64000 > 200000" (kortix-ai/suna#172); only the input is checked here.)
+   */
+  contextWindowExceeded: (inputTokens, contextWindow) => {
+    const requestId = `req_sim_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+    return {
+      status: 400,
+      headers: { "request-id": requestId },
+      body: JSON.stringify({
+        type: "error",
+        error: { type: "invalid_request_error", message: `prompt is too long: ${inputTokens} tokens > ${contextWindow} maximum` },
+        request_id: requestId,
+      }),
+    };
+  },
   midStreamError: () => sse({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, "error"),
   signaturesIn,
   verifySignatures,

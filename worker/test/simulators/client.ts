@@ -3,7 +3,7 @@
  * register the turns a key will play, and read back the requests made with it.
  */
 import type { Endpoint } from "./fidelity-endpoints.ts";
-import type { TurnInput } from "./script.ts";
+import type { ScriptOptions, TurnInput } from "./script.ts";
 
 export interface RecordedRequest {
   readonly endpoint: Endpoint;
@@ -16,11 +16,16 @@ export interface RecordedRequest {
   readonly status?: number;
 }
 
-export async function registerScript(simulatorUrl: string, key: string, turns: TurnInput[]): Promise<void> {
+/**
+ * The key's turns, played in order. `options.context_window` makes requests estimated above it get
+ * the provider's "too long" answer; `options.usage: "measured"` makes turns report the request's
+ * measured size (script.ts, context-window.ts).
+ */
+export async function registerScript(simulatorUrl: string, key: string, turns: TurnInput[], options: ScriptOptions = {}): Promise<void> {
   const response = await fetch(`${simulatorUrl}/__sim/scripts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key, turns }),
+    body: JSON.stringify({ ...options, key, turns }),
   });
   if (!response.ok) throw new Error(`could not register script: ${response.status} ${await response.text()}`);
 }
@@ -34,4 +39,9 @@ export async function recordedRequests(simulatorUrl: string, key: string): Promi
 /** A fresh key (and so a fresh script) per test, so parallel tests never share turns. */
 export function scriptKey(label: string): string {
   return `sim-${label}-${crypto.randomUUID()}`;
+}
+
+/** The URL of `bytes` bytes of deterministic text (blob.ts), e.g. for fetch_url to read. */
+export function blobUrl(simulatorUrl: string, bytes: number, seed = "0"): string {
+  return `${simulatorUrl}/__sim/blob?bytes=${bytes}&seed=${encodeURIComponent(seed)}`;
 }

@@ -71,6 +71,29 @@ export const geminiFormat: WireFormat = {
     frames.push(chunk([{ text: "" }], turn.stopReason === "max_tokens" ? "MAX_TOKENS" : "STOP"));
     return frames;
   },
+  /*
+   * HTTP 400 INVALID_ARGUMENT before any chunk of streamGenerateContent?alt=sse. Recorded body from
+   * the Gemini API with an AI Studio key (google-gemini/gemini-cli#4231):
+   *   {"error": {"code": 400, "message": "The input token count (3475108) exceeds the maximum number of tokens allowed (1048576).", "status": "INVALID_ARGUMENT"}}
+   * and through @google/genai (googleapis/python-genai#2466 via gemini-cli#27197): "400 INVALID_ARGUMENT.
+   * {'error': {'code': 400, 'message': 'The input token count (81881) exceeds the maximum number of
+   * tokens allowed (65536).', 'status': 'INVALID_ARGUMENT'}}". Google pretty-prints its JSON errors.
+   */
+  contextWindowExceeded: (inputTokens, contextWindow) => ({
+    status: 400,
+    headers: { "content-type": "application/json; charset=UTF-8" },
+    body: JSON.stringify(
+      {
+        error: {
+          code: 400,
+          message: `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${contextWindow}).`,
+          status: "INVALID_ARGUMENT",
+        },
+      },
+      null,
+      2,
+    ),
+  }),
   errorBody: (status, type) => ({ error: { code: status, message: `simulated ${type}`, status: type.toUpperCase() } }),
   invalidRequestBody: (violation) => ({ error: { code: 400, message: violation.message, status: "INVALID_ARGUMENT" } }),
   signaturesIn,

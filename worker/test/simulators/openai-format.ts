@@ -59,6 +59,26 @@ export const openaiFormat: WireFormat = {
     frames.push("data: [DONE]\n\n");
     return frames;
   },
+  /*
+   * HTTP 400 before any chunk, also with stream: true (coder aibridge fixture
+   * chatcompletions/non_stream_error.txtar: a stream: true request answered 400 context_length_exceeded).
+   * Recorded body (chathub-dev/chathub#126; crewAIInc/crewAI-examples#121, openai-python BadRequestError):
+   *   {"error":{"message":"This model's maximum context length is 4097 tokens. However, your messages resulted in 4294 tokens. Please reduce the length of the messages.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}
+   * Code per https://platform.openai.com/docs/guides/error-codes. (Newer models word it "Input tokens
+   * exceed the configured limit of 272000 tokens. Your messages resulted in … tokens."; same code.)
+   */
+  contextWindowExceeded: (inputTokens, contextWindow) => ({
+    status: 400,
+    headers: { "x-request-id": `req_sim${crypto.randomUUID().replaceAll("-", "")}` },
+    body: JSON.stringify({
+      error: {
+        message: `This model's maximum context length is ${contextWindow} tokens. However, your messages resulted in ${inputTokens} tokens. Please reduce the length of the messages.`,
+        type: "invalid_request_error",
+        param: "messages",
+        code: "context_length_exceeded",
+      },
+    }),
+  }),
   errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
   invalidRequestBody: (violation) => ({
     error: { message: violation.message, type: "invalid_request_error", param: violation.param ?? null, code: violation.code ?? null },

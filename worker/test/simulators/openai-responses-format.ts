@@ -111,8 +111,77 @@ export const openaiResponsesFormat: WireFormat = {
     );
     return frames;
   },
+  contextWindowExceeded: (_inputTokens, _contextWindow, { model }) => ({
+    status: 200,
+    headers: { "x-request-id": `req_sim${crypto.randomUUID().replaceAll("-", "")}` },
+    body: contextWindowStream(model),
+  }),
   errorBody: (_status, type) => ({ error: { message: `simulated ${type}`, type, param: null, code: type } }),
   invalidRequestBody: (violation) => ({
     error: { message: violation.message, type: "invalid_request_error", param: violation.param ?? null, code: violation.code ?? null },
   }),
 };
+
+/** The Responses API's words for an input over the window; they carry no token counts. */
+export const CONTEXT_WINDOW_MESSAGE = "Your input exceeds the context window of this model. Please adjust your input and try again.";
+
+/*
+ * With stream: true, /v1/responses (and the ChatGPT Codex backend) accepts the request, answers
+ * 200, and fails the response inside the stream:
+ *   - openai/codex codex-rs/codex-api/src/sse/responses.rs test context_window_error_is_fatal, a
+ *     recorded event: {"type":"response.failed","sequence_number":3,"response":{…,"status":"failed",
+ *     "error":{"code":"context_length_exceeded","message":"Your input exceeds the context window of
+ *     this model. Please adjust your input and try again."},"usage":null,…}}; Codex maps it to
+ *     ContextWindowExceeded, and earlier Codex versions showed it as "stream disconnected before
+ *     completion: Your input exceeds the context window…" (openai/codex#2921, #4116, #4441).
+ *   - james-6-23/codex2api#310 (maintainer): context_length_exceeded "is returned upstream as a
+ *     response.failed frame, with no status code".
+ *   - sequence_number 3 puts one event between response.in_progress (1) and response.failed: the
+ *     `error` event that comes before response.failed in OpenAI's recorded failing streams
+ *     (vercel/ai packages/openai/src/responses/__fixtures__/openai-error.1.chunks.txt:
+ *     {"type":"error","sequence_number":2,"error":{"type","code","message","param"}}). For this
+ *     failure its inner error is {"type":"invalid_request_error","code":"context_length_exceeded",
+ *     "message":"Your input exceeds…","param":"input"}, as clients print it (the-open-agent/openagent#2344,
+ *     codex2api#415).
+ * The HTTP 400 shape, {"error":{"message":"Your input exceeds the context window of this model.
+ * Please adjust your input and try again.","type":"invalid_request_error","param":"input","code":
+ * "context_length_exceeded"}}, is what a non-streamed Responses call gets (openai/codex#20866, the
+ * /responses/compact endpoint); the corpus has it as openai_responses/http-400-context-length-exceeded.
+ */
+function contextWindowStream(model: string): string {
+  const id = `resp_sim${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const base = {
+    id,
+    object: "response",
+    created_at: Math.floor(Date.now() / 1000),
+    status: "in_progress",
+    background: false,
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    max_output_tokens: null,
+    model,
+    output: [],
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    tool_choice: "auto",
+    tools: [],
+    usage: null,
+    metadata: {},
+  };
+  const events: [string, Record<string, unknown>][] = [
+    ["response.created", { response: base }],
+    ["response.in_progress", { response: base }],
+    [
+      "error",
+      {
+        error: { type: "invalid_request_error", code: "context_length_exceeded", message: CONTEXT_WINDOW_MESSAGE, param: "input" },
+      },
+    ],
+    [
+      "response.failed",
+      { response: { ...base, status: "failed", error: { code: "context_length_exceeded", message: CONTEXT_WINDOW_MESSAGE } } },
+    ],
+  ];
+  return events.map(([type, fields], sequence) => sse({ type, sequence_number: sequence, ...fields }, type)).join("");
+}

@@ -48,16 +48,24 @@ export const RawSchema = z.object({
 });
 export type Raw = z.infer<typeof RawSchema>;
 
+/** Token counts in The Maestro's accounting: `input_tokens` uncached, cache reads and writes apart. */
+export const UsageSchema = z.object({
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  cache_read_tokens: z.number().int().default(0),
+  cache_write_tokens: z.number().int().default(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
 export const TurnSchema = z.object({
   steps: z.array(StepSchema).default([]),
-  usage: z
-    .object({
-      input_tokens: z.number().int(),
-      output_tokens: z.number().int(),
-      cache_read_tokens: z.number().int().default(0),
-      cache_write_tokens: z.number().int().default(0),
-    })
-    .optional(),
+  /**
+   * What the turn reports: fixed counts, or "measured" — the input is the simulator's estimate of
+   * the request it answers (context-window.ts), split into cache reads (the prefix it shares with
+   * the key's previous request) and uncached input; output tokens come from the steps. Omitted:
+   * the script's `usage` decides, else 100 input tokens and output from the steps.
+   */
+  usage: z.union([UsageSchema, z.literal("measured")]).optional(),
   /** Overrides the stop reason the steps imply (`max_tokens`, for one). */
   stop: z.enum(["end_turn", "tool_use", "max_tokens"]).optional(),
   failure: FailureSchema.optional(),
@@ -68,16 +76,49 @@ export const TurnSchema = z.object({
 });
 export type Turn = z.infer<typeof TurnSchema>;
 export type TurnInput = z.input<typeof TurnSchema>;
+export type RawInput = z.input<typeof RawSchema>;
 
-export const ScriptSchema = z.object({ key: z.string().min(1), turns: z.array(TurnSchema).min(1) });
+export const ScriptOptionsSchema = z.object({
+  /**
+   * The model's context window, in tokens. A request whose estimated input (context-window.ts) is
+   * above it gets the provider's own "too long" answer, plays no turn and uses none up.
+   */
+  context_window: z.number().int().positive().optional(),
+  /** "measured": every turn that names no usage reports the measured request (see TurnSchema.usage). */
+  usage: z.enum(["scripted", "measured"]).default("scripted"),
+  /**
+   * A compaction's summary request (the session asks to "Summarise the conversation so far") is
+   * answered with a made-up summary that plays no scripted turn: a long session's compactions
+   * come at times a script cannot foresee.
+   */
+  answer_summaries: z.boolean().default(false),
+  /**
+   * Keep the bodies of only the newest this many requests (older records keep their status): a
+   * thousand-turn session's bodies would otherwise fill the simulator's memory.
+   */
+  keep_bodies: z.number().int().positive().optional(),
+});
+export type ScriptOptions = z.input<typeof ScriptOptionsSchema>;
 
-export interface ResolvedTurn extends Turn {
-  readonly usageOrDefault: NonNullable<Turn["usage"]>;
+export const ScriptSchema = ScriptOptionsSchema.extend({ key: z.string().min(1), turns: z.array(TurnSchema).min(1) });
+export type Script = z.infer<typeof ScriptSchema>;
+
+/** The simulator's measure of a request: its estimated input tokens, and how many repeat the last one's prefix. */
+export interface Measured {
+  readonly input_tokens: number;
+  readonly cached_tokens: number;
+}
+
+export interface ResolvedTurn extends Omit<Turn, "usage"> {
+  readonly usageOrDefault: Usage;
   readonly stopReason: "end_turn" | "tool_use" | "max_tokens";
 }
 
-/** Defaults a wire renderer needs: token counts from the text, the stop reason from the steps. */
-export function resolveTurn(turn: Turn, key: string): ResolvedTurn {
+/**
+ * Defaults a wire renderer needs: token counts from the text (or, for "measured" usage, the
+ * request's measure), the stop reason from the steps.
+ */
+export function resolveTurn(turn: Turn, key: string, measured?: Measured): ResolvedTurn {
   const textLength = turn.steps.reduce(
     (sum, step) => sum + (step.kind === "tool_calls" ? JSON.stringify(step.calls).length : step.text.length),
     0,
@@ -87,15 +128,20 @@ export function resolveTurn(turn: Turn, key: string): ResolvedTurn {
   const steps = turn.steps.map((step) =>
     step.kind === "thinking" && step.signature === MADE_UP_SIGNATURE ? { ...step, signature: newSignature(step.text, key) } : step,
   );
+  const outputTokens = Math.max(1, Math.ceil(textLength / 4));
+  const usage: Usage =
+    turn.usage === "measured"
+      ? {
+          input_tokens: measured === undefined ? 100 : measured.input_tokens - measured.cached_tokens,
+          output_tokens: outputTokens,
+          cache_read_tokens: measured?.cached_tokens ?? 0,
+          cache_write_tokens: 0,
+        }
+      : (turn.usage ?? { input_tokens: 100, output_tokens: outputTokens, cache_read_tokens: 0, cache_write_tokens: 0 });
   return {
     ...turn,
     steps,
-    usageOrDefault: turn.usage ?? {
-      input_tokens: 100,
-      output_tokens: Math.max(1, Math.ceil(textLength / 4)),
-      cache_read_tokens: 0,
-      cache_write_tokens: 0,
-    },
+    usageOrDefault: usage,
     stopReason: turn.stop ?? (calledTools ? "tool_use" : "end_turn"),
   };
 }

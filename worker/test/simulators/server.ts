@@ -5,18 +5,32 @@
  * request is recorded (GET /__sim/requests?key=…) and, unless turned off, checked against the
  * captured headers of the reference apps: a mismatch is answered with 400. It is pessimistic:
  * a body the real API refuses (src/providers/wire-rules.ts), or a thinking signature it never
- * handed to the key, gets the real API's 400 instead of an answer.
+ * handed to the key, gets the real API's 400 instead of an answer. A script can set the model's
+ * context window: a request estimated above it gets the provider's own "too long" answer
+ * (context-window.ts). GET /__sim/blob serves large deterministic text for tool-output tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { WIRE_CHECKERS } from "../../src/providers/wire-rules.ts";
 import { anthropicFormat } from "./anthropic-format.ts";
+import { MAX_BLOB_BYTES, blobText } from "./blob.ts";
 import type { RecordedRequest } from "./client.ts";
+import { measureRequest } from "./context-window.ts";
 import { headerDifferences } from "./fidelity.ts";
 import type { Endpoint } from "./fidelity-endpoints.ts";
 import { geminiFormat } from "./gemini-format.ts";
 import { openaiFormat } from "./openai-format.ts";
 import { openaiResponsesFormat } from "./openai-responses-format.ts";
-import { type Raw, type Turn, type TurnInput, ScriptSchema, TurnSchema, resolveTurn } from "./script.ts";
+import {
+  type Measured,
+  type Raw,
+  RawSchema,
+  type Script,
+  type Turn,
+  type TurnInput,
+  ScriptSchema,
+  TurnSchema,
+  resolveTurn,
+} from "./script.ts";
 import type { IssuedSignature, RenderContext, WireFormat } from "./wire-format.ts";
 
 /** Makes up a turn for a key that has no script (demo mode). */
@@ -167,7 +181,7 @@ export async function playRaw(response: ServerResponse, raw: Raw): Promise<void>
   }
 }
 
-async function play(response: ServerResponse, format: WireFormat, turn: Turn, context: RenderContext): Promise<void> {
+async function play(response: ServerResponse, format: WireFormat, turn: Turn, context: RenderContext, measured?: Measured): Promise<void> {
   if (turn.raw !== undefined) {
     for (const signature of format.signaturesIn?.(turn.raw.body) ?? []) context.issue(signature);
     return playRaw(response, turn.raw);
@@ -186,7 +200,7 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, co
   if (failure?.kind === "overloaded" && !failure.mid_stream) {
     return sendJson(response, format.overloadedStatus, format.errorBody(format.overloadedStatus, "overloaded_error"));
   }
-  const frames = format.render(resolveTurn(turn, context.key), context);
+  const frames = format.render(resolveTurn(turn, context.key, measured), context);
   response.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -214,8 +228,38 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, co
   response.end();
 }
 
+/** GET /__sim/blob?bytes=N&seed=S: exactly N bytes of deterministic text (blob.ts). */
+function sendBlob(response: ServerResponse, url: URL): void {
+  const bytes = Number(url.searchParams.get("bytes") ?? "");
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_BLOB_BYTES)
+    return sendJson(response, 400, { error: { message: `bytes must be an integer from 0 to ${MAX_BLOB_BYTES}` } });
+  const body = Buffer.from(blobText(bytes, url.searchParams.get("seed") ?? "0"), "utf8");
+  response.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": String(body.length) });
+  response.end(body);
+}
+
+/** The session's summary request (worker/src/session/compaction.ts summaryRequest), answered with a short made-up summary. */
+const SUMMARY_ASK = "Summarise the conversation so far";
+
+function summaryTurn(body: unknown): Turn | undefined {
+  const text = JSON.stringify(body);
+  if (!text.includes(SUMMARY_ASK)) return undefined;
+  const mentions = [...text.matchAll(/turn (\d+)/g)].map((match) => match[1]);
+  return TurnSchema.parse({
+    steps: [
+      {
+        kind: "text",
+        text: `Summary: the person and the model worked through turns ${mentions.at(0) ?? "?"} to ${mentions.at(-1) ?? "?"}.`,
+      },
+    ],
+    usage: "measured",
+  });
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const scripts = new Map<string, Turn[]>();
+  const scripts = new Map<string, Script>();
+  /** Per key: the prompt text of the last request that played a turn, for the cached part of measured usage. */
+  const prompts = new Map<string, string>();
   const recorded = new Map<string, RecordedRequest[]>();
   /** Per key: every signature handed out, with the texts it signed. */
   const signatures = new Map<string, Map<string, Set<string>>>();
@@ -231,14 +275,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/__sim/scripts" && request.method === "POST") {
       const script = ScriptSchema.parse(parseJson(await readText(request)));
-      scripts.set(script.key, script.turns);
+      scripts.set(script.key, script);
       recorded.delete(script.key);
       signatures.delete(script.key);
+      prompts.delete(script.key);
       return sendJson(response, 201, { key: script.key, turns: script.turns.length });
     }
     if (url.pathname === "/__sim/requests" && request.method === "GET") {
       return sendJson(response, 200, { requests: recorded.get(url.searchParams.get("key") ?? "") ?? [] });
     }
+    if (url.pathname === "/__sim/blob" && request.method === "GET") return sendBlob(response, url);
     const route = request.method === "POST" ? routeOf(url.pathname) : undefined;
     if (route === undefined)
       return sendJson(response, 404, { error: { message: `no simulated endpoint ${request.method} ${url.pathname}` } });
@@ -261,12 +307,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       },
     });
     recorded.set(key, log);
+    const keep = scripts.get(key)?.keep_bodies;
+    const stale = keep === undefined ? undefined : log[log.length - 1 - keep];
+    if (stale !== undefined) Object.assign(stale, { body: null, raw_body: "" });
 
     if (options.checkHeaders !== false) {
       const differences = headerDifferences(route.endpoint, rawHeaders(request), { model });
       if (differences.length > 0) return sendJson(response, 400, format.errorBody(400, `fidelity_mismatch: ${differences.join("; ")}`));
     }
-    const queue = scripts.get(key);
+    const script = scripts.get(key);
+    const queue = script?.turns;
     // An unknown key is refused before its body is looked at, as the real APIs do.
     if (queue === undefined && options.brain === undefined) return sendJson(response, 401, format.errorBody(401, "authentication_error"));
     if (options.checkHistory !== false) {
@@ -277,11 +327,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ];
       if (violation !== undefined) return sendJson(response, 400, format.invalidRequestBody(violation));
     }
-    let turn: Turn | undefined = queue?.shift();
+    const measured = measureRequest(route.endpoint, body, prompts.get(key));
+    // Over the model's window: the provider's own answer, and the scripted turn waits for the next request.
+    if (script?.context_window !== undefined && measured.input_tokens > script.context_window)
+      return playRaw(response, RawSchema.parse(format.contextWindowExceeded(measured.input_tokens, script.context_window, { model })));
+    const summary = script?.answer_summaries === true ? summaryTurn(body) : undefined;
+    let turn: Turn | undefined = summary ?? queue?.shift();
     if (turn === undefined && queue === undefined && options.brain !== undefined)
       turn = TurnSchema.parse(options.brain(route.endpoint, body));
     if (turn === undefined) return sendJson(response, 500, format.errorBody(500, "script_exhausted"));
-    await play(response, format, turn, { model, key, request: body, issue: issueTo(key) });
+    if (turn.usage === undefined && script?.usage === "measured") turn = { ...turn, usage: "measured" };
+    prompts.set(key, measured.prompt);
+    await play(response, format, turn, { model, key, request: body, issue: issueTo(key) }, measured);
   };
 
   const server = createServer((request, response) => {

@@ -1,6 +1,6 @@
 /** What each simulated provider format provides to the server. */
 import type { WireViolation } from "../../src/providers/wire-rules.ts";
-import type { ResolvedTurn } from "./script.ts";
+import type { RawInput, ResolvedTurn } from "./script.ts";
 
 /** A thinking signature (or redacted_thinking data) the simulator handed out, with the text it signs. */
 export interface IssuedSignature {
@@ -28,6 +28,12 @@ export interface WireFormat {
   errorBody(status: number, type: string): unknown;
   /** This provider's 400 body for a request its API refuses, carrying the API's own message. */
   invalidRequestBody(violation: WireViolation): unknown;
+  /**
+   * This provider's answer to a request longer than the model's context window, as the real API
+   * sends it (status, headers and exact body; a stream where the API streams it), given the
+   * request's estimated input tokens and the window (context-window.ts).
+   */
+  contextWindowExceeded(inputTokens: number, contextWindow: number, context: { readonly model: string }): RawInput;
   /** The status this provider answers when overloaded. */
   readonly overloadedStatus: number;
   /** An in-stream error frame (Anthropic's overloaded_error), where the format has one. */

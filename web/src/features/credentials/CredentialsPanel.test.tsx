@@ -23,6 +23,7 @@ const base: Credential = {
   label: "work",
   hint: "…a1b2",
   base_url: null,
+  context_window: null,
   is_enabled: true,
   expires_at: null,
   needs_reauth: false,

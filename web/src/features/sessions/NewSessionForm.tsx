@@ -1,17 +1,20 @@
 /**
  * Start a session: pick a credential (which fixes the provider), a model (prefilled with a
- * sensible one), a title and an approval mode. Credentials that need a new login are shown but
+ * sensible one, suggested from the model catalog with its window and price), a title and an approval mode. Credentials that need a new login are shown but
  * cannot be picked.
  */
 import { ApiError, type ApprovalMode, type Credential, type RestClient, type Session, TemplateIdSchema } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
+import { ModelPicker } from "../models/ModelPicker.tsx";
+import { useModels } from "../models/use-models.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
 export function NewSessionForm({ client, onCreated }: { readonly client: RestClient; readonly onCreated: (session: Session) => void }) {
   const [loaded] = useLoad(() => client.credentials.list());
   const [templates] = useLoad(() => client.templates.list());
+  const models = useModels(client);
   const [templateId, setTemplateId] = useState("");
   // Empty until the user picks: then the first usable credential and its provider's model apply.
   const [credentialId, setCredentialId] = useState("");
@@ -90,10 +93,7 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
           ))}
         </select>
       </label>
-      <label>
-        Model
-        <input value={model} onChange={(event) => setModelChoice(event.target.value)} required />
-      </label>
+      <ModelPicker models={models} provider={chosen?.provider} value={model} onChange={setModelChoice} required />
       <label>
         Title
         <input value={title} onChange={(event) => setTitle(event.target.value)} placeholder="optional" />

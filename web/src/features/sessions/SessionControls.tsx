@@ -1,11 +1,13 @@
 /**
  * A session's settings from its own page: rename it, switch its credential (and so provider) or
- * model — sent over the socket, so every client sees the change at once — save it as a template,
+ * model (suggested from the model catalog) — sent over the socket, so every client sees the change at once — save it as a template,
  * or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
 import { useEffect, useState } from "react";
 import { useLoad } from "../../lib/use-load.ts";
+import { ModelPicker } from "../models/ModelPicker.tsx";
+import { useModels } from "../models/use-models.ts";
 
 export interface SessionControlsProps {
   readonly client: RestClient;
@@ -15,6 +17,7 @@ export interface SessionControlsProps {
 
 export function SessionControls({ client, session, configure }: SessionControlsProps) {
   const [credentials] = useLoad(() => client.credentials.list());
+  const models = useModels(client);
   const [title, setTitle] = useState(session.title);
   const [model, setModel] = useState(session.model);
   const [credentialId, setCredentialId] = useState(session.credential_id ?? "");
@@ -24,6 +27,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
   useEffect(() => setModel(session.model), [session.model]);
   useEffect(() => setCredentialId(session.credential_id ?? ""), [session.credential_id]);
   const list = credentials.status === "ready" ? credentials.value.data : [];
+  const provider = list.find((each) => each.id === credentialId)?.provider ?? session.provider;
 
   const apply = () => {
     const credential = list.find((each) => each.id === credentialId);
@@ -83,10 +87,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
             ))}
           </select>
         </label>
-        <label>
-          Model
-          <input value={model} onChange={(event) => setModel(event.target.value)} />
-        </label>
+        <ModelPicker models={models} provider={provider} value={model} onChange={setModel} />
         <button type="button" onClick={apply}>
           Apply
         </button>

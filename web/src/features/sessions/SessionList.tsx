@@ -8,6 +8,7 @@ const ACTIVITY_LABEL: Record<Session["activity"], string> = {
   streaming: "streaming",
   waiting_approval: "waiting for approval",
   waiting_tool: "running a tool",
+  compacting: "compacting",
 };
 
 export function SessionList({ sessions, filter = "" }: { readonly sessions: readonly Session[]; readonly filter?: string }) {

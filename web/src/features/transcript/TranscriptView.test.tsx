@@ -165,4 +165,55 @@ describe("TranscriptView", () => {
     expect(screen.getByText(/180 in · 50 out · \$0\.0009/)).toBeTruthy();
     expect(container.querySelector(".streaming")).toBeNull();
   });
+
+  it("shows where the session compacted, with the summary behind a toggle, and a refusal as one", () => {
+    seq = 0;
+    const transcript = fold([
+      {
+        type: "snapshot",
+        seq: 0,
+        protocol_version: 1,
+        session: SAMPLE_SESSION,
+        presence: SAMPLE_SESSION.presence,
+        messages: [],
+        turn: null,
+      },
+      {
+        type: "message",
+        seq: at(),
+        message: {
+          ...SAMPLE_MESSAGE,
+          id: "22222222-2222-4222-8222-222222222222" as never,
+          role: "compaction",
+          content: [
+            {
+              type: "compaction",
+              trigger: "auto",
+              pruned_through: null,
+              summarized_through: SAMPLE_MESSAGE.id,
+              summary: "The person asked to **refactor the parser**.",
+              tokens_before: 171_000,
+              tokens_after: 12_400,
+            },
+          ],
+        },
+      },
+      {
+        type: "message",
+        seq: at(),
+        message: {
+          ...SAMPLE_MESSAGE,
+          id: "33333333-3333-4333-8333-333333333333" as never,
+          content: [{ type: "refusal", text: "I can't help with that." }],
+          stop_reason: "refusal",
+        },
+      },
+    ]);
+    render(<TranscriptView transcript={transcript} onAnswer={vi.fn()} />);
+    const divider = screen.getByRole("separator");
+    expect(within(divider).getByText(/Earlier turns were summarised for the model \(171k → 12.4k tokens\) — show summary/)).toBeTruthy();
+    expect(within(divider).getByText("refactor the parser").tagName).toBe("STRONG");
+    expect(screen.getByRole("note").textContent).toBe("Declined: I can't help with that.");
+    expect(screen.getByText(/The model declined to answer\./)).toBeTruthy();
+  });
 });

@@ -13,7 +13,7 @@ import {
   storedToolCard,
 } from "@maestro/protocol";
 import { Fragment } from "react";
-import { tokens, usd } from "../../lib/format.ts";
+import { shortTokens, tokens, usd } from "../../lib/format.ts";
 import { Markdown } from "./Markdown.tsx";
 import { ToolCardView } from "./ToolCardView.tsx";
 
@@ -38,6 +38,23 @@ function RedactedThinking() {
   return <p className="thinking muted small">Thinking (redacted by the provider)</p>;
 }
 
+/** Where the session made room in the model's context; the full record above stays as it was. */
+function CompactionDivider({ part }: { readonly part: Extract<ContentPart, { type: "compaction" }> }) {
+  const saved = `${shortTokens(part.tokens_before)} → ${shortTokens(part.tokens_after)} tokens`;
+  if (part.summary === null)
+    return (
+      <p className="compaction muted small" role="separator">
+        Older tool outputs are now sent as short notes to save context ({saved}).
+      </p>
+    );
+  return (
+    <details className="compaction" role="separator">
+      <summary className="muted small">Earlier turns were summarised for the model ({saved}) — show summary</summary>
+      <Markdown text={part.summary} />
+    </details>
+  );
+}
+
 function Refusal({ text }: { readonly text: string }) {
   return (
     <p className="refusal" role="note">
@@ -53,6 +70,10 @@ function MessageView({
   onAnswer,
 }: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
   if (message.role === "tool") return null;
+  if (message.role === "compaction") {
+    const part = message.content.find((each) => each.type === "compaction");
+    return part === undefined ? null : <CompactionDivider part={part} />;
+  }
   return (
     <article className={`message ${message.role}`} aria-label={message.role === "user" ? "You" : "Model"}>
       {message.content.map((part, index) => {
@@ -80,6 +101,7 @@ function MessageView({
               />
             );
           case "tool_result":
+          case "compaction":
             return null;
         }
       })}

@@ -29,6 +29,7 @@ export function toCredential(row: CredentialRow): Credential {
     label: row.label,
     hint: row.hint,
     base_url: row.baseUrl,
+    context_window: row.contextWindow,
     is_enabled: row.isEnabled,
     expires_at: isoOrNull(row.expiresAt),
     needs_reauth: row.needsReauth,
@@ -52,6 +53,7 @@ export async function createCredential(db: Database, keyRing: KeyRing, body: Cre
       secret,
       hint: secretHint(body.api_key),
       baseUrl: body.base_url ?? null,
+      contextWindow: body.context_window ?? null,
     })
     .returning();
   if (row === undefined) throw new Error("insert returned no row");
@@ -75,6 +77,7 @@ export async function updateCredential(db: Database, id: CredentialId, body: Upd
       ...(body.label !== undefined && { label: body.label }),
       ...(body.is_enabled !== undefined && { isEnabled: body.is_enabled }),
       ...(body.base_url !== undefined && { baseUrl: body.base_url }),
+      ...(body.context_window !== undefined && { contextWindow: body.context_window }),
       updatedAt: new Date(),
     })
     .where(eq(savedAuthentications.id, id))

@@ -3,7 +3,7 @@
  * newest first, and read the recent tail a snapshot needs.
  */
 import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { type SQL, and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
@@ -56,10 +56,14 @@ export async function currentConversationId(db: Database, sessionId: SessionId):
 /** A message row as the session builds it (its id and time chosen before it is stored). */
 export type NewMessage = typeof messages.$inferInsert & { id: string; createdAt: Date };
 
-export async function insertMessage(db: Database, message: NewMessage): Promise<Message> {
+/** Stores a message; `contextTokens`, when given, is the session's context with it (context-accounting.ts). */
+export async function insertMessage(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<Message> {
   const [row] = await db.insert(messages).values(message).returning();
   if (row === undefined) throw new Error("insert returned no row");
-  await db.update(sessions).set({ lastActivityAt: message.createdAt }).where(eq(sessions.id, message.sessionId));
+  await db
+    .update(sessions)
+    .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
+    .where(eq(sessions.id, message.sessionId));
   return toMessage(row);
 }
 
@@ -97,6 +101,43 @@ export async function insertUserMessage(db: Database, input: { sessionId: Sessio
   });
 }
 
+/**
+ * What a turn needs of the current conversation, oldest first: everything after the newest
+ * summary's boundary (compaction.ts), or all of it when nothing was summarised. Compaction keeps
+ * this within the model's window, so assembling a turn's history does not grow with the session.
+ */
+export async function conversationSinceSummary(db: Database, conversationId: ConversationId): Promise<Message[]> {
+  const compactions = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "compaction")))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(20);
+  const boundary = compactions
+    .map(toMessage)
+    .flatMap((message) =>
+      message.content.flatMap((part) => (part.type === "compaction" && part.summarized_through !== null ? [part.summarized_through] : [])),
+    )
+    .at(0);
+  let after: { createdAt: Date; id: string } | undefined;
+  if (boundary !== undefined) {
+    [after] = await db.select({ createdAt: messages.createdAt, id: messages.id }).from(messages).where(eq(messages.id, boundary));
+  }
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        after === undefined
+          ? undefined
+          : or(gt(messages.createdAt, after.createdAt), and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id))),
+      ),
+    )
+    .orderBy(messages.createdAt, messages.id);
+  return rows.map(toMessage);
+}
+
 /** The current conversation, oldest first, at most `limit` of its newest messages. */
 export async function conversationHistory(db: Database, conversationId: ConversationId, limit: number): Promise<Message[]> {
   const rows = await db
@@ -120,7 +161,7 @@ export interface MessagePageResult {
 export async function listMessages(
   db: Database,
   sessionId: SessionId,
-  page: { limit: number; before?: MessageId | undefined },
+  page: { limit: number; before?: MessageId | undefined; q?: string | undefined },
 ): Promise<MessagePageResult | undefined> {
   let cursor: { createdAt: Date; id: string } | undefined;
   if (page.before !== undefined) {
@@ -140,6 +181,7 @@ export async function listMessages(
         cursor === undefined
           ? undefined
           : or(lt(messages.createdAt, cursor.createdAt), and(eq(messages.createdAt, cursor.createdAt), lt(messages.id, cursor.id))),
+        page.q === undefined ? undefined : wordsContain(page.q),
       ),
     )
     .orderBy(desc(messages.createdAt), desc(messages.id))
@@ -147,6 +189,18 @@ export async function listMessages(
   const data = rows.slice(0, page.limit).map(toMessage);
   const last = data.at(-1);
   return { data, nextBefore: rows.length > page.limit && last !== undefined ? last.id : null };
+}
+
+/**
+ * A message whose readable parts contain `needle`, case-insensitively. It looks inside the parts
+ * (not at the stored JSON), so searching for "type" or a brace does not match every message.
+ */
+function wordsContain(needle: string): SQL {
+  const pattern = `%${needle.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
+  return sql`exists (
+    select 1 from jsonb_array_elements(${messages.content}::jsonb) as part
+    where concat_ws(' ', part->>'text', part->>'name', part->'args', part->>'output', part->>'summary') ilike ${pattern}
+  )`;
 }
 
 /** The newest `limit` messages, oldest first (the order a transcript is drawn in). */

@@ -14,9 +14,10 @@ import {
 } from "@maestro/protocol";
 import { and, desc, eq, ilike, inArray, isNull, sql } from "drizzle-orm";
 import type { LiveState } from "../../kv/presence.ts";
+import { contextLimits } from "../../models/context-limits.ts";
 import type { Database } from "../client.ts";
 import { encodeText } from "../safe-text.ts";
-import { conversations, messages, sessions } from "../schema.ts";
+import { conversations, messages, savedAuthentications, sessions } from "../schema.ts";
 import { iso, isoOrNull } from "../timestamps.ts";
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -25,6 +26,8 @@ export interface SessionRecord {
   readonly row: SessionRow;
   readonly usage: TokenUsage;
   readonly costUsd: number;
+  /** Its credential's context window override, which the session's context limits start from. */
+  readonly credentialWindow: number | null;
 }
 
 export interface NewSession {
@@ -39,12 +42,18 @@ export interface NewSession {
   readonly enabledTools: string[] | null;
   readonly enabledMcp: string[] | null;
   readonly approvalMode: ApprovalMode;
+  /** The context window override (tokens), or null for the credential's or the catalog's. */
+  readonly contextWindow: number | null;
+  /** The compaction threshold, or null for the global one. */
+  readonly compactAt: number | null;
 }
 
 const NO_USAGE: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
 
-export function toSession(record: SessionRecord, live: LiveState): Session {
+/** `settings`: the global compaction threshold (MAESTRO_COMPACT_AT), for sessions without their own. */
+export function toSession(record: SessionRecord, live: LiveState, settings: { readonly compactAt: number }): Session {
   const { row } = record;
+  const limits = contextLimits(row, record.credentialWindow, settings);
   return SessionSchema.parse({
     id: row.id,
     title: row.title,
@@ -62,6 +71,9 @@ export function toSession(record: SessionRecord, live: LiveState): Session {
     activity: live.activity,
     usage: record.usage,
     cost_usd: record.costUsd,
+    context_window: row.contextWindow,
+    compact_at: row.compactAt,
+    context: { used_tokens: row.contextTokens, window_tokens: limits.windowTokens, compact_at: limits.compactAt },
     presence: live.presence,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -78,7 +90,7 @@ export async function createSession(db: Database, values: NewSession): Promise<S
     await tx.insert(conversations).values({ sessionId: created.id });
     return created;
   });
-  return { row, usage: NO_USAGE, costUsd: 0 };
+  return { row, usage: NO_USAGE, costUsd: 0, credentialWindow: await credentialWindowOf(db, row.credentialId) };
 }
 
 async function usageBySession(db: Database, ids: readonly string[]): Promise<Map<string, { usage: TokenUsage; costUsd: number }>> {
@@ -110,12 +122,33 @@ async function usageBySession(db: Database, ids: readonly string[]): Promise<Map
   return totals;
 }
 
+async function credentialWindows(db: Database, ids: readonly string[]): Promise<Map<string, number | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: savedAuthentications.id, contextWindow: savedAuthentications.contextWindow })
+    .from(savedAuthentications)
+    .where(inArray(savedAuthentications.id, [...ids]));
+  return new Map(rows.map((row) => [row.id, row.contextWindow]));
+}
+
+async function credentialWindowOf(db: Database, id: string | null): Promise<number | null> {
+  return id === null ? null : ((await credentialWindows(db, [id])).get(id) ?? null);
+}
+
 async function withUsage(db: Database, rows: SessionRow[]): Promise<SessionRecord[]> {
-  const totals = await usageBySession(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => ({ row, ...(totals.get(row.id) ?? { usage: NO_USAGE, costUsd: 0 }) }));
+  const credentialIds = [...new Set(rows.flatMap((row) => (row.credentialId === null ? [] : [row.credentialId])))];
+  const [totals, windows] = await Promise.all([
+    usageBySession(
+      db,
+      rows.map((row) => row.id),
+    ),
+    credentialWindows(db, credentialIds),
+  ]);
+  return rows.map((row) => ({
+    row,
+    ...(totals.get(row.id) ?? { usage: NO_USAGE, costUsd: 0 }),
+    credentialWindow: row.credentialId === null ? null : (windows.get(row.credentialId) ?? null),
+  }));
 }
 
 export interface SessionFilter {
@@ -165,6 +198,8 @@ export async function updateSession(db: Database, id: SessionId, body: UpdateSes
       ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
       ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
       ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      ...(body.context_window !== undefined && { contextWindow: body.context_window }),
+      ...(body.compact_at !== undefined && { compactAt: body.compact_at }),
       updatedAt: new Date(),
     })
     .where(eq(sessions.id, id))

@@ -1,0 +1,112 @@
+/**
+ * Benchmark (issue 12 §6): the time to assemble a turn's history — what a session reads from
+ * Postgres when its object starts (`conversationSinceSummary`) and what it builds from memory
+ * before every request (`toConversation`) — for sessions of 10, 100 and 2,000 messages. The long
+ * one has the compactions a real long session has (a summary every 50 messages), so what a turn
+ * reads stays about the size of the model's window however long the session grows. For contrast,
+ * the same 2,000 messages without any compaction: what reading everything would cost.
+ *
+ *   npm run bench:history -- [--runs 200]
+ */
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import type { ContentPart, ConversationId, MessageId, SessionId, TurnId } from "@maestro/protocol";
+import { Pool } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import { conversationSinceSummary, insertMessage } from "../worker/src/db/queries/messages.ts";
+import * as schema from "../worker/src/db/schema.ts";
+import { toConversation } from "../worker/src/session/history.ts";
+import { configureNeonForNode } from "../worker/local/neon-node.ts";
+import { startLocalStack } from "../worker/local/stack.ts";
+import { fixed, summarize } from "./stats.ts";
+
+const { values: flags } = parseArgs({ options: { runs: { type: "string", default: "200" } } });
+const RUNS = Number(flags.runs);
+const WARMUP = 10;
+/** A tool result of a few kilobytes, as a file read gives. */
+const OUTPUT = "const answer = 42; // a line of a source file\n".repeat(60);
+
+const stack = await startLocalStack({ upstashToken: randomUUID() });
+configureNeonForNode(stack.wsProxyPort);
+const pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
+const db = drizzle({ client: pool, schema, casing: "snake_case" });
+
+/** A session of `count` messages in turns of four (ask, call, result, answer); a summary every `every`. */
+async function seed(count: number, every: number | null): Promise<ConversationId> {
+  const [session] = await db
+    .insert(schema.sessions)
+    .values({ title: `bench ${count}`, provider: "anthropic", model: "claude-sonnet-4-5" })
+    .returning({ id: schema.sessions.id });
+  const sessionId = session?.id as SessionId;
+  const [conversation] = await db.insert(schema.conversations).values({ sessionId }).returning({ id: schema.conversations.id });
+  const conversationId = conversation?.id as ConversationId;
+  const turnId = randomUUID() as TurnId;
+  let at = Date.now() - count * 1000;
+  let lastId: MessageId | undefined;
+  const store = async (role: "user" | "assistant" | "tool" | "compaction", content: ContentPart[]) => {
+    const id = randomUUID() as MessageId;
+    await insertMessage(db, { id, sessionId, conversationId, turnId, role, content, createdAt: new Date((at += 1000)) });
+    lastId = id;
+  };
+  for (let index = 0; index < count; index += 4) {
+    const callId = `call_${index}` as never;
+    await store("user", [{ type: "text", text: `Read file ${index}.` }]);
+    await store("assistant", [{ type: "tool_call", call_id: callId, name: "read_file", args: { path: `f${index}.ts` } }]);
+    await store("tool", [{ type: "tool_result", call_id: callId, name: "read_file", ok: true, output: OUTPUT }]);
+    await store("assistant", [{ type: "text", text: `File ${index} read.` }]);
+    if (every !== null && (index + 4) % every === 0 && index + 4 < count) {
+      const summary = `Summary of the first ${index + 4} messages: files 0 to ${index} were read.`;
+      await store("compaction", [
+        {
+          type: "compaction",
+          trigger: "auto",
+          pruned_through: lastId ?? null,
+          summarized_through: lastId ?? null,
+          summary,
+          tokens_before: 0,
+          tokens_after: 0,
+        },
+      ]);
+    }
+  }
+  return conversationId;
+}
+
+async function time(work: () => unknown): Promise<number[]> {
+  const times: number[] = [];
+  for (let index = 0; index < RUNS + WARMUP; index += 1) {
+    const started = performance.now();
+    await work();
+    if (index >= WARMUP) times.push(performance.now() - started);
+  }
+  return times;
+}
+
+const cases = [
+  { label: "12 messages", conversation: await seed(12, null) },
+  { label: "100 messages", conversation: await seed(100, null) },
+  { label: "2,000 messages, compacted", conversation: await seed(2000, 48) },
+  { label: "2,000 messages, never compacted", conversation: await seed(2000, null) },
+];
+
+const rows: string[] = [];
+for (const { label, conversation } of cases) {
+  const loaded = await conversationSinceSummary(db, conversation);
+  const cold = summarize(await time(() => conversationSinceSummary(db, conversation)));
+  const warm = summarize(await time(() => toConversation(loaded)));
+  rows.push(
+    `| ${label} | ${loaded.length} | ${fixed(cold.p50)} / ${fixed(cold.p99)} ms | ${fixed(warm.p50, 3)} / ${fixed(warm.p99, 3)} ms |`,
+  );
+}
+
+process.stdout.write(
+  [
+    `history assembly, ${RUNS} runs each (p50 / p99)`,
+    "| session | messages read | load from Postgres (object start) | build the request's history (every request) |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n"),
+);
+await pool.end();
+await stack.close();

@@ -169,6 +169,7 @@ export const CompactBodySchema = z.strictObject({
 export type CompactBody = z.infer<typeof CompactBodySchema>;
 
 /** The compaction stored, or null when there was nothing to compact (a short conversation). */
-export const CompactResultSchema = z.object({ message: MessageSchema.nullable() });
+/** The compaction message stored (there is none when nothing could be compacted: NOTHING_TO_COMPACT). */
+export const CompactResultSchema = z.object({ message: MessageSchema });
 export type CompactResult = z.infer<typeof CompactResultSchema>;
 export type RetryAccepted = z.infer<typeof RetryAcceptedSchema>;

@@ -121,7 +121,7 @@ export const messages = createRouter()
       summary: "Compact now, between turns: prune old tool output and summarise older turns (the full record stays)",
       request: { params: SessionParams, body: jsonBody(CompactBodySchema) },
       responses: {
-        200: jsonResponse(CompactResultSchema, "The compaction, or null when there was nothing to compact"),
+        200: jsonResponse(CompactResultSchema, "The compaction message (409 NOTHING_TO_COMPACT when the conversation is all one turn)"),
         ...errorResponses(400, 401, 404, 409),
       },
     }),

@@ -36,7 +36,7 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
       await host.turns.retry();
       return;
     case "compact":
-      // Its result reaches every client as the compaction message (or nothing, with nothing to compact).
+      // Its result reaches every client as the compaction message; NOTHING_TO_COMPACT only this one.
       await host.turns.compact(frame.instructions);
       return;
     case "cancel":

@@ -51,7 +51,10 @@ export class SessionCompactor {
     return stored === null ? null : toConversation((await this.#transcript.load()).messages);
   }
 
-  /** Someone asked (`POST /sessions/:id/compact`, the web button, `/compact`): prune and summarise. */
+  /**
+   * Someone asked (`POST /sessions/:id/compact`, the web button, `/compact`): summarise everything
+   * but the latest turn, as a person clicking "compact" expects, however short the session.
+   */
   async onRequest(
     turnId: TurnId,
     session: SessionRow,
@@ -59,7 +62,16 @@ export class SessionCompactor {
     limits: ContextLimits,
     instructions: string | undefined,
   ): Promise<Message | null> {
-    return this.#run({ turnId, session, deps, limits, signal: new AbortController().signal, trigger: "manual", instructions });
+    return this.#run({
+      turnId,
+      session,
+      deps,
+      limits,
+      signal: new AbortController().signal,
+      trigger: "manual",
+      keepTurns: 1,
+      instructions,
+    });
   }
 
   async #run(run: {

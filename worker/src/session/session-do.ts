@@ -246,7 +246,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     });
   }
 
-  async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message | null }>> {
+  async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message }>> {
     return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions) }));
   }
 

@@ -95,7 +95,7 @@ export class TurnManager {
    * Compacts now, between turns (`POST /sessions/:id/compact`, the web button, `/compact`): old
    * tool output is pruned and the older turns summarised, keeping what `instructions` names.
    */
-  async compact(instructions?: string): Promise<Message | null> {
+  async compact(instructions?: string): Promise<Message> {
     await this.recover();
     if (this.#current !== undefined || this.#starting)
       throw new AppError("TURN_IN_PROGRESS", "A turn is running in this session; compact when it has ended.");
@@ -107,6 +107,7 @@ export class TurnManager {
       const wired = await wireTurn(this.#host, session, this.#desk);
       const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
       const stored = await this.#compactor.onRequest(TurnIdSchema.parse(crypto.randomUUID()), session, wired.deps, limits, instructions);
+      if (stored === null) throw new AppError("NOTHING_TO_COMPACT", "Nothing to compact yet: the whole conversation is its latest turn.");
       void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
       return stored;
     } finally {

@@ -122,9 +122,17 @@ describe("a long session", () => {
     const simulatorUrl = inject("simulatorUrl");
     const script = [1, 2, 3].flatMap((index) => readingTurn(simulatorUrl, index));
     const { session, key } = await sessionOn("anthropic", script, { window: 200_000, sessionWindow: 200_000 });
-    for (const index of [1, 2, 3]) expect((await say(session.id, `Read document ${index}.`)).status).toBe("completed");
+    // One turn is all "latest turn": nothing to compact, said plainly, and nothing stored.
+    expect((await say(session.id, "Read document 1.")).status).toBe("completed");
+    const early = await api(`/sessions/${session.id}/compact`, { method: "POST", body: "{}" });
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ error: { code: "NOTHING_TO_COMPACT" } });
+    expect(compactionsIn(await stored(session.id))).toEqual([]);
+
+    // However far under the threshold, a person asking gets everything but the latest turn summarised.
+    for (const index of [2, 3]) expect((await say(session.id, `Read document ${index}.`)).status).toBe("completed");
     const compacted = await client().sessions.compact(session.id, { instructions: "the document numbers" });
-    expect(compacted.message?.content).toEqual([
+    expect(compacted.message.content).toEqual([
       expect.objectContaining({
         type: "compaction",
         trigger: "manual",
@@ -135,7 +143,13 @@ describe("a long session", () => {
     const requests = await recordedRequests(simulatorUrl, key);
     expect(requests.at(-1)?.raw_body).toContain("keep this in particular: the document numbers");
     // The summary call is paid for, and counted.
-    expect(compacted.message?.usage).not.toBeNull();
+    expect(compacted.message.usage).not.toBeNull();
+    const [part] = compactionsIn([{ content: compacted.message.content }]);
+    const rows = await withDb((db) =>
+      db.select({ id: messages.id, content: messages.content }).from(messages).where(eq(messages.sessionId, session.id)),
+    );
+    const summarisedThrough = rows.find((row) => row.id === part?.summarized_through);
+    expect(JSON.stringify(summarisedThrough?.content)).toContain("this was turn 2");
     expect((await client().sessions.get(session.id)).context.used_tokens).toBeLessThan(
       (await stored(session.id)).reduce((sum, row) => sum + JSON.stringify(row.content).length / 4, 0),
     );

@@ -55,8 +55,19 @@ export async function compact(input: CompactionInput, work: CompactionWork): Pro
     ...fields,
     ...(input.instructions !== undefined && { instructions: input.instructions }),
   });
+  // The provider's count less what an estimate says was taken out can undershoot (a count that
+  // leaves out what estimates overcount): never below what is still sent.
   const pruneOnly = () =>
-    prunedThrough === null ? null : work.store(part({ summarized_through: null, summary: null, tokens_after: afterPrune }), null);
+    prunedThrough === null
+      ? null
+      : work.store(
+          part({
+            summarized_through: null,
+            summary: null,
+            tokens_after: Math.max(afterPrune, estimateOf(toConversation(withPrune(messages, prunedThrough)))),
+          }),
+          null,
+        );
 
   // Someone asked for a summary; otherwise a prune that brings the context under the threshold will do.
   if (input.trigger !== "manual" && input.targetTokens !== null && afterPrune <= input.targetTokens) return pruneOnly();
@@ -67,8 +78,9 @@ export async function compact(input: CompactionInput, work: CompactionWork): Pro
   const conversation = fitted([...toConversation(withPrune(older, prunedThrough)), summaryRequest(input.instructions)], input.windowTokens);
   const answer = await work.summarise(conversation);
   if (answer.text === null || answer.text.trim() === "") return pruneOnly();
-  const covered = older.slice(compactionView(older).from).reduce((sum, message) => sum + estimateTokens(message.content), 0);
-  const tokensAfter = Math.max(0, afterPrune - covered + estimateTextTokens(answer.text));
+  const covered = estimateOf(older.slice(compactionView(older).from));
+  const kept = estimateOf(messages.slice(older.length));
+  const tokensAfter = Math.max(afterPrune - covered, kept) + estimateTextTokens(answer.text);
   return work.store(part({ summarized_through: through, summary: answer.text, tokens_after: tokensAfter }), answer);
 }
 
@@ -94,6 +106,11 @@ function withPrune(messages: readonly Message[], through: MessageId | null): rea
     ],
   };
   return [...messages, marker];
+}
+
+/** The estimated tokens of messages (stored or as sent). */
+function estimateOf(messages: readonly { readonly content: readonly ContentPart[] }[]): number {
+  return messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
 }
 
 /** Tokens a prune through `through` takes out of what is sent. */

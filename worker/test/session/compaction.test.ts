@@ -122,6 +122,23 @@ describe("summarising", () => {
     ]);
   });
 
+  it("never says the context is smaller than what it still sends, whatever count it started from", async () => {
+    // A provider (or a simulator) that counted fewer tokens than the estimates take out.
+    const messages = [1, 2, 3, 4].flatMap((index) => turn(index));
+    const summary = "Four questions about f1–f4.";
+    const stored = await compact(
+      { messages, trigger: "manual", contextTokens: 200, targetTokens: 170, windowTokens: 200_000, keepTurns: 1 },
+      {
+        summarise: () => Promise.resolve({ text: summary, usage: null, costUsd: null, error: null }),
+        store: (part) => Promise.resolve(message("compaction", [part])),
+      },
+    );
+    const kept = messages.slice(12).reduce((sum, each) => sum + estimateTokens(each.content), 0);
+    expect(kept).toBeGreaterThan(1000);
+    expect(stored?.content[0]).toMatchObject({ summarized_through: messages[11]?.id });
+    expect((stored?.content[0] as { tokens_after: number }).tokens_after).toBeGreaterThanOrEqual(kept);
+  });
+
   it("has nothing to summarise in a conversation of two turns, and nothing to prune in one", () => {
     expect(planSummary([1, 2].flatMap((index) => turn(index)))).toBeNull();
     expect(planPrune([1, 2, 3].flatMap((index) => turn(index)))).toBeNull();

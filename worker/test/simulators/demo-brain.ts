@@ -6,6 +6,7 @@
  */
 import type { Endpoint } from "./fidelity-endpoints.ts";
 import type { TurnInput } from "./script.ts";
+import { isSummaryRequest } from "./summary-ask.ts";
 
 interface Conversation {
   readonly lastUserText: string;
@@ -83,7 +84,23 @@ function call(endpoint: Endpoint, name: string, args: Record<string, unknown>, p
   };
 }
 
+/** The session compacting (the Compact button): a summary that says what it is. */
+function demoSummary(body: unknown): TurnInput {
+  const asked = [...JSON.stringify(body).matchAll(/You said: \*([^*]{1,80})\*/g)].map((match) => match[1]);
+  const said = asked.length === 0 ? "" : ` Earlier the person said: ${[...new Set(asked)].map((text) => `"${text}"`).join(", ")}.`;
+  return {
+    steps: [
+      {
+        kind: "text",
+        text: `(A summary written by the demo model, not a real one.) The person has been trying The Maestro's demo.${said}`,
+      },
+    ],
+    chunk_delay_ms: PACE,
+  };
+}
+
 export function demoBrain(endpoint: Endpoint, body: unknown): TurnInput {
+  if (isSummaryRequest(body)) return demoSummary(body);
   const conversation = read(endpoint, (body ?? {}) as Json);
   if (conversation.lastToolResult !== undefined) {
     const excerpt = conversation.lastToolResult.slice(0, 400);

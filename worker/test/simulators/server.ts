@@ -32,6 +32,7 @@ import {
   resolveTurn,
 } from "./script.ts";
 import type { IssuedSignature, RenderContext, WireFormat } from "./wire-format.ts";
+import { isSummaryRequest } from "./summary-ask.ts";
 
 /** Makes up a turn for a key that has no script (demo mode). */
 export type Brain = (endpoint: Endpoint, body: unknown) => TurnInput;
@@ -239,11 +240,10 @@ function sendBlob(response: ServerResponse, url: URL): void {
 }
 
 /** The session's summary request (worker/src/session/compaction.ts summaryRequest), answered with a short made-up summary. */
-const SUMMARY_ASK = "Summarise the conversation so far";
 
 function summaryTurn(body: unknown): Turn | undefined {
+  if (!isSummaryRequest(body)) return undefined;
   const text = JSON.stringify(body);
-  if (!text.includes(SUMMARY_ASK)) return undefined;
   const mentions = [...text.matchAll(/turn (\d+)/g)].map((match) => match[1]);
   return TurnSchema.parse({
     steps: [

@@ -162,7 +162,7 @@ describe("TranscriptView", () => {
     const { container } = render(<TranscriptView transcript={ended} onAnswer={vi.fn()} />);
     expect(screen.getAllByText("green")).toHaveLength(1);
     expect(container.querySelector("strong")?.textContent).toBe("green");
-    expect(screen.getByText(/180 in · 50 out · \$0\.0009/)).toBeTruthy();
+    expect(screen.getByText(/180 in \(80 from cache\) · 50 out · \$0\.0009/)).toBeTruthy();
     expect(container.querySelector(".streaming")).toBeNull();
   });
 

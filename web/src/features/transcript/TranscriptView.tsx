@@ -7,6 +7,7 @@ import {
   type ApprovalDecision,
   type ContentPart,
   type Message,
+  type TokenUsage,
   type ToolCard,
   type Transcript,
   stopNotice,
@@ -23,6 +24,15 @@ export interface TranscriptViewProps {
 }
 
 type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
+
+/** How the answer used the prompt cache: what it read from it, and what it wrote (a new prefix). */
+function cacheNote(usage: TokenUsage): string {
+  const notes = [
+    usage.cache_read_tokens > 0 && `${tokens(usage.cache_read_tokens)} from cache`,
+    usage.cache_write_tokens > 0 && `${tokens(usage.cache_write_tokens)} written to cache`,
+  ].filter(Boolean);
+  return notes.length === 0 ? "" : ` (${notes.join(", ")})`;
+}
 
 function Thinking({ text }: { readonly text: string }) {
   return (
@@ -113,7 +123,8 @@ function MessageView({
             {message.error === null && stopNotice(message.stop_reason) !== null && <span> {stopNotice(message.stop_reason)} </span>}
             {message.usage !== null && (
               <span>
-                {tokens(message.usage.input_tokens + message.usage.cache_read_tokens)} in · {tokens(message.usage.output_tokens)} out
+                {tokens(message.usage.input_tokens + message.usage.cache_read_tokens)} in
+                {cacheNote(message.usage)} · {tokens(message.usage.output_tokens)} out
                 {message.cost_usd !== null && ` · ${usd(message.cost_usd)}`}
               </span>
             )}

@@ -245,11 +245,20 @@ describe("wrangler dev SIGKILLed mid-turn, then restarted on the same state", ()
     for (const { watcher, entry } of watchers) entry.seenSeq = Math.max(...watcher.frames.map(seqOf));
 
     const killedAt = Date.now();
+    const agentLineAtKill = agentLog.length;
     await worker.restartWorker({ kill: "SIGKILL" });
     process.stdout.write(`[crash-test] wrangler killed and back in ${Date.now() - killedAt} ms\n`);
     for (const { watcher } of watchers) watcher.close();
-    // The agent is another machine: the crash only dropped its tunnel; its commands go on.
-    for (const provider of PROVIDERS) expect(processesRunning(`after-${provider}.txt`).length, provider).toBeGreaterThan(0);
+    // The agent is another machine: the crash only dropped its tunnel, and its commands went on
+    // while it was away. (Once it is back, the Worker, which no longer waits for them, may already
+    // have cancelled them as orphans: that is the next test's business.)
+    const afterKill = agentLog.slice(agentLineAtKill);
+    const dropped = afterKill.findIndex((line) => line.includes("tunnel.disconnected"));
+    expect(dropped, "the agent saw its tunnel drop").toBeGreaterThan(-1);
+    const back = afterKill.findIndex((line, index) => index > dropped && line.includes("tunnel.connected"));
+    expect(afterKill.slice(dropped, back === -1 ? undefined : back).filter((line) => line.includes("call.end"))).toEqual([]);
+    if (back === -1)
+      for (const provider of PROVIDERS) expect(processesRunning(`after-${provider}.txt`).length, provider).toBeGreaterThan(0);
     expect(agentProcess?.process.exitCode).toBeNull();
   }, 120_000);
 

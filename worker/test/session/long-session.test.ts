@@ -65,6 +65,9 @@ async function sessionOn(provider: ProviderId, turns: TurnInput[], options: { wi
     system_prompt: "You are a test.",
     approval_mode: "auto",
     enabled_tools: ["fetch_url"],
+    // Only fetch_url: remote MCP servers other test files register would bring their tool lists
+    // (thousands of tokens) into this small window.
+    enabled_mcp: [],
     ...(options.sessionWindow !== null && { context_window: options.sessionWindow ?? WINDOW }),
   });
   return { session, key };

@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 import type { ContentPart, ConversationId, MessageId, SessionId, TurnId } from "@maestro/protocol";
 import { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import { conversationSinceSummary, insertMessage } from "../worker/src/db/queries/messages.ts";
+import { branchSinceSummary } from "../worker/src/db/queries/branches.ts";
+import { insertMessage } from "../worker/src/db/queries/messages.ts";
 import * as schema from "../worker/src/db/schema.ts";
 import { toConversation } from "../worker/src/session/history.ts";
 import { configureNeonForNode } from "../worker/local/neon-node.ts";
@@ -32,7 +33,7 @@ const pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
 const db = drizzle({ client: pool, schema, casing: "snake_case" });
 
 /** A session of `count` messages in turns of four (ask, call, result, answer); a summary every `every`. */
-async function seed(count: number, every: number | null): Promise<ConversationId> {
+async function seed(count: number, every: number | null): Promise<MessageId | null> {
   const [session] = await db
     .insert(schema.sessions)
     .values({ title: `bench ${count}`, provider: "anthropic", model: "claude-sonnet-4-5" })
@@ -45,7 +46,16 @@ async function seed(count: number, every: number | null): Promise<ConversationId
   let lastId: MessageId | undefined;
   const store = async (role: "user" | "assistant" | "tool" | "compaction", content: ContentPart[]) => {
     const id = randomUUID() as MessageId;
-    await insertMessage(db, { id, sessionId, conversationId, turnId, role, content, createdAt: new Date((at += 1000)) });
+    await insertMessage(db, {
+      id,
+      sessionId,
+      conversationId,
+      parentId: lastId ?? null,
+      turnId,
+      role,
+      content,
+      createdAt: new Date((at += 1000)),
+    });
     lastId = id;
   };
   for (let index = 0; index < count; index += 4) {
@@ -69,7 +79,7 @@ async function seed(count: number, every: number | null): Promise<ConversationId
       ]);
     }
   }
-  return conversationId;
+  return lastId ?? null;
 }
 
 async function time(work: () => unknown): Promise<number[]> {
@@ -83,16 +93,16 @@ async function time(work: () => unknown): Promise<number[]> {
 }
 
 const cases = [
-  { label: "12 messages", conversation: await seed(12, null) },
-  { label: "100 messages", conversation: await seed(100, null) },
-  { label: "2,000 messages, compacted", conversation: await seed(2000, 48) },
-  { label: "2,000 messages, never compacted", conversation: await seed(2000, null) },
+  { label: "12 messages", leaf: await seed(12, null) },
+  { label: "100 messages", leaf: await seed(100, null) },
+  { label: "2,000 messages, compacted", leaf: await seed(2000, 48) },
+  { label: "2,000 messages, never compacted", leaf: await seed(2000, null) },
 ];
 
 const rows: string[] = [];
-for (const { label, conversation } of cases) {
-  const loaded = await conversationSinceSummary(db, conversation);
-  const cold = summarize(await time(() => conversationSinceSummary(db, conversation)));
+for (const { label, leaf } of cases) {
+  const loaded = await branchSinceSummary(db, leaf);
+  const cold = summarize(await time(() => branchSinceSummary(db, leaf)));
   const warm = summarize(await time(() => toConversation(loaded)));
   rows.push(
     `| ${label} | ${loaded.length} | ${fixed(cold.p50)} / ${fixed(cold.p99)} ms | ${fixed(warm.p50, 3)} / ${fixed(warm.p99, 3)} ms |`,

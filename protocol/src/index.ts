@@ -173,6 +173,8 @@ export {
   type SessionStatus,
   UpdateSessionBodySchema,
   type UpdateSessionBody,
+  ForkOriginSchema,
+  type ForkOrigin,
 } from "./rest/sessions.ts";
 export {
   ContentPartSchema,
@@ -212,6 +214,23 @@ export {
   type CompactResult,
   type RetryAccepted,
 } from "./rest/messages.ts";
+export {
+  BranchSwitchedSchema,
+  type BranchSwitched,
+  BranchTurnAcceptedSchema,
+  type BranchTurnAccepted,
+  EditMessageBodySchema,
+  type EditMessageBody,
+  ForkSessionBodySchema,
+  type ForkSessionBody,
+  RegenerateBodySchema,
+  type RegenerateBody,
+  SessionForkListSchema,
+  SessionForkSchema,
+  type SessionFork,
+  SwitchBranchBodySchema,
+  type SwitchBranchBody,
+} from "./rest/branches.ts";
 export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
 export {
   CreateTemplateBodySchema,

@@ -27,6 +27,12 @@ const clientFrames = {
   configure: [{ type: "configure", changes: { model: "claude-opus-4-1", approval_mode: "always" } }],
   retry: [{ type: "retry" }],
   compact: [{ type: "compact" }, { type: "compact", instructions: "keep the API decisions" }],
+  edit: [{ type: "edit", message_id: SAMPLE_MESSAGE.id, text: "Read src/main.ts instead" }],
+  regenerate: [
+    { type: "regenerate", message_id: SAMPLE_MESSAGE.id },
+    { type: "regenerate", message_id: SAMPLE_MESSAGE.id, provider: "openai", model: "gpt-4.1" },
+  ],
+  switch_branch: [{ type: "switch_branch", message_id: SAMPLE_MESSAGE.id }],
   ping: [{ type: "ping" }],
 } satisfies { [K in ClientToSession["type"]]: Extract<ClientToSession, { type: K }>[] };
 
@@ -112,6 +118,7 @@ const serverFrames = {
     },
     { type: "error", seq: 15, code: "SESSION_ARCHIVED", message: "session is archived" },
   ],
+  branch: [{ type: "branch", seq: 16, leaf_id: SAMPLE_MESSAGE.id, messages: [SAMPLE_MESSAGE] }],
   pong: [{ type: "pong" }],
 } satisfies { [K in SessionToClient["type"]]: Extract<SessionToClient, { type: K }>[] };
 

@@ -12,7 +12,8 @@
 import { z } from "zod";
 import { ClientKindSchema, PresenceSchema } from "./common.ts";
 import { ErrorCodeSchema, FieldIssueSchema } from "./errors.ts";
-import { TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
+import { MessageIdSchema, TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
+import { regenerateFrame } from "./rest/branches.ts";
 import { CredentialSchema } from "./rest/credentials.ts";
 import { MessageSchema } from "./rest/messages.ts";
 import { SessionSchema, UpdateSessionBodySchema } from "./rest/sessions.ts";
@@ -70,6 +71,19 @@ export const CompactFrameSchema = z.strictObject({
   instructions: z.string().trim().min(1).max(4000).optional(),
 });
 
+/** Send `text` in place of a past user message: the conversation branches there (the old branch is kept). */
+export const EditFrameSchema = z.strictObject({
+  type: z.literal("edit"),
+  message_id: MessageIdSchema,
+  text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+});
+
+/** Answer again from where this answer began, optionally with another provider/model for this answer. */
+export const RegenerateFrameSchema = regenerateFrame({ type: z.literal("regenerate"), message_id: MessageIdSchema });
+
+/** Continue from the branch holding this message (at its newest message). */
+export const SwitchBranchFrameSchema = z.strictObject({ type: z.literal("switch_branch"), message_id: MessageIdSchema });
+
 /** Keep-alive. The server answers `pong` without waking a hibernated session. */
 export const PingFrameSchema = z.strictObject({ type: z.literal("ping") });
 
@@ -81,6 +95,9 @@ export const ClientToSessionSchema = z.discriminatedUnion("type", [
   ConfigureFrameSchema,
   RetryFrameSchema,
   CompactFrameSchema,
+  EditFrameSchema,
+  RegenerateFrameSchema,
+  SwitchBranchFrameSchema,
   PingFrameSchema,
 ]);
 export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
@@ -159,6 +176,18 @@ export const ApprovalResultFrameSchema = z.looseObject({
   by: z.enum(["web", "tui", "api", "timeout", "cancel"]),
 });
 
+/**
+ * The branch in use changed other than by growing (an edit, a regenerate, a switch): clients
+ * replace the messages they show with these, the newest of the branch, oldest first (older ones:
+ * `GET /sessions/:id/messages`).
+ */
+export const BranchFrameSchema = z.looseObject({
+  type: z.literal("branch"),
+  seq: SeqSchema,
+  leaf_id: MessageIdSchema.nullable(),
+  messages: z.array(MessageSchema),
+});
+
 export const PresenceFrameSchema = z.looseObject({
   type: z.literal("presence"),
   seq: SeqSchema,
@@ -200,6 +229,7 @@ export const SessionToClientSchema = z.discriminatedUnion("type", [
   TurnEndFrameSchema,
   ApprovalRequestFrameSchema,
   ApprovalResultFrameSchema,
+  BranchFrameSchema,
   PresenceFrameSchema,
   SessionUpdateFrameSchema,
   CredentialUpdateFrameSchema,
@@ -213,7 +243,16 @@ export type SnapshotFrame = z.infer<typeof SnapshotFrameSchema>;
 export type BroadcastFrame = Extract<
   SessionToClient,
   {
-    type: "event" | "message" | "turn_end" | "approval_request" | "approval_result" | "presence" | "session_update" | "credential_update";
+    type:
+      | "event"
+      | "message"
+      | "turn_end"
+      | "approval_request"
+      | "approval_result"
+      | "branch"
+      | "presence"
+      | "session_update"
+      | "credential_update";
   }
 >;
 

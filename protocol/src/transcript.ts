@@ -245,6 +245,9 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
         })),
         pendingApprovals: transcript.pendingApprovals.filter((callId) => callId !== frame.call_id),
       };
+    case "branch":
+      // Another branch is in use: what this client showed of the old one is not the conversation now.
+      return { ...transcript, messages: frame.messages };
     case "presence":
       return { ...transcript, presence: frame.presence };
     case "session_update":

@@ -18,6 +18,12 @@ export function compactionNote(part: CompactionPart): string {
   return `${what} (${shortTokens(part.tokens_before)} → ${shortTokens(part.tokens_after)} tokens)`;
 }
 
+/** "‹2/3›": this message is one of several alternatives (an edit, a regenerated answer). */
+export function branchMark(message: Message): string | null {
+  if (message.siblings === undefined) return null;
+  return `‹${message.siblings.indexOf(message.id) + 1}/${message.siblings.length}›`;
+}
+
 /** Local time to the second, the way a person reads a log: 2026-11-24 19:00:00. */
 function localTime(iso: string): string {
   const at = new Date(iso);
@@ -72,7 +78,8 @@ function header(message: Message): string {
   if (message.role === "compaction") return `${time}  ── ${part === undefined ? "compaction" : compactionNote(part)} ──`;
   const model = message.role === "assistant" && message.model !== null ? ` · ${message.model}` : "";
   const status = message.status === "complete" ? "" : ` (${message.status})`;
-  return `${time}  ${message.role}${model}${status}`;
+  const mark = branchMark(message);
+  return `${time}  ${message.role}${model}${status}${mark === null ? "" : ` ${mark}`}`;
 }
 
 /** One message as a block: the header line, then its readable parts, then why an answer stopped early. */

@@ -3,12 +3,13 @@
 // those rows keep their data (jsonb's text is valid JSON that parses to the same value, U+E000 is
 // doubled into safe-text.ts's escape and nothing else changes), and the columns take what jsonb
 // refused. The codec itself is checked in workerd (test/db/safe-text.test.ts).
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, applyMigrations } from "./migrate.ts";
+import { migrationsBefore } from "./migrations-before.ts";
 import { configureNeonForNode } from "./neon-node.ts";
 import { type LocalPostgres, startLocalPostgres } from "./postgres.ts";
 import { type WsProxy, startWsProxy } from "./ws-proxy.ts";
@@ -55,20 +56,6 @@ async function freshDatabase(): Promise<{ databaseUrl: string; pool: Pool }> {
   return { databaseUrl: postgres.databaseUrl, pool };
 }
 
-/** The migrations folder as it was before 0002: its first two files and a journal naming only them. */
-async function migrationsUpTo0001(): Promise<string> {
-  const folder = join(scratch, "upto-0001");
-  await mkdir(join(folder, "meta"), { recursive: true });
-  const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
-    entries: { tag: string }[];
-  };
-  const kept = journal.entries.slice(0, 2);
-  expect(kept.map((entry) => entry.tag)).toEqual(["0000_initial", "0001_mcp_oauth"]);
-  for (const entry of kept) await copyFile(join(MIGRATIONS_FOLDER, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-  await writeFile(join(folder, "meta/_journal.json"), JSON.stringify({ ...journal, entries: kept }));
-  return folder;
-}
-
 async function columnType(pool: Pool, table: string, column: string): Promise<string | undefined> {
   const { rows } = await pool.query<{ data_type: string }>(
     "select data_type from information_schema.columns where table_name = $1 and column_name = $2",
@@ -102,7 +89,11 @@ describe("migration 0002", () => {
 
   it("converts a database at 0001 that holds rows, keeping their data", async () => {
     const { databaseUrl, pool } = await freshDatabase();
-    await applyMigrations({ databaseUrl, proxyPort: proxy.port, migrationsFolder: await migrationsUpTo0001() });
+    await applyMigrations({
+      databaseUrl,
+      proxyPort: proxy.port,
+      migrationsFolder: await migrationsBefore(scratch, "0002_byte_stable_text"),
+    });
     expect(await columnType(pool, "messages", "content")).toBe("jsonb");
 
     const content = [{ type: "text", text: 'héllo "quoted"\n', extra: { zeta: 1, alpha: [true, null, 2.5] } }];

@@ -17,6 +17,7 @@ import { agents } from "./routes/agents.ts";
 import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
+import { branches } from "./routes/branches.ts";
 import { messages } from "./routes/messages.ts";
 import { models } from "./routes/models.ts";
 import { oauth, oauthCallback } from "./routes/oauth.ts";
@@ -79,6 +80,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/sessions", sessionFeedRoute);
   api.route("/sessions", sessions);
   api.route("/sessions", messages);
+  api.route("/sessions", branches);
   api.route("/sessions", toolExecutions);
   api.route("/templates", templates);
   api.route("/tools", tools);

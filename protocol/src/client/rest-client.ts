@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ErrorBodySchema } from "../errors.ts";
-import type { CredentialId, McpServerId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
+import type { CredentialId, McpServerId, MessageId, SessionId, TemplateId, ToolId, AgentId } from "../ids.ts";
 import { type CreateAgentBody, type UpdateAgentBody, AgentListSchema, AgentSchema, CreatedAgentSchema } from "../rest/agents.ts";
 import { DeletedSchema } from "../rest/common.ts";
 import {
@@ -25,6 +25,14 @@ import {
   McpServerToolListSchema,
 } from "../rest/mcp.ts";
 import { ToolExecutionListSchema } from "../rest/tool-executions.ts";
+import {
+  BranchSwitchedSchema,
+  BranchTurnAcceptedSchema,
+  type EditMessageBody,
+  type ForkSessionBody,
+  type RegenerateBody,
+  SessionForkListSchema,
+} from "../rest/branches.ts";
 import {
   type CompactBody,
   type ListMessagesQuery,
@@ -147,11 +155,23 @@ export function createRestClient(options: RestClientOptions) {
       archive: (id: SessionId) => remove(`/sessions/${id}`),
       /** Compacts now (between turns); the compaction stored, or null when there was nothing to compact. */
       compact: (id: SessionId, body: CompactBody = {}) => post(`/sessions/${id}/compact`, CompactResultSchema, body),
+      /** A new session with this one's settings and its branch up to `message_id`. */
+      fork: (id: SessionId, body: ForkSessionBody) => post(`/sessions/${id}/fork`, SessionSchema, body),
+      forks: (id: SessionId) => get(`/sessions/${id}/forks`, SessionForkListSchema),
+      /** Continue from the branch holding a message; every client follows. */
+      switchBranch: (id: SessionId, messageId: MessageId) =>
+        post(`/sessions/${id}/branch`, BranchSwitchedSchema, { message_id: messageId }),
     },
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
         get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
       send: (sessionId: SessionId, body: SendMessageBody) => post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
+      /** Send new text in place of a past user message: the conversation branches there. */
+      edit: (sessionId: SessionId, messageId: MessageId, body: EditMessageBody) =>
+        post(`/sessions/${sessionId}/messages/${messageId}/edit`, BranchTurnAcceptedSchema, body),
+      /** Answer again from where this answer began (optionally with another provider/model). */
+      regenerate: (sessionId: SessionId, messageId: MessageId, body: RegenerateBody = {}) =>
+        post(`/sessions/${sessionId}/messages/${messageId}/regenerate`, BranchTurnAcceptedSchema, body),
     },
     toolExecutions: {
       list: (sessionId: SessionId, query: { limit?: number } = {}) =>

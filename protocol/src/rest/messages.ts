@@ -88,6 +88,17 @@ export const MessageSchema = z.object({
   id: MessageIdSchema,
   session_id: SessionIdSchema,
   conversation_id: ConversationIdSchema,
+  /**
+   * The message this one follows in its branch (null: the conversation's first). Messages form a
+   * tree: editing a message or regenerating an answer starts a branch beside the old one.
+   */
+  parent_id: MessageIdSchema.nullable(),
+  /**
+   * This message and its alternatives (same parent, same role), oldest first, when it has any:
+   * what a client shows as "‹ 2 / 3 ›". Sent on the branch's messages in snapshots, pages and
+   * `branch` frames, and on the first message of a new branch.
+   */
+  siblings: z.array(MessageIdSchema).min(2).optional(),
   turn_id: TurnIdSchema.nullable(),
   role: MessageRoleSchema,
   content: z.array(ContentPartSchema),

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ApprovalModeSchema, PresenceSchema, ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
-import { AgentIdSchema, CredentialIdSchema, SessionIdSchema, TemplateIdSchema } from "../ids.ts";
+import { AgentIdSchema, CredentialIdSchema, MessageIdSchema, SessionIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 import { ContextWindowSchema } from "./models.ts";
 
@@ -83,6 +83,10 @@ export const SessionContextSchema = z.object({
 });
 export type SessionContext = z.infer<typeof SessionContextSchema>;
 
+/** Where a forked session came from: the session, and the message its copied history ends at. */
+export const ForkOriginSchema = z.object({ session_id: SessionIdSchema, message_id: MessageIdSchema });
+export type ForkOrigin = z.infer<typeof ForkOriginSchema>;
+
 export const SessionSchema = z.object({
   id: SessionIdSchema,
   title: z.string(),
@@ -106,6 +110,8 @@ export const SessionSchema = z.object({
   /** This session's context window override (see CreateSessionBodySchema); null when it has none. */
   context_window: ContextWindowSchema.nullable(),
   presence: PresenceSchema,
+  /** Set on a session made by `POST /sessions/:id/fork`; the other way: `GET /sessions/:id/forks`. */
+  forked_from: ForkOriginSchema.nullable(),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
   last_activity_at: TimestampSchema,

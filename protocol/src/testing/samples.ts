@@ -29,6 +29,7 @@ export const SAMPLE_SESSION: Session = SessionSchema.parse({
   compact_at: null,
   context: { used_tokens: 143_000, window_tokens: 200_000, compact_at: 0.85 },
   presence: { total: 2, web: 1, tui: 1, api: 0 },
+  forked_from: null,
   created_at: SAMPLE_TIME,
   updated_at: SAMPLE_TIME,
   last_activity_at: SAMPLE_TIME,
@@ -39,6 +40,7 @@ export const SAMPLE_MESSAGE: Message = MessageSchema.parse({
   id: "c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f",
   session_id: SAMPLE_SESSION.id,
   conversation_id: "d5e6f7a8-1b2c-4d3e-9f4a-5b6c7d8e9f0a",
+  parent_id: null,
   turn_id: SAMPLE_TURN_ID,
   role: "assistant",
   content: [

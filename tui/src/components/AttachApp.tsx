@@ -2,7 +2,8 @@
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
  * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, which takes any id and says its context
- * window from the model catalog; /tools, /cost, /compact [what to keep], /quit), and a status bar
+ * window from the model catalog; /tools, /cost, /compact [what to keep], /edit, /regenerate,
+ * /branch, /fork — branches.ts — and /quit), and a status bar
  * with the connection, model, tokens and cost. Reconnects and resumes by itself; a session the
  * server refuses for good (no such session, a refused token) is not retried, and says why.
  */
@@ -22,6 +23,7 @@ import {
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
 import { windowNote } from "../models.ts";
+import { branchCommand } from "./branch-commands.ts";
 import { TranscriptLines } from "./TranscriptLines.tsx";
 
 export interface AttachProps {
@@ -117,7 +119,13 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       );
       return undefined;
     }
-    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /quit`);
+    const branching = branchCommand(command ?? "", argument, { transcript, send, client });
+    if (branching !== undefined) {
+      setNotice(branching.notice);
+      branching.later?.then(setNotice, setNotice);
+      return undefined;
+    }
+    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /edit, /regenerate, /branch, /fork, /quit`);
   };
 
   useInput((typed, key) => {

@@ -9,7 +9,7 @@ import { type ContentPart, type Message, type ToolCard, type Transcript, stopNot
 import { Box, Static, Text } from "ink";
 import { useLayoutEffect, useRef } from "react";
 import { renderMarkdown } from "../markdown.ts";
-import { compactionNote } from "../message-text.ts";
+import { branchMark, compactionNote } from "../message-text.ts";
 
 function ToolCardLine({ card }: { readonly card: ToolCard }) {
   const waiting = card.approval !== null && card.approval.answer === null;
@@ -57,8 +57,12 @@ function MessageLines({
   }
   return (
     <Box flexDirection="column" marginBottom={1}>
-      <Text bold color={message.role === "user" ? "blue" : "magenta"}>
-        {message.role === "user" ? "you" : "model"}
+      <Text>
+        <Text bold color={message.role === "user" ? "blue" : "magenta"}>
+          {message.role === "user" ? "you" : "model"}
+        </Text>
+        {message.role === "assistant" && message.model !== null && <Text dimColor>{` · ${message.model}`}</Text>}
+        {branchMark(message) !== null && <Text color="cyan">{` ${branchMark(message)}`}</Text>}
       </Text>
       {message.content.map((part, index) => {
         if (part.type === "text") return <Text key={index}>{message.role === "user" ? part.text : renderMarkdown(part.text)}</Text>;

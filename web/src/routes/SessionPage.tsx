@@ -4,12 +4,14 @@
  * approvals any client may answer, and the composer.
  */
 import { type RestClient, type Session, ToolCallIdSchema } from "@maestro/protocol";
-import { useEffect } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Composer } from "../features/composer/Composer.tsx";
 import { SessionControls } from "../features/sessions/SessionControls.tsx";
 import { SessionSearch } from "../features/search/SessionSearch.tsx";
 import { SessionTranscript } from "../features/transcript/SessionTranscript.tsx";
+import { useMessageActions } from "../features/transcript/use-message-actions.ts";
 import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
+import { sessionHref } from "../lib/route.ts";
 import { ContextGauge } from "../features/sessions/ContextGauge.tsx";
 import { tokens, usd } from "../lib/format.ts";
 
@@ -33,6 +35,9 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
   const session = transcript.session;
   const busy = transcript.turn !== null;
   const firstPending = transcript.pendingApprovals[0];
+  const [actionError, setActionError] = useState<string | null>(null);
+  const onActionError = useCallback((message: string) => setActionError(message), []);
+  const { actions, links } = useMessageActions(client, session, send, busy, onActionError);
 
   // Keyboard: `a` approves the oldest waiting tool call, `d` denies it, Escape cancels the turn.
   useEffect(() => {
@@ -70,6 +75,26 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
         )}
         {session !== null && <ContextGauge context={session.context} onCompact={() => send({ type: "compact" })} busy={busy} />}
       </header>
+      {(links.origin !== null || links.forks.length > 0) && (
+        <p className="fork-links muted small">
+          {links.origin !== null && (
+            <span>
+              Forked from <a href={sessionHref(links.origin.id)}>{links.origin.title ?? "another session"}</a>.{" "}
+            </span>
+          )}
+          {links.forks.length > 0 && (
+            <span>
+              Forks:{" "}
+              {links.forks.map((fork, index) => (
+                <span key={fork.session_id}>
+                  {index > 0 && ", "}
+                  <a href={sessionHref(fork.session_id)}>{fork.title}</a>
+                </span>
+              ))}
+            </span>
+          )}
+        </p>
+      )}
       {session !== null && <SessionSearch client={client} sessionId={session.id} />}
       {session !== null && (
         <SessionControls client={client} session={session} configure={(changes) => send({ type: "configure", changes })} />
@@ -98,11 +123,17 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
           {transcript.lastError.message}
         </p>
       )}
+      {actionError !== null && (
+        <p role="alert" className="error">
+          {actionError}
+        </p>
+      )}
       {failure === null && (
         <SessionTranscript
           client={client}
           transcript={transcript}
           onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
+          actions={actions}
         />
       )}
       <Composer

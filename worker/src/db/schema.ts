@@ -9,7 +9,20 @@
  * byte is `jsonText()` (json-text.ts); `jsonb` only holds validated lists whose order is ours.
  */
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, numeric, pgTable, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { ContentPart } from "@maestro/protocol";
 import { jsonText } from "./json-text.ts";
 import { safeText } from "./safe-text.ts";
@@ -108,11 +121,19 @@ export const sessions = pgTable(
     updatedAt: updatedAt(),
     lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp({ withTimezone: true }),
+    /** The session this one was forked from, and the message the fork copied the history up to. */
+    forkedFromSessionId: uuid().references((): AnyPgColumn => sessions.id, { onDelete: "set null" }),
+    forkedFromMessageId: uuid(),
   },
   (table) => [index("sessions_status_last_activity_idx").on(table.status, table.lastActivityAt.desc())],
 );
 
-/** A session's threads of messages; a session starts with one and may start fresh ones. */
+/**
+ * A session's threads of messages; a session starts with one and may start fresh ones. Its
+ * messages form a tree (messages.parent_id): an edited message or a regenerated answer starts a
+ * branch beside the old one. `leafMessageId` is the newest message of the branch in use — the
+ * model sees the path from the root to it. Null while the conversation is empty.
+ */
 export const conversations = pgTable(
   "conversations",
   {
@@ -120,6 +141,7 @@ export const conversations = pgTable(
     sessionId: uuid()
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
+    leafMessageId: uuid(),
     createdAt: createdAt(),
   },
   (table) => [index("conversations_session_id_idx").on(table.sessionId)],
@@ -135,6 +157,8 @@ export const messages = pgTable(
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
+    /** The message this one follows in its branch; null for a conversation's first message (or an edit of it). */
+    parentId: uuid().references((): AnyPgColumn => messages.id, { onDelete: "cascade" }),
     turnId: uuid(),
     role: text({ enum: ["user", "assistant", "tool", "compaction"] }).notNull(),
     content: jsonText<ContentPart[]>().notNull(),
@@ -165,6 +189,8 @@ export const messages = pgTable(
       .where(sql`${table.role} = 'compaction'`),
     index("messages_conversation_id_created_at_idx").on(table.conversationId, table.createdAt),
     index("messages_created_at_total_cost_usd_idx").on(table.createdAt, table.totalCostUsd),
+    // A message's alternatives (its parent's other children), and a branch's newest leaf.
+    index("messages_parent_id_idx").on(table.parentId),
   ],
 );
 

@@ -21,10 +21,11 @@ import {
   TurnResultSchema,
 } from "@maestro/protocol";
 import { z } from "zod";
+import { pageBranch } from "../db/queries/branches.ts";
 import { listMessages } from "../db/queries/messages.ts";
 import { getSession } from "../db/queries/sessions.ts";
 import { AppError, notFound } from "../errors.ts";
-import type { MessageRequest } from "../session/message-endpoint.ts";
+import { forwardTurnStart } from "./turn-start.ts";
 import { unwrapRpcResult } from "../session/rpc-result.ts";
 import { sessionStub } from "../session/stub.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
@@ -52,25 +53,14 @@ export const messages = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const mode: MessageRequest["mode"] = c.req.header("accept")?.includes("text/event-stream")
-        ? "stream"
-        : c.req.valid("query").wait
-          ? "wait"
-          : "accept";
-      const forwarded = new Request("https://session.internal/messages", {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-maestro-session-id": id },
-        body: JSON.stringify({ text: c.req.valid("json").text, mode } satisfies MessageRequest),
-      });
-      // The object answers in the API's own shapes (202, 200 JSON, SSE, or an error body).
-      return sessionStub(c.env, id).fetch(forwarded);
+      return forwardTurnStart(c, id, { kind: "send", text: c.req.valid("json").text }, c.req.valid("query").wait);
     },
   )
   .openapi(
     createRoute({
       method: "get",
       path: "/{id}/messages",
-      summary: "Message history, newest first; pass `before` (a message id) for older pages",
+      summary: "The branch in use, newest first; pass `before` (a message id) for older pages. With `q`: every branch's matching messages",
       request: { params: SessionParams, query: ListMessagesQuerySchema },
       responses: { 200: jsonResponse(MessagePageSchema, "One page of messages"), ...errorResponses(400, 401, 404) },
     }),
@@ -78,7 +68,8 @@ export const messages = createRouter()
       const { id } = c.req.valid("param");
       const { db } = c.var.services;
       if ((await getSession(db, id)) === undefined) throw notFound("SESSION_NOT_FOUND", "session");
-      const page = await listMessages(db, id, c.req.valid("query"));
+      const query = c.req.valid("query");
+      const page = query.q === undefined ? await pageBranch(db, id, query) : await listMessages(db, id, query);
       if (page === undefined) {
         throw new AppError("MESSAGE_NOT_FOUND", "No message with that id in this session.", {
           fields: [{ field: "before", message: "no message with that id in this session" }],

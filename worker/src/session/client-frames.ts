@@ -1,7 +1,8 @@
 /**
  * What a client's socket frame does (STYLE §2.3): hello joins (snapshot or resume), send starts a
  * turn, cancel stops it, approve answers a tool call, configure changes the session, retry asks
- * again, compact makes room in the model's context. Every failure becomes an AppError, which the object answers to that socket only.
+ * again, compact makes room in the model's context, edit and regenerate branch the conversation,
+ * switch_branch picks the branch in use. Every failure becomes an AppError, which the object answers to that socket only.
  */
 import type { ClientToSession, SessionActivity, UpdateSessionBody } from "@maestro/protocol";
 import { PONG_FRAME_TEXT } from "@maestro/protocol";
@@ -38,6 +39,17 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
     case "compact":
       // Its result reaches every client as the compaction message; NOTHING_TO_COMPACT only this one.
       await host.turns.compact(frame.instructions);
+      return;
+    case "edit":
+      await host.turns.edit(frame.message_id, frame.text);
+      return;
+    case "regenerate": {
+      const { type: _type, message_id: messageId, ...choice } = frame;
+      await host.turns.regenerate(messageId, choice);
+      return;
+    }
+    case "switch_branch":
+      await host.turns.switchBranch(frame.message_id);
       return;
     case "cancel":
       if (!host.turns.cancel().cancelled) throw new AppError("NO_ACTIVE_TURN", "There is no turn in progress to cancel.");

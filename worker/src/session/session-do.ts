@@ -7,10 +7,12 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type ApprovalDecision,
+  type BranchSwitched,
   type CancelResult,
   ClientToSessionSchema,
   type Credential,
   type Message,
+  type MessageId,
   type ErrorCode,
   type FieldIssue,
   PING_FRAME_TEXT,
@@ -248,6 +250,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message }>> {
     return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions) }));
+  }
+
+  async switchBranch(sessionId: string, messageId: MessageId): Promise<RpcResult<BranchSwitched>> {
+    return this.#rpc(sessionId, () => this.turns.switchBranch(messageId));
   }
 
   async credentialChanged(sessionId: string, credential: Credential): Promise<RpcResult<null>> {

@@ -1,6 +1,7 @@
 /**
- * The session's conversation as turns write it: the current conversation's messages (read from
- * Postgres once, then kept current), new rows timed after the last one, and what a turn stores —
+ * The session's conversation as turns write it: the branch in use (read from Postgres once, then
+ * kept current), new rows that continue it, a move to another point of the tree (an edit, a
+ * regenerate, a switch), and what a turn stores —
  * each answer with its usage, cost, timings and raw exchange, and tool results with their audit —
  * including the `interrupted` results of calls whose real result was lost to a restart.
  */
@@ -9,11 +10,13 @@ import {
   type ContentPart,
   type ConversationId,
   type Message,
+  type MessageId,
   type ToolSource,
   type TurnId,
   TurnIdSchema,
 } from "@maestro/protocol";
-import { conversationSinceSummary, currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
+import { branchSinceSummary, childrenOf, conversationLeaf, setConversationLeaf } from "../db/queries/branches.ts";
+import { currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import type { sessions } from "../db/schema.ts";
 import { workerTools } from "../tools/builtin/index.ts";
@@ -24,11 +27,20 @@ import { INTERRUPTED_OUTPUT, interruptedResult, unansweredCalls } from "./histor
 import type { SessionRuntime } from "./runtime.ts";
 
 type SessionRow = typeof sessions.$inferSelect;
-export type Conversation = { readonly conversationId: ConversationId; readonly messages: Message[] };
+/** The branch in use: what a turn sends (since the newest summary), and its newest message. */
+export type Conversation = { readonly conversationId: ConversationId; readonly messages: Message[]; leafId: MessageId | null };
+
+/** A branch just started beside others: its first message is sent with its alternatives. */
+interface NewBranch {
+  readonly parentId: MessageId | null;
+  readonly role: Message["role"];
+  readonly alternatives: readonly MessageId[];
+}
 
 export class Transcript {
   readonly #host: Pick<SessionRuntime, "sessionId" | "db" | "log">;
   #conversation: Conversation | undefined;
+  #newBranch: NewBranch | undefined;
 
   constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">) {
     this.#host = host;
@@ -38,22 +50,67 @@ export class Transcript {
     if (this.#conversation !== undefined) return this.#conversation;
     const db = this.#host.db();
     const conversationId = await currentConversationId(db, this.#host.sessionId);
-    this.#conversation = { conversationId, messages: await conversationSinceSummary(db, conversationId) };
+    const leafId = await conversationLeaf(db, conversationId);
+    this.#conversation = { conversationId, leafId, messages: await branchSinceSummary(db, leafId) };
     return this.#conversation;
   }
 
-  /** A new message row, timed after everything already in the conversation (so order is stable). */
+  /** Forget what was read: the next load reads the branch in use again (after a switch). */
+  forget(): void {
+    this.#conversation = undefined;
+    this.#newBranch = undefined;
+  }
+
+  /**
+   * Continue from `parentId` (null: from the very start), where a message of `role` will begin a
+   * new branch beside the ones already there. The branch ending at `parentId` becomes the
+   * conversation, and the conversation's leaf, at once: a restart resumes on the new branch.
+   */
+  async branchAt(parentId: MessageId | null, role: Message["role"]): Promise<void> {
+    const { conversationId } = await this.load();
+    const db = this.#host.db();
+    const [messages, alternatives] = await Promise.all([
+      branchSinceSummary(db, parentId),
+      childrenOf(db, conversationId, parentId, role),
+      setConversationLeaf(db, conversationId, parentId),
+    ]);
+    this.#conversation = { conversationId, leafId: parentId, messages };
+    this.#newBranch = { parentId, role, alternatives };
+  }
+
+  /** A new message row that continues the branch, timed after everything already in it (so order is stable). */
   async row(turnId: TurnId, role: Message["role"], content: NewMessage["content"]): Promise<NewMessage> {
-    const { conversationId, messages } = await this.load();
+    const { conversationId, messages, leafId } = await this.load();
     const lastAt = messages.at(-1)?.created_at;
     const now = Date.now();
     const at = lastAt === undefined ? now : Math.max(now, Date.parse(lastAt) + 1);
-    return { id: crypto.randomUUID(), sessionId: this.#host.sessionId, conversationId, turnId, role, content, createdAt: new Date(at) };
+    return {
+      id: crypto.randomUUID(),
+      sessionId: this.#host.sessionId,
+      conversationId,
+      parentId: leafId,
+      turnId,
+      role,
+      content,
+      createdAt: new Date(at),
+    };
   }
 
-  /** Count a message as part of the conversation before it is stored (the user's, sent at once). */
-  remember(message: Message): void {
-    this.#conversation?.messages.push(message);
+  /**
+   * Count a message as part of the conversation before it is stored (the user's, sent at once).
+   * The first message of a new branch comes back with its alternatives, for the clients.
+   */
+  remember(message: Message): Message {
+    const conversation = this.#conversation;
+    if (conversation !== undefined) {
+      conversation.messages.push(message);
+      conversation.leafId = message.id;
+    }
+    const branch = this.#newBranch;
+    if (branch === undefined || branch.parentId !== message.parent_id || branch.role !== message.role) return message;
+    this.#newBranch = undefined;
+    const siblings = [...branch.alternatives.filter((id) => id !== message.id), message.id];
+    return siblings.length > 1 ? { ...message, siblings } : message;
   }
 
   /** Stores a message, keeping the session's context size current with it. */
@@ -61,8 +118,7 @@ export class Transcript {
     const { messages } = await this.load();
     const contextTokens = contextTokensOf([...messages, messageOf(row)]);
     const message = await insertMessage(this.#host.db(), row, { contextTokens });
-    this.remember(message);
-    return message;
+    return this.remember(message);
   }
 
   /** How full the context is now (context-accounting.ts). */

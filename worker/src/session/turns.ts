@@ -9,7 +9,12 @@ import {
   type BroadcastFrame,
   type CancelResult,
   type EventFrame,
+  type BranchSwitched,
+  type BranchTurnAccepted,
   type Message,
+  type MessageId,
+  type RegenerateBody,
+  SNAPSHOT_MESSAGES,
   type SendMessageAccepted,
   type SessionActivity,
   SessionToClientSchema,
@@ -22,14 +27,16 @@ import {
   type TurnStatus,
   decodeFrame,
 } from "@maestro/protocol";
+import { newestLeafUnder, recentBranch, setConversationLeaf } from "../db/queries/branches.ts";
 import { insertMessage, messageOf } from "../db/queries/messages.ts";
-import { getSessionRow } from "../db/queries/sessions.ts";
+import { getSessionRow, setContextTokens } from "../db/queries/sessions.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import { SessionCompactor } from "./compaction-runner.ts";
 import { contextLimits } from "../models/context-limits.ts";
 import type { ApprovalDesk } from "./approvals.ts";
+import { messageToBranchFrom, regenerateAs } from "./branching.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
@@ -52,6 +59,13 @@ export interface TurnHost extends SessionRuntime {
   /** Re-read the session and tell every client its new shape (totals change with every turn). */
   configureSession(changes: Record<string, never>): Promise<unknown>;
 }
+
+/** What starts a turn: a new message, a retry, an edit of a past message, or a regenerated answer. */
+type TurnStart =
+  | { readonly text: string }
+  | { readonly retry: true }
+  | { readonly edit: Message; readonly text: string }
+  | { readonly regenerate: Message; readonly choice: RegenerateBody };
 
 /** Receives every frame of one turn, for `Accept: text/event-stream`. */
 export type TurnListener = (numbered: NumberedFrame) => void;
@@ -126,6 +140,45 @@ export class TurnManager {
   async retry(listener?: TurnListener): Promise<{ turn_id: TurnId }> {
     const { turn_id } = await this.#begin({ retry: true }, listener);
     return { turn_id };
+  }
+
+  /** Send `text` in place of a past user message: the conversation branches before it. */
+  async edit(messageId: MessageId, text: string, listener?: TurnListener): Promise<BranchTurnAccepted> {
+    const message = await messageToBranchFrom(this.#host.db(), this.#host.sessionId, messageId, "user");
+    const { turn_id, message: sent } = await this.#begin({ edit: message, text }, listener);
+    return { turn_id, message_id: sent?.id ?? null };
+  }
+
+  /** Answer again from where an answer began, with the session's model or, for this answer, another. */
+  async regenerate(messageId: MessageId, choice: RegenerateBody, listener?: TurnListener): Promise<BranchTurnAccepted> {
+    const message = await messageToBranchFrom(this.#host.db(), this.#host.sessionId, messageId, "assistant");
+    const { turn_id } = await this.#begin({ regenerate: message, choice }, listener);
+    return { turn_id, message_id: null };
+  }
+
+  /** Continue from the branch holding `messageId`, at its newest message; every client is told. */
+  async switchBranch(messageId: MessageId): Promise<BranchSwitched> {
+    await this.recover();
+    if (this.#current !== undefined || this.#starting)
+      throw new AppError("TURN_IN_PROGRESS", "A turn is running in this session; switch branches when it has ended.");
+    const db = this.#host.db();
+    await messageToBranchFrom(db, this.#host.sessionId, messageId);
+    const { conversationId } = await this.#transcript.load();
+    await setConversationLeaf(db, conversationId, await newestLeafUnder(db, messageId));
+    this.#transcript.forget();
+    const switched = await this.#announceBranch();
+    void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
+    return switched;
+  }
+
+  /** Tells every client which branch is in use now, with its newest messages. */
+  async #announceBranch(): Promise<BranchSwitched> {
+    const db = this.#host.db();
+    const { leafId } = await this.#transcript.load();
+    const messages = await recentBranch(db, this.#host.sessionId, SNAPSHOT_MESSAGES);
+    await setContextTokens(db, this.#host.sessionId, await this.#transcript.contextTokens());
+    this.#host.broadcast({ type: "branch", leaf_id: leafId, messages });
+    return { leaf_id: leafId, messages };
   }
 
   cancel(): CancelResult {
@@ -205,10 +258,7 @@ export class TurnManager {
     }
   }
 
-  async #begin(
-    what: { text: string } | { retry: true },
-    listener?: TurnListener,
-  ): Promise<{ turn_id: TurnId; message: Message | undefined }> {
+  async #begin(what: TurnStart, listener?: TurnListener): Promise<{ turn_id: TurnId; message: Message | undefined }> {
     await this.recover();
     if (this.#current !== undefined || this.#starting)
       throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
@@ -219,6 +269,13 @@ export class TurnManager {
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
       // A result lost without a restart (a write that failed) is repaired here, before the next request.
       await this.#repairHistory();
+      // An edit continues from before the edited message; a regenerate from before the old answer.
+      const runAs = "regenerate" in what ? await regenerateAs(this.#host.db(), row, what.choice) : row;
+      if ("edit" in what || "regenerate" in what) {
+        const from = "edit" in what ? what.edit : what.regenerate;
+        await this.#transcript.branchAt(from.parent_id, from.role);
+        await this.#announceBranch();
+      }
       const history = await this.#transcript.load();
       if ("retry" in what) {
         const last = history.messages.at(-1);
@@ -239,8 +296,7 @@ export class TurnManager {
       let userStored: Promise<unknown> = Promise.resolve();
       if ("text" in what) {
         const row = await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]);
-        userMessage = messageOf(row);
-        this.#transcript.remember(userMessage);
+        userMessage = this.#transcript.remember(messageOf(row));
         this.#emit(turn, { type: "message", message: userMessage });
         // Stored while the model is already being asked: storing must not delay the call.
         userStored = insertMessage(this.#host.db(), row);
@@ -248,7 +304,7 @@ export class TurnManager {
       this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
-      turn.done = this.#run(turn, row, userStored);
+      turn.done = this.#run(turn, runAs, userStored);
       return { turn_id: turnId, message: userMessage };
     } finally {
       this.#starting = false;
@@ -392,6 +448,7 @@ function turnOf(frame: BroadcastFrame): string | null {
     case "approval_request":
     case "approval_result":
       return frame.turn_id;
+    case "branch":
     case "presence":
     case "session_update":
     case "credential_update":

@@ -6,7 +6,8 @@
 import { type ContentPart, type SessionId, type ToolCallId } from "@maestro/protocol";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { conversationHistory, currentConversationId, insertMessage, listMessages } from "../../src/db/queries/messages.ts";
+import { branchTail, pageBranch } from "../../src/db/queries/branches.ts";
+import { currentConversationId, insertMessage } from "../../src/db/queries/messages.ts";
 import { listToolExecutions, recordToolExecutions } from "../../src/db/queries/tool-executions.ts";
 import { usageReport } from "../../src/db/queries/usage.ts";
 import { messages } from "../../src/db/schema.ts";
@@ -54,8 +55,8 @@ describe("JSON columns keep their bytes", () => {
         error: `upstream said: ${AWKWARD}`,
         createdAt: new Date(),
       });
-      const history = await conversationHistory(db, conversationId, 10);
-      const page = await listMessages(db, sessionId, { limit: 10 });
+      const history = await branchTail(db, written.id, 10);
+      const page = await pageBranch(db, sessionId, { limit: 10 });
       const [stored] = await db.select().from(messages).where(eq(messages.id, written.id));
       return { written, history, page, stored };
     });

@@ -17,6 +17,7 @@ function message(role: Message["role"], content: ContentPart[], extra: Partial<M
     id: `00000000-0000-4000-8000-${String(serial).padStart(12, "0")}` as MessageId,
     session_id: "00000000-0000-4000-8000-aaaaaaaaaaaa" as Message["session_id"],
     conversation_id: "00000000-0000-4000-8000-bbbbbbbbbbbb" as Message["conversation_id"],
+    parent_id: null,
     turn_id: "00000000-0000-4000-8000-cccccccccccc" as TurnId,
     role,
     content,

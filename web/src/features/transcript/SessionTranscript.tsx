@@ -4,6 +4,7 @@
  * like a new one.
  */
 import { type ApprovalDecision, type RestClient, SNAPSHOT_MESSAGES, type Transcript } from "@maestro/protocol";
+import type { MessageActions } from "./MessageActions.tsx";
 import { TranscriptView } from "./TranscriptView.tsx";
 import { mergeMessages, useEarlierMessages } from "./use-earlier-messages.ts";
 
@@ -11,9 +12,10 @@ export interface SessionTranscriptProps {
   readonly client: RestClient;
   readonly transcript: Transcript;
   readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+  readonly actions?: MessageActions | undefined;
 }
 
-export function SessionTranscript({ client, transcript, onAnswer }: SessionTranscriptProps) {
+export function SessionTranscript({ client, transcript, onAnswer, actions }: SessionTranscriptProps) {
   const live = transcript.messages;
   const earlier = useEarlierMessages(client, transcript.session?.id ?? null, live[0]?.id ?? null);
   const mayHaveMore = !earlier.atStart && (live.length >= SNAPSHOT_MESSAGES || earlier.messages.length > 0);
@@ -35,7 +37,11 @@ export function SessionTranscript({ client, transcript, onAnswer }: SessionTrans
           )}
         </div>
       )}
-      <TranscriptView transcript={{ ...transcript, messages: mergeMessages(earlier.messages, live) }} onAnswer={onAnswer} />
+      <TranscriptView
+        transcript={{ ...transcript, messages: mergeMessages(earlier.messages, live) }}
+        onAnswer={onAnswer}
+        actions={actions}
+      />
     </>
   );
 }

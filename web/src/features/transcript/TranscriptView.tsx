@@ -13,14 +13,17 @@ import {
   stopNotice,
   storedToolCard,
 } from "@maestro/protocol";
-import { Fragment } from "react";
+import { Fragment, useState } from "react";
 import { shortTokens, tokens, usd } from "../../lib/format.ts";
 import { Markdown } from "./Markdown.tsx";
+import { EditMessage, type MessageActions, MessageToolbar } from "./MessageActions.tsx";
 import { ToolCardView } from "./ToolCardView.tsx";
 
 export interface TranscriptViewProps {
   readonly transcript: Transcript;
   readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+  /** Edit, regenerate, branches and forks; without it the transcript is read-only. */
+  readonly actions?: MessageActions | undefined;
 }
 
 type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
@@ -78,12 +81,20 @@ function MessageView({
   transcript,
   results,
   onAnswer,
+  actions,
 }: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
+  const [editing, setEditing] = useState(false);
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
     const part = message.content.find((each) => each.type === "compaction");
     return part === undefined ? null : <CompactionDivider part={part} />;
   }
+  if (editing && actions !== undefined)
+    return (
+      <article className="message user editing" aria-label="You (editing)">
+        <EditMessage message={message} actions={actions} onDone={() => setEditing(false)} />
+      </article>
+    );
   return (
     <article className={`message ${message.role}`} aria-label={message.role === "user" ? "You" : "Model"}>
       {message.content.map((part, index) => {
@@ -130,11 +141,12 @@ function MessageView({
             )}
           </footer>
         )}
+      {actions !== undefined && <MessageToolbar message={message} actions={actions} onEdit={() => setEditing(true)} />}
     </article>
   );
 }
 
-export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
+export function TranscriptView({ transcript, onAnswer, actions }: TranscriptViewProps) {
   const results = new Map<string, ResultPart>();
   for (const message of transcript.messages)
     for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
@@ -147,7 +159,7 @@ export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
         <p className="empty">No messages yet. Say something below.</p>
       )}
       {transcript.messages.map((message) => (
-        <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} />
+        <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} actions={actions} />
       ))}
       {turn !== null && (
         <article className="message assistant streaming" aria-label="Model (streaming)">

@@ -1,21 +1,23 @@
 /**
- * messages: store a user's message (in the session's current conversation), page through history
- * newest first, and read the recent tail a snapshot needs.
+ * messages: store a message at the end of its conversation's branch, page through the branch in
+ * use newest first (or search the whole record), and read the recent tail a snapshot needs. The
+ * tree itself — branches, alternatives — is branches.ts.
  */
-import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
-import { type SQL, and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId } from "@maestro/protocol";
+import { type SQL, and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
 type MessageRow = typeof messages.$inferSelect;
 
-function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow): Message {
   const hasUsage = row.inputTokens !== null || row.outputTokens !== null;
   return MessageSchema.parse({
     id: row.id,
     session_id: row.sessionId,
     conversation_id: row.conversationId,
+    parent_id: row.parentId,
     turn_id: row.turnId,
     role: row.role,
     content: row.content,
@@ -56,14 +58,20 @@ export async function currentConversationId(db: Database, sessionId: SessionId):
 /** A message row as the session builds it (its id and time chosen before it is stored). */
 export type NewMessage = typeof messages.$inferInsert & { id: string; createdAt: Date };
 
-/** Stores a message; `contextTokens`, when given, is the session's context with it (context-accounting.ts). */
+/**
+ * Stores a message as the new end of its conversation's branch; `contextTokens`, when given, is
+ * the session's context with it (context-accounting.ts).
+ */
 export async function insertMessage(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<Message> {
   const [row] = await db.insert(messages).values(message).returning();
   if (row === undefined) throw new Error("insert returned no row");
-  await db
-    .update(sessions)
-    .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
-    .where(eq(sessions.id, message.sessionId));
+  await Promise.all([
+    db.update(conversations).set({ leafMessageId: row.id }).where(eq(conversations.id, message.conversationId)),
+    db
+      .update(sessions)
+      .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
+      .where(eq(sessions.id, message.sessionId)),
+  ]);
   return toMessage(row);
 }
 
@@ -71,6 +79,7 @@ export async function insertMessage(db: Database, message: NewMessage, session: 
 export function messageOf(message: NewMessage): Message {
   return toMessage({
     turnId: null,
+    parentId: null,
     status: "complete",
     provider: null,
     model: null,
@@ -89,74 +98,16 @@ export function messageOf(message: NewMessage): Message {
   });
 }
 
-export async function insertUserMessage(db: Database, input: { sessionId: SessionId; turnId: TurnId; text: string }): Promise<Message> {
-  return insertMessage(db, {
-    id: crypto.randomUUID(),
-    sessionId: input.sessionId,
-    conversationId: await currentConversationId(db, input.sessionId),
-    turnId: input.turnId,
-    role: "user",
-    content: [{ type: "text", text: input.text }],
-    createdAt: new Date(),
-  });
-}
-
-/**
- * What a turn needs of the current conversation, oldest first: everything after the newest
- * summary's boundary (compaction.ts), or all of it when nothing was summarised. Compaction keeps
- * this within the model's window, so assembling a turn's history does not grow with the session.
- */
-export async function conversationSinceSummary(db: Database, conversationId: ConversationId): Promise<Message[]> {
-  const compactions = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "compaction")))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(20);
-  const boundary = compactions
-    .map(toMessage)
-    .flatMap((message) =>
-      message.content.flatMap((part) => (part.type === "compaction" && part.summarized_through !== null ? [part.summarized_through] : [])),
-    )
-    .at(0);
-  let after: { createdAt: Date; id: string } | undefined;
-  if (boundary !== undefined) {
-    [after] = await db.select({ createdAt: messages.createdAt, id: messages.id }).from(messages).where(eq(messages.id, boundary));
-  }
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        after === undefined
-          ? undefined
-          : or(gt(messages.createdAt, after.createdAt), and(eq(messages.createdAt, after.createdAt), gt(messages.id, after.id))),
-      ),
-    )
-    .orderBy(messages.createdAt, messages.id);
-  return rows.map(toMessage);
-}
-
-/** The current conversation, oldest first, at most `limit` of its newest messages. */
-export async function conversationHistory(db: Database, conversationId: ConversationId, limit: number): Promise<Message[]> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
-  return rows.reverse().map(toMessage);
-}
-
 export interface MessagePageResult {
   readonly data: Message[];
   readonly nextBefore: MessageId | null;
 }
 
 /**
- * Newest first. `before` is a message id; ties on created_at are broken by id so that a page
- * boundary never skips or repeats a message. Returns undefined when `before` is unknown.
+ * Every message of the session, every branch, newest first (a search of the whole record; the
+ * branch in use is paged by branches.ts `pageBranch`). `before` is a message id; ties on
+ * created_at are broken by id so that a page boundary never skips or repeats a message. Returns
+ * undefined when `before` is unknown.
  */
 export async function listMessages(
   db: Database,
@@ -201,10 +152,4 @@ function wordsContain(needle: string): SQL {
     select 1 from jsonb_array_elements(${messages.content}::jsonb) as part
     where concat_ws(' ', part->>'text', part->>'name', part->'args', part->>'output', part->>'summary') ilike ${pattern}
   )`;
-}
-
-/** The newest `limit` messages, oldest first (the order a transcript is drawn in). */
-export async function recentMessages(db: Database, sessionId: SessionId, limit: number): Promise<Message[]> {
-  const page = await listMessages(db, sessionId, { limit });
-  return (page?.data ?? []).reverse();
 }

@@ -75,6 +75,10 @@ export function toSession(record: SessionRecord, live: LiveState, settings: { re
     compact_at: row.compactAt,
     context: { used_tokens: row.contextTokens, window_tokens: limits.windowTokens, compact_at: limits.compactAt },
     presence: live.presence,
+    forked_from:
+      row.forkedFromSessionId === null || row.forkedFromMessageId === null
+        ? null
+        : { session_id: row.forkedFromSessionId, message_id: row.forkedFromMessageId },
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
     last_activity_at: iso(row.lastActivityAt),
@@ -234,4 +238,9 @@ export async function sessionIdsUsingCredential(db: Database, credentialId: stri
     .from(sessions)
     .where(and(eq(sessions.credentialId, credentialId), isNull(sessions.archivedAt)));
   return rows.map((row) => SessionIdSchema.parse(row.id));
+}
+
+/** How full the session's context is now (context-accounting.ts), after the branch in use changed. */
+export async function setContextTokens(db: Database, id: SessionId, contextTokens: number): Promise<void> {
+  await db.update(sessions).set({ contextTokens }).where(eq(sessions.id, id));
 }

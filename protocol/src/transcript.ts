@@ -78,6 +78,11 @@ export interface Transcript {
   readonly credentialNotices: Readonly<Record<string, Credential>>;
   /** The last error the server sent about this client's own frame. */
   readonly lastError: { readonly code: ErrorCode; readonly message: string } | null;
+  /**
+   * How many times the branch in use changed (a `branch` frame) since this client joined: a client
+   * that prints messages once (a terminal) starts over from where the branches part.
+   */
+  readonly branchChanges: number;
 }
 
 export const EMPTY_TRANSCRIPT: Transcript = {
@@ -91,6 +96,7 @@ export const EMPTY_TRANSCRIPT: Transcript = {
   lastTurn: null,
   credentialNotices: {},
   lastError: null,
+  branchChanges: 0,
 };
 
 /** Streamed tool output kept per card; the full output arrives with the result. */
@@ -195,7 +201,7 @@ function fromSnapshot(frame: Extract<SessionToClient, { type: "snapshot" }>): Tr
 }
 
 export function foldTranscript(transcript: Transcript, frame: SessionToClient): Transcript {
-  if (frame.type === "snapshot") return fromSnapshot(frame);
+  if (frame.type === "snapshot") return { ...fromSnapshot(frame), branchChanges: transcript.branchChanges };
   if (frame.type === "pong") return transcript;
   if (frame.type === "error" && frame.seq === undefined) return { ...transcript, lastError: { code: frame.code, message: frame.message } };
   // Already seen: a resume that overlaps what this client has must not show anything twice.
@@ -247,7 +253,7 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
       };
     case "branch":
       // Another branch is in use: what this client showed of the old one is not the conversation now.
-      return { ...transcript, messages: frame.messages };
+      return { ...transcript, messages: frame.messages, branchChanges: transcript.branchChanges + 1 };
     case "presence":
       return { ...transcript, presence: frame.presence };
     case "session_update":

@@ -94,26 +94,46 @@ function isFinal(message: Message, turn: Transcript["turn"]): boolean {
   return message.role === "user" || turn === null || message.turn_id !== turn.turnId;
 }
 
+/** A line <Static> prints: a message, or the divider where another branch came into use. */
+type PrintItem = { readonly key: string; readonly message: Message } | { readonly key: string; readonly divider: string };
+
 /**
  * Splits the messages into what <Static> has (append-only: printed, plus any final ones not yet
  * printed, in order) and what is still live. <Static> prints by position in its list, so the list
  * must only ever grow at its end; it is kept here, by message id, rather than derived afresh.
+ * When another branch comes into use, what the two branches share stays printed; a divider and
+ * the new branch's own messages follow.
  */
-function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"]) {
-  const printed = useRef<{ readonly items: readonly Message[]; readonly ids: ReadonlySet<string> }>({ items: [], ids: new Set() });
-  const fresh: Message[] = [];
+function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"], branchChanges: number) {
+  const printed = useRef<{ readonly items: readonly PrintItem[]; readonly shown: ReadonlySet<string>; readonly branch: number }>({
+    items: [],
+    shown: new Set(),
+    branch: 0,
+  });
+  let shown = printed.current.shown;
+  const fresh: PrintItem[] = [];
+  if (branchChanges !== printed.current.branch) {
+    const shared = new Set<string>();
+    for (const message of messages) {
+      if (!shown.has(message.id)) break;
+      shared.add(message.id);
+    }
+    shown = shared;
+    fresh.push({ key: `branch-${branchChanges}`, divider: "── switched to another branch ──" });
+  }
   const live: Message[] = [];
   for (const message of messages) {
-    if (printed.current.ids.has(message.id)) continue;
+    if (shown.has(message.id)) continue;
     // Behind the first live message, nothing is printed: the printed part stays in order.
-    if (live.length === 0 && isFinal(message, turn)) fresh.push(message);
+    if (live.length === 0 && isFinal(message, turn)) fresh.push({ key: message.id, message });
     else live.push(message);
   }
   const items = fresh.length === 0 ? printed.current.items : [...printed.current.items, ...fresh];
   // Remembered once the render is committed (a render that is thrown away printed nothing).
   useLayoutEffect(() => {
     if (items === printed.current.items) return;
-    printed.current = { items, ids: new Set([...printed.current.ids, ...fresh.map((message) => message.id)]) };
+    const ids = fresh.flatMap((item) => ("message" in item ? [item.message.id] : []));
+    printed.current = { items, shown: new Set([...shown, ...ids]), branch: branchChanges };
   });
   return { items, live };
 }
@@ -123,11 +143,19 @@ export function TranscriptLines({ transcript }: { readonly transcript: Transcrip
   for (const message of transcript.messages)
     for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
   const turn = transcript.turn;
-  const { items, live } = usePrintOnce(transcript.messages, turn);
+  const { items, live } = usePrintOnce(transcript.messages, turn, transcript.branchChanges);
   return (
     <Box flexDirection="column">
       <Static items={[...items]}>
-        {(message) => <MessageLines key={message.id} message={message} transcript={transcript} results={results} />}
+        {(item) =>
+          "message" in item ? (
+            <MessageLines key={item.key} message={item.message} transcript={transcript} results={results} />
+          ) : (
+            <Box key={item.key} marginBottom={1}>
+              <Text color="cyan">{item.divider}</Text>
+            </Box>
+          )
+        }
       </Static>
       {live.map((message) => (
         <MessageLines key={message.id} message={message} transcript={transcript} results={results} />

@@ -111,6 +111,7 @@ function RegenerateWith({ message, actions }: { readonly message: Message; reado
   return (
     <form
       className="regenerate-with"
+      aria-label="Regenerate with another model"
       onSubmit={(event) => {
         event.preventDefault();
         if (credential === undefined || model.trim().length === 0) return;
@@ -129,7 +130,7 @@ function RegenerateWith({ message, actions }: { readonly message: Message; reado
       </select>
       <ModelPicker models={actions.models} provider={provider} value={model} onChange={setModel} required />
       <button type="submit" disabled={actions.busy || credential === undefined || model.trim().length === 0}>
-        Regenerate
+        Regenerate with this model
       </button>
       <button type="button" className="secondary" onClick={() => setOpen(false)}>
         Cancel

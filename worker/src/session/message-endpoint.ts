@@ -1,16 +1,23 @@
 /**
  * POST /sessions/:id/messages inside the session's object: the route has validated the request
- * and forwards `{ text, mode }` here. `accept` answers 202 at once; `wait` answers with the
- * finished turn; `stream` answers with the turn's frames as server-sent events, from the user's
- * message to turn_end (subscribed before the turn starts, so nothing is missed).
+ * and forwards `{ text, request_id, mode }` here. `accept` answers 202 at once (with the turn, or
+ * with `{queued}` when a turn is running and the message waits); `wait` answers with the finished
+ * turn (a queued message's own turn: it waits for that to start, then to end); `stream` answers
+ * with the turn's frames as server-sent events, from the user's message to turn_end (subscribed
+ * before the turn starts, so nothing is missed).
  */
-import type { TurnResult } from "@maestro/protocol";
+import { RequestIdSchema, type TurnResult } from "@maestro/protocol";
 import { z } from "zod";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
 import type { NumberedFrame } from "./event-log.ts";
+import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
 
-export const MessageRequestSchema = z.object({ text: z.string(), mode: z.enum(["accept", "wait", "stream"]) });
+export const MessageRequestSchema = z.object({
+  text: z.string(),
+  request_id: RequestIdSchema.optional(),
+  mode: z.enum(["accept", "wait", "stream"]),
+});
 export type MessageRequest = z.infer<typeof MessageRequestSchema>;
 
 const encoder = new TextEncoder();
@@ -20,15 +27,20 @@ function errorResponse(error: unknown): Response {
   return Response.json(toErrorBody(appError), { status: appError.status });
 }
 
-export async function handleMessageRequest(turns: TurnManager, request: Request): Promise<Response> {
+export async function handleMessageRequest(turns: TurnManager, queue: SendQueue, request: Request): Promise<Response> {
   const parsed = MessageRequestSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return errorResponse(new AppError("INVALID_REQUEST", "Malformed internal message request."));
-  const { text, mode } = parsed.data;
+  const { text, request_id: requestId, mode } = parsed.data;
+  const outgoing = { text, requestId, by: "api" as const };
   try {
-    if (mode === "accept") return Response.json(await turns.send(text), { status: 202 });
+    if (mode === "accept") {
+      const outcome = await queue.send(outgoing);
+      return Response.json("started" in outcome ? outcome.started : { queued: outcome.queued }, { status: 202 });
+    }
     if (mode === "wait") {
-      const accepted = await turns.send(text);
-      const result: TurnResult = await turns.wait(accepted.turn_id);
+      const outcome = await queue.send(outgoing);
+      const turnId = "started" in outcome ? outcome.started.turn_id : await outcome.turn;
+      const result: TurnResult = await turns.wait(turnId);
       return Response.json(result, { status: 200 });
     }
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -38,8 +50,19 @@ export async function handleMessageRequest(turns: TurnManager, request: Request)
       void write(`event: ${numbered.frame.type}\nid: ${numbered.frame.seq}\ndata: ${numbered.text}\n\n`);
       if (numbered.frame.type === "turn_end") void writer.close().catch(() => undefined);
     };
-    const accepted = await turns.send(text, listener);
-    void write(`: turn ${accepted.turn_id}\n\n`);
+    const outcome = await queue.send(outgoing, listener);
+    if ("started" in outcome) void write(`: turn ${outcome.started.turn_id}\n\n`);
+    else {
+      // The stream stays open while the message waits; it ends at once if the message is cancelled.
+      void write(`: queued ${outcome.queued.id}\n\n`);
+      outcome.turn.then(
+        (turnId) => write(`: turn ${turnId}\n\n`),
+        (error: unknown) => {
+          void write(`event: error\ndata: ${JSON.stringify(toErrorBody(error instanceof AppError ? error : internalError(error)))}\n\n`);
+          void writer.close().catch(() => undefined);
+        },
+      );
+    }
     return new Response(readable, {
       status: 200,
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },

@@ -16,7 +16,9 @@ import {
   PING_FRAME_TEXT,
   PONG_FRAME_TEXT,
   type Presence,
-  type SendMessageAccepted,
+  type Queue,
+  type QueueEntry,
+  type RequestId,
   type Session,
   type SessionActivity,
   type SessionId,
@@ -41,6 +43,7 @@ import { announceSessionChange } from "../feed/announce.ts";
 import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
+import { SendQueue } from "./send-queue.ts";
 import { reconfigureSession } from "./session-config.ts";
 import { TurnManager } from "./turns.ts";
 
@@ -51,6 +54,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   readonly events: EventLog;
   readonly log: Logger;
   readonly turns: TurnManager;
+  readonly queue: SendQueue;
   #activity: SessionActivity = "idle";
   #database: DatabaseHandle | undefined;
   #redis: Redis | undefined;
@@ -69,6 +73,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       getConfig(env).approvalTimeoutMs,
     );
     this.turns = new TurnManager(this, desk);
+    this.queue = new SendQueue(this, this.turns);
     // Keep-alives are answered by the runtime itself, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME_TEXT, PONG_FRAME_TEXT));
   }
@@ -122,6 +127,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const numbered = this.events.append(frame);
     broadcastText(this.sockets(), numbered.text);
     this.turns.observe(numbered);
+    this.queue.observe(numbered);
     return numbered;
   }
 
@@ -158,7 +164,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(SESSION_ID_HEADER));
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, request);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, this.queue, request);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -222,10 +228,6 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────
 
-  async submitMessage(sessionId: string, text: string): Promise<RpcResult<SendMessageAccepted>> {
-    return this.#rpc(sessionId, () => this.turns.send(text));
-  }
-
   async retryTurn(sessionId: string): Promise<RpcResult<{ turn_id: string }>> {
     return this.#rpc(sessionId, () => this.turns.retry());
   }
@@ -239,10 +241,30 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     callId: string,
     decision: ApprovalDecision,
     reason?: string,
+    requestId?: RequestId,
   ): Promise<RpcResult<{ call_id: string; decision: ApprovalDecision }>> {
     return this.#rpc(sessionId, async () => {
-      this.turns.answer(callId, decision, "api", reason);
+      this.turns.answer(callId, decision, "api", reason, requestId);
       return { call_id: callId, decision };
+    });
+  }
+
+  async listQueue(sessionId: string): Promise<RpcResult<Queue>> {
+    return this.#rpc(sessionId, async () => this.queue.list());
+  }
+
+  async editQueued(sessionId: string, entryId: string, text: string): Promise<RpcResult<QueueEntry>> {
+    return this.#rpc(sessionId, async () => this.queue.edit(entryId, text));
+  }
+
+  async cancelQueued(sessionId: string, entryId: string): Promise<RpcResult<QueueEntry>> {
+    return this.#rpc(sessionId, async () => this.queue.cancel(entryId));
+  }
+
+  async resumeQueue(sessionId: string): Promise<RpcResult<Queue>> {
+    return this.#rpc(sessionId, async () => {
+      this.queue.resume();
+      return this.queue.list();
     });
   }
 

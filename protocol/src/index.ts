@@ -358,7 +358,7 @@ export {
   foldTranscript,
   storedToolCard,
 } from "./transcript.ts";
-export { type TurnCall, type TurnView, turnOfRequest, viewTurn } from "./turn-view.ts";
+export { STEP_BREAK, type TurnCall, type TurnView, textOf, turnOfRequest, viewTurn } from "./turn-view.ts";
 export {
   type ConnectionState,
   SessionSocketClient,

@@ -33,6 +33,7 @@ import {
   MessagePageSchema,
   SendMessageAcceptedSchema,
 } from "../rest/messages.ts";
+import { type QueueEditBody, QueueEntrySchema, QueueSchema, SendMessageQueuedSchema } from "../rest/queue.ts";
 import {
   type CreateSessionBody,
   type ListSessionsQuery,
@@ -151,7 +152,17 @@ export function createRestClient(options: RestClientOptions) {
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
         get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
-      send: (sessionId: SessionId, body: SendMessageBody) => post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
+      /** The started turn, or `{queued}` when another turn is running and the message waits for it. */
+      send: (sessionId: SessionId, body: SendMessageBody) =>
+        post(`/sessions/${sessionId}/messages`, z.union([SendMessageAcceptedSchema, SendMessageQueuedSchema]), body),
+    },
+    queue: {
+      list: (sessionId: SessionId) => get(`/sessions/${sessionId}/queue`, QueueSchema),
+      edit: (sessionId: SessionId, entryId: string, body: QueueEditBody) =>
+        patch(`/sessions/${sessionId}/queue/${encodeURIComponent(entryId)}`, QueueEntrySchema, body),
+      cancel: (sessionId: SessionId, entryId: string) =>
+        request("DELETE", `/sessions/${sessionId}/queue/${encodeURIComponent(entryId)}`, QueueEntrySchema),
+      resume: (sessionId: SessionId) => post(`/sessions/${sessionId}/queue/resume`, QueueSchema, {}),
     },
     toolExecutions: {
       list: (sessionId: SessionId, query: { limit?: number } = {}) =>

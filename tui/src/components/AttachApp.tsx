@@ -2,7 +2,8 @@
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
  * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, which takes any id and says its context
- * window from the model catalog; /tools, /cost, /compact [what to keep], /quit), and a status bar
+ * window from the model catalog; /tools, /cost, /compact [what to keep], /quit; /unqueue <n>,
+ * /edit <n> <text> and /resume for the messages queued behind the turn), and a status bar
  * with the connection, model, tokens and cost. Reconnects and resumes by itself; a session the
  * server refuses for good (no such session, a refused token) is not retried, and says why.
  */
@@ -22,6 +23,7 @@ import {
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
 import { windowNote } from "../models.ts";
+import { QueueLines } from "./QueueLines.tsx";
 import { TranscriptLines } from "./TranscriptLines.tsx";
 
 export interface AttachProps {
@@ -97,6 +99,22 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       if (!send({ type: "compact", ...(argument.length > 0 && { instructions: argument }) })) return setNotice("not connected");
       return setNotice(`compacting${argument.length > 0 ? `, keeping: ${argument}` : ""}…`);
     }
+    if (command === "unqueue" || command === "edit") {
+      const [position = "", ...words] = argument.split(" ");
+      const entry = transcript.queue[Number(position) - 1];
+      if (entry === undefined) return setNotice(`no queued message ${position}: /${command} <n> takes its number in the queue`);
+      const text = words.join(" ").trim();
+      if (command === "edit" && text.length === 0) return setNotice("/edit <n> <new text>");
+      const frame =
+        command === "edit" ? { type: "queue_edit" as const, id: entry.id, text } : { type: "queue_cancel" as const, id: entry.id };
+      if (!send(frame)) return setNotice("not connected");
+      return setNotice(command === "edit" ? `queued message ${position} edited` : `queued message ${position} dropped`);
+    }
+    if (command === "resume") {
+      if (transcript.queue.length === 0) return setNotice("nothing is queued");
+      if (!send({ type: "queue_resume" })) return setNotice("not connected");
+      return setNotice("resuming the queue");
+    }
     if (command === "cost") {
       return setNotice(
         session === null
@@ -117,7 +135,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       );
       return undefined;
     }
-    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /quit`);
+    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /unqueue, /edit, /resume, /quit`);
   };
 
   useInput((typed, key) => {
@@ -139,7 +157,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       if (line.length === 0) return;
       if (line.startsWith("/")) return runCommand(line);
       if (!send({ type: "send", text: line })) setNotice("not connected: message not sent");
-      else setNotice(null);
+      else setNotice(transcript.turn !== null ? "queued: it runs when this turn ends" : null);
       return;
     }
     if (key.backspace || key.delete) return setInput(current.slice(0, -1));
@@ -149,6 +167,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
   return (
     <Box flexDirection="column">
       <TranscriptLines transcript={transcript} />
+      <QueueLines queue={transcript.queue} paused={transcript.queuePaused} />
       {pendingCard !== undefined && (
         <Box borderStyle="double" borderColor="yellow" paddingX={1}>
           <Text>

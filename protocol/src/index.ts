@@ -358,7 +358,16 @@ export {
   foldTranscript,
   storedToolCard,
 } from "./transcript.ts";
-export { STEP_BREAK, type TurnCall, type TurnView, textOf, turnOfRequest, viewTurn } from "./turn-view.ts";
+export {
+  STEP_BREAK,
+  type StoredResult,
+  type TurnCall,
+  type TurnView,
+  storedResults,
+  textOf,
+  turnOfRequest,
+  viewTurn,
+} from "./turn-view.ts";
 export {
   type ConnectionState,
   SessionSocketClient,

@@ -4,7 +4,7 @@
  * it, live or after a resume that came back as a snapshot, so no client folds frames itself.
  * Pure; everything comes from `Transcript`.
  */
-import type { Message } from "./rest/messages.ts";
+import type { ContentPart, Message } from "./rest/messages.ts";
 import type { TurnStatus } from "./session-socket.ts";
 import { type ToolResult, type Transcript, storedToolCard } from "./transcript.ts";
 
@@ -31,6 +31,15 @@ export interface TurnView {
 
 /** Between the text of two model steps (a tool call came in between). */
 export const STEP_BREAK = "\n\n";
+
+export type StoredResult = Extract<ContentPart, { type: "tool_result" }>;
+
+/** The stored result of every call in these messages, by call id: what a stored call's card shows (`storedToolCard`). */
+export function storedResults(messages: readonly Message[]): ReadonlyMap<string, StoredResult> {
+  const results = new Map<string, StoredResult>();
+  for (const message of messages) for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
+  return results;
+}
 
 /** A message's text parts, joined. */
 export const textOf = (message: Message): string => message.content.map((part) => (part.type === "text" ? part.text : "")).join("");

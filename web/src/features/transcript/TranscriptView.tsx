@@ -11,6 +11,8 @@ import {
   type ToolCard,
   type Transcript,
   stopNotice,
+  type StoredResult,
+  storedResults,
   storedToolCard,
 } from "@maestro/protocol";
 import { Fragment } from "react";
@@ -22,8 +24,6 @@ export interface TranscriptViewProps {
   readonly transcript: Transcript;
   readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
 }
-
-type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
 
 /** How the answer used the prompt cache: what it read from it, and what it wrote (a new prefix). */
 function cacheNote(usage: TokenUsage): string {
@@ -78,7 +78,7 @@ function MessageView({
   transcript,
   results,
   onAnswer,
-}: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
+}: TranscriptViewProps & { message: Message; results: ReadonlyMap<string, StoredResult> }) {
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
     const part = message.content.find((each) => each.type === "compaction");
@@ -135,9 +135,7 @@ function MessageView({
 }
 
 export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
-  const results = new Map<string, ResultPart>();
-  for (const message of transcript.messages)
-    for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
+  const results = storedResults(transcript.messages);
   const turn = transcript.turn;
   return (
     <div className="transcript" aria-live="polite">

@@ -4,7 +4,8 @@
 // resumes it; the queue is capped, survives a restart, and an archived session refuses. A client's
 // request_id comes back on the user's message, the queue entry, turn_end and approval_result.
 import { MAX_QUEUED_MESSAGES, type QueueEntry, type SessionId, type TurnResult } from "@maestro/protocol";
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
+import type { SessionDO } from "../../src/session/session-do.ts";
 import { describe, expect, it } from "vitest";
 import { api, client } from "../helpers/api.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
@@ -200,13 +201,13 @@ describe("the send queue over REST", () => {
     await abortAllDurableObjects();
     web.close();
 
+    // The new object reads the queue from storage, before anything has recovered the turn.
+    const stub = env.SESSION.get(env.SESSION.idFromName(session.id));
+    const stored = await runInDurableObject(stub, (instance: SessionDO) => instance.queue.entries);
+    expect(stored).toEqual([queued]);
+
     const back = await openSocket(session.id);
     back.send({ type: "hello", protocol_version: 1, client: "web" });
-    const snapshot = await back.next("snapshot", 10_000);
-    // The snapshot may come before or after the interrupted turn is closed; the queue is there or running.
-    const survived = (snapshot.queue ?? []).some((entry) => entry.id === queued.id);
-    const ended = back.received.some((frame) => frame.type === "turn_end");
-    expect(survived || ended).toBe(true);
     let started = back.received.find((frame) => frame.type === "message" && frame.request_id === "after-crash");
     while (started === undefined) {
       const frame = await back.next(undefined, 10_000);
@@ -219,5 +220,54 @@ describe("the send queue over REST", () => {
       message: { content: [{ type: "text", text: "After the restart." }] },
     });
     back.close();
+  });
+
+  it("streams a queued send's own turn as server-sent events, from when it starts to its turn_end", async () => {
+    const { session } = await scriptedSession([writeCall("toolu_r4"), say("Written."), say("Streamed after waiting.")], {
+      approval_mode: "ask",
+    });
+    const web = await joinSocket(session.id, "web");
+    await post(session.id, { text: "write notes" });
+    await web.next("approval_request");
+    const streaming = api(`/sessions/${session.id}/messages`, {
+      method: "POST",
+      headers: { accept: "text/event-stream" },
+      body: JSON.stringify({ text: "stream me", request_id: "sse-1" }),
+    });
+    await nextQueue(web, 1);
+    const answer = await api(`/sessions/${session.id}/approvals/toolu_r4`, {
+      method: "POST",
+      body: JSON.stringify({ decision: "approve", request_id: "rest-approve" }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await web.next("approval_result")).toMatchObject({ by: "api", request_id: "rest-approve" });
+    const text = await (await streaming).text();
+    expect(text).toMatch(/^: queued [0-9a-f-]{36}\n\n/);
+    const events = [...text.matchAll(/^event: (\w+)$/gm)].map((match) => match[1]);
+    expect(events[0]).toBe("message");
+    expect(events.at(-1)).toBe("turn_end");
+    expect(text).toContain('"request_id":"sse-1"');
+    expect(text).toContain("Streamed after waiting.");
+    expect(text).not.toContain("Written.");
+    web.close();
+  });
+
+  it("is in the OpenAPI document: the queued 202, the queue routes, request_id on send and approve", async () => {
+    const document = await (
+      await api("/openapi.json")
+    ).json<{
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown> }>
+      >;
+    }>();
+    const send = document.paths["/sessions/{id}/messages"]?.post;
+    expect(JSON.stringify(send?.responses["202"])).toContain("queued");
+    expect(JSON.stringify(send?.requestBody)).toContain("request_id");
+    expect(JSON.stringify(document.paths["/sessions/{id}/approvals/{call_id}"]?.post?.requestBody)).toContain("request_id");
+    expect(document.paths["/sessions/{id}/queue"]?.get).toBeDefined();
+    expect(document.paths["/sessions/{id}/queue/{entry_id}"]?.patch).toBeDefined();
+    expect(document.paths["/sessions/{id}/queue/{entry_id}"]?.delete).toBeDefined();
+    expect(document.paths["/sessions/{id}/queue/resume"]?.post).toBeDefined();
   });
 });

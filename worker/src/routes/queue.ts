@@ -27,7 +27,7 @@ export const queue = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       if ((await getSession(c.var.services.db, id)) === undefined) throw notFound("SESSION_NOT_FOUND", "session");
-      return c.json(QueueSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).listQueue(id))), 200);
+      return c.json(QueueSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).changeQueue(id, { kind: "list" }))), 200);
     },
   )
   .openapi(
@@ -44,7 +44,10 @@ export const queue = createRouter()
     async (c) => {
       const { id, entry_id: entryId } = c.req.valid("param");
       const { text } = c.req.valid("json");
-      return c.json(QueueEntrySchema.parse(unwrapRpcResult(await sessionStub(c.env, id).editQueued(id, entryId, text))), 200);
+      return c.json(
+        QueueEntrySchema.parse(unwrapRpcResult(await sessionStub(c.env, id).changeQueue(id, { kind: "edit", entryId, text }))),
+        200,
+      );
     },
   )
   .openapi(
@@ -57,7 +60,10 @@ export const queue = createRouter()
     }),
     async (c) => {
       const { id, entry_id: entryId } = c.req.valid("param");
-      return c.json(QueueEntrySchema.parse(unwrapRpcResult(await sessionStub(c.env, id).cancelQueued(id, entryId))), 200);
+      return c.json(
+        QueueEntrySchema.parse(unwrapRpcResult(await sessionStub(c.env, id).changeQueue(id, { kind: "cancel", entryId }))),
+        200,
+      );
     },
   )
   .openapi(
@@ -70,6 +76,6 @@ export const queue = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      return c.json(QueueSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).resumeQueue(id))), 200);
+      return c.json(QueueSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).changeQueue(id, { kind: "resume" }))), 200);
     },
   );

@@ -50,7 +50,7 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
       return;
     case "compact":
       // Its result reaches every client as the compaction message; NOTHING_TO_COMPACT only this one.
-      await host.turns.compact(frame.instructions);
+      await host.turns.compact(frame.instructions).finally(() => host.queue.next());
       return;
     case "cancel":
       if (!host.turns.cancel().cancelled) throw new AppError("NO_ACTIVE_TURN", "There is no turn in progress to cancel.");

@@ -45,6 +45,13 @@ export interface Outgoing {
   readonly by: ClientKind;
 }
 
+/** What the REST routes ask of the queue (one RPC, so the object stays thin). */
+export type QueueChange =
+  | { readonly kind: "list" }
+  | { readonly kind: "edit"; readonly entryId: string; readonly text: string }
+  | { readonly kind: "cancel"; readonly entryId: string }
+  | { readonly kind: "resume" };
+
 export type SendOutcome =
   | { readonly started: SendMessageAccepted }
   /** `turn` settles when the entry starts its turn (or rejects when it is cancelled first). */
@@ -94,9 +101,14 @@ export class SendQueue {
   async send(outgoing: Outgoing, listener?: TurnListener): Promise<SendOutcome> {
     await this.#turns.recover();
     if (!this.#turns.busy && this.entries.length === 0) {
-      const started = await this.#turns.send(outgoing.text, listener, outgoing.requestId);
-      this.#setPaused(false);
-      return { started };
+      try {
+        const started = await this.#turns.send(outgoing.text, listener, outgoing.requestId);
+        this.#setPaused(false);
+        return { started };
+      } catch (error) {
+        // Another send started a turn between the check and the start (two frames interleaved at an await): queue behind it.
+        if (!(error instanceof AppError && error.code === "TURN_IN_PROGRESS")) throw error;
+      }
     }
     const queued = await this.#enqueue(outgoing);
     const turn = new Promise<TurnId>((resolve, reject) => this.#waiters.set(queued.id, { listener, started: resolve, dropped: reject }));
@@ -120,14 +132,33 @@ export class SendQueue {
     const at = this.#find(entries, entryId);
     const [cancelled] = entries.splice(at, 1);
     this.#store(entries);
-    this.#waiters.get(entryId)?.dropped(new AppError("QUEUE_ENTRY_NOT_FOUND", "The queued message was cancelled before it started."));
+    this.#waiters.get(entryId)?.dropped(new AppError("CONFLICT", "The queued message was cancelled before it started."));
     this.#waiters.delete(entryId);
     return cancelled!;
+  }
+
+  apply(change: QueueChange): Queue | QueueEntry {
+    switch (change.kind) {
+      case "list":
+        return this.list();
+      case "edit":
+        return this.edit(change.entryId, change.text);
+      case "cancel":
+        return this.cancel(change.entryId);
+      case "resume":
+        this.resume();
+        return this.list();
+    }
   }
 
   /** Start the queue again after a pause (the head runs now when no turn is running). */
   resume(): void {
     this.#setPaused(false);
+    void this.#advance();
+  }
+
+  /** The session is free again without a turn having ended (a compaction between turns): start the head. */
+  next(): void {
     void this.#advance();
   }
 
@@ -163,8 +194,11 @@ export class SendQueue {
         // The user's message goes out first, then the shorter queue: no client sees it vanish.
         accepted = await this.#turns.send(next.text, waiter?.listener, next.request_id ?? undefined);
       } catch (error) {
-        this.#host.log.warn("queue.start_failed", { session_id: this.#host.sessionId, entry_id: next.id, error });
         if (waiter !== undefined) this.#waiters.set(next.id, waiter);
+        // Someone else's turn got there first: the head waits for that one to end.
+        if (error instanceof AppError && error.code === "TURN_IN_PROGRESS") return;
+        // The session refused it (archived, deleted): keep the message and stop until someone decides.
+        this.#host.log.warn("queue.start_failed", { session_id: this.#host.sessionId, entry_id: next.id, error });
         this.#setPaused(true);
         return;
       }

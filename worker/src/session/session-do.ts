@@ -43,7 +43,7 @@ import { announceSessionChange } from "../feed/announce.ts";
 import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
-import { SendQueue } from "./send-queue.ts";
+import { type QueueChange, SendQueue } from "./send-queue.ts";
 import { reconfigureSession } from "./session-config.ts";
 import { TurnManager } from "./turns.ts";
 
@@ -249,27 +249,13 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     });
   }
 
-  async listQueue(sessionId: string): Promise<RpcResult<Queue>> {
-    return this.#rpc(sessionId, async () => this.queue.list());
-  }
-
-  async editQueued(sessionId: string, entryId: string, text: string): Promise<RpcResult<QueueEntry>> {
-    return this.#rpc(sessionId, async () => this.queue.edit(entryId, text));
-  }
-
-  async cancelQueued(sessionId: string, entryId: string): Promise<RpcResult<QueueEntry>> {
-    return this.#rpc(sessionId, async () => this.queue.cancel(entryId));
-  }
-
-  async resumeQueue(sessionId: string): Promise<RpcResult<Queue>> {
-    return this.#rpc(sessionId, async () => {
-      this.queue.resume();
-      return this.queue.list();
-    });
+  /** The queue routes: read it, edit or cancel an entry, resume it (see send-queue.ts). */
+  async changeQueue(sessionId: string, change: QueueChange): Promise<RpcResult<Queue | QueueEntry>> {
+    return this.#rpc(sessionId, async () => this.queue.apply(change));
   }
 
   async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message }>> {
-    return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions) }));
+    return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions).finally(() => this.queue.next()) }));
   }
 
   async credentialChanged(sessionId: string, credential: Credential): Promise<RpcResult<null>> {

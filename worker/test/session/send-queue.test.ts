@@ -78,6 +78,21 @@ describe("the send queue over the socket", () => {
     for (const socket of [web, tui, late]) socket.close();
   });
 
+  it("queues the second of two sends that arrive together on an idle session, instead of refusing it", async () => {
+    const { session } = await scriptedSession([say("First."), say("Second.")]);
+    const web = await joinSocket(session.id, "web");
+    const tui = await joinSocket(session.id, "tui");
+    web.send({ type: "send", text: "one", request_id: "race-web" });
+    tui.send({ type: "send", text: "two", request_id: "race-tui" });
+    const first = await web.next("turn_end");
+    const second = await web.next("turn_end");
+    expect([first, second].map((end) => end.status)).toEqual(["completed", "completed"]);
+    expect(new Set([first.request_id, second.request_id])).toEqual(new Set(["race-web", "race-tui"]));
+    expect([...web.received, ...tui.received].filter((frame) => frame.type === "error")).toEqual([]);
+    web.close();
+    tui.close();
+  });
+
   it("edits and cancels a queued message; once started it can no longer be changed", async () => {
     const { session } = await scriptedSession([writeCall("toolu_q2"), say("Written."), say("Edited answer.")], { approval_mode: "ask" });
     const web = await joinSocket(session.id, "web");

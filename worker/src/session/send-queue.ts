@@ -59,7 +59,8 @@ export type SendOutcome =
 
 interface Started {
   readonly id: string;
-  readonly turn_id: string;
+  /** Null while its turn is being started. */
+  readonly turn_id: string | null;
 }
 
 /** Someone waiting for a queued entry to start (`?wait=true`, an SSE stream): in memory only. */
@@ -189,22 +190,29 @@ export class SendQueue {
       if (next === undefined) return;
       const waiter = this.#waiters.get(next.id);
       this.#waiters.delete(next.id);
+      // Out of storage before its turn starts, so a crash in between never runs it twice; the
+      // clients hear of the shorter queue after the user's message, so none sees it vanish.
+      this.#host.storage.put(QUEUE_KEY, rest);
+      this.#recordStart(next.id, null);
       let accepted: SendMessageAccepted;
       try {
-        // The user's message goes out first, then the shorter queue: no client sees it vanish.
         accepted = await this.#turns.send(next.text, waiter?.listener, next.request_id ?? undefined);
       } catch (error) {
+        this.#host.storage.put(QUEUE_KEY, [next, ...this.entries]);
+        this.#host.storage.put(
+          STARTED_KEY,
+          this.#started().filter((each) => each.id !== next.id),
+        );
         if (waiter !== undefined) this.#waiters.set(next.id, waiter);
         // Someone else's turn got there first: the head waits for that one to end.
-        if (error instanceof AppError && error.code === "TURN_IN_PROGRESS") return;
+        if (error instanceof AppError && error.code === "TURN_IN_PROGRESS") return this.#publish();
         // The session refused it (archived, deleted): keep the message and stop until someone decides.
         this.#host.log.warn("queue.start_failed", { session_id: this.#host.sessionId, entry_id: next.id, error });
-        this.#setPaused(true);
-        return;
+        this.#host.storage.put(PAUSED_KEY, true);
+        return this.#publish();
       }
-      const started = [...(this.#host.storage.get<Started[]>(STARTED_KEY) ?? []), { id: next.id, turn_id: accepted.turn_id }];
-      this.#host.storage.put(STARTED_KEY, started.slice(-RECENT));
-      this.#store(rest);
+      this.#recordStart(next.id, accepted.turn_id);
+      this.#publish();
       waiter?.started(accepted.turn_id);
     } finally {
       this.#advancing = false;
@@ -229,15 +237,24 @@ export class SendQueue {
     return entry;
   }
 
+  #started(): Started[] {
+    return this.#host.storage.get<Started[]>(STARTED_KEY) ?? [];
+  }
+
+  /** Remembers an entry that started (its turn id once known), for a late edit's 409. */
+  #recordStart(entryId: string, turnId: string | null): void {
+    const others = this.#started().filter((each) => each.id !== entryId);
+    this.#host.storage.put(STARTED_KEY, [...others, { id: entryId, turn_id: turnId }].slice(-RECENT));
+  }
+
   #find(entries: readonly QueueEntry[], entryId: string): number {
     const at = entries.findIndex((entry) => entry.id === entryId);
     if (at !== -1) return at;
-    const started = (this.#host.storage.get<Started[]>(STARTED_KEY) ?? []).find((each) => each.id === entryId);
-    if (started !== undefined)
-      throw new AppError(
-        "QUEUE_ENTRY_STARTED",
-        `That message has already started its turn (${started.turn_id}); it can no longer be changed.`,
-      );
+    const started = this.#started().find((each) => each.id === entryId);
+    if (started !== undefined) {
+      const turn = started.turn_id === null ? "" : ` (turn ${started.turn_id})`;
+      throw new AppError("QUEUE_ENTRY_STARTED", `That message has already started its turn${turn}; it can no longer be changed.`);
+    }
     throw new AppError("QUEUE_ENTRY_NOT_FOUND", "No queued message with that id in this session.");
   }
 

@@ -1,6 +1,6 @@
 // Proves (issue 13 §5, §7): a message sent while a turn runs is queued — every client sees the
 // queue, it can be edited and cancelled until it starts (409 QUEUE_ENTRY_STARTED after), and it
-// starts its own turn when the running one ends; a cancelled turn pauses the queue until someone
+// starts its own turn when the running one ends; a cancelled or failed turn pauses the queue until someone
 // resumes it; the queue is capped, survives a restart, and an archived session refuses. A client's
 // request_id comes back on the user's message, the queue entry, turn_end and approval_result.
 import { MAX_QUEUED_MESSAGES, type QueueEntry, type SessionId, type TurnResult } from "@maestro/protocol";
@@ -142,6 +142,34 @@ describe("the send queue over the socket", () => {
     const started = await web.next("message");
     expect(started.message.content).toEqual([{ type: "text", text: "waits for the user" }]);
     expect((await web.next("turn_end")).status).toBe("completed");
+    web.close();
+  });
+
+  it("pauses after a failed turn too; the next send goes behind the waiting one and starts the queue", async () => {
+    const broken = {
+      steps: [{ kind: "text" as const, text: "one two three four five six seven eight" }],
+      failure: { kind: "cut" as const, after_chunks: 6 },
+    };
+    const { session } = await scriptedSession([writeCall("toolu_q4"), broken, say("The queued one."), say("The newest one.")], {
+      approval_mode: "ask",
+    });
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "write notes" });
+    await web.next("approval_request");
+    web.send({ type: "send", text: "queued while it ran" });
+    await nextQueue(web, 1);
+    web.send({ type: "approve", call_id: "toolu_q4", decision: "approve" });
+    expect((await web.next("turn_end")).status).toBe("failed");
+    expect(await web.next("queue")).toMatchObject({ paused: true, queue: [{ text: "queued while it ran" }] });
+
+    web.send({ type: "send", text: "the newest" });
+    const texts: string[] = [];
+    for (const expected of ["The queued one.", "The newest one."]) {
+      const user = await web.next("message");
+      texts.push(user.message.content[0]?.type === "text" ? user.message.content[0].text : "");
+      expect((await web.next("turn_end")).message?.content).toEqual([{ type: "text", text: expected }]);
+    }
+    expect(texts).toEqual(["queued while it ran", "the newest"]);
     web.close();
   });
 });

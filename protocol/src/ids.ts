@@ -32,6 +32,21 @@ export type McpServerId = z.infer<typeof McpServerIdSchema>;
 export const AgentIdSchema = z.uuid().brand<"AgentId">();
 export type AgentId = z.infer<typeof AgentIdSchema>;
 
+/** One message waiting in a session's queue (worker-chosen). */
+export const QueueEntryIdSchema = z.uuid().brand<"QueueEntryId">();
+export type QueueEntryId = z.infer<typeof QueueEntryIdSchema>;
+
+/**
+ * A client's own name for something it asked (`send`, `approve`, the REST equivalents): echoed on
+ * the frames that request caused, so a client finds its own turn without matching text.
+ */
+export const RequestIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, '_', '-', '.' and ':' only");
+export type RequestId = z.infer<typeof RequestIdSchema>;
+
 /** A provider's id for one tool call (`toolu_…`, `call_…`); opaque, but bounded. */
 export const ToolCallIdSchema = z.string().min(1).max(256).brand<"ToolCallId">();
 export type ToolCallId = z.infer<typeof ToolCallIdSchema>;

@@ -15,6 +15,10 @@ export {
   type McpServerId,
   MessageIdSchema,
   type MessageId,
+  QueueEntryIdSchema,
+  type QueueEntryId,
+  RequestIdSchema,
+  type RequestId,
   SessionIdSchema,
   type SessionId,
   TemplateIdSchema,
@@ -105,6 +109,10 @@ export {
   RetryFrameSchema,
   CompactFrameSchema,
   PresenceFrameSchema,
+  QueueCancelFrameSchema,
+  QueueEditFrameSchema,
+  QueueFrameSchema,
+  QueueResumeFrameSchema,
   SendFrameSchema,
   SeqSchema,
   SESSION_SOCKET_PROTOCOL,
@@ -231,6 +239,17 @@ export {
   SwitchBranchBodySchema,
   type SwitchBranchBody,
 } from "./rest/branches.ts";
+export {
+  MAX_QUEUED_MESSAGES,
+  QueueEditBodySchema,
+  type QueueEditBody,
+  QueueEntrySchema,
+  type QueueEntry,
+  QueueSchema,
+  type Queue,
+  SendMessageQueuedSchema,
+  type SendMessageQueued,
+} from "./rest/queue.ts";
 export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
 export {
   CreateTemplateBodySchema,
@@ -358,6 +377,16 @@ export {
   foldTranscript,
   storedToolCard,
 } from "./transcript.ts";
+export {
+  STEP_BREAK,
+  type StoredResult,
+  type TurnCall,
+  type TurnView,
+  storedResults,
+  textOf,
+  turnOfRequest,
+  viewTurn,
+} from "./turn-view.ts";
 export {
   type ConnectionState,
   SessionSocketClient,

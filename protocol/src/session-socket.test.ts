@@ -10,7 +10,7 @@ import {
   type SessionToClient,
   SessionToClientSchema,
 } from "./session-socket.ts";
-import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TURN_ID } from "./testing/samples.ts";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_QUEUE_ENTRY, SAMPLE_SESSION, SAMPLE_TURN_ID } from "./testing/samples.ts";
 import { PROTOCOL_VERSION } from "./version.ts";
 
 const clientFrames = {
@@ -18,12 +18,19 @@ const clientFrames = {
     { type: "hello", protocol_version: PROTOCOL_VERSION, client: "web" },
     { type: "hello", protocol_version: PROTOCOL_VERSION, client: "tui", since: 42 },
   ],
-  send: [{ type: "send", text: "Read src/index.ts and explain it" }],
+  send: [
+    { type: "send", text: "Read src/index.ts and explain it" },
+    { type: "send", text: "and then the tests", request_id: "tui-1.a:b_c" },
+  ],
   cancel: [{ type: "cancel" }, { type: "cancel", turn_id: SAMPLE_TURN_ID }],
   approve: [
     { type: "approve", call_id: SAMPLE_CALL_ID, decision: "approve" },
     { type: "approve", call_id: SAMPLE_CALL_ID, decision: "deny", reason: "not that file" },
+    { type: "approve", call_id: SAMPLE_CALL_ID, decision: "approve", request_id: "web-7" },
   ],
+  queue_edit: [{ type: "queue_edit", id: SAMPLE_QUEUE_ENTRY.id, text: "then the docs" }],
+  queue_cancel: [{ type: "queue_cancel", id: SAMPLE_QUEUE_ENTRY.id }],
+  queue_resume: [{ type: "queue_resume" }],
   configure: [{ type: "configure", changes: { model: "claude-opus-4-1", approval_mode: "always" } }],
   retry: [{ type: "retry" }],
   compact: [{ type: "compact" }, { type: "compact", instructions: "keep the API decisions" }],
@@ -64,7 +71,10 @@ const serverFrames = {
     },
   ],
   event: [{ type: "event", seq: 8, turn_id: SAMPLE_TURN_ID, event: { type: "text_delta", text: "Hi" } }],
-  message: [{ type: "message", seq: 9, message: SAMPLE_MESSAGE }],
+  message: [
+    { type: "message", seq: 9, message: SAMPLE_MESSAGE },
+    { type: "message", seq: 9, message: SAMPLE_MESSAGE, request_id: "tui-1" },
+  ],
   turn_end: [
     { type: "turn_end", seq: 10, turn_id: SAMPLE_TURN_ID, status: "completed", message: SAMPLE_MESSAGE },
     { type: "turn_end", seq: 11, turn_id: SAMPLE_TURN_ID, status: "interrupted", message: null },
@@ -87,6 +97,10 @@ const serverFrames = {
   ],
   presence: [{ type: "presence", seq: 13, presence: { total: 3, web: 2, tui: 1, api: 0 } }],
   session_update: [{ type: "session_update", seq: 14, session: SAMPLE_SESSION }],
+  queue: [
+    { type: "queue", seq: 16, queue: [SAMPLE_QUEUE_ENTRY], paused: false },
+    { type: "queue", seq: 17, queue: [], paused: true },
+  ],
   credential_update: [
     {
       type: "credential_update",
@@ -152,6 +166,10 @@ describe("client → session frames", () => {
     ["a send of blank text", { type: "send", text: "   " }, "INVALID_FRAME", "text"],
     ["an approve with an unknown decision", { type: "approve", call_id: "c", decision: "maybe" }, "INVALID_FRAME", "decision"],
     ["an extra field (strict)", { type: "send", text: "hi", role: "system" }, "INVALID_FRAME", "(root)"],
+    ["a request id with a space", { type: "send", text: "hi", request_id: "my id" }, "INVALID_FRAME", "request_id"],
+    ["a request id over 100 characters", { type: "send", text: "hi", request_id: "x".repeat(101) }, "INVALID_FRAME", "request_id"],
+    ["a queue edit of no entry id", { type: "queue_edit", id: "nope", text: "hi" }, "INVALID_FRAME", "id"],
+    ["a queue edit to blank text", { type: "queue_edit", id: SAMPLE_QUEUE_ENTRY.id, text: " " }, "INVALID_FRAME", "text"],
     ["a configure with nothing to change", { type: "configure", changes: {} }, "INVALID_FRAME", "changes"],
     ["a configure of an unknown provider", { type: "configure", changes: { provider: "mistral" } }, "INVALID_FRAME", "changes.provider"],
   ])("refuses %s", (_name, value, code, field) => {

@@ -12,12 +12,13 @@
 import { z } from "zod";
 import { ClientKindSchema, PresenceSchema } from "./common.ts";
 import { ErrorCodeSchema, FieldIssueSchema } from "./errors.ts";
-import { MessageIdSchema, TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
+import { MessageIdSchema, QueueEntryIdSchema, RequestIdSchema, TurnIdSchema, ToolCallIdSchema } from "./ids.ts";
 import { regenerateFrame } from "./rest/branches.ts";
 import { CredentialSchema } from "./rest/credentials.ts";
 import { MessageSchema } from "./rest/messages.ts";
 import { SessionSchema, UpdateSessionBodySchema } from "./rest/sessions.ts";
 import { MAX_MESSAGE_TEXT } from "./rest/messages.ts";
+import { QueueEntrySchema } from "./rest/queue.ts";
 import { StreamEventSchema } from "./stream-event.ts";
 import { ToolKindSchema, ToolNameSchema } from "./common.ts";
 import { PROTOCOL_VERSION } from "./version.ts";
@@ -35,9 +36,12 @@ export const HelloFrameSchema = z.strictObject({
   since: SeqSchema.optional(),
 });
 
+/** Starts a turn, or joins the queue when one is running. */
 export const SendFrameSchema = z.strictObject({
   type: z.literal("send"),
   text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+  /** Echoed on the user's `message`, the queue entry and the `turn_end`: how a client finds its own turn. */
+  request_id: RequestIdSchema.optional(),
 });
 
 export const CancelFrameSchema = z.strictObject({
@@ -55,7 +59,22 @@ export const ApproveFrameSchema = z.strictObject({
   decision: ApprovalDecisionSchema,
   /** Told to the model on a denial. */
   reason: z.string().max(2000).optional(),
+  /** Echoed on the `approval_result` this answer causes. */
+  request_id: RequestIdSchema.optional(),
 });
+
+/** Change the text of a queued message that has not started yet. */
+export const QueueEditFrameSchema = z.strictObject({
+  type: z.literal("queue_edit"),
+  id: QueueEntryIdSchema,
+  text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+});
+
+/** Drop a queued message that has not started yet. */
+export const QueueCancelFrameSchema = z.strictObject({ type: z.literal("queue_cancel"), id: QueueEntryIdSchema });
+
+/** Start the queue again after it paused (the turn before was cancelled or failed). */
+export const QueueResumeFrameSchema = z.strictObject({ type: z.literal("queue_resume") });
 
 export const ConfigureFrameSchema = z.strictObject({
   type: z.literal("configure"),
@@ -98,6 +117,9 @@ export const ClientToSessionSchema = z.discriminatedUnion("type", [
   EditFrameSchema,
   RegenerateFrameSchema,
   SwitchBranchFrameSchema,
+  QueueEditFrameSchema,
+  QueueCancelFrameSchema,
+  QueueResumeFrameSchema,
   PingFrameSchema,
 ]);
 export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
@@ -142,8 +164,16 @@ export const SnapshotFrameSchema = z.looseObject({
       turn_id: TurnIdSchema,
       events: z.array(EventFrameSchema),
       approvals: z.array(ApprovalRequestFrameSchema).default([]),
+      /** The request id of the send that started it. */
+      request_id: RequestIdSchema.nullable().optional(),
     })
     .nullable(),
+  /** Messages waiting for the turn in flight to end, oldest first (absent: none). */
+  queue: z.array(QueueEntrySchema).optional(),
+  /** The queue waits: the last turn was cancelled or failed. */
+  queue_paused: z.boolean().optional(),
+  /** The most recent turns started by a send with a request id, so a client that resumes from a snapshot finds its own. */
+  requests: z.array(z.looseObject({ request_id: RequestIdSchema, turn_id: TurnIdSchema })).optional(),
 });
 
 /** A message was stored: the user's message as a turn starts, or one added through the API. */
@@ -151,6 +181,8 @@ export const MessageFrameSchema = z.looseObject({
   type: z.literal("message"),
   seq: SeqSchema,
   message: MessageSchema,
+  /** On the user's message that starts a turn: the request id its send carried. */
+  request_id: RequestIdSchema.optional(),
 });
 
 export const TurnStatusSchema = z.enum(["completed", "cancelled", "failed", "interrupted"]);
@@ -163,6 +195,8 @@ export const TurnEndFrameSchema = z.looseObject({
   status: TurnStatusSchema,
   /** The stored assistant message, when the turn produced one. */
   message: MessageSchema.nullable(),
+  /** The request id of the send that started the turn, if it gave one. */
+  request_id: RequestIdSchema.optional(),
 });
 
 /** An approval was answered (by any client, or by the timeout): every client closes its prompt. */
@@ -174,6 +208,16 @@ export const ApprovalResultFrameSchema = z.looseObject({
   decision: ApprovalDecisionSchema,
   /** Who answered: a client kind, `timeout` when nobody did in time, `cancel` when the turn was stopped. */
   by: z.enum(["web", "tui", "api", "timeout", "cancel"]),
+  /** The request id of the `approve` that answered it. */
+  request_id: RequestIdSchema.optional(),
+});
+
+/** The queue changed (a message queued, edited, cancelled or started; paused or resumed): the whole list, oldest first. */
+export const QueueFrameSchema = z.looseObject({
+  type: z.literal("queue"),
+  seq: SeqSchema,
+  queue: z.array(QueueEntrySchema),
+  paused: z.boolean(),
 });
 
 /**
@@ -233,6 +277,7 @@ export const SessionToClientSchema = z.discriminatedUnion("type", [
   PresenceFrameSchema,
   SessionUpdateFrameSchema,
   CredentialUpdateFrameSchema,
+  QueueFrameSchema,
   ErrorFrameSchema,
   PongFrameSchema,
 ]);
@@ -252,7 +297,8 @@ export type BroadcastFrame = Extract<
       | "branch"
       | "presence"
       | "session_update"
-      | "credential_update";
+      | "credential_update"
+      | "queue";
   }
 >;
 

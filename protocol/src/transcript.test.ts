@@ -4,7 +4,8 @@
 // mid-turn, and ignores frames it has already seen, so a resume never duplicates anything.
 import { describe, expect, it } from "vitest";
 import type { SessionToClient } from "./session-socket.ts";
-import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "./testing/samples.ts";
+import { TurnIdSchema } from "./ids.ts";
+import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_QUEUE_ENTRY, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "./testing/samples.ts";
 import { EMPTY_TRANSCRIPT, MAX_PROGRESS_CHARS, type Transcript, foldTranscript, storedToolCard } from "./transcript.ts";
 
 const turn_id = SAMPLE_TURN_ID;
@@ -216,5 +217,33 @@ describe("the transcript fold", () => {
     expect(transcript.credentialNotices[credential.id]).toMatchObject({ needs_reauth: true });
     expect(transcript.lastError).toEqual({ code: "TURN_IN_PROGRESS", message: "a turn is running" });
     expect(transcript.turn?.error).toEqual({ code: "PROVIDER_RATE_LIMITED", message: "slow down", retryable: true });
+  });
+});
+
+describe("the queue and request ids in the fold", () => {
+  const entry = { ...SAMPLE_QUEUE_ENTRY };
+
+  it("takes the queue and the requests from a snapshot, then follows queue frames", () => {
+    const other = TurnIdSchema.parse("0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
+    let transcript = fold([snapshot({ seq: 10, queue: [entry], queue_paused: true, requests: [{ request_id: "web-1", turn_id: other }] })]);
+    expect(transcript.queue).toEqual([entry]);
+    expect(transcript.queuePaused).toBe(true);
+    expect(transcript.requests).toEqual({ "web-1": other });
+    transcript = fold([{ type: "queue", seq: 11, queue: [], paused: false }], transcript);
+    expect(transcript.queue).toEqual([]);
+    expect(transcript.queuePaused).toBe(false);
+    // An older snapshot without a queue (a server before queueing) folds to an empty one.
+    expect(fold([snapshot()]).queue).toEqual([]);
+  });
+
+  it("learns which turn a request started from the user's message and from turn_end", () => {
+    let transcript = fold([snapshot({ seq: 20 })]);
+    transcript = fold([{ type: "message", seq: 21, message: { ...SAMPLE_MESSAGE, turn_id }, request_id: "tui-9" }], transcript);
+    expect(transcript.requests).toEqual({ "tui-9": turn_id });
+    const later = TurnIdSchema.parse("1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a");
+    transcript = fold([{ type: "turn_end", seq: 22, turn_id: later, status: "completed", message: null, request_id: "api-3" }], transcript);
+    expect(transcript.requests).toEqual({ "tui-9": turn_id, "api-3": later });
+    // A message without a request id changes nothing.
+    expect(fold([{ type: "message", seq: 23, message: SAMPLE_MESSAGE }], transcript).requests).toBe(transcript.requests);
   });
 });

@@ -12,6 +12,7 @@ import { EMPTY_PRESENCE } from "./common.ts";
 import type { ErrorCode } from "./errors.ts";
 import type { Credential } from "./rest/credentials.ts";
 import type { Message } from "./rest/messages.ts";
+import type { QueueEntry } from "./rest/queue.ts";
 import type { Session } from "./rest/sessions.ts";
 import type { ApprovalDecision, SessionToClient, TurnStatus } from "./session-socket.ts";
 import type { StopReason, StreamEvent } from "./stream-event.ts";
@@ -83,6 +84,12 @@ export interface Transcript {
    * that prints messages once (a terminal) starts over from where the branches part.
    */
   readonly branchChanges: number;
+  /** Messages waiting for the turn in flight to end, oldest first. */
+  readonly queue: readonly QueueEntry[];
+  /** The queue waits for a send, retry or resume: the turn before it was cancelled or failed. */
+  readonly queuePaused: boolean;
+  /** Turn id by the request id of the send that started it (see `turnOfRequest`). */
+  readonly requests: Readonly<Record<string, string>>;
 }
 
 export const EMPTY_TRANSCRIPT: Transcript = {
@@ -97,6 +104,9 @@ export const EMPTY_TRANSCRIPT: Transcript = {
   credentialNotices: {},
   lastError: null,
   branchChanges: 0,
+  queue: [],
+  queuePaused: false,
+  requests: {},
 };
 
 /** Streamed tool output kept per card; the full output arrives with the result. */
@@ -191,8 +201,12 @@ function fromSnapshot(frame: Extract<SessionToClient, { type: "snapshot" }>): Tr
     session: frame.session,
     presence: frame.presence,
     messages: frame.messages,
+    queue: frame.queue ?? [],
+    queuePaused: frame.queue_paused ?? false,
+    requests: Object.fromEntries((frame.requests ?? []).map((request) => [request.request_id, request.turn_id])),
   };
   if (frame.turn !== null) {
+    if (frame.turn.request_id != null) transcript = withRequest(transcript, frame.turn.request_id, frame.turn.turn_id);
     transcript = { ...transcript, turn: newTurn(frame.turn.turn_id) };
     for (const event of frame.turn.events) transcript = foldEvent(transcript, event.turn_id, event.event);
     for (const approval of frame.turn.approvals) transcript = foldFrame(transcript, approval);
@@ -217,11 +231,12 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
       const messages = withMessage(transcript.messages, frame.message);
       // A stored assistant step now shows what was streamed: drop the live copy of it.
       const stored = frame.message.role === "assistant" && transcript.turn?.turnId === frame.message.turn_id;
-      return { ...transcript, messages, turn: stored && transcript.turn !== null ? { ...transcript.turn, blocks: [] } : transcript.turn };
+      const next = withRequest(transcript, frame.request_id, frame.message.turn_id);
+      return { ...next, messages, turn: stored && transcript.turn !== null ? { ...transcript.turn, blocks: [] } : transcript.turn };
     }
     case "turn_end":
       return {
-        ...transcript,
+        ...withRequest(transcript, frame.request_id, frame.turn_id),
         messages: frame.message === null ? transcript.messages : withMessage(transcript.messages, frame.message),
         turn: transcript.turn?.turnId === frame.turn_id ? null : transcript.turn,
         pendingApprovals: [],
@@ -260,9 +275,17 @@ function foldFrame(transcript: Transcript, frame: Exclude<SessionToClient, { typ
       return { ...transcript, session: frame.session };
     case "credential_update":
       return { ...transcript, credentialNotices: { ...transcript.credentialNotices, [frame.credential.id]: frame.credential } };
+    case "queue":
+      return { ...transcript, queue: frame.queue, queuePaused: frame.paused };
     case "error":
       return { ...transcript, lastError: { code: frame.code, message: frame.message } };
   }
+}
+
+/** Remembers which turn a client's request started (a no-op without a request id or turn). */
+function withRequest(transcript: Transcript, requestId: string | undefined, turnId: string | null): Transcript {
+  if (requestId === undefined || turnId === null || transcript.requests[requestId] === turnId) return transcript;
+  return { ...transcript, requests: { ...transcript.requests, [requestId]: turnId } };
 }
 
 /**

@@ -78,11 +78,12 @@ export const HELP: Record<Command, string> = {
     "  --title        the session's title",
   ].join("\n"),
   attach:
-    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.",
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",
   send: [
     'maestro send <id> "text"',
     "",
-    "  Streams the answer to stdout; tool calls and errors go to stderr.",
+    "  Streams the answer to stdout; tool calls and errors go to stderr. While another turn runs the",
+    "  message waits in the session's queue and runs after it (exit 1 if someone cancels it first).",
     "  Exits 0 when the turn completed, 1 otherwise: also at once when there is no such session or the",
     `  token is refused, and when no connection to the server comes within ${CONNECT_LIMIT_MS / 1000} s (first, or after a drop).`,
   ].join("\n"),

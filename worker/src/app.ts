@@ -19,6 +19,7 @@ import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { branches } from "./routes/branches.ts";
 import { messages } from "./routes/messages.ts";
+import { queue } from "./routes/queue.ts";
 import { models } from "./routes/models.ts";
 import { oauth, oauthCallback } from "./routes/oauth.ts";
 import { sessionFeedRoute } from "./routes/session-feed.ts";
@@ -81,6 +82,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/sessions", sessions);
   api.route("/sessions", messages);
   api.route("/sessions", branches);
+  api.route("/sessions", queue);
   api.route("/sessions", toolExecutions);
   api.route("/templates", templates);
   api.route("/tools", tools);

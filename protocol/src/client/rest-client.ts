@@ -41,6 +41,7 @@ import {
   MessagePageSchema,
   SendMessageAcceptedSchema,
 } from "../rest/messages.ts";
+import { type QueueEditBody, QueueEntrySchema, QueueSchema, SendMessageQueuedSchema } from "../rest/queue.ts";
 import {
   type CreateSessionBody,
   type ListSessionsQuery,
@@ -165,13 +166,23 @@ export function createRestClient(options: RestClientOptions) {
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>
         get(`/sessions/${sessionId}/messages`, MessagePageSchema, query),
-      send: (sessionId: SessionId, body: SendMessageBody) => post(`/sessions/${sessionId}/messages`, SendMessageAcceptedSchema, body),
+      /** The started turn, or `{queued}` when another turn is running and the message waits for it. */
+      send: (sessionId: SessionId, body: SendMessageBody) =>
+        post(`/sessions/${sessionId}/messages`, z.union([SendMessageAcceptedSchema, SendMessageQueuedSchema]), body),
       /** Send new text in place of a past user message: the conversation branches there. */
       edit: (sessionId: SessionId, messageId: MessageId, body: EditMessageBody) =>
         post(`/sessions/${sessionId}/messages/${messageId}/edit`, BranchTurnAcceptedSchema, body),
       /** Answer again from where this answer began (optionally with another provider/model). */
       regenerate: (sessionId: SessionId, messageId: MessageId, body: RegenerateBody = {}) =>
         post(`/sessions/${sessionId}/messages/${messageId}/regenerate`, BranchTurnAcceptedSchema, body),
+    },
+    queue: {
+      list: (sessionId: SessionId) => get(`/sessions/${sessionId}/queue`, QueueSchema),
+      edit: (sessionId: SessionId, entryId: string, body: QueueEditBody) =>
+        patch(`/sessions/${sessionId}/queue/${encodeURIComponent(entryId)}`, QueueEntrySchema, body),
+      cancel: (sessionId: SessionId, entryId: string) =>
+        request("DELETE", `/sessions/${sessionId}/queue/${encodeURIComponent(entryId)}`, QueueEntrySchema),
+      resume: (sessionId: SessionId) => post(`/sessions/${sessionId}/queue/resume`, QueueSchema, {}),
     },
     toolExecutions: {
       list: (sessionId: SessionId, query: { limit?: number } = {}) =>

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
-import { ConversationIdSchema, MessageIdSchema, SessionIdSchema, ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
+import { ConversationIdSchema, MessageIdSchema, RequestIdSchema, SessionIdSchema, ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
 import { StopReasonSchema } from "../stream-event.ts";
 import { ToolErrorCodeSchema } from "../tool-outcome.ts";
 
@@ -119,6 +119,8 @@ export const MAX_MESSAGE_TEXT = 200_000;
 
 export const SendMessageBodySchema = z.strictObject({
   text: z.string().trim().min(1, "text must not be empty").max(MAX_MESSAGE_TEXT),
+  /** The client's own id for this send: echoed on the user's `message` frame, the `turn_end` and a queued entry. */
+  request_id: RequestIdSchema.optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 
@@ -136,12 +138,15 @@ export const TurnResultSchema = z.object({
   turn_id: TurnIdSchema,
   status: z.enum(["completed", "cancelled", "failed", "interrupted"]),
   message: MessageSchema.nullable(),
+  /** The request id of the send that started this turn, if it gave one. */
+  request_id: RequestIdSchema.nullable().optional(),
 });
 export type TurnResult = z.infer<typeof TurnResultSchema>;
 
 export const SendMessageAcceptedSchema = z.object({
   turn_id: TurnIdSchema,
   message_id: MessageIdSchema,
+  request_id: RequestIdSchema.nullable().optional(),
 });
 export type SendMessageAccepted = z.infer<typeof SendMessageAcceptedSchema>;
 

@@ -3,13 +3,14 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ErrorBodySchema, toFieldIssues } from "../errors.ts";
-import { SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_SESSION, SAMPLE_TIME } from "../testing/samples.ts";
+import { SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_QUEUE_ENTRY, SAMPLE_SESSION, SAMPLE_TIME } from "../testing/samples.ts";
 import { AgentSchema, CreateAgentBodySchema, CreatedAgentSchema } from "./agents.ts";
 import { CreateCredentialBodySchema, CredentialSchema, UpdateCredentialBodySchema } from "./credentials.ts";
 import { HealthSchema } from "./health.ts";
 import { ListModelsQuerySchema, ModelListSchema } from "./models.ts";
 import { CreateMcpServerBodySchema, McpServerSchema } from "./mcp.ts";
 import { ListMessagesQuerySchema, MessagePageSchema, SendMessageAcceptedSchema, SendMessageBodySchema } from "./messages.ts";
+import { QueueEditBodySchema, QueueSchema, SendMessageQueuedSchema } from "./queue.ts";
 import {
   DeviceLoginStartedSchema,
   FinishOAuthBodySchema,
@@ -59,6 +60,10 @@ const roundTrips: [string, z.ZodType, unknown][] = [
   ["session update", UpdateSessionBodySchema, { title: "Renamed", credential_id: null }],
   ["session list", SessionListSchema, { data: [SAMPLE_SESSION] }],
   ["message send", SendMessageBodySchema, { text: "hello" }],
+  ["message send with a request id", SendMessageBodySchema, { text: "hello", request_id: "ci-42" }],
+  ["message queued", SendMessageQueuedSchema, { queued: SAMPLE_QUEUE_ENTRY }],
+  ["queue", QueueSchema, { data: [SAMPLE_QUEUE_ENTRY], paused: false }],
+  ["queue edit", QueueEditBodySchema, { text: "then the docs" }],
   ["message accepted", SendMessageAcceptedSchema, { turn_id: ID, message_id: ID }],
   ["message page", MessagePageSchema, { data: [SAMPLE_MESSAGE], next_before: SAMPLE_MESSAGE.id }],
   [
@@ -298,6 +303,8 @@ describe("REST bodies refuse bad input, naming the field", () => {
     ],
     ["sessions listed with a zero limit", ListSessionsQuerySchema, { limit: "0" }, "limit"],
     ["message of blank text", SendMessageBodySchema, { text: "  " }, "text"],
+    ["message with a request id of spaces", SendMessageBodySchema, { text: "hi", request_id: "a b" }, "request_id"],
+    ["queue edit to blank text", QueueEditBodySchema, { text: " " }, "text"],
     ["messages paged before a non-id", ListMessagesQuerySchema, { before: "yesterday" }, "before"],
     ["template without model", CreateTemplateBodySchema, { name: "x", provider: "openai" }, "model"],
     [

@@ -1,6 +1,7 @@
 /** Sample values for tests (here and in the clients, as `@maestro/protocol/testing`): one valid instance of each shared shape. */
 import { MessageSchema, type Message } from "../rest/messages.ts";
 import { ModelSchema, type Model } from "../rest/models.ts";
+import { QueueEntrySchema, type QueueEntry } from "../rest/queue.ts";
 import { SessionSchema, type Session } from "../rest/sessions.ts";
 import { ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
 
@@ -73,4 +74,12 @@ export const SAMPLE_MODEL: Model = ModelSchema.parse({
   capabilities: { tools: true, reasoning: true, prompt_caching: true, images: true },
   deprecated: false,
   source: "models.dev",
+});
+
+export const SAMPLE_QUEUE_ENTRY: QueueEntry = QueueEntrySchema.parse({
+  id: "9a3f1c2e-4b5d-4e6f-8a7b-1c2d3e4f5a6b",
+  text: "and then the tests",
+  request_id: "tui-1",
+  queued_at: SAMPLE_TIME,
+  by: "tui",
 });

@@ -1,19 +1,33 @@
 /**
  * `maestro send <id> "text"`: no UI, for scripts and pipes. The answer's text streams to stdout
  * as it arrives; tool calls, approvals and errors go to stderr; the exit code says how the turn
- * ended (0 completed, 1 otherwise). Tool calls that need approval wait for another client.
+ * ended (0 completed, 1 otherwise). Tool calls that need approval wait for another client; a
+ * message sent while another turn runs waits in the session's queue and runs after it.
+ * Its turn is the one its `request_id` started (never a match on the text), and what it prints
+ * comes from the shared transcript fold, live or after a resume that came back as a snapshot.
  * It never hangs on a session it cannot open: a refusal (no such session, a refused token) ends
  * it at once, and no connection for CONNECT_LIMIT_MS (first, or after a drop) ends it too.
  */
-import type { SessionSocketClient, SessionSocketOptions, SessionToClient, SnapshotFrame } from "@maestro/protocol";
+import {
+  EMPTY_TRANSCRIPT,
+  type SessionSocketClient,
+  type SessionSocketOptions,
+  type SessionToClient,
+  type Transcript,
+  foldTranscript,
+  turnOfRequest,
+  viewTurn,
+} from "@maestro/protocol";
 import type { TuiConfig } from "../config.ts";
 import type { ExitCode, Output } from "./output.ts";
-import { STEP_BREAK, readSnapshotTurn, textOf, turnOfText } from "./snapshot-turn.ts";
 
 export type SocketClientFactory = (options: SessionSocketOptions) => SessionSocketClient;
 
 /** How long `send` waits without a connection before it gives up (said in `maestro send --help`). */
 export const CONNECT_LIMIT_MS = 10_000;
+
+/** A request id no other send shares: how this process recognises its own turn. */
+export const newRequestId = (): string => `tui-send-${crypto.randomUUID()}`;
 
 export function sendMessage(
   config: TuiConfig,
@@ -22,14 +36,14 @@ export function sendMessage(
   output: Output,
   open: SocketClientFactory,
   connectLimitMs: number = CONNECT_LIMIT_MS,
+  requestId: string = newRequestId(),
 ): Promise<ExitCode> {
   return new Promise((resolve) => {
     let sent = false;
-    // The turn our message started, known from the stored user message the server echoes.
-    let turnId: string | null = null;
-    // What reached stdout, so a snapshot after a drop prints only what is still missing.
+    let transcript: Transcript = EMPTY_TRANSCRIPT;
+    // What reached stdout and stderr, so a snapshot after a drop prints only what is still missing.
     let printed = "";
-    let afterTool = false;
+    const announced = new Set<string>();
     let finished = false;
     let stalled: ReturnType<typeof setTimeout> | undefined;
     const finish = (code: ExitCode, problem?: string) => {
@@ -40,9 +54,11 @@ export function sendMessage(
       client.close();
       resolve(code);
     };
-    const print = (chunk: string) => {
-      printed += chunk;
-      output.out(chunk);
+    /** Says something on stderr once, however many frames repeat it. */
+    const once = (key: string, line: string) => {
+      if (announced.has(key)) return;
+      announced.add(key);
+      output.err(line);
     };
     const waitForConnection = () => {
       stalled ??= setTimeout(() => {
@@ -56,54 +72,53 @@ export function sendMessage(
       }, connectLimitMs);
     };
 
-    /** A resume that came back as a snapshot: the frames in between are lost, the snapshot has the rest. */
-    const resumeFrom = (snapshot: SnapshotFrame) => {
-      turnId ??= turnOfText(snapshot, text);
-      if (turnId === null)
-        return finish(1, "The connection dropped before the session confirmed the message; check it with `maestro attach`.");
-      const turn = readSnapshotTurn(snapshot, turnId);
-      if (turn.text.startsWith(printed)) print(turn.text.slice(printed.length));
-      if (turn.ended === null) return undefined;
+    /** Everything this turn shows now that was not shown yet; then, if it ended, the exit. */
+    const follow = (fromSnapshot: boolean) => {
+      const turnId = turnOfRequest(transcript, requestId);
+      if (turnId === null) {
+        const queued = transcript.queue.find((entry) => entry.request_id === requestId);
+        if (queued !== undefined) return once("queued", "[queued: the message runs when the turn before it ends]\n");
+        // It was queued, and left the queue without starting a turn: someone cancelled it.
+        if (announced.has("queued")) return finish(1, "The message was cancelled before it started.");
+        if (fromSnapshot)
+          return finish(1, "The connection dropped before the session confirmed the message; check it with `maestro attach`.");
+        return undefined;
+      }
+      const view = viewTurn(transcript, turnId);
+      if (view.text.startsWith(printed)) {
+        output.out(view.text.slice(printed.length));
+        printed = view.text;
+      }
+      for (const call of view.calls) {
+        if (call.args !== null) once(`args ${call.callId}`, `[tool] ${JSON.stringify(call.args)}\n`);
+        if (call.result !== null)
+          once(
+            `result ${call.callId}`,
+            `[tool ${call.name}] ${call.result.ok ? "ok" : `failed: ${call.result.errorCode ?? ""}`} (${call.result.durationMs} ms)\n`,
+          );
+      }
+      for (const call of view.awaitingApproval)
+        once(`approval ${call.callId}`, `[waiting for approval of ${call.name}: answer it in the web UI or \`maestro attach\`]\n`);
+      if (view.error !== null) once(`error ${view.error}`, `error: ${view.error}\n`);
+      const running = transcript.turn?.turnId === turnId;
+      if (view.ended === null && !(fromSnapshot && !running && transcript.lastTurn?.turnId !== turnId)) return undefined;
       output.out("\n");
-      return finish(turn.ended.ok ? 0 : 1, turn.ended.problem ?? undefined);
+      if (view.ended === null) return finish(1, "The turn ended without an answer.");
+      return finish(view.ended.status === "completed" ? 0 : 1, view.ended.problem ?? undefined);
     };
 
     const onFrame = (frame: SessionToClient) => {
-      // An answer to this socket's own frame (the hello, or the send: a turn already running).
+      // An answer to this socket's own frame (the hello, or the send: the queue full, the session archived).
       if (frame.type === "error" && frame.seq === undefined) return finish(1, `error: ${frame.message}`);
+      transcript = foldTranscript(transcript, frame);
       if (!sent) {
         // The first frame of a joined session (a snapshot): now the message can go.
-        sent = client.send({ type: "send", text });
+        sent = client.send({ type: "send", text, request_id: requestId });
         return sent ? undefined : finish(1, "Could not send the message.");
       }
-      if (frame.type === "snapshot") return resumeFrom(frame);
       if (frame.type === "error") return output.err(`error: ${frame.message}\n`);
-      if (frame.type === "message" && turnId === null && frame.message.role === "user") {
-        if (textOf(frame.message) === text.trim()) turnId = frame.message.turn_id;
-        return undefined;
-      }
       // Another client's turn can stream on the same session: only ours is printed.
-      if (!("turn_id" in frame) || frame.turn_id !== turnId) return undefined;
-      if (frame.type === "approval_request")
-        return output.err(`[waiting for approval of ${frame.tool}: answer it in the web UI or \`maestro attach\`]\n`);
-      if (frame.type === "turn_end") {
-        output.out("\n");
-        return finish(frame.status === "completed" ? 0 : 1, frame.status === "completed" ? undefined : `The turn ended: ${frame.status}.`);
-      }
-      if (frame.type !== "event") return undefined;
-      const event = frame.event;
-      if (event.type === "text_delta") {
-        // The answer after a tool call is a new paragraph, not the end of the sentence before it.
-        if (afterTool && printed.length > 0) print(STEP_BREAK);
-        afterTool = false;
-        print(event.text);
-      }
-      if (event.type === "tool_call" && event.phase === "end") output.err(`[tool] ${JSON.stringify(event.args)}\n`);
-      if (event.type === "tool_result") afterTool = true;
-      if (event.type === "tool_result")
-        output.err(`[tool ${event.name}] ${event.ok ? "ok" : `failed: ${event.error_code ?? ""}`} (${event.duration_ms} ms)\n`);
-      if (event.type === "error") output.err(`error: ${event.message}\n`);
-      return undefined;
+      return follow(frame.type === "snapshot");
     };
 
     waitForConnection();

@@ -4,7 +4,8 @@
 // cancels with Esc, sends what is typed on Enter (also when a terminal delivers text and Enter in
 // one chunk), and runs slash commands (an API error is a notice, not a crash); the status bar
 // shows the connection, model, tokens and cost; a ChatGPT credential that needs a new login says
-// how to sign in again; a session the server refuses says why.
+// how to sign in again; a session the server refuses says why; the queue shows under the
+// transcript and /qedit, /unqueue and /resume change it.
 import {
   ApiError,
   type ClientToSession,
@@ -12,6 +13,7 @@ import {
   EMPTY_TRANSCRIPT,
   type Message,
   MessageIdSchema,
+  QueueEntryIdSchema,
   type SessionSocketClient,
   type SessionSocketOptions,
   type SessionToClient,
@@ -22,7 +24,15 @@ import {
   TurnIdSchema,
   foldTranscript,
 } from "@maestro/protocol";
-import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
+import {
+  SAMPLE_CALL_ID,
+  SAMPLE_MESSAGE,
+  SAMPLE_MODEL,
+  SAMPLE_QUEUE_ENTRY,
+  SAMPLE_SESSION,
+  SAMPLE_TIME,
+  SAMPLE_TURN_ID,
+} from "@maestro/protocol/testing";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { AttachApp } from "./AttachApp.tsx";
@@ -344,5 +354,38 @@ describe("AttachApp", () => {
     await tick();
     expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(`Cannot open session ${SAMPLE_SESSION.id}: There is no session with that id.`);
     expect(app.lastFrame()).toContain("● closed");
+  });
+
+  it("shows the queue under the transcript; /qedit, /unqueue and /resume change it", async () => {
+    const { app, push, sent } = await start();
+    const first = { ...SAMPLE_QUEUE_ENTRY, text: "then run the tests" };
+    const second = {
+      ...SAMPLE_QUEUE_ENTRY,
+      id: QueueEntryIdSchema.parse("1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"),
+      text: "and commit",
+      by: "web" as const,
+    };
+    push({ type: "queue", seq: 2, queue: [first, second], paused: false });
+    await tick();
+    expect(app.lastFrame()).toContain("Queued, runs when the turn ends");
+    expect(app.lastFrame()).toContain("1. then run the tests (tui)");
+    expect(app.lastFrame()).toContain("2. and commit (web)");
+    app.stdin.write("/qedit 2 and push\r");
+    await tick();
+    app.stdin.write("/unqueue 1\r");
+    await tick();
+    app.stdin.write("/unqueue 7\r");
+    await tick();
+    expect(app.lastFrame()).toContain("no queued message 7");
+    expect(sent).toEqual([
+      { type: "queue_edit", id: second.id, text: "and push" },
+      { type: "queue_cancel", id: first.id },
+    ]);
+    push({ type: "queue", seq: 3, queue: [second], paused: true });
+    await tick();
+    expect(app.lastFrame()).toContain("paused after the last turn stopped");
+    app.stdin.write("/resume\r");
+    await tick();
+    expect(sent.at(-1)).toEqual({ type: "queue_resume" });
   });
 });

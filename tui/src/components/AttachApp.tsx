@@ -2,8 +2,9 @@
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
  * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, which takes any id and says its context
- * window from the model catalog; /tools, /cost, /compact [what to keep], /edit, /regenerate,
- * /branch, /fork — branches.ts — and /quit), and a status bar
+ * window from the model catalog; /tools, /cost, /compact [what to keep], /quit; /unqueue <n>,
+ * /qedit <n> <text> and /resume for the messages queued behind the turn; /edit, /regenerate,
+ * /branch and /fork on the latest turn — branch-commands.ts), and a status bar
  * with the connection, model, tokens and cost. Reconnects and resumes by itself; a session the
  * server refuses for good (no such session, a refused token) is not retried, and says why.
  */
@@ -24,6 +25,7 @@ import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
 import { windowNote } from "../models.ts";
 import { branchCommand } from "./branch-commands.ts";
+import { QueueLines } from "./QueueLines.tsx";
 import { TranscriptLines } from "./TranscriptLines.tsx";
 
 export interface AttachProps {
@@ -99,6 +101,22 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       if (!send({ type: "compact", ...(argument.length > 0 && { instructions: argument }) })) return setNotice("not connected");
       return setNotice(`compacting${argument.length > 0 ? `, keeping: ${argument}` : ""}…`);
     }
+    if (command === "unqueue" || command === "qedit") {
+      const [position = "", ...words] = argument.split(" ");
+      const entry = transcript.queue[Number(position) - 1];
+      if (entry === undefined) return setNotice(`no queued message ${position}: /${command} <n> takes its number in the queue`);
+      const text = words.join(" ").trim();
+      if (command === "qedit" && text.length === 0) return setNotice("/qedit <n> <new text>");
+      const frame =
+        command === "qedit" ? { type: "queue_edit" as const, id: entry.id, text } : { type: "queue_cancel" as const, id: entry.id };
+      if (!send(frame)) return setNotice("not connected");
+      return setNotice(command === "qedit" ? `queued message ${position} edited` : `queued message ${position} dropped`);
+    }
+    if (command === "resume") {
+      if (transcript.queue.length === 0) return setNotice("nothing is queued");
+      if (!send({ type: "queue_resume" })) return setNotice("not connected");
+      return setNotice("resuming the queue");
+    }
     if (command === "cost") {
       return setNotice(
         session === null
@@ -125,7 +143,9 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       branching.later?.then(setNotice, setNotice);
       return undefined;
     }
-    return setNotice(`unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /edit, /regenerate, /branch, /fork, /quit`);
+    return setNotice(
+      `unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /edit, /regenerate, /branch, /fork, /unqueue, /qedit, /resume, /quit`,
+    );
   };
 
   useInput((typed, key) => {
@@ -147,7 +167,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       if (line.length === 0) return;
       if (line.startsWith("/")) return runCommand(line);
       if (!send({ type: "send", text: line })) setNotice("not connected: message not sent");
-      else setNotice(null);
+      else setNotice(transcript.turn !== null ? "queued: it runs when this turn ends" : null);
       return;
     }
     if (key.backspace || key.delete) return setInput(current.slice(0, -1));
@@ -157,6 +177,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
   return (
     <Box flexDirection="column">
       <TranscriptLines transcript={transcript} />
+      <QueueLines queue={transcript.queue} paused={transcript.queuePaused} />
       {pendingCard !== undefined && (
         <Box borderStyle="double" borderColor="yellow" paddingX={1}>
           <Text>

@@ -5,7 +5,15 @@
  * small cards. What was printed stays printed: each message goes to <Static> exactly once, by id,
  * whatever the transcript does next (a snapshot that replaces the list on a resume included).
  */
-import { type ContentPart, type Message, type ToolCard, type Transcript, stopNotice, storedToolCard } from "@maestro/protocol";
+import {
+  type Message,
+  type StoredResult,
+  type ToolCard,
+  type Transcript,
+  stopNotice,
+  storedResults,
+  storedToolCard,
+} from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
 import { useLayoutEffect, useRef } from "react";
 import { renderMarkdown } from "../markdown.ts";
@@ -43,7 +51,7 @@ function MessageLines({
 }: {
   message: Message;
   transcript: Transcript;
-  results: Map<string, Extract<ContentPart, { type: "tool_result" }>>;
+  results: ReadonlyMap<string, StoredResult>;
 }) {
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
@@ -139,9 +147,7 @@ function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"], br
 }
 
 export function TranscriptLines({ transcript }: { readonly transcript: Transcript }) {
-  const results = new Map<string, Extract<ContentPart, { type: "tool_result" }>>();
-  for (const message of transcript.messages)
-    for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
+  const results = storedResults(transcript.messages);
   const turn = transcript.turn;
   const { items, live } = usePrintOnce(transcript.messages, turn, transcript.branchChanges);
   return (

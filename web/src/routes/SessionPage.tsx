@@ -1,11 +1,12 @@
 /**
  * One session, live: its header (title, model, who is watching, connection, tokens and cost),
  * a search over its whole history, the conversation as it streams (older pages on request), the
- * approvals any client may answer, and the composer.
+ * approvals any client may answer, the messages queued behind the running turn, and the composer.
  */
 import { type RestClient, type Session, ToolCallIdSchema } from "@maestro/protocol";
 import { useCallback, useEffect, useState } from "react";
 import { Composer } from "../features/composer/Composer.tsx";
+import { QueuedMessages } from "../features/queue/QueuedMessages.tsx";
 import { SessionControls } from "../features/sessions/SessionControls.tsx";
 import { SessionSearch } from "../features/search/SessionSearch.tsx";
 import { SessionTranscript } from "../features/transcript/SessionTranscript.tsx";
@@ -136,10 +137,17 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
           actions={actions}
         />
       )}
+      <QueuedMessages
+        queue={transcript.queue}
+        paused={transcript.queuePaused}
+        onEdit={(id, text) => send({ type: "queue_edit", id, text })}
+        onCancel={(id) => send({ type: "queue_cancel", id })}
+        onResume={() => send({ type: "queue_resume" })}
+      />
       <Composer
         busy={busy}
         connected={connection === "open"}
-        onSend={(text) => send({ type: "send", text })}
+        onSend={(text) => send({ type: "send", text, request_id: `web-${crypto.randomUUID()}` })}
         onCancel={() => send({ type: "cancel" })}
       />
     </main>

@@ -16,6 +16,7 @@ import {
   SendMessageAcceptedSchema,
   SendMessageBodySchema,
   SendMessageQuerySchema,
+  SendMessageQueuedSchema,
   SessionIdSchema,
   ToolCallIdSchema,
   TurnResultSchema,
@@ -39,11 +40,17 @@ export const messages = createRouter()
       path: "/{id}/messages",
       summary: "Send a message; every client watching the session sees it at once",
       description:
-        "Answers 202 with the turn id at once. With `?wait=true` it answers when the turn has ended, with the final assistant message. " +
-        "With `Accept: text/event-stream` it streams the turn's session-socket frames (the user's message, every event, turn_end) as server-sent events.",
+        "Answers 202 with the turn id at once — or, while another turn runs, 202 with `{queued: {...}}`: the message waits in the " +
+        "session's queue (editable and cancellable until it starts; see /sessions/{id}/queue) and starts its turn when the running one ends. " +
+        "With `?wait=true` it answers when this message's turn has ended (after waiting in the queue, if it had to), with the final assistant message. " +
+        "With `Accept: text/event-stream` it streams the turn's session-socket frames (the user's message, every event, turn_end) as server-sent events. " +
+        "A `request_id` comes back on the user's `message` frame, the queue entry, the `turn_end` and the result.",
       request: { params: SessionParams, query: SendMessageQuerySchema, body: jsonBody(SendMessageBodySchema) },
       responses: {
-        202: jsonResponse(SendMessageAcceptedSchema, "Stored; the turn has started"),
+        202: jsonResponse(
+          z.union([SendMessageAcceptedSchema, SendMessageQueuedSchema]),
+          "Stored; the turn has started (`{turn_id, message_id}`), or the message is queued behind the running turn (`{queued}`)",
+        ),
         200: {
           description: "With wait=true: the ended turn. With Accept: text/event-stream: the turn's frames as SSE.",
           content: { "application/json": { schema: TurnResultSchema }, "text/event-stream": { schema: z.string() } },
@@ -53,7 +60,8 @@ export const messages = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      return forwardTurnStart(c, id, { kind: "send", text: c.req.valid("json").text }, c.req.valid("query").wait);
+      const { text, request_id } = c.req.valid("json");
+      return forwardTurnStart(c, id, { kind: "send", text, request_id }, c.req.valid("query").wait);
     },
   )
   .openapi(
@@ -134,7 +142,9 @@ export const messages = createRouter()
       const { id, call_id: callId } = c.req.valid("param");
       const body = c.req.valid("json");
       return c.json(
-        ApprovalAnsweredSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).answerApproval(id, callId, body.decision, body.reason))),
+        ApprovalAnsweredSchema.parse(
+          unwrapRpcResult(await sessionStub(c.env, id).answerApproval(id, callId, body.decision, body.reason, body.request_id)),
+        ),
         200,
       );
     },

@@ -3,7 +3,7 @@
  * as an `approval_request`; the first answer wins and every client hears it (`approval_result`);
  * no answer in time is a denial. "Approve for this session" is remembered in the object's storage.
  */
-import type { ApprovalDecision, ApprovalRequestFrameSchema, ToolCallId, TurnId } from "@maestro/protocol";
+import type { ApprovalDecision, ApprovalRequestFrameSchema, RequestId, ToolCallId, TurnId } from "@maestro/protocol";
 import type { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
@@ -77,7 +77,7 @@ export class ApprovalDesk implements ApprovalGate {
   }
 
   /** A client's answer. Only the first one for a call counts; a late one is told so. */
-  answer(callId: string, decision: ApprovalDecision, by: Exclude<Answerer, "timeout">, reason?: string): void {
+  answer(callId: string, decision: ApprovalDecision, by: Exclude<Answerer, "timeout">, reason?: string, requestId?: RequestId): void {
     const pending = this.#pending.get(callId);
     if (pending === undefined)
       throw new AppError("APPROVAL_NOT_FOUND", "No approval is waiting for that call (it may have been answered already).");
@@ -85,7 +85,7 @@ export class ApprovalDesk implements ApprovalGate {
       const approved = this.#host.storage.get<string[]>(SESSION_APPROVALS_KEY) ?? [];
       if (!approved.includes(pending.tool)) this.#host.storage.put(SESSION_APPROVALS_KEY, [...approved, pending.tool]);
     }
-    this.#close(callId, { decision, by, ...(reason !== undefined && { reason }) });
+    this.#close(callId, { decision, by, ...(reason !== undefined && { reason }) }, by, requestId);
   }
 
   /** The questions still open, for a client that joins while they wait. */
@@ -93,7 +93,7 @@ export class ApprovalDesk implements ApprovalGate {
     return [...this.#pending.values()].flatMap((pending) => (pending.request === undefined ? [] : [pending.request]));
   }
 
-  #close(callId: string, answer: ApprovalAnswer, reportedBy: Answerer | "cancel" = answer.by): void {
+  #close(callId: string, answer: ApprovalAnswer, reportedBy: Answerer | "cancel" = answer.by, requestId?: RequestId): void {
     const pending = this.#pending.get(callId);
     if (pending === undefined) return;
     this.#pending.delete(callId);
@@ -103,6 +103,7 @@ export class ApprovalDesk implements ApprovalGate {
       call_id: pending.callId,
       decision: answer.decision,
       by: reportedBy,
+      ...(requestId !== undefined && { request_id: requestId }),
     });
     this.#host.onPendingChange(this.#pending.size);
     pending.settle(answer);

@@ -13,7 +13,7 @@ export async function joinSession(
   runtime: SessionRuntime,
   socket: WebSocket,
   hello: HelloFrame,
-  turn: SnapshotFrame["turn"],
+  live: Pick<SnapshotFrame, "turn" | "queue" | "queue_paused" | "requests">,
   activity: SessionActivity,
 ): Promise<void> {
   const missed = hello.since === undefined ? undefined : runtime.events.since(hello.since);
@@ -21,7 +21,7 @@ export async function joinSession(
     for (const text of missed) sendText(socket, text);
   } else {
     const seq = runtime.events.lastSeq;
-    const snapshot = await buildSnapshot(runtime, seq, turn, activity);
+    const snapshot = await buildSnapshot(runtime, seq, live, activity);
     sendText(socket, encodeFrame(snapshot));
     for (const text of runtime.events.since(seq) ?? []) sendText(socket, text);
   }

@@ -1,18 +1,21 @@
 /**
  * POST /sessions/:id/messages (and a message's /edit and /regenerate) inside the session's
  * object: the route has validated the request and forwards `{ start, mode }` here. `accept`
- * answers 202 at once; `wait` answers with the finished turn; `stream` answers with the turn's
- * frames as server-sent events, from the user's message to turn_end (subscribed before the turn
- * starts, so nothing is missed).
+ * answers 202 at once (with the turn, or — a message sent while a turn runs — with `{queued}`);
+ * `wait` answers with the finished turn (a queued message's own turn: it waits for that to start,
+ * then to end); `stream` answers with the turn's frames as server-sent events, from the user's
+ * message to turn_end (subscribed before the turn starts, so nothing is missed). An edit or a
+ * regenerate branches the conversation, so it is never queued: it needs the session idle.
  */
-import { MessageIdSchema, RegenerateBodySchema, type TurnResult } from "@maestro/protocol";
+import { MessageIdSchema, RegenerateBodySchema, RequestIdSchema, type QueueEntry, type TurnId, type TurnResult } from "@maestro/protocol";
 import { z } from "zod";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
 import type { NumberedFrame } from "./event-log.ts";
+import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
 
 const TurnStartSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("send"), text: z.string() }),
+  z.object({ kind: z.literal("send"), text: z.string(), request_id: RequestIdSchema.optional() }),
   z.object({ kind: z.literal("edit"), message_id: MessageIdSchema, text: z.string() }),
   z.object({ kind: z.literal("regenerate"), message_id: MessageIdSchema, choice: RegenerateBodySchema }),
 ]);
@@ -20,16 +23,19 @@ export const MessageRequestSchema = z.object({ start: TurnStartSchema, mode: z.e
 export type MessageRequest = z.infer<typeof MessageRequestSchema>;
 export type TurnStartRequest = z.infer<typeof TurnStartSchema>;
 
-/** Starts the turn asked for; what it answers is what the 202 says. */
-function starter(turns: TurnManager, start: TurnStartRequest) {
-  return (listener?: (numbered: NumberedFrame) => void): Promise<{ turn_id: string }> => {
+/** A turn that started (what the 202 says), or a message that waits in the queue for its turn. */
+type Outcome = { readonly started: { readonly turn_id: TurnId } } | { readonly queued: QueueEntry; readonly turn: Promise<TurnId> };
+
+/** Starts (or queues) what was asked for. */
+function starter(turns: TurnManager, queue: SendQueue, start: TurnStartRequest) {
+  return async (listener?: (numbered: NumberedFrame) => void): Promise<Outcome> => {
     switch (start.kind) {
       case "send":
-        return turns.send(start.text, listener);
+        return queue.send({ text: start.text, requestId: start.request_id, by: "api" }, listener);
       case "edit":
-        return turns.edit(start.message_id, start.text, listener);
+        return { started: await turns.edit(start.message_id, start.text, listener) };
       case "regenerate":
-        return turns.regenerate(start.message_id, start.choice, listener);
+        return { started: await turns.regenerate(start.message_id, start.choice, listener) };
     }
   };
 }
@@ -41,16 +47,20 @@ function errorResponse(error: unknown): Response {
   return Response.json(toErrorBody(appError), { status: appError.status });
 }
 
-export async function handleMessageRequest(turns: TurnManager, request: Request): Promise<Response> {
+export async function handleMessageRequest(turns: TurnManager, queue: SendQueue, request: Request): Promise<Response> {
   const parsed = MessageRequestSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return errorResponse(new AppError("INVALID_REQUEST", "Malformed internal message request."));
   const { mode } = parsed.data;
-  const start = starter(turns, parsed.data.start);
+  const start = starter(turns, queue, parsed.data.start);
   try {
-    if (mode === "accept") return Response.json(await start(), { status: 202 });
+    if (mode === "accept") {
+      const outcome = await start();
+      return Response.json("started" in outcome ? outcome.started : { queued: outcome.queued }, { status: 202 });
+    }
     if (mode === "wait") {
-      const accepted = await start();
-      const result: TurnResult = await turns.wait(accepted.turn_id);
+      const outcome = await start();
+      const turnId = "started" in outcome ? outcome.started.turn_id : await outcome.turn;
+      const result: TurnResult = await turns.wait(turnId);
       return Response.json(result, { status: 200 });
     }
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -60,8 +70,19 @@ export async function handleMessageRequest(turns: TurnManager, request: Request)
       void write(`event: ${numbered.frame.type}\nid: ${numbered.frame.seq}\ndata: ${numbered.text}\n\n`);
       if (numbered.frame.type === "turn_end") void writer.close().catch(() => undefined);
     };
-    const accepted = await start(listener);
-    void write(`: turn ${accepted.turn_id}\n\n`);
+    const outcome = await start(listener);
+    if ("started" in outcome) void write(`: turn ${outcome.started.turn_id}\n\n`);
+    else {
+      // The stream stays open while the message waits; it ends at once if the message is cancelled.
+      void write(`: queued ${outcome.queued.id}\n\n`);
+      outcome.turn.then(
+        (turnId) => write(`: turn ${turnId}\n\n`),
+        (error: unknown) => {
+          void write(`event: error\ndata: ${JSON.stringify(toErrorBody(error instanceof AppError ? error : internalError(error)))}\n\n`);
+          void writer.close().catch(() => undefined);
+        },
+      );
+    }
     return new Response(readable, {
       status: 200,
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },

@@ -18,7 +18,9 @@ import {
   PING_FRAME_TEXT,
   PONG_FRAME_TEXT,
   type Presence,
-  type SendMessageAccepted,
+  type Queue,
+  type QueueEntry,
+  type RequestId,
   type Session,
   type SessionActivity,
   type SessionId,
@@ -43,6 +45,7 @@ import { announceSessionChange } from "../feed/announce.ts";
 import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
+import { type QueueChange, SendQueue } from "./send-queue.ts";
 import { reconfigureSession } from "./session-config.ts";
 import { TurnManager } from "./turns.ts";
 
@@ -53,6 +56,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   readonly events: EventLog;
   readonly log: Logger;
   readonly turns: TurnManager;
+  readonly queue: SendQueue;
   #activity: SessionActivity = "idle";
   #database: DatabaseHandle | undefined;
   #redis: Redis | undefined;
@@ -71,6 +75,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       getConfig(env).approvalTimeoutMs,
     );
     this.turns = new TurnManager(this, desk);
+    this.queue = new SendQueue(this, this.turns);
     // Keep-alives are answered by the runtime itself, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME_TEXT, PONG_FRAME_TEXT));
   }
@@ -124,6 +129,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const numbered = this.events.append(frame);
     broadcastText(this.sockets(), numbered.text);
     this.turns.observe(numbered);
+    this.queue.observe(numbered);
     return numbered;
   }
 
@@ -160,7 +166,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(SESSION_ID_HEADER));
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, request);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, this.queue, request);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -224,10 +230,6 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────
 
-  async submitMessage(sessionId: string, text: string): Promise<RpcResult<SendMessageAccepted>> {
-    return this.#rpc(sessionId, () => this.turns.send(text));
-  }
-
   async retryTurn(sessionId: string): Promise<RpcResult<{ turn_id: string }>> {
     return this.#rpc(sessionId, () => this.turns.retry());
   }
@@ -241,15 +243,21 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     callId: string,
     decision: ApprovalDecision,
     reason?: string,
+    requestId?: RequestId,
   ): Promise<RpcResult<{ call_id: string; decision: ApprovalDecision }>> {
     return this.#rpc(sessionId, async () => {
-      this.turns.answer(callId, decision, "api", reason);
+      this.turns.answer(callId, decision, "api", reason, requestId);
       return { call_id: callId, decision };
     });
   }
 
+  /** The queue routes: read it, edit or cancel an entry, resume it (see send-queue.ts). */
+  async changeQueue(sessionId: string, change: QueueChange): Promise<RpcResult<Queue | QueueEntry>> {
+    return this.#rpc(sessionId, async () => this.queue.apply(change));
+  }
+
   async compact(sessionId: string, instructions?: string): Promise<RpcResult<{ message: Message }>> {
-    return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions) }));
+    return this.#rpc(sessionId, async () => ({ message: await this.turns.compact(instructions).finally(() => this.queue.next()) }));
   }
 
   async switchBranch(sessionId: string, messageId: MessageId): Promise<RpcResult<BranchSwitched>> {

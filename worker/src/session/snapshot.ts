@@ -8,7 +8,7 @@ import type { SessionRuntime } from "./runtime.ts";
 export async function buildSnapshot(
   runtime: SessionRuntime,
   seq: number,
-  turn: SnapshotFrame["turn"],
+  live: Pick<SnapshotFrame, "turn" | "queue" | "queue_paused" | "requests">,
   activity: SessionActivity,
 ): Promise<SnapshotFrame> {
   const db = runtime.db();
@@ -22,6 +22,6 @@ export async function buildSnapshot(
     session: toSession(record, { presence, activity }, runtime.config),
     presence,
     messages,
-    turn,
+    ...live,
   };
 }

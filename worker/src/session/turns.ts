@@ -15,6 +15,7 @@ import {
   type MessageId,
   type RegenerateBody,
   SNAPSHOT_MESSAGES,
+  type RequestId,
   type SendMessageAccepted,
   type SessionActivity,
   SessionToClientSchema,
@@ -62,7 +63,7 @@ export interface TurnHost extends SessionRuntime {
 
 /** What starts a turn: a new message, a retry, an edit of a past message, or a regenerated answer. */
 type TurnStart =
-  | { readonly text: string }
+  | { readonly text: string; readonly requestId?: RequestId | undefined }
   | { readonly retry: true }
   | { readonly edit: Message; readonly text: string }
   | { readonly regenerate: Message; readonly choice: RegenerateBody };
@@ -72,6 +73,8 @@ export type TurnListener = (numbered: NumberedFrame) => void;
 
 interface RunningTurn {
   readonly turnId: TurnId;
+  /** The request id of the send that started it, echoed on its frames. */
+  readonly requestId: RequestId | undefined;
   readonly controller: AbortController;
   readonly events: EventFrame[];
   done: Promise<TurnResult>;
@@ -81,6 +84,7 @@ interface RunningTurn {
 interface TurnRecord {
   readonly turn_id: string;
   readonly step_seq: number;
+  readonly request_id?: RequestId | undefined;
 }
 
 export class TurnManager {
@@ -103,6 +107,11 @@ export class TurnManager {
 
   get running(): boolean {
     return this.#current !== undefined;
+  }
+
+  /** A turn runs or is being started: a send now has to wait (see send-queue.ts). */
+  get busy(): boolean {
+    return this.#current !== undefined || this.#starting;
   }
 
   /**
@@ -130,10 +139,10 @@ export class TurnManager {
   }
 
   /** A user's message: shown to every client at once, stored alongside the model call. */
-  async send(text: string, listener?: TurnListener): Promise<SendMessageAccepted> {
-    const { turn_id, message } = await this.#begin({ text }, listener);
+  async send(text: string, listener?: TurnListener, requestId?: RequestId): Promise<SendMessageAccepted> {
+    const { turn_id, message } = await this.#begin({ text, requestId }, listener);
     if (message === undefined) throw new Error("a sent turn always has its user message");
-    return { turn_id, message_id: message.id };
+    return { turn_id, message_id: message.id, request_id: requestId ?? null };
   }
 
   /** Ask again, for the conversation as it stands (after a failed or broken-off answer). */
@@ -188,8 +197,8 @@ export class TurnManager {
     return { turn_id: turn.turnId, cancelled: true };
   }
 
-  answer(callId: string, decision: ApprovalDecision, by: "web" | "tui" | "api", reason?: string): void {
-    this.#desk.answer(callId, decision, by, reason);
+  answer(callId: string, decision: ApprovalDecision, by: "web" | "tui" | "api", reason?: string, requestId?: RequestId): void {
+    this.#desk.answer(callId, decision, by, reason, requestId);
   }
 
   async wait(turnId: string): Promise<TurnResult> {
@@ -202,7 +211,12 @@ export class TurnManager {
   snapshotTurn(): SnapshotFrame["turn"] {
     const turn = this.#current;
     if (turn === undefined) return null;
-    return { turn_id: turn.turnId, events: [...turn.events], approvals: this.#desk.openRequests() };
+    return {
+      turn_id: turn.turnId,
+      events: [...turn.events],
+      approvals: this.#desk.openRequests(),
+      request_id: turn.requestId ?? null,
+    };
   }
 
   /**
@@ -241,7 +255,13 @@ export class TurnManager {
     for (const callId of openApprovals)
       this.#host.broadcast({ type: "approval_result", turn_id: turnId, call_id: callId, decision: "deny", by: "cancel" });
     await this.#repairHistory();
-    this.#host.broadcast({ type: "turn_end", turn_id: turnId, status: "interrupted", message });
+    this.#host.broadcast({
+      type: "turn_end",
+      turn_id: turnId,
+      status: "interrupted",
+      message,
+      ...(record.request_id !== undefined && { request_id: record.request_id }),
+    });
     this.#host.setActivity("idle");
     this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
   }
@@ -284,8 +304,10 @@ export class TurnManager {
         }
       }
       const turnId = TurnIdSchema.parse(crypto.randomUUID());
+      const requestId = "requestId" in what ? what.requestId : undefined;
       const turn: RunningTurn = {
         turnId,
+        requestId,
         controller: new AbortController(),
         events: [],
         done: Promise.resolve({ turn_id: turnId, status: "failed", message: null }),
@@ -297,11 +319,15 @@ export class TurnManager {
       if ("text" in what) {
         const row = await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]);
         userMessage = this.#transcript.remember(messageOf(row));
-        this.#emit(turn, { type: "message", message: userMessage });
+        this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
         // Stored while the model is already being asked: storing must not delay the call.
         userStored = insertMessage(this.#host.db(), row);
       }
-      this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
+      this.#host.storage.put(TURN_KEY, {
+        turn_id: turnId,
+        step_seq: this.#host.events.lastSeq,
+        request_id: requestId,
+      } satisfies TurnRecord);
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
       turn.done = this.#run(turn, runAs, userStored);
@@ -352,7 +378,11 @@ export class TurnManager {
             // The stored step now holds what was streamed: a snapshot must not show it twice.
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
-            this.#host.storage.put(TURN_KEY, { turn_id: turn.turnId, step_seq: this.#host.events.lastSeq } satisfies TurnRecord);
+            this.#host.storage.put(TURN_KEY, {
+              turn_id: turn.turnId,
+              step_seq: this.#host.events.lastSeq,
+              request_id: turn.requestId,
+            } satisfies TurnRecord);
             this.#logCall(turn, session, event.step);
             if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
               this.#host.setActivity("waiting_tool");
@@ -384,9 +414,10 @@ export class TurnManager {
       this.#current = undefined;
       this.#host.setActivity("idle");
     }
-    const result: TurnResult = { turn_id: turn.turnId, status, message: answer };
+    const echo = turn.requestId !== undefined ? { request_id: turn.requestId } : {};
+    const result: TurnResult = { turn_id: turn.turnId, status, message: answer, ...echo };
     this.#remember(result);
-    this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer });
+    this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
     // The session's tokens and cost just changed: every client's header should say so.
     void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
     return result;
@@ -452,6 +483,7 @@ function turnOf(frame: BroadcastFrame): string | null {
     case "presence":
     case "session_update":
     case "credential_update":
+    case "queue":
       return null;
   }
 }

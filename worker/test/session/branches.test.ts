@@ -21,7 +21,7 @@ async function send(sessionId: string, text: string): Promise<TurnResult> {
 }
 
 async function branch(sessionId: string): Promise<Message[]> {
-  const page = (await (await api(`/sessions/${sessionId}/messages?limit=200`)).json()) as MessagePage;
+  const page = await (await api(`/sessions/${sessionId}/messages?limit=200`)).json<MessagePage>();
   return page.data.toReversed();
 }
 
@@ -182,7 +182,7 @@ describe("forks", () => {
     expect(copied.map((message) => message.id)).not.toContain(first.id);
     expect(copied[1]?.parent_id).toBe(copied[0]?.id);
 
-    const forks = (await (await api(`/sessions/${session.id}/forks`)).json()) as { data: SessionFork[] };
+    const forks = await (await api(`/sessions/${session.id}/forks`)).json<{ data: SessionFork[] }>();
     expect(forks.data).toEqual([
       { session_id: forked.body.id, title: "Try another way", message_id: first.id, created_at: expect.any(String) },
     ]);

@@ -5,7 +5,7 @@
 import { PROTOCOL_VERSION, type SessionId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import { client } from "../helpers/api.ts";
-import { waitForTurn } from "../helpers/turns.ts";
+import { started, waitForTurn } from "../helpers/turns.ts";
 import { rowCounts } from "../helpers/db.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket, openSocket, settle } from "../helpers/socket.ts";
@@ -19,7 +19,7 @@ async function newSession(replies = 3): Promise<SessionId> {
 describe("session socket", () => {
   it("greets a fresh client with a snapshot of the session", async () => {
     const sessionId = await newSession();
-    const accepted = await client().messages.send(sessionId, { text: "before anyone watched" });
+    const accepted = started(await client().messages.send(sessionId, { text: "before anyone watched" }));
     await waitForTurn(sessionId, accepted.turn_id);
     const socket = await openSocket(sessionId);
     socket.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "tui" });
@@ -60,7 +60,7 @@ describe("session socket", () => {
   it("also shows a message sent through the REST API to every socket", async () => {
     const sessionId = await newSession();
     const web = await joinSocket(sessionId, "web");
-    const accepted = await client().messages.send(sessionId, { text: "from a script" });
+    const accepted = started(await client().messages.send(sessionId, { text: "from a script" }));
     const frame = await web.next("message");
     expect(frame.message.id).toBe(accepted.message_id);
     expect(frame.message.turn_id).toBe(accepted.turn_id);

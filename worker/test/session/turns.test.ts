@@ -12,7 +12,7 @@ import { withDb } from "../helpers/db.ts";
 import { captureLogs } from "../helpers/logs.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket, openSocket, settle } from "../helpers/socket.ts";
-import { waitForTurn } from "../helpers/turns.ts";
+import { started, waitForTurn } from "../helpers/turns.ts";
 import { recordedRequests } from "../simulators/client.ts";
 
 const storedMessages = (sessionId: SessionId) =>
@@ -121,12 +121,12 @@ describe("a turn", () => {
     expect(data.map((frame) => frame.seq)).toEqual([...data.map((frame) => frame.seq)].sort((a, b) => a - b));
   });
 
-  it("refuses a second message while a turn runs", async () => {
-    const { session } = await scriptedSession([{ steps: [{ kind: "text", text: "slow ".repeat(30) }], chunk_delay_ms: 20 }]);
-    const first = await client().messages.send(session.id, { text: "one" });
+  it("queues a second message while a turn runs (send-queue.test.ts has the rest)", async () => {
+    const { session } = await scriptedSession([{ steps: [{ kind: "text", text: "slow ".repeat(30) }], chunk_delay_ms: 20 }, say("Two.")]);
+    const first = started(await client().messages.send(session.id, { text: "one" }));
     const second = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text: "two" }) });
-    expect(second.status).toBe(409);
-    expect(await second.json()).toMatchObject({ error: { code: "TURN_IN_PROGRESS" } });
+    expect(second.status).toBe(202);
+    expect(await second.json()).toMatchObject({ queued: { text: "two", by: "api" } });
     await waitForTurn(session.id, first.turn_id);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Where the user writes: Enter sends (Shift+Enter for a new line), Escape cancels the turn in
- * flight. Disabled while offline, with the reason shown rather than a silent no-op.
+ * flight. While a turn runs, what is sent joins the session's queue and runs when the turn ends.
+ * Disabled while offline, with the reason shown rather than a silent no-op.
  */
 import { type KeyboardEvent, useState } from "react";
 
@@ -14,7 +15,7 @@ export interface ComposerProps {
 export function Composer({ busy, connected, onSend, onCancel }: ComposerProps) {
   const [text, setText] = useState("");
   const submit = () => {
-    if (text.trim().length === 0 || !connected || busy) return;
+    if (text.trim().length === 0 || !connected) return;
     if (onSend(text.trim())) setText("");
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -34,22 +35,27 @@ export function Composer({ busy, connected, onSend, onCancel }: ComposerProps) {
     >
       <textarea
         aria-label="Message"
-        placeholder={connected ? "Message the model (Enter to send, Shift+Enter for a new line)" : "Reconnecting…"}
+        placeholder={
+          !connected
+            ? "Reconnecting…"
+            : busy
+              ? "Queue a message: it runs when this turn ends (Enter)"
+              : "Message the model (Enter to send, Shift+Enter for a new line)"
+        }
         value={text}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
         rows={3}
         autoFocus
       />
-      {busy ? (
+      {busy && (
         <button type="button" className="danger" onClick={onCancel}>
           Cancel (Esc)
         </button>
-      ) : (
-        <button type="submit" disabled={!connected || text.trim().length === 0}>
-          Send
-        </button>
       )}
+      <button type="submit" disabled={!connected || text.trim().length === 0}>
+        {busy ? "Queue" : "Send"}
+      </button>
     </form>
   );
 }

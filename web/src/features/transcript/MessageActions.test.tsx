@@ -72,7 +72,7 @@ describe("message actions", () => {
     expect(given.regenerate).toHaveBeenCalledWith(id(4), {});
     rerender(<TranscriptView transcript={transcript} onAnswer={vi.fn()} actions={{ ...given, busy: true }} />);
     for (const name of ["Regenerate", "Edit", "Previous branch", "Next branch"])
-      expect((screen.getByRole("button", { name }) as HTMLButtonElement).disabled, name).toBe(true);
+      expect(screen.getByRole<HTMLButtonElement>("button", { name }).disabled, name).toBe(true);
   });
 
   it("links the forks made from a message under it", () => {

@@ -11,6 +11,8 @@ import {
   type ToolCard,
   type Transcript,
   stopNotice,
+  type StoredResult,
+  storedResults,
   storedToolCard,
 } from "@maestro/protocol";
 import { Fragment, useState } from "react";
@@ -25,8 +27,6 @@ export interface TranscriptViewProps {
   /** Edit, regenerate, branches and forks; without it the transcript is read-only. */
   readonly actions?: MessageActions | undefined;
 }
-
-type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
 
 /** How the answer used the prompt cache: what it read from it, and what it wrote (a new prefix). */
 function cacheNote(usage: TokenUsage): string {
@@ -82,7 +82,7 @@ function MessageView({
   results,
   onAnswer,
   actions,
-}: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
+}: TranscriptViewProps & { message: Message; results: ReadonlyMap<string, StoredResult> }) {
   const [editing, setEditing] = useState(false);
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
@@ -147,9 +147,7 @@ function MessageView({
 }
 
 export function TranscriptView({ transcript, onAnswer, actions }: TranscriptViewProps) {
-  const results = new Map<string, ResultPart>();
-  for (const message of transcript.messages)
-    for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
+  const results = storedResults(transcript.messages);
   const turn = transcript.turn;
   return (
     <div className="transcript" aria-live="polite">

@@ -49,7 +49,7 @@ export const ExportedSettingsSchema = z.strictObject({
   compact_at: CompactAtSchema.nullable(),
   context_window: ContextWindowSchema.nullable(),
   working_directory: z.string().min(1).max(4096).nullable(),
-  /** The credential the session used. Import uses it when a credential with this id exists, and never requires it. */
+  /** The credential the session used. Import uses the one with this id (else label) when it exists, and never requires it. */
   credential: z.strictObject({ id: CredentialIdSchema, label: z.string().max(200) }).nullable(),
   created_at: TimestampSchema,
 });

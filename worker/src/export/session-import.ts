@@ -6,8 +6,10 @@
  * ids (messages and turns); timestamps, usage and cost stay as the file says.
  */
 import {
+  type Credential,
   type FieldIssue,
   type ImportSessionQuery,
+  type ProviderId,
   OpenAIChatImportSchema,
   OpenAIChatMessagesSchema,
   type Result,
@@ -156,9 +158,19 @@ function toCopy(message: SessionExport["messages"][number], turnIds: Map<string,
   };
 }
 
+/** The file's credential here: the one with its id, else one with its label (another instance), of the session's provider. */
+function hintedCredential(
+  credentials: readonly Credential[],
+  hint: { id: string; label: string },
+  provider: ProviderId,
+): Credential | undefined {
+  const usable = credentials.filter((each) => each.provider === provider);
+  return usable.find((each) => each.id === hint.id) ?? usable.find((each) => each.label === hint.label);
+}
+
 /**
  * Creates the session. The query's provider, model, credential and title win over the file's; the
- * file's credential is used only when one with that id exists for the same provider.
+ * file's credential is only a hint (hintedCredential), never required.
  */
 export async function importSession(
   db: Database,
@@ -168,14 +180,12 @@ export async function importSession(
 ): Promise<SessionId> {
   const { session } = file;
   const provider = query.provider ?? session.provider;
-  const hinted = session.credential === null ? undefined : (await listCredentials(db)).find((each) => each.id === session.credential?.id);
+  const hinted = session.credential === null ? undefined : hintedCredential(await listCredentials(db), session.credential, provider);
   const values = await resolveNewSession(db, {
     title: query.title ?? session.title,
     provider,
     model: query.model ?? session.model,
-    ...(query.credential_id !== undefined
-      ? { credential_id: query.credential_id }
-      : hinted !== undefined && hinted.provider === provider && { credential_id: hinted.id }),
+    ...(query.credential_id !== undefined ? { credential_id: query.credential_id } : hinted !== undefined && { credential_id: hinted.id }),
     ...(session.system_prompt !== null && { system_prompt: session.system_prompt }),
     ...(session.working_directory !== null && { working_directory: session.working_directory }),
     enabled_tools: session.enabled_tools,

@@ -12,14 +12,14 @@ import type { ScriptOptions, TurnInput } from "../simulators/script.ts";
 
 const say = (text: string): TurnInput => ({ steps: [{ kind: "text", text }] });
 
-async function credentialFor(provider: ProviderId, turns: TurnInput[], options: ScriptOptions = {}) {
+async function credentialFor(provider: ProviderId, turns: TurnInput[], options: ScriptOptions = {}, label = `export ${provider}`) {
   const simulatorUrl = inject("simulatorUrl");
   const key = scriptKey(`export-${provider}`);
   await registerScript(simulatorUrl, key, turns, options);
   const credential = await client().credentials.create({
     provider,
     auth_type: "api_key",
-    label: `export ${provider}`,
+    label,
     api_key: key,
     base_url: provider === "openai" ? `${simulatorUrl}/v1` : simulatorUrl,
   });
@@ -245,7 +245,7 @@ describe("export and import", () => {
   });
 
   it("refuses broken files with the path of each problem, and stores nothing", async () => {
-    const { credential } = await credentialFor("anthropic", [say("Only answer.")]);
+    const { credential } = await credentialFor("anthropic", [say("Only answer.")], {}, "export refusals");
     const session = await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5", credential_id: credential.id });
     expect((await send(session.id, "hello")).status).toBe("completed");
     const good = await exportJson(session.id);
@@ -344,6 +344,9 @@ describe("export and import", () => {
     const accepted = await post<Session>("/sessions/import", big);
     expect(accepted.status).toBe(201);
     expect(accepted.body.credential_id).toBeNull();
+    // A credential of another instance is found here by its label, when one of the provider has it.
+    const elsewhere = { ...good, session: { ...good.session, credential: { id: unknown, label: "export refusals" } } };
+    expect((await post<Session>("/sessions/import", elsewhere)).body.credential_id).toBe(credential.id);
 
     expect((await api(`/sessions/${unknown}/export`)).status).toBe(404);
     expect((await api(`/sessions/${session.id}/export?format=pdf`)).status).toBe(400);

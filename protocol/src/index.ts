@@ -250,6 +250,29 @@ export {
   SendMessageQueuedSchema,
   type SendMessageQueued,
 } from "./rest/queue.ts";
+export {
+  ExportFormatSchema,
+  type ExportFormat,
+  ExportSessionQuerySchema,
+  type ExportSessionQuery,
+  ExportedMessageSchema,
+  type ExportedMessage,
+  ExportedSettingsSchema,
+  type ExportedSettings,
+  ImportSessionQuerySchema,
+  type ImportSessionQuery,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_MESSAGES,
+  OpenAIChatImportSchema,
+  type OpenAIChatImport,
+  OpenAIChatMessageSchema,
+  OpenAIChatMessagesSchema,
+  type OpenAIChatMessage,
+  SESSION_EXPORT_FORMAT,
+  SESSION_EXPORT_VERSION,
+  SessionExportSchema,
+  type SessionExport,
+} from "./rest/export.ts";
 export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
 export {
   CreateTemplateBodySchema,

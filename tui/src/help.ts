@@ -6,7 +6,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import { CONNECT_LIMIT_MS } from "./commands/send.ts";
 
-export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage", "models", "history"] as const;
+export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage", "models", "history", "export", "import"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The options of the commands that take any, as `node:util` parseArgs reads them. */
@@ -33,6 +33,17 @@ export const OPTIONS = {
     limit: { type: "string" },
     json: { type: "boolean", default: false },
   },
+  export: {
+    format: { type: "string", default: "md" },
+    out: { type: "string" },
+    raw: { type: "boolean", default: false },
+  },
+  import: {
+    provider: { type: "string" },
+    model: { type: "string" },
+    credential: { type: "string" },
+    title: { type: "string" },
+  },
 } as const satisfies Partial<Record<Command, ParseArgsOptionsConfig>>;
 
 export const OVERVIEW = `maestro: The Maestro in your terminal
@@ -44,6 +55,8 @@ export const OVERVIEW = `maestro: The Maestro in your terminal
   maestro attach <id>          open a session full screen, live
   maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
   maestro history <id>         a session's whole history, oldest first (--search, --limit, --json)
+  maestro export <id>          a session as Markdown or lossless JSON (--format md|json, --out file)
+  maestro import <file|->      a new session from a JSON export or an OpenAI-style messages list
   maestro usage                tokens and cost by provider and model
   maestro models [--provider]  the models on offer: context window, output limit, prices
 
@@ -108,6 +121,27 @@ export const HELP: Record<Command, string> = {
     "  --json         the messages as a JSON array, oldest first, in full (for scripts)",
     "",
     "  Exits 1 when there is no such session or the server refuses.",
+  ].join("\n"),
+  export: [
+    "maestro export <id> [--format md|json] [--out <file>] [--raw]",
+    "",
+    "  Writes a session to stdout (or a file).",
+    "  --format       md: the branch in use as a readable transcript, tool calls and thinking folded (default);",
+    "                 json: everything, losslessly: every branch, tool calls and results, usage, cost, settings",
+    "                 (`maestro import` takes it back)",
+    "  --out          write to this file instead of stdout",
+    "  --raw          json only: also what was sent to the provider and what came back (large)",
+  ].join("\n"),
+  import: [
+    "maestro import <file|-> [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]",
+    "",
+    "  Creates a session from a file (- reads stdin) and prints its id. The file is a `maestro export",
+    '  --format json`, or an OpenAI-style conversation: {"messages": [...], "model": ...} or the bare list',
+    "  (system messages become the system prompt; tool calls and results are kept).",
+    "  --provider     the new session's provider (default: the file's; openai for an OpenAI list)",
+    "  --model        its model (default: the file's; required when an OpenAI list names none)",
+    "  --credential   the credential to use, by id or label (default: the file's when it exists here)",
+    "  --title        its title (default: the file's, or the first thing said)",
   ].join("\n"),
 };
 

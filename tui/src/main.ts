@@ -15,6 +15,8 @@ import { newSession } from "./commands/new-session.ts";
 import type { ExitCode, Output } from "./commands/output.ts";
 import { sendMessage } from "./commands/send.ts";
 import { listSessions, showUsage, watchSessions } from "./commands/sessions.ts";
+import { exportToFile, importFromFile } from "./commands/transfer.ts";
+import { fileIo } from "./commands/file-io.ts";
 import { type Command, HELP, OPTIONS, OVERVIEW, isCommand } from "./help.ts";
 
 export async function main(argv: readonly string[], output: Output): Promise<ExitCode> {
@@ -105,6 +107,25 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
         return 2;
       }
       return showHistory(client, args.sessionId, args.options, output);
+    }
+    case "export": {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.export });
+      const sessionId = SessionIdSchema.safeParse(positionals[0]);
+      if (positionals.length !== 1 || !sessionId.success || (values.format !== "md" && values.format !== "json")) {
+        const problem = positionals.length === 1 && !sessionId.success ? `"${positionals[0]}" is not a session id.\n\n` : "";
+        output.err(`${problem}${HELP.export}\n`);
+        return 2;
+      }
+      return exportToFile(client, sessionId.data, { format: values.format, out: values.out, raw: values.raw }, output, fileIo);
+    }
+    case "import": {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.import });
+      const [path] = positionals;
+      if (path === undefined || positionals.length !== 1) {
+        output.err(`${HELP.import}\n`);
+        return 2;
+      }
+      return importFromFile(client, path, values, output, fileIo);
     }
     case "attach": {
       const sessionId = rest[0];

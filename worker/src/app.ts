@@ -6,7 +6,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import type { ErrorCode } from "@maestro/protocol";
+import { type ErrorCode, MAX_IMPORT_BYTES } from "@maestro/protocol";
 import { AppError, internalError, toErrorBody } from "./errors.ts";
 import { createLogger } from "./log.ts";
 import { requireApiToken } from "./middleware/auth.ts";
@@ -18,6 +18,7 @@ import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
 import { mcpServers } from "./routes/mcp.ts";
 import { branches } from "./routes/branches.ts";
+import { sessionTransfer } from "./routes/export.ts";
 import { messages } from "./routes/messages.ts";
 import { queue } from "./routes/queue.ts";
 import { models } from "./routes/models.ts";
@@ -32,6 +33,7 @@ import { webSession } from "./routes/web-session.ts";
 import { VERSION } from "./version.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const IMPORT_PATH = "/api/v1/sessions/import";
 
 /** Hono raises HTTPExceptions for malformed transport; each gets a fixed, safe message. */
 const HTTP_EXCEPTIONS: Record<number, [ErrorCode, string]> = {
@@ -54,14 +56,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const api = new OpenAPIHono<AppEnv>();
 
-  api.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
-      },
-    }),
-  );
+  const tooLarge = () => {
+    throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  };
+  const defaultLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  // A whole session's export is the one body allowed to be larger (routes/export.ts).
+  const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: tooLarge });
+  api.use((c, next) => (c.req.method === "POST" && c.req.path === IMPORT_PATH ? importLimit : defaultLimit)(c, next));
   api.route("/health", health);
   api.route("/agents/connect", agentTunnel);
   api.route("/oauth/mcp/callback", oauthCallback);
@@ -83,6 +84,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/sessions", messages);
   api.route("/sessions", branches);
   api.route("/sessions", queue);
+  api.route("/sessions", sessionTransfer);
   api.route("/sessions", toolExecutions);
   api.route("/templates", templates);
   api.route("/tools", tools);

@@ -15,6 +15,7 @@ import {
   CredentialSchema,
   CredentialTestResultSchema,
 } from "../rest/credentials.ts";
+import { type ImportSessionQuery, SessionExportSchema } from "../rest/export.ts";
 import { HealthSchema } from "../rest/health.ts";
 import { type ListModelsQuery, ModelListSchema } from "../rest/models.ts";
 import {
@@ -88,13 +89,9 @@ export function createRestClient(options: RestClientOptions) {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const base = `${options.baseUrl.replace(/\/+$/, "")}/api/v1`;
 
-  async function request<S extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: S,
-    requestOptions: RequestOptions = {},
-  ): Promise<z.output<S>> {
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+  /** The response, when it is a success; an ApiError otherwise. */
+  async function fetchOk(method: string, path: string, requestOptions: RequestOptions & { accept?: string }): Promise<Response> {
+    const headers: Record<string, string> = { accept: requestOptions.accept ?? "application/json", ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (requestOptions.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
@@ -108,8 +105,18 @@ export function createRestClient(options: RestClientOptions) {
     } catch (cause) {
       throw new ApiError(0, "NETWORK_ERROR", `could not reach ${options.baseUrl}: ${describe(cause)}`);
     }
+    if (!response.ok) throw toApiError(response.status, await response.json().catch(() => undefined));
+    return response;
+  }
+
+  async function request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    requestOptions: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const response = await fetchOk(method, path, requestOptions);
     const payload: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw toApiError(response.status, payload);
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       throw new ApiError(response.status, "BAD_RESPONSE", `unexpected answer from ${method} ${path}`);
@@ -162,6 +169,14 @@ export function createRestClient(options: RestClientOptions) {
       /** Continue from the branch holding a message; every client follows. */
       switchBranch: (id: SessionId, messageId: MessageId) =>
         post(`/sessions/${id}/branch`, BranchSwitchedSchema, { message_id: messageId }),
+      /** The whole session, losslessly (every branch; `raw`: with raw requests and responses). */
+      export: (id: SessionId, query: { raw?: boolean } = {}) =>
+        get(`/sessions/${id}/export`, SessionExportSchema, { format: "json", raw: query.raw }),
+      /** The branch in use as a readable Markdown transcript. */
+      exportMarkdown: async (id: SessionId) =>
+        (await fetchOk("GET", `/sessions/${id}/export`, { query: { format: "md" }, accept: "text/markdown" })).text(),
+      /** A new session from a JSON export or an OpenAI-style `messages` list; the query overrides its settings. */
+      import: (body: unknown, query: ImportSessionQuery = {}) => post("/sessions/import", SessionSchema, body, query),
     },
     messages: {
       list: (sessionId: SessionId, query: Partial<ListMessagesQuery> = {}) =>

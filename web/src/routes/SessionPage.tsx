@@ -14,6 +14,7 @@ import { useMessageActions } from "../features/transcript/use-message-actions.ts
 import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
 import { sessionHref } from "../lib/route.ts";
 import { ContextGauge } from "../features/sessions/ContextGauge.tsx";
+import { ExportLinks } from "../features/sessions/SessionTransfer.tsx";
 import { tokens, usd } from "../lib/format.ts";
 
 const CONNECTION_LABEL = { connecting: "connecting…", open: "live", reconnecting: "reconnecting…", closed: "offline" } as const;
@@ -75,6 +76,7 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
           </span>
         )}
         {session !== null && <ContextGauge context={session.context} onCompact={() => send({ type: "compact" })} busy={busy} />}
+        {session !== null && <ExportLinks sessionId={session.id} />}
       </header>
       {(links.origin !== null || links.forks.length > 0) && (
         <p className="fork-links muted small">

@@ -2,6 +2,7 @@
 import type { RestClient } from "@maestro/protocol";
 import { useEffect, useState } from "react";
 import { NewSessionForm } from "../features/sessions/NewSessionForm.tsx";
+import { ImportButton } from "../features/sessions/SessionTransfer.tsx";
 import { SessionList } from "../features/sessions/SessionList.tsx";
 import { sessionHref } from "../lib/route.ts";
 import { useSessions } from "../features/sessions/use-sessions.ts";
@@ -37,6 +38,7 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
         <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
           New session
         </button>
+        <ImportButton client={client} onImported={(session) => (window.location.hash = sessionHref(session.id))} />
         <button type="button" className="secondary" onClick={onSignOut}>
           Sign out
         </button>

@@ -36,6 +36,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: "Missing or invalid API token",
   404: "No such resource",
   409: "Conflicts with the current state",
+  413: "The request body is too large",
   426: "This path only speaks WebSocket",
   502: "A server The Maestro relies on failed (a provider, an MCP server, a sign-in server)",
 };

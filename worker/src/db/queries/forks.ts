@@ -6,79 +6,40 @@
 import type { MessageId, SessionFork, SessionId } from "@maestro/protocol";
 import { desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import { conversations, messages, sessions } from "../schema.ts";
+import { messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 import { branchTail } from "./branches.ts";
+import { createSessionWithTree } from "./session-trees.ts";
 
-/** Rows per insert: well under Postgres' parameter limit with a message's ~25 columns. */
-const COPY_BATCH = 500;
+/** Rows read per query. */
+const READ_BATCH = 500;
 /** A fork copies the whole branch up to its message, however long. */
 const WHOLE_BRANCH = 1_000_000;
 
 type SessionRow = typeof sessions.$inferSelect;
 type MessageRow = typeof messages.$inferSelect;
 
-/** Compaction parts name messages by id: in the copy they name the copies. */
-function remapContent(content: MessageRow["content"], ids: ReadonlyMap<string, string>): MessageRow["content"] {
-  return content.map((part) =>
-    part.type === "compaction"
-      ? {
-          ...part,
-          pruned_through: part.pruned_through === null ? null : ((ids.get(part.pruned_through) ?? null) as MessageId | null),
-          summarized_through: part.summarized_through === null ? null : ((ids.get(part.summarized_through) ?? null) as MessageId | null),
-        }
-      : part,
-  );
-}
-
 /** Creates the fork and copies the branch ending at `messageId` into it. Returns the new session's row. */
 export async function forkSession(db: Database, source: SessionRow, messageId: MessageId, title: string): Promise<SessionRow> {
   const branch = await branchTail(db, messageId, WHOLE_BRANCH);
-  const ids = new Map(branch.map((message) => [message.id as string, crypto.randomUUID()]));
   const byId = new Map<string, MessageRow>();
-  const branchIds = [...ids.keys()];
-  for (let start = 0; start < branchIds.length; start += COPY_BATCH) {
+  const branchIds = branch.map((message) => message.id as string);
+  for (let start = 0; start < branchIds.length; start += READ_BATCH) {
     const rows = await db
       .select()
       .from(messages)
-      .where(inArray(messages.id, branchIds.slice(start, start + COPY_BATCH)));
+      .where(inArray(messages.id, branchIds.slice(start, start + READ_BATCH)));
     for (const row of rows) byId.set(row.id, row);
   }
-  return db.transaction(async (tx) => {
-    const { id: _id, createdAt: _created, updatedAt: _updated, lastActivityAt: _active, archivedAt: _archived, ...settings } = source;
-    const [fork] = await tx
-      .insert(sessions)
-      .values({
-        ...settings,
-        title,
-        status: "active",
-        forkedFromSessionId: source.id,
-        forkedFromMessageId: messageId,
-      })
-      .returning();
-    if (fork === undefined) throw new Error("insert returned no row");
-    const [conversation] = await tx.insert(conversations).values({ sessionId: fork.id }).returning({ id: conversations.id });
-    if (conversation === undefined) throw new Error("insert returned no row");
-    const copies = branch.flatMap((message) => {
-      const row = byId.get(message.id);
-      if (row === undefined) return [];
-      return [
-        {
-          ...row,
-          id: ids.get(row.id) ?? crypto.randomUUID(),
-          sessionId: fork.id,
-          conversationId: conversation.id,
-          parentId: row.parentId === null ? null : (ids.get(row.parentId) ?? null),
-          content: remapContent(row.content, ids),
-        },
-      ];
-    });
-    for (let start = 0; start < copies.length; start += COPY_BATCH)
-      await tx.insert(messages).values(copies.slice(start, start + COPY_BATCH));
-    const leaf = copies.at(-1)?.id ?? null;
-    await tx.update(conversations).set({ leafMessageId: leaf }).where(eq(conversations.id, conversation.id));
-    return fork;
+  const tree = branch.flatMap((message) => {
+    const row = byId.get(message.id);
+    if (row === undefined) return [];
+    const { sessionId: _session, conversationId: _conversation, ...copy } = row;
+    return [copy];
   });
+  const { id: _id, createdAt: _created, updatedAt: _updated, lastActivityAt: _active, archivedAt: _archived, ...settings } = source;
+  const values = { ...settings, title, status: "active" as const, forkedFromSessionId: source.id, forkedFromMessageId: messageId };
+  return createSessionWithTree(db, values, tree, tree.at(-1)?.id ?? null);
 }
 
 /** The sessions forked from `sessionId`, newest first. */

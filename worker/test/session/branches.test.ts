@@ -132,6 +132,27 @@ describe("branches", () => {
     expect((await client().sessions.get(session.id)).provider).toBe("anthropic");
   });
 
+  it("branches around a compaction: an edit before it sends the whole older branch, a switch back sends the summary again", async () => {
+    const { session, key } = await scriptedSession([say("A1"), say("A2"), say("A3"), say("The summary."), say("B1"), say("A4")]);
+    for (const text of ["one", "two", "three"]) await send(session.id, text);
+    const compacted = await client().sessions.compact(session.id, {});
+    expect(compacted.message.role).toBe("compaction");
+    const [one] = await branch(session.id);
+    if (one === undefined) throw new Error("no first message");
+
+    const edited = await post<TurnResult>(`/sessions/${session.id}/messages/${one.id}/edit?wait=true`, { text: "one, edited" });
+    expect(edited.body.status).toBe("completed");
+    const simulatorUrl = inject("simulatorUrl");
+    expect(sentTexts((await recordedRequests(simulatorUrl, key)).at(-1)?.body)).toEqual(["one, edited"]);
+
+    // The old branch ends at its compaction: the next turn there starts from the summary.
+    await post<BranchSwitched>(`/sessions/${session.id}/branch`, { message_id: one.id });
+    expect((await branch(session.id)).at(-1)?.role).toBe("compaction");
+    await send(session.id, "four");
+    const sent = sentTexts((await recordedRequests(simulatorUrl, key)).at(-1)?.body);
+    expect(sent).toEqual([expect.stringContaining("The summary."), "three", "A3", "four"]);
+  });
+
   it("refuses what cannot branch, with the field named, and changes nothing", async () => {
     const { session } = await scriptedSession([say("Only answer.")]);
     await send(session.id, "hello");

@@ -17,6 +17,11 @@ export interface ConversationMessage {
   readonly content: readonly ContentPart[];
   /** The end of a prefix that stays the same for many requests (a compaction's summary): cache it. */
   readonly stable?: boolean;
+  /**
+   * An answer's provider, when known (null: merged from answers of several). What another
+   * provider produced loses its thinking and signatures before it is sent (session/provider-history.ts).
+   */
+  readonly producedBy?: ProviderId | null;
 }
 
 export interface ProviderRequest {

@@ -59,6 +59,8 @@ function MessageLines({
     <Box flexDirection="column" marginBottom={1}>
       <Text bold color={message.role === "user" ? "blue" : "magenta"}>
         {message.role === "user" ? "you" : "model"}
+        {/* Which model answered: after a failover, not the session's own. */}
+        {message.role === "assistant" && message.provider !== null && <Text dimColor>{` · ${message.provider}/${message.model}`}</Text>}
       </Text>
       {message.content.map((part, index) => {
         if (part.type === "text") return <Text key={index}>{message.role === "user" ? part.text : renderMarkdown(part.text)}</Text>;
@@ -114,6 +116,21 @@ function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"]) {
   return { items, live };
 }
 
+/**
+ * "failed over from X to Y: why", for the turn in flight or the one that just ended: shown below
+ * its messages (the answers themselves say which model wrote them, for good).
+ */
+function FailoverLines({ transcript }: { readonly transcript: Transcript }) {
+  const turnId = transcript.turn?.turnId ?? transcript.lastTurn?.turnId;
+  return transcript.failovers
+    .filter((notice) => notice.turnId === turnId)
+    .map((notice, index) => (
+      <Text key={index} color="yellow">
+        {`↪ failed over from ${notice.from.provider}/${notice.from.model} to ${notice.to.provider}/${notice.to.model}: ${notice.message}`}
+      </Text>
+    ));
+}
+
 export function TranscriptLines({ transcript }: { readonly transcript: Transcript }) {
   const results = new Map<string, Extract<ContentPart, { type: "tool_result" }>>();
   for (const message of transcript.messages)
@@ -128,6 +145,7 @@ export function TranscriptLines({ transcript }: { readonly transcript: Transcrip
       {live.map((message) => (
         <MessageLines key={message.id} message={message} transcript={transcript} results={results} />
       ))}
+      <FailoverLines transcript={transcript} />
       {turn !== null && (
         <Box flexDirection="column">
           {turn.blocks.map((block, index) => {

@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Credential, type Message, createRestClient } from "@maestro/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
@@ -59,6 +58,28 @@ async function ended(failure: string): Promise<void> {
   throw new Error(failure);
 }
 
+// Plain fetch, not the protocol client: this project type-checks under Node's lib, not the DOM's.
+interface Credential {
+  readonly id: string;
+  readonly label: string;
+}
+interface StoredMessage {
+  readonly role: string;
+  readonly provider: string | null;
+  readonly model: string | null;
+  readonly credential_id: string | null;
+}
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.origin}/api/v1${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
 function byLabel(credentials: readonly Credential[], label: string): Credential {
   const found = credentials.find((credential) => credential.label === label);
   if (found === undefined) throw new Error(`no demo credential "${label}"`);
@@ -84,11 +105,10 @@ afterAll(async () => {
 describe("failover in a terminal", () => {
   it("shows a turn that fails over from an overloaded simulator to a working one mid tool loop", async () => {
     await maestro(["login", server.origin], `${server.token}\n`);
-    const api = createRestClient({ baseUrl: server.origin, token: server.token });
-    const { data: credentials } = await api.credentials.list();
+    const { data: credentials } = await api<{ data: Credential[] }>("/credentials");
     const overloaded = byLabel(credentials, "Failover demo (simulated): anthropic, overloaded mid tool loop");
     const openai = byLabel(credentials, "Demo (simulated, no real model): openai");
-    const session = await api.sessions.create({
+    const session = await api<{ id: string }>("/sessions", {
       title: "tmux failover",
       provider: "anthropic",
       model: "claude-sonnet-4-5",
@@ -124,7 +144,7 @@ describe("failover in a terminal", () => {
     await ended("maestro attach did not quit on /quit");
 
     const { stdout } = await maestro(["history", session.id, "--json"]);
-    const messages = (JSON.parse(stdout) as Message[]).filter((message) => message.role === "assistant");
+    const messages = (JSON.parse(stdout) as StoredMessage[]).filter((message) => message.role === "assistant");
     expect(messages.map((message) => [message.provider, message.model, message.credential_id])).toEqual([
       ["anthropic", "claude-sonnet-4-5", overloaded.id],
       ["openai", "gpt-4.1", openai.id],

@@ -321,7 +321,14 @@ export class TurnManager {
       answer = await this.#transcript
         .row(turn.turnId, "assistant", [])
         .then((row) =>
-          this.#transcript.store({ ...row, status: "error", provider: session.provider, model: session.model, error: failure.message }),
+          this.#transcript.store({
+            ...row,
+            status: "error",
+            provider: session.provider,
+            model: session.model,
+            credentialId: session.credentialId,
+            error: failure.message,
+          }),
         )
         .catch(() => null);
       status = "failed";

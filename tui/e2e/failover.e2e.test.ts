@@ -1,8 +1,8 @@
 // Proves, in a real terminal (tmux) against `npm run dev -- --demo`: a session whose model fails
 // for good in the middle of a tool loop carries on with its fallback, and `maestro attach` shows
-// it. The session is made from the API with the demo's "overloaded mid tool loop" Anthropic (it
-// thinks, calls read_file on the demo's local agent, then answers 529 to every request carrying
-// the result) and the demo OpenAI as its fallback; the screen shows the tool's result, "failed
+// it. `maestro new --fallback` makes the session: the demo's "overloaded mid tool loop" Anthropic
+// (it thinks, calls read_file on the demo's local agent, then answers 529 to every request
+// carrying the result), with the demo OpenAI as its fallback; the screen shows the tool's result, "failed
 // over from anthropic/… to openai/…: …", and each answer's model; `maestro history --json` reads
 // back which provider, model and credential wrote each answer.
 import { execFile, execFileSync } from "node:child_process";
@@ -108,14 +108,20 @@ describe("failover in a terminal", () => {
     const { data: credentials } = await api<{ data: Credential[] }>("/credentials");
     const overloaded = byLabel(credentials, "Failover demo (simulated): anthropic, overloaded mid tool loop");
     const openai = byLabel(credentials, "Demo (simulated, no real model): openai");
-    const session = await api<{ id: string }>("/sessions", {
-      title: "tmux failover",
-      provider: "anthropic",
-      model: "claude-sonnet-4-5",
-      credential_id: overloaded.id,
-      approval_mode: "ask",
-      fallbacks: [{ provider: "openai", model: "gpt-4.1", credential_id: openai.id }],
-    });
+    const created = await maestro([
+      "new",
+      "--credential",
+      overloaded.label,
+      "--model",
+      "claude-sonnet-4-5",
+      "--title",
+      "tmux failover",
+      "--fallback",
+      `gpt-4.1=${openai.label}`,
+    ]);
+    const session = { id: created.stdout.trim() };
+    const stored = await api<{ fallbacks: unknown[] }>(`/sessions/${session.id}`);
+    expect(stored.fallbacks).toEqual([{ provider: "openai", model: "gpt-4.1", credential_id: openai.id }]);
 
     execFileSync("tmux", [
       "new-session",

@@ -4,7 +4,7 @@
 // agent, then answers 529 to every request that carries the result) and the demo OpenAI as its
 // fallback; the page shows the tool's result, "Failed over from anthropic/… to openai/…: …" where
 // it happened, and under each answer the model that wrote it; the stored answers say the same.
-// Screenshot: web/e2e/screenshots/20-failover.png.
+// The session's settings list its fallbacks and add one. Screenshots: 20-failover, 21-fallbacks.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Credential, type Message, type Session, createRestClient } from "@maestro/protocol";
@@ -89,6 +89,16 @@ describe("failover in the web UI", () => {
       await page.locator("footer .answered-by").filter({ hasText: "openai/gpt-4.1" }).waitFor();
       await expect(page.getByRole("alert").count()).resolves.toBe(0);
       await page.screenshot({ path: `${SCREENSHOTS}20-failover.png`, fullPage: true });
+
+      // The fallbacks in the session's settings: listed, and one more added from the page.
+      await page.getByText("Session settings").click();
+      const fallbacks = page.getByRole("group", { name: "Fallback models" });
+      await fallbacks.getByText("openai/gpt-4.1").waitFor();
+      await fallbacks.getByLabel("Fallback via").selectOption({ label: "Demo (simulated, no real model): gemini (gemini)" });
+      await fallbacks.getByLabel("Fallback model").fill("gemini-2.5-pro");
+      await fallbacks.getByRole("button", { name: "Add fallback" }).click();
+      await fallbacks.getByText("gemini/gemini-2.5-pro").waitFor();
+      await page.screenshot({ path: `${SCREENSHOTS}21-fallbacks.png`, fullPage: true });
     } finally {
       await context.close();
     }
@@ -101,5 +111,9 @@ describe("failover in the web UI", () => {
       ["openai", "gpt-4.1", openai.id, "complete"],
     ]);
     expect(answers[1]?.cost_usd).toBeGreaterThan(0);
+    expect((await api.sessions.get(session.id)).fallbacks.map((fallback) => `${fallback.provider}/${fallback.model}`)).toEqual([
+      "openai/gpt-4.1",
+      "gemini/gemini-2.5-pro",
+    ]);
   });
 });

@@ -137,7 +137,11 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
     }
     const { held: _held, ...completed } = built;
     yield { kind: "step", step: completed };
-    history.push({ role: "assistant", content: built.content, producedBy: built.target.provider });
+    history.push({
+      role: "assistant",
+      content: built.content,
+      producedBy: { provider: built.target.provider, credentialId: built.target.credential_id },
+    });
     if (input.signal.aborted) {
       yield { kind: "end", status: "cancelled" };
       return;
@@ -213,7 +217,7 @@ async function* modelStep(
   // With fallbacks, a failure another model could get past is the loop's to show or to fail over past.
   const canFailOver = deps.failover !== undefined;
   // Thinking and signatures another provider made are not sent (provider-history.ts).
-  const messages = historyFor(history, target.providerId);
+  const messages = historyFor(history, { provider: target.providerId, credentialId: target.credentialId });
   const request = { model: target.model, system: input.system, messages, tools: deps.tools.definitions };
   const makeContext = async (): Promise<ProviderContext> => {
     const credential = await target.credentialForCall();

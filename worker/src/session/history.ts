@@ -83,7 +83,8 @@ export function toConversation(messages: readonly Message[]): ConversationMessag
       role: message.role,
       content: message.content,
       // Which provider wrote an answer decides what of it another provider is sent (provider-history.ts).
-      ...(message.role === "assistant" && message.provider !== null && { producedBy: message.provider }),
+      ...(message.role === "assistant" &&
+        message.provider !== null && { producedBy: { provider: message.provider, credentialId: message.credential_id } }),
     });
     const calls = callsOf(message);
     if (calls.length > 0) push({ role: "tool", content: calls.map(resultFor) });
@@ -91,8 +92,13 @@ export function toConversation(messages: readonly Message[]): ConversationMessag
   return conversation;
 }
 
-/** Two answers joined into one keep their provider only when they share it. */
+/** Two answers joined into one keep their producer only when they share it. */
 function mergedProducer(a: ConversationMessage, b: ConversationMessage): ConversationMessage["producedBy"] {
   if (a.producedBy === undefined && b.producedBy === undefined) return undefined;
-  return a.producedBy === b.producedBy ? a.producedBy : null;
+  const same =
+    a.producedBy != null &&
+    b.producedBy != null &&
+    a.producedBy.provider === b.producedBy.provider &&
+    a.producedBy.credentialId === b.producedBy.credentialId;
+  return same ? a.producedBy : null;
 }

@@ -1,7 +1,9 @@
 /**
  * The conversation as one provider may be sent it, after a failover put answers of several
  * providers in one history (provider-neutral, before any adapter sees it). Each answer is tagged
- * with the provider that produced it (`producedBy`); for every answer another provider produced:
+ * with the provider and credential that produced it (`producedBy`); for every answer another
+ * provider produced — or the same provider on another credential, since encrypted reasoning and
+ * signatures are bound to the account that received them (an OpenAI organisation, say):
  *
  * - thinking and redacted thinking are dropped (their signatures vouch to their own provider only,
  *   and no provider takes another's thinking as thinking);
@@ -10,11 +12,12 @@
  *   `[A-Za-z0-9_-]`, OpenAI Chat at most 40 characters) replaced by a stable id of that form, in
  *   the call and in its result alike, so every request of a session spells them the same way.
  *
- * An answer of the target provider itself, or one whose producer is not recorded, goes as it is.
+ * An answer of the target itself, or one whose producer is not recorded, goes as it is; one whose
+ * credential was not recorded (stored before it was) is judged by its provider alone.
  */
-import type { ContentPart, ProviderId, ToolCallId } from "@maestro/protocol";
+import type { ContentPart, ToolCallId } from "@maestro/protocol";
 import { ToolCallIdSchema } from "@maestro/protocol";
-import type { ConversationMessage } from "../providers/provider.ts";
+import type { ConversationMessage, Producer } from "../providers/provider.ts";
 
 /** An id every provider's API takes as a tool call id. */
 const PORTABLE_ID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -36,9 +39,12 @@ export function portableCallId(id: string): ToolCallId {
 }
 
 /** Whether an answer tagged `producedBy` must be cleaned before `target` sees it. */
-function isForeign(message: ConversationMessage, target: ProviderId): boolean {
-  // `null`: merged from answers of different providers, so foreign to every one of them.
-  return message.role === "assistant" && message.producedBy !== undefined && message.producedBy !== target;
+function isForeign(message: ConversationMessage, target: Producer): boolean {
+  if (message.role !== "assistant" || message.producedBy === undefined) return false;
+  // `null`: merged from answers of different producers, so foreign to every one of them.
+  if (message.producedBy === null || message.producedBy.provider !== target.provider) return true;
+  const { credentialId } = message.producedBy;
+  return credentialId !== null && target.credentialId !== null && credentialId !== target.credentialId;
 }
 
 function cleanPart(part: ContentPart, ids: Map<string, ToolCallId>): ContentPart[] {
@@ -63,7 +69,7 @@ function cleanPart(part: ContentPart, ids: Map<string, ToolCallId>): ContentPart
   }
 }
 
-export function historyFor(messages: readonly ConversationMessage[], target: ProviderId): ConversationMessage[] {
+export function historyFor(messages: readonly ConversationMessage[], target: Producer): ConversationMessage[] {
   if (!messages.some((message) => isForeign(message, target))) return [...messages];
   const ids = new Map<string, ToolCallId>();
   const cleaned = messages.map((message): ConversationMessage => {

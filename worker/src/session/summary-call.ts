@@ -27,7 +27,7 @@ export async function callForSummary(
     exchange: {},
     ...(deps.timeouts !== undefined && { timeouts: deps.timeouts }),
   });
-  const messages = historyFor(request.messages, deps.providerId);
+  const messages = historyFor(request.messages, { provider: deps.providerId, credentialId: deps.credentialId ?? null });
   const stream = streamWithRetries(deps.provider, { ...request, messages, tools: deps.tools.definitions }, makeContext, deps.retry, signal);
   for await (const item of stream) {
     if (item.kind === "retry") builder.startAttempt();

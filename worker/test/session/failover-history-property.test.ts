@@ -3,8 +3,8 @@
 // Gemini signs its text, thoughts and calls; ids in each provider's style, Gemini's long) — the
 // history sent to any provider after failovers obeys that provider's pairing, ordering and
 // thinking rules (the checks the request builders run before anything leaves), every tool call
-// still has its result under the same id, and no signature or thinking another provider wrote
-// reaches it: only the target's own signatures travel.
+// still has its result under the same id, and no signature or thinking another provider (or
+// another account of the same provider) wrote reaches it: only the target's own signatures travel.
 import type { ContentPart, Message, ProviderId, ToolCallId, TurnId } from "@maestro/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,8 @@ const BUILDERS: Record<Target, (request: ProviderRequest) => Record<string, unkn
 
 const Step = fc.record({
   provider: fc.constantFrom<Target>(...TARGETS),
+  /** Which of two accounts (credentials) of that provider answered. */
+  account: fc.constantFrom(0, 1),
   think: fc.boolean(),
   text: fc.boolean(),
   calls: fc.integer({ min: 0, max: 2 }),
@@ -51,7 +53,7 @@ const Session = fc.record({
 let serial = 0;
 const fresh = () => (serial += 1);
 
-function message(role: Message["role"], content: ContentPart[], provider: ProviderId | null): Message {
+function message(role: Message["role"], content: ContentPart[], provider: ProviderId | null, account = 0): Message {
   serial += 1;
   return {
     id: `00000000-0000-4000-8000-${String(serial).padStart(12, "0")}` as Message["id"],
@@ -63,7 +65,7 @@ function message(role: Message["role"], content: ContentPart[], provider: Provid
     status: "complete",
     provider,
     model: provider === null ? null : MODELS[provider as Target],
-    credential_id: null,
+    credential_id: provider === null ? null : (`credential-${provider}-${account}` as Message["credential_id"]),
     usage: null,
     cost_usd: null,
     latency_ms: null,
@@ -75,18 +77,19 @@ function message(role: Message["role"], content: ContentPart[], provider: Provid
 }
 
 /** Signatures and thinking carry their provider's name, so a leak is visible in any request body. */
-function answer(step: { provider: Target; think: boolean; text: boolean }, calls: number): ContentPart[] {
+function answer(step: { provider: Target; account: number; think: boolean; text: boolean }, calls: number): ContentPart[] {
+  const who = `${step.provider}-${step.account}`;
   const { provider } = step;
   const parts: ContentPart[] = [];
   const n = fresh();
   // Claude always opens a tool-calling answer with thinking when thinking is on.
   if (step.think || (provider === "anthropic" && calls > 0)) {
-    const text = `thought-of-${provider}-${n}`;
-    if (provider === "openai_responses") parts.push({ type: "thinking", text, item_id: `rs_${n}`, signature: `enc-${provider}-${n}` });
-    else if (provider !== "openai") parts.push({ type: "thinking", text, signature: `sig-${provider}-${n}` });
+    const text = `thought-of-${who}-${n}`;
+    if (provider === "openai_responses") parts.push({ type: "thinking", text, item_id: `rs_${n}`, signature: `enc-${who}-${n}` });
+    else if (provider !== "openai") parts.push({ type: "thinking", text, signature: `sig-${who}-${n}` });
   }
   if (step.text || (calls === 0 && parts.length === 0))
-    parts.push({ type: "text", text: `said-${n}`, ...(provider === "gemini" && { signature: `sig-${provider}-text-${n}` }) });
+    parts.push({ type: "text", text: `said-${n}`, ...(provider === "gemini" && { signature: `sig-${who}-text-${n}` }) });
   for (let index = 0; index < calls; index += 1) {
     const id =
       provider === "anthropic"
@@ -99,14 +102,14 @@ function answer(step: { provider: Target; think: boolean; text: boolean }, calls
       call_id: id as ToolCallId,
       name: "read_file",
       args: { path: `f${index}.ts` },
-      ...(provider === "gemini" && index === 0 && { signature: `sig-${provider}-call-${n}` }),
+      ...(provider === "gemini" && index === 0 && { signature: `sig-${who}-call-${n}` }),
     });
   }
   return parts;
 }
 
 function sessionMessages(spec: {
-  turns: { provider: Target; think: boolean; text: boolean; calls: number }[][];
+  turns: { provider: Target; account: number; think: boolean; text: boolean; calls: number }[][];
   openLoop: boolean;
 }): Message[] {
   const messages: Message[] = [];
@@ -118,7 +121,7 @@ function sessionMessages(spec: {
       // Every step but the last calls tools; the last does too when the loop is still open.
       const calls = !final ? Math.max(1, step.calls) : last && spec.openLoop ? Math.max(1, step.calls) : 0;
       const parts = answer(step, calls);
-      messages.push(message("assistant", parts, step.provider));
+      messages.push(message("assistant", parts, step.provider, step.account));
       const results = parts.flatMap((part): ContentPart[] =>
         part.type === "tool_call" ? [{ type: "tool_result", call_id: part.call_id, name: part.name, ok: true, output: "x" }] : [],
       );
@@ -135,13 +138,14 @@ describe("history after failovers, under any mix of providers", () => {
         const messages = sessionMessages(spec);
         const conversation = toConversation(messages);
         for (const target of TARGETS) {
-          const sent = historyFor(conversation, target);
+          const sent = historyFor(conversation, { provider: target, credentialId: `credential-${target}-0` });
           const request: ProviderRequest = { model: MODELS[target], system: "s", messages: sent, tools: [] };
           const body = BUILDERS[target](request);
           expect(checkWireRequest(target, body, { model: MODELS[target] }), `${target}: wire rules`).toEqual([]);
           const text = JSON.stringify(body);
-          for (const other of TARGETS) {
-            if (other === target) continue;
+          // Its account 1 is another organisation: as foreign to account 0 as another provider.
+          for (const other of TARGETS.flatMap((provider) => [`${provider}-0`, `${provider}-1`])) {
+            if (other === `${target}-0`) continue;
             expect(text, `${target} got ${other}'s signature`).not.toMatch(new RegExp(`(sig|enc)-${other}-`));
             expect(text, `${target} got ${other}'s thinking`).not.toContain(`thought-of-${other}-`);
           }

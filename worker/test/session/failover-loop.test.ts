@@ -160,18 +160,22 @@ describe("history for another provider", () => {
   };
   const history: ConversationMessage[] = [
     { role: "user", content: [{ type: "text", text: "hi" }] },
-    { role: "assistant", content: [thinking, { type: "text", text: "ok", signature: "s" }, call], producedBy: "gemini" },
+    {
+      role: "assistant",
+      content: [thinking, { type: "text", text: "ok", signature: "s" }, call],
+      producedBy: { provider: "gemini", credentialId: "g" },
+    },
     { role: "tool", content: [{ type: "tool_result", call_id: call.call_id, name: "read_file", ok: true, output: "x" }] },
   ];
 
   it("leaves the provider's own answers, and answers of no recorded provider, as they were", () => {
-    expect(historyFor(history, "gemini")).toEqual(history);
+    expect(historyFor(history, { provider: "gemini", credentialId: "g" })).toEqual(history);
     const unknown = history.map(({ producedBy: _producedBy, ...message }) => message);
-    expect(historyFor(unknown, "anthropic")).toEqual(unknown);
+    expect(historyFor(unknown, { provider: "anthropic", credentialId: null })).toEqual(unknown);
   });
 
   it("drops thinking and signatures and gives over-long ids a stable portable one, in the call and its result", () => {
-    const converted = historyFor(history, "openai");
+    const converted = historyFor(history, { provider: "openai", credentialId: "o" });
     const portable = portableCallId(call.call_id);
     expect(portable).toMatch(/^call_[0-9a-f]{16}$/);
     expect(converted[1]?.content).toEqual([
@@ -179,16 +183,23 @@ describe("history for another provider", () => {
       { type: "tool_call", call_id: portable, name: "read_file", args: {} },
     ]);
     expect(converted[2]?.content[0]).toMatchObject({ call_id: portable });
-    expect(historyFor(history, "anthropic")).toEqual(converted);
+    expect(historyFor(history, { provider: "anthropic", credentialId: null })).toEqual(converted);
+    // The same provider on another account cannot read the other's signatures either.
+    expect(historyFor(history, { provider: "gemini", credentialId: "another" })[1]?.content).toEqual(converted[1]?.content);
+    // An answer whose credential was not recorded is judged by its provider.
+    const legacy = history.map((message) =>
+      message.producedBy == null ? message : { ...message, producedBy: { provider: message.producedBy.provider, credentialId: null } },
+    );
+    expect(historyFor(legacy, { provider: "gemini", credentialId: "another" })).toEqual(legacy);
   });
 
   it("drops an answer that was only thinking, joining the turns around it", () => {
     const onlyThinking: ConversationMessage[] = [
       { role: "user", content: [{ type: "text", text: "a" }] },
-      { role: "assistant", content: [thinking], producedBy: "anthropic" },
+      { role: "assistant", content: [thinking], producedBy: { provider: "anthropic", credentialId: null } },
       { role: "user", content: [{ type: "text", text: "b" }] },
     ];
-    expect(historyFor(onlyThinking, "openai")).toEqual([
+    expect(historyFor(onlyThinking, { provider: "openai", credentialId: null })).toEqual([
       {
         role: "user",
         content: [

@@ -93,6 +93,8 @@ describe.each([
   ["openai_responses", "anthropic"],
   ["gemini", "anthropic"],
   ["anthropic", "gemini"],
+  // Another account of the same provider: its signatures are not ours to send either.
+  ["anthropic", "anthropic"],
 ] as const)("failover from %s to %s mid tool loop", (from, to) => {
   it("completes the turn on the fallback, with the history converted and each answer attributed", async () => {
     const primary = await scriptedCredential(from, [toolTurn(from), ...OVERLOADED_FOR_GOOD, say("Back.")]);

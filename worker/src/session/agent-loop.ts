@@ -2,8 +2,10 @@
  * The agent loop (DESIGN §2 steps 3–5): ask the model, stream what it says, run the tools it
  * calls (asking the user first where the approval mode says so; reads side by side, anything
  * else one at a time, see tool-batches.ts), feed the results back, and go again until it stops,
- * fails, is cancelled, or reaches the step limit. A plain module: the Durable Object drives it
- * and decides what to store and broadcast; tests drive it with a scripted provider.
+ * fails, is cancelled, or reaches the step limit. A model that fails for good hands the step,
+ * and the rest of the turn, to the session's next fallback (failover.ts), each request's history
+ * cleaned for whoever answers it (provider-history.ts). A plain module: the Durable Object drives
+ * it and decides what to store and broadcast; tests drive it with a scripted provider.
  */
 import type {
   AgentId,

@@ -123,22 +123,8 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
       }
     }
     // Failed for good before any output: the same step again on the next fallback, while there is one.
-    const original = built;
-    while (original.held !== null && built.held !== null && !input.signal.aborted) {
-      const next = deps.failover?.next() ?? null;
-      if (next === null) break;
-      yield { kind: "stream", event: failoverEvent(target, next, built.held) };
-      target = next;
-      built = yield* modelStep(deps, input, target, history, false);
-    }
-    if (original.held !== null && built.held !== null) {
-      // Nothing got past it: the turn fails with the error that started it all (and says how the last fallback failed).
-      const error = built === original ? original.held : exhausted(original.held, built.target, built.held);
-      yield { kind: "stream", event: error };
-      built = { ...original, error: { code: error.code, message: error.message } };
-    }
-    const { held: _held, ...completed } = built;
-    yield { kind: "step", step: completed };
+    ({ step: built, target } = yield* failOver(deps, input, built, target, history));
+    yield { kind: "step", step: withoutHeld(built) };
     history.push({
       role: "assistant",
       content: built.content,
@@ -176,6 +162,46 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
       return;
     }
   }
+}
+
+/**
+ * A step that failed for good (its error `held`), asked again of each next fallback until one
+ * gets past it. A failed call that reported usage is recorded as it is left behind: its tokens
+ * were spent. With none left, the step is the first failure, with how the last fallback failed.
+ */
+async function* failOver(
+  deps: TurnDeps,
+  input: TurnInput,
+  first: StepOutcome,
+  from: CallTarget,
+  history: readonly ConversationMessage[],
+): AsyncGenerator<LoopEvent, { step: StepOutcome; target: CallTarget }> {
+  let built = first;
+  let target = from;
+  let firstRecorded = false;
+  while (first.held !== null && built.held !== null && !input.signal.aborted) {
+    const next = deps.failover?.next() ?? null;
+    if (next === null) break;
+    if (built.usage !== null) {
+      yield { kind: "step", step: withoutHeld(built) };
+      firstRecorded ||= built === first;
+    }
+    yield { kind: "stream", event: failoverEvent(target, next, built.held) };
+    target = next;
+    built = yield* modelStep(deps, input, target, history, false);
+  }
+  if (first.held === null || built.held === null) return { step: built, target };
+  if (built !== first && built.usage !== null) yield { kind: "step", step: withoutHeld(built) };
+  const error = built === first ? first.held : exhausted(first.held, built.target, built.held);
+  yield { kind: "stream", event: error };
+  // The turn's failure is the first one; its tokens, when it reported any, are recorded already.
+  const failed = { ...first, error: { code: error.code, message: error.message } };
+  return { step: firstRecorded ? { ...failed, usage: null, costUsd: null } : failed, target: from };
+}
+
+function withoutHeld(outcome: StepOutcome): CompletedStep {
+  const { held: _held, ...step } = outcome;
+  return step;
 }
 
 function failoverEvent(from: CallTarget, to: CallTarget, reason: ErrorEvent): StreamEvent {

@@ -143,6 +143,26 @@ describe("failover in the agent loop", () => {
     expect(steps(events)[0]).toMatchObject({ status: "error", target: { provider: "anthropic" } });
   });
 
+  it("records what a failed call reported before it moves on: those tokens were spent", async () => {
+    const usage: StreamEvent = { type: "usage", input_tokens: 1000, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+    const overloadedAfterStart: StreamEvent[] = [usage, ...refused];
+    const events = await collect(
+      runTurn(
+        deps({
+          provider: new ScriptedProvider([overloadedAfterStart]),
+          failover: chain({ provider: new ScriptedProvider([text("ok")]), id: "openai" }),
+        }),
+        input(),
+      ),
+    );
+    expect(steps(events).map((step) => [step.target.provider, step.status, step.usage?.input_tokens ?? null])).toEqual([
+      ["anthropic", "error", 1000],
+      ["openai", "complete", 10],
+    ]);
+    expect(steps(events)[0]?.costUsd).toBeGreaterThan(0);
+    expect(events.at(-1)).toEqual({ kind: "end", status: "completed" });
+  });
+
   it("without fallbacks, a final failure is shown as before", async () => {
     const events = await collect(runTurn(deps({ provider: new ScriptedProvider([refused]) }), input()));
     expect(streamed(events)).toEqual(refused);

@@ -51,6 +51,8 @@ export const ErrorCode = {
   PROVIDER_UNAVAILABLE: "PROVIDER_UNAVAILABLE",
   PROVIDER_PROTOCOL: "PROVIDER_PROTOCOL",
   PROVIDER_ERROR: "PROVIDER_ERROR",
+  /** The provider does not have (or no longer serves) the model asked for: HTTP 404. */
+  PROVIDER_MODEL_NOT_FOUND: "PROVIDER_MODEL_NOT_FOUND",
   STREAM_INTERRUPTED: "STREAM_INTERRUPTED",
   /** The provider did not answer, or went quiet mid-stream, for longer than the configured limit. */
   PROVIDER_TIMEOUT: "PROVIDER_TIMEOUT",
@@ -106,6 +108,7 @@ export const ERROR_STATUS = {
   PROVIDER_UNAVAILABLE: 503,
   PROVIDER_PROTOCOL: 502,
   PROVIDER_ERROR: 502,
+  PROVIDER_MODEL_NOT_FOUND: 502,
   STREAM_INTERRUPTED: 502,
   PROVIDER_TIMEOUT: 504,
   CONTEXT_TOO_LONG: 400,

@@ -53,6 +53,15 @@ const examples = {
     { type: "error", code: "PROVIDER_RATE_LIMITED", message: "rate limited, retry in 2 s", retryable: true, retry_after_ms: 2000 },
     { type: "error", code: "PROVIDER_PROTOCOL", message: "the provider sent a chunk that is not valid JSON", retryable: false },
   ],
+  failover: [
+    {
+      type: "failover",
+      from: { provider: "anthropic", model: "claude-sonnet-4-5", credential_id: null },
+      to: { provider: "openai", model: "gpt-5", credential_id: "0b8a6c1e-2f0d-4c5e-9a51-2d0c7a3b9e11" },
+      code: "PROVIDER_UNAVAILABLE",
+      message: "Anthropic answered HTTP 529 (overloaded_error): Overloaded",
+    },
+  ],
 } satisfies { [K in StreamEvent["type"]]: Extract<StreamEvent, { type: K }>[] };
 
 describe("StreamEvent", () => {

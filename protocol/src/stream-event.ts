@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
-import { TokenUsageSchema, ToolNameSchema } from "./common.ts";
+import { ProviderIdSchema, TokenUsageSchema, ToolNameSchema } from "./common.ts";
 import { ToolCallIdSchema } from "./ids.ts";
 import { ToolErrorCodeSchema } from "./tool-outcome.ts";
 
@@ -137,6 +137,26 @@ export const ErrorEventSchema = z.strictObject({
   retry_after_ms: z.number().int().nonnegative().optional(),
 });
 
+/** One end of a failover: which provider and model (and credential) a turn was on. */
+export const ModelTargetSchema = z.object({
+  provider: ProviderIdSchema,
+  model: z.string(),
+  credential_id: z.string().nullable(),
+});
+export type ModelTarget = z.infer<typeof ModelTargetSchema>;
+
+/**
+ * The turn's model failed for good (`code`, `message`: the error that ended it, retries spent)
+ * and the turn carries on with the session's next fallback, history converted to its format.
+ */
+export const FailoverEventSchema = z.strictObject({
+  type: z.literal("failover"),
+  from: ModelTargetSchema,
+  to: ModelTargetSchema,
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
+
 export const StreamEventSchema = z.discriminatedUnion("type", [
   TextDeltaEventSchema,
   ThinkingDeltaEventSchema,
@@ -148,6 +168,7 @@ export const StreamEventSchema = z.discriminatedUnion("type", [
   UsageEventSchema,
   StopEventSchema,
   ErrorEventSchema,
+  FailoverEventSchema,
 ]);
 export type StreamEvent = z.infer<typeof StreamEventSchema>;
 export type StreamEventType = StreamEvent["type"];

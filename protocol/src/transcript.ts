@@ -15,7 +15,7 @@ import type { Message } from "./rest/messages.ts";
 import type { QueueEntry } from "./rest/queue.ts";
 import type { Session } from "./rest/sessions.ts";
 import type { ApprovalDecision, SessionToClient, TurnStatus } from "./session-socket.ts";
-import type { StopReason, StreamEvent } from "./stream-event.ts";
+import type { ModelTarget, StopReason, StreamEvent } from "./stream-event.ts";
 import type { ToolErrorCode } from "./tool-outcome.ts";
 
 /** One tool call as a card: what was asked, how it is going, how it ended. */
@@ -90,7 +90,22 @@ export interface Transcript {
   readonly queuePaused: boolean;
   /** Turn id by the request id of the send that started it (see `turnOfRequest`). */
   readonly requests: Readonly<Record<string, string>>;
+  /** Failovers this client saw, each placed after the message that was last when it happened. */
+  readonly failovers: readonly FailoverNotice[];
 }
+
+/** "Failed over from X to Y: reason", shown where it happened in the turn. */
+export interface FailoverNotice {
+  readonly turnId: string;
+  /** The newest message when it happened; null when there was none. */
+  readonly afterMessageId: string | null;
+  readonly from: ModelTarget;
+  readonly to: ModelTarget;
+  readonly message: string;
+}
+
+/** Failovers kept per client: a long session's early ones are not worth the memory. */
+const MAX_FAILOVER_NOTICES = 50;
 
 export const EMPTY_TRANSCRIPT: Transcript = {
   seq: 0,
@@ -107,6 +122,7 @@ export const EMPTY_TRANSCRIPT: Transcript = {
   queue: [],
   queuePaused: false,
   requests: {},
+  failovers: [],
 };
 
 /** Streamed tool output kept per card; the full output arrives with the result. */
@@ -191,6 +207,16 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
       return { ...next, turn: { ...turn, stop: event.reason } };
     case "error":
       return { ...next, turn: { ...turn, error: { code: event.code, message: event.message, retryable: event.retryable } } };
+    case "failover": {
+      const notice: FailoverNotice = {
+        turnId,
+        afterMessageId: next.messages.at(-1)?.id ?? null,
+        from: event.from,
+        to: event.to,
+        message: event.message,
+      };
+      return { ...next, failovers: [...next.failovers, notice].slice(-MAX_FAILOVER_NOTICES) };
+    }
   }
 }
 

@@ -104,7 +104,7 @@ describe("branches in the terminal", () => {
     expect(back).toContain("switching to branch 1/2");
 
     type("/regenerate openai gpt-4.1");
-    await waitForScreen(/model · gpt-4\.1 ‹2\/2›[\s\S]*\/quit to leave/);
+    await waitForScreen(/model · openai\/gpt-4\.1 ‹2\/2›[\s\S]*\/quit to leave/);
     const page = await maestro(["history", sessionId, "--json"]);
     const newest = (JSON.parse(page.stdout) as { provider: string; model: string; siblings?: string[] }[]).at(-1);
     expect(newest).toMatchObject({ provider: "openai", model: "gpt-4.1", siblings: [expect.any(String), expect.any(String)] });

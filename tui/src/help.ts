@@ -26,6 +26,7 @@ export const OPTIONS = {
     model: { type: "string" },
     credential: { type: "string" },
     title: { type: "string" },
+    fallback: { type: "string", multiple: true },
   },
   models: { provider: { type: "string" } },
   history: {
@@ -82,6 +83,7 @@ export const HELP: Record<Command, string> = {
     "maestro sessions [--watch]\n\n  Lists sessions: id, title, model, status, who is watching, cost.\n  --watch keeps the list on screen, updated as sessions change, until Ctrl-C.",
   new: [
     "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]",
+    "            [--fallback <model>=<credential id or label> ...]",
     "",
     "  Starts a session and prints its id.",
     "  --template     start from this template (by id)",
@@ -89,6 +91,8 @@ export const HELP: Record<Command, string> = {
     "  --model        the model's name",
     "  --credential   the credential to use, by id or label (default: the first usable one)",
     "  --title        the session's title",
+    "  --fallback     a model to go on with when the session's fails for good (overloaded, a refused key),",
+    "                 on that credential's provider; repeat it for more, tried in order",
   ].join("\n"),
   attach:
     "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",

@@ -65,6 +65,8 @@ export const ExportedMessageSchema = z.strictObject({
   status: MessageStatusSchema,
   provider: ProviderIdSchema.nullable(),
   model: z.string().max(200).nullable(),
+  /** The credential that produced the answer (after a failover, a fallback's); kept on import when it exists there. */
+  credential_id: CredentialIdSchema.nullable().optional(),
   usage: TokenUsageSchema.nullable(),
   cost_usd: z.number().nonnegative().nullable(),
   latency_ms: z.number().int().nonnegative().nullable(),

@@ -4,7 +4,15 @@
  */
 import { z } from "zod";
 import { ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
-import { ConversationIdSchema, MessageIdSchema, RequestIdSchema, SessionIdSchema, ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
+import {
+  ConversationIdSchema,
+  CredentialIdSchema,
+  MessageIdSchema,
+  RequestIdSchema,
+  SessionIdSchema,
+  ToolCallIdSchema,
+  TurnIdSchema,
+} from "../ids.ts";
 import { StopReasonSchema } from "../stream-event.ts";
 import { ToolErrorCodeSchema } from "../tool-outcome.ts";
 
@@ -103,8 +111,10 @@ export const MessageSchema = z.object({
   role: MessageRoleSchema,
   content: z.array(ContentPartSchema),
   status: MessageStatusSchema,
+  /** Which provider, model and credential produced an answer (after a failover, not the session's own). */
   provider: ProviderIdSchema.nullable(),
   model: z.string().nullable(),
+  credential_id: CredentialIdSchema.nullable().default(null),
   usage: TokenUsageSchema.nullable(),
   cost_usd: z.number().nonnegative().nullable(),
   latency_ms: z.number().int().nonnegative().nullable(),

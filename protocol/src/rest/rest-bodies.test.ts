@@ -86,6 +86,7 @@ const roundTrips: [string, z.ZodType, unknown][] = [
       enabled_tools: null,
       enabled_mcp: null,
       approval_mode: "ask",
+      fallbacks: [{ provider: "openai", model: "gpt-4.1" }],
       created_at: SAMPLE_TIME,
       updated_at: SAMPLE_TIME,
     },
@@ -228,6 +229,17 @@ const roundTrips: [string, z.ZodType, unknown][] = [
   ["credential window cleared", UpdateCredentialBodySchema, { context_window: null }],
   ["session with a context window", CreateSessionBodySchema, { provider: "openai", model: "qwen2.5-coder:32b", context_window: 32_768 }],
   ["session window cleared", UpdateSessionBodySchema, { context_window: null }],
+  [
+    "session fallbacks",
+    UpdateSessionBodySchema,
+    {
+      fallbacks: [
+        { provider: "openai", model: "gpt-4.1", credential_id: ID },
+        { provider: "anthropic", model: "claude-haiku-4-5" },
+      ],
+    },
+  ],
+  ["session fallbacks removed", UpdateSessionBodySchema, { fallbacks: [] }],
   ["error body", ErrorBodySchema, { error: { code: "SESSION_NOT_FOUND", message: "no session with that id" } }],
 ];
 
@@ -282,6 +294,7 @@ describe("REST bodies refuse bad input, naming the field", () => {
     ],
     ["empty credential update", UpdateCredentialBodySchema, {}, "(root)"],
     ["session without provider or template", CreateSessionBodySchema, { model: "m" }, "provider"],
+    ["session fallback without a model", UpdateSessionBodySchema, { fallbacks: [{ provider: "openai" }] }, "fallbacks.0.model"],
     ["session without model or template", CreateSessionBodySchema, { provider: "openai" }, "model"],
     [
       "session with a malformed credential_id",

@@ -23,6 +23,20 @@ const ToolListSchema = z.array(ToolNameSchema).max(500);
 /** How full the context may get (a share of the model's window) before older turns are compacted. */
 export const CompactAtSchema = z.number().min(0.1).max(0.99);
 
+/**
+ * Where a turn goes on when the session's model fails for good (retries spent on 429/5xx/overload,
+ * a revoked or signed-out credential, a model that is gone): the next entry, in order. Without a
+ * `credential_id`, a fallback uses the session's credential, which must then be of its provider.
+ */
+export const FallbackSchema = z.strictObject({
+  provider: ProviderIdSchema,
+  model: ModelNameSchema,
+  credential_id: CredentialIdSchema.optional(),
+});
+export type Fallback = z.infer<typeof FallbackSchema>;
+/** At most a handful: each one is tried only after the one before has failed for good. */
+export const FallbackListSchema = z.array(FallbackSchema).max(8);
+
 export const CreateSessionBodySchema = z
   .strictObject({
     title: TitleSchema.optional(),
@@ -40,6 +54,8 @@ export const CreateSessionBodySchema = z
     compact_at: CompactAtSchema.nullable().optional(),
     /** The model's context window in tokens, when the catalog (and the credential) have it wrong or not at all. */
     context_window: ContextWindowSchema.optional(),
+    /** Fallback models, in order (FallbackSchema); a template's are used when this is absent. */
+    fallbacks: FallbackListSchema.optional(),
   })
   .superRefine((body, context) => {
     // A template can supply provider and model; without one the caller must.
@@ -67,6 +83,8 @@ export const UpdateSessionBodySchema = z
     compact_at: CompactAtSchema.nullable().optional(),
     /** null goes back to the credential's or the catalog's window. */
     context_window: ContextWindowSchema.nullable().optional(),
+    /** Replaces the whole list; `[]` removes every fallback. */
+    fallbacks: FallbackListSchema.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
 export type UpdateSessionBody = z.infer<typeof UpdateSessionBodySchema>;
@@ -109,6 +127,8 @@ export const SessionSchema = z.object({
   context: SessionContextSchema,
   /** This session's context window override (see CreateSessionBodySchema); null when it has none. */
   context_window: ContextWindowSchema.nullable(),
+  /** Where a turn goes on when the model fails for good, in order (FallbackSchema). */
+  fallbacks: z.array(FallbackSchema).default([]),
   presence: PresenceSchema,
   /** Set on a session made by `POST /sessions/:id/fork`; the other way: `GET /sessions/:id/forks`. */
   forked_from: ForkOriginSchema.nullable(),

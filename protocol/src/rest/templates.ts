@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApprovalModeSchema, ProviderIdSchema, TimestampSchema, ToolNameSchema } from "../common.ts";
 import { CredentialIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
-import { ModelNameSchema } from "./sessions.ts";
+import { FallbackListSchema, FallbackSchema, ModelNameSchema } from "./sessions.ts";
 
 const NameSchema = z.string().trim().min(1).max(100);
 const DescriptionSchema = z.string().max(2000);
@@ -19,6 +19,7 @@ export const CreateTemplateBodySchema = z.strictObject({
   enabled_tools: ToolListSchema.nullable().optional(),
   enabled_mcp: ToolListSchema.nullable().optional(),
   approval_mode: ApprovalModeSchema.optional(),
+  fallbacks: FallbackListSchema.optional(),
 });
 export type CreateTemplateBody = z.infer<typeof CreateTemplateBodySchema>;
 
@@ -33,6 +34,7 @@ export const UpdateTemplateBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    fallbacks: FallbackListSchema.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
 export type UpdateTemplateBody = z.infer<typeof UpdateTemplateBodySchema>;
@@ -48,6 +50,8 @@ export const TemplateSchema = z.object({
   enabled_tools: z.array(z.string()).nullable(),
   enabled_mcp: z.array(z.string()).nullable(),
   approval_mode: ApprovalModeSchema,
+  /** Copied into every session made from the template (FallbackSchema). */
+  fallbacks: z.array(FallbackSchema).default([]),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -1,5 +1,17 @@
-/** `maestro new`: a session from a template, or from a provider, model and credential. */
-import { ApiError, CredentialIdSchema, type ProviderId, ProviderIdSchema, type RestClient, TemplateIdSchema } from "@maestro/protocol";
+/**
+ * `maestro new`: a session from a template, or from a provider, model and credential, with the
+ * fallback models (`--fallback <model>=<credential>`) it goes on with when its own fails for good.
+ */
+import {
+  ApiError,
+  type Credential,
+  CredentialIdSchema,
+  type Fallback,
+  type ProviderId,
+  ProviderIdSchema,
+  type RestClient,
+  TemplateIdSchema,
+} from "@maestro/protocol";
 import type { ExitCode, Output } from "./output.ts";
 
 export interface NewOptions {
@@ -8,6 +20,18 @@ export interface NewOptions {
   readonly model?: string | undefined;
   readonly credential?: string | undefined;
   readonly title?: string | undefined;
+  readonly fallback?: readonly string[] | undefined;
+}
+
+/** `<model>=<credential id or label>` → a fallback on that credential's provider; a string saying what is wrong otherwise. */
+function parseFallback(spec: string, credentials: readonly Credential[]): Fallback | string {
+  const at = spec.indexOf("=");
+  const model = spec.slice(0, at).trim();
+  const name = spec.slice(at + 1).trim();
+  if (at <= 0 || model.length === 0 || name.length === 0) return `--fallback "${spec}": write it as <model>=<credential id or label>`;
+  const credential = credentials.find((each) => each.id === name || each.label === name);
+  if (credential === undefined) return `--fallback "${spec}": no credential with that id or label`;
+  return { provider: credential.provider, model, credential_id: CredentialIdSchema.parse(credential.id) };
 }
 
 export async function newSession(client: RestClient, options: NewOptions, output: Output): Promise<ExitCode> {
@@ -21,6 +45,15 @@ export async function newSession(client: RestClient, options: NewOptions, output
       return 0;
     }
     const credentials = (await client.credentials.list()).data;
+    const fallbacks: Fallback[] = [];
+    for (const spec of options.fallback ?? []) {
+      const fallback = parseFallback(spec, credentials);
+      if (typeof fallback === "string") {
+        output.err(`${fallback}\n`);
+        return 2;
+      }
+      fallbacks.push(fallback);
+    }
     const credential =
       options.credential !== undefined
         ? credentials.find((each) => each.id === options.credential || each.label === options.credential)
@@ -41,6 +74,7 @@ export async function newSession(client: RestClient, options: NewOptions, output
       model: options.model,
       credential_id: CredentialIdSchema.parse(credential.id),
       ...(options.title !== undefined && { title: options.title }),
+      ...(fallbacks.length > 0 && { fallbacks }),
     });
     output.out(`${session.id}\n`);
     return 0;

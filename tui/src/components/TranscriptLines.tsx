@@ -69,7 +69,8 @@ function MessageLines({
         <Text bold color={message.role === "user" ? "blue" : "magenta"}>
           {message.role === "user" ? "you" : "model"}
         </Text>
-        {message.role === "assistant" && message.model !== null && <Text dimColor>{` · ${message.model}`}</Text>}
+        {/* Which model answered: after a failover or a regenerate with another model, not the session's own. */}
+        {message.role === "assistant" && message.provider !== null && <Text dimColor>{` · ${message.provider}/${message.model}`}</Text>}
         {branchMark(message) !== null && <Text color="cyan">{` ${branchMark(message)}`}</Text>}
       </Text>
       {message.content.map((part, index) => {
@@ -146,6 +147,21 @@ function usePrintOnce(messages: readonly Message[], turn: Transcript["turn"], br
   return { items, live };
 }
 
+/**
+ * "failed over from X to Y: why", for the turn in flight or the one that just ended: shown below
+ * its messages (the answers themselves say which model wrote them, for good).
+ */
+function FailoverLines({ transcript }: { readonly transcript: Transcript }) {
+  const turnId = transcript.turn?.turnId ?? transcript.lastTurn?.turnId;
+  return transcript.failovers
+    .filter((notice) => notice.turnId === turnId)
+    .map((notice, index) => (
+      <Text key={index} color="yellow">
+        {`↪ failed over from ${notice.from.provider}/${notice.from.model} to ${notice.to.provider}/${notice.to.model}: ${notice.message}`}
+      </Text>
+    ));
+}
+
 export function TranscriptLines({ transcript }: { readonly transcript: Transcript }) {
   const results = storedResults(transcript.messages);
   const turn = transcript.turn;
@@ -166,6 +182,7 @@ export function TranscriptLines({ transcript }: { readonly transcript: Transcrip
       {live.map((message) => (
         <MessageLines key={message.id} message={message} transcript={transcript} results={results} />
       ))}
+      <FailoverLines transcript={transcript} />
       {turn !== null && (
         <Box flexDirection="column">
           {turn.blocks.map((block, index) => {

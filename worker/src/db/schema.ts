@@ -23,7 +23,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { ContentPart } from "@maestro/protocol";
+import type { ContentPart, Fallback } from "@maestro/protocol";
 import { jsonText } from "./json-text.ts";
 import { safeText } from "./safe-text.ts";
 
@@ -73,6 +73,8 @@ export const agentTemplates = pgTable("agent_templates", {
   enabledTools: jsonb().$type<string[]>(),
   enabledMcp: jsonb().$type<string[]>(),
   approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+  /** Copied into the sessions made from it (see sessions.fallbacks). */
+  fallbacks: jsonb().$type<Fallback[]>().notNull().default([]),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -112,6 +114,8 @@ export const sessions = pgTable(
     contextWindow: integer(),
     /** The share of the model's window at which older turns are compacted; null: the global setting. */
     compactAt: real(),
+    /** Where a turn goes on when the model fails for good, in order (session/failover.ts). */
+    fallbacks: jsonb().$type<Fallback[]>().notNull().default([]),
     /** How full the context is, in tokens (session/context-accounting.ts), kept current by the session. */
     contextTokens: integer().notNull().default(0),
     status: text({ enum: ["active", "archived"] })
@@ -167,6 +171,8 @@ export const messages = pgTable(
       .default("complete"),
     provider: text({ enum: PROVIDERS }),
     model: safeText(),
+    /** The credential that produced an answer (a fallback's after a failover). */
+    credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
     /** What was sent upstream and what came back, secrets removed. */
     rawRequest: jsonText<unknown>(),
     rawResponse: jsonText<unknown>(),

@@ -32,6 +32,7 @@ function toExportedMessage(row: MessageRow, raw: boolean): ExportedMessage {
     status,
     provider,
     model,
+    credential_id,
     usage,
     cost_usd,
     latency_ms,
@@ -41,7 +42,21 @@ function toExportedMessage(row: MessageRow, raw: boolean): ExportedMessage {
     created_at,
   } = toMessage(row);
   return {
-    ...{ id, parent_id, turn_id, role, content, status, provider, model, usage, cost_usd, latency_ms, time_to_first_token_ms },
+    ...{
+      id,
+      parent_id,
+      turn_id,
+      role,
+      content,
+      status,
+      provider,
+      model,
+      credential_id,
+      usage,
+      cost_usd,
+      latency_ms,
+      time_to_first_token_ms,
+    },
     ...{ stop_reason, error, created_at },
     ...(raw && { raw_request: row.rawRequest, raw_response: row.rawResponse }),
   };

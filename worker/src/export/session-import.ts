@@ -131,7 +131,7 @@ export function checkTree(file: SessionExport): Result<SessionExport["messages"]
   return ok(ordered.map((entry) => entry.message));
 }
 
-function toCopy(message: SessionExport["messages"][number], turnIds: Map<string, string>): MessageCopy {
+function toCopy(message: SessionExport["messages"][number], turnIds: Map<string, string>, known: ReadonlySet<string>): MessageCopy {
   const turnId = message.turn_id === null ? null : (turnIds.get(message.turn_id) ?? crypto.randomUUID());
   if (message.turn_id !== null && turnId !== null) turnIds.set(message.turn_id, turnId);
   return {
@@ -143,6 +143,8 @@ function toCopy(message: SessionExport["messages"][number], turnIds: Map<string,
     status: message.status,
     provider: message.provider,
     model: message.model,
+    // Which credential answered, when that credential is here too (a file from another instance names others).
+    credentialId: message.credential_id != null && known.has(message.credential_id) ? message.credential_id : null,
     rawRequest: message.raw_request ?? null,
     rawResponse: message.raw_response ?? null,
     inputTokens: message.usage?.input_tokens ?? null,
@@ -180,7 +182,8 @@ export async function importSession(
 ): Promise<SessionId> {
   const { session } = file;
   const provider = query.provider ?? session.provider;
-  const hinted = session.credential === null ? undefined : hintedCredential(await listCredentials(db), session.credential, provider);
+  const credentials = await listCredentials(db);
+  const hinted = session.credential === null ? undefined : hintedCredential(credentials, session.credential, provider);
   const values = await resolveNewSession(db, {
     title: query.title ?? session.title,
     provider,
@@ -195,10 +198,11 @@ export async function importSession(
     ...(session.context_window !== null && { context_window: session.context_window }),
   });
   const turnIds = new Map<string, string>();
+  const known = new Set<string>(credentials.map((credential) => credential.id));
   const row = await createSessionWithTree(
     db,
     values,
-    ordered.map((message) => toCopy(message, turnIds)),
+    ordered.map((message) => toCopy(message, turnIds, known)),
     file.leaf_id,
   );
   const id = row.id as SessionId;

@@ -120,8 +120,22 @@ export function toAnthropicRequest(request: ProviderRequest): Record<string, unk
     ...(request.tools.length > 0 && {
       tools: request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema })),
     }),
-    ...(supportsThinking(request.model) && { thinking: { type: "enabled", budget_tokens: THINKING_BUDGET } }),
+    ...(supportsThinking(request.model) &&
+      !openLoopWithoutThinking(messages) && { thinking: { type: "enabled", budget_tokens: THINKING_BUDGET } }),
   };
+}
+
+/**
+ * With thinking on, the API refuses a tool loop whose last answer does not open with thinking.
+ * That happens only when another provider wrote that answer (a failover mid-loop: its thinking
+ * cannot come along), and then this request goes without thinking, as a model switch mid-loop
+ * does in Claude Code; the next user message starts a loop with thinking again.
+ */
+function openLoopWithoutThinking(messages: readonly { role: string; content: Block[] }[]): boolean {
+  const last = messages.at(-1);
+  if (last?.role !== "user" || last.content[0]?.type !== "tool_result") return false;
+  const first = messages.findLast((message) => message.role === "assistant")?.content[0];
+  return first !== undefined && first.type !== "thinking" && first.type !== "redacted_thinking";
 }
 
 // ── Upstream schemas ───────────────────────────────────────────────────────────────────────

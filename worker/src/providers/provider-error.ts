@@ -31,6 +31,8 @@ export function isRetryableStatus(status: number): boolean {
 function codeOfStatus(status: number): ErrorCode {
   if (status === 401 || status === 403) return "PROVIDER_AUTH";
   if (status === 429) return "PROVIDER_RATE_LIMITED";
+  // The completion endpoints exist: a 404 from one is the model (Anthropic not_found_error, OpenAI model_not_found).
+  if (status === 404) return "PROVIDER_MODEL_NOT_FOUND";
   if (status === 408 || status === 409 || status >= 500) return "PROVIDER_UNAVAILABLE";
   return "PROVIDER_ERROR";
 }

@@ -17,6 +17,18 @@ export interface ConversationMessage {
   readonly content: readonly ContentPart[];
   /** The end of a prefix that stays the same for many requests (a compaction's summary): cache it. */
   readonly stable?: boolean;
+  /**
+   * Who wrote an answer, when known (null: merged from answers of several). What another
+   * provider — or another account of it — produced loses its thinking and signatures before it is
+   * sent (session/provider-history.ts).
+   */
+  readonly producedBy?: Producer | null;
+}
+
+/** A provider and the credential it answered on (null: not recorded, as on answers stored before it was). */
+export interface Producer {
+  readonly provider: ProviderId;
+  readonly credentialId: string | null;
 }
 
 export interface ProviderRequest {

@@ -13,6 +13,7 @@ import { credentialExists } from "../db/queries/credentials.ts";
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from "../db/queries/templates.ts";
 import type { Database } from "../db/client.ts";
 import { AppError, notFound } from "../errors.ts";
+import { checkFallbacks } from "../session/fallbacks.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: TemplateIdSchema });
@@ -36,6 +37,7 @@ export const templates = createRouter()
     async (c) => {
       const body = c.req.valid("json");
       await checkCredential(c.var.services.db, body.credential_id);
+      await checkFallbacks(c.var.services.db, body.fallbacks ?? [], body.credential_id ?? null);
       return c.json(await createTemplate(c.var.services.db, body), 201);
     },
   )
@@ -73,6 +75,12 @@ export const templates = createRouter()
     async (c) => {
       const body = c.req.valid("json");
       await checkCredential(c.var.services.db, body.credential_id);
+      if (body.fallbacks !== undefined) {
+        const current = await getTemplate(c.var.services.db, c.req.valid("param").id);
+        if (current === undefined) throw notFound("TEMPLATE_NOT_FOUND", "template");
+        const credentialId = body.credential_id !== undefined ? body.credential_id : current.credential_id;
+        await checkFallbacks(c.var.services.db, body.fallbacks, credentialId);
+      }
       const template = await updateTemplate(c.var.services.db, c.req.valid("param").id, body);
       if (template === undefined) throw notFound("TEMPLATE_NOT_FOUND", "template");
       return c.json(template, 200);

@@ -2,13 +2,16 @@
  * The agent loop (DESIGN §2 steps 3–5): ask the model, stream what it says, run the tools it
  * calls (asking the user first where the approval mode says so; reads side by side, anything
  * else one at a time, see tool-batches.ts), feed the results back, and go again until it stops,
- * fails, is cancelled, or reaches the step limit. A plain module: the Durable Object drives it
- * and decides what to store and broadcast; tests drive it with a scripted provider.
+ * fails, is cancelled, or reaches the step limit. A model that fails for good hands the step,
+ * and the rest of the turn, to the session's next fallback (failover.ts), each request's history
+ * cleaned for whoever answers it (provider-history.ts). A plain module: the Durable Object drives
+ * it and decides what to store and broadcast; tests drive it with a scripted provider.
  */
 import type {
   AgentId,
   ApprovalMode,
   ContentPart,
+  ModelTarget,
   ProviderId,
   StreamEvent,
   ToolCallId,
@@ -26,12 +29,18 @@ import type { ApprovalGate, ToolRuntime } from "./turn-ports.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import type { CredentialForCall } from "./credential-lease.ts";
 import { batchCalls, runTogether } from "./tool-batches.ts";
+import { type CallTarget, type FailoverChain, describeTarget, failsOver, isCredentialFailure } from "./failover.ts";
+import { historyFor } from "./provider-history.ts";
 
 export interface TurnDeps {
   readonly provider: Provider;
   readonly providerId: ProviderId;
   /** Asked before every model call (and every retry of one): a long turn outlives a token. */
   readonly credentialForCall: CredentialForCall;
+  /** The session's credential, recorded with every answer it produced. */
+  readonly credentialId?: string | null;
+  /** The session's fallbacks for this turn (failover.ts); none when absent. */
+  readonly failover?: FailoverChain;
   readonly fetch: typeof fetch;
   readonly sessionKey: string;
   readonly tools: ToolRuntime;
@@ -60,6 +69,8 @@ export interface TurnInput {
 
 export interface CompletedStep extends BuiltStep {
   readonly status: "complete" | "partial" | "error";
+  /** Which provider, model and credential answered (a fallback's after a failover). */
+  readonly target: ModelTarget;
   /** What it cost, for the usage of every attempt; null when unpriced or nothing was reported. */
   readonly costUsd: number | null;
   readonly exchange: ProviderExchange;
@@ -89,22 +100,36 @@ export type LoopEvent =
 export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator<LoopEvent> {
   let history = [...input.history];
   let overflowHandled = false;
+  // The model this turn's calls go to; a failover moves it along the session's fallbacks.
+  let target: CallTarget = {
+    providerId: deps.providerId,
+    provider: deps.provider,
+    model: input.model,
+    credentialId: deps.credentialId ?? null,
+    credentialForCall: deps.credentialForCall,
+  };
   for (let step = 1; ; step += 1) {
     const holdOverflow = deps.onContextOverflow !== undefined && !overflowHandled;
-    let built = yield* modelStep(deps, input, history, holdOverflow);
+    let built = yield* modelStep(deps, input, target, history, holdOverflow);
     if (holdOverflow && isOverflow(built)) {
       // Too long for the model: make room once, and ask again with what is left.
       overflowHandled = true;
       const compacted = await deps.onContextOverflow?.();
       if (compacted != null) {
         history = [...compacted];
-        built = yield* modelStep(deps, input, history, false);
+        built = yield* modelStep(deps, input, target, history, false);
       } else if (built.error !== null) {
         yield { kind: "stream", event: { type: "error", code: built.error.code, message: built.error.message, retryable: false } };
       }
     }
-    yield { kind: "step", step: built };
-    history.push({ role: "assistant", content: built.content });
+    // Failed for good before any output: the same step again on the next fallback, while there is one.
+    ({ step: built, target } = yield* failOver(deps, input, built, target, history));
+    yield { kind: "step", step: withoutHeld(built) };
+    history.push({
+      role: "assistant",
+      content: built.content,
+      producedBy: { provider: built.target.provider, credentialId: built.target.credential_id },
+    });
     if (input.signal.aborted) {
       yield { kind: "end", status: "cancelled" };
       return;
@@ -139,28 +164,91 @@ export async function* runTurn(deps: TurnDeps, input: TurnInput): AsyncGenerator
   }
 }
 
+/**
+ * A step that failed for good (its error `held`), asked again of each next fallback until one
+ * gets past it. A failed call that reported usage is recorded as it is left behind: its tokens
+ * were spent. With none left, the step is the first failure, with how the last fallback failed.
+ */
+async function* failOver(
+  deps: TurnDeps,
+  input: TurnInput,
+  first: StepOutcome,
+  from: CallTarget,
+  history: readonly ConversationMessage[],
+): AsyncGenerator<LoopEvent, { step: StepOutcome; target: CallTarget }> {
+  let built = first;
+  let target = from;
+  let firstRecorded = false;
+  while (first.held !== null && built.held !== null && !input.signal.aborted) {
+    const next = deps.failover?.next() ?? null;
+    if (next === null) break;
+    if (built.usage !== null) {
+      yield { kind: "step", step: withoutHeld(built) };
+      firstRecorded ||= built === first;
+    }
+    yield { kind: "stream", event: failoverEvent(target, next, built.held) };
+    target = next;
+    built = yield* modelStep(deps, input, target, history, false);
+  }
+  if (first.held === null || built.held === null) return { step: built, target };
+  if (built !== first && built.usage !== null) yield { kind: "step", step: withoutHeld(built) };
+  const error = built === first ? first.held : exhausted(first.held, built.target, built.held);
+  yield { kind: "stream", event: error };
+  // The turn's failure is the first one; its tokens, when it reported any, are recorded already.
+  const failed = { ...first, error: { code: error.code, message: error.message } };
+  return { step: firstRecorded ? { ...failed, usage: null, costUsd: null } : failed, target: from };
+}
+
+function withoutHeld(outcome: StepOutcome): CompletedStep {
+  const { held: _held, ...step } = outcome;
+  return step;
+}
+
+function failoverEvent(from: CallTarget, to: CallTarget, reason: ErrorEvent): StreamEvent {
+  return { type: "failover", from: describeTarget(from), to: describeTarget(to), code: reason.code, message: reason.message };
+}
+
+/** Every fallback failed too: the first error, and how the last one went. */
+function exhausted(first: ErrorEvent, last: ModelTarget, lastError: ErrorEvent): ErrorEvent {
+  const message = `${first.message} (Every fallback failed too; the last, ${last.model}: ${lastError.message})`;
+  return { ...first, message };
+}
+
 /** The provider refused the request as too long for the model, before any output. */
 function isOverflow(step: CompletedStep): boolean {
   return step.error?.code === "CONTEXT_TOO_LONG" && !step.hasOutput;
 }
 
+type ErrorEvent = Extract<StreamEvent, { type: "error" }>;
+
+/** A model call's result, with the error it did not show because the turn may fail over past it. */
+type StepOutcome = CompletedStep & { readonly held: ErrorEvent | null };
+
 /**
  * One model call: stream it, price its usage, and say how it ended. With `holdOverflow`, a
- * "too long" refusal is not shown: the loop compacts and asks again first.
+ * "too long" refusal is not shown: the loop compacts and asks again first. While the session has
+ * a fallback left, a failure before any output that another model could get past (failover.ts)
+ * is not shown either: it is `held`, for the loop to fail over or, with none left, to show.
  */
 async function* modelStep(
   deps: TurnDeps,
   input: TurnInput,
+  target: CallTarget,
   history: readonly ConversationMessage[],
   holdOverflow: boolean,
-): AsyncGenerator<LoopEvent, CompletedStep> {
+): AsyncGenerator<LoopEvent, StepOutcome> {
   const builder = new StepBuilder();
   const started = deps.now();
   let firstOutputAt: number | null = null;
   let exchange: ProviderExchange = {};
-  const request = { model: input.model, system: input.system, messages: history, tools: deps.tools.definitions };
+  let held: ErrorEvent | null = null;
+  // With fallbacks, a failure another model could get past is the loop's to show or to fail over past.
+  const canFailOver = deps.failover !== undefined;
+  // Thinking and signatures another provider made are not sent (provider-history.ts).
+  const messages = historyFor(history, { provider: target.providerId, credentialId: target.credentialId });
+  const request = { model: target.model, system: input.system, messages, tools: deps.tools.definitions };
   const makeContext = async (): Promise<ProviderContext> => {
-    const credential = await deps.credentialForCall();
+    const credential = await target.credentialForCall();
     exchange = {};
     return {
       credential,
@@ -171,20 +259,32 @@ async function* modelStep(
       ...(deps.timeouts !== undefined && { timeouts: deps.timeouts }),
     };
   };
-  for await (const item of streamWithRetries(deps.provider, request, makeContext, deps.retry, input.signal)) {
-    if (item.kind === "retry") {
-      builder.startAttempt();
-      yield item;
-      continue;
+  const events = streamWithRetries(target.provider, request, makeContext, deps.retry, input.signal);
+  try {
+    for await (const item of events) {
+      if (item.kind === "retry") {
+        builder.startAttempt();
+        yield item;
+        continue;
+      }
+      const event =
+        item.event.type === "usage"
+          ? { ...item.event, cost_usd: costFor(target.providerId, target.model, item.event) ?? undefined }
+          : item.event;
+      if (firstOutputAt === null && isOutput(event)) firstOutputAt = deps.now();
+      builder.add(event);
+      if (holdOverflow && event.type === "error" && event.code === "CONTEXT_TOO_LONG" && firstOutputAt === null) continue;
+      if (canFailOver && event.type === "error" && firstOutputAt === null && failsOver(event)) {
+        held = event;
+        continue;
+      }
+      yield { kind: "stream", event };
     }
-    const event =
-      item.event.type === "usage"
-        ? { ...item.event, cost_usd: costFor(deps.providerId, input.model, item.event) ?? undefined }
-        : item.event;
-    if (firstOutputAt === null && isOutput(event)) firstOutputAt = deps.now();
-    builder.add(event);
-    if (holdOverflow && event.type === "error" && event.code === "CONTEXT_TOO_LONG" && firstOutputAt === null) continue;
-    yield { kind: "stream", event };
+  } catch (error) {
+    // A credential that cannot be had (a login that must be redone) is the end of this model, not of the turn.
+    if (!canFailOver || !isCredentialFailure(error)) throw error;
+    held = { type: "error", code: error.code, message: error.message, retryable: false };
+    builder.add(held);
   }
   if (input.signal.aborted) {
     const stop: StreamEvent = { type: "stop", reason: "cancelled" };
@@ -196,13 +296,15 @@ async function* modelStep(
   const status = built.error === null ? (stoppedShort ? "partial" : "complete") : built.hasOutput ? "partial" : "error";
   return {
     ...built,
-    costUsd: built.usage === null ? null : costFor(deps.providerId, input.model, built.usage),
+    target: describeTarget(target),
+    costUsd: built.usage === null ? null : costFor(target.providerId, target.model, built.usage),
     // A model call that stopped mid-way: its unfinished tool calls are not run.
     content: status === "complete" ? built.content : built.content.filter((part) => part.type !== "tool_call"),
     status,
     exchange,
     latencyMs: deps.now() - started,
     timeToFirstTokenMs: firstOutputAt === null ? null : firstOutputAt - started,
+    held: status === "error" ? held : null,
   };
 }
 

@@ -62,7 +62,12 @@ export function toConversation(messages: readonly Message[]): ConversationMessag
     const last = conversation.at(-1);
     // The summary stays a message of its own: its end is where the cache breakpoint goes.
     if (last !== undefined && last.role === next.role && next.role !== "tool" && last.stable !== true) {
-      conversation[conversation.length - 1] = { role: last.role, content: [...last.content, ...next.content] };
+      const producedBy = mergedProducer(last, next);
+      conversation[conversation.length - 1] = {
+        role: last.role,
+        content: [...last.content, ...next.content],
+        ...(producedBy !== undefined && { producedBy }),
+      };
     } else {
       conversation.push(next);
     }
@@ -74,9 +79,26 @@ export function toConversation(messages: readonly Message[]): ConversationMessag
   for (const message of messages.slice(start)) {
     // Results are placed right after their calls below, wherever they were stored.
     if (message.role === "tool" || message.role === "compaction" || !isSent(message)) continue;
-    push({ role: message.role, content: message.content });
+    push({
+      role: message.role,
+      content: message.content,
+      // Which provider wrote an answer decides what of it another provider is sent (provider-history.ts).
+      ...(message.role === "assistant" &&
+        message.provider !== null && { producedBy: { provider: message.provider, credentialId: message.credential_id } }),
+    });
     const calls = callsOf(message);
     if (calls.length > 0) push({ role: "tool", content: calls.map(resultFor) });
   }
   return conversation;
+}
+
+/** Two answers joined into one keep their producer only when they share it. */
+function mergedProducer(a: ConversationMessage, b: ConversationMessage): ConversationMessage["producedBy"] {
+  if (a.producedBy === undefined && b.producedBy === undefined) return undefined;
+  const same =
+    a.producedBy != null &&
+    b.producedBy != null &&
+    a.producedBy.provider === b.producedBy.provider &&
+    a.producedBy.credentialId === b.producedBy.credentialId;
+  return same ? a.producedBy : null;
 }

@@ -8,8 +8,10 @@ import type { Database } from "../db/client.ts";
 import { agentExists } from "../db/queries/agents.ts";
 import { credentialExists } from "../db/queries/credentials.ts";
 import { type NewSession, type SessionRecord, updateSession } from "../db/queries/sessions.ts";
+import { getSessionRow } from "../db/queries/sessions.ts";
 import { getTemplate } from "../db/queries/templates.ts";
 import { AppError } from "../errors.ts";
+import { checkFallbacks } from "./fallbacks.ts";
 
 const DEFAULT_TITLE = "New session";
 
@@ -47,13 +49,20 @@ export async function resolveNewSession(db: Database, body: CreateSessionBody): 
     approvalMode: body.approval_mode ?? template?.approval_mode ?? "ask",
     contextWindow: body.context_window ?? null,
     compactAt: body.compact_at ?? null,
+    fallbacks: body.fallbacks ?? template?.fallbacks ?? [],
   };
   await checkReferences(db, session);
+  await checkFallbacks(db, session.fallbacks, session.credentialId);
   return session;
 }
 
 /** Apply a change; undefined when the session does not exist. */
 export async function reconfigureSession(db: Database, id: SessionId, changes: UpdateSessionBody): Promise<SessionRecord | undefined> {
   await checkReferences(db, { credentialId: changes.credential_id, agentId: changes.agent_id });
+  if (changes.fallbacks !== undefined) {
+    const credentialId = changes.credential_id !== undefined ? changes.credential_id : (await getSessionRow(db, id))?.credentialId;
+    if (credentialId === undefined) return undefined;
+    await checkFallbacks(db, changes.fallbacks, credentialId);
+  }
   return updateSession(db, id, changes);
 }

@@ -11,6 +11,7 @@ import type { TurnDeps } from "./agent-loop.ts";
 import type { SummaryAnswer } from "./compactor.ts";
 import { streamWithRetries } from "./retry.ts";
 import { StepBuilder } from "./step-builder.ts";
+import { historyFor } from "./provider-history.ts";
 
 export async function callForSummary(
   deps: TurnDeps,
@@ -26,7 +27,8 @@ export async function callForSummary(
     exchange: {},
     ...(deps.timeouts !== undefined && { timeouts: deps.timeouts }),
   });
-  const stream = streamWithRetries(deps.provider, { ...request, tools: deps.tools.definitions }, makeContext, deps.retry, signal);
+  const messages = historyFor(request.messages, { provider: deps.providerId, credentialId: deps.credentialId ?? null });
+  const stream = streamWithRetries(deps.provider, { ...request, messages, tools: deps.tools.definitions }, makeContext, deps.retry, signal);
   for await (const item of stream) {
     if (item.kind === "retry") builder.startAttempt();
     else builder.add(item.event satisfies StreamEvent);

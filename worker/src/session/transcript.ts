@@ -161,8 +161,10 @@ export class Transcript {
     return this.store({
       ...(await this.row(turnId, "assistant", step.content)),
       status: step.status,
-      provider: session.provider,
-      model: session.model,
+      // Who answered: after a failover, the fallback, not the session's own model.
+      provider: step.target.provider,
+      model: step.target.model,
+      credentialId: step.target.credential_id,
       rawRequest: step.exchange.request ?? null,
       rawResponse: step.exchange.response ?? null,
       inputTokens: usage?.input_tokens ?? null,

@@ -5,7 +5,7 @@
  * place so turns.ts is only about the turn.
  */
 import { AgentIdSchema } from "@maestro/protocol";
-import { resolveCredential, touchCredential } from "../auth/credential-secret.ts";
+import { type ResolvedCredential, resolveCredential, touchCredential } from "../auth/credential-secret.ts";
 import { refreshIfExpiring } from "../auth/refresh.ts";
 import type { sessions } from "../db/schema.ts";
 import { providerFor } from "../providers/registry.ts";
@@ -14,7 +14,9 @@ import { createToolRuntime } from "../tools/executor.ts";
 import { loadSessionTools } from "../tools/session-tools.ts";
 import type { TurnDeps } from "./agent-loop.ts";
 import type { ApprovalDesk } from "./approvals.ts";
-import { credentialLease } from "./credential-lease.ts";
+import { type CredentialForCall, credentialLease } from "./credential-lease.ts";
+import { FailoverChain, isCredentialFailure } from "./failover.ts";
+import { AppError } from "../errors.ts";
 import { createRefreshDeps } from "./refresh-deps.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import type { TurnHost } from "./turns.ts";
@@ -36,13 +38,30 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
   const { bindings: env, config, log } = host;
   const globalFetch = globalThis.fetch.bind(globalThis);
   const refreshDeps = createRefreshDeps({ env, config, db, redis, log });
-  const resolve = () =>
-    resolveCredential(db, config.keyRing, session.credentialId, {
-      refresher: (credentialId, withinMs) => refreshIfExpiring(refreshDeps, credentialId, withinMs),
+  const resolverFor = (credentialId: string | null) => () =>
+    resolveCredential(db, config.keyRing, credentialId, {
+      refresher: (id, withinMs) => refreshIfExpiring(refreshDeps, id, withinMs),
     });
-  // Resolved up front, so a missing or signed-out credential fails the turn before anything runs.
+  const resolve = resolverFor(session.credentialId);
+  const failover =
+    session.fallbacks.length === 0
+      ? undefined
+      : new FailoverChain(session.fallbacks, (fallback) => ({
+          providerId: fallback.provider,
+          provider: providerFor(fallback.provider),
+          model: fallback.model,
+          credentialId: fallback.credential_id ?? session.credentialId,
+          credentialForCall: lazyLease(resolverFor(fallback.credential_id ?? session.credentialId)),
+        }));
+  // Resolved up front, so a missing or signed-out credential fails the turn before anything runs —
+  // unless the session has fallbacks: then the turn's first call fails over past it.
   const [credential, tools] = await Promise.all([
-    resolve(),
+    failover === undefined
+      ? resolve()
+      : resolve().catch((error: unknown) => {
+          if (isCredentialFailure(error)) return error;
+          throw error;
+        }),
     loadSessionTools(
       { env, db, redis, keyRing: config.keyRing, fetch: globalFetch, log },
       {
@@ -52,11 +71,14 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
       },
     ),
   ]);
-  void touchCredential(db, credential.id).catch(() => undefined);
+  if (!(credential instanceof AppError)) void touchCredential(db, credential.id).catch(() => undefined);
   const deps: TurnDeps = {
     provider: providerFor(session.provider),
     providerId: session.provider,
-    credentialForCall: credentialLease(credential, resolve, () => Date.now()),
+    credentialForCall:
+      credential instanceof AppError ? () => Promise.reject(credential) : credentialLease(credential, resolve, () => Date.now()),
+    credentialId: session.credentialId,
+    ...(failover !== undefined && { failover }),
     fetch: globalFetch,
     sessionKey: host.sessionId,
     tools: createToolRuntime({ tools, callers: createToolCallers(env, globalFetch), cwd: session.workingDirectory, now: () => Date.now() }),
@@ -67,5 +89,14 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     now: () => Date.now(),
     timeouts: config.streamTimeouts,
   };
-  return { deps, credentialContextWindow: credential.contextWindow ?? null };
+  return { deps, credentialContextWindow: credential instanceof AppError ? null : (credential.contextWindow ?? null) };
+}
+
+/** A fallback's credential is resolved when the turn first reaches it, then leased like the session's. */
+function lazyLease(resolve: () => Promise<ResolvedCredential>): CredentialForCall {
+  let lease: CredentialForCall | undefined;
+  return async () => {
+    lease ??= credentialLease(await resolve(), resolve, () => Date.now());
+    return lease();
+  };
 }

@@ -44,6 +44,7 @@ import type { SessionRuntime } from "./runtime.ts";
 import { StepBuilder } from "./step-builder.ts";
 import { Transcript } from "./transcript.ts";
 import { type SessionRow, wireTurn } from "./turn-wiring.ts";
+import { logFailover } from "./failover.ts";
 
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
@@ -362,6 +363,7 @@ export class TurnManager {
           case "stream":
             this.#emit(turn, { type: "event", turn_id: turn.turnId, event: event.event });
             if (event.event.type === "text_delta" || event.event.type === "thinking_delta") this.#host.setActivity("streaming");
+            if (event.event.type === "failover") logFailover(this.#host, turn.turnId, event.event);
             break;
           case "retry":
             this.#host.log.warn("provider.retry", {
@@ -405,7 +407,14 @@ export class TurnManager {
       answer = await this.#transcript
         .row(turn.turnId, "assistant", [])
         .then((row) =>
-          this.#transcript.store({ ...row, status: "error", provider: session.provider, model: session.model, error: failure.message }),
+          this.#transcript.store({
+            ...row,
+            status: "error",
+            provider: session.provider,
+            model: session.model,
+            credentialId: session.credentialId,
+            error: failure.message,
+          }),
         )
         .catch(() => null);
       status = "failed";
@@ -429,8 +438,8 @@ export class TurnManager {
     this.#host.log.info("provider.call", {
       session_id: this.#host.sessionId,
       turn_id: turn.turnId,
-      provider: session.provider,
-      model: session.model,
+      provider: step.target.provider,
+      model: step.target.model,
       status: step.status,
       latency_ms: step.latencyMs,
       time_to_first_token_ms: step.timeToFirstTokenMs,

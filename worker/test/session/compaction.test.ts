@@ -24,6 +24,7 @@ function message(role: Message["role"], content: ContentPart[], extra: Partial<M
     status: "complete",
     provider: null,
     model: null,
+    credential_id: null,
     usage: null,
     cost_usd: null,
     latency_ms: null,

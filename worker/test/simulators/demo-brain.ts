@@ -3,6 +3,11 @@
  * product's moving parts visible. Ask it to read, write, run or fetch something and it calls the
  * matching tool (writes and commands wait for approval in `ask` mode); after a tool it reports
  * what came back; otherwise it answers in markdown about what it can show you.
+ *
+ * A demo credential whose key is OVERLOADED_MID_LOOP_KEY plays a provider that breaks down in the
+ * middle of a tool loop: it thinks (signed) and calls the tool, then answers every request that
+ * carries the tool's result with its overloaded error (Anthropic's 529), so the session's
+ * fallback takes the turn over (failover). Demo only: no real provider is ever asked.
  */
 import type { Endpoint } from "./fidelity-endpoints.ts";
 import type { TurnInput } from "./script.ts";
@@ -63,6 +68,9 @@ function read(endpoint: Endpoint, body: Json): Conversation {
 
 const PACE = 25;
 
+/** The demo key of a provider that is overloaded once a tool has answered (see above). */
+export const OVERLOADED_MID_LOOP_KEY = "demo-key-overloaded-mid-loop";
+
 // Providers give every call an id unique in the conversation; so does the demo (two "run a
 // command" turns must not share a tool card).
 const CALL_ID_PREFIX: Record<Endpoint, string> = {
@@ -99,9 +107,22 @@ function demoSummary(body: unknown): TurnInput {
   };
 }
 
-export function demoBrain(endpoint: Endpoint, body: unknown): TurnInput {
+export function demoBrain(endpoint: Endpoint, body: unknown, key = ""): TurnInput {
   if (isSummaryRequest(body)) return demoSummary(body);
   const conversation = read(endpoint, (body ?? {}) as Json);
+  if (key === OVERLOADED_MID_LOOP_KEY) return overloadedMidLoop(endpoint, body, conversation);
+  return answer(endpoint, conversation);
+}
+
+/** Thinks before it acts, so its signatures are in the history a fallback must not be sent. */
+function overloadedMidLoop(endpoint: Endpoint, body: unknown, conversation: Conversation): TurnInput {
+  if (conversation.lastToolResult !== undefined) return { failure: { kind: "overloaded" } };
+  const turn = demoBrain(endpoint, body);
+  if (!turn.steps?.some((step) => step.kind === "tool_calls")) return turn;
+  return { ...turn, steps: [{ kind: "thinking", text: "A tool can answer this; let me call it." }, ...(turn.steps ?? [])] };
+}
+
+function answer(endpoint: Endpoint, conversation: Conversation): TurnInput {
   if (conversation.lastToolResult !== undefined) {
     const excerpt = conversation.lastToolResult.slice(0, 400);
     return {

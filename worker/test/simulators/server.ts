@@ -34,8 +34,8 @@ import {
 import type { IssuedSignature, RenderContext, WireFormat } from "./wire-format.ts";
 import { isSummaryRequest } from "./summary-ask.ts";
 
-/** Makes up a turn for a key that has no script (demo mode). */
-export type Brain = (endpoint: Endpoint, body: unknown) => TurnInput;
+/** Makes up a turn for a key that has no script (demo mode); the key can pick a behaviour (demo-brain.ts). */
+export type Brain = (endpoint: Endpoint, body: unknown, key: string) => TurnInput;
 
 export interface SimulatorOptions {
   readonly port?: number;
@@ -334,7 +334,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const summary = script?.answer_summaries === true ? summaryTurn(body) : undefined;
     let turn: Turn | undefined = summary ?? queue?.shift();
     if (turn === undefined && queue === undefined && options.brain !== undefined)
-      turn = TurnSchema.parse(options.brain(route.endpoint, body));
+      turn = TurnSchema.parse(options.brain(route.endpoint, body, key));
     if (turn === undefined) return sendJson(response, 500, format.errorBody(500, "script_exhausted"));
     if (turn.usage === undefined && script?.usage === "measured") turn = { ...turn, usage: "measured" };
     prompts.set(key, measured.prompt);

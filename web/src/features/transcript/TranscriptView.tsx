@@ -127,8 +127,18 @@ function MessageView({
         }
       })}
       {message.role === "assistant" &&
-        (message.usage !== null || message.status !== "complete" || stopNotice(message.stop_reason) !== null) && (
+        (message.provider !== null ||
+          message.usage !== null ||
+          message.status !== "complete" ||
+          stopNotice(message.stop_reason) !== null) && (
           <footer className="muted small">
+            {/* Which model answered: after a failover, not the session's own. */}
+            {message.provider !== null && (
+              <span className="answered-by">
+                {message.provider}/{message.model}
+                {message.usage !== null || message.status !== "complete" ? " · " : ""}
+              </span>
+            )}
             {message.status !== "complete" && <span className="badge error">{message.status}</span>}
             {message.error !== null && <span> {message.error}</span>}
             {message.error === null && stopNotice(message.stop_reason) !== null && <span> {stopNotice(message.stop_reason)} </span>}
@@ -146,6 +156,17 @@ function MessageView({
   );
 }
 
+/** "Failed over from X to Y: why", where it happened in the turn. */
+function failoversAfter(transcript: Transcript, messageId: string | null) {
+  return transcript.failovers
+    .filter((notice) => notice.afterMessageId === messageId)
+    .map((notice, index) => (
+      <p key={`${notice.turnId}-${index}`} className="failover muted small" role="note" aria-label="Failover">
+        Failed over from {notice.from.provider}/{notice.from.model} to {notice.to.provider}/{notice.to.model}: {notice.message}
+      </p>
+    ));
+}
+
 export function TranscriptView({ transcript, onAnswer, actions }: TranscriptViewProps) {
   const results = storedResults(transcript.messages);
   const turn = transcript.turn;
@@ -156,8 +177,12 @@ export function TranscriptView({ transcript, onAnswer, actions }: TranscriptView
       {transcript.session !== null && transcript.messages.length === 0 && turn === null && (
         <p className="empty">No messages yet. Say something below.</p>
       )}
+      {failoversAfter(transcript, null)}
       {transcript.messages.map((message) => (
-        <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} actions={actions} />
+        <Fragment key={message.id}>
+          <MessageView message={message} transcript={transcript} results={results} onAnswer={onAnswer} actions={actions} />
+          {failoversAfter(transcript, message.id)}
+        </Fragment>
       ))}
       {turn !== null && (
         <article className="message assistant streaming" aria-label="Model (streaming)">

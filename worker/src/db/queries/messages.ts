@@ -24,6 +24,7 @@ export function toMessage(row: MessageRow): Message {
     status: row.status,
     provider: row.provider,
     model: row.model,
+    credential_id: row.credentialId,
     usage: hasUsage
       ? {
           input_tokens: row.inputTokens ?? 0,
@@ -83,6 +84,7 @@ export function messageOf(message: NewMessage): Message {
     status: "complete",
     provider: null,
     model: null,
+    credentialId: null,
     rawRequest: null,
     rawResponse: null,
     inputTokens: null,

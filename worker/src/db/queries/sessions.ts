@@ -4,6 +4,7 @@
  */
 import {
   type ApprovalMode,
+  type Fallback,
   type ProviderId,
   type Session,
   type SessionId,
@@ -46,6 +47,8 @@ export interface NewSession {
   readonly contextWindow: number | null;
   /** The compaction threshold, or null for the global one. */
   readonly compactAt: number | null;
+  /** Where a turn goes on when the model fails for good, in order. */
+  readonly fallbacks: Fallback[];
 }
 
 const NO_USAGE: TokenUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
@@ -73,6 +76,7 @@ export function toSession(record: SessionRecord, live: LiveState, settings: { re
     cost_usd: record.costUsd,
     context_window: row.contextWindow,
     compact_at: row.compactAt,
+    fallbacks: row.fallbacks,
     context: { used_tokens: row.contextTokens, window_tokens: limits.windowTokens, compact_at: limits.compactAt },
     presence: live.presence,
     forked_from:
@@ -204,6 +208,7 @@ export async function updateSession(db: Database, id: SessionId, body: UpdateSes
       ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
       ...(body.context_window !== undefined && { contextWindow: body.context_window }),
       ...(body.compact_at !== undefined && { compactAt: body.compact_at }),
+      ...(body.fallbacks !== undefined && { fallbacks: body.fallbacks }),
       updatedAt: new Date(),
     })
     .where(eq(sessions.id, id))

@@ -19,6 +19,7 @@ function toTemplate(row: TemplateRow): Template {
     enabled_tools: row.enabledTools,
     enabled_mcp: row.enabledMcp,
     approval_mode: row.approvalMode,
+    fallbacks: row.fallbacks,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
   });
@@ -37,6 +38,7 @@ export async function createTemplate(db: Database, body: CreateTemplateBody): Pr
       enabledTools: body.enabled_tools ?? null,
       enabledMcp: body.enabled_mcp ?? null,
       approvalMode: body.approval_mode ?? "ask",
+      fallbacks: body.fallbacks ?? [],
     })
     .returning();
   if (row === undefined) throw new Error("insert returned no row");
@@ -66,6 +68,7 @@ export async function updateTemplate(db: Database, id: TemplateId, body: UpdateT
       ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
       ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
       ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      ...(body.fallbacks !== undefined && { fallbacks: body.fallbacks }),
       updatedAt: new Date(),
     })
     .where(eq(agentTemplates.id, id))

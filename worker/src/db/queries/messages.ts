@@ -3,12 +3,15 @@
  * newest first, and read the recent tail a snapshot needs.
  */
 import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId, type TurnId } from "@maestro/protocol";
-import { type SQL, and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, getTableColumns, gt, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
-type MessageRow = typeof messages.$inferSelect;
+// Every column but the search vector (search-vector.ts): Postgres keeps it for GET /search, and
+// reading it back with each message would only cost bytes.
+const { search: _searchVector, ...MESSAGE_COLUMNS } = getTableColumns(messages);
+type MessageRow = Omit<typeof messages.$inferSelect, "search">;
 
 function toMessage(row: MessageRow): Message {
   const hasUsage = row.inputTokens !== null || row.outputTokens !== null;
@@ -58,7 +61,7 @@ export type NewMessage = typeof messages.$inferInsert & { id: string; createdAt:
 
 /** Stores a message; `contextTokens`, when given, is the session's context with it (context-accounting.ts). */
 export async function insertMessage(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<Message> {
-  const [row] = await db.insert(messages).values(message).returning();
+  const [row] = await db.insert(messages).values(message).returning(MESSAGE_COLUMNS);
   if (row === undefined) throw new Error("insert returned no row");
   await db
     .update(sessions)
@@ -108,7 +111,7 @@ export async function insertUserMessage(db: Database, input: { sessionId: Sessio
  */
 export async function conversationSinceSummary(db: Database, conversationId: ConversationId): Promise<Message[]> {
   const compactions = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "compaction")))
     .orderBy(desc(messages.createdAt), desc(messages.id))
@@ -124,7 +127,7 @@ export async function conversationSinceSummary(db: Database, conversationId: Con
     [after] = await db.select({ createdAt: messages.createdAt, id: messages.id }).from(messages).where(eq(messages.id, boundary));
   }
   const rows = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(
       and(
@@ -141,7 +144,7 @@ export async function conversationSinceSummary(db: Database, conversationId: Con
 /** The current conversation, oldest first, at most `limit` of its newest messages. */
 export async function conversationHistory(db: Database, conversationId: ConversationId, limit: number): Promise<Message[]> {
   const rows = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.createdAt), desc(messages.id))
@@ -173,7 +176,7 @@ export async function listMessages(
     cursor = found;
   }
   const rows = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(
       and(

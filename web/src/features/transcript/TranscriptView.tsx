@@ -21,7 +21,12 @@ import { ToolCardView } from "./ToolCardView.tsx";
 export interface TranscriptViewProps {
   readonly transcript: Transcript;
   readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+  /** A message to highlight (a search hit jumped to); it is drawn with the class `focused`. */
+  readonly focusId?: string | null;
 }
+
+/** The element id of a stored message's view, for jumping to it. */
+export const messageElementId = (id: string) => `message-${id}`;
 
 type ResultPart = Extract<ContentPart, { type: "tool_result" }>;
 
@@ -78,14 +83,24 @@ function MessageView({
   transcript,
   results,
   onAnswer,
-}: TranscriptViewProps & { message: Message; results: Map<string, ResultPart> }) {
+  focused,
+}: TranscriptViewProps & { message: Message; results: Map<string, ResultPart>; focused: boolean }) {
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
     const part = message.content.find((each) => each.type === "compaction");
-    return part === undefined ? null : <CompactionDivider part={part} />;
+    return part === undefined ? null : (
+      <div id={messageElementId(message.id)} className={focused ? "focused" : undefined}>
+        <CompactionDivider part={part} />
+      </div>
+    );
   }
   return (
-    <article className={`message ${message.role}`} aria-label={message.role === "user" ? "You" : "Model"}>
+    <article
+      id={messageElementId(message.id)}
+      className={`message ${message.role}${focused ? " focused" : ""}`}
+      aria-label={message.role === "user" ? "You" : "Model"}
+      aria-current={focused ? "true" : undefined}
+    >
       {message.content.map((part, index) => {
         switch (part.type) {
           case "text":
@@ -134,7 +149,7 @@ function MessageView({
   );
 }
 
-export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
+export function TranscriptView({ transcript, onAnswer, focusId = null }: TranscriptViewProps) {
   const results = new Map<string, ResultPart>();
   for (const message of transcript.messages)
     for (const part of message.content) if (part.type === "tool_result") results.set(part.call_id, part);
@@ -147,7 +162,14 @@ export function TranscriptView({ transcript, onAnswer }: TranscriptViewProps) {
         <p className="empty">No messages yet. Say something below.</p>
       )}
       {transcript.messages.map((message) => (
-        <MessageView key={message.id} message={message} transcript={transcript} results={results} onAnswer={onAnswer} />
+        <MessageView
+          key={message.id}
+          message={message}
+          transcript={transcript}
+          results={results}
+          onAnswer={onAnswer}
+          focused={message.id === focusId}
+        />
       ))}
       {turn !== null && (
         <article className="message assistant streaming" aria-label="Model (streaming)">

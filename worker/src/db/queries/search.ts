@@ -81,6 +81,33 @@ function filtersSql(filters: SearchFilters): SQL | undefined {
   );
 }
 
+// Written out, not joined from a CTE: a constant tsquery is what lets the planner use the GIN index.
+const terms = (q: string) => sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${q})`;
+const rank = (q: string) => sql`ts_rank_cd(m.search, ${terms(q)}, 1)`;
+
+/**
+ * The statement behind a page: the matches (through the GIN index) filtered, ordered and cut to
+ * `limit` rows first; only those few get a headline, which reads and parses the whole message.
+ * `after` is the cursor's condition. Exported for the benchmark's EXPLAIN.
+ */
+export function searchStatement(filters: SearchFilters, limit: number, after?: SQL): SQL {
+  return sql`
+    with page as (
+      select m.id, m.session_id, s.title, m.role, coalesce(m.provider, s.provider) as provider,
+             coalesce(m.model, s.model) as model, m.created_at, m.content, ${rank(filters.q)} as rank
+      from messages m join sessions s on s.id = m.session_id
+      where m.search @@ ${terms(filters.q)} and ${and(filtersSql(filters), after) ?? sql`true`}
+      order by rank desc, m.created_at desc, m.id desc
+      limit ${limit}
+    )
+    select page.id, page.session_id, page.title, page.role, page.provider, page.model,
+           to_char(page.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+           page.rank::float8 as rank,
+           ts_headline(${SEARCH_CONFIG}, translate(${MESSAGE_SEARCH_TEXT(sql`page.content`)}, ${START + STOP}, ''), ${terms(filters.q)}, ${HEADLINE_OPTIONS}) as headline
+    from page
+    order by page.rank desc, page.created_at desc, page.id desc`;
+}
+
 /**
  * One page of hits, best first: by rank (ts_rank_cd: the query's words close together count most;
  * divided by the log of the message's length so a huge tool output does not outrank a sentence
@@ -92,33 +119,16 @@ export async function searchMessages(
   filters: SearchFilters,
   page: { limit: number; cursor?: MessageId | undefined },
 ): Promise<Result<SearchPage, SearchFailure>> {
-  const query = sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${filters.q})`;
-  const rank = sql`ts_rank_cd(m.search, query.terms, 1)`;
   let after: SQL | undefined;
   if (page.cursor !== undefined) {
     const anchor = await db.execute<{ rank: string; created_at: string; id: string }>(
-      sql`select ${rank}::text as rank, m.created_at::text as created_at, m.id from messages m, (select ${query} as terms) query where m.id = ${page.cursor}`,
+      sql`select ${rank(filters.q)}::text as rank, m.created_at::text as created_at, m.id from messages m where m.id = ${page.cursor}`,
     );
     const found = anchor.rows[0];
     if (found === undefined) return err("cursor_unknown");
-    after = sql`(${rank}, m.created_at, m.id) < (${found.rank}::real, ${found.created_at}::timestamptz, ${found.id}::uuid)`;
+    after = sql`(${rank(filters.q)}, m.created_at, m.id) < (${found.rank}::real, ${found.created_at}::timestamptz, ${found.id}::uuid)`;
   }
-  const result = await db.execute<HitRow>(sql`
-    with query as (select ${query} as terms),
-    page as (
-      select m.id, m.session_id, s.title, m.role, coalesce(m.provider, s.provider) as provider,
-             coalesce(m.model, s.model) as model, m.created_at, m.content, ${rank} as rank
-      from messages m join sessions s on s.id = m.session_id, query
-      where m.search @@ query.terms and ${and(filtersSql(filters), after) ?? sql`true`}
-      order by rank desc, m.created_at desc, m.id desc
-      limit ${page.limit + 1}
-    )
-    select page.id, page.session_id, page.title, page.role, page.provider, page.model,
-           to_char(page.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-           page.rank::float8 as rank,
-           ts_headline(${SEARCH_CONFIG}, translate(${MESSAGE_SEARCH_TEXT(sql`page.content`)}, ${START + STOP}, ''), query.terms, ${HEADLINE_OPTIONS}) as headline
-    from page, query
-    order by page.rank desc, page.created_at desc, page.id desc`);
+  const result = await db.execute<HitRow>(searchStatement(filters, page.limit + 1, after));
   const rows = result.rows;
   if (rows.length === 0 && page.cursor === undefined && !(await hasTerms(db, filters.q))) return err("no_terms");
   const hits = rows.slice(0, page.limit).map(toHit);

@@ -117,7 +117,7 @@ async function seed(): Promise<SessionId[]> {
               ? [{ type: "tool_result", call_id: callId, name: "read_file", ok: true, output: sentence(160) }]
               : [{ type: "text", text: sentence(60) }];
       rows.push({
-        id: randomUUID() as MessageId,
+        id: randomUUID(),
         sessionId,
         conversationId,
         role,

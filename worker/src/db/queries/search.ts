@@ -85,26 +85,29 @@ function filtersSql(filters: SearchFilters): SQL | undefined {
 const terms = (q: string) => sql`websearch_to_tsquery(${SEARCH_CONFIG}, ${q})`;
 const rank = (q: string) => sql`ts_rank_cd(m.search, ${terms(q)}, 1)`;
 
+/** Filters on the session (its provider or model) need it joined while matching; the others do not. */
+const needsSession = (filters: SearchFilters) => filters.provider !== undefined || filters.model !== undefined;
+
 /**
- * The statement behind a page: the matches (through the GIN index) filtered, ordered and cut to
- * `limit` rows first; only those few get a headline, which reads and parses the whole message.
- * `after` is the cursor's condition. Exported for the benchmark's EXPLAIN.
+ * The statement behind a page. Matching (through the GIN index), filtering, ranking and ordering
+ * carry only ids, ranks and times, so sorting thousands of matches stays narrow; the page's few
+ * rows are then joined to their content and session, and only they get a headline (which reads
+ * and parses the whole message). `after` is the cursor's condition. Exported for the benchmark.
  */
 export function searchStatement(filters: SearchFilters, limit: number, after?: SQL): SQL {
   return sql`
     with page as (
-      select m.id, m.session_id, s.title, m.role, coalesce(m.provider, s.provider) as provider,
-             coalesce(m.model, s.model) as model, m.created_at, m.content, ${rank(filters.q)} as rank
-      from messages m join sessions s on s.id = m.session_id
+      select m.id, m.created_at, ${rank(filters.q)} as rank
+      from messages m ${needsSession(filters) ? sql`join sessions s on s.id = m.session_id` : sql``}
       where m.search @@ ${terms(filters.q)} and ${and(filtersSql(filters), after) ?? sql`true`}
       order by rank desc, m.created_at desc, m.id desc
       limit ${limit}
     )
-    select page.id, page.session_id, page.title, page.role, page.provider, page.model,
-           to_char(page.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+    select m.id, m.session_id, s.title, m.role, coalesce(m.provider, s.provider) as provider, coalesce(m.model, s.model) as model,
+           to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
            page.rank::float8 as rank,
-           ts_headline(${SEARCH_CONFIG}, translate(${MESSAGE_SEARCH_TEXT(sql`page.content`)}, ${START + STOP}, ''), ${terms(filters.q)}, ${HEADLINE_OPTIONS}) as headline
-    from page
+           ts_headline(${SEARCH_CONFIG}, translate(${MESSAGE_SEARCH_TEXT(sql`m.content`)}, ${START + STOP}, ''), ${terms(filters.q)}, ${HEADLINE_OPTIONS}) as headline
+    from page join messages m on m.id = page.id join sessions s on s.id = m.session_id
     order by page.rank desc, page.created_at desc, page.id desc`;
 }
 

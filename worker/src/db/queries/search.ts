@@ -114,8 +114,8 @@ export function searchStatement(filters: SearchFilters, limit: number, after?: S
 /**
  * One page of hits, best first: by rank (ts_rank_cd: the query's words close together count most;
  * divided by the log of the message's length so a huge tool output does not outrank a sentence
- * that says the same), then newest, then by id. The cursor is the
- * last hit's message id; its place in that order is recomputed, so pages neither skip nor repeat.
+ * that says the same), then newest, then by id. The cursor is the last hit's message id; its place
+ * in that order is recomputed, so pages neither skip nor repeat.
  */
 export async function searchMessages(
   db: Database,
@@ -131,8 +131,14 @@ export async function searchMessages(
     if (found === undefined) return err("cursor_unknown");
     after = sql`(${rank(filters.q)}, m.created_at, m.id) < (${found.rank}::real, ${found.created_at}::timestamptz, ${found.id}::uuid)`;
   }
-  const result = await db.execute<HitRow>(searchStatement(filters, page.limit + 1, after));
-  const rows = result.rows;
+  const rows = await db.transaction(async (tx) => {
+    // For a word in many messages (15 % of them, say) the planner prefers reading the whole table
+    // to the GIN index, pricing neither the reading of each row's tsvector from TOAST nor ranking
+    // them; through the index it only reads the matches: 2.6x faster at 100,000 messages
+    // (bench/README.md). Only for this statement: SET LOCAL ends with the transaction.
+    await tx.execute(sql`set local enable_seqscan = off`);
+    return (await tx.execute<HitRow>(searchStatement(filters, page.limit + 1, after))).rows;
+  });
   if (rows.length === 0 && page.cursor === undefined && !(await hasTerms(db, filters.q))) return err("no_terms");
   const hits = rows.slice(0, page.limit).map(toHit);
   const last = hits.at(-1);

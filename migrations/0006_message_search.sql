@@ -8,8 +8,9 @@
 -- Never signatures, ids, redacted thinking or the JSON's own keys. Cut at 100,000 characters so
 -- no message can exceed a tsvector's 1 MB limit (a 1 MiB tool output would fail its insert).
 -- jsonb refuses the escapes \u0000 and lone surrogates (\ud800), which JSON.stringify writes for
--- NUL and lone surrogates; they are dropped first. The alternation consumes an escaped backslash
--- (\\) as a unit, so the text "\\u0000" (a backslash, then "u0000") is left alone.
+-- NUL and lone surrogates; they become spaces (\u0020) first. Before that, every escaped
+-- backslash (\\) is rewritten as \u005c (the same character), so the text "\\u0000" (a
+-- backslash, then "u0000") cannot be mistaken for an escape.
 --
 -- maestro_message_search_vector(content): English stemming of that text, plus the pieces of
 -- paths and dotted names ("src/parser.ts" is one token to Postgres; "parser", "parser.ts" and
@@ -26,7 +27,8 @@ CREATE FUNCTION maestro_message_search_text(content text) RETURNS text
         part->>'output',
         part->>'summary'), ' '), ''), 100000)
     FROM jsonb_array_elements(
-      regexp_replace(content, '(\\\\)|\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})', '\1', 'g')::jsonb) AS part
+      regexp_replace(regexp_replace(content, '\\\\', '\\u005c', 'g'),
+        '\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})', '\\u0020', 'g')::jsonb) AS part
     WHERE part->>'type' IN ('text', 'thinking', 'refusal', 'tool_call', 'tool_result', 'compaction')
   );--> statement-breakpoint
 CREATE FUNCTION maestro_message_search_vector(content text) RETURNS tsvector

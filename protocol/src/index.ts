@@ -341,6 +341,17 @@ export {
   type UsageRow,
 } from "./rest/usage.ts";
 export {
+  MAX_SEARCH_QUERY,
+  SearchHitSchema,
+  type SearchHit,
+  SearchQuerySchema,
+  type SearchQuery,
+  SearchResultsSchema,
+  type SearchResults,
+  SnippetSegmentSchema,
+  type SnippetSegment,
+} from "./rest/search.ts";
+export {
   ContextWindowSchema,
   ListModelsQuerySchema,
   type ListModelsQuery,

@@ -6,7 +6,20 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import { CONNECT_LIMIT_MS } from "./commands/send.ts";
 
-export const COMMANDS = ["login", "auth", "sessions", "new", "attach", "send", "usage", "models", "history", "export", "import"] as const;
+export const COMMANDS = [
+  "login",
+  "auth",
+  "sessions",
+  "new",
+  "attach",
+  "send",
+  "usage",
+  "models",
+  "history",
+  "search",
+  "export",
+  "import",
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The options of the commands that take any, as `node:util` parseArgs reads them. */
@@ -34,6 +47,15 @@ export const OPTIONS = {
     limit: { type: "string" },
     json: { type: "boolean", default: false },
   },
+  search: {
+    session: { type: "string" },
+    provider: { type: "string" },
+    model: { type: "string" },
+    role: { type: "string" },
+    since: { type: "string" },
+    limit: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
   export: {
     format: { type: "string", default: "md" },
     out: { type: "string" },
@@ -58,6 +80,7 @@ export const OVERVIEW = `maestro: The Maestro in your terminal
   maestro history <id>         a session's whole history, oldest first (--search, --limit, --json)
   maestro export <id>          a session as Markdown or lossless JSON (--format md|json, --out file)
   maestro import <file|->      a new session from a JSON export or an OpenAI-style messages list
+  maestro search <words>       search every session's messages, best match first
   maestro usage                tokens and cost by provider and model
   maestro models [--provider]  the models on offer: context window, output limit, prices
 
@@ -146,6 +169,24 @@ export const HELP: Record<Command, string> = {
     "  --model        its model (default: the file's; required when an OpenAI list names none)",
     "  --credential   the credential to use, by id or label (default: the file's when it exists here)",
     "  --title        its title (default: the file's, or the first thing said)",
+  ].join("\n"),
+  search: [
+    "maestro search <words> [--session <id>] [--provider <id>] [--model <name>] [--role <role>] [--since <when>] [--limit <n>] [--json]",
+    "",
+    "  Searches every session's messages (what was said, thinking, tool calls and their output,",
+    '  summaries), best match first. Words match by their stem ("running" finds "run"); "an exact',
+    '  phrase" in quotes, -word to leave out, "or" between alternatives. Each hit shows its session,',
+    "  role, model and time, the words around the match (highlighted), and the session and message ids",
+    "  (`maestro history <session>` reads the session).",
+    "  --session      only this session's messages",
+    "  --provider     only anthropic, openai, openai_responses, codex or gemini",
+    "  --model        only this model (the user's messages count as their session's model)",
+    "  --role         only user, assistant, tool or compaction messages",
+    "  --since        only messages since a day (2026-12-01), an instant, or a time ago (30m, 12h, 7d, 2w)",
+    "  --limit        at most n hits (default 20)",
+    "  --json         the hits as a JSON array, with their snippets as segments (for scripts)",
+    "",
+    '  Exits 1 when the server refuses (a query of only common words such as "the" is refused).',
   ].join("\n"),
 };
 

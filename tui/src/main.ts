@@ -3,7 +3,14 @@
  * over to the command. Returns the exit code; cli.tsx is the entry that sets it.
  */
 import { parseArgs } from "node:util";
-import { CredentialIdSchema, ProviderIdSchema, SessionFeedClient, SessionIdSchema, SessionSocketClient } from "@maestro/protocol";
+import {
+  CredentialIdSchema,
+  MessageRoleSchema,
+  ProviderIdSchema,
+  SessionFeedClient,
+  SessionIdSchema,
+  SessionSocketClient,
+} from "@maestro/protocol";
 import { openBrowser } from "./auth/open-browser.ts";
 import { attach } from "./commands/attach.ts";
 import { codexLogin } from "./commands/codex-login.ts";
@@ -13,6 +20,7 @@ import { login } from "./commands/login.ts";
 import { listModels } from "./commands/models.ts";
 import { newSession } from "./commands/new-session.ts";
 import type { ExitCode, Output } from "./commands/output.ts";
+import { searchMessages, sinceInstant } from "./commands/search.ts";
 import { sendMessage } from "./commands/send.ts";
 import { listSessions, showUsage, watchSessions } from "./commands/sessions.ts";
 import { exportToFile, importFromFile } from "./commands/transfer.ts";
@@ -127,6 +135,14 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
       }
       return importFromFile(client, path, values, output, fileIo);
     }
+    case "search": {
+      const args = searchArgs(rest);
+      if (!args.ok) {
+        output.err(`${args.problem}${HELP.search}\n`);
+        return 2;
+      }
+      return searchMessages(client, args.q, { ...args.options, color: process.stdout.isTTY === true && !process.env.NO_COLOR }, output);
+    }
     case "attach": {
       const sessionId = rest[0];
       if (sessionId === undefined) {
@@ -151,4 +167,36 @@ function historyArgs(rest: string[]) {
   // The API refuses an empty search; said here, with the usage, rather than as a server error.
   if (values.search?.trim() === "") return { ok: false, problem: "--search takes some text.\n\n" } as const;
   return { ok: true, sessionId: sessionId.data, options: { search: values.search, limit, json: values.json } } as const;
+}
+
+/** `search`'s arguments, or what is wrong with them (before its usage). */
+function searchArgs(rest: string[]) {
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.search });
+  const q = positionals.join(" ").trim();
+  const session = values.session === undefined ? undefined : SessionIdSchema.safeParse(values.session);
+  const provider = values.provider === undefined ? undefined : ProviderIdSchema.safeParse(values.provider);
+  const role = values.role === undefined ? undefined : MessageRoleSchema.safeParse(values.role);
+  const since = values.since === undefined ? undefined : sinceInstant(values.since);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (q === "") return { ok: false, problem: "" } as const;
+  if (session?.success === false) return { ok: false, problem: `"${values.session}" is not a session id.\n\n` } as const;
+  if (provider?.success === false) return { ok: false, problem: `Unknown provider "${values.provider}".\n\n` } as const;
+  if (role?.success === false) return { ok: false, problem: `Unknown role "${values.role}".\n\n` } as const;
+  if (values.since !== undefined && since === undefined)
+    return { ok: false, problem: `--since takes a day (2026-12-01), an instant or a time ago (7d); not "${values.since}".\n\n` } as const;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    return { ok: false, problem: "--limit takes a whole number, 1 or more.\n\n" } as const;
+  return {
+    ok: true,
+    q,
+    options: {
+      session: session?.data,
+      provider: provider?.data,
+      model: values.model,
+      role: role?.data,
+      since,
+      limit,
+      json: values.json,
+    },
+  } as const;
 }

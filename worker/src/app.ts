@@ -23,6 +23,7 @@ import { messages } from "./routes/messages.ts";
 import { queue } from "./routes/queue.ts";
 import { models } from "./routes/models.ts";
 import { oauth, oauthCallback } from "./routes/oauth.ts";
+import { search } from "./routes/search.ts";
 import { sessionFeedRoute } from "./routes/session-feed.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
@@ -93,6 +94,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/oauth", oauth);
   api.route("/usage", usage);
   api.route("/models", models);
+  api.route("/search", search);
 
   app.use("/api/*", requestContext, services);
   app.route("/api/v1", api);

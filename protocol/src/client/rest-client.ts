@@ -52,6 +52,7 @@ import {
 } from "../rest/sessions.ts";
 import { type CreateTemplateBody, type UpdateTemplateBody, TemplateListSchema, TemplateSchema } from "../rest/templates.ts";
 import { type CreateToolBody, type UpdateToolBody, ToolListSchema, ToolSchema } from "../rest/tools.ts";
+import { type SearchQuery, SearchResultsSchema } from "../rest/search.ts";
 import { UsageReportSchema } from "../rest/usage.ts";
 import { WebSessionSchema } from "../rest/auth.ts";
 import {
@@ -229,6 +230,8 @@ export function createRestClient(options: RestClientOptions) {
       update: (id: AgentId, body: UpdateAgentBody) => patch(`/agents/${id}`, AgentSchema, body),
       delete: (id: AgentId) => remove(`/agents/${id}`),
     },
+    /** Full-text search over every session's messages, best match first. */
+    search: (query: Partial<SearchQuery> & { q: string }) => get("/search", SearchResultsSchema, query),
     usage: (query: { from?: string; to?: string; group_by?: string } = {}) => get("/usage", UsageReportSchema, query),
     models: {
       /** The model catalog, for one provider or all. */

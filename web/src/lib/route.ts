@@ -9,20 +9,30 @@ export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =
   | { readonly page: "sessions" }
-  | { readonly page: "session"; readonly id: string }
-  | { readonly page: "settings"; readonly section: SettingsSection };
+  /** `message`: a message to scroll to and highlight (a search hit). */
+  | { readonly page: "session"; readonly id: string; readonly message: string | null }
+  | { readonly page: "settings"; readonly section: SettingsSection }
+  /** The search page; its query string (`q`, filters) is the search, so Back returns to the results. */
+  | { readonly page: "search"; readonly params: URLSearchParams };
 
 export function parseRoute(hash: string): Route {
-  const session = /^#\/sessions\/([0-9a-f-]{36})$/.exec(hash);
-  if (session?.[1] !== undefined) return { page: "session", id: session[1] };
+  const session = /^#\/sessions\/([0-9a-f-]{36})(?:\/messages\/([0-9a-f-]{36}))?$/.exec(hash);
+  if (session?.[1] !== undefined) return { page: "session", id: session[1], message: session[2] ?? null };
+  const search = /^#\/search(?:\?(.*))?$/.exec(hash);
+  if (search !== null) return { page: "search", params: new URLSearchParams(search[1] ?? "") };
   const section = /^#\/settings\/([a-z]+)$/.exec(hash)?.[1];
   const known = SETTINGS_SECTIONS.find((each) => each === section);
   if (known !== undefined) return { page: "settings", section: known };
   return { page: "sessions" };
 }
 
-export function sessionHref(id: string): string {
-  return `#/sessions/${id}`;
+export function sessionHref(id: string, message?: string): string {
+  return message === undefined ? `#/sessions/${id}` : `#/sessions/${id}/messages/${message}`;
+}
+
+export function searchHref(params: URLSearchParams): string {
+  const query = params.toString();
+  return query === "" ? "#/search" : `#/search?${query}`;
 }
 
 export function useRoute(): Route {

@@ -32,7 +32,16 @@ function watchers(session: Session | null, presence: { web: number; tui: number;
 /** Typing in a field is not a shortcut. */
 const typing = (target: EventTarget | null) => target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 
-export function SessionPage({ client, sessionId }: { readonly client: RestClient; readonly sessionId: string }) {
+export function SessionPage({
+  client,
+  sessionId,
+  focusMessageId = null,
+}: {
+  readonly client: RestClient;
+  readonly sessionId: string;
+  /** A message to scroll to and highlight (a search hit). */
+  readonly focusMessageId?: string | null;
+}) {
   const { transcript, connection, failure, send } = useSessionSocket(sessionId);
   const session = transcript.session;
   const busy = transcript.turn !== null;
@@ -135,6 +144,7 @@ export function SessionPage({ client, sessionId }: { readonly client: RestClient
         <SessionTranscript
           client={client}
           transcript={transcript}
+          focusId={focusMessageId}
           onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
           actions={actions}
         />

@@ -34,6 +34,7 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
+        <a href="#/search">Search</a>
         <a href="#/settings/credentials">Settings</a>
         <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
           New session

@@ -26,6 +26,7 @@ import {
 import type { ContentPart, Fallback } from "@maestro/protocol";
 import { jsonText } from "./json-text.ts";
 import { safeText } from "./safe-text.ts";
+import { tsvector } from "./search-vector.ts";
 
 const PROVIDERS = ["anthropic", "openai", "openai_responses", "codex", "gemini"] as const;
 const APPROVAL_MODES = ["auto", "ask", "always"] as const;
@@ -186,8 +187,16 @@ export const messages = pgTable(
     stopReason: text(),
     error: safeText(),
     createdAt: createdAt(),
+    /**
+     * The words of the message for full-text search (queries/search.ts), computed by Postgres from
+     * `content` (search-vector.ts). Never read into JS: queries that load messages leave it out.
+     */
+    search: tsvector()
+      .notNull()
+      .generatedAlwaysAs(sql`maestro_message_search_vector(content)`),
   },
   (table) => [
+    index("messages_search_idx").using("gin", table.search),
     index("messages_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc()),
     // A turn's history starts at the newest summary: finding it must not read the whole session.
     index("messages_compactions_idx")

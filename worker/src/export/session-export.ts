@@ -15,12 +15,11 @@ import {
 import type { Database } from "../db/client.ts";
 import { conversationLeaf } from "../db/queries/branches.ts";
 import { listCredentials } from "../db/queries/credentials.ts";
-import { currentConversationId, toMessage } from "../db/queries/messages.ts";
+import { type MessageRow, currentConversationId, toMessage } from "../db/queries/messages.ts";
 import { conversationMessages } from "../db/queries/session-trees.ts";
-import type { messages, sessions } from "../db/schema.ts";
+import type { sessions } from "../db/schema.ts";
 
 type SessionRow = typeof sessions.$inferSelect;
-type MessageRow = typeof messages.$inferSelect;
 
 function toExportedMessage(row: MessageRow, raw: boolean): ExportedMessage {
   const {

@@ -26,7 +26,12 @@ export interface TranscriptViewProps {
   readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
   /** Edit, regenerate, branches and forks; without it the transcript is read-only. */
   readonly actions?: MessageActions | undefined;
+  /** A message to highlight (a search hit jumped to); it is drawn with the class `focused`. */
+  readonly focusId?: string | null;
 }
+
+/** The element id of a stored message's view, for jumping to it. */
+export const messageElementId = (id: string) => `message-${id}`;
 
 /** How the answer used the prompt cache: what it read from it, and what it wrote (a new prefix). */
 function cacheNote(usage: TokenUsage): string {
@@ -82,12 +87,17 @@ function MessageView({
   results,
   onAnswer,
   actions,
-}: TranscriptViewProps & { message: Message; results: ReadonlyMap<string, StoredResult> }) {
+  focused,
+}: TranscriptViewProps & { message: Message; results: ReadonlyMap<string, StoredResult>; focused: boolean }) {
   const [editing, setEditing] = useState(false);
   if (message.role === "tool") return null;
   if (message.role === "compaction") {
     const part = message.content.find((each) => each.type === "compaction");
-    return part === undefined ? null : <CompactionDivider part={part} />;
+    return part === undefined ? null : (
+      <div id={messageElementId(message.id)} className={focused ? "focused" : undefined}>
+        <CompactionDivider part={part} />
+      </div>
+    );
   }
   if (editing && actions !== undefined)
     return (
@@ -96,7 +106,12 @@ function MessageView({
       </article>
     );
   return (
-    <article className={`message ${message.role}`} aria-label={message.role === "user" ? "You" : "Model"}>
+    <article
+      id={messageElementId(message.id)}
+      className={`message ${message.role}${focused ? " focused" : ""}`}
+      aria-label={message.role === "user" ? "You" : "Model"}
+      aria-current={focused ? "true" : undefined}
+    >
       {message.content.map((part, index) => {
         switch (part.type) {
           case "text":
@@ -167,7 +182,7 @@ function failoversAfter(transcript: Transcript, messageId: string | null) {
     ));
 }
 
-export function TranscriptView({ transcript, onAnswer, actions }: TranscriptViewProps) {
+export function TranscriptView({ transcript, onAnswer, actions, focusId = null }: TranscriptViewProps) {
   const results = storedResults(transcript.messages);
   const turn = transcript.turn;
   return (
@@ -180,7 +195,14 @@ export function TranscriptView({ transcript, onAnswer, actions }: TranscriptView
       {failoversAfter(transcript, null)}
       {transcript.messages.map((message) => (
         <Fragment key={message.id}>
-          <MessageView message={message} transcript={transcript} results={results} onAnswer={onAnswer} actions={actions} />
+          <MessageView
+            message={message}
+            transcript={transcript}
+            results={results}
+            onAnswer={onAnswer}
+            actions={actions}
+            focused={message.id === focusId}
+          />
           {failoversAfter(transcript, message.id)}
         </Fragment>
       ))}

@@ -8,7 +8,7 @@ import type { ConversationId, Message, MessageId, SessionId } from "@maestro/pro
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages } from "../schema.ts";
-import { type MessagePageResult, currentConversationId, toMessage } from "./messages.ts";
+import { MESSAGE_COLUMNS, type MessagePageResult, currentConversationId, toMessage } from "./messages.ts";
 
 /** No branch is this deep; a cycle (which only corrupt data could make) stops here. */
 const MAX_DEPTH = 1_000_000;
@@ -27,7 +27,7 @@ export async function setConversationLeaf(db: Database, conversationId: Conversa
 async function messagesInOrder(db: Database, ids: readonly string[]): Promise<Message[]> {
   if (ids.length === 0) return [];
   const rows = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(inArray(messages.id, [...ids]));
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -116,7 +116,7 @@ export async function childrenOf(
 /** A message of this session, or undefined. */
 export async function sessionMessage(db: Database, sessionId: SessionId, id: MessageId): Promise<Message | undefined> {
   const [row] = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(and(eq(messages.id, id), eq(messages.sessionId, sessionId)));
   return row === undefined ? undefined : toMessage(row);

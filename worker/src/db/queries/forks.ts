@@ -9,6 +9,7 @@ import type { Database } from "../client.ts";
 import { messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 import { branchTail } from "./branches.ts";
+import { MESSAGE_COLUMNS, type MessageRow } from "./messages.ts";
 import { createSessionWithTree } from "./session-trees.ts";
 
 /** Rows read per query. */
@@ -17,7 +18,6 @@ const READ_BATCH = 500;
 const WHOLE_BRANCH = 1_000_000;
 
 type SessionRow = typeof sessions.$inferSelect;
-type MessageRow = typeof messages.$inferSelect;
 
 /** Creates the fork and copies the branch ending at `messageId` into it. Returns the new session's row. */
 export async function forkSession(db: Database, source: SessionRow, messageId: MessageId, title: string): Promise<SessionRow> {
@@ -26,7 +26,7 @@ export async function forkSession(db: Database, source: SessionRow, messageId: M
   const branchIds = branch.map((message) => message.id as string);
   for (let start = 0; start < branchIds.length; start += READ_BATCH) {
     const rows = await db
-      .select()
+      .select(MESSAGE_COLUMNS)
       .from(messages)
       .where(inArray(messages.id, branchIds.slice(start, start + READ_BATCH)));
     for (const row of rows) byId.set(row.id, row);

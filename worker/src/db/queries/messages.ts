@@ -4,12 +4,17 @@
  * tree itself — branches, alternatives — is branches.ts.
  */
 import { type ConversationId, type Message, type MessageId, MessageSchema, type SessionId } from "@maestro/protocol";
-import { type SQL, and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, getTableColumns, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
-type MessageRow = typeof messages.$inferSelect;
+// Every column but the search vector (search-vector.ts): Postgres keeps it for GET /search, and
+// reading it back with each message would only cost bytes.
+const { search: _searchVector, ...columns } = getTableColumns(messages);
+export const MESSAGE_COLUMNS = columns;
+/** A stored message as the queries read it: every column but the search vector. */
+export type MessageRow = Omit<typeof messages.$inferSelect, "search">;
 
 export function toMessage(row: MessageRow): Message {
   const hasUsage = row.inputTokens !== null || row.outputTokens !== null;
@@ -64,7 +69,7 @@ export type NewMessage = typeof messages.$inferInsert & { id: string; createdAt:
  * the session's context with it (context-accounting.ts).
  */
 export async function insertMessage(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<Message> {
-  const [row] = await db.insert(messages).values(message).returning();
+  const [row] = await db.insert(messages).values(message).returning(MESSAGE_COLUMNS);
   if (row === undefined) throw new Error("insert returned no row");
   await Promise.all([
     db.update(conversations).set({ leafMessageId: row.id }).where(eq(conversations.id, message.conversationId)),
@@ -126,7 +131,7 @@ export async function listMessages(
     cursor = found;
   }
   const rows = await db
-    .select()
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .where(
       and(
@@ -145,13 +150,11 @@ export async function listMessages(
 }
 
 /**
- * A message whose readable parts contain `needle`, case-insensitively. It looks inside the parts
- * (not at the stored JSON), so searching for "type" or a brace does not match every message.
+ * A message whose readable words contain `needle`, case-insensitively: the same words the search
+ * index reads (migration 0007's maestro_message_search_text), not the stored JSON, so searching
+ * for "type" or a brace does not match every message, and a message holding a NUL still reads.
  */
 function wordsContain(needle: string): SQL {
   const pattern = `%${needle.replace(/[\\%_]/g, (special) => `\\${special}`)}%`;
-  return sql`exists (
-    select 1 from jsonb_array_elements(${messages.content}::jsonb) as part
-    where concat_ws(' ', part->>'text', part->>'name', part->'args', part->>'output', part->>'summary') ilike ${pattern}
-  )`;
+  return sql`maestro_message_search_text(${messages.content}) ilike ${pattern}`;
 }

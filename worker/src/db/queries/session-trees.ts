@@ -5,24 +5,28 @@
  * parts are carried over to them, so the tree keeps its shape.
  */
 import type { ContentPart, MessageId } from "@maestro/protocol";
-import { asc, eq, getTableColumns } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages, sessions } from "../schema.ts";
+import { MESSAGE_COLUMNS, type MessageRow } from "./messages.ts";
 
 /** Rows per insert: well under Postgres' parameter limit with a message's ~25 columns. */
 const COPY_BATCH = 500;
 
 type SessionRow = typeof sessions.$inferSelect;
-type MessageRow = typeof messages.$inferSelect;
 
 /**
  * Every message of a conversation, every branch, oldest first (ties by id). `raw`: with the raw
  * requests and responses, which are otherwise left unread (they are most of a session's bytes).
  */
 export async function conversationMessages(db: Database, conversationId: string, options: { raw: boolean }): Promise<MessageRow[]> {
-  const { rawRequest: _request, rawResponse: _response, ...columns } = getTableColumns(messages);
+  const { rawRequest: _request, rawResponse: _response, ...columns } = MESSAGE_COLUMNS;
   const rows = options.raw
-    ? await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id))
+    ? await db
+        .select(MESSAGE_COLUMNS)
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(asc(messages.createdAt), asc(messages.id))
     : await db
         .select(columns)
         .from(messages)

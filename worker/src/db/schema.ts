@@ -186,6 +186,11 @@ export const messages = pgTable(
     timeToFirstTokenMs: integer(),
     stopReason: text(),
     error: safeText(),
+    /**
+     * A copy of another session's message (a fork, an import): its tokens and cost were spent
+     * there, so usage totals leave it out; it still shows them, and a model sees it like any other.
+     */
+    isCopy: boolean().notNull().default(false),
     createdAt: createdAt(),
     /**
      * The words of the message for full-text search (queries/search.ts), computed by Postgres from

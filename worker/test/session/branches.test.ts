@@ -198,8 +198,12 @@ describe("forks", () => {
       approval_mode: "always",
       forked_from: { session_id: session.id, message_id: first.id },
     });
+    // What the copied answers cost was spent in the original: the fork starts at nothing spent.
+    expect(forked.body.cost_usd).toBe(0);
+    expect((await client().sessions.get(session.id)).cost_usd).toBeGreaterThan(0);
     const copied = await branch(forked.body.id);
     expect(texts(copied)).toEqual(["one", "A1"]);
+    expect(copied[1]?.cost_usd).toBe(first.cost_usd);
     expect(copied.map((message) => message.id)).not.toContain(first.id);
     expect(copied[1]?.parent_id).toBe(copied[0]?.id);
 

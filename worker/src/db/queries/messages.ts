@@ -102,6 +102,7 @@ export function messageOf(message: NewMessage): Message {
     stopReason: null,
     error: null,
     ...message,
+    isCopy: message.isCopy ?? false,
   });
 }
 

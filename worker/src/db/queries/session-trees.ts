@@ -78,6 +78,7 @@ export async function createSessionWithTree(
       conversationId: conversation.id,
       parentId: message.parentId === null ? null : (ids.get(message.parentId) ?? null),
       content: remapContent(message.content, ids),
+      isCopy: true,
     }));
     for (let start = 0; start < copies.length; start += COPY_BATCH)
       await tx.insert(messages).values(copies.slice(start, start + COPY_BATCH));

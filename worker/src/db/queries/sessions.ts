@@ -114,7 +114,8 @@ async function usageBySession(db: Database, ids: readonly string[]): Promise<Map
       cost: sql<string>`coalesce(sum(${messages.totalCostUsd}), 0)`,
     })
     .from(messages)
-    .where(inArray(messages.sessionId, [...ids]))
+    // What this session spent: a fork's or an import's copied messages were paid for elsewhere.
+    .where(and(inArray(messages.sessionId, [...ids]), eq(messages.isCopy, false)))
     .groupBy(messages.sessionId);
   for (const row of rows) {
     totals.set(row.sessionId, {

@@ -1,6 +1,6 @@
 /** Tokens and cost from messages, summed over a date range and grouped as asked. */
 import { type UsageGroup, type UsageReport, UsageReportSchema } from "@maestro/protocol";
-import { and, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { decodeText } from "../safe-text.ts";
 import { messages } from "../schema.ts";
@@ -32,11 +32,13 @@ export async function usageReport(db: Database, range: { from: string; to: strin
     cost_usd: sql<string>`coalesce(sum(${messages.totalCostUsd}), 0)`,
   };
   const keys = Object.fromEntries(groupBy.map((group) => [group, groupColumns[group].mapWith(groupDecoders[group])]));
-  // Model calls only: assistant messages that name their provider and model.
+  // Model calls only — answers and compaction summaries that name their provider and model — and
+  // only where they were made: a fork's or an import's copies were paid for in their first session.
   const where = and(
     gte(messages.createdAt, start),
     lt(messages.createdAt, end),
-    sql`${messages.role} = 'assistant'`,
+    sql`${messages.role} in ('assistant', 'compaction')`,
+    eq(messages.isCopy, false),
     isNotNull(messages.provider),
     isNotNull(messages.model),
   );

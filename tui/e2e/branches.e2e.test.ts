@@ -3,45 +3,24 @@
 // the old branch (a divider, then that branch's own messages), `/regenerate openai gpt-4.1`
 // answers again with another provider's model beside the old answer, and `/fork` makes a new
 // session whose history (`maestro history`) ends where the fork was made.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, runMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
-const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-e2e-branches-${process.pid}`;
 
 let server: DevServer;
 let home: string;
 
-function maestro(args: string[], input?: string) {
-  const env = { ...process.env, XDG_CONFIG_HOME: home };
-  if (input === undefined) return run(process.execPath, [MAESTRO, ...args], { env });
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [MAESTRO, ...args], { env }, (error, stdout, stderr) =>
-      error === null ? resolve({ stdout, stderr }) : reject(new Error(stderr || error.message)),
-    );
-    child.stdin?.end(input);
-  });
-}
+const maestro = (args: string[], input?: string) => runMaestro(home, args, input);
 
 const screen = () => execFileSync("tmux", ["capture-pane", "-t", TMUX, "-p", "-S", "-200"], { encoding: "utf8" });
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (pattern: RegExp, timeoutMs?: number) => waitForText(screen, pattern, timeoutMs);
 
 const type = (line: string) => execFileSync("tmux", ["send-keys", "-t", TMUX, line, "Enter"]);
 
@@ -50,7 +29,7 @@ const answered = (text: string) =>
   waitForScreen(new RegExp(`You said: ${text}[\\s\\S]*streamed thinking before the answer[\\s\\S]*/quit to leave`));
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-tui-branches-"));
   server = await startDevServer();
 });

@@ -7,14 +7,12 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
 const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX_SHELL = `maestro-export-e2e-${process.pid}`;
 const TMUX_ATTACH = `maestro-export-e2e-attach-${process.pid}`;
 
@@ -41,15 +39,7 @@ function maestro(args: string[], input?: string) {
 
 const screen = (target: string) => execFileSync("tmux", ["capture-pane", "-t", target, "-p", "-J"], { encoding: "utf8" });
 
-async function waitForScreen(target: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen(target);
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (target: string, pattern: RegExp, timeoutMs?: number) => waitForText(() => screen(target), pattern, timeoutMs);
 
 /** A command typed into the shell in tmux. */
 const type = (line: string) => execFileSync("tmux", ["send-keys", "-t", TMUX_SHELL, line, "Enter"]);
@@ -77,7 +67,7 @@ async function api(path: string, body: unknown): Promise<{ message?: { id: strin
 }
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-tui-export-e2e-"));
   server = await startDevServer();
   await maestro(["login", server.origin], `${server.token}\n`);

@@ -5,45 +5,24 @@
 // carrying the result), with the demo OpenAI as its fallback; the screen shows the tool's result, "failed
 // over from anthropic/… to openai/…: …", and each answer's model; `maestro history --json` reads
 // back which provider, model and credential wrote each answer.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, runMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
-const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-e2e-failover-${process.pid}`;
 
 let server: DevServer;
 let home: string;
 
-function maestro(args: string[], input?: string) {
-  const env = { ...process.env, XDG_CONFIG_HOME: home };
-  if (input === undefined) return run(process.execPath, [MAESTRO, ...args], { env });
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [MAESTRO, ...args], { env }, (error, stdout, stderr) =>
-      error === null ? resolve({ stdout, stderr }) : reject(new Error(stderr || error.message)),
-    );
-    child.stdin?.end(input);
-  });
-}
+const maestro = (args: string[], input?: string) => runMaestro(home, args, input);
 
 const screen = () => execFileSync("tmux", ["capture-pane", "-t", TMUX, "-p", "-J"], { encoding: "utf8" });
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (pattern: RegExp, timeoutMs?: number) => waitForText(screen, pattern, timeoutMs);
 
 /** Resolves once the tmux session is gone (it ends with its program), within five seconds. */
 async function ended(failure: string): Promise<void> {
@@ -87,7 +66,7 @@ function byLabel(credentials: readonly Credential[], label: string): Credential 
 }
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-tui-failover-"));
   server = await startDevServer();
 });

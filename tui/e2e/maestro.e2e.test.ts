@@ -11,16 +11,12 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, runMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 import { freePort } from "../../worker/local/free-port.ts";
 import { type OAuthSimulator, startOAuthSimulator } from "../../worker/test/simulators/oauth-server.ts";
 
-const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-e2e-${process.pid}`;
 const TMUX_WATCH = `maestro-e2e-watch-${process.pid}`;
 const TMUX_MISSING = `maestro-e2e-missing-${process.pid}`;
@@ -29,16 +25,7 @@ let server: DevServer;
 let oauth: OAuthSimulator;
 let home: string;
 
-function maestro(args: string[], input?: string) {
-  const env = { ...process.env, XDG_CONFIG_HOME: home };
-  if (input === undefined) return run(process.execPath, [MAESTRO, ...args], { env });
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [MAESTRO, ...args], { env }, (error, stdout, stderr) =>
-      error === null ? resolve({ stdout, stderr }) : reject(new Error(stderr || error.message)),
-    );
-    child.stdin?.end(input);
-  });
-}
+const maestro = (args: string[], input?: string) => runMaestro(home, args, input);
 
 /** `maestro` expected to fail: its exit code and stderr, and how long it took. */
 function maestroFailing(args: string[], configHome = home) {
@@ -52,15 +39,7 @@ function maestroFailing(args: string[], configHome = home) {
 
 const screen = (target = TMUX) => execFileSync("tmux", ["capture-pane", "-t", target, "-p"], { encoding: "utf8" });
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000, target = TMUX): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen(target);
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (pattern: RegExp, timeoutMs?: number, target = TMUX) => waitForText(() => screen(target), pattern, timeoutMs);
 
 /** Resolves once the tmux session is gone (it ends with its program), within five seconds. */
 async function ended(target: string, failure: string): Promise<void> {
@@ -76,7 +55,7 @@ async function ended(target: string, failure: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-tui-e2e-"));
   oauth = await startOAuthSimulator();
   server = await startDevServer({ vars: { MAESTRO_CODEX_ISSUER: oauth.url } });

@@ -3,51 +3,29 @@
 // `maestro send` from a script queues behind it; `/unqueue <n>` drops one and `/qedit <n> <text>`
 // changes one, read back from the screen; approving the turn runs the queue in order, and the
 // script prints only its own turn's answer (found by its request id), not the one before it.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, runMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
-const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-queue-e2e-${process.pid}`;
 
 let server: DevServer;
 let home: string;
 
-function maestro(args: string[], input?: string) {
-  const env = { ...process.env, XDG_CONFIG_HOME: home };
-  if (input === undefined) return run(process.execPath, [MAESTRO, ...args], { env });
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = execFile(process.execPath, [MAESTRO, ...args], { env }, (error, stdout, stderr) =>
-      error === null ? resolve({ stdout, stderr }) : reject(new Error(stderr || error.message)),
-    );
-    child.stdin?.end(input);
-  });
-}
+const maestro = (args: string[], input?: string) => runMaestro(home, args, input);
 
 /** The pane, with its scrollback (attach prints finished messages into the terminal's own history). */
 const screen = () => execFileSync("tmux", ["capture-pane", "-t", TMUX, "-p", "-S", "-300"], { encoding: "utf8" });
 const keys = (...sequence: string[]) => execFileSync("tmux", ["send-keys", "-t", TMUX, ...sequence]);
 
-async function waitForScreen(matches: RegExp | ((text: string) => boolean), timeoutMs = 20_000): Promise<string> {
-  const test = typeof matches === "function" ? matches : (text: string) => matches.test(text);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${String(matches)} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (matches: RegExp | ((text: string) => boolean), timeoutMs?: number) => waitForText(screen, matches, timeoutMs);
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-tui-queue-e2e-"));
   server = await startDevServer();
   await maestro(["login", server.origin], `${server.token}\n`);

@@ -8,14 +8,10 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { MAESTRO, buildMaestro, waitForText } from "./terminal.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
 
-const run = promisify(execFile);
-const TUI = fileURLToPath(new URL("..", import.meta.url));
-const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const TMUX = `maestro-search-e2e-${process.pid}`;
 
 let server: DevServer;
@@ -49,18 +45,10 @@ function sgrBefore(text: string, word: string): string {
   return parameters.join(";");
 }
 
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on screen:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitForScreen = (pattern: RegExp, timeoutMs?: number) => waitForText(screen, pattern, timeoutMs);
 
 beforeAll(async () => {
-  await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
+  await buildMaestro();
   home = await mkdtemp(join(tmpdir(), "maestro-search-e2e-"));
   server = await startDevServer();
 });

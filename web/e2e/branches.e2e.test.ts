@@ -3,34 +3,20 @@
 // branch; an answer regenerated with another provider's model sits beside the old one; a fork
 // made from a message opens as a session of its own that says where it came from, and the
 // original links to it. Screens are saved under web/e2e/screenshots/.
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type CredentialId, createRestClient } from "@maestro/protocol";
-import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
-
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
+import { DESKTOP, SCREENSHOTS, launchChromium } from "./chromium.ts";
 
 let server: DevServer;
 let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  browser = await launchChromium();
+  context = await browser.newContext(DESKTOP);
 });
 
 afterAll(async () => {

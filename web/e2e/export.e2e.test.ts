@@ -3,27 +3,12 @@
 // branch in use, tool calls folded) and as JSON; the JSON imported from the sessions list opens as
 // a new session showing the same conversation, and exporting that gives the same file apart from
 // ids and timestamps; the imported session takes the next message. Screens go to web/e2e/screenshots/.
-import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { SessionExport } from "@maestro/protocol";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
-
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-
-// Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
+import { SCREENSHOTS, launchChromium } from "./chromium.ts";
 
 let server: DevServer;
 let browser: Browser;
@@ -56,9 +41,8 @@ async function download(page: Page, link: string): Promise<{ name: string; text:
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,34 +5,18 @@
 // fallback; the page shows the tool's result, "Failed over from anthropic/… to openai/…: …" where
 // it happened, and under each answer the model that wrote it; the stored answers say the same.
 // The session's settings list its fallbacks and add one. Screenshots: 20-failover, 21-fallbacks.
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { type Credential, type Message, type Session, createRestClient } from "@maestro/protocol";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
-
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-
-// Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
+import { DESKTOP, SCREENSHOTS, launchChromium } from "./chromium.ts";
 
 let server: DevServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -62,7 +46,7 @@ describe("failover in the web UI", () => {
     });
     expect(session.fallbacks).toHaveLength(1);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+    const context = await browser.newContext(DESKTOP);
     try {
       const page = await context.newPage();
       await page.goto(server.origin);

@@ -5,32 +5,19 @@
 // its request id); approving the first turn runs the queue in order, and the queue empties.
 // Screenshots land in web/e2e/screenshots/queue-*.png.
 import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
+import { DESKTOP, SCREENSHOTS, launchChromium } from "./chromium.ts";
 
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 const TUI = fileURLToPath(new URL("../../tui/", import.meta.url));
 const MAESTRO = join(TUI, "dist", "maestro.mjs");
 const run = promisify(execFile);
-
-// Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
 
 let server: DevServer;
 let browser: Browser;
@@ -77,15 +64,14 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // The terminal client as `npm install` leaves it (built again here so the run tests these sources).
   await run(process.execPath, ["--import", "tsx", join(TUI, "build.ts")], { cwd: TUI });
   server = await startDevServer();
   home = await mkdtemp(join(tmpdir(), "maestro-web-queue-e2e-"));
   await mkdir(join(home, "maestro"), { recursive: true });
   await writeFile(join(home, "maestro", "config.json"), JSON.stringify({ url: server.origin, token: server.token }), { mode: 0o600 });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  browser = await launchChromium();
+  context = await browser.newContext(DESKTOP);
 });
 
 afterAll(async () => {

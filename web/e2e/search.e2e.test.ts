@@ -4,25 +4,10 @@
 // session scrolled to that message and highlighted, though it is older than the 50 messages the
 // session opens with (the page pages back to it). Back returns to the same results. The API
 // answers the same search with its snippet segments. Screens are saved under web/e2e/screenshots/.
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
-
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-
-// Debian's Chromium, quiet and offline (TOOLCHAIN §3): no first-run, no updates, no DNS but loopback.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
+import { DESKTOP, SCREENSHOTS, launchChromium } from "./chromium.ts";
 
 /** Turns sent after the one searched for: 2 messages each, so it falls out of the 50-message snapshot. */
 const LATER_TURNS = 25;
@@ -47,10 +32,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
+  browser = await launchChromium();
+  context = await browser.newContext(DESKTOP);
 });
 
 afterAll(async () => {

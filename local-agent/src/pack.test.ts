@@ -3,14 +3,16 @@
 // the repository (no runtime dependencies to fetch), and the installed command prints its help,
 // refuses a token on the command line, and — under Node's permission model, allowed to read only
 // that folder — connects to a Worker with the token from a 0600 file, registers, and runs grep on
-// its bundled worker thread.
+// its bundled worker thread; and, with a config file, starts a stdio MCP server through the bundled
+// MCP SDK and offers its tools.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { TunnelCallIdSchema } from "@maestro/protocol";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeWorker, startFakeWorker } from "./testing/fake-worker.ts";
 
@@ -87,6 +89,7 @@ describe("the packed maestro-agent", () => {
     let worker: FakeWorker;
     let agent: ChildProcess | undefined;
     let stderr = "";
+    let mcpAgent: ChildProcess | undefined;
 
     beforeAll(async () => {
       worker = await startFakeWorker();
@@ -94,6 +97,7 @@ describe("the packed maestro-agent", () => {
 
     afterAll(async () => {
       agent?.kill("SIGKILL");
+      mcpAgent?.kill("SIGKILL");
       await worker.close();
     });
 
@@ -124,6 +128,26 @@ describe("the packed maestro-agent", () => {
       const result = await server.next("result", 20_000);
       expect(result.outcome).toMatchObject({ ok: true, output: expect.stringContaining("notes.txt:2: needle here") });
       expect(stderr).not.toContain(TOKEN);
+    }, 45_000);
+
+    it("starts a stdio MCP server from its config file and offers its tools", async () => {
+      // The MCP server is the user's own program; this one comes from the repository's dev dependencies.
+      const everything = createRequire(import.meta.url).resolve("@modelcontextprotocol/server-everything/package.json");
+      const config = join(home, "agent.json");
+      writeFileSync(
+        config,
+        JSON.stringify({
+          token: TOKEN,
+          roots: [join(home, "project")],
+          mcp: [{ name: "everything", command: process.execPath, args: [join(dirname(everything), "dist/index.js"), "stdio"] }],
+        }),
+      );
+      chmodSync(config, 0o600);
+      mcpAgent = spawn(bin, ["--url", worker.url, "--config", config], { cwd: home, env: cleanEnv(), stdio: "ignore" });
+      const server = await worker.connection(1, 20_000);
+      const register = await server.next("register", 20_000);
+      expect(register.mcp.map((mcp) => mcp.name)).toEqual(["everything"]);
+      expect(register.mcp[0]?.tools.map((tool) => tool.name)).toContain("echo");
     }, 45_000);
   });
 });

@@ -1,6 +1,8 @@
-// Proves: flags win over env, roots resolve against the working directory, and errors name
-// the setting without echoing the token.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Proves: flags win over env, roots resolve against the working directory, errors name the
+// setting without echoing the token, and the token never comes from the command line: it comes
+// from --token-file, MAESTRO_AGENT_TOKEN, the config file or ~/.config/maestro/agent-token, and a
+// file others may read is refused.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,7 +13,7 @@ const TOKEN = "mae_agent_abcdefghijklmnopqrstuvwxyz012345";
 describe("local agent config", () => {
   it("reads flags, resolving roots", () => {
     expect(
-      readConfig(["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "proj", "--root", "/srv/data"], {}, "/home/dev"),
+      readConfig(["--url", "http://127.0.0.1:8787", "--root", "proj", "--root", "/srv/data"], { MAESTRO_AGENT_TOKEN: TOKEN }, "/home/dev"),
     ).toEqual({
       ok: true,
       config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"], name: "local-agent", mcp: [] },
@@ -27,7 +29,7 @@ describe("local agent config", () => {
   });
 
   it("names what is missing or wrong, without the token", () => {
-    const result = readConfig(["--token", "not-a-token-SECRET"], {}, "/w");
+    const result = readConfig([], { MAESTRO_AGENT_TOKEN: "not-a-token-SECRET", HOME: "/nonexistent-home" }, "/w");
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((error) => error.split(":")[0])).toEqual(["url", "token", "roots"]);
@@ -45,12 +47,14 @@ describe("local agent config", () => {
       writeFileSync(
         file,
         JSON.stringify({
+          // The token in it makes the file a secret: only its owner may read it.
           url: "http://127.0.0.1:8787",
           token: TOKEN,
           roots: ["project"],
           name: "box",
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
         }),
+        { mode: 0o600 },
       );
       expect(readConfig(["--config", file], {}, "/elsewhere")).toEqual({
         ok: true,
@@ -62,7 +66,9 @@ describe("local agent config", () => {
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
         },
       });
-      writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }));
+      writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }), {
+        mode: 0o600,
+      });
       expect(readConfig(["--config", join(dir, "home.json")], {}, "/w")).toMatchObject({
         ok: true,
         config: { roots: [join(homedir(), "code")] },
@@ -78,7 +84,9 @@ describe("local agent config", () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-config-"));
     try {
       const file = join(dir, "agent.json");
-      writeFileSync(file, JSON.stringify({ token: "SECRET-not-a-token", mcp: [{ name: "Bad__Name", command: "" }] }));
+      writeFileSync(file, JSON.stringify({ token: "SECRET-not-a-token", mcp: [{ name: "Bad__Name", command: "" }] }), {
+        mode: 0o600,
+      });
       const result = readConfig(["--config", file], {}, "/w");
       expect(result.ok).toBe(false);
       if (result.ok) return;
@@ -91,5 +99,94 @@ describe("local agent config", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("the token", () => {
+    const BASE = ["--url", "http://127.0.0.1:8787", "--root", "/w"];
+    let dir = "";
+    const writeToken = (name: string, mode: number): string => {
+      const path = join(dir, name);
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, `${TOKEN}\n`);
+      chmodSync(path, mode);
+      return path;
+    };
+    const withDir = (test: () => void) => () => {
+      dir = mkdtempSync(join(tmpdir(), "agent-token-"));
+      try {
+        test();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it("is refused on the command line, with where to put it instead", () => {
+      const result = readConfig([...BASE, "--token", `${TOKEN}SECRET`], { MAESTRO_AGENT_TOKEN: TOKEN }, "/w");
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.errors.join("\n")).toMatch(/--token is refused.*MAESTRO_AGENT_TOKEN.*chmod 600.*--token-file/s);
+      expect(result.errors.join("\n")).not.toContain("SECRET");
+    });
+
+    it(
+      "comes from a 0600 --token-file (trimmed), which wins over the environment",
+      withDir(() => {
+        const path = writeToken("token", 0o600);
+        expect(
+          readConfig([...BASE, "--token-file", path], { MAESTRO_AGENT_TOKEN: "mae_agent_other_other_other_other" }, "/w"),
+        ).toMatchObject({
+          ok: true,
+          config: { token: TOKEN },
+        });
+      }),
+    );
+
+    it(
+      "refuses a token file that group or others may read, saying how to fix it",
+      withDir(() => {
+        for (const mode of [0o640, 0o604]) {
+          const path = writeToken(`token-${mode.toString(8)}`, mode);
+          expect(readConfig([...BASE, "--token-file", path], {}, "/w")).toEqual({
+            ok: false,
+            errors: [`token: the token file ${path} is readable by others (mode 0${mode.toString(8)}); run: chmod 600 ${path}`],
+          });
+        }
+        expect(readConfig([...BASE, "--token-file", join(dir, "missing")], {}, "/w")).toEqual({
+          ok: false,
+          errors: [`token: cannot read the token file ${join(dir, "missing")}`],
+        });
+      }),
+    );
+
+    it(
+      "falls back to ~/.config/maestro/agent-token (or $XDG_CONFIG_HOME/maestro/agent-token), also only when private",
+      withDir(() => {
+        expect(readConfig(BASE, { HOME: dir }, "/w")).toMatchObject({ ok: false, errors: [expect.stringMatching(/^token: missing/)] });
+        const path = writeToken(".config/maestro/agent-token", 0o600);
+        expect(readConfig(BASE, { HOME: dir }, "/w")).toMatchObject({ ok: true, config: { token: TOKEN } });
+        expect(readConfig(BASE, { HOME: "/nowhere", XDG_CONFIG_HOME: join(dir, ".config") }, "/w")).toMatchObject({ ok: true });
+        chmodSync(path, 0o644);
+        expect(readConfig(BASE, { HOME: dir }, "/w")).toMatchObject({ ok: false, errors: [expect.stringContaining("chmod 600")] });
+      }),
+    );
+
+    it(
+      "refuses a config file holding the token when others may read it; the environment wins over it",
+      withDir(() => {
+        const file = join(dir, "agent.json");
+        writeFileSync(file, JSON.stringify({ token: TOKEN }));
+        chmodSync(file, 0o644);
+        expect(readConfig([...BASE, "--config", file], {}, "/w")).toMatchObject({
+          ok: false,
+          errors: [expect.stringMatching(/config file .* is readable by others .*chmod 600.*holds the agent token/)],
+        });
+        chmodSync(file, 0o600);
+        const other = "mae_agent_from_the_environment_0";
+        expect(readConfig([...BASE, "--config", file], { MAESTRO_AGENT_TOKEN: other }, "/w")).toMatchObject({
+          ok: true,
+          config: { token: other },
+        });
+      }),
+    );
   });
 });

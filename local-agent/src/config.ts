@@ -1,10 +1,12 @@
 /**
  * The local agent's configuration: where the Worker is, the agent token, the roots it may touch,
- * and the stdio MCP servers it runs. From flags (`--url`, `--token`, `--root` repeatable,
- * `--config <file>`) over env (MAESTRO_URL, MAESTRO_AGENT_TOKEN) over the config file;
- * zod-validated; errors name the setting, never the token.
+ * and the stdio MCP servers it runs. From flags (`--url`, `--root` repeatable, `--config <file>`)
+ * over env (MAESTRO_URL) over the config file; zod-validated; errors name the setting, never the
+ * token. The token never comes from the command line (`ps` shows it to every user): it comes from
+ * `--token-file`, MAESTRO_AGENT_TOKEN, the config file, or ~/.config/maestro/agent-token, and a
+ * file holding it must be private to its owner (mode 0600).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,7 +26,7 @@ export type StdioMcpServer = z.infer<typeof StdioMcpServerSchema>;
 export const AgentConfigSchema = z.strictObject({
   url: HttpUrlSchema,
   token: z
-    .string({ error: "missing: pass --token or set MAESTRO_AGENT_TOKEN" })
+    .string({ error: "missing: set MAESTRO_AGENT_TOKEN or put it in a 0600 file (--token-file, default ~/.config/maestro/agent-token)" })
     .regex(/^mae_agent_[A-Za-z0-9_-]{16,}$/, "must be an agent token (mae_agent_…) from POST /api/v1/agents"),
   roots: z.array(z.string().min(1)).min(1, "give at least one --root"),
   name: z.string().min(1).max(100),
@@ -37,12 +39,45 @@ const ConfigFileSchema = AgentConfigSchema.partial().extend({ mcp: z.array(Stdio
 
 export type ConfigResult = { readonly ok: true; readonly config: AgentConfig } | { readonly ok: false; readonly errors: string[] };
 
-export const USAGE = `Usage: maestro-agent --url <worker url> --token <agent token> --root <dir> [--root <dir>…] [--name <name>]
+export const USAGE = `Usage: maestro-agent --url <worker url> --root <dir> [--root <dir>…] [--name <name>] [--token-file <file>]
        maestro-agent --config <file.json>
 
 Connects this machine to The Maestro so models can read, edit and run things inside the roots.
-Flags win over MAESTRO_URL / MAESTRO_AGENT_TOKEN, which win over the config file. The config file
-may also list stdio MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.`;
+The agent token (mae_agent_…) is read from --token-file <file>, else MAESTRO_AGENT_TOKEN, else the
+config file, else ~/.config/maestro/agent-token. A file holding it must be readable by you alone
+(chmod 600). It is never taken from the command line, where other users can see it.
+Flags win over MAESTRO_URL, which wins over the config file. The config file may also list stdio
+MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.`;
+
+/** Where the token is looked for when nothing else names it: ~/.config/maestro/agent-token. */
+export function defaultTokenFile(env: NodeJS.ProcessEnv): string {
+  const configHome =
+    env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), ".config");
+  return join(configHome, "maestro", "agent-token");
+}
+
+/** Refuses a file that others may read: the token in it would not be a secret. */
+function privateFileProblem(path: string, what: string): string | undefined {
+  if (process.platform === "win32") return undefined; // No POSIX modes; the ACLs are the user's.
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  return `${what} ${path} is readable by others (mode ${mode.toString(8).padStart(4, "0")}); run: chmod 600 ${path}`;
+}
+
+type TokenRead = { readonly ok: true; readonly token: string | undefined } | { readonly ok: false; readonly error: string };
+
+/** The token in a file (trimmed), refusing one others may read. `optional`: a missing file is no error. */
+function readTokenFile(path: string, optional: boolean): TokenRead {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return optional ? { ok: true, token: undefined } : { ok: false, error: `token: cannot read the token file ${path}` };
+  }
+  const problem = privateFileProblem(path, "token: the token file");
+  if (problem !== undefined) return { ok: false, error: problem };
+  return { ok: true, token: text.trim() };
+}
 
 function readConfigFile(path: string): { ok: true; value: z.infer<typeof ConfigFileSchema> } | { ok: false; error: string } {
   let text: string;
@@ -71,6 +106,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
       options: {
         url: { type: "string" },
         token: { type: "string" },
+        "token-file": { type: "string" },
         root: { type: "string", multiple: true },
         name: { type: "string" },
         config: { type: "string" },
@@ -80,6 +116,16 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   } catch (error) {
     return { ok: false, errors: [error instanceof Error ? error.message : "invalid arguments"] };
   }
+  if (values.token !== undefined) {
+    return {
+      ok: false,
+      errors: [
+        "token: --token is refused, because every user of this machine can read a command line (ps). " +
+          "Set MAESTRO_AGENT_TOKEN, or save the token to a file only you can read (chmod 600) and pass --token-file <file> " +
+          "(default ~/.config/maestro/agent-token)",
+      ],
+    };
+  }
   let file: z.infer<typeof ConfigFileSchema> = {};
   let fileDir = cwd;
   if (values.config !== undefined) {
@@ -88,6 +134,24 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     if (!read.ok) return { ok: false, errors: [read.error] };
     file = read.value;
     fileDir = dirname(path);
+    if (file.token !== undefined) {
+      const problem = privateFileProblem(path, "token: the config file");
+      if (problem !== undefined) return { ok: false, errors: [`${problem} (it holds the agent token)`] };
+    }
+  }
+  let token: string | undefined;
+  if (values["token-file"] !== undefined) {
+    const read = readTokenFile(resolve(cwd, expandHome(values["token-file"])), false);
+    if (!read.ok) return { ok: false, errors: [read.error] };
+    token = read.token;
+  } else if (env.MAESTRO_AGENT_TOKEN !== undefined && env.MAESTRO_AGENT_TOKEN !== "") {
+    token = env.MAESTRO_AGENT_TOKEN;
+  } else if (file.token !== undefined) {
+    token = file.token;
+  } else {
+    const read = readTokenFile(defaultTokenFile(env), true);
+    if (!read.ok) return { ok: false, errors: [read.error] };
+    token = read.token;
   }
   // Roots from flags resolve against the working directory; roots from a file, against the file.
   const roots =
@@ -96,7 +160,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
       : (file.roots ?? []).map((root) => resolve(fileDir, expandHome(root)));
   const parsed = AgentConfigSchema.safeParse({
     url: values.url ?? env.MAESTRO_URL ?? file.url,
-    token: values.token ?? env.MAESTRO_AGENT_TOKEN ?? file.token,
+    token,
     roots,
     name: values.name ?? file.name ?? hostname,
     mcp: file.mcp ?? [],

@@ -18,10 +18,9 @@ let root: string;
 
 /** Runs the agent until it exits on its own (killed after `timeoutMs` if it does not). */
 function runAgent(timeoutMs = 15_000): Promise<{ code: number | null; stderr: string }> {
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, MAESTRO_AGENT_TOKEN: TOKEN };
   delete env.MAESTRO_URL;
-  delete env.MAESTRO_AGENT_TOKEN;
-  const child = spawn(process.execPath, [BIN, "--url", worker.url, "--token", TOKEN, "--root", root], { env, stdio: "pipe" });
+  const child = spawn(process.execPath, [BIN, "--url", worker.url, "--root", root], { env, stdio: "pipe" });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

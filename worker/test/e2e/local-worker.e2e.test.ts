@@ -180,18 +180,8 @@ beforeAll(async () => {
   agentProcess = startChild(
     "agent",
     process.execPath,
-    [
-      join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"),
-      "--url",
-      worker.origin,
-      "--token",
-      created.token,
-      "--root",
-      project,
-      "--config",
-      config,
-    ],
-    { cwd: sandbox },
+    [join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"), "--url", worker.origin, "--root", project, "--config", config],
+    { cwd: sandbox, env: { MAESTRO_AGENT_TOKEN: created.token } },
   );
   await waitForAgent(agentId, true);
 }, 120_000);

@@ -179,8 +179,8 @@ beforeAll(async () => {
   agentProcess = startChild(
     "agent",
     process.execPath,
-    [join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"), "--url", worker.origin, "--token", created.token, "--root", project],
-    { cwd: sandbox, onLine: (line) => agentLog.push(line) },
+    [join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"), "--url", worker.origin, "--root", project],
+    { cwd: sandbox, env: { MAESTRO_AGENT_TOKEN: created.token }, onLine: (line) => agentLog.push(line) },
   );
   await until("the agent to connect", async () => ((await agentConnected()) ? true : undefined), 30_000);
 }, 120_000);

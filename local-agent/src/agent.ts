@@ -27,10 +27,12 @@ const TOOL_SPECS = (Object.keys(BUILTIN_TOOLS) as BuiltinToolName[]).map((name) 
 }));
 
 export async function startAgent(
-  config: AgentConfig,
+  // deny is optional here: callers that build a config by hand (tests, the benchmark) get the default list.
+  config: Omit<AgentConfig, "deny"> & { readonly deny?: readonly string[] },
   options: { log: Logger; onFatal: (reason: string) => void; backoff?: { baseMs: number; maxMs: number } },
 ): Promise<RunningAgent> {
-  const roots = await Roots.create(config.roots);
+  const roots = await Roots.create(config.roots, config.deny);
+  options.log.info("agent.files", { roots: roots.paths.join(", "), deny: roots.deny.rules.join(" ") });
   const mcp = await StdioMcpServers.start(config.mcp, options.log);
   const connection = new TunnelConnection({
     url: config.url,

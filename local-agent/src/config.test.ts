@@ -7,6 +7,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "./config.ts";
+import { DEFAULT_DENY } from "./sandbox/deny.ts";
 
 const TOKEN = "mae_agent_abcdefghijklmnopqrstuvwxyz012345";
 
@@ -16,7 +17,14 @@ describe("local agent config", () => {
       readConfig(["--url", "http://127.0.0.1:8787", "--root", "proj", "--root", "/srv/data"], { MAESTRO_AGENT_TOKEN: TOKEN }, "/home/dev"),
     ).toEqual({
       ok: true,
-      config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"], name: "local-agent", mcp: [] },
+      config: {
+        url: "http://127.0.0.1:8787",
+        token: TOKEN,
+        roots: ["/home/dev/proj", "/srv/data"],
+        name: "local-agent",
+        mcp: [],
+        deny: DEFAULT_DENY,
+      },
     });
   });
 
@@ -24,7 +32,7 @@ describe("local agent config", () => {
     const result = readConfig(["--root", "."], { MAESTRO_URL: "https://maestro.example.com", MAESTRO_AGENT_TOKEN: TOKEN }, "/w");
     expect(result).toEqual({
       ok: true,
-      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [] },
+      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [], deny: DEFAULT_DENY },
     });
   });
 
@@ -64,6 +72,7 @@ describe("local agent config", () => {
           roots: [join(dir, "project")],
           name: "box",
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
+          deny: DEFAULT_DENY,
         },
       });
       writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }), {
@@ -75,6 +84,20 @@ describe("local agent config", () => {
       });
       const overridden = readConfig(["--config", file, "--root", "/srv", "--name", "other"], {}, "/w");
       expect(overridden).toMatchObject({ ok: true, config: { roots: ["/srv"], name: "other" } });
+      // The file's deny list replaces the default; --deny adds to it; a rule with a path in it is refused.
+      writeFileSync(
+        join(dir, "deny.json"),
+        JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["."], deny: ["*.secret"] }),
+        { mode: 0o600 },
+      );
+      expect(readConfig(["--config", join(dir, "deny.json"), "--deny", "private/"], {}, "/w")).toMatchObject({
+        ok: true,
+        config: { deny: ["*.secret", "private/"] },
+      });
+      expect(readConfig(["--config", file, "--deny", "a/b"], {}, "/w")).toMatchObject({
+        ok: false,
+        errors: [expect.stringMatching(/^deny\.\d+: a deny rule/)],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,11 @@
 /**
  * The local agent's configuration: where the Worker is, the agent token, the roots it may touch,
- * and the stdio MCP servers it runs. From flags (`--url`, `--root` repeatable, `--config <file>`)
- * over env (MAESTRO_URL) over the config file; zod-validated; errors name the setting, never the
- * token. The token never comes from the command line (`ps` shows it to every user): it comes from
- * `--token-file`, MAESTRO_AGENT_TOKEN, the config file, or ~/.config/maestro/agent-token, and a
- * file holding it must be private to its owner (mode 0600).
+ * the stdio MCP servers it runs, and the deny list of the file tools. From flags (`--url`,
+ * `--root` and `--deny` repeatable, `--config <file>`) over env (MAESTRO_URL) over the config
+ * file; zod-validated; errors name the setting, never the token. The token never comes from the
+ * command line (`ps` shows it to every user): it comes from `--token-file`, MAESTRO_AGENT_TOKEN,
+ * the config file, or ~/.config/maestro/agent-token, and a file holding it must be private to its
+ * owner (mode 0600).
  */
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -12,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { HttpUrlSchema, McpServerNameSchema, parseJson } from "@maestro/protocol";
 import { z } from "zod";
+import { DEFAULT_DENY } from "./sandbox/deny.ts";
 
 /** A stdio MCP server the agent starts and offers to the models as `<name>__<tool>`. */
 export const StdioMcpServerSchema = z.strictObject({
@@ -31,15 +33,27 @@ export const AgentConfigSchema = z.strictObject({
   roots: z.array(z.string().min(1)).min(1, "give at least one --root"),
   name: z.string().min(1).max(100),
   mcp: z.array(StdioMcpServerSchema).default([]),
+  /** Name patterns no file tool may touch (sandbox/deny.ts). The file's list replaces the default; --deny adds. */
+  deny: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .regex(/^[^/]+\/?$/, "a deny rule is one name pattern, optionally ending in /"),
+    )
+    .default([...DEFAULT_DENY]),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
 /** What a config file may hold: any setting, all optional (flags and env fill the rest). */
-const ConfigFileSchema = AgentConfigSchema.partial().extend({ mcp: z.array(StdioMcpServerSchema).optional() });
+const ConfigFileSchema = AgentConfigSchema.partial().extend({
+  mcp: z.array(StdioMcpServerSchema).optional(),
+  deny: z.array(z.string()).optional(),
+});
 
 export type ConfigResult = { readonly ok: true; readonly config: AgentConfig } | { readonly ok: false; readonly errors: string[] };
 
-export const USAGE = `Usage: maestro-agent --url <worker url> --root <dir> [--root <dir>…] [--name <name>] [--token-file <file>]
+export const USAGE = `Usage: maestro-agent --url <worker url> --root <dir> [--root <dir>…] [--name <name>] [--token-file <file>] [--deny <rule>…]
        maestro-agent --config <file.json>
 
 Connects this machine to The Maestro so models can read, edit and run things inside the roots.
@@ -47,7 +61,9 @@ The agent token (mae_agent_…) is read from --token-file <file>, else MAESTRO_A
 config file, else ~/.config/maestro/agent-token. A file holding it must be readable by you alone
 (chmod 600). It is never taken from the command line, where other users can see it.
 Flags win over MAESTRO_URL, which wins over the config file. The config file may also list stdio
-MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.`;
+MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.
+File tools refuse names on the deny list (${DEFAULT_DENY.join(" ")}); a "deny" list in the
+config file replaces it, and each --deny <rule> (a name pattern, "dir/" for folders) adds one.`;
 
 /** Where the token is looked for when nothing else names it: ~/.config/maestro/agent-token. */
 export function defaultTokenFile(env: NodeJS.ProcessEnv): string {
@@ -110,6 +126,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
         root: { type: "string", multiple: true },
         name: { type: "string" },
         config: { type: "string" },
+        deny: { type: "string", multiple: true },
       },
       strict: true,
     }));
@@ -164,6 +181,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     roots,
     name: values.name ?? file.name ?? hostname,
     mcp: file.mcp ?? [],
+    deny: [...(file.deny ?? DEFAULT_DENY), ...(values.deny ?? [])],
   });
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`) };

@@ -108,7 +108,8 @@ describe("the packed maestro-agent", () => {
       const tokenFile = join(home, "agent-token");
       writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
       // Allowed to read only the temporary folder: nothing from the repository can be loaded.
-      const permissions = ["--permission", `--allow-fs-read=${home}`, "--allow-worker"];
+      // /proc too: the file tools check where each opened descriptor really is (/proc/self/fd).
+      const permissions = ["--permission", `--allow-fs-read=${home}`, "--allow-fs-read=/proc", "--allow-worker"];
       agent = spawn(process.execPath, [...permissions, bin, "--url", worker.url, "--root", root, "--token-file", tokenFile], {
         cwd: home,
         env: cleanEnv(),

@@ -9,6 +9,10 @@ export const ToolErrorCodeSchema = z.enum([
   "TOOL_NOT_FOUND",
   "TOOL_DISABLED",
   "PATH_OUTSIDE_ROOTS",
+  /** Inside a root but matched by the agent's deny list (secrets: .env*, *.pem, .ssh/ …); the message names the rule. */
+  "PATH_DENIED",
+  /** A file with more than one name (a hard link), which may also live outside the roots: not written. */
+  "FILE_HARD_LINKED",
   "FILE_NOT_FOUND",
   "NOT_A_FILE",
   "NOT_A_DIRECTORY",

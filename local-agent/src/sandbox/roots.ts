@@ -1,32 +1,59 @@
 /**
  * THE path gate: every path a tool touches goes through `Roots.resolve`. It answers with the real
- * path (symlinks resolved) only when that real path is a root or lies inside one; anything else
- * is PATH_OUTSIDE_ROOTS, decided from metadata alone before anything is read or written. Paths
- * that do not exist yet (a file to write) are judged by their nearest existing ancestor.
+ * path (symlinks resolved) only when that real path is a root or lies inside one and no rule of the
+ * deny list (deny.ts) matches it; anything else is PATH_OUTSIDE_ROOTS or PATH_DENIED, decided
+ * before anything is read or written. Paths that do not exist yet (a file to write) are judged by
+ * their nearest existing ancestor.
+ *
+ * A check by path and a later open by path could see different files (a folder swapped for a
+ * symlink in between), so the tools then open what was checked with `openFolder` / `openFile`
+ * (verified-open.ts): one name at a time from the root, never following a link, and the opened
+ * descriptor's real location checked again.
  */
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { ToolOutcome } from "@maestro/protocol";
+import { DEFAULT_DENY, DenyList } from "./deny.ts";
 
 export type Resolved = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly outcome: ToolOutcome };
 
 /** Symlink hops followed for a path that does not exist yet (a dangling link's target). */
 const MAX_LINK_HOPS = 40;
 
-function isCode(error: unknown, ...codes: string[]): boolean {
+export function isCode(error: unknown, ...codes: string[]): boolean {
   return error instanceof Error && "code" in error && codes.includes(String(error.code));
+}
+
+/** The root holding `realPath` (the deepest, when roots nest), or undefined. Pure, for threads too. */
+export function rootOf(paths: readonly string[], realPath: string): string | undefined {
+  let found: string | undefined;
+  for (const root of paths) {
+    const inside = realPath === root || realPath.startsWith(root.endsWith(sep) ? root : root + sep);
+    if (inside && (found === undefined || root.length > found.length)) found = root;
+  }
+  return found;
+}
+
+/** The deny rule matching a real path inside `root`, with names joined by "/". */
+export function deniedBy(deny: DenyList, root: string, realPath: string, isFolder: boolean): string | undefined {
+  return deny.match(relative(root, realPath).split(sep).join("/"), isFolder);
 }
 
 export class Roots {
   /** The real paths of the roots. */
   readonly paths: readonly string[];
+  readonly deny: DenyList;
 
-  private constructor(paths: readonly string[]) {
+  private constructor(paths: readonly string[], deny: DenyList) {
     this.paths = paths;
+    this.deny = deny;
   }
 
-  /** Resolves each root to its real path; a root that is a symlink counts as its target. */
-  static async create(paths: readonly string[]): Promise<Roots> {
+  /**
+   * Resolves each root to its real path; a root that is a symlink counts as its target. `deny`
+   * is the deny list (DEFAULT_DENY unless the config says otherwise).
+   */
+  static async create(paths: readonly string[], deny: readonly string[] = DEFAULT_DENY): Promise<Roots> {
     const real = await Promise.all(
       paths.map(async (path) => {
         const target = await realpath(path).catch(() => {
@@ -36,11 +63,24 @@ export class Roots {
         return target;
       }),
     );
-    return new Roots([...new Set(real)]);
+    return new Roots([...new Set(real)], new DenyList(deny));
   }
 
   contains(realPath: string): boolean {
-    return this.paths.some((root) => realPath === root || realPath.startsWith(root.endsWith(sep) ? root : root + sep));
+    return rootOf(this.paths, realPath) !== undefined;
+  }
+
+  /** The deny rule that matches a real path inside the roots, or undefined. */
+  denied(realPath: string, isFolder: boolean): string | undefined {
+    const root = rootOf(this.paths, realPath);
+    return root === undefined ? undefined : deniedBy(this.deny, root, realPath, isFolder);
+  }
+
+  /** PATH_OUTSIDE_ROOTS or PATH_DENIED for a real path, or undefined when a tool may touch it. */
+  check(realPath: string, isFolder: boolean, shown: string): ToolOutcome | undefined {
+    if (!this.contains(realPath)) return this.#outside(shown).outcome;
+    const rule = this.denied(realPath, isFolder);
+    return rule === undefined ? undefined : deniedOutcome(shown, rule);
   }
 
   /**
@@ -56,6 +96,9 @@ export class Roots {
     const wanted = resolve(base.path, path);
     const real = await this.#realOrPlanned(wanted);
     if (real === undefined || !this.contains(real.path)) return this.#outside(path);
+    const isFolder = real.exists && (await stat(real.path).catch(() => undefined))?.isDirectory() === true;
+    const rule = this.denied(real.path, isFolder);
+    if (rule !== undefined) return { ok: false, outcome: deniedOutcome(path, rule) };
     if (options.mustExist && !real.exists) {
       return { ok: false, outcome: { ok: false, code: "FILE_NOT_FOUND", message: `${path} does not exist.`, recoverable: true } };
     }
@@ -84,7 +127,9 @@ export class Roots {
     // A dangling symlink: what would be written is its target, so judge the target.
     const link = await lstat(path).catch(() => undefined);
     if (link?.isSymbolicLink() === true) {
-      const target = await readlink(path);
+      // Gone or no longer a link (swapped mid-call): judged outside rather than guessed at.
+      const target = await readlink(path).catch(() => undefined);
+      if (target === undefined) return undefined;
       return this.#realOrPlanned(isAbsolute(target) ? target : join(dirname(path), target), hops + 1);
     }
     const parent = dirname(path);
@@ -94,7 +139,7 @@ export class Roots {
     return { path: join(realParent.path, basename(path)), exists: false };
   }
 
-  #outside(path: string, what = "That path"): Resolved {
+  #outside(path: string, what = "That path"): { readonly ok: false; readonly outcome: ToolOutcome } {
     return {
       ok: false,
       outcome: {
@@ -105,4 +150,13 @@ export class Roots {
       },
     };
   }
+}
+
+function deniedOutcome(path: string, rule: string): ToolOutcome {
+  return {
+    ok: false,
+    code: "PATH_DENIED",
+    message: `${path} is matched by the agent's deny rule "${rule}" (files that usually hold secrets); no file tool may read or change it. The user can change the list in the agent's config.`,
+    recoverable: false,
+  };
 }

@@ -1,5 +1,7 @@
 /** edit_file: replaces one exact occurrence of a string; refuses when it is missing or not unique. */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import type { ToolOutcome } from "@maestro/protocol";
+import { openFile, overwrite } from "../sandbox/verified-open.ts";
 import { MAX_FILE_BYTES, findBinary } from "./file-limits.ts";
 import { defineTool, failure } from "./tool.ts";
 
@@ -16,10 +18,24 @@ function occurrences(text: string, needle: string): number {
 export const editFileTool = defineTool("edit_file", async (params, context) => {
   const resolved = await context.roots.resolve(params.path, { cwd: context.cwd, mustExist: true });
   if (!resolved.ok) return resolved.outcome;
-  const info = await stat(resolved.path);
-  if (!info.isFile()) return failure("NOT_A_FILE", `${params.path} is not a file.`);
-  if (info.size > MAX_FILE_BYTES) return failure("FILE_TOO_LARGE", `${params.path} is ${info.size} bytes; the limit is ${MAX_FILE_BYTES}.`);
-  const bytes = await readFile(resolved.path);
+  // Read and written through one descriptor, opened without following links and checked.
+  const opened = await openFile(context.roots, resolved.path, params.path, { write: true, create: false });
+  if (!opened.ok) return opened.outcome;
+  try {
+    return await edit(opened.value.handle, opened.value.info.size, resolved.path, params);
+  } finally {
+    await opened.value.handle.close();
+  }
+});
+
+async function edit(
+  handle: FileHandle,
+  size: number,
+  realPath: string,
+  params: { readonly path: string; readonly old_string: string; readonly new_string: string },
+): Promise<ToolOutcome> {
+  if (size > MAX_FILE_BYTES) return failure("FILE_TOO_LARGE", `${params.path} is ${size} bytes; the limit is ${MAX_FILE_BYTES}.`);
+  const bytes = await handle.readFile();
   // The whole file, not a prefix: it is decoded and written back whole, and bytes that are not
   // UTF-8 would come back as U+FFFD, destroying whatever they were.
   const binary = findBinary(bytes);
@@ -35,7 +51,7 @@ export const editFileTool = defineTool("edit_file", async (params, context) => {
   }
   const at = text.indexOf(params.old_string);
   // Spliced, not String.replace: `$&` and friends in new_string must stay literal.
-  await writeFile(resolved.path, text.slice(0, at) + params.new_string + text.slice(at + params.old_string.length), "utf8");
+  await overwrite(handle, text.slice(0, at) + params.new_string + text.slice(at + params.old_string.length));
   const line = text.slice(0, at).split("\n").length;
-  return { ok: true, output: `Edited ${params.path} at line ${line}.`, metadata: { path: resolved.path, line } };
-});
+  return { ok: true, output: `Edited ${params.path} at line ${line}.`, metadata: { path: realPath, line } };
+}

@@ -4,11 +4,16 @@
  * lines tested. Synchronous on purpose: it runs on its own thread (grep-thread.ts), where it
  * blocks nothing and a terminate() stops even a catastrophically backtracking pattern.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { DenyList } from "../sandbox/deny.ts";
+import { deniedBy, rootOf } from "../sandbox/roots.ts";
 import { MAX_FILE_BYTES, startsLikeBinary } from "./file-limits.ts";
 
 export interface SearchInput {
   readonly pattern: string;
+  /** The roots' real paths and the deny rules: each file is checked again once opened. */
+  readonly roots: readonly string[];
+  readonly deny: readonly string[];
   /** Absolute path to read, and the name the model sees for it. */
   readonly files: readonly { readonly path: string; readonly shown: string }[];
   readonly maxMatches: number;
@@ -22,10 +27,26 @@ export interface SearchResult {
   readonly capped: boolean;
 }
 
-function readText(path: string): string | undefined {
+/**
+ * Opened without following a link in its last name, and read only when the descriptor's real
+ * location (Linux: /proc/self/fd) is inside a root and not denied: a folder on the way swapped
+ * for a symlink after the walk makes the file "vanished", never read.
+ */
+function readText(path: string, roots: readonly string[], deny: DenyList): string | undefined {
+  let fd: number;
   try {
-    if (statSync(path).size > MAX_FILE_BYTES) return "";
-    const bytes = readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const real = process.platform === "linux" ? readlinkSync(`/proc/self/fd/${fd}`) : realpathSync(path);
+    const root = rootOf(roots, real);
+    if (root === undefined || deniedBy(deny, root, real, false) !== undefined) return undefined;
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    if (info.size > MAX_FILE_BYTES) return "";
+    const bytes = readFileSync(fd);
     // Only a prefix is sniffed, as git and GNU grep do, unlike read_file, which checks every byte
     // it returns. A search reads up to 20,000 files and a NUL in the first 8 KiB tells nearly all
     // binary files apart; and skipping a whole file for binary bytes far into it would hide the
@@ -35,15 +56,18 @@ function readText(path: string): string | undefined {
     return startsLikeBinary(bytes) ? "" : bytes.toString("utf8");
   } catch {
     return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
 export function searchFiles(input: SearchInput): SearchResult {
   const regex = new RegExp(input.pattern);
+  const deny = new DenyList(input.deny);
   const matches: string[] = [];
   let skipped = 0;
   for (const file of input.files) {
-    const text = readText(file.path);
+    const text = readText(file.path, input.roots, deny);
     if (text === undefined) {
       skipped += 1;
       continue;

@@ -59,7 +59,14 @@ export const grepTool = defineTool("grep", async (params, context) => {
     file === "" ? { path: folder, shown: params.path ?? "." } : { path: join(folder, file), shown: file },
   );
   const result = await searchOnThread(
-    { pattern: params.pattern, files, maxMatches: MAX_MATCHES, maxLineChars: MAX_LINE_CHARS },
+    {
+      pattern: params.pattern,
+      roots: context.roots.paths,
+      deny: context.roots.deny.rules,
+      files,
+      maxMatches: MAX_MATCHES,
+      maxLineChars: MAX_LINE_CHARS,
+    },
     context.signal,
   );
   if (result === undefined) return failure("CANCELLED", "The search was stopped before it finished.", false);

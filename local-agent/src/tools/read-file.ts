@@ -4,8 +4,8 @@
  * result too large for the tunnel, the session's event log or the model; the note says how to
  * read on. Every byte it would return is checked to be text (file-limits.ts), not a prefix.
  */
-import { readFile, stat } from "node:fs/promises";
 import type { ToolOutcome } from "@maestro/protocol";
+import { openFile } from "../sandbox/verified-open.ts";
 import { type BinarySpot, MAX_FILE_BYTES, characterBoundary, findBinary } from "./file-limits.ts";
 import { defineTool, failure } from "./tool.ts";
 
@@ -89,10 +89,21 @@ function binaryRefusal(path: string, first: number, spot: BinarySpot & { readonl
 export const readFileTool = defineTool("read_file", async (params, context) => {
   const resolved = await context.roots.resolve(params.path, { cwd: context.cwd, mustExist: true });
   if (!resolved.ok) return resolved.outcome;
-  const info = await stat(resolved.path);
-  if (!info.isFile()) return failure("NOT_A_FILE", `${params.path} is not a file; use list_directory for folders.`);
-  if (info.size > MAX_FILE_BYTES) return failure("FILE_TOO_LARGE", `${params.path} is ${info.size} bytes; the limit is ${MAX_FILE_BYTES}.`);
-  const bytes = await readFile(resolved.path);
+  const opened = await openFile(context.roots, resolved.path, params.path, { write: false, create: false });
+  if (!opened.ok) {
+    return opened.outcome.ok === false && opened.outcome.code === "NOT_A_FILE"
+      ? failure("NOT_A_FILE", `${params.path} is not a file; use list_directory for folders.`)
+      : opened.outcome;
+  }
+  const { handle, info } = opened.value;
+  let bytes: Buffer;
+  try {
+    if (info.size > MAX_FILE_BYTES)
+      return failure("FILE_TOO_LARGE", `${params.path} is ${info.size} bytes; the limit is ${MAX_FILE_BYTES}.`);
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
   const first = params.offset ?? 1;
   const limit = params.limit ?? DEFAULT_LIMIT;
   const { total, window } = splitLines(bytes, first, limit);

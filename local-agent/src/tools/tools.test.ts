@@ -161,6 +161,8 @@ describe("grep on a thread of its own", () => {
   it("skips a file that vanished between listing and reading, and says so", () => {
     const result = searchFiles({
       pattern: "export",
+      roots: roots.paths,
+      deny: roots.deny.rules,
       files: [
         { path: join(root, "gone.ts"), shown: "gone.ts" },
         { path: join(root, "src"), shown: "src" },

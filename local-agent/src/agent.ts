@@ -7,6 +7,7 @@ import { BUILTIN_TOOLS, type BuiltinToolName, builtinToolInputSchema } from "@ma
 import type { AgentConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { StdioMcpServers } from "./mcp/stdio-servers.ts";
+import { type CommandSandbox, detectSandbox } from "./sandbox/os-sandbox.ts";
 import { Roots } from "./sandbox/roots.ts";
 import { runTool } from "./tools/registry.ts";
 import { TunnelConnection } from "./tunnel/connection.ts";
@@ -16,6 +17,7 @@ import { AGENT_VERSION } from "./version.ts";
 export interface RunningAgent {
   readonly connection: TunnelConnection;
   readonly roots: Roots;
+  readonly sandbox: CommandSandbox;
   stop(): Promise<void>;
 }
 
@@ -28,10 +30,20 @@ const TOOL_SPECS = (Object.keys(BUILTIN_TOOLS) as BuiltinToolName[]).map((name) 
 
 export async function startAgent(
   config: AgentConfig,
-  options: { log: Logger; onFatal: (reason: string) => void; backoff?: { baseMs: number; maxMs: number } },
+  options: {
+    log: Logger;
+    onFatal: (reason: string) => void;
+    backoff?: { baseMs: number; maxMs: number };
+    /** Tests pass one; otherwise the machine's is detected. */
+    sandbox?: CommandSandbox;
+  },
 ): Promise<RunningAgent> {
   const roots = await Roots.create(config.roots);
   const mcp = await StdioMcpServers.start(config.mcp, options.log);
+  const sandbox = options.sandbox ?? detectSandbox({ network: config.network ?? true });
+  if (sandbox.mode === "none")
+    options.log.warn("sandbox.none", { problem: `commands are not sandboxed: ${sandbox.reason ?? "no sandbox"}` });
+  else options.log.info("sandbox.on", { commands: sandbox.mode, network: sandbox.network });
   const connection = new TunnelConnection({
     url: config.url,
     token: config.token,
@@ -44,16 +56,18 @@ export async function startAgent(
       // New per process, kept across reconnects: the Worker tells a restart from a dropped tunnel
       // by it, and does not hand a restarted agent the edits and commands its predecessor got.
       instance: randomUUID(),
+      sandbox: { commands: sandbox.mode, network: sandbox.network },
     },
     log: options.log,
     onFatal: options.onFatal,
     ...(options.backoff !== undefined && { backoff: options.backoff }),
   });
-  const dispatcher = new Dispatcher({ roots, mcp, runTool, send: (frame) => connection.send(frame), log: options.log });
+  const dispatcher = new Dispatcher({ roots, sandbox, mcp, runTool, send: (frame) => connection.send(frame), log: options.log });
   connection.start(dispatcher);
   return {
     connection,
     roots,
+    sandbox,
     async stop() {
       dispatcher.cancelAll();
       connection.stop();

@@ -14,15 +14,29 @@ describe("local agent config", () => {
       readConfig(["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "proj", "--root", "/srv/data"], {}, "/home/dev"),
     ).toEqual({
       ok: true,
-      config: { url: "http://127.0.0.1:8787", token: TOKEN, roots: ["/home/dev/proj", "/srv/data"], name: "local-agent", mcp: [] },
+      config: {
+        url: "http://127.0.0.1:8787",
+        token: TOKEN,
+        roots: ["/home/dev/proj", "/srv/data"],
+        name: "local-agent",
+        mcp: [],
+        network: true,
+      },
     });
+  });
+
+  it("takes --network on|off for sandboxed commands (on unless said), and refuses anything else", () => {
+    const base = ["--url", "http://127.0.0.1:8787", "--token", TOKEN, "--root", "/w"];
+    expect(readConfig([...base, "--network", "off"], {}, "/w")).toMatchObject({ ok: true, config: { network: false } });
+    expect(readConfig([...base, "--network", "on"], {}, "/w")).toMatchObject({ ok: true, config: { network: true } });
+    expect(readConfig([...base, "--network", "maybe"], {}, "/w")).toEqual({ ok: false, errors: ["network: must be on or off"] });
   });
 
   it("falls back to the environment", () => {
     const result = readConfig(["--root", "."], { MAESTRO_URL: "https://maestro.example.com", MAESTRO_AGENT_TOKEN: TOKEN }, "/w");
     expect(result).toEqual({
       ok: true,
-      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [] },
+      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [], network: true },
     });
   });
 
@@ -60,6 +74,7 @@ describe("local agent config", () => {
           roots: [join(dir, "project")],
           name: "box",
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
+          network: true,
         },
       });
       writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }));

@@ -29,20 +29,28 @@ export const AgentConfigSchema = z.strictObject({
   roots: z.array(z.string().min(1)).min(1, "give at least one --root"),
   name: z.string().min(1).max(100),
   mcp: z.array(StdioMcpServerSchema).default([]),
+  /** Whether sandboxed commands may use the network (`--network on|off`). */
+  network: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
 /** What a config file may hold: any setting, all optional (flags and env fill the rest). */
-const ConfigFileSchema = AgentConfigSchema.partial().extend({ mcp: z.array(StdioMcpServerSchema).optional() });
+const ConfigFileSchema = AgentConfigSchema.partial().extend({
+  mcp: z.array(StdioMcpServerSchema).optional(),
+  network: z.boolean().optional(),
+});
 
 export type ConfigResult = { readonly ok: true; readonly config: AgentConfig } | { readonly ok: false; readonly errors: string[] };
 
 export const USAGE = `Usage: maestro-agent --url <worker url> --token <agent token> --root <dir> [--root <dir>…] [--name <name>]
+                     [--network on|off]
        maestro-agent --config <file.json>
 
 Connects this machine to The Maestro so models can read, edit and run things inside the roots.
 Flags win over MAESTRO_URL / MAESTRO_AGENT_TOKEN, which win over the config file. The config file
-may also list stdio MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.`;
+may also list stdio MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.
+Commands run in an OS sandbox when one is available (bubblewrap on Linux, sandbox-exec on macOS):
+the roots writable, the rest read-only, secrets folders hidden; --network off also cuts the network.`;
 
 function readConfigFile(path: string): { ok: true; value: z.infer<typeof ConfigFileSchema> } | { ok: false; error: string } {
   let text: string;
@@ -74,12 +82,15 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
         root: { type: "string", multiple: true },
         name: { type: "string" },
         config: { type: "string" },
+        network: { type: "string" },
       },
       strict: true,
     }));
   } catch (error) {
     return { ok: false, errors: [error instanceof Error ? error.message : "invalid arguments"] };
   }
+  if (values.network !== undefined && values.network !== "on" && values.network !== "off")
+    return { ok: false, errors: ["network: must be on or off"] };
   let file: z.infer<typeof ConfigFileSchema> = {};
   let fileDir = cwd;
   if (values.config !== undefined) {
@@ -100,6 +111,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     roots,
     name: values.name ?? file.name ?? hostname,
     mcp: file.mcp ?? [],
+    network: values.network !== undefined ? values.network === "on" : (file.network ?? true),
   });
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`) };

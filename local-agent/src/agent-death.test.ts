@@ -59,7 +59,8 @@ describe("commands and the agent's death", () => {
   it("a command dies with its agent, also when the agent is SIGKILLed", async () => {
     agent = startAgentProcess();
     const server = await worker.connection(0, 10_000);
-    await server.next("register", 10_000);
+    // The agent reports its command sandbox (bwrap is required on Linux; see os-sandbox.test.ts).
+    expect((await server.next("register", 10_000)).sandbox).toEqual({ commands: "bwrap", network: true });
     const file = join(root, "late.txt");
     server.send({
       type: "call",

@@ -18,8 +18,8 @@ let worker: FakeWorker;
 let root: string;
 let agent: ChildProcess | undefined;
 
-function startAgentProcess(): ChildProcess {
-  const env = { ...process.env };
+function startAgentProcess(sandbox: "auto" | "off" = "auto"): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, MAESTRO_SANDBOX: sandbox };
   delete env.MAESTRO_URL;
   delete env.MAESTRO_AGENT_TOKEN;
   return spawn(process.execPath, [BIN, "--url", worker.url, "--token", TOKEN, "--root", root], { env, stdio: "ignore" });
@@ -56,26 +56,33 @@ afterEach(async () => {
 });
 
 describe("commands and the agent's death", () => {
-  it("a command dies with its agent, also when the agent is SIGKILLed", async () => {
-    agent = startAgentProcess();
-    const server = await worker.connection(0, 10_000);
-    // The agent reports its command sandbox (bwrap is required on Linux; see os-sandbox.test.ts).
-    expect((await server.next("register", 10_000)).sandbox).toEqual({ commands: "bwrap", network: true });
-    const file = join(root, "late.txt");
-    server.send({
-      type: "call",
-      id: TunnelCallIdSchema.parse("call_killed_agent"),
-      tool: "run_shell_command",
-      params: { command: "echo started; sleep 3; echo late >> late.txt" },
-      cwd: null,
-      deadline: Date.now() + 60_000,
-    });
-    const progress = await server.next("progress", 10_000);
-    expect(progress.output).toBe("started\n");
-    agent.kill("SIGKILL");
-    await sleep(5000);
-    expect(existsSync(file)).toBe(false);
-  }, 30_000);
+  it.each([
+    ["bwrap", "auto"],
+    ["none", "off"],
+  ] as const)(
+    "a command dies with its agent, also when the agent is SIGKILLed (sandbox: %s)",
+    async (mode, setting) => {
+      agent = startAgentProcess(setting);
+      const server = await worker.connection(0, 10_000);
+      // The agent reports its command sandbox (bwrap is required on Linux; see os-sandbox.test.ts).
+      expect((await server.next("register", 10_000)).sandbox).toEqual({ commands: mode, network: true });
+      const file = join(root, "late.txt");
+      server.send({
+        type: "call",
+        id: TunnelCallIdSchema.parse("call_killed_agent"),
+        tool: "run_shell_command",
+        params: { command: "echo started; sleep 3; echo late >> late.txt" },
+        cwd: null,
+        deadline: Date.now() + 60_000,
+      });
+      const progress = await server.next("progress", 10_000);
+      expect(progress.output).toBe("started\n");
+      agent.kill("SIGKILL");
+      await sleep(5000);
+      expect(existsSync(file)).toBe(false);
+    },
+    30_000,
+  );
 
   it("a timeout kills the command's grandchildren", async () => {
     agent = startAgentProcess();

@@ -7,7 +7,7 @@ import { BUILTIN_TOOLS, type BuiltinToolName, builtinToolInputSchema } from "@ma
 import type { AgentConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { StdioMcpServers } from "./mcp/stdio-servers.ts";
-import { type CommandSandbox, detectSandbox } from "./sandbox/os-sandbox.ts";
+import { type CommandSandbox, detectSandbox, noSandbox } from "./sandbox/os-sandbox.ts";
 import { Roots } from "./sandbox/roots.ts";
 import { runTool } from "./tools/registry.ts";
 import { TunnelConnection } from "./tunnel/connection.ts";
@@ -40,7 +40,11 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const roots = await Roots.create(config.roots);
   const mcp = await StdioMcpServers.start(config.mcp, options.log);
-  const sandbox = options.sandbox ?? detectSandbox({ network: config.network ?? true });
+  const sandbox =
+    options.sandbox ??
+    (process.env.MAESTRO_SANDBOX === "off"
+      ? noSandbox("turned off with MAESTRO_SANDBOX=off")
+      : detectSandbox({ network: config.network ?? true }));
   if (sandbox.mode === "none")
     options.log.warn("sandbox.none", { problem: `commands are not sandboxed: ${sandbox.reason ?? "no sandbox"}` });
   else options.log.info("sandbox.on", { commands: sandbox.mode, network: sandbox.network });

@@ -3,7 +3,7 @@
 // inside a root), reach no network with `--network off`, and die with their timeout; and that an
 // agent without a sandbox says so. On Linux these tests need bwrap: without it they fail, saying
 // to install bubblewrap, instead of being skipped.
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,22 @@ function sandboxed(options: { network: boolean }): CommandSandbox {
       `these tests need bubblewrap: install it (apt-get install -y bubblewrap). The agent found: ${sandbox.reason ?? sandbox.mode}`,
     );
   return sandbox;
+}
+
+/** Processes whose command line contains `marker` (not zombies). */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+      if (state !== "Z" && state !== "X" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }
 
 function context(sandbox: CommandSandbox): ToolContext {
@@ -113,12 +129,27 @@ describe.runIf(process.platform === "linux")("commands under bubblewrap", () => 
   });
 
   it("dies with its timeout, the whole tree inside the sandbox", async () => {
+    const marker = `sleep 30.${process.pid}`;
     const outcome = await runTool(
       "run_shell_command",
-      { command: "sh -c 'sleep 30 & wait'", timeout_ms: 1000 },
+      { command: `sh -c '${marker} & wait'`, timeout_ms: 1000 },
       context(sandboxed({ network: true })),
     );
     expect(outcome).toMatchObject({ ok: false, code: "TIMEOUT" });
+    for (let attempt = 0; attempt < 100 && processesWith(marker).length > 0; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(processesWith(marker)).toEqual([]);
+  });
+
+  it("does not hand the agent's token to commands", async () => {
+    const saved = process.env.MAESTRO_AGENT_TOKEN;
+    process.env.MAESTRO_AGENT_TOKEN = "mae_agent_secret_for_this_test";
+    try {
+      expect(await shell('echo "${MAESTRO_AGENT_TOKEN:-unset}"')).toBe("unset\n[exit code 0]");
+    } finally {
+      if (saved === undefined) delete process.env.MAESTRO_AGENT_TOKEN;
+      else process.env.MAESTRO_AGENT_TOKEN = saved;
+    }
   });
 });
 

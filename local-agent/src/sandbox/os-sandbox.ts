@@ -133,7 +133,7 @@ export function noSandbox(reason: string): CommandSandbox {
 
 /**
  * The sandbox this machine offers, tried once: bwrap may be installed yet unusable (no user
- * namespaces for this user), so on Linux it runs `true` inside one before trusting it.
+ * namespaces for this user), so it runs `true` inside one before trusting it.
  */
 export function detectSandbox(options: { network: boolean; platform?: NodeJS.Platform; home?: string }): CommandSandbox {
   const platform = options.platform ?? process.platform;
@@ -141,14 +141,7 @@ export function detectSandbox(options: { network: boolean; platform?: NodeJS.Pla
   if (platform === "linux") {
     const bwrap = findOnPath("bwrap");
     if (bwrap === undefined) return noSandbox("bubblewrap (bwrap) is not installed");
-    const sandbox = bwrapSandbox(bwrap, options.network, home);
-    const probe = sandbox.wrap("true", [], { writable: [], cwd: "/" });
-    const ran = spawnSync(probe.command, probe.args, { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
-    if (ran.status !== 0) {
-      const why = ran.error?.message ?? ran.stderr.toString("utf8").trim().slice(0, 300);
-      return noSandbox(`bwrap is installed but cannot run here (${why || `exit ${String(ran.status)}`})`);
-    }
-    return sandbox;
+    return tried(bwrapSandbox(bwrap, options.network, home));
   }
   if (platform === "darwin") {
     const sandboxExec = "/usr/bin/sandbox-exec";
@@ -157,7 +150,16 @@ export function detectSandbox(options: { network: boolean; platform?: NodeJS.Pla
     } catch {
       return noSandbox("sandbox-exec is missing");
     }
-    return seatbeltSandbox(sandboxExec, options.network, home);
+    return tried(seatbeltSandbox(sandboxExec, options.network, home));
   }
   return noSandbox(`no command sandbox on ${platform}`);
+}
+
+/** The sandbox if `true` runs inside it, else none, saying why. */
+function tried(sandbox: CommandSandbox): CommandSandbox {
+  const probe = sandbox.wrap("true", [], { writable: [], cwd: "/" });
+  const ran = spawnSync(probe.command, probe.args, { stdio: ["ignore", "ignore", "pipe"], timeout: 10_000 });
+  if (ran.status === 0) return sandbox;
+  const why = ran.error?.message ?? ran.stderr.toString("utf8").trim().slice(0, 300);
+  return noSandbox(`${sandbox.mode} is installed but cannot run here (${why || `exit ${String(ran.status)}`})`);
 }

@@ -17,12 +17,19 @@ const TOKEN = "mae_agent_abcdefghijklmnopqrstuvwx";
 let worker: FakeWorker;
 let root: string;
 let agent: ChildProcess | undefined;
+let stderr = "";
 
 function startAgentProcess(sandbox: "auto" | "off" = "auto"): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, MAESTRO_SANDBOX: sandbox };
   delete env.MAESTRO_URL;
   delete env.MAESTRO_AGENT_TOKEN;
-  return spawn(process.execPath, [BIN, "--url", worker.url, "--token", TOKEN, "--root", root], { env, stdio: "ignore" });
+  stderr = "";
+  const child = spawn(process.execPath, [BIN, "--url", worker.url, "--token", TOKEN, "--root", root], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return child;
 }
 
 /** Processes whose command line contains `marker` (not zombies). */
@@ -66,6 +73,9 @@ describe("commands and the agent's death", () => {
       const server = await worker.connection(0, 10_000);
       // The agent reports its command sandbox (bwrap is required on Linux; see os-sandbox.test.ts).
       expect((await server.next("register", 10_000)).sandbox).toEqual({ commands: mode, network: true });
+      // Without a sandbox, the agent says so at start.
+      if (mode === "none") expect(stderr).toContain("commands are not sandboxed");
+      else expect(stderr).not.toContain("not sandboxed");
       const file = join(root, "late.txt");
       server.send({
         type: "call",

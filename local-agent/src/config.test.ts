@@ -24,15 +24,32 @@ describe("local agent config", () => {
         name: "local-agent",
         mcp: [],
         deny: DEFAULT_DENY,
+        network: true,
       },
     });
+  });
+
+  it("takes --network on|off for sandboxed commands (on unless said), and refuses anything else", () => {
+    const base = ["--url", "http://127.0.0.1:8787", "--root", "/w"];
+    const env = { MAESTRO_AGENT_TOKEN: TOKEN };
+    expect(readConfig([...base, "--network", "off"], env, "/w")).toMatchObject({ ok: true, config: { network: false } });
+    expect(readConfig([...base, "--network", "on"], env, "/w")).toMatchObject({ ok: true, config: { network: true } });
+    expect(readConfig([...base, "--network", "maybe"], env, "/w")).toEqual({ ok: false, errors: ["network: must be on or off"] });
   });
 
   it("falls back to the environment", () => {
     const result = readConfig(["--root", "."], { MAESTRO_URL: "https://maestro.example.com", MAESTRO_AGENT_TOKEN: TOKEN }, "/w");
     expect(result).toEqual({
       ok: true,
-      config: { url: "https://maestro.example.com", token: TOKEN, roots: ["/w"], name: "local-agent", mcp: [], deny: DEFAULT_DENY },
+      config: {
+        url: "https://maestro.example.com",
+        token: TOKEN,
+        roots: ["/w"],
+        name: "local-agent",
+        mcp: [],
+        deny: DEFAULT_DENY,
+        network: true,
+      },
     });
   });
 
@@ -73,6 +90,7 @@ describe("local agent config", () => {
           name: "box",
           mcp: [{ name: "fs", command: "npx", args: ["mcp-server-filesystem", "."] }],
           deny: DEFAULT_DENY,
+          network: true,
         },
       });
       writeFileSync(join(dir, "home.json"), JSON.stringify({ url: "http://127.0.0.1:8787", token: TOKEN, roots: ["~/code"] }), {

@@ -42,6 +42,8 @@ export const AgentConfigSchema = z.strictObject({
         .regex(/^[^/]+\/?$/, "a deny rule is one name pattern, optionally ending in /"),
     )
     .default([...DEFAULT_DENY]),
+  /** Whether sandboxed commands may use the network (`--network on|off`). */
+  network: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
@@ -49,11 +51,13 @@ export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 const ConfigFileSchema = AgentConfigSchema.partial().extend({
   mcp: z.array(StdioMcpServerSchema).optional(),
   deny: z.array(z.string()).optional(),
+  network: z.boolean().optional(),
 });
 
 export type ConfigResult = { readonly ok: true; readonly config: AgentConfig } | { readonly ok: false; readonly errors: string[] };
 
 export const USAGE = `Usage: maestro-agent --url <worker url> --root <dir> [--root <dir>…] [--name <name>] [--token-file <file>] [--deny <rule>…]
+                     [--network on|off]
        maestro-agent --config <file.json>
 
 Connects this machine to The Maestro so models can read, edit and run things inside the roots.
@@ -63,7 +67,9 @@ config file, else ~/.config/maestro/agent-token. A file holding it must be reada
 Flags win over MAESTRO_URL, which wins over the config file. The config file may also list stdio
 MCP servers: { "mcp": [{ "name": "fs", "command": "npx", "args": [...] }] }.
 File tools refuse names on the deny list (${DEFAULT_DENY.join(" ")}); a "deny" list in the
-config file replaces it, and each --deny <rule> (a name pattern, "dir/" for folders) adds one.`;
+config file replaces it, and each --deny <rule> (a name pattern, "dir/" for folders) adds one.
+Commands run in an OS sandbox when one is available (bubblewrap on Linux, sandbox-exec on macOS):
+the roots writable, the rest read-only, secrets folders hidden; --network off also cuts the network.`;
 
 /** Where the token is looked for when nothing else names it: ~/.config/maestro/agent-token. */
 export function defaultTokenFile(env: NodeJS.ProcessEnv): string {
@@ -127,6 +133,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
         name: { type: "string" },
         config: { type: "string" },
         deny: { type: "string", multiple: true },
+        network: { type: "string" },
       },
       strict: true,
     }));
@@ -143,6 +150,8 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
       ],
     };
   }
+  if (values.network !== undefined && values.network !== "on" && values.network !== "off")
+    return { ok: false, errors: ["network: must be on or off"] };
   let file: z.infer<typeof ConfigFileSchema> = {};
   let fileDir = cwd;
   if (values.config !== undefined) {
@@ -182,6 +191,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
     name: values.name ?? file.name ?? hostname,
     mcp: file.mcp ?? [],
     deny: [...(file.deny ?? DEFAULT_DENY), ...(values.deny ?? [])],
+    network: values.network !== undefined ? values.network === "on" : (file.network ?? true),
   });
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`) };

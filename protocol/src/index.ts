@@ -132,6 +132,8 @@ export {
 } from "./session-socket.ts";
 export {
   AgentMcpServerSpecSchema,
+  AgentSandboxSchema,
+  type AgentSandbox,
   AgentPingFrameSchema,
   AgentPongFrameSchema,
   AgentToolSpecSchema,

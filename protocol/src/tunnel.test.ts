@@ -20,6 +20,7 @@ const agentFrames = {
       mcp: [{ name: "everything", tools: [{ name: "echo", description: "Echo", kind: "read", input_schema: { type: "object" } }] }],
       running: [CALL_ID],
       instance: "8f14e45f-ceea-467f-a0e6-6a1e8f3b2c1d",
+      sandbox: { commands: "bwrap", network: true },
     },
   ],
   progress: [{ type: "progress", id: CALL_ID, output: "compiling…\n" }],

@@ -23,6 +23,16 @@ export const AgentMcpServerSpecSchema = z.strictObject({
   tools: z.array(AgentToolSpecSchema).max(1000),
 });
 
+/**
+ * How the agent isolates the commands it runs (run_shell_command, execute_code): under
+ * bubblewrap (Linux) or sandbox-exec (macOS), or not at all; and whether they may use the network.
+ */
+export const AgentSandboxSchema = z.strictObject({
+  commands: z.enum(["bwrap", "sandbox-exec", "none"]),
+  network: z.boolean(),
+});
+export type AgentSandbox = z.infer<typeof AgentSandboxSchema>;
+
 // ── agent → worker ─────────────────────────────────────────────────────────────────────────
 
 export const RegisterFrameSchema = z.strictObject({
@@ -45,6 +55,8 @@ export const RegisterFrameSchema = z.strictObject({
    * since the first run may have happened; it fails instead. Optional: agents before it omit it.
    */
   instance: z.string().min(1).max(100).optional(),
+  /** The agent's command sandbox. Optional: agents before it omit it (and had none). */
+  sandbox: AgentSandboxSchema.optional(),
 });
 
 export const ProgressFrameSchema = z.strictObject({

@@ -2,6 +2,10 @@
  * Running a command for a tool: its own process group (so a kill reaches every child it forked),
  * stdout and stderr merged in arrival order and streamed, output capped, and the whole group
  * killed on timeout, on cancel, or when the cap is hit. Resolves only after the process closed.
+ *
+ * The group also dies with the agent, even on SIGKILL (when no exit handler runs): the command is
+ * started by a watchdog shell that holds the read end of a pipe whose write end only the agent
+ * has. When the agent dies, the kernel closes that end, the watchdog reads EOF and kills the group.
  */
 import { spawn } from "node:child_process";
 
@@ -27,6 +31,16 @@ export interface ProcessResult {
   readonly durationMs: number;
 }
 
+/**
+ * `sh -c WATCHDOG sh <command> <args…>`: a background subshell waits for EOF on the agent's pipe
+ * (fd 3, a copy of stdin) and then kills the whole group (`kill 0`); the shell then execs the
+ * command itself, so its pid, exit code and signal are the command's. The command gets /dev/null
+ * as stdin and never sees the pipe.
+ */
+const WATCHDOG = `exec 3<&0 0</dev/null
+(read -r _ <&3; kill -KILL 0) >/dev/null 2>&1 &
+exec "$@" 3<&-`;
+
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
@@ -39,12 +53,14 @@ function killGroup(pid: number | undefined): void {
 export function runProcess(options: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolvePromise) => {
-    const child = spawn(options.command, [...options.args], {
+    const child = spawn("/bin/sh", ["-c", WATCHDOG, "sh", options.command, ...options.args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      // stdin is the watchdog's pipe: never written, closed by the kernel when the agent dies.
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.on("error", () => {});
     const decoder = new TextDecoder();
     let output = "";
     let bytes = 0;

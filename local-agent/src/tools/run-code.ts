@@ -22,7 +22,13 @@ export const executeCodeTool = defineTool("execute_code", async (params, context
   try {
     const file = join(scratch, runner.file);
     await writeFile(file, params.code, { mode: 0o600 });
-    return await runCommand(runner.command, [file], { cwd: folder.path, timeoutMs: params.timeout_ms, context });
+    return await runCommand(runner.command, [file], {
+      cwd: folder.path,
+      timeoutMs: params.timeout_ms,
+      context,
+      // The sandbox gives commands a private /tmp: the snippet's folder is let through, read-only.
+      readable: [scratch],
+    });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

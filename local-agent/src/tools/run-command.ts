@@ -24,16 +24,26 @@ export async function commandFolder(
   return resolved;
 }
 
+/** The agent's environment without its own token: a command has no business with it. */
+function commandEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.MAESTRO_AGENT_TOKEN;
+  return env;
+}
+
 export async function runCommand(
   command: string,
   args: readonly string[],
-  options: { cwd: string; timeoutMs: number | undefined; context: ToolContext },
+  options: { cwd: string; timeoutMs: number | undefined; context: ToolContext; readable?: readonly string[] },
 ): Promise<ToolOutcome> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const place = { writable: options.context.roots.paths, cwd: options.cwd, ...(options.readable && { readable: options.readable }) };
+  const line = options.context.sandbox?.wrap(command, args, place) ?? { command, args };
   const result = await runProcess({
-    command,
-    args,
+    command: line.command,
+    args: line.args,
     cwd: options.cwd,
+    env: commandEnv(),
     timeoutMs,
     maxOutputBytes: MAX_OUTPUT_BYTES,
     signal: options.context.signal,

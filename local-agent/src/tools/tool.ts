@@ -6,6 +6,7 @@
  * registry and the agent can never disagree.
  */
 import { BUILTIN_TOOLS, type BuiltinToolName, type ToolKind, type ToolOutcome } from "@maestro/protocol";
+import type { CommandSandbox } from "../sandbox/os-sandbox.ts";
 import type { z } from "zod";
 import type { Roots } from "../sandbox/roots.ts";
 
@@ -24,6 +25,8 @@ export interface ToolContext {
   /** Aborted on cancel and when the Worker's deadline passes. */
   readonly signal: AbortSignal;
   readonly onProgress: (progress: ToolProgress) => void;
+  /** The OS sandbox commands run in; absent means none (commands run as the user). */
+  readonly sandbox?: CommandSandbox;
 }
 
 export interface Tool<N extends BuiltinToolName = BuiltinToolName> {

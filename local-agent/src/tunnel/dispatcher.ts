@@ -6,6 +6,7 @@
  */
 import type { AgentToWorker, ToolOutcome, TunnelCallId, WorkerToAgent } from "@maestro/protocol";
 import type { Logger } from "../log.ts";
+import type { CommandSandbox } from "../sandbox/os-sandbox.ts";
 import type { Roots } from "../sandbox/roots.ts";
 import type { ToolContext } from "../tools/tool.ts";
 
@@ -19,6 +20,7 @@ export interface McpRouter {
 
 export interface DispatcherDeps {
   readonly roots: Roots;
+  readonly sandbox?: CommandSandbox;
   readonly mcp: McpRouter;
   readonly runTool: (name: string, params: unknown, context: ToolContext) => Promise<ToolOutcome>;
   /** Sends now, or keeps a result until the tunnel is back. */
@@ -84,6 +86,7 @@ export class Dispatcher {
             cwd: frame.cwd,
             signal: controller.signal,
             onProgress: (progress) => this.#deps.send({ type: "progress", id: frame.id, ...progress }),
+            ...(this.#deps.sandbox !== undefined && { sandbox: this.#deps.sandbox }),
           });
     } catch (error) {
       // Tools return expected failures as values; reaching here is a bug, reported as such.

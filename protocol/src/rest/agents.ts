@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { TimestampSchema } from "../common.ts";
 import { AgentIdSchema } from "../ids.ts";
+import { AgentSandboxSchema } from "../tunnel.ts";
 import { listOf } from "./common.ts";
 
 const NameSchema = z.string().trim().min(1).max(100);
@@ -22,6 +23,12 @@ export const AgentSchema = z.object({
   roots: z.array(z.string()),
   version: z.string().nullable(),
   connected: z.boolean(),
+  /**
+   * How the agent runs commands, as it last registered: under an OS sandbox ("bwrap",
+   * "sandbox-exec") or not ("none": commands are not sandboxed), with `summary` saying so in words.
+   * Null when unknown (never registered, or an agent from before sandboxes were reported).
+   */
+  sandbox: AgentSandboxSchema.extend({ summary: z.string() }).nullable(),
   last_seen_at: TimestampSchema.nullable(),
   revoked_at: TimestampSchema.nullable(),
   created_at: TimestampSchema,

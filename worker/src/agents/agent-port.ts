@@ -5,6 +5,7 @@
  */
 import {
   type AgentId,
+  type AgentSandbox,
   type RegisterFrameSchema,
   type ToolKind,
   type ToolOutcome,
@@ -43,6 +44,12 @@ export interface AgentCallRequest {
 export interface AgentStatus {
   readonly connected: boolean;
   readonly registration: Registration | null;
+}
+
+/** Connected or not, and the command sandbox it last registered (what GET /agents shows). */
+export async function agentLive(env: Env, agentId: AgentId): Promise<{ connected: boolean; sandbox: AgentSandbox | null }> {
+  const status = await agentStatus(env, agentId);
+  return { connected: status.connected, sandbox: status.registration?.sandbox ?? null };
 }
 
 export function agentStub(env: Env, agentId: AgentId) {

@@ -13,7 +13,7 @@ import {
   UpdateAgentBodySchema,
 } from "@maestro/protocol";
 import { z } from "zod";
-import { agentStatus, agentStub } from "../agents/agent-port.ts";
+import { agentLive, agentStub } from "../agents/agent-port.ts";
 import { createAgent, listAgents, renameAgent, revokeAgent } from "../db/queries/agents.ts";
 import { notFound } from "../errors.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
@@ -43,7 +43,7 @@ export const agents = createRouter()
       responses: { 200: jsonResponse(AgentListSchema, "Agents, newest first"), ...errorResponses(401) },
     }),
     async (c) => {
-      const data = await listAgents(c.var.services.db, async (id) => (await agentStatus(c.env, id)).connected);
+      const data = await listAgents(c.var.services.db, (id) => agentLive(c.env, id));
       return c.json({ data }, 200);
     },
   )
@@ -57,8 +57,7 @@ export const agents = createRouter()
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const connected = (await agentStatus(c.env, id)).connected;
-      const agent = await renameAgent(c.var.services.db, id, c.req.valid("json").name, connected);
+      const agent = await renameAgent(c.var.services.db, id, c.req.valid("json").name, await agentLive(c.env, id));
       if (agent === undefined) throw notFound("AGENT_NOT_FOUND", "local agent");
       return c.json(agent, 200);
     },

@@ -66,6 +66,30 @@ describe("agent tunnel: registration", () => {
     await waitUntilConnected(agent.id, false);
   });
 
+  it("shows the command sandbox the agent registered, and says so when its commands are not sandboxed", async () => {
+    const boxed = await createAgent("boxed");
+    const open = await createAgent("open");
+    const older = await createAgent("older");
+    const fakes = [
+      await connectAgent(boxed, { register: { sandbox: { commands: "bwrap", network: false } } }),
+      await connectAgent(open, { register: { sandbox: { commands: "none", network: true } } }),
+      await connectAgent(older),
+    ];
+    const listed = (await client().agents.list()).data;
+    expect(listed.find((entry) => entry.id === boxed.id)?.sandbox).toEqual({
+      commands: "bwrap",
+      network: false,
+      summary: "commands run under bwrap: roots writable, the rest read-only, secrets folders hidden, no network",
+    });
+    expect(listed.find((entry) => entry.id === open.id)?.sandbox).toEqual({
+      commands: "none",
+      network: true,
+      summary: "commands are not sandboxed",
+    });
+    expect(listed.find((entry) => entry.id === older.id)?.sandbox).toBeNull();
+    for (const fake of fakes) fake.close();
+  });
+
   it("closes the tunnel on a malformed frame or a call frame before register", async () => {
     const agent = await createAgent();
     const first = await connectAgent(agent, { register: false });

@@ -2,7 +2,15 @@
  * local_agents: create (returning the token once), list, rename, revoke, find by token. `connected`
  * is not stored: callers learn it from the agent's Durable Object and pass it in.
  */
-import { type Agent, type AgentId, AgentIdSchema, AgentSchema, type CreatedAgent, CreatedAgentSchema } from "@maestro/protocol";
+import {
+  type Agent,
+  type AgentId,
+  type AgentSandbox,
+  AgentIdSchema,
+  AgentSchema,
+  type CreatedAgent,
+  CreatedAgentSchema,
+} from "@maestro/protocol";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { generateAgentToken, hashAgentToken } from "../../auth/agent-token.ts";
 import type { Database } from "../client.ts";
@@ -11,13 +19,28 @@ import { iso, isoOrNull } from "../timestamps.ts";
 
 type AgentRow = typeof localAgents.$inferSelect;
 
-function agentFields(row: AgentRow, connected: boolean) {
+/** What only the agent's Durable Object knows: whether it is connected, and its command sandbox. */
+export interface AgentLive {
+  readonly connected: boolean;
+  readonly sandbox: AgentSandbox | null;
+}
+
+const OFFLINE: AgentLive = { connected: false, sandbox: null };
+
+function sandboxSummary(sandbox: AgentSandbox): string {
+  if (sandbox.commands === "none") return "commands are not sandboxed";
+  const network = sandbox.network ? "network allowed" : "no network";
+  return `commands run under ${sandbox.commands}: roots writable, the rest read-only, secrets folders hidden, ${network}`;
+}
+
+function agentFields(row: AgentRow, live: AgentLive) {
   return {
     id: row.id,
     name: row.name,
     roots: row.roots,
     version: row.version,
-    connected,
+    connected: live.connected,
+    sandbox: live.sandbox === null ? null : { ...live.sandbox, summary: sandboxSummary(live.sandbox) },
     last_seen_at: isoOrNull(row.lastSeenAt),
     revoked_at: isoOrNull(row.revokedAt),
     created_at: iso(row.createdAt),
@@ -31,15 +54,16 @@ export async function createAgent(db: Database, name: string): Promise<CreatedAg
     .values({ name, tokenHash: await hashAgentToken(token) })
     .returning();
   if (row === undefined) throw new Error("insert returned no row");
-  return CreatedAgentSchema.parse({ ...agentFields(row, false), token });
+  return CreatedAgentSchema.parse({ ...agentFields(row, OFFLINE), token });
 }
 
-export async function listAgents(db: Database, isConnected: (id: AgentId) => Promise<boolean>): Promise<Agent[]> {
+export async function listAgents(db: Database, liveOf: (id: AgentId) => Promise<AgentLive>): Promise<Agent[]> {
   const rows = await db.select().from(localAgents).orderBy(desc(localAgents.createdAt));
   return Promise.all(
     rows.map(async (row) => {
       const id = AgentIdSchema.parse(row.id);
-      return AgentSchema.parse(agentFields(row, row.revokedAt === null && (await isConnected(id))));
+      const live = await liveOf(id);
+      return AgentSchema.parse(agentFields(row, { ...live, connected: row.revokedAt === null && live.connected }));
     }),
   );
 }
@@ -52,9 +76,9 @@ export async function agentExists(db: Database, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function renameAgent(db: Database, id: AgentId, name: string, connected: boolean): Promise<Agent | undefined> {
+export async function renameAgent(db: Database, id: AgentId, name: string, live: AgentLive): Promise<Agent | undefined> {
   const [row] = await db.update(localAgents).set({ name }).where(eq(localAgents.id, id)).returning();
-  return row === undefined ? undefined : AgentSchema.parse(agentFields(row, connected));
+  return row === undefined ? undefined : AgentSchema.parse(agentFields(row, live));
 }
 
 /** Revoking keeps the row (the audit trail names it) but its token stops working. */

@@ -252,13 +252,17 @@ describe("wrangler dev SIGKILLed mid-turn, then restarted on the same state", ()
     // The agent is another machine: the crash only dropped its tunnel, and its commands went on
     // while it was away. (Once it is back, the Worker, which no longer waits for them, may already
     // have cancelled them as orphans: that is the next test's business.)
+    // Which commands run now, before the log is read: if the agent was not back yet when this was
+    // looked at, nothing can have cancelled them. The log is read a moment later, so every line
+    // the agent wrote before this look has arrived through its pipe.
+    const running = new Map(PROVIDERS.map((provider) => [provider, processesRunning(`after-${provider}.txt`).length]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const afterKill = agentLog.slice(agentLineAtKill);
     const dropped = afterKill.findIndex((line) => line.includes("tunnel.disconnected"));
     expect(dropped, "the agent saw its tunnel drop").toBeGreaterThan(-1);
     const back = afterKill.findIndex((line, index) => index > dropped && line.includes("tunnel.connected"));
     expect(afterKill.slice(dropped, back === -1 ? undefined : back).filter((line) => line.includes("call.end"))).toEqual([]);
-    if (back === -1)
-      for (const provider of PROVIDERS) expect(processesRunning(`after-${provider}.txt`).length, provider).toBeGreaterThan(0);
+    if (back === -1) for (const provider of PROVIDERS) expect(running.get(provider), provider).toBeGreaterThan(0);
     expect(agentProcess?.process.exitCode).toBeNull();
   }, 120_000);
 

@@ -22,43 +22,9 @@ import type { sessions } from "../db/schema.ts";
 type SessionRow = typeof sessions.$inferSelect;
 
 function toExportedMessage(row: MessageRow, raw: boolean): ExportedMessage {
-  const {
-    id,
-    parent_id,
-    turn_id,
-    role,
-    content,
-    status,
-    provider,
-    model,
-    credential_id,
-    usage,
-    cost_usd,
-    latency_ms,
-    time_to_first_token_ms,
-    stop_reason,
-    error,
-    created_at,
-  } = toMessage(row);
-  return {
-    ...{
-      id,
-      parent_id,
-      turn_id,
-      role,
-      content,
-      status,
-      provider,
-      model,
-      credential_id,
-      usage,
-      cost_usd,
-      latency_ms,
-      time_to_first_token_ms,
-    },
-    ...{ stop_reason, error, created_at },
-    ...(raw && { raw_request: row.rawRequest, raw_response: row.rawResponse }),
-  };
+  // The wire message without what names this session (the file names its own) or is derived (siblings).
+  const { session_id: _session, conversation_id: _conversation, siblings: _siblings, ...message } = toMessage(row);
+  return { ...message, ...(raw && { raw_request: row.rawRequest, raw_response: row.rawResponse }) };
 }
 
 /**

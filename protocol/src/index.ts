@@ -66,6 +66,7 @@ export {
 export { ToolErrorCodeSchema, type ToolErrorCode, ToolOutcomeSchema, type ToolOutcome } from "./tool-outcome.ts";
 export { stopNotice } from "./stop-notice.ts";
 export { contextGauge, contextShare, shortTokens } from "./context-gauge.ts";
+export { formatUsd } from "./money.ts";
 export {
   StreamEventSchema,
   type StreamEvent,

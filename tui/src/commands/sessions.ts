@@ -1,5 +1,5 @@
 /** `maestro sessions` (once, or live with --watch) and `maestro usage`: tables for a terminal or a pipe. */
-import { type RestClient, type Session, coalesce, describePresence } from "@maestro/protocol";
+import { type RestClient, type Session, coalesce, describePresence, formatUsd } from "@maestro/protocol";
 import { type ExitCode, type Output, reportingApiErrors, table } from "./output.ts";
 
 const NO_SESSIONS = "No sessions yet. Start one with `maestro new`.\n";
@@ -11,7 +11,7 @@ function sessionsTable(sessions: readonly Session[]): string {
     `${session.provider}/${session.model}`,
     session.activity,
     describePresence(session.presence) || "-",
-    `$${session.cost_usd.toFixed(4)}`,
+    formatUsd(session.cost_usd),
   ]);
   return table([["ID", "TITLE", "MODEL", "STATUS", "WATCHING", "COST"], ...rows]);
 }
@@ -76,10 +76,10 @@ export function showUsage(client: RestClient, output: Output): Promise<ExitCode>
       String(row.messages),
       String(row.input_tokens + row.cache_read_tokens),
       String(row.output_tokens),
-      `$${row.cost_usd.toFixed(4)}`,
+      formatUsd(row.cost_usd),
     ]);
     output.out(table([["MODEL", "ANSWERS", "TOKENS IN", "TOKENS OUT", "COST"], ...rows]));
-    output.out(`total ${report.from}..${report.to}: $${report.totals.cost_usd.toFixed(4)}\n`);
+    output.out(`total ${report.from}..${report.to}: ${formatUsd(report.totals.cost_usd)}\n`);
     return 0;
   });
 }

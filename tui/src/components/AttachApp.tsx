@@ -20,6 +20,7 @@ import {
   ToolCallIdSchema,
   type Transcript,
   contextGauge,
+  formatUsd,
 } from "@maestro/protocol";
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
@@ -121,7 +122,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       return setNotice(
         session === null
           ? "no session yet"
-          : `${session.usage.input_tokens + session.usage.cache_read_tokens} tokens in, ${session.usage.output_tokens} out, $${session.cost_usd.toFixed(4)}`,
+          : `${session.usage.input_tokens + session.usage.cache_read_tokens} tokens in, ${session.usage.output_tokens} out, ${formatUsd(session.cost_usd)}`,
       );
     }
     if (command === "tools") {
@@ -205,7 +206,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       <Text dimColor>
         <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
         {session !== null &&
-          `  ${session.title} · ${session.provider}/${session.model} · context ${contextGauge(session.context)} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · $${session.cost_usd.toFixed(4)}`}
+          `  ${session.title} · ${session.provider}/${session.model} · context ${contextGauge(session.context)} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · ${formatUsd(session.cost_usd)}`}
         {transcript.turn !== null ? "  · Esc cancels" : "  · /quit to leave"}
       </Text>
     </Box>

@@ -15,9 +15,8 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
   return "just now";
 }
 
-export function usd(amount: number): string {
-  return amount < 0.01 && amount > 0 ? `$${amount.toFixed(4)}` : `$${amount.toFixed(2)}`;
-}
+/** Money: protocol's one format, so the TUI writes the same amount the same way. */
+export { formatUsd as usd } from "@maestro/protocol";
 
 export function duration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;

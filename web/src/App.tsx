@@ -15,7 +15,10 @@ type AuthState =
 export function App() {
   const [auth, setAuth] = useState<AuthState>({ status: "checking" });
   const route = useRoute();
-  const client = useMemo<RestClient | null>(() => (auth.status === "signed_in" ? sessionClient(auth.csrf) : null), [auth]);
+  const client = useMemo<RestClient | null>(
+    () => (auth.status === "signed_in" ? sessionClient(auth.csrf, () => setAuth({ status: "signed_out" })) : null),
+    [auth],
+  );
 
   useEffect(() => {
     publicClient()

@@ -80,6 +80,8 @@ try {
     databaseUrl: process.env.DATABASE_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
     dataDir: join(STATE, "pgdata"),
+    // Kept between runs, so a restart does not sign the browser out (its web session lives here).
+    redisSnapshot: join(STATE, "redis-memory.json"),
     upstashToken: `local-${randomUUID()}`,
   });
 

@@ -7,6 +7,8 @@
  * of an error, and commands it does not implement fail with "unknown command". Use a real Redis
  * (REDIS_URL, or install redis-server) when that matters.
  */
+import { randomUUID } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as ioredis from "ioredis";
 import type RedisMockConstructor from "ioredis-mock";
@@ -76,8 +78,52 @@ function normaliseOptions(name: string, args: readonly string[]): string[] {
   return args.map((arg, index) => (index >= from && KEYWORDS.has(arg.toUpperCase()) ? arg.toUpperCase() : arg));
 }
 
-function memoryRedis(): RedisBackend {
-  const client = new RedisMock();
+/** A string key as it is kept between runs: its value and when it expires (epoch ms), if it does. */
+interface SavedKey {
+  readonly value: string;
+  readonly expiresAt: number | null;
+}
+
+/**
+ * The in-memory store's string keys, written on close and read back on open, so `npm run dev`
+ * restarted keeps what the Worker keeps in Redis (a browser's web session, above all: without it
+ * every restart signs the browser out). Everything the Worker stores is a string; other types
+ * are not kept.
+ */
+async function loadSnapshot(client: InstanceType<typeof RedisMock>, path: string): Promise<void> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  if (text === undefined) return;
+  let saved: Record<string, SavedKey>;
+  try {
+    saved = JSON.parse(text) as Record<string, SavedKey>;
+  } catch {
+    return; // A torn write from a killed run: start empty rather than not at all.
+  }
+  const now = Date.now();
+  for (const [key, { value, expiresAt }] of Object.entries(saved)) {
+    if (expiresAt === null) await client.set(key, value);
+    else if (expiresAt > now) await client.set(key, value, "PX", expiresAt - now);
+  }
+}
+
+async function saveSnapshot(client: InstanceType<typeof RedisMock>, path: string): Promise<void> {
+  const saved: Record<string, SavedKey> = {};
+  const now = Date.now();
+  for (const key of await client.keys("*")) {
+    if ((await client.type(key)) !== "string") continue;
+    const [value, ttl] = await Promise.all([client.get(key), client.pttl(key)]);
+    if (value === null || ttl === -2) continue;
+    saved[key] = { value, expiresAt: ttl < 0 ? null : now + ttl };
+  }
+  await writeFile(`${path}.tmp`, JSON.stringify(saved), { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}
+
+function memoryRedis(snapshotPath: string | undefined): RedisBackend {
+  // ioredis-mock shares one data set between instances of the same host:port: each store gets its
+  // own, so two stacks in one process (or a restart in a test) do not see each other's keys.
+  const client = new RedisMock({ host: `memory-${randomUUID()}` });
+  const loaded = snapshotPath === undefined ? Promise.resolve() : loadSnapshot(client, snapshotPath);
   const method = (target: object, name: string): MockMethod => {
     const found = (target as Record<string, unknown>)[name.toLowerCase()];
     if (typeof found !== "function") throw new Error(`ERR unknown command '${name}'`);
@@ -85,19 +131,26 @@ function memoryRedis(): RedisBackend {
   };
   return {
     kind: "memory",
-    run: async ([name = "", ...args]) => toReply(await method(client, name)(...normaliseOptions(name, args))),
+    run: async ([name = "", ...args]) => {
+      await loaded;
+      return toReply(await method(client, name)(...normaliseOptions(name, args)));
+    },
     transaction: async (commands) => {
+      await loaded;
       const multi = client.multi();
       for (const [name = "", ...args] of commands) void method(multi, name)(...normaliseOptions(name, args));
       const results = ((await multi.exec()) ?? []) as [Error | null, unknown][];
       return results.map(([error, value]) => (error ? { error: message(error) } : { result: toReply(value) }));
     },
     close: async () => {
+      await loaded;
+      if (snapshotPath !== undefined) await saveSnapshot(client, snapshotPath);
       client.disconnect();
     },
   };
 }
 
-export function openRedisBackend(redisUrl: string | undefined): RedisBackend {
-  return redisUrl === undefined ? memoryRedis() : realRedis(redisUrl);
+/** A real Redis at `redisUrl`, or the in-memory store (kept in `snapshotPath` between runs, if given). */
+export function openRedisBackend(redisUrl: string | undefined, snapshotPath?: string): RedisBackend {
+  return redisUrl === undefined ? memoryRedis(snapshotPath) : realRedis(redisUrl);
 }

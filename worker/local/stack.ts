@@ -18,6 +18,8 @@ export interface StackOptions {
   /** A real Redis to use; otherwise a local redis-server if `startRedis`, else in memory. */
   readonly redisUrl?: string | undefined;
   readonly startRedis?: boolean;
+  /** Where the in-memory store is kept between runs; in memory only when absent. */
+  readonly redisSnapshot?: string | undefined;
   readonly upstashToken: string;
   readonly ports?: { readonly postgres?: number; readonly wsProxy?: number; readonly upstash?: number };
 }
@@ -59,6 +61,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const upstash = await startUpstashRest({
       token: options.upstashToken,
       redisUrl: options.redisUrl ?? redisServer?.url,
+      memorySnapshot: options.redisSnapshot,
       port: options.ports?.upstash,
     });
     closers.push(() => upstash.close());

@@ -53,8 +53,14 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-export async function startUpstashRest(options: { token: string; redisUrl?: string | undefined; port?: number }): Promise<LocalUpstash> {
-  const backend = openRedisBackend(options.redisUrl);
+export async function startUpstashRest(options: {
+  token: string;
+  redisUrl?: string | undefined;
+  /** Where the in-memory store is kept between runs (dev); nowhere when absent (tests). */
+  memorySnapshot?: string | undefined;
+  port?: number;
+}): Promise<LocalUpstash> {
+  const backend = openRedisBackend(options.redisUrl, options.memorySnapshot);
 
   // A pipeline is ordered but not atomic: each command runs after the previous one, and an
   // error is that command's result, not the pipeline's.

@@ -10,6 +10,16 @@ export function publicClient(): RestClient {
   return createRestClient({ baseUrl: window.location.origin });
 }
 
-export function sessionClient(csrfToken: string): RestClient {
-  return createRestClient({ baseUrl: window.location.origin, headers: { [CSRF_HEADER]: csrfToken } });
+/**
+ * Signed in. Any 401 means the cookie stopped proving a session (signed out elsewhere, expired,
+ * or a dev stack restarted with an empty store): `onSignedOut` then brings the sign-in form back,
+ * instead of each open page showing "Missing or invalid API token." on its own.
+ */
+export function sessionClient(csrfToken: string, onSignedOut: () => void = () => undefined): RestClient {
+  const watchingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 401) onSignedOut();
+    return response;
+  };
+  return createRestClient({ baseUrl: window.location.origin, headers: { [CSRF_HEADER]: csrfToken }, fetch: watchingFetch });
 }

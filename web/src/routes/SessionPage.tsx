@@ -11,6 +11,7 @@ import { SessionControls } from "../features/sessions/SessionControls.tsx";
 import { SessionSearch } from "../features/search/SessionSearch.tsx";
 import { SessionTranscript } from "../features/transcript/SessionTranscript.tsx";
 import { useMessageActions } from "../features/transcript/use-message-actions.ts";
+import { useFollowOutput } from "../features/transcript/use-follow-output.ts";
 import { useSessionSocket } from "../features/transcript/use-session-socket.ts";
 import { sessionHref } from "../lib/route.ts";
 import { ContextGauge } from "../features/sessions/ContextGauge.tsx";
@@ -49,6 +50,8 @@ export function SessionPage({
   const [actionError, setActionError] = useState<string | null>(null);
   const onActionError = useCallback((message: string) => setActionError(message), []);
   const { actions, links } = useMessageActions(client, session, send, busy, onActionError);
+  // Opened at a search hit, the page stays there; otherwise it opens at the end and follows it.
+  const { following, jumpToLatest } = useFollowOutput(transcript, focusMessageId === null);
 
   // Keyboard: `a` approves the oldest waiting tool call, `d` denies it, Escape cancels the turn.
   useEffect(() => {
@@ -156,6 +159,11 @@ export function SessionPage({
         onCancel={(id) => send({ type: "queue_cancel", id })}
         onResume={() => send({ type: "queue_resume" })}
       />
+      {!following && (
+        <button type="button" className="jump-to-latest" onClick={jumpToLatest}>
+          Jump to latest ↓
+        </button>
+      )}
       <Composer
         busy={busy}
         connected={connection === "open"}

@@ -67,28 +67,33 @@ export function SessionPage({
   }, [busy, firstPending, send]);
   return (
     <main className="session-page">
-      <header className="bar">
-        <a href="#/" className="back" aria-label="All sessions">
-          ←
-        </a>
-        <h1>{session?.title ?? "Session"}</h1>
-        {session !== null && (
-          <span className="muted">
-            {session.provider} · {session.model}
+      {/* Two rows: the title keeps a line of its own, so numbers growing while a turn streams never re-wrap it. */}
+      <header className="session-header">
+        <div className="bar title-row">
+          <a href="#/" className="back" aria-label="All sessions">
+            ←
+          </a>
+          <h1 title={session?.title ?? undefined}>{session?.title ?? "Session"}</h1>
+          <span className={`connection ${connection}`} role="status" aria-label="Connection">
+            {CONNECTION_LABEL[connection]}
           </span>
-        )}
-        <span className={`connection ${connection}`} role="status" aria-label="Connection">
-          {CONNECTION_LABEL[connection]}
-        </span>
-        <span className="muted">{watchers(session, transcript.presence)}</span>
-        {session !== null && (
-          <span className="muted">
-            {tokens(session.usage.input_tokens + session.usage.cache_read_tokens)} in · {tokens(session.usage.output_tokens)} out ·{" "}
-            {usd(session.cost_usd)}
-          </span>
-        )}
-        {session !== null && <ContextGauge context={session.context} onCompact={() => send({ type: "compact" })} busy={busy} />}
-        {session !== null && <ExportLinks sessionId={session.id} />}
+        </div>
+        <div className="session-meta">
+          {session !== null && (
+            <span className="muted">
+              {session.provider} · {session.model}
+            </span>
+          )}
+          <span className="muted">{watchers(session, transcript.presence)}</span>
+          {session !== null && (
+            <span className="muted numbers">
+              {tokens(session.usage.input_tokens + session.usage.cache_read_tokens)} in · {tokens(session.usage.output_tokens)} out ·{" "}
+              {usd(session.cost_usd)}
+            </span>
+          )}
+          {session !== null && <ContextGauge context={session.context} onCompact={() => send({ type: "compact" })} busy={busy} />}
+          {session !== null && <ExportLinks sessionId={session.id} />}
+        </div>
       </header>
       {(links.origin !== null || links.forks.length > 0) && (
         <p className="fork-links muted small">

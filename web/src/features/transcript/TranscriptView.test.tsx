@@ -166,6 +166,34 @@ describe("TranscriptView", () => {
     expect(container.querySelector(".streaming")).toBeNull();
   });
 
+  it("shows no empty streaming box under a stored step that waits for an approval", () => {
+    const step = {
+      ...SAMPLE_MESSAGE,
+      turn_id,
+      content: [
+        { type: "text" as const, text: "Running the tests." },
+        { type: "tool_call" as const, call_id, name: "run_shell_command", args: { command: "npm test" } },
+      ],
+    };
+    const base = streamingTurn();
+    const waiting = fold([{ type: "message", seq: at(), message: step }], base);
+    const { container } = render(<TranscriptView transcript={waiting} onAnswer={vi.fn()} />);
+    expect(container.querySelector(".streaming")).toBeNull();
+    const card = screen.getByRole("region", { name: "Tool call run_shell_command" });
+    expect(within(card).getByRole("button", { name: "Approve once" })).toBeTruthy();
+    // Once answered, the turn streams again: its box comes back with the next token.
+    const answered = fold(
+      [
+        { type: "approval_result", seq: at(), turn_id, call_id, decision: "approve", by: "web" },
+        event({ type: "text_delta", text: "Tests pass." }),
+      ],
+      waiting,
+    );
+    cleanup();
+    const after = render(<TranscriptView transcript={answered} onAnswer={vi.fn()} />);
+    expect(after.container.querySelector(".streaming")?.textContent).toContain("Tests pass.");
+  });
+
   it("shows where the session compacted, with the summary behind a toggle, and a refusal as one", () => {
     seq = 0;
     const transcript = fold([

@@ -185,6 +185,9 @@ function failoversAfter(transcript: Transcript, messageId: string | null) {
 export function TranscriptView({ transcript, onAnswer, actions, focusId = null }: TranscriptViewProps) {
   const results = storedResults(transcript.messages);
   const turn = transcript.turn;
+  // A turn waiting for the user's answer has nothing of its own to stream yet: no empty box with
+  // a cursor under the approval prompt, which is the thing to look at.
+  const waitingForUser = turn !== null && turn.blocks.length === 0 && turn.error === null && transcript.pendingApprovals.length > 0;
   return (
     <div className="transcript" aria-live="polite">
       {/* Until the first snapshot there is nothing to say about the conversation yet. */}
@@ -206,7 +209,7 @@ export function TranscriptView({ transcript, onAnswer, actions, focusId = null }
           {failoversAfter(transcript, message.id)}
         </Fragment>
       ))}
-      {turn !== null && (
+      {turn !== null && !waitingForUser && (
         <article className="message assistant streaming" aria-label="Model (streaming)">
           {turn.blocks.map((block, index) => (
             <Fragment key={index}>

@@ -24,9 +24,9 @@ import {
 } from "@maestro/protocol";
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useRef, useState } from "react";
-import { windowNote } from "../models.ts";
-import { branchCommand } from "./branch-commands.ts";
+import { Composer } from "./Composer.tsx";
 import { QueueLines } from "./QueueLines.tsx";
+import { type CommandContext, runSlashCommand } from "./slash-commands.ts";
 import { TranscriptLines } from "./TranscriptLines.tsx";
 
 export interface AttachProps {
@@ -41,13 +41,6 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
   const { exit } = useApp();
   const [transcript, setTranscript] = useState<Transcript>(EMPTY_TRANSCRIPT);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const [input, setInputState] = useState("");
-  // Keys can arrive faster than renders (a paste, a multiplexer): the handler reads the ref.
-  const inputRef = useRef("");
-  const setInput = (value: string) => {
-    inputRef.current = value;
-    setInputState(value);
-  };
   const [notice, setNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<SocketFailure | null>(null);
   const socket = useRef<SessionSocketClient | null>(null);
@@ -74,105 +67,32 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
   const pendingCard = pending === undefined ? undefined : transcript.tools[pending];
   const session = transcript.session;
 
-  const runCommand = (line: string) => {
-    const [command, ...rest] = line.slice(1).split(" ");
-    const argument = rest.join(" ").trim();
-    if (command === "quit") return exit();
-    if (command === "model") {
-      if (session === null) return setNotice("no session yet");
-      if (argument.length > 0 && !send({ type: "configure", changes: { model: argument } })) return setNotice("not connected");
-      const said = argument.length === 0 ? `model: ${session.model}` : `switching to ${argument}`;
-      const hint = argument.length === 0 ? " (use /model <name> to switch)" : "";
-      setNotice(`${said}${hint}`);
-      catalog.current ??= client.models.list().then((list) => list.data);
-      catalog.current.then(
-        (models) => {
-          const offered = models.filter((model) => model.provider === session.provider);
-          setNotice(`${said} · ${windowNote(offered, argument.length === 0 ? session.model : argument, session.context_window)}${hint}`);
-        },
-        () => {
-          catalog.current = null; // asked again next time
-          setNotice(`${said} · context window unknown (the model catalog did not load)${hint}`);
-        },
-      );
-      return undefined;
-    }
-    if (command === "compact") {
-      if (transcript.turn !== null) return setNotice("a turn is running: /compact when it has ended");
-      if (!send({ type: "compact", ...(argument.length > 0 && { instructions: argument }) })) return setNotice("not connected");
-      return setNotice(`compacting${argument.length > 0 ? `, keeping: ${argument}` : ""}…`);
-    }
-    if (command === "unqueue" || command === "qedit") {
-      const [position = "", ...words] = argument.split(" ");
-      const entry = transcript.queue[Number(position) - 1];
-      if (entry === undefined) return setNotice(`no queued message ${position}: /${command} <n> takes its number in the queue`);
-      const text = words.join(" ").trim();
-      if (command === "qedit" && text.length === 0) return setNotice("/qedit <n> <new text>");
-      const frame =
-        command === "qedit" ? { type: "queue_edit" as const, id: entry.id, text } : { type: "queue_cancel" as const, id: entry.id };
-      if (!send(frame)) return setNotice("not connected");
-      return setNotice(command === "qedit" ? `queued message ${position} edited` : `queued message ${position} dropped`);
-    }
-    if (command === "resume") {
-      if (transcript.queue.length === 0) return setNotice("nothing is queued");
-      if (!send({ type: "queue_resume" })) return setNotice("not connected");
-      return setNotice("resuming the queue");
-    }
-    if (command === "cost") {
-      return setNotice(
-        session === null
-          ? "no session yet"
-          : `${session.usage.input_tokens + session.usage.cache_read_tokens} tokens in, ${session.usage.output_tokens} out, ${formatUsd(session.cost_usd)}`,
-      );
-    }
-    if (command === "tools") {
-      client.tools.list().then(
-        (tools) =>
-          setNotice(
-            tools.data
-              .filter((tool) => tool.is_enabled)
-              .map((tool) => tool.name)
-              .join(", "),
-          ),
-        (error: unknown) => setNotice(`could not list the tools: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      return undefined;
-    }
-    const branching = branchCommand(command ?? "", argument, { transcript, send, client });
-    if (branching !== undefined) {
-      setNotice(branching.notice);
-      branching.later?.then(setNotice, setNotice);
-      return undefined;
-    }
-    return setNotice(
-      `unknown command /${command ?? ""}: try /model, /tools, /cost, /compact, /edit, /regenerate, /branch, /fork, /unqueue, /qedit, /resume, /quit`,
-    );
+  const commandContext: CommandContext = {
+    transcript,
+    send,
+    client,
+    catalog,
+    say: setNotice,
+    later: (answer) => void answer.then(setNotice),
+    exit,
   };
 
-  useInput((typed, key) => {
-    if (key.escape) {
-      if (transcript.turn !== null) send({ type: "cancel" });
-      return;
-    }
-    const current = inputRef.current;
-    if (pending !== undefined && current.length === 0 && ["y", "s", "n"].includes(typed)) {
-      const decision = typed === "y" ? "approve" : typed === "s" ? "approve_session" : "deny";
-      send({ type: "approve", call_id: ToolCallIdSchema.parse(pending), decision });
-      return;
-    }
-    // A paste (or a terminal multiplexer) can deliver text and Enter in one chunk.
-    const newline = typed.search(/[\r\n]/);
-    if (key.return || newline !== -1) {
-      const line = (current + (newline === -1 ? "" : typed.slice(0, newline))).trim();
-      setInput("");
-      if (line.length === 0) return;
-      if (line.startsWith("/")) return runCommand(line);
-      if (!send({ type: "send", text: line })) setNotice("not connected: message not sent");
-      else setNotice(transcript.turn !== null ? "queued: it runs when this turn ends" : null);
-      return;
-    }
-    if (key.backspace || key.delete) return setInput(current.slice(0, -1));
-    if (!key.ctrl && !key.meta && typed.length > 0) setInput(current + typed);
+  const submit = (line: string) => {
+    if (line.startsWith("/")) return runSlashCommand(line, commandContext);
+    if (!send({ type: "send", text: line })) setNotice("not connected: message not sent");
+    else setNotice(transcript.turn !== null ? "queued: it runs when this turn ends" : null);
+  };
+
+  // y, s or n typed into an empty prompt answers the oldest waiting approval.
+  const answerKey = (typed: string): boolean => {
+    const decision = ({ y: "approve", s: "approve_session", n: "deny" } as const)[typed];
+    if (pending === undefined || decision === undefined) return false;
+    send({ type: "approve", call_id: ToolCallIdSchema.parse(pending), decision });
+    return true;
+  };
+
+  useInput((_typed, key) => {
+    if (key.escape && transcript.turn !== null) send({ type: "cancel" });
   });
 
   return (
@@ -198,11 +118,7 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       })}
       {transcript.lastError !== null && <Text color="red">{transcript.lastError.message}</Text>}
       {failure !== null && <Text color="red">{`Cannot open session ${sessionId}: ${failure.message} (/quit to leave)`}</Text>}
-      <Text>
-        <Text color="cyan">{"> "}</Text>
-        {input}
-        <Text inverse> </Text>
-      </Text>
+      <Composer onSubmit={submit} onAnswerKey={answerKey} />
       <Text dimColor>
         <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
         {session !== null &&

@@ -1,13 +1,17 @@
 /** Signed out: the sign-in form. Signed in (a live session cookie): the sessions, or one session. */
 import type { RestClient } from "@maestro/protocol";
-import { useEffect, useMemo, useState } from "react";
+import { Suspense, lazy, useEffect, useMemo, useState } from "react";
 import { SignInForm } from "./features/auth/SignInForm.tsx";
 import { publicClient, sessionClient } from "./lib/api.ts";
 import { useRoute } from "./lib/route.ts";
-import { SearchPage } from "./routes/SearchPage.tsx";
 import { SessionPage } from "./routes/SessionPage.tsx";
 import { SessionsPage } from "./routes/SessionsPage.tsx";
-import { SettingsPage } from "./routes/SettingsPage.tsx";
+
+// Loaded when first opened: the settings (charts among them) and search are not on the way to a
+// session, and the one bundle was over 1 MB.
+const SettingsPage = lazy(() => import("./routes/SettingsPage.tsx").then((module) => ({ default: module.SettingsPage })));
+const SearchPage = lazy(() => import("./routes/SearchPage.tsx").then((module) => ({ default: module.SearchPage })));
+const LOADING = <p className="muted">Loading…</p>;
 
 type AuthState =
   { readonly status: "checking" } | { readonly status: "signed_out" } | { readonly status: "signed_in"; readonly csrf: string };
@@ -39,8 +43,20 @@ export function App() {
     );
   }
   if (route.page === "session") return <SessionPage key={route.id} client={client} sessionId={route.id} focusMessageId={route.message} />;
-  if (route.page === "search") return <SearchPage key={route.params.toString()} client={client} params={route.params} />;
-  if (route.page === "settings") return <SettingsPage client={client} section={route.section} />;
+  if (route.page === "search") {
+    return (
+      <Suspense fallback={LOADING}>
+        <SearchPage key={route.params.toString()} client={client} params={route.params} />
+      </Suspense>
+    );
+  }
+  if (route.page === "settings") {
+    return (
+      <Suspense fallback={LOADING}>
+        <SettingsPage client={client} section={route.section} />
+      </Suspense>
+    );
+  }
   return (
     <SessionsPage
       client={client}

@@ -47,7 +47,8 @@ export function startChild(
   command: string,
   args: string[],
   /** `onLine` also hands each line of output (stdout and stderr) to the caller, e.g. a test reading logs. */
-  options: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void },
+  /** `show` decides which lines reach the terminal (all when absent). */
+  options: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; show?: (line: string) => boolean },
 ): Child {
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -58,7 +59,7 @@ export function startChild(
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
-      if (line.trim().length > 0) process.stdout.write(`[${name}] ${line}\n`);
+      if (line.trim().length > 0 && (options.show?.(line) ?? true)) process.stdout.write(`[${name}] ${line}\n`);
       options.onLine?.(line);
     });
   }

@@ -14,6 +14,7 @@ import { type Child, startChild } from "./child-process.ts";
 import { DEMO_LABEL_PREFIX, ensureDemoData, startDemoSimulator } from "./demo.ts";
 import { startDevAgent } from "./dev-agent.ts";
 import { ensureDevVars } from "./dev-vars.ts";
+import { quietWorkerOutput } from "./quiet-output.ts";
 import { startLocalStack } from "./stack.ts";
 import { REPO_ROOT as ROOT, resolveBin, startWrangler, waitForHealth } from "./wrangler.ts";
 
@@ -29,16 +30,19 @@ const { values: flags } = parseArgs({
     demo: { type: "boolean", default: process.env.MAESTRO_DEMO === "1" },
     agent: { type: "string" },
     "no-agent": { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write(`npm run dev [-- --port 8787] [-- --demo] [-- --agent <dir>]
+  process.stdout.write(`npm run dev [-- --port 8787] [-- --demo] [-- --agent <dir>] [-- --verbose]
 
   --demo                     also start simulated providers and add demo credentials (MAESTRO_DEMO=1);
                              with --demo a maestro-agent rooted at this repository runs too
   --agent <dir>              run a maestro-agent for this machine with <dir> as its root
   --no-agent                 do not run one, even with --demo
+  --verbose                  print every line wrangler and the Worker log (each request, info
+                             events); by default only warnings and errors
 
   DATABASE_URL=postgres://…  use this Postgres instead of the embedded one (.maestro/pgdata)
   REDIS_URL=redis://…        use this Redis instead of the in-memory store
@@ -105,7 +109,12 @@ try {
   if ((await build.exited) !== 0) throw new Error("the web build failed");
   children.push(startChild("web", process.execPath, [vite, "build", "--watch", "--logLevel", "warn"], { cwd: join(ROOT, "web") }));
 
-  const wrangler = startWrangler({ port, envFiles: [join(HOME, ".dev.vars"), runtimeEnv], persistTo: join(STATE, "wrangler-state") });
+  const wrangler = startWrangler({
+    port,
+    envFiles: [join(HOME, ".dev.vars"), runtimeEnv],
+    persistTo: join(STATE, "wrangler-state"),
+    ...(!flags.verbose && { show: quietWorkerOutput() }),
+  });
   children.push(wrangler);
   void wrangler.exited.then((code) => {
     if (!stopping) {

@@ -21,6 +21,8 @@ export interface WranglerOptions {
   name?: string;
   /** Each line wrangler and the Worker print, for a test that reads the logs. */
   onLine?: (line: string) => void;
+  /** Which lines reach the terminal (all when absent). */
+  show?: (line: string) => boolean;
 }
 
 export function startWrangler(options: WranglerOptions): Child {
@@ -43,6 +45,7 @@ export function startWrangler(options: WranglerOptions): Child {
       cwd: REPO_ROOT,
       env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
       ...(options.onLine !== undefined && { onLine: options.onLine }),
+      ...(options.show !== undefined && { show: options.show }),
     },
   );
 }

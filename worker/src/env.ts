@@ -4,36 +4,15 @@
  */
 import { z } from "zod";
 import { AppError } from "./errors.ts";
-import type { AgentDO } from "./agents/agent-do.ts";
 import { parseKeyRing, type KeyRing } from "./auth/key-ring.ts";
-import type { SessionFeedDO } from "./feed/session-feed-do.ts";
-import type { SessionDO } from "./session/session-do.ts";
 
-export interface Env {
-  readonly SESSION: DurableObjectNamespace<SessionDO>;
-  readonly AGENT: DurableObjectNamespace<AgentDO>;
-  readonly SESSION_FEED: DurableObjectNamespace<SessionFeedDO>;
-  readonly ASSETS?: Fetcher;
-  readonly MAESTRO_API_TOKEN?: string;
-  readonly MAESTRO_ENCRYPTION_KEYS?: string;
-  readonly DATABASE_URL?: string;
-  readonly UPSTASH_REDIS_REST_URL?: string;
-  readonly UPSTASH_REDIS_REST_TOKEN?: string;
-  /** Only locally: `127.0.0.1:<port>` of the WebSocket-to-TCP proxy in front of PGlite. */
-  readonly NEON_LOCAL_WS_PROXY?: string;
-  /** How long a tool call waits for an approval before it is denied (default 5 minutes). */
-  readonly MAESTRO_APPROVAL_TIMEOUT_MS?: string;
-  /** Where Codex logins and refreshes go (default https://auth.openai.com; tests use a simulator). */
-  readonly MAESTRO_CODEX_ISSUER?: string;
-  /** How long a request to an OAuth server may take (default 30 s). */
-  readonly MAESTRO_OAUTH_TIMEOUT_MS?: string;
-  /** How long a model's stream may send nothing before it is given up as stalled (default 300 s, as Codex). */
-  readonly MAESTRO_STREAM_IDLE_TIMEOUT_MS?: string;
-  /** How long a provider may take to answer a request with its headers (default 60 s). */
-  readonly MAESTRO_STREAM_CONNECT_TIMEOUT_MS?: string;
-  /** The share of a model's window a session may fill before older turns are compacted (default 0.85). */
-  readonly MAESTRO_COMPACT_AT?: string;
-}
+/**
+ * The bindings, vars and secrets wrangler gives the Worker: generated from wrangler.toml and
+ * worker/env.example by `npm run types` (wrangler types), and checked in CI, so a binding added to
+ * wrangler.toml is typed here without a hand-written copy. What each setting means, and its
+ * default, is in EnvSchema below and the README's Settings table.
+ */
+export type Env = WorkerEnv;
 
 // Empty strings count as missing (t3-env's emptyStringAsUndefined): no `?? ''` fallbacks.
 const present = (schema: z.ZodString) => z.preprocess((value) => (value === "" ? undefined : value), schema);

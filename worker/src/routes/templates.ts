@@ -14,6 +14,7 @@ import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTempl
 import type { Database } from "../db/client.ts";
 import { AppError, notFound } from "../errors.ts";
 import { checkFallbacks } from "../session/fallbacks.ts";
+import { checkToolNames } from "../session/tool-names.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: TemplateIdSchema });
@@ -38,6 +39,7 @@ export const templates = createRouter()
       const body = c.req.valid("json");
       await checkCredential(c.var.services.db, body.credential_id);
       await checkFallbacks(c.var.services.db, body.fallbacks ?? [], body.credential_id ?? null);
+      await checkToolNames(c.var.services.db, body.enabled_tools);
       return c.json(await createTemplate(c.var.services.db, body), 201);
     },
   )
@@ -81,6 +83,7 @@ export const templates = createRouter()
         const credentialId = body.credential_id !== undefined ? body.credential_id : current.credential_id;
         await checkFallbacks(c.var.services.db, body.fallbacks, credentialId);
       }
+      await checkToolNames(c.var.services.db, body.enabled_tools);
       const template = await updateTemplate(c.var.services.db, c.req.valid("param").id, body);
       if (template === undefined) throw notFound("TEMPLATE_NOT_FOUND", "template");
       return c.json(template, 200);

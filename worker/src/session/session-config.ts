@@ -12,6 +12,7 @@ import { getSessionRow } from "../db/queries/sessions.ts";
 import { getTemplate } from "../db/queries/templates.ts";
 import { AppError } from "../errors.ts";
 import { checkFallbacks } from "./fallbacks.ts";
+import { checkToolNames } from "./tool-names.ts";
 
 const DEFAULT_TITLE = "New session";
 
@@ -53,12 +54,14 @@ export async function resolveNewSession(db: Database, body: CreateSessionBody): 
   };
   await checkReferences(db, session);
   await checkFallbacks(db, session.fallbacks, session.credentialId);
+  await checkToolNames(db, body.enabled_tools);
   return session;
 }
 
 /** Apply a change; undefined when the session does not exist. */
 export async function reconfigureSession(db: Database, id: SessionId, changes: UpdateSessionBody): Promise<SessionRecord | undefined> {
   await checkReferences(db, { credentialId: changes.credential_id, agentId: changes.agent_id });
+  await checkToolNames(db, changes.enabled_tools);
   if (changes.fallbacks !== undefined) {
     const credentialId = changes.credential_id !== undefined ? changes.credential_id : (await getSessionRow(db, id))?.credentialId;
     if (credentialId === undefined) return undefined;

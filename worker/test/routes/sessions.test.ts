@@ -65,6 +65,34 @@ describe("sessions", () => {
     expect(overridden).toMatchObject({ model: "gpt-5-mini", title: "Quick review", enabled_tools: null, provider: "openai" });
   });
 
+  it("refuses enabled_tools naming a tool the registry does not have, naming each, and changes nothing", async () => {
+    const title = `tools-${crypto.randomUUID().slice(0, 8)}`;
+    const body = { provider: "anthropic", model: "claude-sonnet-4-5", title, enabled_tools: ["read_file", "raed_file", "grep", "nope"] };
+    const created = await api("/sessions", { method: "POST", body: JSON.stringify(body) });
+    expect(created.status).toBe(400);
+    expect(await created.json()).toEqual({
+      error: {
+        code: "INVALID_REQUEST",
+        message: 'No tool named "raed_file", "nope" (GET /tools lists them).',
+        fields: [
+          { field: "enabled_tools.1", message: 'no tool named "raed_file"' },
+          { field: "enabled_tools.3", message: 'no tool named "nope"' },
+        ],
+      },
+    });
+    expect((await client().sessions.list({ q: title })).data).toEqual([]);
+
+    const session = await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5", enabled_tools: ["read_file"] });
+    const patched = await api(`/sessions/${session.id}`, { method: "PATCH", body: JSON.stringify({ enabled_tools: ["grep", "rm_rf"] }) });
+    expect(patched.status).toBe(400);
+    expect((await client().sessions.get(session.id)).enabled_tools).toEqual(["read_file"]);
+    const template = await api("/templates", {
+      method: "POST",
+      body: JSON.stringify({ name: "t", provider: "openai", model: "gpt-5", enabled_tools: ["nope"] }),
+    });
+    expect(template.status).toBe(400);
+  });
+
   it("lists active sessions, most recent first, filtered by title", async () => {
     const marker = `needle-${crypto.randomUUID().slice(0, 8)}`;
     const first = await client().sessions.create({ provider: "anthropic", model: "m", title: `${marker} one` });

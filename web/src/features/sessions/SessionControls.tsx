@@ -1,6 +1,6 @@
 /**
  * A session's settings from its own page: rename it, switch its credential (and so provider) or
- * model (suggested from the model catalog) and its fallback models — sent over the socket, so every client sees the change at
+ * model (suggested from the model catalog), its fallback models and its tools — sent over the socket, so every client sees the change at
  * once — save it as a template (fallbacks included), or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
@@ -9,6 +9,7 @@ import { useLoad } from "../../lib/use-load.ts";
 import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModels } from "../models/use-models.ts";
 import { FallbackList } from "./FallbackList.tsx";
+import { SessionTools } from "./SessionTools.tsx";
 
 export interface SessionControlsProps {
   readonly client: RestClient;
@@ -18,6 +19,7 @@ export interface SessionControlsProps {
 
 export function SessionControls({ client, session, configure }: SessionControlsProps) {
   const [credentials] = useLoad(() => client.credentials.list());
+  const [tools] = useLoad(() => client.tools.list());
   const models = useModels(client);
   const [title, setTitle] = useState(session.title);
   const [model, setModel] = useState(session.model);
@@ -101,6 +103,12 @@ export function SessionControls({ client, session, configure }: SessionControlsP
         </button>
       </div>
       <FallbackList session={session} credentials={list} configure={configure} onMessage={setMessage} />
+      <SessionTools
+        session={session}
+        tools={tools.status === "ready" ? tools.value.data : null}
+        configure={configure}
+        onMessage={setMessage}
+      />
       {message !== null && <p role="status">{message}</p>}
     </details>
   );

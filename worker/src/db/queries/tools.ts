@@ -85,6 +85,13 @@ export async function listTools(db: Database): Promise<Tool[]> {
   return rows.map(toTool);
 }
 
+/** Every tool name the registry has, enabled or not (built-ins synced first). */
+export async function registryToolNames(db: Database): Promise<Set<string>> {
+  await syncBuiltinTools(db);
+  const rows = await db.select({ name: tools.name }).from(tools);
+  return new Set(rows.map((row) => row.name));
+}
+
 export async function getTool(db: Database, id: ToolId): Promise<Tool | undefined> {
   const [row] = await db.select().from(tools).where(eq(tools.id, id));
   return row === undefined ? undefined : toTool(row);

@@ -94,7 +94,7 @@ describe("branches and forks in the web UI", () => {
     // Regenerate the last answer with OpenAI's model: beside the old answer, 2 / 2.
     const lastAnswer = page.getByRole("article", { name: "Model" }).last();
     await lastAnswer.getByRole("button", { name: "Regenerate with…" }).click();
-    await lastAnswer.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai (openai)" });
+    await lastAnswer.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai" });
     await lastAnswer.getByLabel("Model", { exact: true }).fill("gpt-4.1");
     await lastAnswer.getByRole("button", { name: "Regenerate with this model" }).click();
     await expect

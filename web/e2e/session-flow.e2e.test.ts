@@ -70,7 +70,7 @@ describe("the web UI", () => {
 
     await page.getByRole("button", { name: "New session" }).click();
     const form = page.getByRole("form", { name: "New session" });
-    await form.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): anthropic (anthropic)" });
+    await form.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): anthropic" });
     await expect(form.getByLabel("Model", { exact: true }).inputValue()).resolves.toBe("claude-sonnet-4-5");
     await form.getByLabel("Title").fill("Browser e2e");
     await shot(page, "03-new-session");
@@ -263,7 +263,7 @@ describe("the web UI", () => {
     await other.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
     await page.getByText("Session settings").click();
     const controls = page.locator(".session-controls");
-    await controls.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai (openai)" });
+    await controls.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai" });
     await controls.getByLabel("Model", { exact: true }).fill("gpt-5.1");
     await controls.getByRole("button", { name: "Apply" }).click();
     await other.getByText("openai · gpt-5.1").waitFor({ timeout: 5000 });

@@ -23,7 +23,7 @@ describe("App", () => {
       return json(401, { error: { code: "UNAUTHORIZED", message: "Missing or invalid API token." } });
     });
     vi.stubGlobal("fetch", fetchStub);
-    window.location.hash = "#/settings";
+    window.location.hash = "#/settings/credentials";
     render(<App />);
     expect(await screen.findByLabelText("API token")).toBeTruthy();
     expect(screen.queryByText("Missing or invalid API token.")).toBeNull();

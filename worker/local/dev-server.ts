@@ -16,6 +16,8 @@ const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export interface DevServer {
   readonly origin: string;
   readonly token: string;
+  /** Ctrl-C, then `npm run dev` again on the same folder and port: what a user's restart is. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,30 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
     await writeFile(join(home, ".dev.vars"), `${lines.join("\n")}\n`, { mode: 0o600 });
   }
   const port = await freePort();
+  let running = launch(home, port);
+  const stop = async () => {
+    await running.interrupt();
+    await rm(home, { recursive: true, force: true });
+  };
+  try {
+    await running.ready;
+    const vars = await readFile(join(home, ".dev.vars"), "utf8");
+    const token = /MAESTRO_API_TOKEN=(\S+)/.exec(vars)?.[1];
+    if (token === undefined) throw new Error("no API token in .dev.vars");
+    const restart = async () => {
+      await running.interrupt();
+      running = launch(home, port);
+      await running.ready;
+    };
+    return { origin: `http://127.0.0.1:${port}`, token, restart, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** One `npm run dev -- --demo` in `home`: ready once it says so; interrupted as Ctrl-C would. */
+function launch(home: string, port: number): { ready: Promise<void>; interrupt(): Promise<void> } {
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "worker/local/dev.ts"), "--demo", "--port", String(port)], {
     cwd: REPO,
     env: { ...process.env, MAESTRO_DEV_HOME: home },
@@ -55,19 +81,11 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
     detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGINT");
-    await exited;
-    await rm(home, { recursive: true, force: true });
+  return {
+    ready: waitForLine(child, /Ctrl-C stops everything/, 150_000),
+    interrupt: async () => {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGINT");
+      await exited;
+    },
   };
-  try {
-    await waitForLine(child, /Ctrl-C stops everything/, 150_000);
-    const vars = await readFile(join(home, ".dev.vars"), "utf8");
-    const token = /MAESTRO_API_TOKEN=(\S+)/.exec(vars)?.[1];
-    if (token === undefined) throw new Error("no API token in .dev.vars");
-    return { origin: `http://127.0.0.1:${port}`, token, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }

@@ -28,3 +28,14 @@ export function tokens(count: number): string {
 
 /** A token limit in short (200000 → 200k): protocol's, so the TUI says it the same way. */
 export { shortTokens } from "@maestro/protocol";
+
+/**
+ * A credential in a choice: its label, and its provider unless the label already ends with it
+ * ("Demo (simulated, no real model): openai", not "…: openai (openai)"), so choices stay short
+ * enough to show whole on a phone.
+ */
+export function credentialName(credential: { readonly label: string; readonly provider: string }): string {
+  return credential.label.toLowerCase().endsWith(credential.provider.toLowerCase())
+    ? credential.label
+    : `${credential.label} (${credential.provider})`;
+}

@@ -6,6 +6,7 @@
  */
 import type { Credential, Fallback, Session, UpdateSessionBody } from "@maestro/protocol";
 import { useState } from "react";
+import { credentialName } from "../../lib/format.ts";
 
 export interface FallbackListProps {
   readonly session: Session;
@@ -53,7 +54,7 @@ export function FallbackList({ session, credentials, configure, onMessage }: Fal
           <option value="">Choose…</option>
           {credentials.map((credential) => (
             <option key={credential.id} value={credential.id} disabled={credential.needs_reauth}>
-              {credential.label} ({credential.provider})
+              {credentialName(credential)}
             </option>
           ))}
         </select>

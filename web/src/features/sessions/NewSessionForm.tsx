@@ -10,6 +10,7 @@ import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModels } from "../models/use-models.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
+import { credentialName } from "../../lib/format.ts";
 
 export function NewSessionForm({ client, onCreated }: { readonly client: RestClient; readonly onCreated: (session: Session) => void }) {
   const [loaded] = useLoad(() => client.credentials.list());
@@ -88,7 +89,8 @@ export function NewSessionForm({ client, onCreated }: { readonly client: RestCli
         >
           {credentials?.map((credential) => (
             <option key={credential.id} value={credential.id} disabled={credential.needs_reauth || !credential.is_enabled}>
-              {credential.label} ({credential.provider}){credential.needs_reauth ? " — needs a new login" : ""}
+              {credentialName(credential)}
+              {credential.needs_reauth ? " — needs a new login" : ""}
             </option>
           ))}
         </select>

@@ -10,6 +10,7 @@ import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModels } from "../models/use-models.ts";
 import { FallbackList } from "./FallbackList.tsx";
 import { SessionTools } from "./SessionTools.tsx";
+import { credentialName } from "../../lib/format.ts";
 
 export interface SessionControlsProps {
   readonly client: RestClient;
@@ -86,7 +87,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
           <select value={credentialId} onChange={(event) => setCredentialId(event.target.value)}>
             {list.map((credential) => (
               <option key={credential.id} value={credential.id} disabled={credential.needs_reauth}>
-                {credential.label} ({credential.provider})
+                {credentialName(credential)}
               </option>
             ))}
           </select>

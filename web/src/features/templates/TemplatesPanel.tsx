@@ -9,6 +9,7 @@ import { SUGGESTED_MODEL } from "../../lib/models.ts";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
+import { credentialName } from "../../lib/format.ts";
 
 function TemplateForm({
   client,
@@ -68,7 +69,7 @@ function TemplateForm({
         <select value={chosen?.id ?? ""} onChange={(event) => setCredentialId(event.target.value)}>
           {list.map((credential) => (
             <option key={credential.id} value={credential.id}>
-              {credential.label} ({credential.provider})
+              {credentialName(credential)}
             </option>
           ))}
         </select>

@@ -8,6 +8,7 @@ import type { Credential, Message, MessageId, Model, ProviderId, RegenerateBody,
 import { useId, useState } from "react";
 import { sessionHref } from "../../lib/route.ts";
 import { ModelPicker } from "../models/ModelPicker.tsx";
+import { credentialName } from "../../lib/format.ts";
 
 export interface MessageActions {
   /** A turn is running: nothing may branch until it ends. */
@@ -124,7 +125,7 @@ function RegenerateWith({ message, actions }: { readonly message: Message; reado
         <option value="">Choose…</option>
         {actions.credentials.map((each) => (
           <option key={each.id} value={each.id}>
-            {`${each.label} (${each.provider})`}
+            {credentialName(each)}
           </option>
         ))}
       </select>

@@ -12,8 +12,8 @@ describe("AgentOfflineSetting", () => {
     const configure = vi.fn(() => true);
     const onMessage = vi.fn();
     render(<AgentOfflineSetting session={SAMPLE_SESSION} configure={configure} onMessage={onMessage} />);
-    const mode = screen.getByRole("combobox", { name: "Tool calls" }) as HTMLSelectElement;
-    const minutes = screen.getByRole("spinbutton", { name: "Wait at most (minutes)" }) as HTMLInputElement;
+    const mode = screen.getByRole<HTMLSelectElement>("combobox", { name: "Tool calls" });
+    const minutes = screen.getByRole<HTMLInputElement>("spinbutton", { name: "Wait at most (minutes)" });
     expect(mode.value).toBe("fail");
     expect(minutes.value).toBe("10");
     fireEvent.change(mode, { target: { value: "wait" } });

@@ -145,8 +145,8 @@ export class AgentDO extends DurableObject<Env> {
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     this.#close(socket, code === 1005 ? 1000 : code, "closing");
-    // Waiting calls stay: the agent may be back before their deadlines (a short reconnect).
-    if (this.ctx.getWebSockets().length === 0) this.#wentOffline();
+    // Waiting calls stay, their clocks paused, for their grace period: the agent may be back.
+    if (this.#liveSocket(socket) === undefined) this.#wentOffline();
     this.#seen(true);
   }
 
@@ -157,8 +157,7 @@ export class AgentDO extends DurableObject<Env> {
 
   /** Ping while connected; a tunnel silent for too long is closed and the agent is offline. */
   override async alarm(): Promise<void> {
-    const [socket] = this.ctx.getWebSockets();
-    if (socket === undefined) return;
+    if (this.#liveSocket() === undefined) return;
     if (this.#silent()) return;
     this.#send({ type: "ping", nonce: String(Date.now()) });
     await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
@@ -266,8 +265,17 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #send(frame: WorkerToAgent): void {
-    const [socket] = this.ctx.getWebSockets();
+    const socket = this.#liveSocket();
     if (socket !== undefined) this.#sendTo(socket, frame);
+  }
+
+  /**
+   * The current tunnel, registered or not yet. A retired one (replaced, or given up on for
+   * silence) can linger in getWebSockets() while its close goes unanswered — a stopped agent, a
+   * network that drops packets — and must not be pinged in place of the new one.
+   */
+  #liveSocket(closing?: WebSocket): WebSocket | undefined {
+    return this.ctx.getWebSockets().find((socket) => socket !== closing && rawAttachment(socket)?.retired !== true);
   }
 
   #registeredSocket(): WebSocket | undefined {

@@ -5,7 +5,7 @@
 // for <agent> (offline)", runs when the agent registers again, fails after the grace period, or
 // ends when the turn is cancelled; and the setting is validated, stored, reconfigurable and copied from templates.
 import { AgentIdSchema, type CreateSessionBody, type SessionToClient } from "@maestro/protocol";
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SILENT_LIMIT_MS } from "../../src/agents/agent-do.ts";
 import { agentStub } from "../../src/agents/agent-port.ts";
@@ -48,6 +48,19 @@ describe("agent presence", () => {
     const listed = (await client().agents.list()).data.find((entry) => entry.id === agent.id);
     expect(listed?.connected).toBe(false);
     expect(await fake.closed()).toMatchObject({ code: 4002 });
+  });
+
+  it("pings the agent's new tunnel after it comes back, and it is connected again", async () => {
+    const agent = await createAgent("laptop");
+    const first = await connectAgent(agent);
+    await silence(agent.id);
+    expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(false);
+    await first.closed();
+    const second = await connectAgent(agent);
+    expect(await runDurableObjectAlarm(agentStub(env, AgentIdSchema.parse(agent.id)))).toBe(true);
+    expect(await second.next("ping")).toMatchObject({ type: "ping" });
+    expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(true);
+    second.close();
   });
 
   it("stays connected while it answers pings within the limit", async () => {

@@ -44,7 +44,10 @@ const MIN_BUDGET_MS = 1000;
 
 /**
  * How long a call may run: the Worker's relative budget, timed by this process's own monotonic
- * timers; only a Worker without it makes the agent trust that the two wall clocks agree.
+ * timers; only a Worker without it makes the agent trust that the two wall clocks agree. Those
+ * timers stand still while the machine sleeps (CLOCK_MONOTONIC on Linux, mach_absolute_time on
+ * macOS), as the Worker's clock for the call does while the agent is offline: a laptop that
+ * sleeps mid-call does not wake to a call it must stop at once.
  */
 function budgetOf(frame: CallFrame): number {
   return frame.timeout_ms ?? Math.max(MIN_BUDGET_MS, frame.deadline - Date.now());

@@ -3,7 +3,9 @@
 // silent past the limit, without waiting for an alarm, and its socket is closed; a "fail"
 // session's call to it fails at once with AGENT_OFFLINE; a "wait" session's call shows "waiting
 // for <agent> (offline)", runs when the agent registers again, fails after the grace period, or
-// ends when the turn is cancelled; and the setting is validated, stored, reconfigurable and copied from templates.
+// ends when the turn is cancelled; a tunnel that comes back is pinged again; Postgres is not
+// written on every ping; and the setting is validated, stored, reconfigurable and copied from
+// templates.
 import { AgentIdSchema, type CreateSessionBody, type SessionToClient } from "@maestro/protocol";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -61,6 +63,26 @@ describe("agent presence", () => {
     expect(await second.next("ping")).toMatchObject({ type: "ping" });
     expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(true);
     second.close();
+  });
+
+  it("writes last_seen_at at register, not on every answered ping", async () => {
+    const agent = await createAgent("laptop");
+    const fake = await connectAgent(agent);
+    const seen = async () => (await client().agents.list()).data.find((entry) => entry.id === agent.id)?.last_seen_at;
+    // The write at register lands in the background.
+    let registeredAt = await seen();
+    for (let attempt = 0; attempt < 50 && registeredAt == null; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      registeredAt = await seen();
+    }
+    expect(registeredAt).not.toBeNull();
+    for (let ping = 0; ping < 3; ping += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      fake.send({ type: "pong", nonce: String(ping) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await seen()).toBe(registeredAt);
+    fake.close();
   });
 
   it("stays connected while it answers pings within the limit", async () => {

@@ -18,7 +18,7 @@ describe("AgentOfflineSetting", () => {
     expect(minutes.value).toBe("10");
     fireEvent.change(mode, { target: { value: "wait" } });
     fireEvent.change(minutes, { target: { value: "30" } });
-    fireEvent.click(screen.getByRole("button", { name: "Apply" }));
+    fireEvent.click(screen.getByRole("button", { name: "Set offline behaviour" }));
     expect(configure).toHaveBeenCalledWith({ agent_offline: "wait", agent_offline_grace_ms: 1_800_000 });
     expect(onMessage).toHaveBeenLastCalledWith("Saved.");
   });
@@ -28,7 +28,7 @@ describe("AgentOfflineSetting", () => {
     const onMessage = vi.fn();
     render(<AgentOfflineSetting session={SAMPLE_SESSION} configure={configure} onMessage={onMessage} />);
     fireEvent.change(screen.getByRole("spinbutton", { name: "Wait at most (minutes)" }), { target: { value: "5000" } });
-    fireEvent.click(screen.getByRole("button", { name: "Apply" }));
+    fireEvent.click(screen.getByRole("button", { name: "Set offline behaviour" }));
     expect(configure).not.toHaveBeenCalled();
     expect(onMessage).toHaveBeenLastCalledWith(expect.stringContaining("between 1 second and 1440 minutes"));
   });

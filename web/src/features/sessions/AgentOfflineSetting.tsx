@@ -49,8 +49,9 @@ export function AgentOfflineSetting({ session, configure, onMessage }: AgentOffl
         Wait at most (minutes)
         <input type="number" min={0.1} max={MAX_MINUTES} step="any" value={minutes} onChange={(event) => setMinutes(event.target.value)} />
       </label>
+      {/* Not "Apply": the session's other settings have that button. */}
       <button type="button" onClick={apply}>
-        Apply
+        Set offline behaviour
       </button>
     </fieldset>
   );

@@ -12,6 +12,16 @@ export type ProviderId = z.infer<typeof ProviderIdSchema>;
 export const ApprovalModeSchema = z.enum(["auto", "ask", "always"]);
 export type ApprovalMode = z.infer<typeof ApprovalModeSchema>;
 
+/**
+ * What a session's tool call does when its local agent is offline: `fail` at once with
+ * AGENT_OFFLINE, or `wait` (visibly) for the agent to come back, for at most the grace period.
+ */
+export const AgentOfflineModeSchema = z.enum(["fail", "wait"]);
+export type AgentOfflineMode = z.infer<typeof AgentOfflineModeSchema>;
+/** How long a call waits for an offline agent (ms): 1 s to 24 h. Default 10 minutes. */
+export const AgentOfflineGraceSchema = z.number().int().min(1_000).max(86_400_000);
+export const DEFAULT_AGENT_OFFLINE_GRACE_MS = 600_000;
+
 /** What a tool does; `edit` and `execute` are the mutating kinds that `ask` mode stops at. */
 export const ToolKindSchema = z.enum(["read", "edit", "execute", "fetch"]);
 export type ToolKind = z.infer<typeof ToolKindSchema>;

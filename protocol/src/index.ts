@@ -46,6 +46,10 @@ export {
 export {
   ApprovalModeSchema,
   type ApprovalMode,
+  AgentOfflineModeSchema,
+  type AgentOfflineMode,
+  AgentOfflineGraceSchema,
+  DEFAULT_AGENT_OFFLINE_GRACE_MS,
   ClientKindSchema,
   type ClientKind,
   EMPTY_PRESENCE,

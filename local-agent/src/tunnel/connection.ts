@@ -30,14 +30,19 @@ export interface ConnectionOptions {
   /** Called once the tunnel is given up for good (token refused or revoked). */
   readonly onFatal: (reason: string) => void;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
-  /** No frame from the Worker for this long (it pings every 15 s) means the tunnel is dead. */
+  /** No frame from the Worker for this long (it pings every 2 s) means the tunnel is dead. */
   readonly silenceLimitMs?: number;
   /** The jitter's source, in [0, 1); injected so tests can read exact delays. */
   readonly random?: () => number;
 }
 
 const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 30_000 };
-const DEFAULT_SILENCE_LIMIT_MS = 45_000;
+/**
+ * Four missed pings (the Worker pings every 2 s and gives up on an agent silent for 6 s): a
+ * network that dropped, or a laptop that woke from sleep, is noticed within seconds and the
+ * agent dials again, so calls waiting for it resume at once.
+ */
+const DEFAULT_SILENCE_LIMIT_MS = 8_000;
 
 export function tunnelUrl(base: string): string {
   const url = new URL("/api/v1/agents/connect", base);

@@ -1,8 +1,8 @@
 // Proves: the dispatcher answers each call once — a call re-sent after a reconnect while it is
-// still running is not started twice — stops a call on `cancel` and when its time is up (the
+// still running is not started twice, nor one that already finished (it gets its result again) — stops a call on `cancel` and when its time is up (the
 // Worker's relative budget, timed on this machine, so skewed clocks neither cut it short nor let
 // it run on), streams progress under the call's id, and sends MCP tool names to the MCP servers.
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AgentToWorker, type ToolOutcome, TunnelCallIdSchema } from "@maestro/protocol";
@@ -71,6 +71,19 @@ describe("dispatcher", () => {
     expect(result.outcome).toMatchObject({ ok: true, output: "one\n[exit code 0]" });
     expect(sent.filter((each) => each.type === "result")).toHaveLength(1);
     expect(sent).toContainEqual({ type: "progress", id: "c1", output: "one\n" });
+    expect(dispatcher.running()).toEqual([]);
+  });
+
+  it("answers a call sent again after it finished with the result it had, without running it again", async () => {
+    const marks = join(root, "marks.txt");
+    const frame = callFrame("c8", "run_shell_command", { command: `echo ran >> ${marks}` });
+    dispatcher.handle(frame);
+    const first = await resultOf("c8");
+    // The tunnel died as the result was sent; the Worker, not holding it, sends the call again.
+    sent = [];
+    dispatcher.handle(frame);
+    expect(await resultOf("c8")).toEqual(first);
+    expect(readFileSync(marks, "utf8")).toBe("ran\n");
     expect(dispatcher.running()).toEqual([]);
   });
 

@@ -2,7 +2,10 @@
  * Runs the Worker's call frames: a built-in tool or a stdio MCP server's tool, one
  * AbortController per call id (aborted by `cancel` or when the call's time is up), progress
  * streamed and the outcome answered as a result frame. A call re-sent after a reconnect that is
- * already running here is not started twice.
+ * already running here is not started twice, and one that already finished here is answered with
+ * the result it had: a result sent just as the tunnel died (a laptop waking from sleep writes it
+ * to a socket the Worker has given up on) may never have arrived, and running a command or an
+ * edit again would do twice what the user approved once.
  */
 import type { AgentToWorker, ToolOutcome, TunnelCallId, WorkerToAgent } from "@maestro/protocol";
 import type { Logger } from "../log.ts";
@@ -28,12 +31,23 @@ export interface DispatcherDeps {
   readonly log: Logger;
 }
 
+/**
+ * How many finished results are kept, and how long, for calls sent again. The Worker re-sends a
+ * call when the agent re-registers without it, which is within its grace period (10 minutes by
+ * default) of the tunnel dropping; a result is at most 1 MiB.
+ */
+const REMEMBERED_RESULTS = 32;
+const REMEMBER_RESULTS_MS = 15 * 60_000;
+
 /** For a Worker that sends only the epoch deadline: clocks differ, so never less than this. */
 const MIN_BUDGET_MS = 1000;
 
 /**
  * How long a call may run: the Worker's relative budget, timed by this process's own monotonic
- * timers; only a Worker without it makes the agent trust that the two wall clocks agree.
+ * timers; only a Worker without it makes the agent trust that the two wall clocks agree. Those
+ * timers stand still while the machine sleeps (CLOCK_MONOTONIC on Linux, mach_absolute_time on
+ * macOS), as the Worker's clock for the call does while the agent is offline: a laptop that
+ * sleeps mid-call does not wake to a call it must stop at once.
  */
 function budgetOf(frame: CallFrame): number {
   return frame.timeout_ms ?? Math.max(MIN_BUDGET_MS, frame.deadline - Date.now());
@@ -42,6 +56,8 @@ function budgetOf(frame: CallFrame): number {
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
   readonly #running = new Map<TunnelCallId, AbortController>();
+  /** Results of calls that finished here, oldest first, with when they finished. */
+  readonly #finished = new Map<TunnelCallId, { readonly frame: AgentToWorker; readonly at: number }>();
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
@@ -54,6 +70,12 @@ export class Dispatcher {
 
   handle(frame: CallFrame): void {
     if (this.#running.has(frame.id)) return;
+    const finished = this.#finished.get(frame.id);
+    if (finished !== undefined) {
+      this.#deps.log.info("call.answered_again", { id: frame.id, tool: frame.tool });
+      this.#deps.send(finished.frame);
+      return;
+    }
     const controller = new AbortController();
     this.#running.set(frame.id, controller);
     void this.#run(frame, controller);
@@ -101,6 +123,17 @@ export class Dispatcher {
     }
     const duration = Math.round(performance.now() - started);
     this.#deps.log.info("call.end", { id: frame.id, tool: frame.tool, ok: outcome.ok, duration_ms: duration });
-    this.#deps.send({ type: "result", id: frame.id, outcome, duration_ms: duration });
+    const result = { type: "result" as const, id: frame.id, outcome, duration_ms: duration };
+    this.#remember(result);
+    this.#deps.send(result);
+  }
+
+  #remember(result: Extract<AgentToWorker, { type: "result" }>): void {
+    const now = performance.now();
+    this.#finished.set(result.id, { frame: result, at: now });
+    for (const [id, entry] of this.#finished) {
+      if (this.#finished.size <= REMEMBERED_RESULTS && now - entry.at <= REMEMBER_RESULTS_MS) break;
+      this.#finished.delete(id);
+    }
   }
 }

@@ -19,6 +19,8 @@ const FILE = {
     enabled_tools: ["read_file"],
     enabled_mcp: null,
     approval_mode: "ask",
+    agent_offline: "wait",
+    agent_offline_grace_ms: 120_000,
     compact_at: 0.8,
     context_window: null,
     working_directory: null,

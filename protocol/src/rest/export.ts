@@ -6,7 +6,16 @@
  * apart from ids and timestamps. Import also takes an OpenAI-style `messages` list.
  */
 import { z } from "zod";
-import { ApprovalModeSchema, ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
+import {
+  AgentOfflineGraceSchema,
+  AgentOfflineModeSchema,
+  ApprovalModeSchema,
+  DEFAULT_AGENT_OFFLINE_GRACE_MS,
+  ProviderIdSchema,
+  TimestampSchema,
+  TokenUsageSchema,
+  ToolNameSchema,
+} from "../common.ts";
 import { CredentialIdSchema, MessageIdSchema, TurnIdSchema } from "../ids.ts";
 import { StopReasonSchema } from "../stream-event.ts";
 import { ContentPartSchema, MessageRoleSchema, MessageStatusSchema } from "./messages.ts";
@@ -46,6 +55,9 @@ export const ExportedSettingsSchema = z.strictObject({
   enabled_tools: z.array(ToolNameSchema).max(500).nullable(),
   enabled_mcp: z.array(ToolNameSchema).max(500).nullable(),
   approval_mode: ApprovalModeSchema,
+  /** Absent in files from before the setting existed: the defaults. */
+  agent_offline: AgentOfflineModeSchema.default("fail"),
+  agent_offline_grace_ms: AgentOfflineGraceSchema.default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   compact_at: CompactAtSchema.nullable(),
   context_window: ContextWindowSchema.nullable(),
   working_directory: z.string().min(1).max(4096).nullable(),

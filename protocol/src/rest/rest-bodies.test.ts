@@ -86,6 +86,8 @@ const roundTrips: [string, z.ZodType, unknown][] = [
       enabled_tools: null,
       enabled_mcp: null,
       approval_mode: "ask",
+      agent_offline: "wait",
+      agent_offline_grace_ms: 600_000,
       fallbacks: [{ provider: "openai", model: "gpt-4.1" }],
       created_at: SAMPLE_TIME,
       updated_at: SAMPLE_TIME,
@@ -310,6 +312,13 @@ describe("REST bodies refuse bad input, naming the field", () => {
       { provider: "openai", model: "m", approval_mode: "yolo" },
       "approval_mode",
     ],
+    [
+      "session with an unknown agent_offline",
+      CreateSessionBodySchema,
+      { provider: "openai", model: "m", agent_offline: "retry" },
+      "agent_offline",
+    ],
+    ["session waiting less than a second", UpdateSessionBodySchema, { agent_offline_grace_ms: 999 }, "agent_offline_grace_ms"],
     [
       "session with a bad tool name",
       CreateSessionBodySchema,

@@ -3,7 +3,17 @@
  * `enabled_tools` / `enabled_mcp` of `null` mean "everything enabled globally"; a list narrows it.
  */
 import { z } from "zod";
-import { ApprovalModeSchema, PresenceSchema, ProviderIdSchema, TimestampSchema, TokenUsageSchema, ToolNameSchema } from "../common.ts";
+import {
+  AgentOfflineGraceSchema,
+  AgentOfflineModeSchema,
+  ApprovalModeSchema,
+  DEFAULT_AGENT_OFFLINE_GRACE_MS,
+  PresenceSchema,
+  ProviderIdSchema,
+  TimestampSchema,
+  TokenUsageSchema,
+  ToolNameSchema,
+} from "../common.ts";
 import { AgentIdSchema, CredentialIdSchema, MessageIdSchema, SessionIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 import { ContextWindowSchema } from "./models.ts";
@@ -50,6 +60,10 @@ export const CreateSessionBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    /** A tool call while the session's agent is offline: fail at once (default) or wait; a template's is used when absent. */
+    agent_offline: AgentOfflineModeSchema.optional(),
+    /** How long a call waits for an offline agent, in ms (default 10 minutes). */
+    agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
     /** Overrides the global threshold (MAESTRO_COMPACT_AT) for this session. */
     compact_at: CompactAtSchema.nullable().optional(),
     /** The model's context window in tokens, when the catalog (and the credential) have it wrong or not at all. */
@@ -80,6 +94,8 @@ export const UpdateSessionBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    agent_offline: AgentOfflineModeSchema.optional(),
+    agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
     compact_at: CompactAtSchema.nullable().optional(),
     /** null goes back to the credential's or the catalog's window. */
     context_window: ContextWindowSchema.nullable().optional(),
@@ -118,6 +134,9 @@ export const SessionSchema = z.object({
   enabled_tools: z.array(z.string()).nullable(),
   enabled_mcp: z.array(z.string()).nullable(),
   approval_mode: ApprovalModeSchema,
+  /** A tool call while the agent is offline: `fail` at once, or `wait` up to `agent_offline_grace_ms`. */
+  agent_offline: AgentOfflineModeSchema.default("fail"),
+  agent_offline_grace_ms: AgentOfflineGraceSchema.default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   status: SessionStatusSchema,
   activity: SessionActivitySchema,
   usage: TokenUsageSchema,

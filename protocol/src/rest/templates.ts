@@ -1,6 +1,14 @@
 /** Agent templates: a named starting configuration for new sessions. */
 import { z } from "zod";
-import { ApprovalModeSchema, ProviderIdSchema, TimestampSchema, ToolNameSchema } from "../common.ts";
+import {
+  AgentOfflineGraceSchema,
+  AgentOfflineModeSchema,
+  ApprovalModeSchema,
+  DEFAULT_AGENT_OFFLINE_GRACE_MS,
+  ProviderIdSchema,
+  TimestampSchema,
+  ToolNameSchema,
+} from "../common.ts";
 import { CredentialIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
 import { FallbackListSchema, FallbackSchema, ModelNameSchema } from "./sessions.ts";
@@ -19,6 +27,8 @@ export const CreateTemplateBodySchema = z.strictObject({
   enabled_tools: ToolListSchema.nullable().optional(),
   enabled_mcp: ToolListSchema.nullable().optional(),
   approval_mode: ApprovalModeSchema.optional(),
+  agent_offline: AgentOfflineModeSchema.optional(),
+  agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
   fallbacks: FallbackListSchema.optional(),
 });
 export type CreateTemplateBody = z.infer<typeof CreateTemplateBodySchema>;
@@ -34,6 +44,8 @@ export const UpdateTemplateBodySchema = z
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
     approval_mode: ApprovalModeSchema.optional(),
+    agent_offline: AgentOfflineModeSchema.optional(),
+    agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
     fallbacks: FallbackListSchema.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
@@ -50,6 +62,9 @@ export const TemplateSchema = z.object({
   enabled_tools: z.array(z.string()).nullable(),
   enabled_mcp: z.array(z.string()).nullable(),
   approval_mode: ApprovalModeSchema,
+  /** Copied into every session made from the template (see SessionSchema). */
+  agent_offline: AgentOfflineModeSchema.default("fail"),
+  agent_offline_grace_ms: AgentOfflineGraceSchema.default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   /** Copied into every session made from the template (FallbackSchema). */
   fallbacks: z.array(FallbackSchema).default([]),
   created_at: TimestampSchema,

@@ -22,6 +22,8 @@ export const SAMPLE_SESSION: Session = SessionSchema.parse({
   enabled_tools: null,
   enabled_mcp: ["context7"],
   approval_mode: "ask",
+  agent_offline: "fail",
+  agent_offline_grace_ms: 600_000,
   status: "active",
   activity: "idle",
   usage: { input_tokens: 10, output_tokens: 20, cache_read_tokens: 0, cache_write_tokens: 0 },

@@ -149,6 +149,20 @@ describe("AttachApp", () => {
     expect(sent).toContainEqual({ type: "cancel" });
   });
 
+  it("shows a tool call waiting for its offline agent", async () => {
+    const { app, push } = await start();
+    push(
+      { type: "event", seq: 2, turn_id, event: { type: "tool_call", phase: "start", call_id, name: "read_file" } },
+      { type: "event", seq: 3, turn_id, event: { type: "tool_call", phase: "end", call_id, args: { path: "notes.txt" } } },
+      { type: "event", seq: 4, turn_id, event: { type: "tool_progress", call_id, status: "waiting for laptop (offline)" } },
+    );
+    await tick();
+    expect(app.lastFrame() ?? "").toContain("read_file waiting for laptop (offline)");
+    push({ type: "event", seq: 5, turn_id, event: { type: "tool_progress", call_id, status: "running" } });
+    await tick();
+    expect(app.lastFrame() ?? "").toContain("read_file running");
+  });
+
   it("sends typed text on Enter, also when text and Enter arrive together", async () => {
     const { app, sent } = await start();
     app.stdin.write("hello");

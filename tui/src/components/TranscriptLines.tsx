@@ -29,7 +29,9 @@ function ToolCardLine({ card }: { readonly card: ToolCard }) {
       : waiting
         ? "waiting for approval"
         : (card.status ?? "running");
-  const color = card.result !== null ? (card.result.ok ? "green" : "red") : waiting ? "yellow" : "cyan";
+  // Waiting for an approval, or for an offline agent to come back ("waiting for laptop (offline)").
+  const held = waiting || card.status?.startsWith("waiting for ") === true;
+  const color = card.result !== null ? (card.result.ok ? "green" : "red") : held ? "yellow" : "cyan";
   const lastLines = (text: string) => text.trimEnd().split("\n").slice(-6).join("\n");
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>

@@ -2,12 +2,20 @@
  * AgentDO: one Durable Object per local agent, the Worker's end of the tunnel (DESIGN §4). It
  * holds the agent's socket (hibernation API), remembers what the agent registered, pings it, and
  * carries tool calls from sessions to the agent and their progress and results back.
+ *
+ * Presence is a heartbeat, not the socket: a stopped or sleeping agent (SIGSTOP, a closed laptop)
+ * keeps its TCP connection open for minutes, so the agent counts as offline once it has not
+ * answered for SILENT_LIMIT_MS. Pinging every PING_EVERY_MS, that is noticed at most
+ * PING_EVERY_MS + SILENT_LIMIT_MS (8 s) after its last answer, and GET /agents also checks the
+ * silence itself, so an agent is shown offline within 10 s. Offline, the agent's waiting calls
+ * pause their clocks (PendingCalls); new calls fail at once or wait, as their session says.
  */
 import { DurableObject } from "cloudflare:workers";
 import {
   type AgentId,
   AgentIdSchema,
   type AgentToWorker,
+  DEFAULT_AGENT_OFFLINE_GRACE_MS,
   AgentToWorkerSchema,
   type ToolOutcome,
   type TunnelCallId,
@@ -20,14 +28,24 @@ import { recordAgentSeen } from "../db/queries/agents.ts";
 import { type Env, getConfig } from "../env.ts";
 import { type Logger, createLogger } from "../log.ts";
 import type { ToolProgress } from "../session/turn-ports.ts";
-import { type AgentCallRequest, type AgentStatus, type Registration, TUNNEL_CLOSE, registeredKind } from "./agent-port.ts";
+import {
+  type AgentCallRequest,
+  type AgentOfflinePolicy,
+  type AgentStatus,
+  type Registration,
+  TUNNEL_CLOSE,
+  registeredKind,
+} from "./agent-port.ts";
 import { PendingCalls } from "./pending-calls.ts";
 
 export const AGENT_ID_HEADER = "x-maestro-agent-id";
-const PING_EVERY_MS = 15_000;
-/** Three missed pings: the tunnel is dead even if TCP has not noticed. */
-const SILENT_LIMIT_MS = 45_000;
+export const PING_EVERY_MS = 2_000;
+/** Three missed pings: the agent is stopped, asleep or cut off, even if TCP has not noticed. */
+export const SILENT_LIMIT_MS = 6_000;
+/** Postgres hears of a live agent at most this often (pings are every 2 s; last_seen_at needs no more). */
 const SEEN_WRITE_EVERY_MS = 60_000;
+/** For a call that names no policy: fail new calls at once; hold handed-over ones this long. */
+const DEFAULT_OFFLINE: AgentOfflinePolicy = { mode: "fail", graceMs: DEFAULT_AGENT_OFFLINE_GRACE_MS };
 
 const OFFLINE: ToolOutcome = {
   ok: false,
@@ -38,22 +56,48 @@ const OFFLINE: ToolOutcome = {
 
 const CANCELLED: ToolOutcome = { ok: false, code: "CANCELLED", message: "The call was cancelled.", recoverable: false };
 
-/** Kept on a socket once its agent registered: which agent process is at the other end. */
+const REVOKED: ToolOutcome = {
+  ok: false,
+  code: "AGENT_OFFLINE",
+  message: "The local agent's token was revoked while this call waited for it.",
+  recoverable: false,
+};
+
+/**
+ * Kept on a socket once its agent registered: which agent process is at the other end. A socket
+ * closed for silence is `retired`: its agent was stopped or asleep and may still speak on it when
+ * it wakes, before it sees the close.
+ */
 interface TunnelAttachment {
   readonly instance: string | null;
+  readonly retired?: true;
 }
 
-function attachmentOf(socket: WebSocket): TunnelAttachment | undefined {
-  // Only #register writes it (and fetch clears it), so its shape is known.
+function rawAttachment(socket: WebSocket): TunnelAttachment | undefined {
+  // Only #register writes it, and fetch and #silent retire it, so its shape is known.
   const attached = socket.deserializeAttachment() as TunnelAttachment | null;
   return attached ?? undefined;
 }
 
+/** The registered agent process at the other end of a live socket. */
+function attachmentOf(socket: WebSocket): TunnelAttachment | undefined {
+  const attached = rawAttachment(socket);
+  return attached?.retired === true ? undefined : attached;
+}
+
 export class AgentDO extends DurableObject<Env> {
   readonly #log: Logger = createLogger({ component: "agent_do" });
-  readonly #pending = new PendingCalls((id) => this.#send({ type: "cancel", id }));
+  readonly #pending = new PendingCalls(
+    (id) => this.#send({ type: "cancel", id }),
+    () => this.#label(),
+  );
   #database: DatabaseHandle | undefined;
-  #lastSeenWrite = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // A fresh object (first use, or after eviction) is online only if its agent is registered.
+    if (this.#registration() === undefined) this.#pending.wentOffline(Date.now());
+  }
 
   // ── The tunnel socket ────────────────────────────────────────────────────────────────────
 
@@ -63,7 +107,7 @@ export class AgentDO extends DurableObject<Env> {
     if (this.ctx.storage.kv.get<boolean>("revoked") === true) return this.#refuseRevoked();
     // One tunnel per agent: a new connection means the old one is dead or a stale duplicate.
     for (const old of this.ctx.getWebSockets()) {
-      old.serializeAttachment(null);
+      old.serializeAttachment({ instance: null, retired: true } satisfies TunnelAttachment);
       this.#close(old, TUNNEL_CLOSE.replaced, "replaced by a newer connection");
     }
     const pair = new WebSocketPair();
@@ -76,8 +120,14 @@ export class AgentDO extends DurableObject<Env> {
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const decoded = decodeFrame(AgentToWorkerSchema, message);
     if (!decoded.ok) return this.#close(socket, TUNNEL_CLOSE.invalidFrame, decoded.error.message.slice(0, 120));
-    this.ctx.storage.kv.put("heard_at", Date.now());
     const frame = decoded.value;
+    // A woken agent's last words on the socket given up on: a result is still its result (so a
+    // command is not sent again and run twice); anything else waits for its new connection.
+    if (rawAttachment(socket)?.retired === true) {
+      if (frame.type === "result") this.#pending.settle(frame.id, frame.outcome);
+      return;
+    }
+    this.ctx.storage.kv.put("heard_at", Date.now());
     if (frame.type === "register") return this.#register(socket, frame);
     if (this.#registration() === undefined) return this.#close(socket, TUNNEL_CLOSE.invalidFrame, "send register first");
     switch (frame.type) {
@@ -95,8 +145,8 @@ export class AgentDO extends DurableObject<Env> {
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     this.#close(socket, code === 1005 ? 1000 : code, "closing");
-    // Waiting calls stay: the agent may be back before their deadlines (a short reconnect).
-    if (this.ctx.getWebSockets().length === 0) this.ctx.storage.kv.delete("registration");
+    // Waiting calls stay, their clocks paused, for their grace period: the agent may be back.
+    if (this.#liveSocket(socket) === undefined) this.#wentOffline();
     this.#seen(true);
   }
 
@@ -105,32 +155,31 @@ export class AgentDO extends DurableObject<Env> {
     await this.webSocketClose(socket, 1011);
   }
 
-  /** Ping while connected; a tunnel silent for too long is closed so calls fail fast. */
+  /** Ping while connected; a tunnel silent for too long is closed and the agent is offline. */
   override async alarm(): Promise<void> {
-    const [socket] = this.ctx.getWebSockets();
-    if (socket === undefined) return;
-    const heardAt = this.ctx.storage.kv.get<number>("heard_at") ?? 0;
-    if (Date.now() - heardAt > SILENT_LIMIT_MS) {
-      this.#close(socket, TUNNEL_CLOSE.silent, "no answer to pings");
-      this.ctx.storage.kv.delete("registration");
-      return;
-    }
+    if (this.#liveSocket() === undefined) return;
+    if (this.#silent()) return;
     this.#send({ type: "ping", nonce: String(Date.now()) });
     await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
   }
 
   // ── RPC from sessions and routes ─────────────────────────────────────────────────────────
 
-  /** Runs one tool call on the agent. Never throws for the expected: offline, timeout, cancel. */
+  /**
+   * Runs one tool call on the agent. Never throws for the expected: offline, timeout, cancel. An
+   * offline agent fails the call at once, unless its session waits: then it is held (its card says
+   * "waiting for <agent> (offline)") and sent when the agent registers, or fails after the grace.
+   */
   async call(request: AgentCallRequest, onProgress: (progress: ToolProgress) => unknown): Promise<ToolOutcome> {
-    const registration = this.#registration();
-    if (registration === undefined) return OFFLINE;
-    const frame = { type: "call", ...request } satisfies WorkerToAgent;
+    const { offline = DEFAULT_OFFLINE, ...fields } = request;
+    const registration = this.#silent() ? undefined : this.#registration();
+    if (registration === undefined && offline.mode === "fail") return OFFLINE;
+    const frame = { type: "call", ...fields } satisfies WorkerToAgent;
     // Progress crosses back as an RPC callback; a session that has gone away is not our failure.
     const forward = (progress: ToolProgress) => void Promise.resolve(onProgress(progress)).catch(() => undefined);
-    const outcome = this.#pending.add(frame, registeredKind(registration, request.tool), forward, Date.now());
+    const outcome = this.#pending.add(frame, forward, Date.now(), offline.graceMs);
     // Between a new connection and its register there is no registered socket: it goes then.
-    const socket = this.#registeredSocket();
+    const socket = registration === undefined ? undefined : this.#registeredSocket();
     if (socket !== undefined) this.#deliver(socket, frame);
     return outcome;
   }
@@ -140,7 +189,8 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   async status(): Promise<AgentStatus> {
-    const registration = this.#registration();
+    // Asked between two alarms, an agent silent past the limit is already offline.
+    const registration = this.#silent() ? undefined : this.#registration();
     return { connected: registration !== undefined, registration: registration ?? null };
   }
 
@@ -149,7 +199,8 @@ export class AgentDO extends DurableObject<Env> {
     // Kept for good: a revoked agent id never comes back (a new agent gets a new id and token).
     this.ctx.storage.kv.put("revoked", true);
     for (const socket of this.ctx.getWebSockets()) this.#close(socket, TUNNEL_CLOSE.revoked, "agent token revoked");
-    this.ctx.storage.kv.delete("registration");
+    this.#wentOffline();
+    this.#pending.settleAll(REVOKED);
   }
 
   /** Accept, then close at once with the revoked code, so the agent stops as it would on a revoke. */
@@ -167,6 +218,8 @@ export class AgentDO extends DurableObject<Env> {
     this.ctx.storage.kv.put("registration", registration satisfies Registration);
     const instance = frame.instance ?? null;
     socket.serializeAttachment({ instance } satisfies TunnelAttachment);
+    // Back (or here for the first time): the waiting calls' clocks run again from where they stopped.
+    this.#pending.cameBack(Date.now());
     for (const call of this.#pending.reconcile(running, instance)) this.#deliver(socket, call);
     // Calls the agent still runs that no session waits for any more (this object restarted, and the
     // session recorded them as interrupted): stop them, so nothing runs that nobody will see.
@@ -183,9 +236,46 @@ export class AgentDO extends DurableObject<Env> {
     return this.ctx.storage.kv.get<Registration>("registration");
   }
 
+  /**
+   * Whether a registered agent has been silent past the limit; if so, it is made offline now
+   * (its tunnel closed, its calls paused) rather than at the next alarm.
+   */
+  #silent(): boolean {
+    if (this.#registration() === undefined) return false;
+    const heardAt = this.ctx.storage.kv.get<number>("heard_at") ?? 0;
+    if (Date.now() - heardAt <= SILENT_LIMIT_MS) return false;
+    this.#log.warn("agent.silent", { agent_id: this.#agentId(), silent_ms: Date.now() - heardAt });
+    for (const socket of this.ctx.getWebSockets()) {
+      // A stopped agent never answers the close: its socket lingers, so it must not look registered.
+      socket.serializeAttachment({ instance: null, retired: true } satisfies TunnelAttachment);
+      this.#close(socket, TUNNEL_CLOSE.silent, "no answer to pings");
+    }
+    this.#wentOffline();
+    return true;
+  }
+
+  #wentOffline(): void {
+    this.ctx.storage.kv.delete("registration");
+    this.#pending.wentOffline(Date.now());
+  }
+
+  /** The agent's name as the user knows it (GET /agents), for "waiting for <name> (offline)". */
+  #label(): string {
+    return this.ctx.storage.kv.get<string>("label") ?? "the local agent";
+  }
+
   #send(frame: WorkerToAgent): void {
-    const [socket] = this.ctx.getWebSockets();
+    const socket = this.#liveSocket();
     if (socket !== undefined) this.#sendTo(socket, frame);
+  }
+
+  /**
+   * The current tunnel, registered or not yet. A retired one (replaced, or given up on for
+   * silence) can linger in getWebSockets() while its close goes unanswered — a stopped agent, a
+   * network that drops packets — and must not be pinged in place of the new one.
+   */
+  #liveSocket(closing?: WebSocket): WebSocket | undefined {
+    return this.ctx.getWebSockets().find((socket) => socket !== closing && rawAttachment(socket)?.retired !== true);
   }
 
   #registeredSocket(): WebSocket | undefined {
@@ -198,9 +288,13 @@ export class AgentDO extends DurableObject<Env> {
    */
   #deliver(socket: WebSocket, frame: Extract<WorkerToAgent, { type: "call" }>): void {
     const attachment = attachmentOf(socket);
-    if (attachment === undefined) return;
-    const budgeted = { ...frame, timeout_ms: Math.max(1, frame.deadline - Date.now()) };
-    if (this.#sendTo(socket, budgeted)) this.#pending.delivered(frame.id, attachment.instance);
+    const registration = this.#registration();
+    if (attachment === undefined || registration === undefined) return;
+    // What is left of the call's clock, which stood still while the agent was offline.
+    const now = Date.now();
+    const budget = Math.max(1, this.#pending.budget(frame.id, now));
+    const budgeted = { ...frame, deadline: now + budget, timeout_ms: budget };
+    if (this.#sendTo(socket, budgeted)) this.#pending.delivered(frame.id, attachment.instance, registeredKind(registration, frame.tool));
   }
 
   #sendTo(socket: WebSocket, frame: WorkerToAgent): boolean {
@@ -221,16 +315,24 @@ export class AgentDO extends DurableObject<Env> {
     }
   }
 
-  /** Mirror last-seen (and what the agent registered) into Postgres, at most once a minute. */
+  /**
+   * Mirror last-seen (and what the agent registered) into Postgres, at most once a minute however
+   * often pings are answered (kept in storage, so an evicted object does not write more often).
+   */
   #seen(force = false, registration?: Registration): void {
     const now = Date.now();
-    if (!force && now - this.#lastSeenWrite < SEEN_WRITE_EVERY_MS) return;
-    this.#lastSeenWrite = now;
+    if (!force && now - (this.ctx.storage.kv.get<number>("seen_written_at") ?? 0) < SEEN_WRITE_EVERY_MS) return;
+    this.ctx.storage.kv.put("seen_written_at", now);
     const agentId = this.#agentId();
     if (agentId === undefined) return;
     this.#database ??= openDatabase(getConfig(this.env));
     const write = recordAgentSeen(this.#database.db, agentId, registration && { roots: registration.roots, version: registration.version });
-    this.ctx.waitUntil(write.catch((error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error })));
+    this.ctx.waitUntil(
+      write.then(
+        (name) => name !== undefined && this.ctx.storage.kv.put("label", name),
+        (error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error }),
+      ),
+    );
   }
 
   #agentId(): AgentId | undefined {

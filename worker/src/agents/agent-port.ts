@@ -5,6 +5,7 @@
  */
 import {
   type AgentId,
+  type AgentOfflineMode,
   type AgentSandbox,
   type RegisterFrameSchema,
   type ToolKind,
@@ -37,8 +38,19 @@ export interface AgentCallRequest {
   readonly tool: string;
   readonly params: Record<string, unknown>;
   readonly cwd: string | null;
-  /** Epoch milliseconds; after it the call ends with TIMEOUT and the agent is told to stop. */
+  /**
+   * Epoch milliseconds; after it the call ends with TIMEOUT and the agent is told to stop. Time
+   * the agent spends offline does not count: the call's clock pauses (see PendingCalls).
+   */
   readonly deadline: number;
+  /** What to do while the agent is offline; absent: fail at once, hold a handed-over call 10 minutes. */
+  readonly offline?: AgentOfflinePolicy;
+}
+
+/** The session's `agent_offline` and `agent_offline_grace_ms`. */
+export interface AgentOfflinePolicy {
+  readonly mode: AgentOfflineMode;
+  readonly graceMs: number;
 }
 
 export interface AgentStatus {

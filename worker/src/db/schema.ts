@@ -30,6 +30,9 @@ import { tsvector } from "./search-vector.ts";
 
 const PROVIDERS = ["anthropic", "openai", "openai_responses", "codex", "gemini"] as const;
 const APPROVAL_MODES = ["auto", "ask", "always"] as const;
+/** protocol's AgentOfflineModeSchema and DEFAULT_AGENT_OFFLINE_GRACE_MS (10 minutes). */
+const AGENT_OFFLINE_MODES = ["fail", "wait"] as const;
+const DEFAULT_AGENT_OFFLINE_GRACE_MS = 600_000;
 const TOOL_KINDS = ["read", "edit", "execute", "fetch"] as const;
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
@@ -74,6 +77,9 @@ export const agentTemplates = pgTable("agent_templates", {
   enabledTools: jsonb().$type<string[]>(),
   enabledMcp: jsonb().$type<string[]>(),
   approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+  /** Copied into the sessions made from it (see sessions.agentOffline). */
+  agentOffline: text({ enum: AGENT_OFFLINE_MODES }).notNull().default("fail"),
+  agentOfflineGraceMs: integer().notNull().default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   /** Copied into the sessions made from it (see sessions.fallbacks). */
   fallbacks: jsonb().$type<Fallback[]>().notNull().default([]),
   createdAt: createdAt(),
@@ -111,6 +117,9 @@ export const sessions = pgTable(
     enabledTools: jsonb().$type<string[]>(),
     enabledMcp: jsonb().$type<string[]>(),
     approvalMode: text({ enum: APPROVAL_MODES }).notNull().default("ask"),
+    /** A tool call while the session's agent is offline: fail at once, or wait up to the grace period (agents/pending-calls.ts). */
+    agentOffline: text({ enum: AGENT_OFFLINE_MODES }).notNull().default("fail"),
+    agentOfflineGraceMs: integer().notNull().default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
     /** Overrides the context window of the credential and the model catalog (tokens). */
     contextWindow: integer(),
     /** The share of the model's window at which older turns are compacted; null: the global setting. */

@@ -82,6 +82,8 @@ export async function exportSession(db: Database, session: SessionRow, options: 
       enabled_tools: session.enabledTools,
       enabled_mcp: session.enabledMcp,
       approval_mode: session.approvalMode,
+      agent_offline: session.agentOffline,
+      agent_offline_grace_ms: session.agentOfflineGraceMs,
       compact_at: session.compactAt,
       context_window: session.contextWindow,
       working_directory: session.workingDirectory,

@@ -194,6 +194,8 @@ export async function importSession(
     enabled_tools: session.enabled_tools,
     enabled_mcp: session.enabled_mcp,
     approval_mode: session.approval_mode,
+    agent_offline: session.agent_offline,
+    agent_offline_grace_ms: session.agent_offline_grace_ms,
     compact_at: session.compact_at,
     ...(session.context_window !== null && { context_window: session.context_window }),
   });

@@ -3,7 +3,7 @@
  * reference (template, credential, agent) must exist, or the change is refused with a 404 that
  * names the field. Shared by the REST routes and the session's Durable Object.
  */
-import type { CreateSessionBody, SessionId, UpdateSessionBody } from "@maestro/protocol";
+import { type CreateSessionBody, DEFAULT_AGENT_OFFLINE_GRACE_MS, type SessionId, type UpdateSessionBody } from "@maestro/protocol";
 import type { Database } from "../db/client.ts";
 import { agentExists } from "../db/queries/agents.ts";
 import { credentialExists } from "../db/queries/credentials.ts";
@@ -48,6 +48,8 @@ export async function resolveNewSession(db: Database, body: CreateSessionBody): 
     enabledTools: body.enabled_tools !== undefined ? body.enabled_tools : (template?.enabled_tools ?? null),
     enabledMcp: body.enabled_mcp !== undefined ? body.enabled_mcp : (template?.enabled_mcp ?? null),
     approvalMode: body.approval_mode ?? template?.approval_mode ?? "ask",
+    agentOffline: body.agent_offline ?? template?.agent_offline ?? "fail",
+    agentOfflineGraceMs: body.agent_offline_grace_ms ?? template?.agent_offline_grace_ms ?? DEFAULT_AGENT_OFFLINE_GRACE_MS,
     contextWindow: body.context_window ?? null,
     compactAt: body.compact_at ?? null,
     fallbacks: body.fallbacks ?? template?.fallbacks ?? [],

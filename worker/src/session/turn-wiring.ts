@@ -81,7 +81,12 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     ...(failover !== undefined && { failover }),
     fetch: globalFetch,
     sessionKey: host.sessionId,
-    tools: createToolRuntime({ tools, callers: createToolCallers(env, globalFetch), cwd: session.workingDirectory, now: () => Date.now() }),
+    tools: createToolRuntime({
+      tools,
+      callers: createToolCallers(env, globalFetch, { mode: session.agentOffline, graceMs: session.agentOfflineGraceMs }),
+      cwd: session.workingDirectory,
+      now: () => Date.now(),
+    }),
     approvals,
     approvalMode: session.approvalMode,
     retry: DEFAULT_RETRY,

@@ -205,9 +205,11 @@ describe("agent tunnel: tool calls", () => {
 
     const second = await connectAgent(agent);
     const again = await second.next("call");
-    expect(again).toEqual({ ...call, timeout_ms: expect.any(Number) });
-    // Sent again with what is left of the budget, not the whole of it.
+    expect(again).toEqual({ ...call, deadline: expect.any(Number), timeout_ms: expect.any(Number) });
+    // Sent again with what is left of the budget, not the whole of it; the time the agent was
+    // away does not count, so the deadline moved on by as much.
     expect(again.timeout_ms).toBeLessThanOrEqual(call.timeout_ms ?? 0);
+    expect(again.deadline).toBeGreaterThanOrEqual(call.deadline);
     second.send({ type: "result", id: call.id, outcome: { ok: true, output: "after reconnect" }, duration_ms: 1 });
     expect((await web.next("turn_end")).status).toBe("completed");
     web.close();

@@ -93,6 +93,8 @@ function sample(): SessionExport {
       enabled_tools: null,
       enabled_mcp: null,
       approval_mode: "ask",
+      agent_offline: "fail",
+      agent_offline_grace_ms: 600_000,
       compact_at: null,
       context_window: null,
       working_directory: null,

@@ -1,16 +1,25 @@
 /**
  * Local agents: which are connected, their roots and version, when they were last seen; create
- * one (its token is shown exactly once, with the command that uses it); revoke one.
+ * one (its token is shown exactly once, with the command that uses it); revoke one. The list is
+ * asked again every few seconds, so an agent that stops or loses its network shows offline here
+ * within seconds of the Worker noticing (10 s at most), without a reload.
  */
 import { type CreatedAgent, type RestClient } from "@maestro/protocol";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { timeAgo } from "../../lib/format.ts";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
 
+/** How often the page asks again whether each agent is connected. */
+export const AGENTS_REFRESH_MS = 3_000;
+
 export function AgentsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.agents.list());
+  useEffect(() => {
+    const timer = setInterval(reload, AGENTS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedAgent | null>(null);
 

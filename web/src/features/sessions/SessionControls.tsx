@@ -1,6 +1,7 @@
 /**
  * A session's settings from its own page: rename it, switch its credential (and so provider) or
- * model (suggested from the model catalog), its fallback models and its tools — sent over the socket, so every client sees the change at
+ * model (suggested from the model catalog), its fallback models, its tools and what its tool calls
+ * do while its local agent is offline — sent over the socket, so every client sees the change at
  * once — save it as a template (fallbacks included), or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
@@ -8,6 +9,7 @@ import { useEffect, useState } from "react";
 import { useLoad } from "../../lib/use-load.ts";
 import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModels } from "../models/use-models.ts";
+import { AgentOfflineSetting } from "./AgentOfflineSetting.tsx";
 import { FallbackList } from "./FallbackList.tsx";
 import { SessionTools } from "./SessionTools.tsx";
 import { credentialName } from "../../lib/format.ts";
@@ -56,6 +58,8 @@ export function SessionControls({ client, session, configure }: SessionControlsP
         enabled_tools: session.enabled_tools,
         enabled_mcp: session.enabled_mcp,
         approval_mode: session.approval_mode,
+        agent_offline: session.agent_offline,
+        agent_offline_grace_ms: session.agent_offline_grace_ms,
         fallbacks: session.fallbacks,
       });
       setMessage(`Saved as the template “${template.name}”.`);
@@ -110,6 +114,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
         configure={configure}
         onMessage={setMessage}
       />
+      <AgentOfflineSetting session={session} configure={configure} onMessage={setMessage} />
       {message !== null && <p role="status">{message}</p>}
     </details>
   );

@@ -1,9 +1,9 @@
 /**
  * Templates: named starting points for sessions (provider, model, credential, system prompt,
- * approval mode). Create one, edit it in place, delete it; a session can be saved as one from its
+ * approval mode, what tool calls do while the local agent is offline). Create one, edit it in place, delete it; a session can be saved as one from its
  * own page, and "New session" can start from one.
  */
-import { ApiError, type ApprovalMode, type RestClient, type Template } from "@maestro/protocol";
+import { type AgentOfflineMode, ApiError, type ApprovalMode, type RestClient, type Template } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { SUGGESTED_MODEL } from "../../lib/models.ts";
 import { useAction } from "../../lib/use-action.ts";
@@ -26,6 +26,7 @@ function TemplateForm({
   const [model, setModel] = useState(template?.model ?? "");
   const [systemPrompt, setSystemPrompt] = useState(template?.system_prompt ?? "");
   const [approvalMode, setApprovalMode] = useState<ApprovalMode>(template?.approval_mode ?? "ask");
+  const [agentOffline, setAgentOffline] = useState<AgentOfflineMode>(template?.agent_offline ?? "fail");
   const [error, setError] = useState<string | null>(null);
   const list = credentials.status === "ready" ? credentials.value.data : [];
   const chosen = list.find((credential) => credential.id === credentialId) ?? list[0];
@@ -40,6 +41,7 @@ function TemplateForm({
       credential_id: chosen.id,
       system_prompt: systemPrompt,
       approval_mode: approvalMode,
+      agent_offline: agentOffline,
     };
     try {
       if (template === null) await client.templates.create(body);
@@ -88,6 +90,13 @@ function TemplateForm({
           <option value="ask">ask before edits and commands</option>
           <option value="always">ask before every tool call</option>
           <option value="auto">never ask</option>
+        </select>
+      </label>
+      <label>
+        When the local agent is offline
+        <select value={agentOffline} onChange={(event) => setAgentOffline(event.target.value as AgentOfflineMode)}>
+          <option value="fail">tool calls fail at once</option>
+          <option value="wait">tool calls wait for it</option>
         </select>
       </label>
       <label className="wide">

@@ -17,6 +17,8 @@ function statusOf(card: ToolCard): { label: string; tone: "running" | "ok" | "er
     return card.result.ok ? { label: "done", tone: "ok" } : { label: card.result.errorCode ?? "failed", tone: "error" };
   if (card.approval !== null && card.approval.answer === null) return { label: "waiting for approval", tone: "waiting" };
   if (card.approval?.answer?.decision === "deny") return { label: "denied", tone: "error" };
+  // "waiting for <agent> (offline)": the session waits for its agent to come back.
+  if (card.status?.startsWith("waiting for ") === true) return { label: card.status, tone: "waiting" };
   return { label: card.status ?? "running", tone: "running" };
 }
 

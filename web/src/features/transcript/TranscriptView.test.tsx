@@ -83,6 +83,32 @@ describe("TranscriptView", () => {
     expect(onAnswer).toHaveBeenLastCalledWith(call_id, "deny");
   });
 
+  it("shows a call waiting for its offline agent, then running again once it is back", () => {
+    seq = 0;
+    const base = fold([
+      {
+        type: "snapshot",
+        seq: 0,
+        protocol_version: 1,
+        session: SAMPLE_SESSION,
+        presence: SAMPLE_SESSION.presence,
+        messages: [],
+        turn: null,
+      },
+      event({ type: "tool_call", phase: "start", call_id, name: "read_file" }),
+      event({ type: "tool_call", phase: "end", call_id, args: { path: "notes.txt" } }),
+    ]);
+    const waiting = fold([event({ type: "tool_progress", call_id, status: "waiting for laptop (offline)" })], base);
+    const view = render(<TranscriptView transcript={waiting} onAnswer={vi.fn()} />);
+    const badge = within(screen.getByRole("region", { name: "Tool call read_file" })).getByText("waiting for laptop (offline)");
+    expect(badge.className).toContain("waiting");
+    view.rerender(
+      <TranscriptView transcript={fold([event({ type: "tool_progress", call_id, status: "running" })], waiting)} onAnswer={vi.fn()} />,
+    );
+    const running = within(screen.getByRole("region", { name: "Tool call read_file" })).getByText("running");
+    expect(running.className).toContain("running");
+  });
+
   it("takes the focus for a new prompt from an empty composer, but not from one being written in", () => {
     const composer = document.createElement("textarea");
     document.body.append(composer);

@@ -111,10 +111,16 @@ export async function recentAgentIds(db: Database, limit: number): Promise<Agent
   return rows.map((row) => AgentIdSchema.parse(row.id));
 }
 
-/** What the agent registered (roots, version) and when it was last heard from. */
-export async function recordAgentSeen(db: Database, id: AgentId, registered?: { roots: string[]; version: string }): Promise<void> {
-  await db
+/** What the agent registered (roots, version) and when it was last heard from; its name as the user knows it. */
+export async function recordAgentSeen(
+  db: Database,
+  id: AgentId,
+  registered?: { roots: string[]; version: string },
+): Promise<string | undefined> {
+  const [row] = await db
     .update(localAgents)
     .set({ lastSeenAt: new Date(), ...registered })
-    .where(eq(localAgents.id, id));
+    .where(eq(localAgents.id, id))
+    .returning({ name: localAgents.name });
+  return row?.name;
 }

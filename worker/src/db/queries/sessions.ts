@@ -3,6 +3,7 @@
  * Live state (presence, activity) is not stored here; callers join it from Redis or the DO.
  */
 import {
+  type AgentOfflineMode,
   type ApprovalMode,
   type Fallback,
   type ProviderId,
@@ -43,6 +44,9 @@ export interface NewSession {
   readonly enabledTools: string[] | null;
   readonly enabledMcp: string[] | null;
   readonly approvalMode: ApprovalMode;
+  /** A tool call while the agent is offline: fail at once or wait (absent: the column defaults). */
+  readonly agentOffline?: AgentOfflineMode;
+  readonly agentOfflineGraceMs?: number;
   /** The context window override (tokens), or null for the credential's or the catalog's. */
   readonly contextWindow: number | null;
   /** The compaction threshold, or null for the global one. */
@@ -70,6 +74,8 @@ export function toSession(record: SessionRecord, live: LiveState, settings: { re
     enabled_tools: row.enabledTools,
     enabled_mcp: row.enabledMcp,
     approval_mode: row.approvalMode,
+    agent_offline: row.agentOffline,
+    agent_offline_grace_ms: row.agentOfflineGraceMs,
     status: row.status,
     activity: live.activity,
     usage: record.usage,
@@ -207,6 +213,8 @@ export async function updateSession(db: Database, id: SessionId, body: UpdateSes
       ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
       ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
       ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      ...(body.agent_offline !== undefined && { agentOffline: body.agent_offline }),
+      ...(body.agent_offline_grace_ms !== undefined && { agentOfflineGraceMs: body.agent_offline_grace_ms }),
       ...(body.context_window !== undefined && { contextWindow: body.context_window }),
       ...(body.compact_at !== undefined && { compactAt: body.compact_at }),
       ...(body.fallbacks !== undefined && { fallbacks: body.fallbacks }),

@@ -19,6 +19,8 @@ function toTemplate(row: TemplateRow): Template {
     enabled_tools: row.enabledTools,
     enabled_mcp: row.enabledMcp,
     approval_mode: row.approvalMode,
+    agent_offline: row.agentOffline,
+    agent_offline_grace_ms: row.agentOfflineGraceMs,
     fallbacks: row.fallbacks,
     created_at: iso(row.createdAt),
     updated_at: iso(row.updatedAt),
@@ -38,6 +40,8 @@ export async function createTemplate(db: Database, body: CreateTemplateBody): Pr
       enabledTools: body.enabled_tools ?? null,
       enabledMcp: body.enabled_mcp ?? null,
       approvalMode: body.approval_mode ?? "ask",
+      ...(body.agent_offline !== undefined && { agentOffline: body.agent_offline }),
+      ...(body.agent_offline_grace_ms !== undefined && { agentOfflineGraceMs: body.agent_offline_grace_ms }),
       fallbacks: body.fallbacks ?? [],
     })
     .returning();
@@ -68,6 +72,8 @@ export async function updateTemplate(db: Database, id: TemplateId, body: UpdateT
       ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
       ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),
       ...(body.approval_mode !== undefined && { approvalMode: body.approval_mode }),
+      ...(body.agent_offline !== undefined && { agentOffline: body.agent_offline }),
+      ...(body.agent_offline_grace_ms !== undefined && { agentOfflineGraceMs: body.agent_offline_grace_ms }),
       ...(body.fallbacks !== undefined && { fallbacks: body.fallbacks }),
       updatedAt: new Date(),
     })

@@ -1,6 +1,7 @@
 /**
- * Local agents: which are connected, their roots and version, when they were last seen; create
- * one (its token is shown exactly once, with the command that uses it); revoke one.
+ * Local agents: which are connected, their roots and version, whether their commands run in an OS
+ * sandbox, when they were last seen; create one (its token is shown exactly once, with the
+ * commands that store it in a 0600 file and start the agent — never on a command line); revoke one.
  */
 import { type CreatedAgent, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
@@ -8,6 +9,7 @@ import { timeAgo } from "../../lib/format.ts";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
+import { sandboxLabel } from "./sandbox-label.ts";
 
 export function AgentsPanel({ client }: { readonly client: RestClient }) {
   const [state, reload] = useLoad(() => client.agents.list());
@@ -40,6 +42,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
               <th>Name</th>
               <th>State</th>
               <th>Roots</th>
+              <th>Commands</th>
               <th>Last seen</th>
               <th />
             </tr>
@@ -52,6 +55,9 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
                 </td>
                 <td>{agent.revoked_at !== null ? "revoked" : agent.connected ? <span className="ok-text">connected</span> : "offline"}</td>
                 <td>{agent.roots.join(", ") || "—"}</td>
+                <td className={agent.sandbox?.commands === "none" ? "warn-text" : undefined} title={agent.sandbox?.summary}>
+                  {sandboxLabel(agent.sandbox)}
+                </td>
                 <td>{agent.last_seen_at === null ? "never" : timeAgo(agent.last_seen_at)}</td>
                 <td className="actions">
                   {agent.revoked_at === null && (
@@ -84,9 +90,19 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
       {created !== null && (
         <div className="card" role="status">
           <p>
-            The token for “{created.name}” is shown <strong>only now</strong>. Run on that machine:
+            The token for “{created.name}” is shown <strong>only now</strong>. On that machine, keep it in a file only you can read, then
+            start the agent (it never takes the token on its command line):
           </p>
-          <pre className="tool-args">{`npm run agent -- --url ${window.location.origin} --token ${created.token} --root <your project>`}</pre>
+          <pre className="tool-args">
+            {[
+              `mkdir -p ~/.config/maestro && (umask 077 && echo '${created.token}' > ~/.config/maestro/agent-token)`,
+              `maestro-agent --url ${window.location.origin} --root <your project>`,
+            ].join("\n")}
+          </pre>
+          <p className="muted">
+            <code>maestro-agent</code> is the installed package (see the README), or <code>npm run agent --</code> in a checkout of this
+            repository.
+          </p>
           <button type="button" className="secondary" onClick={() => setCreated(null)}>
             I have copied it
           </button>

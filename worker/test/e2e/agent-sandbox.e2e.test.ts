@@ -261,7 +261,7 @@ describe("§3 a command dies with its SIGKILLed agent", () => {
       const { session } = await scriptedSessionOn(
         worker,
         [
-          call("toolu_late", "run_shell_command", { command: "echo started; sleep 3; echo late >> late.txt", timeout_ms: 60_000 }),
+          call("toolu_late", "run_shell_command", { command: "echo started; sleep 4; echo late >> late.txt", timeout_ms: 60_000 }),
           say("Noted."),
         ],
         { agent_id: created.id, working_directory: root },
@@ -276,7 +276,7 @@ describe("§3 a command dies with its SIGKILLed agent", () => {
       // Only the agent's own process: its command must die because the agent did.
       doomed.process.kill("SIGKILL");
       await doomed.exited;
-      await sleep(5000);
+      await sleep(6000); // past the command's sleep, with room for a slow machine
       expect(existsSync(join(root, "late.txt"))).toBe(false);
       // The call was handed over and may have had effects: it is not run again by the next process.
       expect(results(web)).toEqual([]);

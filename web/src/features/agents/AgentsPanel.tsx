@@ -93,7 +93,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
             The token for “{created.name}” is shown <strong>only now</strong>. On that machine, keep it in a file only you can read, then
             start the agent (it never takes the token on its command line):
           </p>
-          <pre className="tool-args">
+          <pre className="agent-command">
             {[
               `mkdir -p ~/.config/maestro && (umask 077 && echo '${created.token}' > ~/.config/maestro/agent-token)`,
               `maestro-agent --url ${window.location.origin} --root <your project>`,

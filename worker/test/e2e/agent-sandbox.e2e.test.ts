@@ -30,7 +30,7 @@ import { ensureDevVars } from "../../local/dev-vars.ts";
 import { type LocalWorker, scriptedSessionOn, startLocalWorker } from "../../local/local-worker.ts";
 import { REPO_ROOT } from "../../local/wrangler.ts";
 import type { TurnInput } from "../simulators/script.ts";
-import { type Watcher, call, calls, events, results, resultsById, say, waitForAgent, watch } from "./tunnel-session.ts";
+import { type Watcher, call, calls, events, results, resultsById, registered, say, waitForAgent, watch } from "./tunnel-session.ts";
 
 const AGENT_BIN = join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,7 +88,7 @@ beforeAll(async () => {
   const created = await worker.client.agents.create({ name: "e2e-sandboxed" });
   mainAgentId = created.id;
   mainAgent = startAgentProcess("agent", created.token, ["--root", project, "--network", "off"], { HOME: home });
-  await waitForAgent(worker, mainAgentId, (agent) => agent.connected);
+  await waitForAgent(worker, mainAgentId, registered);
 }, 120_000);
 
 afterAll(async () => {
@@ -188,7 +188,7 @@ describe.runIf(process.platform === "linux")("§2 commands under bubblewrap, thr
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("GET /agents reports the sandbox the agent registered", async () => {
-    const agent = await waitForAgent(worker, mainAgentId, (found) => found.connected);
+    const agent = await waitForAgent(worker, mainAgentId, registered);
     if (agent.sandbox?.commands !== "bwrap")
       throw new Error(
         `this test needs bubblewrap: install it (apt-get install -y bubblewrap). The agent registered: ${JSON.stringify(agent.sandbox)}`,
@@ -254,10 +254,9 @@ describe("§3 a command dies with its SIGKILLed agent", () => {
       mkdirSync(root);
       const doomed = startAgentProcess("doomed", created.token, ["--root", root], { MAESTRO_SANDBOX: setting });
       started.push(doomed);
-      const registered = await waitForAgent(worker, created.id, (agent) => agent.connected);
+      const agent = await waitForAgent(worker, created.id, registered);
       // bwrap is required on Linux (see §2); elsewhere the platform decides.
-      if (setting === "off" || process.platform === "linux")
-        expect(registered.sandbox?.commands).toBe(setting === "off" ? "none" : "bwrap");
+      if (setting === "off" || process.platform === "linux") expect(agent.sandbox?.commands).toBe(setting === "off" ? "none" : "bwrap");
       const { session } = await scriptedSessionOn(
         worker,
         [
@@ -379,7 +378,7 @@ describe("§8 the installed maestro-agent against the local Worker", () => {
       stdio: ["ignore", "ignore", "pipe"],
     });
     installed.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const agent = await waitForAgent(worker, created.id, (found) => found.connected).catch((error: unknown) => {
+    const agent = await waitForAgent(worker, created.id, registered).catch((error: unknown) => {
       throw new Error(`${String(error)}\nagent stderr:\n${stderr}`);
     });
     expect(agent).toMatchObject({ roots: [root], version: "0.1.0" });

@@ -67,6 +67,13 @@ export const calls = (...list: { id: string; name: string; args: Record<string, 
 export const call = (id: string, name: string, args: Record<string, unknown>): TurnInput => calls({ id, name, args });
 export const say = (text: string): TurnInput => ({ steps: [{ kind: "text", text }] });
 
+/**
+ * Connected, and its registration (roots, version) recorded: GET /agents says connected as soon as
+ * the agent's Durable Object holds its register frame, and shows roots and version once they are
+ * written to Postgres a moment later.
+ */
+export const registered = (agent: Agent): boolean => agent.connected && agent.roots.length > 0;
+
 /** The agent as GET /agents shows it, once `ready` says it is as wanted (30 s at most). */
 export async function waitForAgent(worker: LocalWorker, id: string, ready: (agent: Agent) => boolean): Promise<Agent> {
   for (let attempt = 0; attempt < 300; attempt += 1) {

@@ -7,45 +7,26 @@
 // MCP SDK and offers its tools.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { TunnelCallIdSchema } from "@maestro/protocol";
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeWorker, startFakeWorker } from "./testing/fake-worker.ts";
+import { type InstalledAgent, packAndInstall } from "./testing/pack.ts";
 
 const run = promisify(execFile);
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const TOKEN = "mae_agent_abcdefghijklmnopqrstuvwx";
-// The Node running the tests (22) first on PATH, for npm's scripts and the bin's `env node`.
-const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`;
 
 let home: string;
 let tarball: string;
 let bin: string;
-
-/** An environment with nothing of this repository or of this user in it. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH, HOME: join(home, "home"), ...extra };
-}
+let cleanEnv: InstalledAgent["cleanEnv"];
 
 beforeAll(async () => {
   home = realpathSync(mkdtempSync(join(tmpdir(), "agent-pack-")));
-  mkdirSync(join(home, "home"));
-  const packed = await run("npm", ["pack", "--json", "--pack-destination", home], { cwd: PACKAGE_DIR, env: { ...process.env, PATH } });
-  const [info] = JSON.parse(packed.stdout) as [{ filename: string }];
-  tarball = join(home, info.filename);
-  const app = join(home, "app");
-  mkdirSync(app);
-  writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "elsewhere", private: true })}\n`);
-  // --offline: the package must need nothing from a registry.
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], {
-    cwd: app,
-    env: cleanEnv({ npm_config_cache: join(home, "npm-cache") }),
-  });
-  bin = join(app, "node_modules", ".bin", "maestro-agent");
+  ({ tarball, bin, cleanEnv } = await packAndInstall(home));
 }, 60_000);
 
 afterAll(() => {

@@ -203,16 +203,17 @@ describe("the web UI", () => {
 
     await page.getByRole("link", { name: "Local agents" }).click();
     // demo mode runs a maestro-agent for this machine
-    await page
-      .getByRole("row", { name: /This machine \(npm run dev\)/ })
-      .getByText("connected")
-      .waitFor();
-    // A new agent's token is shown once, with the command that uses it; it is gone on reload.
+    const thisMachine = page.getByRole("row", { name: /This machine \(npm run dev\)/ });
+    await thisMachine.getByText("connected").waitFor();
+    // ...whose commands run under bubblewrap (CI installs it; the agent's tests require it on Linux).
+    if (process.platform === "linux") await thisMachine.getByText("commands sandboxed: bubblewrap, network on").waitFor();
+    // A new agent's token is shown once, with the commands that keep it in a 0600 file; it is gone on reload.
     const create = page.getByRole("form", { name: "Create a local agent" });
     await create.getByLabel("Name").fill("laptop");
     await create.getByRole("button", { name: "Create agent" }).click();
     const token = (await page.getByRole("status").locator("pre").textContent()) ?? "";
-    expect(token).toMatch(/npm run agent -- --url .* --token \S{20,} --root/);
+    expect(token).toMatch(/umask 077 && echo '\S{20,}' > ~\/\.config\/maestro\/agent-token\)\nmaestro-agent --url \S+ --root/);
+    expect(token).not.toContain("--token");
     await page
       .getByRole("row", { name: /laptop/ })
       .getByText("offline")

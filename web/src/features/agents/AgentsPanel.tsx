@@ -1,8 +1,9 @@
 /**
- * Local agents: which are connected, their roots and version, when they were last seen; create
- * one (its token is shown exactly once, with the command that uses it); revoke one. The list is
- * asked again every few seconds, so an agent that stops or loses its network shows offline here
- * within seconds of the Worker noticing (10 s at most), without a reload.
+ * Local agents: which are connected, their roots and version, whether their commands run in an OS
+ * sandbox, when they were last seen; create one (its token is shown exactly once, with the
+ * commands that store it in a 0600 file and start the agent — never on a command line); revoke one.
+ * The list is asked again every few seconds, so an agent that stops or loses its network shows
+ * offline here within seconds of the Worker noticing (10 s at most), without a reload.
  */
 import { type CreatedAgent, type RestClient } from "@maestro/protocol";
 import { type FormEvent, useEffect, useState } from "react";
@@ -10,6 +11,7 @@ import { timeAgo } from "../../lib/format.ts";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
 import { ErrorText } from "../../components/ErrorText.tsx";
+import { sandboxLabel } from "./sandbox-label.ts";
 
 /** How often the page asks again whether each agent is connected. */
 export const AGENTS_REFRESH_MS = 3_000;
@@ -49,6 +51,7 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
               <th>Name</th>
               <th>State</th>
               <th>Roots</th>
+              <th>Commands</th>
               <th>Last seen</th>
               <th />
             </tr>
@@ -61,6 +64,9 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
                 </td>
                 <td>{agent.revoked_at !== null ? "revoked" : agent.connected ? <span className="ok-text">connected</span> : "offline"}</td>
                 <td>{agent.roots.join(", ") || "—"}</td>
+                <td className={agent.sandbox?.commands === "none" ? "warn-text" : undefined} title={agent.sandbox?.summary}>
+                  {sandboxLabel(agent.sandbox)}
+                </td>
                 <td>{agent.last_seen_at === null ? "never" : timeAgo(agent.last_seen_at)}</td>
                 <td className="actions">
                   {agent.revoked_at === null && (
@@ -93,9 +99,19 @@ export function AgentsPanel({ client }: { readonly client: RestClient }) {
       {created !== null && (
         <div className="card" role="status">
           <p>
-            The token for “{created.name}” is shown <strong>only now</strong>. Run on that machine:
+            The token for “{created.name}” is shown <strong>only now</strong>. On that machine, keep it in a file only you can read, then
+            start the agent (it never takes the token on its command line):
           </p>
-          <pre className="tool-args">{`npm run agent -- --url ${window.location.origin} --token ${created.token} --root <your project>`}</pre>
+          <pre className="agent-command">
+            {[
+              `mkdir -p ~/.config/maestro && (umask 077 && echo '${created.token}' > ~/.config/maestro/agent-token)`,
+              `maestro-agent --url ${window.location.origin} --root <your project>`,
+            ].join("\n")}
+          </pre>
+          <p className="muted">
+            <code>maestro-agent</code> is the installed package (see the README), or <code>npm run agent --</code> in a checkout of this
+            repository.
+          </p>
           <button type="button" className="secondary" onClick={() => setCreated(null)}>
             I have copied it
           </button>

@@ -179,6 +179,7 @@ export {
   CompactAtSchema,
   FallbackSchema,
   type Fallback,
+  BoundAgentsSchema,
   FallbackListSchema,
   type SessionActivity,
   SessionListSchema,

@@ -420,6 +420,7 @@ export {
   type FailoverNotice,
   foldTranscript,
   storedToolCard,
+  toolCardMachine,
 } from "./transcript.ts";
 export {
   STEP_BREAK,

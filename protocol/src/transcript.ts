@@ -49,6 +49,16 @@ export interface ToolResult {
   readonly machine: string | null;
 }
 
+/**
+ * The machine (local agent, by name) a card's call ran on: from its result; while it runs, the
+ * `machine` argument a session with several machines requires. Null for Worker and remote MCP tools.
+ */
+export function toolCardMachine(card: Pick<ToolCard, "result" | "args">): string | null {
+  if (card.result !== null) return card.result.machine;
+  const named = card.args?.machine;
+  return typeof named === "string" ? named : null;
+}
+
 /** Content of the turn in flight that no stored message holds yet. */
 export type LiveBlock =
   | { readonly kind: "text"; readonly text: string }

@@ -1,6 +1,6 @@
 /**
  * A session's settings from its own page: rename it, switch its credential (and so provider) or
- * model (suggested from the model catalog) and its fallback models — sent over the socket, so every client sees the change at
+ * model (suggested from the model catalog), the machines its tools run on and its fallback models — sent over the socket, so every client sees the change at
  * once — save it as a template (fallbacks included), or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
@@ -9,6 +9,7 @@ import { useLoad } from "../../lib/use-load.ts";
 import { ModelPicker } from "../models/ModelPicker.tsx";
 import { useModels } from "../models/use-models.ts";
 import { FallbackList } from "./FallbackList.tsx";
+import { MachinePicker } from "./MachinePicker.tsx";
 
 export interface SessionControlsProps {
   readonly client: RestClient;
@@ -18,6 +19,7 @@ export interface SessionControlsProps {
 
 export function SessionControls({ client, session, configure }: SessionControlsProps) {
   const [credentials] = useLoad(() => client.credentials.list());
+  const [agents] = useLoad(() => client.agents.list());
   const models = useModels(client);
   const [title, setTitle] = useState(session.title);
   const [model, setModel] = useState(session.model);
@@ -54,6 +56,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
         enabled_mcp: session.enabled_mcp,
         approval_mode: session.approval_mode,
         fallbacks: session.fallbacks,
+        agents: [...session.agents],
       });
       setMessage(`Saved as the template “${template.name}”.`);
     } catch (failure) {
@@ -100,6 +103,12 @@ export function SessionControls({ client, session, configure }: SessionControlsP
           Archive
         </button>
       </div>
+      <MachinePicker
+        session={session}
+        agents={agents.status === "ready" ? agents.value.data : []}
+        configure={configure}
+        onMessage={setMessage}
+      />
       <FallbackList session={session} credentials={list} configure={configure} onMessage={setMessage} />
       {message !== null && <p role="status">{message}</p>}
     </details>

@@ -3,8 +3,8 @@
 // turn, and when a resume falls back to a snapshot), answers an approval with a key (y / s / n),
 // cancels with Esc, sends what is typed on Enter (also when a terminal delivers text and Enter in
 // one chunk), and runs slash commands (an API error is a notice, not a crash); the status bar
-// shows the connection, model, bound machines, tokens and cost; a tool card names its machine; a ChatGPT credential that needs a new login says
-// how to sign in again; a session the server refuses says why; the queue shows under the
+// shows the connection, model, bound machines, tokens and cost; a tool card names its machine; a
+// ChatGPT credential that needs a new login says how to sign in again; a session the server refuses says why; the queue shows under the
 // transcript and /qedit, /unqueue and /resume change it.
 import {
   ApiError,

@@ -106,7 +106,7 @@ export async function resolveSessionMachines(env: Env, db: Database, bound: read
   });
 }
 
+/** What the agent's Durable Object still holds of its registration (none when it is gone) is what the model is offered. */
 function machineOf(agentId: AgentId, name: string, lastRoots: readonly string[], status: AgentStatus): BoundMachine {
-  const registration = status.connected ? status.registration : null;
-  return { agentId, name, roots: registration?.roots ?? lastRoots, registration };
+  return { agentId, name, roots: status.registration?.roots ?? lastRoots, registration: status.registration };
 }

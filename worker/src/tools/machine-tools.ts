@@ -22,9 +22,9 @@ export const MACHINE_PARAM = "machine";
 export interface BoundMachine {
   readonly agentId: AgentId;
   readonly name: string;
-  /** Its roots: as registered now when connected, else as last registered. */
+  /** Its roots: as its Durable Object holds them, else as last recorded in local_agents. */
   readonly roots: readonly string[];
-  /** What it registered; null when it is not connected now (its calls then fail as offline). */
+  /** What it registered; null when its Durable Object holds none (offline: its calls fail as such). */
   readonly registration: Registration | null;
 }
 

@@ -52,6 +52,11 @@ describe("binding agents by name", () => {
     const none = await client().sessions.update(one.session.id, { agents: [] });
     expect(none).toMatchObject({ agents: [], agent_id: null });
 
+    // Any name an agent can have binds, NUL and all (names are stored encoded: safe-text.ts).
+    const awkward = unique("desk \u0000 \uD800");
+    await createAgent(awkward);
+    expect((await client().sessions.update(one.session.id, { agents: [awkward] })).agents).toEqual([awkward]);
+
     const renamed = unique("renamed");
     await client().agents.update(AgentIdSchema.parse(laptopAgent.id), { name: renamed });
     expect((await client().sessions.get(session.id)).agents).toEqual([ci, renamed]);

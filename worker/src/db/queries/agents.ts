@@ -14,6 +14,7 @@ import {
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { generateAgentToken, hashAgentToken } from "../../auth/agent-token.ts";
 import type { Database } from "../client.ts";
+import { encodeText } from "../safe-text.ts";
 import { localAgents } from "../schema.ts";
 import { iso, isoOrNull } from "../timestamps.ts";
 
@@ -55,7 +56,8 @@ export async function agentNameTaken(db: Database, name: string, except?: AgentI
   const taken = await db
     .select({ id: localAgents.id })
     .from(localAgents)
-    .where(and(sql`lower(${localAgents.name}) = lower(${name})`, isNull(localAgents.revokedAt)));
+    // Compared in the stored form: safe text is encoded on write (safe-text.ts), and a raw NUL would not bind.
+    .where(and(sql`lower(${localAgents.name}) = lower(${encodeText(name)})`, isNull(localAgents.revokedAt)));
   return taken.some((row) => row.id !== except);
 }
 
@@ -129,10 +131,10 @@ export async function liveAgentsNamed(db: Database, names: readonly string[]): P
     .from(localAgents)
     .where(
       and(
-        inArray(
-          sql`lower(${localAgents.name})`,
-          names.map((name) => name.toLowerCase()),
-        ),
+        sql`lower(${localAgents.name}) in (${sql.join(
+          names.map((name) => sql`lower(${encodeText(name)})`),
+          sql`, `,
+        )})`,
         isNull(localAgents.revokedAt),
       ),
     );

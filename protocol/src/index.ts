@@ -184,6 +184,7 @@ export {
   CompactAtSchema,
   FallbackSchema,
   type Fallback,
+  BoundAgentsSchema,
   FallbackListSchema,
   type SessionActivity,
   SessionListSchema,
@@ -424,6 +425,7 @@ export {
   type FailoverNotice,
   foldTranscript,
   storedToolCard,
+  toolCardMachine,
 } from "./transcript.ts";
 export {
   STEP_BREAK,

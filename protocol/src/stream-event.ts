@@ -96,6 +96,8 @@ export const ToolResultEventSchema = z.strictObject({
   output: z.string(),
   error_code: ToolErrorCodeSchema.optional(),
   duration_ms: z.number().int().nonnegative(),
+  /** The local agent (by its name) that ran the call; absent when it ran in the Worker or an MCP server. */
+  machine: z.string().optional(),
 });
 
 export const UsageEventSchema = TokenUsageSchema.extend({

@@ -45,6 +45,18 @@ export interface ToolResult {
   readonly output: string;
   readonly errorCode: ToolErrorCode | null;
   readonly durationMs: number;
+  /** The local agent (by name) that ran it; null when it ran in the Worker or an MCP server. */
+  readonly machine: string | null;
+}
+
+/**
+ * The machine (local agent, by name) a card's call ran on: from its result; while it runs, the
+ * `machine` argument a session with several machines requires. Null for Worker and remote MCP tools.
+ */
+export function toolCardMachine(card: Pick<ToolCard, "result" | "args">): string | null {
+  if (card.result !== null) return card.result.machine;
+  const named = card.args?.machine;
+  return typeof named === "string" ? named : null;
 }
 
 /** Content of the turn in flight that no stored message holds yet. */
@@ -192,7 +204,13 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
         event.call_id,
         (card) => ({
           ...card,
-          result: { ok: event.ok, output: event.output, errorCode: event.error_code ?? null, durationMs: event.duration_ms },
+          result: {
+            ok: event.ok,
+            output: event.output,
+            errorCode: event.error_code ?? null,
+            durationMs: event.duration_ms,
+            machine: event.machine ?? null,
+          },
         }),
         event.name,
       );
@@ -327,6 +345,7 @@ export function storedToolCard(
         readonly output: string;
         readonly error_code?: ToolErrorCode | undefined;
         readonly duration_ms?: number | undefined;
+        readonly machine?: string | undefined;
       }
     | undefined,
 ): ToolCard {
@@ -338,6 +357,12 @@ export function storedToolCard(
     result:
       stored === undefined
         ? null
-        : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: stored.duration_ms ?? 0 },
+        : {
+            ok: stored.ok,
+            output: stored.output,
+            errorCode: stored.error_code ?? null,
+            durationMs: stored.duration_ms ?? 0,
+            machine: stored.machine ?? null,
+          },
   };
 }

@@ -23,6 +23,10 @@ async function ensureAgent(origin: string, apiToken: string, statePath: string):
     const known = (await client.agents.list()).data.find((agent) => agent.id === saved.data.id);
     if (known !== undefined && known.revoked_at === null) return saved.data;
   }
+  // Names are unique among live agents: one left from a run whose agent.json is gone cannot be
+  // used (its token was shown once and is lost), so it is revoked and replaced.
+  const stale = (await client.agents.list()).data.find((agent) => agent.name === AGENT_NAME && agent.revoked_at === null);
+  if (stale !== undefined) await client.agents.delete(stale.id);
   const created = await client.agents.create({ name: AGENT_NAME });
   const agent = { id: created.id, token: created.token };
   await writeFile(statePath, `${JSON.stringify(agent)}\n`, { mode: 0o600 });

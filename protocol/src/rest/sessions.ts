@@ -30,6 +30,17 @@ const TitleSchema = z.string().trim().min(1).max(200);
 const SystemPromptSchema = z.string().max(100_000);
 const WorkingDirectorySchema = z.string().min(1).max(4096);
 const ToolListSchema = z.array(ToolNameSchema).max(500);
+/**
+ * The local agents a session's tools run on, by name (names are unique among agents that are not
+ * revoked, ignoring case). Empty: none named, so the most recently seen connected agent is used.
+ * With one, the model sees the usual tool names; with several, every local tool takes a required
+ * `machine` argument naming one of them.
+ */
+export const BoundAgentsSchema = z
+  .array(z.string().trim().min(1).max(100))
+  .max(16)
+  .refine((names) => new Set(names.map((name) => name.toLowerCase())).size === names.length, { message: "name each agent once" });
+
 /** How full the context may get (a share of the model's window) before older turns are compacted. */
 export const CompactAtSchema = z.number().min(0.1).max(0.99);
 
@@ -55,7 +66,10 @@ export const CreateSessionBodySchema = z
     credential_id: CredentialIdSchema.optional(),
     system_prompt: SystemPromptSchema.optional(),
     template_id: TemplateIdSchema.optional(),
+    /** One agent by id; the same as `agents: [its name]`. Give this or `agents`, not both. */
     agent_id: AgentIdSchema.optional(),
+    /** The agents to bind, by name (BoundAgentsSchema); a template's are used when this and agent_id are absent. */
+    agents: BoundAgentsSchema.optional(),
     working_directory: WorkingDirectorySchema.optional(),
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
@@ -72,6 +86,8 @@ export const CreateSessionBodySchema = z
     fallbacks: FallbackListSchema.optional(),
   })
   .superRefine((body, context) => {
+    if (body.agent_id !== undefined && body.agents !== undefined)
+      context.addIssue({ code: "custom", path: ["agents"], message: "give agent_id or agents, not both" });
     // A template can supply provider and model; without one the caller must.
     if (body.template_id !== undefined) return;
     for (const field of ["provider", "model"] as const) {
@@ -89,7 +105,10 @@ export const UpdateSessionBodySchema = z
     model: ModelNameSchema.optional(),
     credential_id: CredentialIdSchema.nullable().optional(),
     system_prompt: SystemPromptSchema.nullable().optional(),
+    /** One agent by id (null: none); the same as `agents: [its name]` (or `[]`). */
     agent_id: AgentIdSchema.nullable().optional(),
+    /** Replaces the whole binding; `[]` binds none (the most recently seen connected agent is used). */
+    agents: BoundAgentsSchema.optional(),
     working_directory: WorkingDirectorySchema.nullable().optional(),
     enabled_tools: ToolListSchema.nullable().optional(),
     enabled_mcp: ToolListSchema.nullable().optional(),
@@ -102,7 +121,11 @@ export const UpdateSessionBodySchema = z
     /** Replaces the whole list; `[]` removes every fallback. */
     fallbacks: FallbackListSchema.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
+  .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" })
+  .refine((body) => body.agent_id === undefined || body.agents === undefined, {
+    path: ["agents"],
+    message: "give agent_id or agents, not both",
+  });
 export type UpdateSessionBody = z.infer<typeof UpdateSessionBodySchema>;
 
 /**
@@ -129,7 +152,10 @@ export const SessionSchema = z.object({
   credential_id: CredentialIdSchema.nullable(),
   system_prompt: z.string().nullable(),
   template_id: TemplateIdSchema.nullable(),
+  /** The bound agent when exactly one is bound; null otherwise (see `agents`). */
   agent_id: AgentIdSchema.nullable(),
+  /** The bound agents' names, in the order given; empty: the most recently seen connected agent. */
+  agents: z.array(z.string()).default([]),
   working_directory: z.string().nullable(),
   enabled_tools: z.array(z.string()).nullable(),
   enabled_mcp: z.array(z.string()).nullable(),

@@ -11,7 +11,7 @@ import {
 } from "../common.ts";
 import { CredentialIdSchema, TemplateIdSchema } from "../ids.ts";
 import { listOf } from "./common.ts";
-import { FallbackListSchema, FallbackSchema, ModelNameSchema } from "./sessions.ts";
+import { BoundAgentsSchema, FallbackListSchema, FallbackSchema, ModelNameSchema } from "./sessions.ts";
 
 const NameSchema = z.string().trim().min(1).max(100);
 const DescriptionSchema = z.string().max(2000);
@@ -30,6 +30,8 @@ export const CreateTemplateBodySchema = z.strictObject({
   agent_offline: AgentOfflineModeSchema.optional(),
   agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
   fallbacks: FallbackListSchema.optional(),
+  /** Local agents, by name, that sessions made from the template bind (BoundAgentsSchema). */
+  agents: BoundAgentsSchema.optional(),
 });
 export type CreateTemplateBody = z.infer<typeof CreateTemplateBodySchema>;
 
@@ -47,6 +49,8 @@ export const UpdateTemplateBodySchema = z
     agent_offline: AgentOfflineModeSchema.optional(),
     agent_offline_grace_ms: AgentOfflineGraceSchema.optional(),
     fallbacks: FallbackListSchema.optional(),
+    /** Replaces the whole list; `[]` binds none. */
+    agents: BoundAgentsSchema.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "give at least one field to change" });
 export type UpdateTemplateBody = z.infer<typeof UpdateTemplateBodySchema>;
@@ -67,6 +71,8 @@ export const TemplateSchema = z.object({
   agent_offline_grace_ms: AgentOfflineGraceSchema.default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   /** Copied into every session made from the template (FallbackSchema). */
   fallbacks: z.array(FallbackSchema).default([]),
+  /** Local agents, by name, bound by every session made from the template (unless it names its own). */
+  agents: z.array(z.string()).default([]),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 });

@@ -19,6 +19,8 @@ export const ToolExecutionSchema = z.object({
   source: ToolSourceSchema,
   /** The local agent that ran it, for `local` tools and the agent's stdio MCP servers. */
   agent_id: AgentIdSchema.nullable(),
+  /** That agent's name now (null without one), as tool cards show it. */
+  machine: z.string().nullable().default(null),
   params: z.unknown(),
   /** The start of what the model was told (capped), or the error code and message. */
   result_summary: z.string().nullable(),

@@ -18,6 +18,7 @@ export const SAMPLE_SESSION: Session = SessionSchema.parse({
   system_prompt: null,
   template_id: null,
   agent_id: null,
+  agents: [],
   working_directory: "/home/dev/project",
   enabled_tools: null,
   enabled_mcp: ["context7"],

@@ -3,8 +3,8 @@
 // turn, and when a resume falls back to a snapshot), answers an approval with a key (y / s / n),
 // cancels with Esc, sends what is typed on Enter (also when a terminal delivers text and Enter in
 // one chunk), and runs slash commands (an API error is a notice, not a crash); the status bar
-// shows the connection, model, tokens and cost; a ChatGPT credential that needs a new login says
-// how to sign in again; a session the server refuses says why; the queue shows under the
+// shows the connection, model, bound machines, tokens and cost; a tool card names its machine; a
+// ChatGPT credential that needs a new login says how to sign in again; a session the server refuses says why; the queue shows under the
 // transcript and /qedit, /unqueue and /resume change it.
 import {
   ApiError,
@@ -319,6 +319,28 @@ describe("AttachApp", () => {
     await tick();
     expect(app.lastFrame()).toContain("run_shell_command linking");
     expect(app.lastFrame()).toMatch(/compiling 1\/2[\s\S]*compiling 2\/2/);
+  });
+
+  it("names the machine on a tool card, and the session's machines in the status line", async () => {
+    const socket = fakeSocket();
+    const app = render(<AttachApp client={client} sessionId={SAMPLE_SESSION.id} openSocket={socket.open} />);
+    unmount = app.unmount;
+    await tick(50);
+    const session = { ...SAMPLE_SESSION, agents: ["laptop", "ci box"] };
+    socket.push({ type: "snapshot", seq: 1, protocol_version: 1, session, presence: session.presence, messages: [], turn: null });
+    socket.push(
+      { type: "event", seq: 2, turn_id, event: { type: "tool_call", phase: "start", call_id, name: "read_file" } },
+      { type: "event", seq: 3, turn_id, event: { type: "tool_call", phase: "end", call_id, args: { machine: "ci box", path: "a" } } },
+      {
+        type: "event",
+        seq: 4,
+        turn_id,
+        event: { type: "tool_result", call_id, name: "read_file", ok: true, output: "1\ta", duration_ms: 2, machine: "ci box" },
+      },
+    );
+    await tick();
+    expect(app.lastFrame()).toContain("read_file done on ci box");
+    expect(app.lastFrame()).toContain("on laptop, ci box");
   });
 
   it("answers approvals with s (for the session) and n (deny)", async () => {

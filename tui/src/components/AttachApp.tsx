@@ -122,11 +122,16 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       <Text dimColor>
         <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
         {session !== null &&
-          `  ${session.title} · ${session.provider}/${session.model} · context ${contextGauge(session.context)} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · ${formatUsd(session.cost_usd)}`}
+          `  ${session.title} · ${session.provider}/${session.model}${machinesNote(session.agents)} · context ${contextGauge(session.context)} · ${session.usage.input_tokens + session.usage.cache_read_tokens} in ${session.usage.output_tokens} out · ${formatUsd(session.cost_usd)}`}
         {transcript.turn !== null ? "  · Esc cancels" : "  · /quit to leave"}
       </Text>
     </Box>
   );
+}
+
+/** The machines the session's tools run on, for the status line; nothing when none is bound. */
+function machinesNote(agents: readonly string[]): string {
+  return agents.length === 0 ? "" : ` · on ${agents.join(", ")}`;
 }
 
 /** What to tell the user about a credential of this session that stopped working, and the fix. */

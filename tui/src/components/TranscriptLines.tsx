@@ -13,6 +13,7 @@ import {
   stopNotice,
   storedResults,
   storedToolCard,
+  toolCardMachine,
 } from "@maestro/protocol";
 import { Box, Static, Text } from "ink";
 import { useLayoutEffect, useRef } from "react";
@@ -33,10 +34,12 @@ function ToolCardLine({ card }: { readonly card: ToolCard }) {
   const held = waiting || card.status?.startsWith("waiting for ") === true;
   const color = card.result !== null ? (card.result.ok ? "green" : "red") : held ? "yellow" : "cyan";
   const lastLines = (text: string) => text.trimEnd().split("\n").slice(-6).join("\n");
+  const machine = toolCardMachine(card);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color} paddingX={1}>
       <Text>
         <Text bold>{card.name}</Text> <Text color={color}>{state}</Text>
+        {machine !== null && <Text color="magenta"> on {machine}</Text>}
         {card.result !== null && card.result.durationMs > 0 && <Text dimColor> {card.result.durationMs} ms</Text>}
       </Text>
       {card.args !== null && <Text dimColor>{JSON.stringify(card.args)}</Text>}

@@ -15,9 +15,10 @@ import {
 } from "@maestro/protocol";
 import type { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { recentAgentIds } from "../db/queries/agents.ts";
+import { agentsByIds, recentAgentIds } from "../db/queries/agents.ts";
 import type { Env } from "../env.ts";
 import type { ToolProgress } from "../session/turn-ports.ts";
+import type { BoundMachine } from "../tools/machine-tools.ts";
 
 export { TUNNEL_CLOSE } from "@maestro/protocol";
 
@@ -93,17 +94,31 @@ export async function callAgent(
 const CANDIDATES = 10;
 
 /**
- * The agent a session's local tools run on: the one it names, or else the most recently seen
- * agent that is connected now. Null when there is none, so the tools fail fast as offline.
+ * The machines a session's local tools run on: the agents it binds, in order, or — binding none —
+ * the most recently seen agent that is connected now (none when no agent is). A bound agent that
+ * is offline stays in the list, so the model still sees it and its calls fail as offline.
  */
-export async function resolveSessionAgent(
-  env: Env,
-  db: Database,
-  named: AgentId | null,
-): Promise<{ readonly agentId: AgentId; readonly registration: Registration | null } | null> {
-  if (named !== null) return { agentId: named, registration: (await agentStatus(env, named)).registration };
-  const candidates = await recentAgentIds(db, CANDIDATES);
-  const statuses = await Promise.all(candidates.map(async (agentId) => ({ agentId, status: await agentStatus(env, agentId) })));
-  const live = statuses.find((candidate) => candidate.status.connected);
-  return live === undefined ? null : { agentId: live.agentId, registration: live.status.registration };
+export async function resolveSessionMachines(env: Env, db: Database, bound: readonly AgentId[]): Promise<BoundMachine[]> {
+  if (bound.length === 0) {
+    const candidates = await recentAgentIds(db, CANDIDATES);
+    const statuses = await Promise.all(candidates.map(async (agentId) => ({ agentId, status: await agentStatus(env, agentId) })));
+    const live = statuses.find((candidate) => candidate.status.connected);
+    if (live === undefined) return [];
+    const identity = (await agentsByIds(db, [live.agentId])).get(live.agentId);
+    return [machineOf(live.agentId, identity?.name ?? live.status.registration?.name ?? "local agent", identity?.roots ?? [], live.status)];
+  }
+  const [identities, statuses] = await Promise.all([
+    agentsByIds(db, bound),
+    Promise.all(bound.map(async (agentId) => agentStatus(env, agentId))),
+  ]);
+  return bound.flatMap((agentId, index) => {
+    const identity = identities.get(agentId);
+    const status = statuses[index];
+    return identity === undefined || status === undefined ? [] : [machineOf(agentId, identity.name, identity.roots, status)];
+  });
+}
+
+/** What the agent's Durable Object still holds of its registration (none when it is gone) is what the model is offered. */
+function machineOf(agentId: AgentId, name: string, lastRoots: readonly string[], status: AgentStatus): BoundMachine {
+  return { agentId, name, roots: status.registration?.roots ?? lastRoots, registration: status.registration };
 }

@@ -82,6 +82,8 @@ export const agentTemplates = pgTable("agent_templates", {
   agentOfflineGraceMs: integer().notNull().default(DEFAULT_AGENT_OFFLINE_GRACE_MS),
   /** Copied into the sessions made from it (see sessions.fallbacks). */
   fallbacks: jsonb().$type<Fallback[]>().notNull().default([]),
+  /** Bound by the sessions made from it (see sessions.agentIds). */
+  agentIds: jsonb().$type<string[]>().notNull().default([]),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -112,7 +114,11 @@ export const sessions = pgTable(
     credentialId: uuid().references(() => savedAuthentications.id, { onDelete: "set null" }),
     systemPrompt: safeText(),
     templateId: uuid().references(() => agentTemplates.id, { onDelete: "set null" }),
-    agentId: uuid().references(() => localAgents.id, { onDelete: "set null" }),
+    /**
+     * The local agents its tools run on (local_agents ids, in the order the user named them);
+     * empty: the most recently seen connected agent. Ids, not names, so renaming keeps the binding.
+     */
+    agentIds: jsonb().$type<string[]>().notNull().default([]),
     workingDirectory: safeText(),
     enabledTools: jsonb().$type<string[]>(),
     enabledMcp: jsonb().$type<string[]>(),

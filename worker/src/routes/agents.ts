@@ -4,6 +4,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import {
+  type AgentId,
   AgentIdSchema,
   AgentListSchema,
   AgentSchema,
@@ -14,11 +15,20 @@ import {
 } from "@maestro/protocol";
 import { z } from "zod";
 import { agentLive, agentStub } from "../agents/agent-port.ts";
-import { createAgent, listAgents, renameAgent, revokeAgent } from "../db/queries/agents.ts";
-import { notFound } from "../errors.ts";
+import { agentNameTaken, createAgent, listAgents, renameAgent, revokeAgent } from "../db/queries/agents.ts";
+import type { Database } from "../db/client.ts";
+import { AppError, notFound } from "../errors.ts";
 import { createRouter, errorResponses, jsonBody, jsonResponse } from "./openapi.ts";
 
 const IdParams = z.object({ id: AgentIdSchema });
+
+/** Sessions bind agents by name, so a name taken by another live agent (ignoring case) is refused. */
+async function assertNameFree(db: Database, name: string, except?: AgentId): Promise<void> {
+  if (await agentNameTaken(db, name, except))
+    throw new AppError("CONFLICT", `A local agent is already named "${name}".`, {
+      fields: [{ field: "name", message: "another agent has this name; sessions pick agents by name" }],
+    });
+}
 
 export const agents = createRouter()
   .openapi(
@@ -27,10 +37,12 @@ export const agents = createRouter()
       path: "/",
       summary: "Create a local agent and its token (shown once; only a hash is kept)",
       request: { body: jsonBody(CreateAgentBodySchema) },
-      responses: { 201: jsonResponse(CreatedAgentSchema, "The agent, with its one-time token"), ...errorResponses(400, 401) },
+      responses: { 201: jsonResponse(CreatedAgentSchema, "The agent, with its one-time token"), ...errorResponses(400, 401, 409) },
     }),
     async (c) => {
-      const agent = await createAgent(c.var.services.db, c.req.valid("json").name);
+      const { name } = c.req.valid("json");
+      await assertNameFree(c.var.services.db, name);
+      const agent = await createAgent(c.var.services.db, name);
       c.var.log.info("agent.created", { agent_id: agent.id });
       return c.json(agent, 201);
     },
@@ -53,10 +65,11 @@ export const agents = createRouter()
       path: "/{id}",
       summary: "Rename a local agent",
       request: { params: IdParams, body: jsonBody(UpdateAgentBodySchema) },
-      responses: { 200: jsonResponse(AgentSchema, "The renamed agent"), ...errorResponses(400, 401, 404) },
+      responses: { 200: jsonResponse(AgentSchema, "The renamed agent"), ...errorResponses(400, 401, 404, 409) },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
+      await assertNameFree(c.var.services.db, c.req.valid("json").name, id);
       const agent = await renameAgent(c.var.services.db, id, c.req.valid("json").name, await agentLive(c.env, id));
       if (agent === undefined) throw notFound("AGENT_NOT_FOUND", "local agent");
       return c.json(agent, 200);

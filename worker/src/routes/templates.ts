@@ -10,6 +10,7 @@ import {
 } from "@maestro/protocol";
 import { z } from "zod";
 import { credentialExists } from "../db/queries/credentials.ts";
+import { resolveAgentNames } from "../session/session-config.ts";
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from "../db/queries/templates.ts";
 import type { Database } from "../db/client.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -40,7 +41,8 @@ export const templates = createRouter()
       await checkCredential(c.var.services.db, body.credential_id);
       await checkFallbacks(c.var.services.db, body.fallbacks ?? [], body.credential_id ?? null);
       await checkToolNames(c.var.services.db, body.enabled_tools);
-      return c.json(await createTemplate(c.var.services.db, body), 201);
+      const agentIds = await resolveAgentNames(c.var.services.db, body.agents ?? []);
+      return c.json(await createTemplate(c.var.services.db, body, agentIds), 201);
     },
   )
   .openapi(
@@ -84,7 +86,8 @@ export const templates = createRouter()
         await checkFallbacks(c.var.services.db, body.fallbacks, credentialId);
       }
       await checkToolNames(c.var.services.db, body.enabled_tools);
-      const template = await updateTemplate(c.var.services.db, c.req.valid("param").id, body);
+      const agentIds = body.agents === undefined ? undefined : await resolveAgentNames(c.var.services.db, body.agents);
+      const template = await updateTemplate(c.var.services.db, c.req.valid("param").id, body, agentIds);
       if (template === undefined) throw notFound("TEMPLATE_NOT_FOUND", "template");
       return c.json(template, 200);
     },

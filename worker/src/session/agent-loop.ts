@@ -84,6 +84,8 @@ export interface ToolExecution {
   /** Where it ran (or would have): recorded in the audit trail. */
   readonly source: ToolSource;
   readonly agentId: AgentId | null;
+  /** The name of that agent, which tool cards show. */
+  readonly machine: string | null;
   readonly args: Record<string, unknown>;
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
@@ -323,7 +325,9 @@ async function* runTool(
   call: { callId: ToolCallId; name: string; args: Record<string, unknown> },
 ): AsyncGenerator<LoopEvent, ToolExecution> {
   const started = deps.now();
-  const info = deps.tools.describe(call.name);
+  // With several machines the arguments say which one runs it.
+  const info = deps.tools.describe(call.name, call.args);
+  const machine = info?.machine ?? null;
   // A tool the session does not have was never going to run anywhere but here.
   const source: ToolSource = info?.source ?? "worker";
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
@@ -331,12 +335,12 @@ async function* runTool(
     yield {
       kind: "stream",
       event: {
-        ...toolResultPart({ callId: call.callId, name: call.name, outcome }),
+        ...toolResultPart({ callId: call.callId, name: call.name, outcome, machine }),
         type: "tool_result",
         duration_ms: durationMs,
       },
     };
-    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs };
+    return { ...call, source, agentId: info?.agentId ?? null, machine, outcome, status, durationMs };
   };
 
   if (info === undefined) {
@@ -396,7 +400,7 @@ async function* runTool(
 
 /** What the model (and the transcript) is told of a tool call's outcome. */
 export function toolResultPart(
-  execution: Pick<ToolExecution, "callId" | "name" | "outcome">,
+  execution: Pick<ToolExecution, "callId" | "name" | "outcome"> & { readonly machine?: string | null },
 ): Extract<ContentPart, { type: "tool_result" }> {
   const { outcome } = execution;
   return {
@@ -406,5 +410,6 @@ export function toolResultPart(
     ok: outcome.ok,
     output: outcome.ok ? outcome.output : outcome.message,
     ...(!outcome.ok && { error_code: outcome.code }),
+    ...(execution.machine != null && { machine: execution.machine }),
   };
 }

@@ -15,8 +15,10 @@ export interface ToolInfo {
   readonly kind: ToolKind;
   readonly approval: ToolApproval;
   readonly source: ToolSource;
-  /** The local agent it runs on, for the audit trail; null when it runs elsewhere. */
+  /** The local agent it runs on, for the audit trail; null when it runs elsewhere (or on no agent). */
   readonly agentId: AgentId | null;
+  /** That agent's name, which tool cards show; null when agentId is. */
+  readonly machine: string | null;
 }
 
 export interface ToolProgress {
@@ -27,8 +29,11 @@ export interface ToolProgress {
 export interface ToolRuntime {
   /** What the model is offered. */
   readonly definitions: readonly ToolDefinition[];
-  /** How a tool offered to the model behaves; undefined for a name it was not offered. */
-  describe(name: string): ToolInfo | undefined;
+  /**
+   * How a tool offered to the model behaves; undefined for a name it was not offered. `args`
+   * picks the machine when the session has several (without them, agentId and machine may be null).
+   */
+  describe(name: string, args?: Record<string, unknown>): ToolInfo | undefined;
   execute(call: ToolCallRequest, options: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void }): Promise<ToolOutcome>;
 }
 

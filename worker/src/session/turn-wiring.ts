@@ -67,7 +67,7 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
       {
         enabledTools: session.enabledTools,
         enabledMcp: session.enabledMcp,
-        agentId: session.agentId === null ? null : AgentIdSchema.parse(session.agentId),
+        agentIds: session.agentIds.map((id) => AgentIdSchema.parse(id)),
       },
     ),
   ]);

@@ -19,12 +19,23 @@ import type { RemoteMcpServer } from "../mcp/client.ts";
 import type { ToolDefinition } from "../providers/provider.ts";
 import type { ToolCallRequest, ToolInfo, ToolProgress, ToolRuntime } from "../session/turn-ports.ts";
 import { workerTools } from "./builtin/index.ts";
+import { MACHINE_PARAM } from "./machine-tools.ts";
+
+/** A local agent a call may run on, and the name the user and the model know it by. */
+export interface Machine {
+  readonly agentId: AgentId;
+  readonly name: string;
+}
 
 /** Where an offered tool runs. */
 export type ToolRoute =
   | { readonly via: "worker" }
-  /** `tool` is the name the agent knows: a built-in, or `<server>__<tool>` of a stdio server. */
-  | { readonly via: "agent"; readonly agentId: AgentId | null; readonly tool: string }
+  /**
+   * `tool` is the name the agent knows: a built-in, or `<server>__<tool>` of a stdio server.
+   * `pick`: "only" runs on the one machine (none: the agent is offline); "param" on the one the
+   * call's `machine` argument names (machine-tools.ts), which is removed before the agent sees it.
+   */
+  | { readonly via: "agent"; readonly tool: string; readonly machines: readonly Machine[]; readonly pick: "only" | "param" }
   | { readonly via: "remote_mcp"; readonly server: RemoteMcpServer; readonly tool: string };
 
 export interface AvailableTool {
@@ -87,11 +98,17 @@ export function createToolRuntime(options: ExecutorOptions): ToolRuntime {
   }));
   return {
     definitions,
-    describe(name: string): ToolInfo | undefined {
+    describe(name: string, args: Record<string, unknown> = {}): ToolInfo | undefined {
       const tool = byName.get(name);
       if (tool === undefined) return undefined;
-      const agentId = tool.route.via === "agent" ? tool.route.agentId : null;
-      return { kind: tool.kind, approval: tool.approval, source: tool.source, agentId };
+      const machine = tool.route.via === "agent" ? chooseMachine(tool.route, args) : undefined;
+      return {
+        kind: tool.kind,
+        approval: tool.approval,
+        source: tool.source,
+        agentId: machine?.agentId ?? null,
+        machine: machine?.name ?? null,
+      };
     },
     async execute(call: ToolCallRequest, context: { signal: AbortSignal; onProgress: (progress: ToolProgress) => void }) {
       const tool = byName.get(call.name);
@@ -101,23 +118,46 @@ export function createToolRuntime(options: ExecutorOptions): ToolRuntime {
       switch (tool.route.via) {
         case "worker":
           return runWorkerTool(call, context, options.callers.fetch);
-        case "agent":
-          if (tool.route.agentId === null) return NO_AGENT;
+        case "agent": {
+          const machine = chooseMachine(tool.route, call.args);
+          if (machine === undefined) return tool.route.pick === "only" ? NO_AGENT : noSuchMachine(tool.route, call.args);
+          const several = tool.route.pick === "param";
+          const { [MACHINE_PARAM]: _machine, ...params } = call.args;
           return options.callers.callAgent(
-            tool.route.agentId,
+            machine.agentId,
             {
               id: TunnelCallIdSchema.parse(crypto.randomUUID()),
               tool: tool.route.tool,
-              params: call.args,
-              cwd: options.cwd,
+              params: several ? params : call.args,
+              // The session's working directory is a path on one machine; with several, each
+              // agent starts in its own first root.
+              cwd: several ? null : options.cwd,
               deadline: options.now() + callOptions.timeoutMs,
             },
             callOptions,
           );
+        }
         case "remote_mcp":
           return options.callers.callRemoteMcp(tool.route.server, tool.route.tool, call.args, callOptions);
       }
     },
+  };
+}
+
+/** The machine a call runs on; undefined when there is none, or the call names none it offers. */
+function chooseMachine(route: Extract<ToolRoute, { via: "agent" }>, args: Record<string, unknown>): Machine | undefined {
+  if (route.pick === "only") return route.machines[0];
+  return route.machines.find((machine) => machine.name === args[MACHINE_PARAM]);
+}
+
+function noSuchMachine(route: Extract<ToolRoute, { via: "agent" }>, args: Record<string, unknown>): ToolOutcome {
+  const names = route.machines.map((machine) => `"${machine.name}"`).join(", ");
+  const given = args[MACHINE_PARAM];
+  return {
+    ok: false,
+    code: "INVALID_PARAMS",
+    message: `${given === undefined ? "No machine was named" : `There is no machine ${JSON.stringify(given)} for this tool`}: set "${MACHINE_PARAM}" to one of ${names}.`,
+    recoverable: true,
   };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The tools one turn offers the model, each with where it runs: the registry's enabled tools
- * (Worker built-ins, and the local agent's built-ins on the session's agent), the stdio MCP
- * servers that agent registered, and the enabled remote MCP servers (tool lists from the cache).
+ * (Worker built-ins, and the local agents' built-ins on the session's machines), the stdio MCP
+ * servers those agents registered (machine-tools.ts), and the enabled remote MCP servers (tool
+ * lists from the cache).
  * A server that cannot be reached costs only its own tools, never the turn.
  */
-import { type AgentId, mcpToolName, modelToolName } from "@maestro/protocol";
+import { type AgentId, modelToolName } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { type Registration, resolveSessionAgent } from "../agents/agent-port.ts";
+import { resolveSessionMachines } from "../agents/agent-port.ts";
 import type { KeyRing } from "../auth/key-ring.ts";
 import type { Database } from "../db/client.ts";
 import { remoteServersFor } from "../db/queries/mcp-servers.ts";
@@ -17,6 +18,7 @@ import { listServerTools } from "../mcp/client.ts";
 import { type CallableMcpServer, callableServer } from "../mcp/servers.ts";
 import { cachedServerTools } from "../mcp/tool-cache.ts";
 import type { AvailableTool } from "./executor.ts";
+import { machineMcpTools, machineTool } from "./machine-tools.ts";
 
 export interface ToolSources {
   readonly env: Env;
@@ -30,38 +32,20 @@ export interface ToolSources {
 export interface SessionToolScope {
   readonly enabledTools: readonly string[] | null;
   readonly enabledMcp: readonly string[] | null;
-  readonly agentId: AgentId | null;
+  /** The bound agents (empty: the most recently seen connected one). */
+  readonly agentIds: readonly AgentId[];
 }
 
 export async function loadSessionTools(sources: ToolSources, scope: SessionToolScope): Promise<AvailableTool[]> {
-  const [registry, agent, remote] = await Promise.all([
+  const [registry, machines, remote] = await Promise.all([
     toolsForSession(sources.db, scope.enabledTools),
-    resolveSessionAgent(sources.env, sources.db, scope.agentId),
+    resolveSessionMachines(sources.env, sources.db, scope.agentIds),
     remoteMcpTools(sources, scope.enabledMcp),
   ]);
-  const agentId = agent?.agentId ?? null;
-  const fromRegistry = registry.map((tool): AvailableTool => {
-    if (tool.source === "worker") return { ...tool, route: { via: "worker" } };
-    return { ...tool, route: { via: "agent", agentId, tool: tool.name } };
-  });
-  const fromAgent = agent?.registration == null ? [] : agentMcpTools(agent.agentId, agent.registration, scope.enabledMcp);
-  return dedupe([...fromRegistry, ...fromAgent, ...remote], sources.log);
-}
-
-function agentMcpTools(agentId: AgentId, registration: Registration, enabled: readonly string[] | null): AvailableTool[] {
-  return registration.mcp
-    .filter((server) => enabled === null || enabled.includes(server.name))
-    .flatMap((server) =>
-      server.tools.map((tool): AvailableTool => ({
-        name: modelToolName(server.name, tool.name),
-        description: tool.description,
-        kind: tool.kind,
-        source: "mcp",
-        approval: "default",
-        inputSchema: tool.input_schema,
-        route: { via: "agent", agentId, tool: mcpToolName(server.name, tool.name) },
-      })),
-    );
+  const fromRegistry = registry.map((tool): AvailableTool =>
+    tool.source === "worker" ? { ...tool, route: { via: "worker" } } : machineTool(tool, machines),
+  );
+  return dedupe([...fromRegistry, ...machineMcpTools(machines, scope.enabledMcp), ...remote], sources.log);
 }
 
 async function remoteMcpTools(sources: ToolSources, enabled: readonly string[] | null): Promise<AvailableTool[]> {

@@ -45,8 +45,11 @@ export function registerFrame(overrides: Partial<Extract<AgentToWorker, { type: 
   } satisfies AgentToWorker;
 }
 
-/** Creates an agent through the API and returns its id and one-time token. */
-export async function createAgent(name = "test-laptop"): Promise<{ id: string; token: string }> {
+/**
+ * Creates an agent through the API and returns its id and one-time token. Names are unique among
+ * live agents and every file shares one database, so the default name is made unique.
+ */
+export async function createAgent(name = `test-laptop-${crypto.randomUUID().slice(0, 8)}`): Promise<{ id: string; token: string }> {
   const created = await client().agents.create({ name });
   return { id: created.id, token: created.token };
 }

@@ -117,10 +117,14 @@ describe("MCP servers", () => {
 });
 
 describe("local agents", () => {
+  // Names are unique among live agents and every test file shares one database: each name here is fresh.
+  const fresh = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
+
   it("returns the token once and keeps only its hash", async () => {
-    const created = await client().agents.create({ name: "laptop" });
+    const name = fresh("laptop");
+    const created = await client().agents.create({ name });
     expect(created.token).toMatch(/^mae_agent_[A-Za-z0-9_-]{43}$/);
-    expect(created).toMatchObject({ name: "laptop", connected: false, roots: [], revoked_at: null });
+    expect(created).toMatchObject({ name, connected: false, roots: [], revoked_at: null });
     const [row] = await withDb((db) => db.select().from(localAgents).where(eq(localAgents.id, created.id)));
     expect(row?.tokenHash).toBe(await hashAgentToken(created.token));
     expect(row?.tokenHash).not.toContain(created.token);
@@ -129,8 +133,9 @@ describe("local agents", () => {
   });
 
   it("renames and revokes an agent", async () => {
-    const created = await client().agents.create({ name: "desktop" });
-    expect(await client().agents.update(created.id, { name: "workstation" })).toMatchObject({ name: "workstation" });
+    const created = await client().agents.create({ name: fresh("desktop") });
+    const renamed = fresh("workstation");
+    expect(await client().agents.update(created.id, { name: renamed })).toMatchObject({ name: renamed });
     expect(await client().agents.delete(created.id)).toEqual({ id: created.id, deleted: true });
     const agent = (await client().agents.list()).data.find((found) => found.id === created.id);
     expect(agent?.revoked_at).toEqual(expect.any(String));

@@ -51,8 +51,9 @@ export function toolCalls(...calls: { id: string; name: string; args: Record<str
   ];
 }
 
-export interface FakeTool extends Omit<ToolInfo, "agentId"> {
+export interface FakeTool extends Omit<ToolInfo, "agentId" | "machine"> {
   readonly agentId?: ToolInfo["agentId"];
+  readonly machine?: ToolInfo["machine"];
   run?(args: Record<string, unknown>, progress: (update: ToolProgress) => void, signal: AbortSignal): Promise<ToolOutcome>;
 }
 
@@ -70,7 +71,7 @@ export class FakeTools implements ToolRuntime {
 
   describe(name: string): ToolInfo | undefined {
     const tool = this.#tools[name];
-    return tool === undefined ? undefined : { agentId: null, ...tool };
+    return tool === undefined ? undefined : { agentId: null, machine: null, ...tool };
   }
 
   async execute(

@@ -1,7 +1,7 @@
 /**
  * A session's settings from its own page: rename it, switch its credential (and so provider) or
- * model (suggested from the model catalog), its fallback models, its tools and what its tool calls
- * do while its local agent is offline — sent over the socket, so every client sees the change at
+ * model (suggested from the model catalog), the machines its tools run on, its fallback models,
+ * its tools and what its tool calls do while its local agent is offline — sent over the socket, so every client sees the change at
  * once — save it as a template (fallbacks included), or archive it.
  */
 import { ApiError, type RestClient, type Session, type UpdateSessionBody } from "@maestro/protocol";
@@ -13,6 +13,7 @@ import { AgentOfflineSetting } from "./AgentOfflineSetting.tsx";
 import { FallbackList } from "./FallbackList.tsx";
 import { SessionTools } from "./SessionTools.tsx";
 import { credentialName } from "../../lib/format.ts";
+import { MachinePicker } from "./MachinePicker.tsx";
 
 export interface SessionControlsProps {
   readonly client: RestClient;
@@ -23,6 +24,7 @@ export interface SessionControlsProps {
 export function SessionControls({ client, session, configure }: SessionControlsProps) {
   const [credentials] = useLoad(() => client.credentials.list());
   const [tools] = useLoad(() => client.tools.list());
+  const [agents] = useLoad(() => client.agents.list());
   const models = useModels(client);
   const [title, setTitle] = useState(session.title);
   const [model, setModel] = useState(session.model);
@@ -61,6 +63,7 @@ export function SessionControls({ client, session, configure }: SessionControlsP
         agent_offline: session.agent_offline,
         agent_offline_grace_ms: session.agent_offline_grace_ms,
         fallbacks: session.fallbacks,
+        agents: [...session.agents],
       });
       setMessage(`Saved as the template “${template.name}”.`);
     } catch (failure) {
@@ -107,6 +110,12 @@ export function SessionControls({ client, session, configure }: SessionControlsP
           Archive
         </button>
       </div>
+      <MachinePicker
+        session={session}
+        agents={agents.status === "ready" ? agents.value.data : []}
+        configure={configure}
+        onMessage={setMessage}
+      />
       <FallbackList session={session} credentials={list} configure={configure} onMessage={setMessage} />
       <SessionTools
         session={session}

@@ -1,9 +1,9 @@
 /**
  * A tool call as a card: its name and arguments, what it printed while running, how it ended
- * (output or error, and how long it took), and — while it waits — the approval prompt, which any
+ * (output or error, how long it took, and on which machine), and — while it waits — the approval prompt, which any
  * client may answer: once, for the rest of the session, or not at all.
  */
-import type { ApprovalDecision, ToolCard } from "@maestro/protocol";
+import { type ApprovalDecision, type ToolCard, toolCardMachine } from "@maestro/protocol";
 import { useEffect, useRef } from "react";
 import { duration } from "../../lib/format.ts";
 
@@ -49,12 +49,18 @@ export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
   const status = statusOf(card);
   const args = card.args === null ? card.argsText : JSON.stringify(card.args, null, 2);
   const waiting = card.approval !== null && card.approval.answer === null;
+  const machine = toolCardMachine(card);
   const approveButton = useFocusWhenIdle<HTMLButtonElement>(waiting && onAnswer !== undefined);
   return (
     <section className={`tool-card ${status.tone}`} aria-label={`Tool call ${card.name}`}>
       <header>
         <code className="tool-name">{card.name}</code>
         <span className={`badge ${status.tone}`}>{status.label}</span>
+        {machine !== null && (
+          <span className="tool-machine muted" aria-label="Machine">
+            on {machine}
+          </span>
+        )}
         {card.result !== null && card.result.durationMs > 0 && <span className="muted">{duration(card.result.durationMs)}</span>}
       </header>
       {args.length > 0 && <pre className="tool-args">{args}</pre>}

@@ -1,6 +1,6 @@
 // Proves: the conversation renders from the shared transcript fold — markdown with code blocks
 // (and no raw HTML from the model), thinking collapsed, a tool call as a card with its arguments,
-// live progress and result — and an approval prompt any client can answer, which disappears for
+// live progress and result, the machine it ran on — and an approval prompt any client can answer, which disappears for
 // everyone once answered.
 import { EMPTY_TRANSCRIPT, type SessionToClient, type Transcript, foldTranscript } from "@maestro/protocol";
 import { SAMPLE_CALL_ID, SAMPLE_MESSAGE, SAMPLE_SESSION, SAMPLE_TIME, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
@@ -121,6 +121,38 @@ describe("TranscriptView", () => {
     render(<TranscriptView transcript={streamingTurn()} onAnswer={vi.fn()} />);
     expect(document.activeElement).toBe(composer);
     composer.remove();
+  });
+
+  it("names the machine a call runs on: from its machine argument while running, from its result after", () => {
+    seq = 0;
+    const running = fold([
+      {
+        type: "snapshot",
+        seq: 0,
+        protocol_version: 1,
+        session: SAMPLE_SESSION,
+        presence: SAMPLE_SESSION.presence,
+        messages: [],
+        turn: null,
+      },
+      event({ type: "tool_call", phase: "start", call_id, name: "read_file" }),
+      event({ type: "tool_call", phase: "end", call_id, args: { machine: "ci box", path: "build.log" } }),
+    ]);
+    const { rerender } = render(<TranscriptView transcript={running} onAnswer={vi.fn()} />);
+    expect(within(screen.getByRole("region", { name: "Tool call read_file" })).getByLabelText("Machine").textContent).toBe("on ci box");
+    const done = fold(
+      [event({ type: "tool_result", call_id, name: "read_file", ok: true, output: "log", duration_ms: 3, machine: "ci box" })],
+      running,
+    );
+    rerender(<TranscriptView transcript={done} onAnswer={vi.fn()} />);
+    expect(within(screen.getByRole("region", { name: "Tool call read_file" })).getByLabelText("Machine").textContent).toBe("on ci box");
+    // A Worker tool ran on no machine, and says none.
+    const worker = fold(
+      [event({ type: "tool_result", call_id, name: "read_file", ok: true, output: "x", duration_ms: 1 })],
+      streamingTurn(),
+    );
+    rerender(<TranscriptView transcript={worker} onAnswer={vi.fn()} />);
+    expect(within(screen.getByRole("region", { name: "Tool call run_shell_command" })).queryByLabelText("Machine")).toBeNull();
   });
 
   it("shows a denied call and a failed call as such", () => {

@@ -11,9 +11,10 @@ import {
   type CreatedAgent,
   CreatedAgentSchema,
 } from "@maestro/protocol";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { generateAgentToken, hashAgentToken } from "../../auth/agent-token.ts";
 import type { Database } from "../client.ts";
+import { encodeText } from "../safe-text.ts";
 import { localAgents } from "../schema.ts";
 import { iso, isoOrNull } from "../timestamps.ts";
 
@@ -45,6 +46,19 @@ function agentFields(row: AgentRow, live: AgentLive) {
     revoked_at: isoOrNull(row.revokedAt),
     created_at: iso(row.createdAt),
   };
+}
+
+/**
+ * Sessions bind agents by name, so two agents that are not revoked may not share one (ignoring
+ * case); the routes refuse a create or rename into a taken name.
+ */
+export async function agentNameTaken(db: Database, name: string, except?: AgentId): Promise<boolean> {
+  const taken = await db
+    .select({ id: localAgents.id })
+    .from(localAgents)
+    // Compared in the stored form: safe text is encoded on write (safe-text.ts), and a raw NUL would not bind.
+    .where(and(sql`lower(${localAgents.name}) = lower(${encodeText(name)})`, isNull(localAgents.revokedAt)));
+  return taken.some((row) => row.id !== except);
 }
 
 export async function createAgent(db: Database, name: string): Promise<CreatedAgent> {
@@ -89,6 +103,42 @@ export async function revokeAgent(db: Database, id: AgentId): Promise<boolean> {
     .where(and(eq(localAgents.id, id), isNull(localAgents.revokedAt)))
     .returning({ id: localAgents.id });
   return rows.length > 0;
+}
+
+/** What a session shows and tells the model of a bound agent. */
+export interface AgentIdentity {
+  readonly id: AgentId;
+  readonly name: string;
+  /** As it last registered (the connected agent's registration is fresher). */
+  readonly roots: readonly string[];
+}
+
+/** The agents with these ids (revoked ones too: a session keeps naming what it was bound to). */
+export async function agentsByIds(db: Database, ids: readonly string[]): Promise<Map<string, AgentIdentity>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: localAgents.id, name: localAgents.name, roots: localAgents.roots })
+    .from(localAgents)
+    .where(inArray(localAgents.id, [...ids]));
+  return new Map(rows.map((row) => [row.id, { id: AgentIdSchema.parse(row.id), name: row.name, roots: row.roots }]));
+}
+
+/** Agents not revoked whose name is one of `names`, ignoring case (session-config resolves a binding with it). */
+export async function liveAgentsNamed(db: Database, names: readonly string[]): Promise<{ id: AgentId; name: string }[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .select({ id: localAgents.id, name: localAgents.name })
+    .from(localAgents)
+    .where(
+      and(
+        sql`lower(${localAgents.name}) in (${sql.join(
+          names.map((name) => sql`lower(${encodeText(name)})`),
+          sql`, `,
+        )})`,
+        isNull(localAgents.revokedAt),
+      ),
+    );
+  return rows.map((row) => ({ id: AgentIdSchema.parse(row.id), name: row.name }));
 }
 
 /** Finds the live agent a token belongs to; revoked agents are not found. */

@@ -19,6 +19,7 @@ import type { LiveState } from "../../kv/presence.ts";
 import { contextLimits } from "../../models/context-limits.ts";
 import type { Database } from "../client.ts";
 import { encodeText } from "../safe-text.ts";
+import { agentsByIds } from "./agents.ts";
 import { conversations, messages, savedAuthentications, sessions } from "../schema.ts";
 import { iso, isoOrNull } from "../timestamps.ts";
 
@@ -30,6 +31,8 @@ export interface SessionRecord {
   readonly costUsd: number;
   /** Its credential's context window override, which the session's context limits start from. */
   readonly credentialWindow: number | null;
+  /** The bound agents' names, in the row's order. */
+  readonly agentNames: readonly string[];
 }
 
 export interface NewSession {
@@ -39,7 +42,8 @@ export interface NewSession {
   readonly credentialId: string | null;
   readonly systemPrompt: string | null;
   readonly templateId: string | null;
-  readonly agentId: string | null;
+  /** The bound local agents' ids, in order; empty: the most recently seen connected agent. */
+  readonly agentIds: string[];
   readonly workingDirectory: string | null;
   readonly enabledTools: string[] | null;
   readonly enabledMcp: string[] | null;
@@ -69,7 +73,8 @@ export function toSession(record: SessionRecord, live: LiveState, settings: { re
     credential_id: row.credentialId,
     system_prompt: row.systemPrompt,
     template_id: row.templateId,
-    agent_id: row.agentId,
+    agent_id: row.agentIds.length === 1 ? row.agentIds[0] : null,
+    agents: record.agentNames,
     working_directory: row.workingDirectory,
     enabled_tools: row.enabledTools,
     enabled_mcp: row.enabledMcp,
@@ -104,7 +109,8 @@ export async function createSession(db: Database, values: NewSession): Promise<S
     await tx.insert(conversations).values({ sessionId: created.id });
     return created;
   });
-  return { row, usage: NO_USAGE, costUsd: 0, credentialWindow: await credentialWindowOf(db, row.credentialId) };
+  const [windowTokens, names] = await Promise.all([credentialWindowOf(db, row.credentialId), agentNamesOf(db, [row])]);
+  return { row, usage: NO_USAGE, costUsd: 0, credentialWindow: windowTokens, agentNames: names.get(row.id) ?? [] };
 }
 
 async function usageBySession(db: Database, ids: readonly string[]): Promise<Map<string, { usage: TokenUsage; costUsd: number }>> {
@@ -150,19 +156,27 @@ async function credentialWindowOf(db: Database, id: string | null): Promise<numb
   return id === null ? null : ((await credentialWindows(db, [id])).get(id) ?? null);
 }
 
+/** Each row's bound agents by name, in its order (an id with no row left is skipped). */
+async function agentNamesOf(db: Database, rows: readonly SessionRow[]): Promise<Map<string, string[]>> {
+  const agents = await agentsByIds(db, [...new Set(rows.flatMap((row) => row.agentIds))]);
+  return new Map(rows.map((row) => [row.id, row.agentIds.flatMap((id) => agents.get(id)?.name ?? [])]));
+}
+
 async function withUsage(db: Database, rows: SessionRow[]): Promise<SessionRecord[]> {
   const credentialIds = [...new Set(rows.flatMap((row) => (row.credentialId === null ? [] : [row.credentialId])))];
-  const [totals, windows] = await Promise.all([
+  const [totals, windows, names] = await Promise.all([
     usageBySession(
       db,
       rows.map((row) => row.id),
     ),
     credentialWindows(db, credentialIds),
+    agentNamesOf(db, rows),
   ]);
   return rows.map((row) => ({
     row,
     ...(totals.get(row.id) ?? { usage: NO_USAGE, costUsd: 0 }),
     credentialWindow: row.credentialId === null ? null : (windows.get(row.credentialId) ?? null),
+    agentNames: names.get(row.id) ?? [],
   }));
 }
 
@@ -199,7 +213,13 @@ export async function getSessionRow(db: Database, id: SessionId): Promise<Sessio
   return row;
 }
 
-export async function updateSession(db: Database, id: SessionId, body: UpdateSessionBody): Promise<SessionRecord | undefined> {
+/** `agentIds`: the new binding (resolved from `agents` or `agent_id` by session-config), if it changes. */
+export async function updateSession(
+  db: Database,
+  id: SessionId,
+  body: UpdateSessionBody,
+  agentIds?: string[],
+): Promise<SessionRecord | undefined> {
   const [row] = await db
     .update(sessions)
     .set({
@@ -208,7 +228,7 @@ export async function updateSession(db: Database, id: SessionId, body: UpdateSes
       ...(body.model !== undefined && { model: body.model }),
       ...(body.credential_id !== undefined && { credentialId: body.credential_id }),
       ...(body.system_prompt !== undefined && { systemPrompt: body.system_prompt }),
-      ...(body.agent_id !== undefined && { agentId: body.agent_id }),
+      ...(agentIds !== undefined && { agentIds }),
       ...(body.working_directory !== undefined && { workingDirectory: body.working_directory }),
       ...(body.enabled_tools !== undefined && { enabledTools: body.enabled_tools }),
       ...(body.enabled_mcp !== undefined && { enabledMcp: body.enabled_mcp }),

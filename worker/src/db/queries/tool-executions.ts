@@ -1,8 +1,8 @@
 /** tool_executions: the audit trail of every tool call (DESIGN §3). */
 import { type SessionId, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "../client.ts";
-import { toolExecutions } from "../schema.ts";
+import { localAgents, toolExecutions } from "../schema.ts";
 import { iso } from "../timestamps.ts";
 
 export interface NewToolExecution {
@@ -50,8 +50,9 @@ export async function recordToolExecutions(db: Database, rows: readonly NewToolE
 /** A session's tool calls, newest first. */
 export async function listToolExecutions(db: Database, sessionId: SessionId, limit: number): Promise<ToolExecution[]> {
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(toolExecutions), machine: localAgents.name })
     .from(toolExecutions)
+    .leftJoin(localAgents, eq(localAgents.id, toolExecutions.agentId))
     .where(eq(toolExecutions.sessionId, sessionId))
     .orderBy(desc(toolExecutions.createdAt))
     .limit(limit);
@@ -64,6 +65,7 @@ export async function listToolExecutions(db: Database, sessionId: SessionId, lim
       tool: row.toolName,
       source: row.source,
       agent_id: row.agentId,
+      machine: row.machine,
       params: row.params,
       result_summary: row.resultSummary,
       status: row.status,

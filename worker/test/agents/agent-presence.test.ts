@@ -44,7 +44,7 @@ async function waitForStatus(socket: TestSocket, status: string): Promise<void> 
 
 describe("agent presence", () => {
   it("shows a silent agent offline at once, though its socket is open, and closes that socket", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const fake = await connectAgent(agent);
     await silence(agent.id);
     const listed = (await client().agents.list()).data.find((entry) => entry.id === agent.id);
@@ -53,7 +53,7 @@ describe("agent presence", () => {
   });
 
   it("pings the agent's new tunnel after it comes back, and it is connected again", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const first = await connectAgent(agent);
     await silence(agent.id);
     expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(false);
@@ -66,7 +66,7 @@ describe("agent presence", () => {
   });
 
   it("writes last_seen_at at register, not on every answered ping", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const fake = await connectAgent(agent);
     const seen = async () => (await client().agents.list()).data.find((entry) => entry.id === agent.id)?.last_seen_at;
     // The write at register lands in the background.
@@ -86,7 +86,7 @@ describe("agent presence", () => {
   });
 
   it("stays connected while it answers pings within the limit", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const fake = await connectAgent(agent);
     await silence(agent.id, SILENT_LIMIT_MS - 1000);
     expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(true);
@@ -94,7 +94,7 @@ describe("agent presence", () => {
   });
 
   it("a 'fail' session's call to a silent agent fails at once with AGENT_OFFLINE", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const fake = await connectAgent(agent);
     const { session } = await sessionOn(agent.id, [readCall("toolu_stopped"), say("Offline.")]);
     await silence(agent.id);
@@ -109,14 +109,14 @@ describe("agent presence", () => {
   });
 
   it("a 'wait' session's call waits visibly for the agent and runs when it is back", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     (await connectAgent(agent)).close();
     await waitUntilConnected(agent.id, false);
     const { session } = await sessionOn(agent.id, [readCall("toolu_wait"), say("Read once it was back.")], { agent_offline: "wait" });
     expect(session).toMatchObject({ agent_offline: "wait", agent_offline_grace_ms: 600_000 });
     const web = await joinSocket(session.id, "web");
     web.send({ type: "send", text: "read it" });
-    await waitForStatus(web, "waiting for laptop (offline)");
+    await waitForStatus(web, `waiting for ${agent.name} (offline)`);
 
     const back = await connectAgent(agent);
     const call = await back.next("call");
@@ -130,7 +130,7 @@ describe("agent presence", () => {
   });
 
   it("a 'wait' session's call fails with AGENT_OFFLINE after the grace period", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const { session } = await sessionOn(agent.id, [readCall("toolu_grace"), say("Gave up.")], {
       agent_offline: "wait",
       agent_offline_grace_ms: 1000,
@@ -147,7 +147,7 @@ describe("agent presence", () => {
   });
 
   it("cancelling the turn ends the wait", async () => {
-    const agent = await createAgent("laptop");
+    const agent = await createAgent();
     const { session } = await sessionOn(agent.id, [readCall("toolu_cancel"), say("never")], { agent_offline: "wait" });
     const web = await joinSocket(session.id, "web");
     web.send({ type: "send", text: "read it" });

@@ -57,19 +57,17 @@ describe("agent tunnel: who may connect", () => {
 
 describe("agent tunnel: registration", () => {
   it("shows the agent connected with what it registered, and disconnected when it leaves", async () => {
-    const agent = await createAgent("workstation");
+    const agent = await createAgent();
     const fake = await connectAgent(agent, { register: { roots: ["/srv/code", "/home/dev"], version: "9.9.9" } });
     const listed = (await client().agents.list()).data.find((entry) => entry.id === agent.id);
-    expect(listed).toMatchObject({ name: "workstation", connected: true, roots: ["/srv/code", "/home/dev"], version: "9.9.9" });
+    expect(listed).toMatchObject({ name: agent.name, connected: true, roots: ["/srv/code", "/home/dev"], version: "9.9.9" });
     expect(listed?.last_seen_at).not.toBeNull();
     fake.close();
     await waitUntilConnected(agent.id, false);
   });
 
   it("shows the command sandbox the agent registered, and says so when its commands are not sandboxed", async () => {
-    const boxed = await createAgent("boxed");
-    const open = await createAgent("open");
-    const older = await createAgent("older");
+    const [boxed, open, older] = [await createAgent(), await createAgent(), await createAgent()];
     const fakes = [
       await connectAgent(boxed, { register: { sandbox: { commands: "bwrap", network: false } } }),
       await connectAgent(open, { register: { sandbox: { commands: "none", network: true } } }),

@@ -49,9 +49,11 @@ export function registerFrame(overrides: Partial<Extract<AgentToWorker, { type: 
  * Creates an agent through the API and returns its id and one-time token. Names are unique among
  * live agents and every file shares one database, so the default name is made unique.
  */
-export async function createAgent(name = `test-laptop-${crypto.randomUUID().slice(0, 8)}`): Promise<{ id: string; token: string }> {
+export async function createAgent(
+  name = `test-laptop-${crypto.randomUUID().slice(0, 8)}`,
+): Promise<{ id: string; token: string; name: string }> {
   const created = await client().agents.create({ name });
-  return { id: created.id, token: created.token };
+  return { id: created.id, token: created.token, name };
 }
 
 export async function dialTunnel(token: string | null): Promise<Response> {

@@ -6,7 +6,6 @@
 import {
   type AgentId,
   type AgentOfflineMode,
-  type AgentSandbox,
   type RegisterFrameSchema,
   type ToolKind,
   type ToolOutcome,
@@ -15,7 +14,7 @@ import {
 } from "@maestro/protocol";
 import type { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { agentsByIds, recentAgentIds } from "../db/queries/agents.ts";
+import { type AgentLive, agentsByIds, recentAgentIds } from "../db/queries/agents.ts";
 import type { Env } from "../env.ts";
 import type { ToolProgress } from "../session/turn-ports.ts";
 import type { BoundMachine } from "../tools/machine-tools.ts";
@@ -60,9 +59,13 @@ export interface AgentStatus {
 }
 
 /** Connected or not, and the command sandbox it last registered (what GET /agents shows). */
-export async function agentLive(env: Env, agentId: AgentId): Promise<{ connected: boolean; sandbox: AgentSandbox | null }> {
-  const status = await agentStatus(env, agentId);
-  return { connected: status.connected, sandbox: status.registration?.sandbox ?? null };
+export async function agentLive(env: Env, agentId: AgentId): Promise<AgentLive> {
+  const { connected, registration } = await agentStatus(env, agentId);
+  return {
+    connected,
+    sandbox: registration?.sandbox ?? null,
+    registered: registration === null ? null : { roots: registration.roots, version: registration.version },
+  };
 }
 
 export function agentStub(env: Env, agentId: AgentId) {

@@ -20,10 +20,15 @@ import { iso, isoOrNull } from "../timestamps.ts";
 
 type AgentRow = typeof localAgents.$inferSelect;
 
-/** What only the agent's Durable Object knows: whether it is connected, and its command sandbox. */
+/**
+ * What only the agent's Durable Object knows: whether it is connected, its command sandbox, and
+ * the roots and version it registered — at once, where the Postgres copy is written a moment
+ * after the register frame (so a just-connected agent never shows as connected with no roots).
+ */
 export interface AgentLive {
   readonly connected: boolean;
   readonly sandbox: AgentSandbox | null;
+  readonly registered?: { readonly roots: readonly string[]; readonly version: string } | null;
 }
 
 const OFFLINE: AgentLive = { connected: false, sandbox: null };
@@ -38,8 +43,8 @@ function agentFields(row: AgentRow, live: AgentLive) {
   return {
     id: row.id,
     name: row.name,
-    roots: row.roots,
-    version: row.version,
+    roots: live.connected && live.registered != null ? [...live.registered.roots] : row.roots,
+    version: live.connected && live.registered != null ? live.registered.version : row.version,
     connected: live.connected,
     sandbox: live.sandbox === null ? null : { ...live.sandbox, summary: sandboxSummary(live.sandbox) },
     last_seen_at: isoOrNull(row.lastSeenAt),

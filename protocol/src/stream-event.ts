@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
 import { ProviderIdSchema, TokenUsageSchema, ToolNameSchema } from "./common.ts";
 import { ToolCallIdSchema } from "./ids.ts";
-import { ToolErrorCodeSchema } from "./tool-outcome.ts";
+import { DecidedByRuleSchema, ToolErrorCodeSchema } from "./tool-outcome.ts";
 
 export const TextDeltaEventSchema = z.strictObject({
   type: z.literal("text_delta"),
@@ -96,6 +96,8 @@ export const ToolResultEventSchema = z.strictObject({
   output: z.string(),
   error_code: ToolErrorCodeSchema.optional(),
   duration_ms: z.number().int().nonnegative(),
+  /** A standing rule allowed or denied the call without asking anyone. */
+  decided_by_rule: DecidedByRuleSchema.optional(),
 });
 
 export const UsageEventSchema = TokenUsageSchema.extend({

@@ -14,7 +14,7 @@ import {
   TurnIdSchema,
 } from "../ids.ts";
 import { StopReasonSchema } from "../stream-event.ts";
-import { ToolErrorCodeSchema } from "../tool-outcome.ts";
+import { DecidedByRuleSchema, ToolErrorCodeSchema } from "../tool-outcome.ts";
 
 export const TextPartSchema = z.object({
   type: z.literal("text"),
@@ -71,6 +71,8 @@ export const ToolResultPartSchema = z.object({
   error_code: ToolErrorCodeSchema.optional(),
   /** How long the call took; absent on results stored before it was recorded. */
   duration_ms: z.number().int().nonnegative().optional(),
+  /** A standing rule allowed or denied the call without asking anyone. */
+  decided_by_rule: DecidedByRuleSchema.optional(),
 });
 
 export const ContentPartSchema = z.discriminatedUnion("type", [

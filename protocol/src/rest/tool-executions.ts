@@ -25,6 +25,8 @@ export const ToolExecutionSchema = z.object({
   status: ToolExecutionStatusSchema,
   error_code: z.string().nullable(),
   duration_ms: z.number().int().nonnegative(),
+  /** The approval rule that allowed or denied it without asking (`/approval-rules`); null when none did. */
+  decided_by_rule_id: z.uuid().nullable(),
   created_at: TimestampSchema,
 });
 export type ToolExecution = z.infer<typeof ToolExecutionSchema>;

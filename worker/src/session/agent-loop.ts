@@ -11,6 +11,7 @@ import type {
   AgentId,
   ApprovalMode,
   ContentPart,
+  DecidedByRule,
   ModelTarget,
   ProviderId,
   StreamEvent,
@@ -31,6 +32,7 @@ import type { CredentialForCall } from "./credential-lease.ts";
 import { batchCalls, runTogether } from "./tool-batches.ts";
 import { type CallTarget, type FailoverChain, describeTarget, failsOver, isCredentialFailure } from "./failover.ts";
 import { historyFor } from "./provider-history.ts";
+import { type RuleBook, describeRule } from "./rule-book.ts";
 
 export interface TurnDeps {
   readonly provider: Provider;
@@ -46,6 +48,8 @@ export interface TurnDeps {
   readonly tools: ToolRuntime;
   readonly approvals: ApprovalGate;
   readonly approvalMode: ApprovalMode;
+  /** The user's standing approval rules, asked before the approval mode (none when absent). */
+  readonly rules?: RuleBook;
   readonly retry: RetryPolicy;
   readonly maxSteps: number;
   readonly now: () => number;
@@ -88,6 +92,8 @@ export interface ToolExecution {
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
   readonly durationMs: number;
+  /** The approval rule that allowed or denied it without asking; absent when none did. */
+  readonly decidedByRule?: DecidedByRule;
 }
 
 export type LoopEvent =
@@ -326,17 +332,19 @@ async function* runTool(
   const info = deps.tools.describe(call.name);
   // A tool the session does not have was never going to run anywhere but here.
   const source: ToolSource = info?.source ?? "worker";
+  let decidedByRule: DecidedByRule | undefined;
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
     const durationMs = deps.now() - started;
+    const ruled = decidedByRule === undefined ? {} : { decidedByRule };
     yield {
       kind: "stream",
       event: {
-        ...toolResultPart({ callId: call.callId, name: call.name, outcome }),
+        ...toolResultPart({ callId: call.callId, name: call.name, outcome, ...ruled }),
         type: "tool_result",
         duration_ms: durationMs,
       },
     };
-    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs };
+    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs, ...ruled };
   };
 
   if (info === undefined) {
@@ -345,14 +353,23 @@ async function* runTool(
       "error",
     );
   }
-  if (
-    needsApproval({
-      mode: deps.approvalMode,
-      kind: info.kind,
-      toolApproval: info.approval,
-      approvedForSession: deps.approvals.approvedForSession(call.name),
-    })
-  ) {
+  // The user's standing rules answer first: a deny refuses without asking, an allow skips the question.
+  const verdict = (await deps.rules?.decide({ tool: call.name, args: call.args })) ?? null;
+  if (verdict !== null && verdict !== "unavailable") decidedByRule = { id: verdict.rule.id, effect: verdict.effect };
+  if (verdict !== null && verdict !== "unavailable" && verdict.effect === "deny") {
+    const message = `Approval rule ${verdict.rule.id} (${describeRule(verdict.rule)}) refused this call; it was not run. Do not retry it: ask the user if it is needed.`;
+    return yield* finish({ ok: false, code: "DENIED_BY_RULE", message, recoverable: true }, "denied");
+  }
+  const asks =
+    verdict === "unavailable" ||
+    (verdict === null &&
+      needsApproval({
+        mode: deps.approvalMode,
+        kind: info.kind,
+        toolApproval: info.approval,
+        approvedForSession: deps.approvals.approvedForSession(call.name),
+      }));
+  if (asks) {
     const answer = await deps.approvals.ask({
       turnId: input.turnId,
       callId: call.callId,
@@ -360,7 +377,10 @@ async function* runTool(
       kind: info.kind,
       args: call.args,
       signal: input.signal,
+      agentId: info.agentId,
     });
+    // The answer may have come with a new rule ("always allow"): the next call reads them again.
+    deps.rules?.forget();
     if (input.signal.aborted)
       return yield* finish({ ok: false, code: "CANCELLED", message: "The turn was cancelled.", recoverable: false }, "cancelled");
     if (answer.decision === "deny") {
@@ -396,7 +416,7 @@ async function* runTool(
 
 /** What the model (and the transcript) is told of a tool call's outcome. */
 export function toolResultPart(
-  execution: Pick<ToolExecution, "callId" | "name" | "outcome">,
+  execution: Pick<ToolExecution, "callId" | "name" | "outcome" | "decidedByRule">,
 ): Extract<ContentPart, { type: "tool_result" }> {
   const { outcome } = execution;
   return {
@@ -406,5 +426,6 @@ export function toolResultPart(
     ok: outcome.ok,
     output: outcome.ok ? outcome.output : outcome.message,
     ...(!outcome.ok && { error_code: outcome.code }),
+    ...(execution.decidedByRule !== undefined && { decided_by_rule: execution.decidedByRule }),
   };
 }

@@ -17,6 +17,8 @@ export interface NewToolExecution {
   readonly status: (typeof toolExecutions.$inferInsert)["status"];
   readonly errorCode: string | null;
   readonly durationMs: number;
+  /** The approval rule that allowed or denied the call without asking. */
+  readonly decidedByRuleId?: string | null;
 }
 
 const SUMMARY_CHARS = 2000;
@@ -69,6 +71,7 @@ export async function listToolExecutions(db: Database, sessionId: SessionId, lim
       status: row.status,
       error_code: row.errorCode,
       duration_ms: row.durationMs,
+      decided_by_rule_id: row.decidedByRuleId,
       created_at: iso(row.createdAt),
     }),
   );

@@ -16,7 +16,7 @@ import type { QueueEntry } from "./rest/queue.ts";
 import type { Session } from "./rest/sessions.ts";
 import type { ApprovalDecision, SessionToClient, TurnStatus } from "./session-socket.ts";
 import type { ModelTarget, StopReason, StreamEvent } from "./stream-event.ts";
-import type { ToolErrorCode } from "./tool-outcome.ts";
+import type { DecidedByRule, ToolErrorCode } from "./tool-outcome.ts";
 
 /** One tool call as a card: what was asked, how it is going, how it ended. */
 export interface ToolCard {
@@ -45,6 +45,8 @@ export interface ToolResult {
   readonly output: string;
   readonly errorCode: ToolErrorCode | null;
   readonly durationMs: number;
+  /** The standing approval rule that allowed or denied the call without asking, if one did. */
+  readonly decidedByRule?: DecidedByRule;
 }
 
 /** Content of the turn in flight that no stored message holds yet. */
@@ -192,7 +194,13 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
         event.call_id,
         (card) => ({
           ...card,
-          result: { ok: event.ok, output: event.output, errorCode: event.error_code ?? null, durationMs: event.duration_ms },
+          result: {
+            ok: event.ok,
+            output: event.output,
+            errorCode: event.error_code ?? null,
+            durationMs: event.duration_ms,
+            ...(event.decided_by_rule !== undefined && { decidedByRule: event.decided_by_rule }),
+          },
         }),
         event.name,
       );
@@ -327,6 +335,7 @@ export function storedToolCard(
         readonly output: string;
         readonly error_code?: ToolErrorCode | undefined;
         readonly duration_ms?: number | undefined;
+        readonly decided_by_rule?: DecidedByRule | undefined;
       }
     | undefined,
 ): ToolCard {
@@ -338,6 +347,12 @@ export function storedToolCard(
     result:
       stored === undefined
         ? null
-        : { ok: stored.ok, output: stored.output, errorCode: stored.error_code ?? null, durationMs: stored.duration_ms ?? 0 },
+        : {
+            ok: stored.ok,
+            output: stored.output,
+            errorCode: stored.error_code ?? null,
+            durationMs: stored.duration_ms ?? 0,
+            ...(stored.decided_by_rule !== undefined && { decidedByRule: stored.decided_by_rule }),
+          },
   };
 }

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { SignInForm } from "./features/auth/SignInForm.tsx";
 import { publicClient, sessionClient } from "./lib/api.ts";
 import { useRoute } from "./lib/route.ts";
+import { ApprovalsPage } from "./routes/ApprovalsPage.tsx";
 import { SearchPage } from "./routes/SearchPage.tsx";
 import { SessionPage } from "./routes/SessionPage.tsx";
 import { SessionsPage } from "./routes/SessionsPage.tsx";
@@ -37,6 +38,7 @@ export function App() {
   }
   if (route.page === "session") return <SessionPage key={route.id} client={client} sessionId={route.id} focusMessageId={route.message} />;
   if (route.page === "search") return <SearchPage key={route.params.toString()} client={client} params={route.params} />;
+  if (route.page === "approvals") return <ApprovalsPage client={client} />;
   if (route.page === "settings") return <SettingsPage client={client} section={route.section} />;
   return (
     <SessionsPage

@@ -47,7 +47,8 @@ export const approvals = createRouter().openapi(
       return new Map<string, LiveState>();
     });
     const asking = sessions.filter((session) => live.get(session.id)?.activity === "waiting_approval");
-    const perSession = await Promise.all(
+    // One session that cannot answer (a bug, an overloaded object) must not hide every other's questions.
+    const perSession = await Promise.allSettled(
       asking.map(async (session) => {
         const id = SessionIdSchema.parse(session.id);
         const open = OpenQuestionsSchema.parse(unwrapRpcResult(await sessionStub(c.env, id).pendingApprovals(id)));
@@ -60,7 +61,11 @@ export const approvals = createRouter().openapi(
         }));
       }),
     );
-    const pending = perSession.flat();
+    const pending = perSession.flatMap((result, index) => {
+      if (result.status === "fulfilled") return result.value;
+      c.var.log.error("approvals.session_unreadable", { session_id: asking[index]?.id, error: result.reason });
+      return [];
+    });
     const names = await agentNames(db, [...new Set(pending.flatMap((each) => (each.agent_id === null ? [] : [each.agent_id])))]);
     const data = pending
       .map((each) => ({ ...each, agent_name: each.agent_id === null ? null : (names.get(each.agent_id) ?? null) }))

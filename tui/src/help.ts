@@ -136,7 +136,7 @@ export const HELP: Record<Command, string> = {
     "                 on that credential's provider; repeat it for more, tried in order",
   ].join("\n"),
   attach:
-    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval (a/A: always allow the tool here/everywhere); Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",
   send: [
     'maestro send <id> "text"',
     "",

@@ -1,6 +1,7 @@
 /**
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
- * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
+ * an approval prompt answered with a key (y once, s for the session, a/A always allow the tool here
+ * or everywhere — a standing rule, then this call approved —, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, which takes any id and says its context
  * window from the model catalog; /tools, /cost, /compact [what to keep], /quit; /unqueue <n>,
  * /qedit <n> <text> and /resume for the messages queued behind the turn; /edit, /regenerate,
@@ -16,6 +17,7 @@ import {
   type RestClient,
   type SessionSocketClient,
   type SessionSocketOptions,
+  SessionIdSchema,
   type SocketFailure,
   ToolCallIdSchema,
   type Transcript,
@@ -154,6 +156,26 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       return;
     }
     const current = inputRef.current;
+    if (pending !== undefined && pendingCard !== undefined && current.length === 0 && (typed === "a" || typed === "A")) {
+      const callId = ToolCallIdSchema.parse(pending);
+      client.approvalRules
+        .create({
+          effect: "allow",
+          tool: pendingCard.name,
+          session_id: typed === "a" ? SessionIdSchema.parse(sessionId) : null,
+          note: "from maestro attach",
+        })
+        .then(
+          (rule) => {
+            send({ type: "approve", call_id: callId, decision: "approve" });
+            setNotice(
+              `rule ${rule.id.slice(0, 8)}: always allow ${rule.tool} ${rule.session_id === null ? "everywhere" : "in this session"}`,
+            );
+          },
+          (error: unknown) => setNotice(`could not create the rule: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      return;
+    }
     if (pending !== undefined && current.length === 0 && ["y", "s", "n"].includes(typed)) {
       const decision = typed === "y" ? "approve" : typed === "s" ? "approve_session" : "deny";
       send({ type: "approve", call_id: ToolCallIdSchema.parse(pending), decision });
@@ -182,7 +204,8 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
         <Box borderStyle="double" borderColor="yellow" paddingX={1}>
           <Text>
             Run <Text bold>{pendingCard.name}</Text> {pendingCard.args === null ? "" : JSON.stringify(pendingCard.args)}?{" "}
-            <Text color="green">[y] once</Text> <Text color="cyan">[s] this session</Text> <Text color="red">[n] deny</Text>
+            <Text color="green">[y] once</Text> <Text color="cyan">[s] this session</Text> <Text color="cyan">[a] always here</Text>{" "}
+            <Text color="cyan">[A] always everywhere</Text> <Text color="red">[n] deny</Text>
           </Text>
         </Box>
       )}

@@ -3,7 +3,7 @@
  * call outright and wins over any allow; an allow rule skips the question. Create, change the
  * effect, delete.
  */
-import type { ApprovalRule, ApprovalRuleEffect, ApprovalRuleParam, RestClient } from "@maestro/protocol";
+import { type ApprovalRule, type ApprovalRuleEffect, type ApprovalRuleParam, type RestClient, SessionIdSchema } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { useAction } from "../../lib/use-action.ts";
 import { useLoad } from "../../lib/use-load.ts";
@@ -25,11 +25,13 @@ function NewRuleForm({ client, onCreated }: { readonly client: RestClient; reado
   function submit(event: FormEvent) {
     event.preventDefault();
     run(async () => {
+      const scope = sessionId.trim() === "" ? null : SessionIdSchema.safeParse(sessionId.trim());
+      if (scope?.success === false) throw new Error(`"${sessionId.trim()}" is not a session id.`);
       await client.approvalRules.create({
         effect,
         tool: tool.trim(),
         match: param === "" ? null : { param, pattern },
-        session_id: sessionId.trim() === "" ? null : (sessionId.trim() as ApprovalRule["session_id"]),
+        session_id: scope === null ? null : scope.data,
         ...(note.trim() !== "" && { note: note.trim() }),
       });
       setTool("");

@@ -1,5 +1,5 @@
 /** What the approval inbox needs from Postgres: which sessions may be asking, and agents' names. */
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { localAgents, sessions } from "../schema.ts";
 
@@ -10,10 +10,7 @@ export interface InboxSession {
 
 /** Every active session (an archived one runs no turn), as id and title only. */
 export async function listActiveSessionTitles(db: Database): Promise<InboxSession[]> {
-  return db
-    .select({ id: sessions.id, title: sessions.title })
-    .from(sessions)
-    .where(and(eq(sessions.status, "active")));
+  return db.select({ id: sessions.id, title: sessions.title }).from(sessions).where(eq(sessions.status, "active"));
 }
 
 export async function agentNames(db: Database, ids: readonly string[]): Promise<Map<string, string>> {

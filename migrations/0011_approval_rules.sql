@@ -11,5 +11,6 @@ CREATE TABLE "approval_rules" (
 );
 --> statement-breakpoint
 ALTER TABLE "tool_executions" ADD COLUMN "decided_by_rule_id" uuid;--> statement-breakpoint
+ALTER TABLE "tool_executions" ADD COLUMN "decided_by" text;--> statement-breakpoint
 ALTER TABLE "approval_rules" ADD CONSTRAINT "approval_rules_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "approval_rules_session_id_idx" ON "approval_rules" USING btree ("session_id");

@@ -427,6 +427,8 @@ export {
   type ToolExecutionList,
   ToolExecutionSchema,
   type ToolExecution,
+  ToolDecisionSourceSchema,
+  type ToolDecisionSource,
 } from "./rest/tool-executions.ts";
 export {
   MCP_TOOL_SEPARATOR,

@@ -268,6 +268,8 @@ export const toolExecutions = pgTable(
     durationMs: integer().notNull(),
     /** The approval rule that allowed or denied the call without asking; kept as history when the rule goes. */
     decidedByRuleId: uuid(),
+    /** What decided whether it ran (protocol ToolDecisionSourceSchema); null when it never reached that step. */
+    decidedBy: text({ enum: ["auto", "session", "rule", "web", "tui", "api", "timeout"] }),
     createdAt: createdAt(),
   },
   (table) => [index("tool_executions_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc())],

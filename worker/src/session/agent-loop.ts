@@ -12,6 +12,7 @@ import type {
   ApprovalMode,
   ContentPart,
   DecidedByRule,
+  ToolDecisionSource,
   ModelTarget,
   ProviderId,
   StreamEvent,
@@ -94,6 +95,8 @@ export interface ToolExecution {
   readonly durationMs: number;
   /** The approval rule that allowed or denied it without asking; absent when none did. */
   readonly decidedByRule?: DecidedByRule;
+  /** What decided whether it ran; absent when it never reached that step (an unknown tool). */
+  readonly decidedBy?: ToolDecisionSource;
 }
 
 export type LoopEvent =
@@ -333,9 +336,11 @@ async function* runTool(
   // A tool the session does not have was never going to run anywhere but here.
   const source: ToolSource = info?.source ?? "worker";
   let decidedByRule: DecidedByRule | undefined;
+  let decidedBy: ToolDecisionSource | undefined;
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
     const durationMs = deps.now() - started;
     const ruled = decidedByRule === undefined ? {} : { decidedByRule };
+    const decided = decidedBy === undefined ? {} : { decidedBy };
     yield {
       kind: "stream",
       event: {
@@ -344,7 +349,7 @@ async function* runTool(
         duration_ms: durationMs,
       },
     };
-    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs, ...ruled };
+    return { ...call, source, agentId: info?.agentId ?? null, outcome, status, durationMs, ...ruled, ...decided };
   };
 
   if (info === undefined) {
@@ -355,20 +360,19 @@ async function* runTool(
   }
   // The user's standing rules answer first: a deny refuses without asking, an allow skips the question.
   const verdict = (await deps.rules?.decide({ tool: call.name, args: call.args })) ?? null;
-  if (verdict !== null && verdict !== "unavailable") decidedByRule = { id: verdict.rule.id, effect: verdict.effect };
+  if (verdict !== null && verdict !== "unavailable") {
+    decidedByRule = { id: verdict.rule.id, effect: verdict.effect };
+    decidedBy = "rule";
+  }
   if (verdict !== null && verdict !== "unavailable" && verdict.effect === "deny") {
     const message = `Approval rule ${verdict.rule.id} (${describeRule(verdict.rule)}) refused this call; it was not run. Do not retry it: ask the user if it is needed.`;
     return yield* finish({ ok: false, code: "DENIED_BY_RULE", message, recoverable: true }, "denied");
   }
+  const approvedForSession = deps.approvals.approvedForSession(call.name);
   const asks =
     verdict === "unavailable" ||
-    (verdict === null &&
-      needsApproval({
-        mode: deps.approvalMode,
-        kind: info.kind,
-        toolApproval: info.approval,
-        approvedForSession: deps.approvals.approvedForSession(call.name),
-      }));
+    (verdict === null && needsApproval({ mode: deps.approvalMode, kind: info.kind, toolApproval: info.approval, approvedForSession }));
+  if (verdict === null && !asks) decidedBy = approvedForSession ? "session" : "auto";
   if (asks) {
     const answer = await deps.approvals.ask({
       turnId: input.turnId,
@@ -383,6 +387,7 @@ async function* runTool(
     deps.rules?.forget();
     if (input.signal.aborted)
       return yield* finish({ ok: false, code: "CANCELLED", message: "The turn was cancelled.", recoverable: false }, "cancelled");
+    decidedBy = answer.by;
     if (answer.decision === "deny") {
       const why =
         answer.by === "timeout"

@@ -81,6 +81,8 @@ describe("GET /approvals (the inbox)", () => {
     await client().approvals.answer(item.session_id, item.call_id, { decision: "deny", reason: "not now" });
     expect(await socketB.next("approval_result")).toMatchObject({ call_id: "toolu_inbox_b", decision: "deny", by: "api" });
     expect((await socketB.next("turn_end")).status).toBe("completed");
+    const [audit] = (await client().toolExecutions.list(second.session.id)).data;
+    expect(audit).toMatchObject({ call_id: "toolu_inbox_b", status: "denied", decided_by: "api", decided_by_rule_id: null });
     expect(mine((await client().approvals.list()).data, first.session.id, second.session.id).map((each) => each.call_id)).toEqual([
       "toolu_inbox_a",
     ]);
@@ -242,8 +244,13 @@ describe("rules applied before asking", () => {
 
     const rows = await withDb((db) => db.select().from(toolExecutions).where(eq(toolExecutions.sessionId, session.id)));
     const byCall = new Map(rows.map((row) => [row.callId, row]));
-    expect(byCall.get("toolu_rule_allow")).toMatchObject({ decidedByRuleId: allow.id, errorCode: "AGENT_OFFLINE" });
-    expect(byCall.get("toolu_rule_deny")).toMatchObject({ decidedByRuleId: deny.id, status: "denied", errorCode: "DENIED_BY_RULE" });
+    expect(byCall.get("toolu_rule_allow")).toMatchObject({ decidedByRuleId: allow.id, decidedBy: "rule", errorCode: "AGENT_OFFLINE" });
+    expect(byCall.get("toolu_rule_deny")).toMatchObject({
+      decidedByRuleId: deny.id,
+      decidedBy: "rule",
+      status: "denied",
+      errorCode: "DENIED_BY_RULE",
+    });
     const audit = await client().toolExecutions.list(session.id);
     expect(audit.data.find((row) => row.call_id === "toolu_rule_deny")?.decided_by_rule_id).toBe(deny.id);
     socket.close();

@@ -1,5 +1,5 @@
 /** tool_executions: the audit trail of every tool call (DESIGN §3). */
-import { type SessionId, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
+import { type SessionId, type ToolDecisionSource, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
 import { desc, eq } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { toolExecutions } from "../schema.ts";
@@ -19,6 +19,7 @@ export interface NewToolExecution {
   readonly durationMs: number;
   /** The approval rule that allowed or denied the call without asking. */
   readonly decidedByRuleId?: string | null;
+  readonly decidedBy?: ToolDecisionSource | null;
 }
 
 const SUMMARY_CHARS = 2000;
@@ -72,6 +73,7 @@ export async function listToolExecutions(db: Database, sessionId: SessionId, lim
       error_code: row.errorCode,
       duration_ms: row.durationMs,
       decided_by_rule_id: row.decidedByRuleId,
+      decided_by: row.decidedBy,
       created_at: iso(row.createdAt),
     }),
   );

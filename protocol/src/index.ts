@@ -67,7 +67,16 @@ export {
   type ToolKind,
   ToolNameSchema,
 } from "./common.ts";
-export { ToolErrorCodeSchema, type ToolErrorCode, ToolOutcomeSchema, type ToolOutcome } from "./tool-outcome.ts";
+export {
+  ToolErrorCodeSchema,
+  type ToolErrorCode,
+  ToolOutcomeSchema,
+  type ToolOutcome,
+  ApprovalRuleEffectSchema,
+  type ApprovalRuleEffect,
+  DecidedByRuleSchema,
+  type DecidedByRule,
+} from "./tool-outcome.ts";
 export { stopNotice } from "./stop-notice.ts";
 export { contextGauge, contextShare, shortTokens } from "./context-gauge.ts";
 export { formatUsd } from "./money.ts";
@@ -287,7 +296,28 @@ export {
   SessionExportSchema,
   type SessionExport,
 } from "./rest/export.ts";
-export { ApprovalAnswerBodySchema, type ApprovalAnswerBody, ApprovalAnsweredSchema, type ApprovalAnswered } from "./rest/approvals.ts";
+export {
+  ApprovalAnswerBodySchema,
+  type ApprovalAnswerBody,
+  ApprovalAnsweredSchema,
+  type ApprovalAnswered,
+  PendingApprovalSchema,
+  type PendingApproval,
+  PendingApprovalListSchema,
+  type PendingApprovalList,
+  ApprovalRuleParamSchema,
+  type ApprovalRuleParam,
+  ApprovalRuleMatchSchema,
+  type ApprovalRuleMatch,
+  ApprovalRuleSchema,
+  type ApprovalRule,
+  ApprovalRuleListSchema,
+  type ApprovalRuleList,
+  CreateApprovalRuleBodySchema,
+  type CreateApprovalRuleBody,
+  UpdateApprovalRuleBodySchema,
+  type UpdateApprovalRuleBody,
+} from "./rest/approvals.ts";
 export {
   CreateTemplateBodySchema,
   type CreateTemplateBody,
@@ -403,6 +433,8 @@ export {
   type ToolExecutionList,
   ToolExecutionSchema,
   type ToolExecution,
+  ToolDecisionSourceSchema,
+  type ToolDecisionSource,
 } from "./rest/tool-executions.ts";
 export {
   MCP_TOOL_SEPARATOR,

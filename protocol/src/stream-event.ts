@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ErrorCodeSchema } from "./errors.ts";
 import { ProviderIdSchema, TokenUsageSchema, ToolNameSchema } from "./common.ts";
 import { ToolCallIdSchema } from "./ids.ts";
-import { ToolErrorCodeSchema } from "./tool-outcome.ts";
+import { DecidedByRuleSchema, ToolErrorCodeSchema } from "./tool-outcome.ts";
 
 export const TextDeltaEventSchema = z.strictObject({
   type: z.literal("text_delta"),
@@ -98,6 +98,8 @@ export const ToolResultEventSchema = z.strictObject({
   duration_ms: z.number().int().nonnegative(),
   /** The local agent (by its name) that ran the call; absent when it ran in the Worker or an MCP server. */
   machine: z.string().optional(),
+  /** A standing rule allowed or denied the call without asking anyone. */
+  decided_by_rule: DecidedByRuleSchema.optional(),
 });
 
 export const UsageEventSchema = TokenUsageSchema.extend({

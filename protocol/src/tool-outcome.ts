@@ -25,6 +25,8 @@ export const ToolErrorCodeSchema = z.enum([
   "OUTPUT_TRUNCATED",
   "CANCELLED",
   "APPROVAL_DENIED",
+  /** A deny rule (`/approval-rules`) refused the call before anyone was asked; the message names the rule. */
+  "DENIED_BY_RULE",
   "AGENT_OFFLINE",
   /** The agent process running an edit or command died; it may or may not have completed. */
   "AGENT_RESTARTED",
@@ -51,3 +53,11 @@ export const ToolOutcomeSchema = z.discriminatedUnion("ok", [
   }),
 ]);
 export type ToolOutcome = z.infer<typeof ToolOutcomeSchema>;
+
+/** What a standing approval rule does to the calls it matches (`/approval-rules`). */
+export const ApprovalRuleEffectSchema = z.enum(["allow", "deny"]);
+export type ApprovalRuleEffect = z.infer<typeof ApprovalRuleEffectSchema>;
+
+/** The rule that decided a tool call without asking anyone, as tool cards and the audit trail show it. */
+export const DecidedByRuleSchema = z.object({ id: z.uuid(), effect: ApprovalRuleEffectSchema });
+export type DecidedByRule = z.infer<typeof DecidedByRuleSchema>;

@@ -16,7 +16,7 @@ import type { QueueEntry } from "./rest/queue.ts";
 import type { Session } from "./rest/sessions.ts";
 import type { ApprovalDecision, SessionToClient, TurnStatus } from "./session-socket.ts";
 import type { ModelTarget, StopReason, StreamEvent } from "./stream-event.ts";
-import type { ToolErrorCode } from "./tool-outcome.ts";
+import type { DecidedByRule, ToolErrorCode } from "./tool-outcome.ts";
 
 /** One tool call as a card: what was asked, how it is going, how it ended. */
 export interface ToolCard {
@@ -47,6 +47,8 @@ export interface ToolResult {
   readonly durationMs: number;
   /** The local agent (by name) that ran it; null when it ran in the Worker or an MCP server. */
   readonly machine: string | null;
+  /** The standing approval rule that allowed or denied the call without asking, if one did. */
+  readonly decidedByRule?: DecidedByRule;
 }
 
 /**
@@ -210,6 +212,7 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
             errorCode: event.error_code ?? null,
             durationMs: event.duration_ms,
             machine: event.machine ?? null,
+            ...(event.decided_by_rule !== undefined && { decidedByRule: event.decided_by_rule }),
           },
         }),
         event.name,
@@ -346,6 +349,7 @@ export function storedToolCard(
         readonly error_code?: ToolErrorCode | undefined;
         readonly duration_ms?: number | undefined;
         readonly machine?: string | undefined;
+        readonly decided_by_rule?: DecidedByRule | undefined;
       }
     | undefined,
 ): ToolCard {
@@ -363,6 +367,7 @@ export function storedToolCard(
             errorCode: stored.error_code ?? null,
             durationMs: stored.duration_ms ?? 0,
             machine: stored.machine ?? null,
+            ...(stored.decided_by_rule !== undefined && { decidedByRule: stored.decided_by_rule }),
           },
   };
 }

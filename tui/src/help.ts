@@ -10,6 +10,7 @@ export const COMMANDS = [
   "login",
   "auth",
   "sessions",
+  "approvals",
   "new",
   "attach",
   "send",
@@ -33,6 +34,7 @@ export const OPTIONS = {
     "no-browser": { type: "boolean", default: false },
   },
   sessions: { watch: { type: "boolean", default: false } },
+  approvals: { reason: { type: "string" } },
   new: {
     template: { type: "string" },
     provider: { type: "string" },
@@ -74,6 +76,7 @@ export const OVERVIEW = `maestro: The Maestro in your terminal
   maestro login <url>          sign in (asks for the API token; kept in ~/.config/maestro, mode 0600)
   maestro auth codex           add a ChatGPT subscription (Codex) credential; unofficial
   maestro sessions [--watch]   list sessions (live with --watch)
+  maestro approvals            every tool call waiting for your answer, across sessions; answer one
   maestro new [options]        start a session (--template, or --provider --model --credential; --title)
   maestro attach <id>          open a session full screen, live
   maestro send <id> "text"     send a message and stream the answer to stdout (for scripts)
@@ -104,6 +107,21 @@ export const HELP: Record<Command, string> = {
   ].join("\n"),
   sessions:
     "maestro sessions [--watch]\n\n  Lists sessions: id, title, model, status, who is watching, cost.\n  --watch keeps the list on screen, updated as sessions change, until Ctrl-C.",
+  approvals: [
+    "maestro approvals",
+    "maestro approvals approve|approve-session|deny <n or call id> [--reason <text>]",
+    "",
+    "  Lists every tool call waiting for an answer, in every session, oldest first: its number, session,",
+    "  tool, arguments, machine, how long ago it asked, and its call id. Then answers one, by its number",
+    "  in that list (read again when you answer) or by its call id.",
+    "  approve          run it, this once",
+    "  approve-session  run it, and this tool's later calls in that session without asking",
+    "  deny             do not run it; the model is told (with --reason, why)",
+    "",
+    "  Standing rules (always allow or deny a tool, a command pattern, a path) are made in the web",
+    "  UI's Approvals page or with the API (/approval-rules).",
+    "  Exits 1 when nothing with that number or id is waiting, or the server refuses.",
+  ].join("\n"),
   new: [
     "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]",
     "            [--fallback <model>=<credential id or label> ...]",
@@ -118,7 +136,7 @@ export const HELP: Record<Command, string> = {
     "                 on that credential's provider; repeat it for more, tried in order",
   ].join("\n"),
   attach:
-    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval; Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",
+    "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval (a/A: always allow the tool here/everywhere); Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",
   send: [
     'maestro send <id> "text"',
     "",

@@ -12,6 +12,7 @@ import {
   SessionSocketClient,
 } from "@maestro/protocol";
 import { openBrowser } from "./auth/open-browser.ts";
+import { answerApproval, isAnswerVerb, listApprovals } from "./commands/approvals.ts";
 import { attach } from "./commands/attach.ts";
 import { codexLogin } from "./commands/codex-login.ts";
 import { connect } from "./commands/connect.ts";
@@ -84,6 +85,16 @@ async function run(command: Command, rest: string[], output: Output): Promise<Ex
       const openFeed = (handlers: { onChange: () => void; onOpen: () => void }) =>
         new SessionFeedClient({ baseUrl: config.url, token: config.token, ...handlers });
       return watchSessions(client, openFeed, output, { redraw: process.stdout.isTTY, stop });
+    }
+    case "approvals": {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS.approvals });
+      if (positionals.length === 0 && values.reason === undefined) return listApprovals(client, output);
+      const [verb = "", which] = positionals;
+      if (!isAnswerVerb(verb) || which === undefined || positionals.length !== 2) {
+        output.err(`${HELP.approvals}\n`);
+        return 2;
+      }
+      return answerApproval(client, verb, which, values.reason, output);
     }
     case "usage":
       return showUsage(client, output);

@@ -10,6 +10,7 @@ import { SessionsPage } from "./routes/SessionsPage.tsx";
 // Loaded when first opened: the settings (charts among them) and search are not on the way to a
 // session, and the one bundle was over 1 MB.
 const SettingsPage = lazy(() => import("./routes/SettingsPage.tsx").then((module) => ({ default: module.SettingsPage })));
+const ApprovalsPage = lazy(() => import("./routes/ApprovalsPage.tsx").then((module) => ({ default: module.ApprovalsPage })));
 const SearchPage = lazy(() => import("./routes/SearchPage.tsx").then((module) => ({ default: module.SearchPage })));
 const LOADING = <p className="muted">Loading…</p>;
 
@@ -47,6 +48,13 @@ export function App() {
     return (
       <Suspense fallback={LOADING}>
         <SearchPage key={route.params.toString()} client={client} params={route.params} />
+      </Suspense>
+    );
+  }
+  if (route.page === "approvals") {
+    return (
+      <Suspense fallback={LOADING}>
+        <ApprovalsPage client={client} />
       </Suspense>
     );
   }

@@ -28,6 +28,8 @@ import { sessionFeedRoute } from "./routes/session-feed.ts";
 import { sessions } from "./routes/sessions.ts";
 import { templates } from "./routes/templates.ts";
 import { toolExecutions } from "./routes/tool-executions.ts";
+import { approvals } from "./routes/approvals.ts";
+import { approvalRules } from "./routes/approval-rules.ts";
 import { tools } from "./routes/tools.ts";
 import { usage } from "./routes/usage.ts";
 import { webSession } from "./routes/web-session.ts";
@@ -87,6 +89,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   api.route("/sessions", queue);
   api.route("/sessions", sessionTransfer);
   api.route("/sessions", toolExecutions);
+  api.route("/approvals", approvals);
+  api.route("/approval-rules", approvalRules);
   api.route("/templates", templates);
   api.route("/tools", tools);
   api.route("/mcp-servers", mcpServers);

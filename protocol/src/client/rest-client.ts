@@ -50,6 +50,15 @@ import {
   SessionListSchema,
   SessionSchema,
 } from "../rest/sessions.ts";
+import {
+  type ApprovalAnswerBody,
+  ApprovalAnsweredSchema,
+  ApprovalRuleListSchema,
+  ApprovalRuleSchema,
+  type CreateApprovalRuleBody,
+  PendingApprovalListSchema,
+  type UpdateApprovalRuleBody,
+} from "../rest/approvals.ts";
 import { type CreateTemplateBody, type UpdateTemplateBody, TemplateListSchema, TemplateSchema } from "../rest/templates.ts";
 import { type CreateToolBody, type UpdateToolBody, ToolListSchema, ToolSchema } from "../rest/tools.ts";
 import { type SearchQuery, SearchResultsSchema } from "../rest/search.ts";
@@ -203,6 +212,18 @@ export function createRestClient(options: RestClientOptions) {
     toolExecutions: {
       list: (sessionId: SessionId, query: { limit?: number } = {}) =>
         get(`/sessions/${sessionId}/tool-executions`, ToolExecutionListSchema, query),
+    },
+    approvals: {
+      /** Every approval waiting for an answer, across all sessions (the inbox), oldest first. */
+      list: () => get("/approvals", PendingApprovalListSchema),
+      answer: (sessionId: SessionId, callId: string, body: ApprovalAnswerBody) =>
+        post(`/sessions/${sessionId}/approvals/${encodeURIComponent(callId)}`, ApprovalAnsweredSchema, body),
+    },
+    approvalRules: {
+      list: (query: { session_id?: SessionId } = {}) => get("/approval-rules", ApprovalRuleListSchema, query),
+      create: (body: CreateApprovalRuleBody) => post("/approval-rules", ApprovalRuleSchema, body),
+      update: (id: string, body: UpdateApprovalRuleBody) => patch(`/approval-rules/${id}`, ApprovalRuleSchema, body),
+      delete: (id: string) => remove(`/approval-rules/${id}`),
     },
     templates: {
       list: () => get("/templates", TemplateListSchema),

@@ -14,7 +14,7 @@ import {
   TurnIdSchema,
 } from "../ids.ts";
 import { StopReasonSchema } from "../stream-event.ts";
-import { ToolErrorCodeSchema } from "../tool-outcome.ts";
+import { DecidedByRuleSchema, ToolErrorCodeSchema } from "../tool-outcome.ts";
 
 export const TextPartSchema = z.object({
   type: z.literal("text"),
@@ -73,6 +73,8 @@ export const ToolResultPartSchema = z.object({
   duration_ms: z.number().int().nonnegative().optional(),
   /** The local agent (by its name) that ran the call; absent when it ran elsewhere or before this was recorded. */
   machine: z.string().optional(),
+  /** A standing rule allowed or denied the call without asking anyone. */
+  decided_by_rule: DecidedByRuleSchema.optional(),
 });
 
 export const ContentPartSchema = z.discriminatedUnion("type", [

@@ -4,6 +4,12 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ErrorBodySchema, toFieldIssues } from "../errors.ts";
 import { SAMPLE_MESSAGE, SAMPLE_MODEL, SAMPLE_QUEUE_ENTRY, SAMPLE_SESSION, SAMPLE_TIME } from "../testing/samples.ts";
+import {
+  ApprovalRuleListSchema,
+  CreateApprovalRuleBodySchema,
+  PendingApprovalListSchema,
+  UpdateApprovalRuleBodySchema,
+} from "./approvals.ts";
 import { AgentSchema, CreateAgentBodySchema, CreatedAgentSchema } from "./agents.ts";
 import { CreateCredentialBodySchema, CredentialSchema, UpdateCredentialBodySchema } from "./credentials.ts";
 import { HealthSchema } from "./health.ts";
@@ -247,6 +253,51 @@ const roundTrips: [string, z.ZodType, unknown][] = [
     },
   ],
   ["session fallbacks removed", UpdateSessionBodySchema, { fallbacks: [] }],
+  [
+    "pending approvals",
+    PendingApprovalListSchema,
+    {
+      data: [
+        {
+          session_id: SAMPLE_SESSION.id,
+          session_title: "Refactor",
+          turn_id: ID,
+          call_id: "toolu_1",
+          tool: "run_shell_command",
+          kind: "execute",
+          args: { command: "npm test" },
+          args_summary: "npm test",
+          agent_id: ID,
+          agent_name: "laptop",
+          asked_at: SAMPLE_TIME,
+          expires_at: SAMPLE_TIME,
+        },
+      ],
+    },
+  ],
+  [
+    "approval rule create",
+    CreateApprovalRuleBodySchema,
+    { effect: "deny", tool: "write_file", match: { param: "path", pattern: "deploy/**" }, session_id: null, note: "prod" },
+  ],
+  ["approval rule update", UpdateApprovalRuleBodySchema, { match: null }],
+  [
+    "approval rules",
+    ApprovalRuleListSchema,
+    {
+      data: [
+        {
+          id: ID,
+          effect: "allow",
+          tool: "run_shell_command",
+          match: { param: "command", pattern: "npm test*" },
+          session_id: SAMPLE_SESSION.id,
+          note: null,
+          created_at: SAMPLE_TIME,
+        },
+      ],
+    },
+  ],
   ["error body", ErrorBodySchema, { error: { code: "SESSION_NOT_FOUND", message: "no session with that id" } }],
 ];
 
@@ -300,6 +351,20 @@ describe("REST bodies refuse bad input, naming the field", () => {
       "(root)",
     ],
     ["empty credential update", UpdateCredentialBodySchema, {}, "(root)"],
+    ["approval rule of an unknown effect", CreateApprovalRuleBodySchema, { effect: "ask", tool: "read_file" }, "effect"],
+    [
+      "approval rule matching an unknown parameter",
+      CreateApprovalRuleBodySchema,
+      { effect: "allow", tool: "read_file", match: { param: "url", pattern: "x" } },
+      "match.param",
+    ],
+    [
+      "approval rule with a blank pattern",
+      CreateApprovalRuleBodySchema,
+      { effect: "allow", tool: "run_shell_command", match: { param: "command", pattern: "  " } },
+      "match.pattern",
+    ],
+    ["empty approval rule update", UpdateApprovalRuleBodySchema, {}, "(root)"],
     ["session without provider or template", CreateSessionBodySchema, { model: "m" }, "provider"],
     ["session fallback without a model", UpdateSessionBodySchema, { fallbacks: [{ provider: "openai" }] }, "fallbacks.0.model"],
     ["session without model or template", CreateSessionBodySchema, { provider: "openai" }, "model"],

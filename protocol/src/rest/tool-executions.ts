@@ -10,6 +10,14 @@ import { ToolSourceSchema } from "./tools.ts";
 
 export const ToolExecutionStatusSchema = z.enum(["ok", "error", "denied", "timeout", "cancelled", "interrupted"]);
 
+/**
+ * What decided whether a call ran: `auto` (the approval mode asked nobody), `session` (approved for
+ * the session earlier), `rule` (a standing rule; see `decided_by_rule_id`), `web`/`tui`/`api` (a
+ * person answered from there), `timeout` (nobody answered in time).
+ */
+export const ToolDecisionSourceSchema = z.enum(["auto", "session", "rule", "web", "tui", "api", "timeout"]);
+export type ToolDecisionSource = z.infer<typeof ToolDecisionSourceSchema>;
+
 export const ToolExecutionSchema = z.object({
   id: z.string(),
   session_id: SessionIdSchema.nullable(),
@@ -27,6 +35,10 @@ export const ToolExecutionSchema = z.object({
   status: ToolExecutionStatusSchema,
   error_code: z.string().nullable(),
   duration_ms: z.number().int().nonnegative(),
+  /** The approval rule that allowed or denied it without asking (`/approval-rules`); null when none did. */
+  decided_by_rule_id: z.uuid().nullable(),
+  /** Null for a call that never reached the approval step (an unknown tool, a restart). */
+  decided_by: ToolDecisionSourceSchema.nullable(),
   created_at: TimestampSchema,
 });
 export type ToolExecution = z.infer<typeof ToolExecutionSchema>;

@@ -98,7 +98,10 @@ export function sendMessage(
           );
       }
       for (const call of view.awaitingApproval)
-        once(`approval ${call.callId}`, `[waiting for approval of ${call.name}: answer it in the web UI or \`maestro attach\`]\n`);
+        once(
+          `approval ${call.callId}`,
+          `[waiting for approval of ${call.name}: answer it in the web UI, \`maestro approvals\` or \`maestro attach\`]\n`,
+        );
       if (view.error !== null) once(`error ${view.error}`, `error: ${view.error}\n`);
       const running = transcript.turn?.turnId === turnId;
       if (view.ended === null && !(fromSnapshot && !running && transcript.lastTurn?.turnId !== turnId)) return undefined;

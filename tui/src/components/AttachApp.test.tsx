@@ -371,6 +371,54 @@ describe("AttachApp", () => {
     expect(app.lastFrame()).not.toMatch(/> [sn]/);
   });
 
+  it("answers with a (always allow here) and A (everywhere): a rule first, then this call approved", async () => {
+    const created: unknown[] = [];
+    const api = {
+      ...client,
+      approvalRules: {
+        create: async (body: { tool: string; session_id: string | null }) => {
+          created.push(body);
+          return { id: "0f0e0d0c-0000-4000-8000-000000000001", effect: "allow", match: null, note: null, created_at: SAMPLE_TIME, ...body };
+        },
+      },
+    } as unknown as RestClient;
+    const { app, push, sent } = await start(api);
+    const second = ToolCallIdSchema.parse("toolu_02XYZ");
+    const ask = (seq: number, id: typeof call_id, tool: string) =>
+      ({
+        type: "approval_request",
+        seq,
+        turn_id,
+        call_id: id,
+        tool,
+        kind: "execute",
+        args: { command: "npm test" },
+        expires_at: SAMPLE_TIME,
+      }) as const;
+    push(
+      { type: "event", seq: 2, turn_id, event: { type: "tool_call", phase: "start", call_id, name: "run_shell_command" } },
+      ask(3, call_id, "run_shell_command"),
+    );
+    await tick();
+    expect(app.lastFrame()).toContain("[a] always here");
+    app.stdin.write("a");
+    await tick();
+    expect(created).toEqual([{ effect: "allow", tool: "run_shell_command", session_id: SAMPLE_SESSION.id, note: "from maestro attach" }]);
+    expect(sent).toContainEqual({ type: "approve", call_id, decision: "approve" });
+    expect(app.lastFrame()).toContain("always allow run_shell_command in this session");
+    push(
+      { type: "approval_result", seq: 4, turn_id, call_id, decision: "approve", by: "tui" },
+      { type: "event", seq: 5, turn_id, event: { type: "tool_call", phase: "start", call_id: second, name: "grep" } },
+      ask(6, second, "grep"),
+    );
+    await tick();
+    app.stdin.write("A");
+    await tick();
+    expect(created.at(-1)).toMatchObject({ tool: "grep", session_id: null });
+    expect(sent).toContainEqual({ type: "approve", call_id: second, decision: "approve" });
+    expect(app.lastFrame()).not.toMatch(/> [aA]/);
+  });
+
   it("shows an API error of /tools as a notice and keeps running", async () => {
     const failing = {
       tools: { list: () => Promise.reject(new ApiError(503, "SERVICE_UNAVAILABLE", "the database is not reachable")) },

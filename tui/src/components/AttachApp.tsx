@@ -1,6 +1,7 @@
 /**
  * `maestro attach <id>`: one session, full screen and live. The transcript from the shared fold,
- * an approval prompt answered with a key (y once, s for the session, n deny), Esc to cancel the
+ * an approval prompt answered with a key (y once, s for the session, a/A always allow the tool here
+ * or everywhere — a standing rule, then this call approved —, n deny), Esc to cancel the
  * turn, a one-line composer with slash commands (/model, which takes any id and says its context
  * window from the model catalog; /tools, /cost, /compact [what to keep], /quit; /unqueue <n>,
  * /qedit <n> <text> and /resume for the messages queued behind the turn; /edit, /regenerate,
@@ -16,6 +17,7 @@ import {
   type RestClient,
   type SessionSocketClient,
   type SessionSocketOptions,
+  SessionIdSchema,
   type SocketFailure,
   ToolCallIdSchema,
   type Transcript,
@@ -83,10 +85,28 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
     else setNotice(transcript.turn !== null ? "queued: it runs when this turn ends" : null);
   };
 
-  // y, s or n typed into an empty prompt answers the oldest waiting approval.
+  /** `a` / `A`: a standing rule that always allows this tool (here / everywhere), then approve. */
+  const alwaysAllow = (callId: string, tool: string, everywhere: boolean) => {
+    client.approvalRules
+      .create({ effect: "allow", tool, session_id: everywhere ? null : SessionIdSchema.parse(sessionId), note: "from maestro attach" })
+      .then(
+        (rule) => {
+          send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision: "approve" });
+          setNotice(`rule ${rule.id.slice(0, 8)}: always allow ${rule.tool} ${rule.session_id === null ? "everywhere" : "in this session"}`);
+        },
+        (error: unknown) => setNotice(`could not create the rule: ${error instanceof Error ? error.message : String(error)}`),
+      );
+  };
+
+  // y, s or n typed into an empty prompt answers the oldest waiting approval; a or A also makes a rule.
   const answerKey = (typed: string): boolean => {
+    if (pending === undefined) return false;
+    if ((typed === "a" || typed === "A") && pendingCard !== undefined) {
+      alwaysAllow(pending, pendingCard.name, typed === "A");
+      return true;
+    }
     const decision = ({ y: "approve", s: "approve_session", n: "deny" } as const)[typed];
-    if (pending === undefined || decision === undefined) return false;
+    if (decision === undefined) return false;
     send({ type: "approve", call_id: ToolCallIdSchema.parse(pending), decision });
     return true;
   };
@@ -103,7 +123,8 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
         <Box borderStyle="double" borderColor="yellow" paddingX={1}>
           <Text>
             Run <Text bold>{pendingCard.name}</Text> {pendingCard.args === null ? "" : JSON.stringify(pendingCard.args)}?{" "}
-            <Text color="green">[y] once</Text> <Text color="cyan">[s] this session</Text> <Text color="red">[n] deny</Text>
+            <Text color="green">[y] once</Text> <Text color="cyan">[s] this session</Text> <Text color="cyan">[a] always here</Text>{" "}
+            <Text color="cyan">[A] always everywhere</Text> <Text color="red">[n] deny</Text>
           </Text>
         </Box>
       )}

@@ -9,6 +9,8 @@ export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =
   | { readonly page: "sessions" }
+  /** The approval inbox and the approval rules. */
+  | { readonly page: "approvals" }
   /** `message`: a message to scroll to and highlight (a search hit). */
   | { readonly page: "session"; readonly id: string; readonly message: string | null }
   | { readonly page: "settings"; readonly section: SettingsSection }
@@ -18,6 +20,7 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const session = /^#\/sessions\/([0-9a-f-]{36})(?:\/messages\/([0-9a-f-]{36}))?$/.exec(hash);
   if (session?.[1] !== undefined) return { page: "session", id: session[1], message: session[2] ?? null };
+  if (hash === "#/approvals") return { page: "approvals" };
   const search = /^#\/search(?:\?(.*))?$/.exec(hash);
   if (search !== null) return { page: "search", params: new URLSearchParams(search[1] ?? "") };
   const section = /^#\/settings\/([a-z]+)$/.exec(hash)?.[1];

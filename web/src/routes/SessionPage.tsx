@@ -3,7 +3,8 @@
  * a search over its whole history, the conversation as it streams (older pages on request), the
  * approvals any client may answer, the messages queued behind the running turn, and the composer.
  */
-import { type RestClient, type Session, ToolCallIdSchema } from "@maestro/protocol";
+import { type ApprovalDecision, type RestClient, type Session, SessionIdSchema, ToolCallIdSchema } from "@maestro/protocol";
+import { createAllowRule } from "../features/approvals/always-allow.ts";
 import { useCallback, useEffect, useState } from "react";
 import { Composer } from "../features/composer/Composer.tsx";
 import { QueuedMessages } from "../features/queue/QueuedMessages.tsx";
@@ -153,7 +154,17 @@ export function SessionPage({
           client={client}
           transcript={transcript}
           focusId={focusMessageId}
-          onAnswer={(callId, decision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision })}
+          onAnswer={(callId, answer) => {
+            const approve = (decision: ApprovalDecision) => send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision });
+            if (typeof answer === "string") {
+              approve(answer);
+              return;
+            }
+            createAllowRule(client, answer.tool, answer.alwaysAllow, SessionIdSchema.parse(sessionId)).then(
+              () => approve("approve"),
+              (error: unknown) => setActionError(error instanceof Error ? error.message : "Could not create the rule."),
+            );
+          }}
           actions={actions}
         />
       )}

@@ -7,6 +7,7 @@ import { SessionList } from "../features/sessions/SessionList.tsx";
 import { sessionHref } from "../lib/route.ts";
 import { useSessions } from "../features/sessions/use-sessions.ts";
 import { ErrorText } from "../components/ErrorText.tsx";
+import { ApprovalsLink } from "../features/approvals/ApprovalsLink.tsx";
 
 export function SessionsPage({ client, onSignOut }: { readonly client: RestClient; readonly onSignOut: () => void }) {
   const [query, setQuery] = useState("");
@@ -35,6 +36,7 @@ export function SessionsPage({ client, onSignOut }: { readonly client: RestClien
           onChange={(event) => setQuery(event.target.value)}
         />
         <a href="#/search">Search</a>
+        <ApprovalsLink client={client} />
         <a href="#/settings/credentials">Settings</a>
         <button type="button" onClick={() => setCreating((open) => !open)} aria-expanded={creating}>
           New session

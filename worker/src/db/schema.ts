@@ -281,7 +281,32 @@ export const toolExecutions = pgTable(
     status: text({ enum: ["ok", "error", "denied", "timeout", "cancelled", "interrupted"] }).notNull(),
     errorCode: safeText(),
     durationMs: integer().notNull(),
+    /** The approval rule that allowed or denied the call without asking; kept as history when the rule goes. */
+    decidedByRuleId: uuid(),
+    /** What decided whether it ran (protocol ToolDecisionSourceSchema); null when it never reached that step. */
+    decidedBy: text({ enum: ["auto", "session", "rule", "web", "tui", "api", "timeout"] }),
     createdAt: createdAt(),
   },
   (table) => [index("tool_executions_session_id_created_at_idx").on(table.sessionId, table.createdAt.desc())],
+);
+
+/**
+ * Standing answers to approval questions (issue 14 §7): allow or deny a tool, optionally only where
+ * one argument matches a pattern, in one session or everywhere. Read once per turn by the session.
+ */
+export const approvalRules = pgTable(
+  "approval_rules",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    effect: text({ enum: ["allow", "deny"] }).notNull(),
+    toolName: safeText().notNull(),
+    matchParam: text({ enum: ["command", "path"] }),
+    matchPattern: safeText(),
+    /** null: everywhere. A session's rules go with it. */
+    sessionId: uuid().references(() => sessions.id, { onDelete: "cascade" }),
+    note: safeText(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index("approval_rules_session_id_idx").on(table.sessionId)],
 );

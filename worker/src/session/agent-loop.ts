@@ -11,6 +11,8 @@ import type {
   AgentId,
   ApprovalMode,
   ContentPart,
+  DecidedByRule,
+  ToolDecisionSource,
   ModelTarget,
   ProviderId,
   StreamEvent,
@@ -31,6 +33,7 @@ import type { CredentialForCall } from "./credential-lease.ts";
 import { batchCalls, runTogether } from "./tool-batches.ts";
 import { type CallTarget, type FailoverChain, describeTarget, failsOver, isCredentialFailure } from "./failover.ts";
 import { historyFor } from "./provider-history.ts";
+import { type RuleBook, describeRule } from "./rule-book.ts";
 
 export interface TurnDeps {
   readonly provider: Provider;
@@ -46,6 +49,8 @@ export interface TurnDeps {
   readonly tools: ToolRuntime;
   readonly approvals: ApprovalGate;
   readonly approvalMode: ApprovalMode;
+  /** The user's standing approval rules, asked before the approval mode (none when absent). */
+  readonly rules?: RuleBook;
   readonly retry: RetryPolicy;
   readonly maxSteps: number;
   readonly now: () => number;
@@ -90,6 +95,10 @@ export interface ToolExecution {
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
   readonly durationMs: number;
+  /** The approval rule that allowed or denied it without asking; absent when none did. */
+  readonly decidedByRule?: DecidedByRule;
+  /** What decided whether it ran; absent when it never reached that step (an unknown tool). */
+  readonly decidedBy?: ToolDecisionSource;
 }
 
 export type LoopEvent =
@@ -330,17 +339,21 @@ async function* runTool(
   const machine = info?.machine ?? null;
   // A tool the session does not have was never going to run anywhere but here.
   const source: ToolSource = info?.source ?? "worker";
+  let decidedByRule: DecidedByRule | undefined;
+  let decidedBy: ToolDecisionSource | undefined;
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
     const durationMs = deps.now() - started;
+    const ruled = decidedByRule === undefined ? {} : { decidedByRule };
+    const decided = decidedBy === undefined ? {} : { decidedBy };
     yield {
       kind: "stream",
       event: {
-        ...toolResultPart({ callId: call.callId, name: call.name, outcome, machine }),
+        ...toolResultPart({ callId: call.callId, name: call.name, outcome, machine, ...ruled }),
         type: "tool_result",
         duration_ms: durationMs,
       },
     };
-    return { ...call, source, agentId: info?.agentId ?? null, machine, outcome, status, durationMs };
+    return { ...call, source, agentId: info?.agentId ?? null, machine, outcome, status, durationMs, ...ruled, ...decided };
   };
 
   if (info === undefined) {
@@ -349,14 +362,22 @@ async function* runTool(
       "error",
     );
   }
-  if (
-    needsApproval({
-      mode: deps.approvalMode,
-      kind: info.kind,
-      toolApproval: info.approval,
-      approvedForSession: deps.approvals.approvedForSession(call.name),
-    })
-  ) {
+  // The user's standing rules answer first: a deny refuses without asking, an allow skips the question.
+  const verdict = (await deps.rules?.decide({ tool: call.name, args: call.args })) ?? null;
+  if (verdict !== null && verdict !== "unavailable") {
+    decidedByRule = { id: verdict.rule.id, effect: verdict.effect };
+    decidedBy = "rule";
+  }
+  if (verdict !== null && verdict !== "unavailable" && verdict.effect === "deny") {
+    const message = `Approval rule ${verdict.rule.id} (${describeRule(verdict.rule)}) refused this call; it was not run. Do not retry it: ask the user if it is needed.`;
+    return yield* finish({ ok: false, code: "DENIED_BY_RULE", message, recoverable: true }, "denied");
+  }
+  const approvedForSession = deps.approvals.approvedForSession(call.name);
+  const asks =
+    verdict === "unavailable" ||
+    (verdict === null && needsApproval({ mode: deps.approvalMode, kind: info.kind, toolApproval: info.approval, approvedForSession }));
+  if (verdict === null && !asks) decidedBy = approvedForSession ? "session" : "auto";
+  if (asks) {
     const answer = await deps.approvals.ask({
       turnId: input.turnId,
       callId: call.callId,
@@ -364,9 +385,13 @@ async function* runTool(
       kind: info.kind,
       args: call.args,
       signal: input.signal,
+      agentId: info.agentId,
     });
+    // The answer may have come with a new rule ("always allow"): the next call reads them again.
+    deps.rules?.forget();
     if (input.signal.aborted)
       return yield* finish({ ok: false, code: "CANCELLED", message: "The turn was cancelled.", recoverable: false }, "cancelled");
+    decidedBy = answer.by;
     if (answer.decision === "deny") {
       const why =
         answer.by === "timeout"
@@ -400,7 +425,7 @@ async function* runTool(
 
 /** What the model (and the transcript) is told of a tool call's outcome. */
 export function toolResultPart(
-  execution: Pick<ToolExecution, "callId" | "name" | "outcome"> & { readonly machine?: string | null },
+  execution: Pick<ToolExecution, "callId" | "name" | "outcome" | "decidedByRule"> & { readonly machine?: string | null },
 ): Extract<ContentPart, { type: "tool_result" }> {
   const { outcome } = execution;
   return {
@@ -411,5 +436,6 @@ export function toolResultPart(
     output: outcome.ok ? outcome.output : outcome.message,
     ...(!outcome.ok && { error_code: outcome.code }),
     ...(execution.machine != null && { machine: execution.machine }),
+    ...(execution.decidedByRule !== undefined && { decided_by_rule: execution.decidedByRule }),
   };
 }

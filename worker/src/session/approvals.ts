@@ -3,7 +3,7 @@
  * as an `approval_request`; the first answer wins and every client hears it (`approval_result`);
  * no answer in time is a denial. "Approve for this session" is remembered in the object's storage.
  */
-import type { ApprovalDecision, ApprovalRequestFrameSchema, RequestId, ToolCallId, TurnId } from "@maestro/protocol";
+import type { ApprovalDecision, ApprovalRequestFrameSchema, PendingApproval, RequestId, ToolCallId, TurnId } from "@maestro/protocol";
 import type { z } from "zod";
 import { AppError } from "../errors.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
@@ -25,8 +25,13 @@ interface Pending {
   readonly tool: string;
   /** The request as broadcast (numbered), for clients that join while it waits. */
   request: ApprovalRequestFrame | undefined;
+  readonly askedAt: string;
+  readonly agentId: string | null;
   readonly settle: (answer: ApprovalAnswer) => void;
 }
+
+/** A question still open, as the inbox (GET /approvals) lists it. */
+export type OpenQuestion = Pick<PendingApproval, "turn_id" | "call_id" | "tool" | "kind" | "args" | "asked_at" | "expires_at" | "agent_id">;
 
 const SESSION_APPROVALS_KEY = "approved_tools";
 
@@ -63,6 +68,8 @@ export class ApprovalDesk implements ApprovalGate {
         callId: question.callId,
         tool: question.tool,
         request: undefined,
+        askedAt: new Date().toISOString(),
+        agentId: question.agentId ?? null,
         settle: (answer) => {
           clearTimeout(timer);
           question.signal.removeEventListener("abort", onAbort);
@@ -91,6 +98,26 @@ export class ApprovalDesk implements ApprovalGate {
   /** The questions still open, for a client that joins while they wait. */
   openRequests(): ApprovalRequestFrame[] {
     return [...this.#pending.values()].flatMap((pending) => (pending.request === undefined ? [] : [pending.request]));
+  }
+
+  /** The same, with when each was asked and where it would run: for the cross-session inbox. */
+  openQuestions(): OpenQuestion[] {
+    return [...this.#pending.values()].flatMap((pending) =>
+      pending.request === undefined
+        ? []
+        : [
+            {
+              turn_id: pending.turnId,
+              call_id: pending.callId,
+              tool: pending.tool,
+              kind: pending.request.kind,
+              args: pending.request.args,
+              asked_at: pending.askedAt,
+              expires_at: pending.request.expires_at,
+              agent_id: pending.agentId,
+            },
+          ],
+    );
   }
 
   #close(callId: string, answer: ApprovalAnswer, reportedBy: Answerer | "cancel" = answer.by, requestId?: RequestId): void {

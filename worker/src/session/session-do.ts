@@ -38,7 +38,7 @@ import { AppError, internalError } from "../errors.ts";
 import { writeLiveState } from "../kv/presence.ts";
 import { openRedis } from "../kv/redis.ts";
 import { type Logger, createLogger } from "../log.ts";
-import { ApprovalDesk } from "./approvals.ts";
+import { ApprovalDesk, type OpenQuestion } from "./approvals.ts";
 import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
 import { announceSessionChange } from "../feed/announce.ts";
@@ -249,6 +249,11 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       this.turns.answer(callId, decision, "api", reason, requestId);
       return { call_id: callId, decision };
     });
+  }
+
+  /** What this session is asking now, for the inbox; after a restart, nothing (the turn is closed first). */
+  async pendingApprovals(sessionId: string): Promise<RpcResult<OpenQuestion[]>> {
+    return this.#rpc(sessionId, async () => this.turns.openQuestions());
   }
 
   /** The queue routes: read it, edit or cancel an entry, resume it (see send-queue.ts). */

@@ -239,6 +239,8 @@ export class Transcript {
         status: execution.status,
         errorCode: execution.outcome.ok ? null : execution.outcome.code,
         durationMs: execution.durationMs,
+        decidedByRuleId: execution.decidedByRule?.id ?? null,
+        decidedBy: execution.decidedBy ?? null,
       })),
     ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
     return message;

@@ -51,6 +51,8 @@ export interface ApprovalRequest {
   readonly kind: ToolKind;
   readonly args: Record<string, unknown>;
   readonly signal: AbortSignal;
+  /** The local agent the call would run on, shown in the approval inbox. */
+  readonly agentId?: string | null;
 }
 
 export interface ApprovalGate {

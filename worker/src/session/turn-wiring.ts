@@ -19,6 +19,8 @@ import { FailoverChain, isCredentialFailure } from "./failover.ts";
 import { AppError } from "../errors.ts";
 import { createRefreshDeps } from "./refresh-deps.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
+import { createRuleBook } from "./rule-book.ts";
+import { listApprovalRules } from "../db/queries/approval-rules.ts";
 import type { TurnHost } from "./turns.ts";
 
 /** A turn's model calls and tool rounds, at most: a loop that never settles is stopped. */
@@ -89,6 +91,11 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     }),
     approvals,
     approvalMode: session.approvalMode,
+    rules: createRuleBook(
+      () => listApprovalRules(db, host.sessionId),
+      session.workingDirectory,
+      (error) => log.error("approval_rules.load_failed", { session_id: host.sessionId, error }),
+    ),
     retry: DEFAULT_RETRY,
     maxSteps: MAX_STEPS,
     now: () => Date.now(),

@@ -36,7 +36,7 @@ import { AppError, internalError } from "../errors.ts";
 import { type CompletedStep, runTurn } from "./agent-loop.ts";
 import { SessionCompactor } from "./compaction-runner.ts";
 import { contextLimits } from "../models/context-limits.ts";
-import type { ApprovalDesk } from "./approvals.ts";
+import type { ApprovalDesk, OpenQuestion } from "./approvals.ts";
 import { messageToBranchFrom, regenerateAs } from "./branching.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
@@ -200,6 +200,11 @@ export class TurnManager {
 
   answer(callId: string, decision: ApprovalDecision, by: "web" | "tui" | "api", reason?: string, requestId?: RequestId): void {
     this.#desk.answer(callId, decision, by, reason, requestId);
+  }
+
+  /** The questions still open, for the cross-session inbox (GET /approvals). */
+  openQuestions(): OpenQuestion[] {
+    return this.#desk.openQuestions();
   }
 
   async wait(turnId: string): Promise<TurnResult> {

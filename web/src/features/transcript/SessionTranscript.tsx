@@ -4,7 +4,8 @@
  * like a new one. Given a message to focus (a search hit), it pages back until that message is
  * loaded, then scrolls to it and highlights it; a message on another branch is offered to switch to.
  */
-import { type ApprovalDecision, MessageIdSchema, type RestClient, SNAPSHOT_MESSAGES, type Transcript } from "@maestro/protocol";
+import type { PromptAnswer } from "./ToolCardView.tsx";
+import { MessageIdSchema, type RestClient, SNAPSHOT_MESSAGES, type Transcript } from "@maestro/protocol";
 import { useEffect, useRef } from "react";
 import { focusTarget } from "./focus-target.ts";
 import type { MessageActions } from "./MessageActions.tsx";
@@ -14,7 +15,7 @@ import { mergeMessages, useEarlierMessages } from "./use-earlier-messages.ts";
 export interface SessionTranscriptProps {
   readonly client: RestClient;
   readonly transcript: Transcript;
-  readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+  readonly onAnswer: (callId: string, answer: PromptAnswer) => void;
   /** A message to jump to (from `#/sessions/<id>/messages/<message id>`). */
   readonly focusId?: string | null;
   /** Edit, regenerate, branches and forks; without it the transcript is read-only. */

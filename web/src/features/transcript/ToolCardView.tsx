@@ -1,15 +1,19 @@
 /**
  * A tool call as a card: its name and arguments, what it printed while running, how it ended
- * (output or error, how long it took, and on which machine), and — while it waits — the approval prompt, which any
- * client may answer: once, for the rest of the session, or not at all.
+ * (output or error, how long it took, and on which machine), and — while it waits — the approval
+ * prompt, which any client may answer: once, for the rest of the session, always (a standing
+ * rule, here or everywhere), or not at all. A call a rule decided says which rule.
  */
 import { type ApprovalDecision, type ToolCard, toolCardMachine } from "@maestro/protocol";
 import { useEffect, useRef } from "react";
 import { duration } from "../../lib/format.ts";
 
+/** An answer to the prompt: a decision, or "always allow this tool" as a rule (here or everywhere), which also approves this call. */
+export type PromptAnswer = ApprovalDecision | { readonly alwaysAllow: "session" | "everywhere"; readonly tool: string };
+
 export interface ToolCardViewProps {
   readonly card: ToolCard;
-  readonly onAnswer?: (decision: ApprovalDecision) => void;
+  readonly onAnswer?: (answer: PromptAnswer) => void;
 }
 
 function statusOf(card: ToolCard): { label: string; tone: "running" | "ok" | "error" | "waiting" } {
@@ -85,12 +89,24 @@ export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
           <button type="button" className="secondary" onClick={() => onAnswer("approve_session")}>
             Approve for this session
           </button>
+          <button type="button" className="secondary" onClick={() => onAnswer({ alwaysAllow: "session", tool: card.name })}>
+            Always allow {card.name} here
+          </button>
+          <button type="button" className="secondary" onClick={() => onAnswer({ alwaysAllow: "everywhere", tool: card.name })}>
+            Always allow {card.name} everywhere
+          </button>
           <button type="button" className="danger" aria-keyshortcuts="d" onClick={() => onAnswer("deny")}>
             Deny <kbd aria-hidden="true">d</kbd>
           </button>
         </div>
       )}
       {card.approval?.answer != null && <p className="muted small">{describeAnswer(card.approval.answer)}</p>}
+      {card.result?.decidedByRule !== undefined && (
+        <p className="muted small">
+          {card.result.decidedByRule.effect === "allow" ? "Allowed" : "Denied"} by rule{" "}
+          <code>{card.result.decidedByRule.id.slice(0, 8)}</code> (<a href="#/approvals">rules</a>)
+        </p>
+      )}
     </section>
   );
 }

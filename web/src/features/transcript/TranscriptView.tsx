@@ -4,7 +4,6 @@
  * results; tokens and cost), then what the turn in flight has streamed that is not stored yet.
  */
 import {
-  type ApprovalDecision,
   type ContentPart,
   type Message,
   type TokenUsage,
@@ -19,11 +18,11 @@ import { Fragment, useState } from "react";
 import { shortTokens, tokens, usd } from "../../lib/format.ts";
 import { Markdown } from "./Markdown.tsx";
 import { EditMessage, type MessageActions, MessageToolbar } from "./MessageActions.tsx";
-import { ToolCardView } from "./ToolCardView.tsx";
+import { type PromptAnswer, ToolCardView } from "./ToolCardView.tsx";
 
 export interface TranscriptViewProps {
   readonly transcript: Transcript;
-  readonly onAnswer: (callId: string, decision: ApprovalDecision) => void;
+  readonly onAnswer: (callId: string, answer: PromptAnswer) => void;
   /** Edit, regenerate, branches and forks; without it the transcript is read-only. */
   readonly actions?: MessageActions | undefined;
   /** A message to highlight (a search hit jumped to); it is drawn with the class `focused`. */

@@ -1,5 +1,5 @@
 /** tool_executions: the audit trail of every tool call (DESIGN §3). */
-import { type SessionId, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
+import { type SessionId, type ToolDecisionSource, type ToolExecution, ToolExecutionSchema } from "@maestro/protocol";
 import { desc, eq, getTableColumns } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { localAgents, toolExecutions } from "../schema.ts";
@@ -17,6 +17,9 @@ export interface NewToolExecution {
   readonly status: (typeof toolExecutions.$inferInsert)["status"];
   readonly errorCode: string | null;
   readonly durationMs: number;
+  /** The approval rule that allowed or denied the call without asking. */
+  readonly decidedByRuleId?: string | null;
+  readonly decidedBy?: ToolDecisionSource | null;
 }
 
 const SUMMARY_CHARS = 2000;
@@ -71,6 +74,8 @@ export async function listToolExecutions(db: Database, sessionId: SessionId, lim
       status: row.status,
       error_code: row.errorCode,
       duration_ms: row.durationMs,
+      decided_by_rule_id: row.decidedByRuleId,
+      decided_by: row.decidedBy,
       created_at: iso(row.createdAt),
     }),
   );

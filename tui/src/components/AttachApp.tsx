@@ -92,7 +92,9 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       .then(
         (rule) => {
           send({ type: "approve", call_id: ToolCallIdSchema.parse(callId), decision: "approve" });
-          setNotice(`rule ${rule.id.slice(0, 8)}: always allow ${rule.tool} ${rule.session_id === null ? "everywhere" : "in this session"}`);
+          setNotice(
+            `rule ${rule.id.slice(0, 8)}: always allow ${rule.tool} ${rule.session_id === null ? "everywhere" : "in this session"}`,
+          );
         },
         (error: unknown) => setNotice(`could not create the rule: ${error instanceof Error ? error.message : String(error)}`),
       );

@@ -95,7 +95,10 @@ export const ToolResultEventSchema = z.strictObject({
   ok: z.boolean(),
   output: z.string(),
   error_code: ToolErrorCodeSchema.optional(),
+  /** How long the call ran, from when it was allowed to run (approval waits are not in it). */
   duration_ms: z.number().int().nonnegative(),
+  /** How long it waited for someone to approve it; absent when nobody was asked. */
+  wait_ms: z.number().int().nonnegative().optional(),
   /** The local agent (by its name) that ran the call; absent when it ran in the Worker or an MCP server. */
   machine: z.string().optional(),
   /** A standing rule allowed or denied the call without asking anyone. */

@@ -101,13 +101,19 @@ describe("the transcript fold", () => {
     expect(transcript.turn?.blocks).toEqual([{ kind: "tool", callId: call_id }]);
   });
 
-  it("builds a card for a stored call from its stored result, duration and machine included when recorded", () => {
+  it("builds a card for a stored call from its stored result, duration, approval wait and machine included when recorded", () => {
     const call = { call_id, name: "run_shell_command", args: { command: "ls" } };
-    const timed = storedToolCard(EMPTY_TRANSCRIPT, call, { ok: true, output: "a\nb", duration_ms: 1500, machine: "laptop" });
-    expect(timed.result).toEqual({ ok: true, output: "a\nb", errorCode: null, durationMs: 1500, machine: "laptop" });
+    const timed = storedToolCard(EMPTY_TRANSCRIPT, call, {
+      ok: true,
+      output: "a\nb",
+      duration_ms: 1500,
+      wait_ms: 14_000,
+      machine: "laptop",
+    });
+    expect(timed.result).toEqual({ ok: true, output: "a\nb", errorCode: null, durationMs: 1500, waitMs: 14_000, machine: "laptop" });
     expect(timed.args).toEqual({ command: "ls" });
     const older = storedToolCard(EMPTY_TRANSCRIPT, call, { ok: false, output: "gone", error_code: "TIMEOUT" });
-    expect(older.result).toEqual({ ok: false, output: "gone", errorCode: "TIMEOUT", durationMs: 0, machine: null });
+    expect(older.result).toEqual({ ok: false, output: "gone", errorCode: "TIMEOUT", durationMs: 0, waitMs: 0, machine: null });
     expect(storedToolCard(EMPTY_TRANSCRIPT, call, undefined).result).toBeNull();
   });
 

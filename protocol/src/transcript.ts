@@ -44,7 +44,10 @@ export interface ToolResult {
   readonly ok: boolean;
   readonly output: string;
   readonly errorCode: ToolErrorCode | null;
+  /** How long it ran, once allowed to. */
   readonly durationMs: number;
+  /** How long it waited for an approval first (0 when nobody was asked). */
+  readonly waitMs: number;
   /** The local agent (by name) that ran it; null when it ran in the Worker or an MCP server. */
   readonly machine: string | null;
   /** The standing approval rule that allowed or denied the call without asking, if one did. */
@@ -211,6 +214,7 @@ function foldEvent(transcript: Transcript, turnId: string, event: StreamEvent): 
             output: event.output,
             errorCode: event.error_code ?? null,
             durationMs: event.duration_ms,
+            waitMs: event.wait_ms ?? 0,
             machine: event.machine ?? null,
             ...(event.decided_by_rule !== undefined && { decidedByRule: event.decided_by_rule }),
           },
@@ -348,6 +352,7 @@ export function storedToolCard(
         readonly output: string;
         readonly error_code?: ToolErrorCode | undefined;
         readonly duration_ms?: number | undefined;
+        readonly wait_ms?: number | undefined;
         readonly machine?: string | undefined;
         readonly decided_by_rule?: DecidedByRule | undefined;
       }
@@ -366,6 +371,7 @@ export function storedToolCard(
             output: stored.output,
             errorCode: stored.error_code ?? null,
             durationMs: stored.duration_ms ?? 0,
+            waitMs: stored.wait_ms ?? 0,
             machine: stored.machine ?? null,
             ...(stored.decided_by_rule !== undefined && { decidedByRule: stored.decided_by_rule }),
           },

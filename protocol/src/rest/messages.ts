@@ -71,6 +71,8 @@ export const ToolResultPartSchema = z.object({
   error_code: ToolErrorCodeSchema.optional(),
   /** How long the call took; absent on results stored before it was recorded. */
   duration_ms: z.number().int().nonnegative().optional(),
+  /** How long the call waited for an approval before it ran (or was denied). */
+  wait_ms: z.number().int().nonnegative().optional(),
   /** The local agent (by its name) that ran the call; absent when it ran elsewhere or before this was recorded. */
   machine: z.string().optional(),
   /** A standing rule allowed or denied the call without asking anyone. */

@@ -335,11 +335,20 @@ describe("AttachApp", () => {
         type: "event",
         seq: 4,
         turn_id,
-        event: { type: "tool_result", call_id, name: "read_file", ok: true, output: "1\ta", duration_ms: 2, machine: "ci box" },
+        event: {
+          type: "tool_result",
+          call_id,
+          name: "read_file",
+          ok: true,
+          output: "1\ta",
+          duration_ms: 2,
+          wait_ms: 75_000,
+          machine: "ci box",
+        },
       },
     );
     await tick();
-    expect(app.lastFrame()).toContain("read_file done on ci box");
+    expect(app.lastFrame()).toContain("read_file done on ci box 2 ms (waited 1 min 15 s for approval)");
     expect(app.lastFrame()).toContain("on laptop, ci box");
   });
 

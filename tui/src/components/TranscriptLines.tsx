@@ -41,6 +41,7 @@ function ToolCardLine({ card }: { readonly card: ToolCard }) {
         <Text bold>{card.name}</Text> <Text color={color}>{state}</Text>
         {machine !== null && <Text color="magenta"> on {machine}</Text>}
         {card.result !== null && card.result.durationMs > 0 && <Text dimColor> {card.result.durationMs} ms</Text>}
+        {card.result !== null && card.result.waitMs > 0 && <Text dimColor> (waited {formatWait(card.result.waitMs)} for approval)</Text>}
       </Text>
       {card.args !== null && <Text dimColor>{JSON.stringify(card.args)}</Text>}
       {card.result === null && card.progress.length > 0 && <Text>{lastLines(card.progress)}</Text>}
@@ -165,6 +166,11 @@ function FailoverLines({ transcript }: { readonly transcript: Transcript }) {
         {`↪ failed over from ${notice.from.provider}/${notice.from.model} to ${notice.to.provider}/${notice.to.model}: ${notice.message}`}
       </Text>
     ));
+}
+
+/** An approval wait, in the unit a person counts it in. */
+function formatWait(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function TranscriptLines({ transcript }: { readonly transcript: Transcript }) {

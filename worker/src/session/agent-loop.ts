@@ -94,7 +94,10 @@ export interface ToolExecution {
   readonly args: Record<string, unknown>;
   readonly outcome: ToolOutcome;
   readonly status: "ok" | "error" | "denied" | "timeout" | "cancelled";
+  /** How long it ran, from when it was allowed to. */
   readonly durationMs: number;
+  /** How long it waited for a person's approval first (0 when nobody was asked). */
+  readonly waitMs: number;
   /** The approval rule that allowed or denied it without asking; absent when none did. */
   readonly decidedByRule?: DecidedByRule;
   /** What decided whether it ran; absent when it never reached that step (an unknown tool). */
@@ -341,8 +344,11 @@ async function* runTool(
   const source: ToolSource = info?.source ?? "worker";
   let decidedByRule: DecidedByRule | undefined;
   let decidedBy: ToolDecisionSource | undefined;
+  // A card's time is the run's, not the approval's: the wait is reported on its own.
+  let runFrom = started;
+  let waitMs = 0;
   const finish = function* (outcome: ToolOutcome, status: ToolExecution["status"]): Generator<LoopEvent, ToolExecution> {
-    const durationMs = deps.now() - started;
+    const durationMs = deps.now() - runFrom;
     const ruled = decidedByRule === undefined ? {} : { decidedByRule };
     const decided = decidedBy === undefined ? {} : { decidedBy };
     yield {
@@ -351,9 +357,10 @@ async function* runTool(
         ...toolResultPart({ callId: call.callId, name: call.name, outcome, machine, ...ruled }),
         type: "tool_result",
         duration_ms: durationMs,
+        ...(waitMs > 0 && { wait_ms: waitMs }),
       },
     };
-    return { ...call, source, agentId: info?.agentId ?? null, machine, outcome, status, durationMs, ...ruled, ...decided };
+    return { ...call, source, agentId: info?.agentId ?? null, machine, outcome, status, durationMs, waitMs, ...ruled, ...decided };
   };
 
   if (info === undefined) {
@@ -387,6 +394,8 @@ async function* runTool(
       signal: input.signal,
       agentId: info.agentId,
     });
+    waitMs = deps.now() - started;
+    runFrom = deps.now();
     // The answer may have come with a new rule ("always allow"): the next call reads them again.
     deps.rules?.forget();
     if (input.signal.aborted)

@@ -223,7 +223,11 @@ export class Transcript {
   /** Tool results, with their audit. */
   async storeToolResults(turnId: TurnId, executions: readonly ToolExecution[]): Promise<Message> {
     // Stored with how long each call took, so a client that loads the history later shows it too.
-    const parts = executions.map((execution) => ({ ...toolResultPart(execution), duration_ms: execution.durationMs }));
+    const parts = executions.map((execution) => ({
+      ...toolResultPart(execution),
+      duration_ms: execution.durationMs,
+      ...(execution.waitMs > 0 && { wait_ms: execution.waitMs }),
+    }));
     const message = await this.store(await this.row(turnId, "tool", parts));
     await recordToolExecutions(
       this.#host.db(),

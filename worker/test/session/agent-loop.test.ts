@@ -172,6 +172,29 @@ describe("agent loop", () => {
       expect(tools.calls.map((call) => call.name)).toEqual(["write_file", "read_file"]);
     });
 
+    it("reports a call's run time apart from the time it waited for approval", async () => {
+      let clock = 0;
+      const approvals = new FakeApprovals(() => {
+        clock += 14_000; // the user reads the prompt for 14 s
+        return { decision: "approve", by: "web" };
+      });
+      const tools = new FakeTools({
+        write_file: {
+          kind: "edit",
+          approval: "default",
+          source: "local",
+          run: () => {
+            clock += 1_500; // the write itself
+            return Promise.resolve({ ok: true as const, output: "written" });
+          },
+        },
+      });
+      const provider = new ScriptedProvider([toolCalls({ id: "c1", name: "write_file", args: { path: "x" } }), text("ok")]);
+      const events = await collect(runTurn({ ...deps({ provider, tools, approvals }), now: () => clock }, input()));
+      expect(streamed(events).find((event) => event.type === "tool_result")).toMatchObject({ duration_ms: 1_500, wait_ms: 14_000 });
+      expect(events.find((event) => event.kind === "tool_results")).toMatchObject({ executions: [{ durationMs: 1_500, waitMs: 14_000 }] });
+    });
+
     it("tells the model about a denial, with the user's reason, and does not run the tool", async () => {
       const approvals = new FakeApprovals(() => ({ decision: "deny", by: "web", reason: "not that file" }));
       const provider = new ScriptedProvider([toolCalls({ id: "c1", name: "write_file", args: {} }), text("understood")]);

@@ -65,7 +65,16 @@ export function ToolCardView({ card, onAnswer }: ToolCardViewProps) {
             on {machine}
           </span>
         )}
-        {card.result !== null && card.result.durationMs > 0 && <span className="muted">{duration(card.result.durationMs)}</span>}
+        {card.result !== null && card.result.durationMs > 0 && (
+          <span className="muted" aria-label="Run time">
+            {duration(card.result.durationMs)}
+          </span>
+        )}
+        {card.result !== null && card.result.waitMs > 0 && (
+          <span className="muted" aria-label="Approval wait">
+            waited {duration(card.result.waitMs)} for approval
+          </span>
+        )}
       </header>
       {args.length > 0 && <pre className="tool-args">{args}</pre>}
       {card.progress.length > 0 && card.result === null && (

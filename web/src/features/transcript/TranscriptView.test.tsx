@@ -197,13 +197,25 @@ describe("TranscriptView", () => {
     expect(within(card).getByLabelText("Progress").textContent).toBe("PASS src/app.test.ts\n");
     expect(card.textContent).toContain("Approved from tui");
     const done = fold(
-      [event({ type: "tool_result", call_id, name: "run_shell_command", ok: true, output: "1 passed\n[exit code 0]", duration_ms: 1500 })],
+      [
+        event({
+          type: "tool_result",
+          call_id,
+          name: "run_shell_command",
+          ok: true,
+          output: "1 passed\n[exit code 0]",
+          duration_ms: 1500,
+          wait_ms: 14_000,
+        }),
+      ],
       answered,
     );
     rerender(<TranscriptView transcript={done} onAnswer={vi.fn()} />);
     const finished = screen.getByRole("region", { name: "Tool call run_shell_command" });
     expect(within(finished).getByLabelText("Result").textContent).toBe("1 passed\n[exit code 0]");
-    expect(within(finished).getByText("1.5 s")).toBeTruthy();
+    // The run time, and the wait for approval apart from it.
+    expect(within(finished).getByLabelText("Run time").textContent).toBe("1.5 s");
+    expect(within(finished).getByLabelText("Approval wait").textContent).toBe("waited 14.0 s for approval");
     expect(within(finished).getByText("done")).toBeTruthy();
   });
 

@@ -100,7 +100,7 @@ export function RulesPanel({ client }: { readonly client: RestClient }) {
       <ErrorText message={error ?? (rules.status === "error" ? rules.message : null)} />
       {rules.status === "ready" && rules.value.data.length === 0 && <p className="muted">No rules yet.</p>}
       {rules.status === "ready" && rules.value.data.length > 0 && (
-        <table className="rules">
+        <table className="grid rules">
           <thead>
             <tr>
               <th>Effect</th>

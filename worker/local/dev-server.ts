@@ -16,6 +16,8 @@ const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export interface DevServer {
   readonly origin: string;
   readonly token: string;
+  /** The run's folder (MAESTRO_DEV_HOME): its .dev.vars and .maestro/. */
+  readonly home: string;
   /** Ctrl-C, then `npm run dev` again on the same folder and port: what a user's restart is. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -65,7 +67,7 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
       running = launch(home, port);
       await running.ready;
     };
-    return { origin: `http://127.0.0.1:${port}`, token, restart, stop };
+    return { origin: `http://127.0.0.1:${port}`, token, home, restart, stop };
   } catch (error) {
     await stop();
     throw error;

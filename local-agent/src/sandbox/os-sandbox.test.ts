@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runTool } from "../tools/registry.ts";
 import type { ToolContext } from "../tools/tool.ts";
-import { type CommandSandbox, detectSandbox } from "./os-sandbox.ts";
+import { type CommandSandbox, bwrapArgs, detectSandbox } from "./os-sandbox.ts";
 import { Roots } from "./roots.ts";
 
 let root: string;
@@ -150,6 +150,27 @@ describe.runIf(process.platform === "linux")("commands under bubblewrap", () => 
       if (saved === undefined) delete process.env.MAESTRO_AGENT_TOKEN;
       else process.env.MAESTRO_AGENT_TOKEN = saved;
     }
+  });
+});
+
+describe("bwrap's mounts", () => {
+  const place = { writable: ["/home/dev/project"], cwd: "/home/dev/project" };
+
+  it("shows the agent's own Node again over the private /tmp when it lives there (a checkout in /tmp)", () => {
+    const args = bwrapArgs(place, { network: true, home: "/nonexistent-home", runtime: "/tmp/clean/node_modules/node/bin" });
+    const tmpfs = args.indexOf("/tmp", args.indexOf("--tmpfs"));
+    const runtime = args.indexOf("/tmp/clean/node_modules/node/bin");
+    expect(args.slice(runtime - 1, runtime + 2)).toEqual([
+      "--ro-bind",
+      "/tmp/clean/node_modules/node/bin",
+      "/tmp/clean/node_modules/node/bin",
+    ]);
+    expect(runtime).toBeGreaterThan(tmpfs);
+  });
+
+  it("adds nothing for a Node outside /tmp", () => {
+    const args = bwrapArgs(place, { network: true, home: "/nonexistent-home", runtime: "/usr/local/bin" });
+    expect(args).not.toContain("/usr/local/bin");
   });
 });
 

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import type { AgentSandbox } from "@maestro/protocol";
 
 export type SandboxMode = AgentSandbox["commands"];
@@ -76,9 +76,16 @@ function existingSecrets(home: string): { path: string; dir: boolean }[] {
   return found;
 }
 
-/** bwrap's arguments, in mount order: later mounts cover earlier ones, so secrets go last. */
-export function bwrapArgs(place: SandboxPlace, options: { network: boolean; home: string }): string[] {
+/**
+ * bwrap's arguments, in mount order: later mounts cover earlier ones, so secrets go last.
+ * `runtime` is the folder of the Node that runs execute_code's snippets (this agent's own): when
+ * it lives under /tmp (an agent run from a checkout there), it is shown again read-only over the
+ * private /tmp, or no snippet could start.
+ */
+export function bwrapArgs(place: SandboxPlace, options: { network: boolean; home: string; runtime?: string }): string[] {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+  const runtime = options.runtime ?? dirname(process.execPath);
+  if (runtime === "/tmp" || runtime.startsWith("/tmp/")) args.push("--ro-bind", runtime, runtime);
   for (const path of place.writable) args.push("--bind", path, path);
   for (const path of place.readable ?? []) args.push("--ro-bind", path, path);
   // Hidden even inside a root (a root may be the home folder itself).

@@ -201,8 +201,10 @@ describe.runIf(process.platform === "linux")("§2 commands under bubblewrap, thr
   });
 
   it("writing outside the roots fails, ~/.ssh is hidden, and --network off cuts even loopback", async () => {
-    // Outside the roots and outside /tmp: a folder of the machine the sandbox mounts read-only.
-    const outsideMachine = join(REPO_ROOT, `.e2e-sandbox-pwned-${process.pid}`);
+    // Outside the roots and outside /tmp: a folder of the machine the sandbox mounts read-only
+    // (this checkout, unless it is itself under /tmp, which commands do not see at all).
+    const machineFolder = REPO_ROOT.startsWith("/tmp/") ? "/var/tmp" : REPO_ROOT;
+    const outsideMachine = join(machineFolder, `.e2e-sandbox-pwned-${process.pid}`);
     const web = await runTurn(
       [
         call("toolu_inside", "run_shell_command", { command: "echo made > made.txt && cat made.txt" }),

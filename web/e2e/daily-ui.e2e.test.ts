@@ -138,7 +138,7 @@ describe("the session page, day to day", () => {
   it("chooses the session's tools in its settings; the API refuses a tool that does not exist", async () => {
     const page = await context.newPage();
     await openSession(page);
-    await page.getByText("Session settings").click();
+    await page.getByText("Session settings", { exact: true }).click();
     await page.getByLabel("Only these:").check();
     for (const name of ["write_file", "edit_file", "run_shell_command", "execute_code", "fetch_url", "glob", "grep", "list_directory"]) {
       const box = page.getByRole("checkbox", { name: new RegExp(`^${name}\\b`) });
@@ -174,7 +174,7 @@ describe("the session page, day to day", () => {
       await page.screenshot({ path: `${SCREENSHOTS}daily-04-new-session-${name}.png`, fullPage: true });
       expect(await truncatedControls(page)).toEqual([]);
       await openSession(page);
-      await page.getByText("Session settings").click();
+      await page.getByText("Session settings", { exact: true }).click();
       await page.getByRole("button", { name: "Save tools" }).waitFor();
       await page.screenshot({ path: `${SCREENSHOTS}daily-05-session-${name}.png`, fullPage: true });
       expect(await truncatedControls(page)).toEqual([]);

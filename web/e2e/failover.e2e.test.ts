@@ -75,7 +75,7 @@ describe("failover in the web UI", () => {
       await page.screenshot({ path: `${SCREENSHOTS}20-failover.png`, fullPage: true });
 
       // The fallbacks in the session's settings: listed, and one more added from the page.
-      await page.getByText("Session settings").click();
+      await page.getByText("Session settings", { exact: true }).click();
       const fallbacks = page.getByRole("group", { name: "Fallback models" });
       await fallbacks.getByText("openai/gpt-4.1").waitFor();
       await fallbacks.getByLabel("Fallback via").selectOption({ label: "Demo (simulated, no real model): gemini" });

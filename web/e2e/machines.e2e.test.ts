@@ -122,7 +122,7 @@ describe("several machines in the web UI", () => {
       const demoCard = cards.filter({ hasText: "package.json" });
       await expect(demoCard.getByLabel("Machine").textContent()).resolves.toBe(`on ${demoAgent.name}`);
 
-      await page.getByText("Session settings").click();
+      await page.getByText("Session settings", { exact: true }).click();
       const machines = page.getByRole("group", { name: "Machines" });
       await expect(machines.getByRole("checkbox", { name: /ci box/ }).isChecked()).resolves.toBe(true);
       await expect(machines.getByRole("checkbox", { name: new RegExp(demoAgent.name.replace(/[()]/g, "\\$&")) }).isChecked()).resolves.toBe(

@@ -131,7 +131,7 @@ describe("the web UI", () => {
     for (const each of [page, watcher]) await each.getByText(/You said:/).waitFor({ timeout: 5000 });
 
     // Renamed from its settings: the second page and the list follow at once.
-    await page.getByText("Session settings").click();
+    await page.getByText("Session settings", { exact: true }).click();
     const settings = page.locator(".session-controls");
     await settings.getByLabel("Title").fill("Browser e2e renamed");
     await settings.getByRole("button", { name: "Apply" }).click();
@@ -262,7 +262,7 @@ describe("the web UI", () => {
     const other = await context.newPage();
     await other.goto(page.url());
     await other.getByRole("status", { name: "Connection" }).filter({ hasText: "live" }).waitFor();
-    await page.getByText("Session settings").click();
+    await page.getByText("Session settings", { exact: true }).click();
     const controls = page.locator(".session-controls");
     await controls.getByLabel("Credential").selectOption({ label: "Demo (simulated, no real model): openai" });
     await controls.getByLabel("Model", { exact: true }).fill("gpt-5.1");

@@ -41,13 +41,13 @@ describe("MachinePicker", () => {
 
     fireEvent.click(ci);
     expect(screen.getByText("The model picks one of laptop, ci box for each call.")).toBeTruthy();
-    fireEvent.click(screen.getByRole("button", { name: "Apply machines" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save machines" }));
     expect(configure).toHaveBeenLastCalledWith({ agents: ["laptop", "ci box"] });
     expect(onMessage).toHaveBeenLastCalledWith("Saved.");
 
     fireEvent.click(laptop);
     fireEvent.click(ci);
-    fireEvent.click(screen.getByRole("button", { name: "Apply machines" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save machines" }));
     expect(configure).toHaveBeenLastCalledWith({ agents: [] });
   });
 });

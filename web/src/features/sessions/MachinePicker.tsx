@@ -40,7 +40,7 @@ export function MachinePicker({ session, agents, configure, onMessage }: Machine
             : `The model picks one of ${chosen.join(", ")} for each call.`}
       </p>
       <button type="button" className="secondary" onClick={apply}>
-        Apply machines
+        Save machines
       </button>
     </fieldset>
   );

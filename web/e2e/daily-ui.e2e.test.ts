@@ -3,8 +3,9 @@
 // the bottom; scrolled up, it stays put and offers "Jump to latest", which follows again; a
 // session's tools are chosen in its settings (and a misspelt one is refused by the API); the
 // browser stays signed in across an `npm run dev` restart, and a page whose session ended shows
-// the sign-in form, not an error. Every control on the session page, its settings and the new
-// session form shows its whole text at desktop and at phone size. Screenshots: daily-*.png.
+// the sign-in form, not an error. Every choice and button — on the session page and its settings,
+// the new session form, every settings section, the approvals inbox and search — shows its whole
+// text at desktop and at phone size. Screenshots: daily-*.png.
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../worker/local/dev-server.ts";
@@ -182,9 +183,25 @@ describe("the session page, day to day", () => {
       // One line: two lines of a heading are well over twice its font size.
       const fontSize = await title.evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
       expect((await title.boundingBox())?.height).toBeLessThan(2 * fontSize);
+      // Every other page too: the settings sections, the approvals inbox, search.
+      for (const path of [
+        "#/settings/credentials",
+        "#/settings/tools",
+        "#/settings/mcp",
+        "#/settings/templates",
+        "#/settings/agents",
+        "#/settings/usage",
+        "#/approvals",
+        "#/search",
+      ]) {
+        await page.goto(`${server.origin}/${path}`);
+        await page.getByRole("heading", { level: 1 }).waitFor();
+        await page.waitForLoadState("networkidle");
+        expect(await truncatedControls(page), path).toEqual([]);
+      }
       await where.close();
     }
-  }, 90_000);
+  }, 150_000);
 });
 
 describe("signing in", () => {

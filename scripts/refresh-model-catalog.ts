@@ -1,6 +1,7 @@
 /**
  * `npm run catalog:refresh [-- <source>] [--source <label>] [--date YYYY-MM-DD] [--out <file>]`:
- * rewrites the Worker's vendored models.dev snapshot (worker/src/models/models-dev.ts).
+ * rewrites the Worker's vendored models.dev snapshot (worker/src/models/models-dev.ts and
+ * models-dev/<provider>.ts).
  *
  *   (no source)          download https://models.dev/api.json
  *   path/to/api.json     a saved copy of it
@@ -10,8 +11,8 @@
  * --date is the data's date (default: the checkout's last commit, else today).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseJson } from "@maestro/protocol";
 import { format, resolveConfig } from "prettier";
@@ -72,7 +73,11 @@ async function main(): Promise<void> {
   const snapshot = toSnapshot(loaded.catalog, { source: values.source ?? loaded.source, date: values.date ?? loaded.date ?? today() });
   const out = values.out === undefined ? DEFAULT_OUT : resolve(values.out);
   const options = await resolveConfig(out);
-  writeFileSync(out, await format(renderSnapshot(snapshot), { ...options, filepath: out }));
+  for (const file of renderSnapshot(snapshot, basename(out, ".ts"))) {
+    const path = join(dirname(out), file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, await format(file.text, { ...options, filepath: path }));
+  }
   console.log(`${out}: ${countModels(snapshot)} models from ${snapshot.source}, dated ${snapshot.date}`);
 }
 

@@ -85,9 +85,9 @@ export async function listTools(db: Database): Promise<Tool[]> {
   return rows.map(toTool);
 }
 
-/** Every tool name the registry has, enabled or not (built-ins synced first). */
+/** Every tool name the registry has, enabled or not (built-ins synced first, once per isolate). */
 export async function registryToolNames(db: Database): Promise<Set<string>> {
-  await syncBuiltinTools(db);
+  await builtinsSyncedOnce(db);
   const rows = await db.select({ name: tools.name }).from(tools);
   return new Set(rows.map((row) => row.name));
 }
@@ -141,16 +141,20 @@ export async function deleteTool(db: Database, id: ToolId): Promise<boolean> {
  */
 let builtinsSynced: Promise<void> | undefined;
 
+function builtinsSyncedOnce(db: Database): Promise<void> {
+  builtinsSynced ??= syncBuiltinTools(db).catch((error: unknown) => {
+    builtinsSynced = undefined;
+    throw error;
+  });
+  return builtinsSynced;
+}
+
 /**
  * The tools a session may offer the model: enabled globally, and named in the session's
  * `enabled_tools` when it has a list (null means every enabled tool).
  */
 export async function toolsForSession(db: Database, enabledTools: readonly string[] | null): Promise<RegistryTool[]> {
-  builtinsSynced ??= syncBuiltinTools(db).catch((error: unknown) => {
-    builtinsSynced = undefined;
-    throw error;
-  });
-  await builtinsSynced;
+  await builtinsSyncedOnce(db);
   if (enabledTools !== null && enabledTools.length === 0) return [];
   const rows = await db
     .select()

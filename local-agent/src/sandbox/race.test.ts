@@ -10,26 +10,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTool } from "../tools/registry.ts";
 import type { ToolContext } from "../tools/tool.ts";
+import { linkSwapperScript } from "../testing/link-swapper.ts";
 import { Roots } from "./roots.ts";
 
-/** Swaps root/dir for a link to outside/ and back, then dir/t.txt for a link to outside/t.txt and back. */
-const SWAPPER = `
-const fs = require("node:fs");
-const [root, outside] = process.argv.slice(1);
-const dir = root + "/dir", stash = root + "/stash", link = root + "/link";
-const step = (action) => { try { action(); } catch {} };
-for (;;) {
-  step(() => fs.renameSync(dir, stash));
-  step(() => fs.symlinkSync(outside, link));
-  step(() => fs.renameSync(link, dir));
-  step(() => fs.unlinkSync(dir));
-  step(() => fs.renameSync(stash, dir));
-  step(() => fs.symlinkSync(outside + "/t.txt", dir + "/tl"));
-  step(() => fs.renameSync(dir + "/tl", dir + "/t.txt"));
-  step(() => fs.writeFileSync(dir + "/tf", "INSIDE"));
-  step(() => fs.renameSync(dir + "/tf", dir + "/t.txt"));
-}
-`;
+const SWAPPER = linkSwapperScript();
 
 let base: string;
 let root: string;

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AgentId, CreateSessionBody } from "@maestro/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkSwapperScript } from "../../../local-agent/src/testing/link-swapper.ts";
 import { packAndInstall } from "../../../local-agent/src/testing/pack.ts";
 import { type Child, startChild } from "../../local/child-process.ts";
 import { startDevAgent } from "../../local/dev-agent.ts";
@@ -97,30 +98,8 @@ afterAll(async () => {
   if (base !== undefined) rmSync(base, { recursive: true, force: true });
 }, 60_000);
 
-/**
- * Swaps project/dir for a link to outside/ and back; swaps dir/t.txt for a link to outside/t.txt
- * and back; plants a link to a missing outside/planted.txt at dir/new-3.txt, a new file's path.
- */
-const SWAPPER = `
-const fs = require("node:fs");
-const [root, outside] = process.argv.slice(1);
-const dir = root + "/dir", stash = root + "/stash", link = root + "/link";
-const step = (action) => { try { action(); } catch {} };
-for (;;) {
-  step(() => fs.renameSync(dir, stash));
-  step(() => fs.symlinkSync(outside, link));
-  step(() => fs.renameSync(link, dir));
-  step(() => fs.unlinkSync(dir));
-  step(() => fs.renameSync(stash, dir));
-  step(() => fs.symlinkSync(outside + "/t.txt", dir + "/tl"));
-  step(() => fs.renameSync(dir + "/tl", dir + "/t.txt"));
-  step(() => fs.writeFileSync(dir + "/tf", "INSIDE"));
-  step(() => fs.renameSync(dir + "/tf", dir + "/t.txt"));
-  step(() => fs.symlinkSync(outside + "/planted.txt", dir + "/pl"));
-  step(() => fs.renameSync(dir + "/pl", dir + "/new-3.txt"));
-  step(() => fs.unlinkSync(dir + "/new-3.txt"));
-}
-`;
+/** The swapper, also planting a link at a new file's path (dir/new-3.txt) that write_file creates. */
+const SWAPPER = linkSwapperScript({ plant: "new-3.txt" });
 
 describe.runIf(process.platform === "linux")("§1 file tools through the tunnel against a folder/symlink swapper", () => {
   it("reads, writes, edits, lists, globs and greps 320 times with 0 escapes", async () => {

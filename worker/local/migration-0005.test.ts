@@ -1,41 +1,25 @@
 // Proves: migration 0005 (the message tree) turns the messages a database already holds into one
 // branch per conversation, in the order they were written, with each conversation's newest
 // message as the leaf — so a session stored before branches existed loads exactly as it did.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Pool } from "@neondatabase/serverless";
+import type { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "./migrate.ts";
-import { migrationsBefore } from "./migrations-before.ts";
-import { configureNeonForNode } from "./neon-node.ts";
-import { type LocalPostgres, startLocalPostgres } from "./postgres.ts";
-import { type WsProxy, startWsProxy } from "./ws-proxy.ts";
+import { type MigrationDatabase, startMigrationDatabase } from "./migration-database.ts";
 
-let proxy: WsProxy;
-let scratch: string;
-let postgres: LocalPostgres;
+let database: MigrationDatabase;
 let pool: Pool;
 
 beforeAll(async () => {
-  proxy = await startWsProxy();
-  configureNeonForNode(proxy.port);
-  scratch = await mkdtemp(join(tmpdir(), "maestro-migration-0005-"));
-  postgres = await startLocalPostgres({});
-  pool = new Pool({ connectionString: postgres.databaseUrl, max: 2 });
+  database = await startMigrationDatabase("0005");
+  pool = database.pool;
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await postgres?.close();
-  await proxy?.close();
-  await rm(scratch, { recursive: true, force: true });
+  await database?.close();
 });
 
 describe("migration 0005", () => {
   it("chains each conversation's existing messages in written order and makes the newest its leaf", async () => {
-    const { databaseUrl } = postgres;
-    await applyMigrations({ databaseUrl, proxyPort: proxy.port, migrationsFolder: await migrationsBefore(scratch, "0005_message_tree") });
+    await database.migrateBefore("0005_message_tree");
     const { rows: sessions } = await pool.query<{ id: string }>(
       "insert into sessions (title, provider, model) values ('a', 'anthropic', 'claude'), ('b', 'openai', 'gpt') returning id",
     );
@@ -62,7 +46,7 @@ describe("migration 0005", () => {
       ids.set(label, inserted[0]?.id ?? "");
     }
 
-    await applyMigrations({ databaseUrl, proxyPort: proxy.port });
+    await database.migrateAll();
 
     const { rows: messages } = await pool.query<{ id: string; parent_id: string | null; conversation_id: string }>(
       "select id, parent_id, conversation_id from messages order by created_at, id",

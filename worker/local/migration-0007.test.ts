@@ -3,35 +3,20 @@
 // the escapes jsonb refuses (NUL, a lone surrogate), a signature, and a 1 MiB tool output — and
 // indexes each of them by its readable words only; afterwards such messages are still stored, and
 // its functions are IMMUTABLE, as a generated column requires.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Pool } from "@neondatabase/serverless";
+import type { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "./migrate.ts";
-import { migrationsBefore } from "./migrations-before.ts";
-import { configureNeonForNode } from "./neon-node.ts";
-import { type LocalPostgres, startLocalPostgres } from "./postgres.ts";
-import { type WsProxy, startWsProxy } from "./ws-proxy.ts";
+import { type MigrationDatabase, startMigrationDatabase } from "./migration-database.ts";
 
-let proxy: WsProxy;
-let scratch: string;
-let postgres: LocalPostgres;
+let database: MigrationDatabase;
 let pool: Pool;
 
 beforeAll(async () => {
-  proxy = await startWsProxy();
-  configureNeonForNode(proxy.port);
-  scratch = await mkdtemp(join(tmpdir(), "maestro-migrations-0007-"));
-  postgres = await startLocalPostgres({});
-  pool = new Pool({ connectionString: postgres.databaseUrl, max: 2 });
+  database = await startMigrationDatabase("0007");
+  pool = database.pool;
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await postgres?.close();
-  await proxy?.close();
-  await rm(scratch, { recursive: true, force: true });
+  await database?.close();
 });
 
 /** About 1 MiB of distinct made-up words and paths, as a huge grep output might be. */
@@ -64,11 +49,7 @@ async function matches(query: string): Promise<string[]> {
 
 describe("migration 0007", () => {
   it("indexes the messages already stored by their readable words, and stores new ones of any size", async () => {
-    await applyMigrations({
-      databaseUrl: postgres.databaseUrl,
-      proxyPort: proxy.port,
-      migrationsFolder: await migrationsBefore(scratch, "0007_message_search"),
-    });
+    await database.migrateBefore("0007_message_search");
     const { rows: sessions } = await pool.query<{ id: string }>(
       "insert into sessions (title, provider, model) values ('t', 'anthropic', 'claude') returning id",
     );
@@ -81,7 +62,7 @@ describe("migration 0007", () => {
     const signed = await insertMessage(conversation, [{ type: "thinking", text: "plain thoughts", signature: "sigword" }]);
     const huge = await insertMessage(conversation, [{ type: "tool_result", call_id: "c", name: "grep", ok: true, output: hugeOutput() }]);
 
-    await applyMigrations({ databaseUrl: postgres.databaseUrl, proxyPort: proxy.port });
+    await database.migrateAll();
     expect(await matches("nulword")).toEqual([withNul]);
     expect(await matches("surrogateword")).toEqual([withNul]);
     expect(await matches("thoughts")).toEqual([signed]);

@@ -4,7 +4,9 @@
  * shapes (ioredis-mock's object replies are flattened back into arrays).
  *
  * Known gaps of the in-memory store (ioredis-mock 8.13): INCR on a non-integer yields NaN instead
- * of an error, and commands it does not implement fail with "unknown command". Use a real Redis
+ * of an error, commands it does not implement fail with "unknown command", and inside Lua a
+ * missing hash field is nil rather than false (so @upstash/ratelimit's token bucket fails; its
+ * sliding and fixed windows, which the Worker uses, run). Use a real Redis
  * (REDIS_URL, or install redis-server) when that matters.
  */
 import { randomUUID } from "node:crypto";
@@ -12,6 +14,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import * as ioredis from "ioredis";
 import type RedisMockConstructor from "ioredis-mock";
+import { scriptRewriter } from "./lua-scripts.ts";
 
 // Node's own resolution, on purpose: when Vite evaluates this file (a vitest globalSetup under
 // the Workers plugin) it follows package.json "browser" fields, and ioredis-mock's browser
@@ -150,7 +153,18 @@ function memoryRedis(snapshotPath: string | undefined): RedisBackend {
   };
 }
 
+/** Every command through `rewrite` first (lua-scripts.ts: what Upstash accepts and these backends do not). */
+function rewritten(backend: RedisBackend): RedisBackend {
+  const rewrite = scriptRewriter();
+  return {
+    kind: backend.kind,
+    run: (command) => backend.run(rewrite(command)),
+    transaction: (commands) => backend.transaction(commands.map(rewrite)),
+    close: () => backend.close(),
+  };
+}
+
 /** A real Redis at `redisUrl`, or the in-memory store (kept in `snapshotPath` between runs, if given). */
 export function openRedisBackend(redisUrl: string | undefined, snapshotPath?: string): RedisBackend {
-  return redisUrl === undefined ? memoryRedis(snapshotPath) : realRedis(redisUrl);
+  return rewritten(redisUrl === undefined ? memoryRedis(snapshotPath) : realRedis(redisUrl));
 }

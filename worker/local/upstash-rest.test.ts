@@ -1,6 +1,8 @@
 // Proves: the real @upstash/redis client, with its default base64 encoding, works unchanged
 // against the Upstash-REST stand-in, over a real redis-server (when installed) and over the
-// in-memory store; and the stand-in refuses a wrong token.
+// in-memory store, @upstash/ratelimit's Lua scripts included; and the stand-in refuses a wrong token.
+import { createHash } from "node:crypto";
+import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRedisServer, startRedisServer } from "./redis-server.ts";
@@ -81,6 +83,27 @@ describe("Upstash-REST stand-in", () => {
       await client.set("text", "abc");
       // ioredis-mock answers an unknown command with an error, as Redis does with this one.
       await expect(client.eval("return redis.call('NOPE')", [], [])).rejects.toThrow();
+    });
+
+    it("runs @upstash/ratelimit's scripts (EVALSHA, then EVAL on NOSCRIPT, shebang flags and all)", async () => {
+      const client = redis();
+      // The sliding window is the Worker's (worker/src/rate-limit); the token bucket does not run on
+      // the in-memory store (redis-backend.ts, known gaps).
+      for (const limiter of [Ratelimit.slidingWindow(2, "60 s"), Ratelimit.fixedWindow(2, "60 s")]) {
+        const ratelimit = new Ratelimit({ redis: client, limiter, prefix: `rl-${crypto.randomUUID()}`, ephemeralCache: false, timeout: 0 });
+        const verdicts = [];
+        for (let request = 0; request < 3; request++) verdicts.push(await ratelimit.limit("client"));
+        expect(verdicts.map((verdict) => verdict.success)).toEqual([true, true, false]);
+        expect(verdicts.map((verdict) => verdict.remaining)).toEqual([1, 0, 0]);
+        expect(verdicts[2]?.reset).toBeGreaterThan(Date.now());
+        expect(await ratelimit.getRemaining("client")).toMatchObject({ remaining: 0 });
+      }
+      // A script loaded by EVAL answers EVALSHA of the hash of the text the client sent.
+      const script = "#!lua flags=allow-key-locking\nreturn tonumber(ARGV[1]) + 1";
+      expect(await client.eval(script, [], ["6"])).toBe(7);
+      const sha = createHash("sha1").update(script).digest("hex");
+      expect(await client.evalsha(sha, [], ["41"])).toBe(42);
+      await expect(client.evalsha("0".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
     });
 
     it("refuses a wrong token", async () => {

@@ -58,6 +58,10 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       `NEON_LOCAL_WS_PROXY=127.0.0.1:${stack.wsProxyPort}`,
       `UPSTASH_REDIS_REST_URL=${stack.upstashUrl}`,
       `UPSTASH_REDIS_REST_TOKEN=${stack.upstashToken}`,
+      // The e2e runs and benchmarks sign in and call the API from loopback far faster than a
+      // person: limits they never reach, still counted (the limit's own tests are in test/rate-limit).
+      "MAESTRO_SIGN_IN_RATE_LIMIT=100000/1m",
+      "MAESTRO_API_RATE_LIMIT=100000/1m",
     ].join("\n"),
   );
   const wranglerOptions = {

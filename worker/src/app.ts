@@ -9,9 +9,11 @@ import { HTTPException } from "hono/http-exception";
 import { type ErrorCode, MAX_IMPORT_BYTES } from "@maestro/protocol";
 import { AppError, internalError, toErrorBody } from "./errors.ts";
 import { createLogger } from "./log.ts";
-import { requireApiToken } from "./middleware/auth.ts";
+import { presentsApiToken, requireApiToken } from "./middleware/auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { type AppEnv, services } from "./middleware/services.ts";
+import { createRateLimit } from "./rate-limit/middleware.ts";
+import { apiRule, signInRule } from "./rate-limit/rules.ts";
 import { agentTunnel } from "./routes/agent-tunnel.ts";
 import { agents } from "./routes/agents.ts";
 import { credentials } from "./routes/credentials.ts";
@@ -66,11 +68,18 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // A whole session's export is the one body allowed to be larger (routes/export.ts).
   const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: tooLarge });
   api.use((c, next) => (c.req.method === "POST" && c.req.path === IMPORT_PATH ? importLimit : defaultLimit)(c, next));
+  // Sign-in attempts count per address (rate-limit/rules.ts): every POST to /auth/session, every
+  // browser landing from an MCP login (its state is the secret), and every wrong API token offered
+  // to any other route. Asking whether one is signed in, or signing out, does not count.
+  const signIn = createRateLimit(signInRule);
+  api.post("/auth/session", signIn.everyRequest);
+  api.use("/oauth/mcp/callback", signIn.everyRequest);
   api.route("/health", health);
   api.route("/agents/connect", agentTunnel);
   api.route("/oauth/mcp/callback", oauthCallback);
   api.route("/auth/session", webSession);
-  api.use(requireApiToken);
+  api.use(signIn.failuresOf(requireApiToken, presentsApiToken));
+  api.use(createRateLimit(apiRule).everyRequest);
   api.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AppError } from "./errors.ts";
 import { parseKeyRing, type KeyRing } from "./auth/key-ring.ts";
+import { type RatePolicy, ratePolicySetting } from "./rate-limit/policy.ts";
 
 /**
  * The bindings, vars and secrets wrangler gives the Worker: generated from wrangler.toml and
@@ -54,6 +55,10 @@ const EnvSchema = z.object({
     z.coerce.number().int().min(100).max(600_000).default(60_000),
   ),
   MAESTRO_COMPACT_AT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().min(0.1).max(0.99).default(0.85)),
+  // Strict, per client address: enough for a person who mistypes, not for a guesser.
+  MAESTRO_SIGN_IN_RATE_LIMIT: ratePolicySetting("10/1m"),
+  // Generous, per principal: dozens of sessions, scripts and open pages (polling every 3 s) stay far below it.
+  MAESTRO_API_RATE_LIMIT: ratePolicySetting("3000/1m"),
 });
 
 export interface Config {
@@ -68,6 +73,8 @@ export interface Config {
   readonly oauthTimeoutMs: number;
   readonly streamTimeouts: { readonly connectMs: number; readonly idleMs: number };
   readonly compactAt: number;
+  /** `undefined`: that limit is off. */
+  readonly rateLimits: { readonly signIn: RatePolicy | undefined; readonly api: RatePolicy | undefined };
 }
 
 // Keyed by the env object itself: one parse per isolate and binding set, nothing per request.
@@ -101,6 +108,7 @@ export function getConfig(env: Env): Config {
     oauthTimeoutMs: parsed.data.MAESTRO_OAUTH_TIMEOUT_MS,
     streamTimeouts: { connectMs: parsed.data.MAESTRO_STREAM_CONNECT_TIMEOUT_MS, idleMs: parsed.data.MAESTRO_STREAM_IDLE_TIMEOUT_MS },
     compactAt: parsed.data.MAESTRO_COMPACT_AT,
+    rateLimits: { signIn: parsed.data.MAESTRO_SIGN_IN_RATE_LIMIT, api: parsed.data.MAESTRO_API_RATE_LIMIT },
   };
   configs.set(env, config);
   return config;

@@ -24,6 +24,10 @@ export default defineConfig({
           MAESTRO_OAUTH_TIMEOUT_MS: "1500",
           // Short, so a stalled stream (stream corpus, *-hang) is given up on in seconds, not minutes.
           MAESTRO_STREAM_IDLE_TIMEOUT_MS: "2000",
+          // Every test signs in and calls the API from one address and principal, many times a
+          // minute: far above that. The limits' own test (rate-limit/) sets small ones.
+          MAESTRO_SIGN_IN_RATE_LIMIT: "100000/1m",
+          MAESTRO_API_RATE_LIMIT: "100000/1m",
         },
       },
     })),

@@ -6,6 +6,7 @@
  */
 import { CSRF_HEADER } from "@maestro/protocol";
 import { getCookie } from "hono/cookie";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, tokensMatch } from "../auth/api-token.ts";
 import { base64UrlToBytes } from "../auth/base64.ts";
@@ -22,6 +23,11 @@ function tokenFromSubprotocol(header: string | undefined): string | undefined {
   if (entry === undefined) return undefined;
   const bytes = base64UrlToBytes(entry.slice(TOKEN_PROTOCOL_PREFIX.length));
   return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+}
+
+/** Whether the request offers an API token (a header or a socket sub-protocol), right or wrong. */
+export function presentsApiToken(c: Context<AppEnv>): boolean {
+  return c.req.header("authorization") !== undefined || (c.req.header("sec-websocket-protocol")?.includes(TOKEN_PROTOCOL_PREFIX) ?? false);
 }
 
 const UNAUTHORIZED = () => new AppError("UNAUTHORIZED", "Missing or invalid API token.");

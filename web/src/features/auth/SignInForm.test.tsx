@@ -1,5 +1,6 @@
 // Proves: the sign-in form signs in only when the API accepts the token, forgets the token once
-// it has been traded for the cookie, and says why not otherwise.
+// it has been traded for the cookie, and says why not otherwise (a wrong token, an unreachable
+// server, or too many attempts from this address, with how long to wait).
 import { ApiError, type WebSession } from "@maestro/protocol";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -42,6 +43,20 @@ describe("SignInForm", () => {
     render(<SignInForm signIn={() => Promise.reject(new ApiError(0, "NETWORK_ERROR", "down"))} onSignedIn={vi.fn()} />);
     submitToken("any");
     expect(await screen.findByRole("alert")).toHaveProperty("textContent", "Could not reach The Maestro.");
+  });
+
+  it("says when this address has tried too often, and how long to wait", async () => {
+    const refused = new ApiError(429, "RATE_LIMITED", "Too many sign-in attempts from this address. Try again in 42 s.");
+    const onSignedIn = vi.fn();
+    render(<SignInForm signIn={() => Promise.reject(refused)} onSignedIn={onSignedIn} />);
+    submitToken("guess");
+    expect(await screen.findByRole("alert")).toHaveProperty(
+      "textContent",
+      "Too many sign-in attempts from this address. Try again in 42 s.",
+    );
+    expect(onSignedIn).not.toHaveBeenCalled();
+    // The form stays usable: the next try is the user's to make once the wait is over.
+    expect(screen.getByRole("button", { name: "Sign in" })).toHaveProperty("disabled", false);
   });
 
   it("does not submit an empty token", () => {

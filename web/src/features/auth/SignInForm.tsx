@@ -1,10 +1,17 @@
 /**
  * Asks for the API token once and trades it for the session cookie; the token is not kept in the
- * page. Says whether the token was wrong or the server could not be reached.
+ * page. Says whether the token was wrong, the server could not be reached, or this address has
+ * tried too often (the server's words, which say how long to wait).
  */
 import { ApiError, type WebSession } from "@maestro/protocol";
 import { type FormEvent, useState } from "react";
 import { ErrorText } from "../../components/ErrorText.tsx";
+
+function reasonOf(failure: unknown): string {
+  if (failure instanceof ApiError && failure.code === "UNAUTHORIZED") return "That token is not valid.";
+  if (failure instanceof ApiError && failure.code === "RATE_LIMITED") return failure.message;
+  return "Could not reach The Maestro.";
+}
 
 interface Props {
   readonly signIn: (token: string) => Promise<WebSession>;
@@ -25,9 +32,7 @@ export function SignInForm({ signIn, onSignedIn }: Props) {
       setToken("");
       onSignedIn(session);
     } catch (failure) {
-      setError(
-        failure instanceof ApiError && failure.code === "UNAUTHORIZED" ? "That token is not valid." : "Could not reach The Maestro.",
-      );
+      setError(reasonOf(failure));
     } finally {
       setChecking(false);
     }

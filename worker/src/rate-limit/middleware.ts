@@ -78,7 +78,9 @@ export function createRateLimit(rule: RateLimitRule): RateLimit {
       const policy = rule.policy(config);
       if (policy === undefined) return guard(c, next);
       const key = rule.key(c);
-      const known = limiter.knownRefusal(key);
+      // Only requests that offer a token are refused up front: a browser already signed in (its
+      // cookie) keeps working from an address someone else there is guessing from.
+      const known = presented(c) ? limiter.knownRefusal(key) : undefined;
       if (known !== undefined) return refuse(c, rule, known);
       let passed = false;
       let answer: Response | void;

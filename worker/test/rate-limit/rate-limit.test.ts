@@ -108,7 +108,7 @@ describe("sign-in limit (per client address)", () => {
 });
 
 describe("wrong API tokens (counted as sign-in attempts)", () => {
-  it("refuses an address that offered too many wrong tokens, even its right one, and no other address", async () => {
+  it("refuses an address that offered too many wrong tokens, even its right one, but no other address or signed-in browser", async () => {
     const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "3/1m" });
     const guesser = address("h");
     const guess = (token: string) => h.request("/api/v1/sessions", { ip: guesser, headers: { authorization: `Bearer ${token}` } });
@@ -120,6 +120,12 @@ describe("wrong API tokens (counted as sign-in attempts)", () => {
     // Refused before the token is compared: a right guess now would tell the guesser nothing.
     expect((await guess(env.MAESTRO_API_TOKEN ?? "unset")).status).toBe(429);
     expect((await h.request("/api/v1/sessions", { ip: address("i") })).status).toBe(200);
+    // A browser signed in earlier keeps working from that address: its cookie is not a guess.
+    const signedIn = await api("/auth/session", { method: "POST", token: null, body: JSON.stringify({ token: env.MAESTRO_API_TOKEN }) });
+    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect(cookie).toMatch(/^maestro_session=/);
+    const page = await h.request("/api/v1/sessions", { ip: guesser, headers: { cookie, "x-no-token": "1" } });
+    expect(page.status).toBe(200);
   });
 
   it("does not count requests that offer no token (a signed-out page polling)", async () => {

@@ -9,12 +9,31 @@ import type { AppEnv } from "../middleware/services.ts";
 import type { RateLimitRule } from "./middleware.ts";
 
 /**
+ * An IPv6 address's /64: one subscriber usually holds a whole /64, so counting single addresses
+ * would give a guesser 2^64 budgets. Undefined when the text is not an IPv6 address.
+ */
+export function ipv6Prefix64(address: string): string | undefined {
+  if (!address.includes(":")) return undefined;
+  const [head = "", tail, ...rest] = address.toLowerCase().split("::");
+  if (rest.length > 0) return undefined;
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  if (groups.length < 4 || groups.slice(0, 4).some((group) => !/^[0-9a-f]{1,4}$/.test(group))) return undefined;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+/**
  * The client's address: Cloudflare sets `cf-connecting-ip` on every request (and replaces any the
- * client sent); wrangler dev sets it to the loopback address. Requests without it (the test
- * pool's) share one key.
+ * client sent); wrangler dev sets it to the loopback address. IPv6 clients count per /64.
+ * Requests without it (the test pool's) share one key.
  */
 export function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip")?.trim() || "unknown";
+  const address = c.req.header("cf-connecting-ip")?.trim() || "unknown";
+  return ipv6Prefix64(address) ?? address;
 }
 
 // The API has one principal: whoever holds the API token (bearer, socket sub-protocol or the web

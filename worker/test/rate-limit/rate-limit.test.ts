@@ -13,7 +13,7 @@ import { getConfig } from "../../src/env.ts";
 import { AppError, toErrorBody } from "../../src/errors.ts";
 import { presentsApiToken, requireApiToken } from "../../src/middleware/auth.ts";
 import { createRateLimit } from "../../src/rate-limit/middleware.ts";
-import { apiRule, signInRule } from "../../src/rate-limit/rules.ts";
+import { apiRule, ipv6Prefix64, signInRule } from "../../src/rate-limit/rules.ts";
 import { api } from "../helpers/api.ts";
 import { captureLogs } from "../helpers/logs.ts";
 
@@ -88,6 +88,20 @@ describe("sign-in limit (per client address)", () => {
 
     // Another address is not affected.
     expect((await signIn(h, address("2"))).status).toBe(200);
+  });
+
+  it("counts an IPv6 client per /64, so rotating addresses inside it does not reset the count", async () => {
+    expect(ipv6Prefix64("2001:db8:0:1::5")).toBe("2001:db8:0:1::/64");
+    expect(ipv6Prefix64("2001:0DB8:0000:0001:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:0:1::/64");
+    expect(ipv6Prefix64("::1")).toBe("0:0:0:0::/64");
+    expect(ipv6Prefix64("203.0.113.7")).toBeUndefined();
+    expect(ipv6Prefix64("not:an:address")).toBeUndefined();
+    const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "2/1m" });
+    const prefix = `2001:db8:${parseInt(run.slice(0, 4), 16).toString(16)}:${parseInt(run.slice(4, 8), 16).toString(16)}`;
+    expect((await signIn(h, `${prefix}::1`)).status).toBe(200);
+    expect((await signIn(h, `${prefix}:0:0:0:2`)).status).toBe(200);
+    expect((await signIn(h, `${prefix}::3`)).status).toBe(429);
+    expect((await signIn(h, `${prefix.replace("2001:db8:", "2001:db9:")}::1`)).status).toBe(200);
   });
 
   it("lets the address in again once the window has passed", async () => {

@@ -18,6 +18,7 @@ export interface Verdict {
 
 // Redis answers in about a millisecond; past this, the request is let through uncounted.
 const REDIS_TIMEOUT_MS = 1000;
+const MAX_REMEMBERED = 10_000;
 
 export class Limiter {
   // Refusals already seen in this isolate, until their window ends: a refused client is turned
@@ -40,6 +41,14 @@ export class Limiter {
     return undefined;
   }
 
+  private remember(key: string, verdict: Verdict): void {
+    this.refused.delete(key);
+    this.refused.set(key, verdict);
+    // Bounded, so many refused addresses cannot grow the isolate: the oldest refusal goes first
+    // (Redis still holds its count: a forgotten client is refused again on its next counted request).
+    if (this.refused.size > MAX_REMEMBERED) this.refused.delete(this.refused.keys().next().value ?? key);
+  }
+
   /** Count one request for `key` and wait for the verdict; undefined when Redis could not say. */
   async take(redis: Redis, policy: RatePolicy, key: string, log: Logger): Promise<Verdict | undefined> {
     const ratelimit = new Ratelimit({
@@ -58,7 +67,7 @@ export class Limiter {
         return undefined;
       }
       const verdict: Verdict = { allowed: result.success, limit: result.limit, remaining: result.remaining, resetAt: result.reset };
-      if (!verdict.allowed) this.refused.set(key, verdict);
+      if (!verdict.allowed) this.remember(key, verdict);
       return verdict;
     } catch (error) {
       log.warn("rate_limit.unavailable", { limit: this.name, reason: reasonOf(error) });

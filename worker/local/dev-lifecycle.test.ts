@@ -109,7 +109,8 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-describe("npm run dev stops everything it started", () => {
+// Each start builds the web UI and boots wrangler: tens of seconds on a busy 2-core machine.
+describe("npm run dev stops everything it started", { timeout: 240_000 }, () => {
   it("on one Ctrl-C with a turn streaming", async () => {
     const run = await start();
     token = /MAESTRO_API_TOKEN=(\S+)/.exec(await readFile(join(home, ".dev.vars"), "utf8"))?.[1] ?? "";

@@ -1,7 +1,8 @@
 // Proves: whatever `npm run dev -- --demo` started is gone, and its port free, after one Ctrl-C
 // (SIGINT to its process group, as a terminal sends it), also with a turn streaming, after two
-// Ctrl-Cs in quick succession, after the terminal closes (SIGHUP, its output gone), and after a
-// plain `kill` (SIGTERM to npm only); and each start after a stop works on the same port. And that
+// Ctrl-Cs in quick succession, after the terminal closes (SIGHUP, its output gone), after a
+// plain `kill` (SIGTERM to npm only), and when dev.ts itself is SIGKILLed (the reaper then takes
+// the rest); and each start after a stop works on the same port. And that
 // a run started the way the tests start one builds the web UI into its own folder: it never
 // writes `web/dist` or the folder a running `npm run dev` in this repository serves.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -162,6 +163,15 @@ describe("npm run dev stops everything it started", { timeout: 240_000 }, () => 
   it("on a plain kill (SIGTERM to npm alone)", async () => {
     const run = await start();
     run.child.kill("SIGTERM");
+    await expectAllGone(run);
+  });
+
+  it("when dev.ts is killed outright (SIGKILL: no handler runs, the reaper takes the rest)", async () => {
+    const run = await start();
+    // dev.ts itself, not the shell npm ran it from.
+    const dev = [...run.tree.seen.values()].find((info) => info.command.includes("worker/local/dev.ts") && !info.command.startsWith("sh "));
+    expect(dev).toBeDefined();
+    process.kill(dev?.pid ?? 0, "SIGKILL");
     await expectAllGone(run);
   });
 

@@ -76,7 +76,8 @@ async function start(): Promise<Run> {
 /** Waits for the run to end, then for every process it started to be gone and the port to be free. */
 async function expectAllGone(run: Run): Promise<void> {
   await run.exited;
-  const deadline = Date.now() + 10_000;
+  // npm may exit first (on SIGTERM it does not wait); dev.ts's own shutdown is cut off at 20 s.
+  const deadline = Date.now() + 25_000;
   while (run.tree.alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(run.tree.alive().map((info) => `${info.pid} ${info.command}`)).toEqual([]);
   // Every kind of process it runs was seen, so "all gone" covers them.

@@ -1,6 +1,8 @@
 /**
  * Children of `npm run dev`: each in its own process group (so a Ctrl-C in the terminal reaches
- * only the orchestrator, which stops them in order), output prefixed with its name.
+ * only the orchestrator, which stops them in order), output prefixed with its name. Every group
+ * started here is remembered until it is seen empty, and killed synchronously when this process
+ * exits for any reason, so a crash or a forced exit mid-shutdown leaves nothing running.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -10,7 +12,11 @@ export interface Child {
   readonly name: string;
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
-  /** Signal the child (not its own children) and wait for it to exit. */
+  /**
+   * Signal the child (not its own children, so wrangler can shut workerd down itself) and wait
+   * for it to exit, at most `graceMs`; then SIGKILL whatever is left of its group and wait until
+   * the group is empty.
+   */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
   /**
    * Signal the child's whole process group — the child and everything it started (wrangler's
@@ -19,6 +25,35 @@ export interface Child {
    */
   killGroup(signal?: NodeJS.Signals, timeoutMs?: number): Promise<void>;
 }
+
+/** Process groups started here and not yet seen empty. */
+const liveGroups = new Set<number>();
+let groupListener: ((pgid: number, alive: boolean) => void) | undefined;
+
+/** Told of every group started and every group seen empty (the reaper keeps a copy: reaper.ts). */
+export function onGroupChange(listener: (pgid: number, alive: boolean) => void): void {
+  groupListener = listener;
+  for (const pgid of liveGroups) listener(pgid, true);
+}
+
+function trackGroup(pgid: number, alive: boolean): void {
+  if (alive) liveGroups.add(pgid);
+  else liveGroups.delete(pgid);
+  groupListener?.(pgid, alive);
+}
+
+/** SIGKILL every group started here that may still have members: the last resort on exit. */
+export function killAllGroupsNow(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+  liveGroups.clear();
+}
+process.on("exit", killAllGroupsNow);
 
 /** Members of a process group that are still running (not zombies); from /proc where there is one. */
 function groupAlive(pgid: number): boolean {
@@ -56,6 +91,8 @@ export function startChild(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  const pgid = child.pid;
+  if (pgid !== undefined) trackGroup(pgid, true);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
@@ -63,34 +100,35 @@ export function startChild(
       options.onLine?.(line);
     });
   }
+  const killGroup = async (signal: NodeJS.Signals = "SIGKILL", timeoutMs = 10_000) => {
+    if (pgid === undefined) return;
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      trackGroup(pgid, false);
+      return; // ESRCH: the whole group is gone already.
+    }
+    if (child.exitCode === null && child.signalCode === null) await exited;
+    const deadline = Date.now() + timeoutMs;
+    while (groupAlive(pgid)) {
+      if (Date.now() > deadline) throw new Error(`${name}: processes of group ${pgid} still running after ${signal}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    trackGroup(pgid, false);
+  };
   return {
     name,
     process: child,
     exited,
     stop: async (signal = "SIGINT", graceMs = 10_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => {
-        // Still there after the grace period: take the whole group down.
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      }, graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-    killGroup: async (signal = "SIGKILL", timeoutMs = 10_000) => {
-      const pgid = child.pid;
-      if (pgid === undefined) return;
-      try {
-        process.kill(-pgid, signal);
-      } catch {
-        return; // ESRCH: the whole group is gone already.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
       }
-      if (child.exitCode === null && child.signalCode === null) await exited;
-      const deadline = Date.now() + timeoutMs;
-      while (groupAlive(pgid)) {
-        if (Date.now() > deadline) throw new Error(`${name}: processes of group ${pgid} still running after ${signal}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await killGroup("SIGKILL");
     },
+    killGroup,
   };
 }

@@ -5,6 +5,13 @@
  * rebuilding it, runs `wrangler dev` with its Durable Objects, fires the Cron Trigger on its
  * schedule (wrangler dev does not), optionally runs a maestro-agent for this machine, and prints
  * where to sign in.
+ *
+ * Stopping: the stand-ins live in this process; every child (the web watcher, wrangler and its
+ * workerd, the agent) runs in its own process group, which SIGINT, SIGTERM or SIGHUP (a closed
+ * terminal) stop in order and then kill whole, as does the parent (npm) going away. Signals that arrive while stopping (a second
+ * Ctrl-C, npm forwarding the first) change nothing; the shutdown has a deadline, any exit kills
+ * the groups still left synchronously (child-process.ts), and the reaper (reaper.ts) kills them
+ * if this process is killed outright.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -14,15 +21,19 @@ import { type Child, startChild } from "./child-process.ts";
 import { DEMO_LABEL_PREFIX, ensureDemoData, startDemoSimulator } from "./demo.ts";
 import { startDevAgent } from "./dev-agent.ts";
 import { ensureDevVars } from "./dev-vars.ts";
+import { PUBLISHED_LINE } from "./publish-dir.ts";
 import { quietWorkerOutput } from "./quiet-output.ts";
+import { startReaper } from "./reaper.ts";
 import { startLocalStack } from "./stack.ts";
-import { REPO_ROOT as ROOT, resolveBin, startWrangler, waitForHealth } from "./wrangler.ts";
+import { REPO_ROOT as ROOT, startWrangler, waitForHealth } from "./wrangler.ts";
 
 // Where this run keeps .dev.vars and .maestro/: the repository, unless MAESTRO_DEV_HOME says
 // otherwise (the web UI's end-to-end tests run the whole product in a throwaway folder).
 const HOME = process.env.MAESTRO_DEV_HOME || ROOT;
 const STATE = join(HOME, ".maestro");
 const CRON_INTERVAL_MS = 5 * 60 * 1000;
+// A shutdown that takes longer than this is cut short: the exit kills what is left.
+const SHUTDOWN_DEADLINE_MS = 20_000;
 
 const { values: flags } = parseArgs({
   options: {
@@ -53,28 +64,39 @@ const port = Number(flags.port);
 // The folder a local agent may touch: asked for, or this repository in demo mode.
 const agentRoot = flags["no-agent"] ? undefined : flags.agent !== undefined ? resolve(flags.agent) : flags.demo ? ROOT : undefined;
 
-const children: Child[] = [];
+let web: Child | undefined;
+let wrangler: Child | undefined;
+let agent: Child | undefined;
 let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
 let demo: Awaited<ReturnType<typeof startDemoSimulator>> | undefined;
 let cronTimer: NodeJS.Timeout | undefined;
 let stopping = false;
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    process.stdout.write("\nStopping…\n");
-    clearInterval(cronTimer);
-    // wrangler first (SIGINT to its own process lets it shut workerd down cleanly), then the rest.
-    for (const child of [...children].reverse()) await child.stop("SIGINT");
-    await demo?.close();
-    await stack?.close();
-  }
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write("\nStopping…\n");
+  setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS);
+  clearInterval(cronTimer);
+  // The agent first (it would redial a Worker going away). Then wrangler, with SIGINT to its own
+  // process so it shuts workerd down cleanly, beside the web watcher, which has nothing to save.
+  await agent?.stop("SIGINT", 3_000).catch(() => undefined);
+  await Promise.all([wrangler?.stop("SIGINT", 8_000), web?.killGroup("SIGKILL")]).catch(() => undefined);
+  await demo?.close().catch(() => undefined);
+  await stack?.close();
   process.exit(code);
 }
-process.on("SIGINT", () => void stopAll(0));
-process.on("SIGTERM", () => void stopAll(0));
-// A closed terminal: the children live in their own process groups and would outlive us.
-process.on("SIGHUP", () => void stopAll(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(0));
+// `kill <pid of npm>` ends npm and the shell it ran us from, but the shell passes nothing on:
+// a parent that went away (this process is handed to init) stops us as a signal would.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stopAll(0);
+}, 500).unref();
+// After a hangup the terminal is gone and writing to it fails (EIO): that must not cut the
+// shutdown short with an uncaught error.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+startReaper();
 
 try {
   await mkdir(STATE, { recursive: true });
@@ -104,18 +126,30 @@ try {
     { mode: 0o600 },
   );
 
-  const vite = resolveBin("vite", "bin/vite.js");
-  const build = startChild("web", process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: join(ROOT, "web") });
-  if ((await build.exited) !== 0) throw new Error("the web build failed");
-  children.push(startChild("web", process.execPath, [vite, "build", "--watch", "--logLevel", "warn"], { cwd: join(ROOT, "web") }));
+  // Built into the run's own folders (web-build.ts), never `web/dist`: a build elsewhere (a test,
+  // `npm run build`) cannot empty the folder this run serves.
+  const webServed = join(STATE, "web");
+  let published: () => void = () => undefined;
+  const firstPublish = new Promise<void>((resolve) => (published = resolve));
+  web = startChild(
+    "web",
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "worker/local/web-build.ts"), "--watch", "--out", join(STATE, "web-build"), "--serve", webServed],
+    { cwd: ROOT, show: (line) => line !== PUBLISHED_LINE, onLine: (line) => line === PUBLISHED_LINE && published() },
+  );
+  const webFailed = web.exited.then((code) => {
+    throw new Error(`the web build failed (${code})`);
+  });
+  await Promise.race([firstPublish, webFailed]);
+  void webFailed.catch(() => undefined);
 
-  const wrangler = startWrangler({
+  wrangler = startWrangler({
     port,
     envFiles: [join(HOME, ".dev.vars"), runtimeEnv],
     persistTo: join(STATE, "wrangler-state"),
+    assets: webServed,
     ...(!flags.verbose && { show: quietWorkerOutput() }),
   });
-  children.push(wrangler);
   void wrangler.exited.then((code) => {
     if (!stopping) {
       process.stderr.write(`wrangler dev exited (${code}); stopping everything.\n`);
@@ -130,7 +164,7 @@ try {
     await ensureDemoData(origin, devVars.apiToken, demo.url);
   }
   if (agentRoot !== undefined) {
-    children.push(await startDevAgent({ origin, apiToken: devVars.apiToken, stateDir: STATE, root: agentRoot }));
+    agent = await startDevAgent({ origin, apiToken: devVars.apiToken, stateDir: STATE, root: agentRoot });
   }
   cronTimer = setInterval(() => {
     void fetch(`${origin}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
@@ -156,6 +190,7 @@ ${
   Ctrl-C stops everything.
 `);
 } catch (error) {
-  process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Interrupted while starting: what failed is only the shutdown under way, not worth a word.
+  if (!stopping) process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
   await stopAll(1);
 }

@@ -13,7 +13,7 @@ import type { TurnInput } from "../test/simulators/script.ts";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
 import { freePort } from "./free-port.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
-import { REPO_ROOT, startWrangler, waitForHealth } from "./wrangler.ts";
+import { startWrangler, waitForHealth } from "./wrangler.ts";
 
 export interface LocalWorker {
   readonly origin: string;
@@ -39,10 +39,12 @@ export interface LocalWorkerOptions {
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  // wrangler refuses to start without the static-assets folder; these runs need the API, not the
-  // UI, so on a fresh clone an empty folder stands in for the web build.
-  await mkdir(join(REPO_ROOT, "web", "dist"), { recursive: true });
   const workDir = await mkdtemp(join(tmpdir(), `maestro-${options.name}-`));
+  // wrangler refuses to start without a static-assets folder; these runs need the API, not the
+  // UI, so an empty folder of their own stands in for the web build (web/dist, which a build
+  // elsewhere may be rewriting, is neither needed nor watched).
+  const assets = join(workDir, "assets");
+  await mkdir(assets);
   const token = randomUUID();
   const stack = await startLocalStack({ upstashToken: randomUUID(), startRedis: true });
   const simulator = await startSimulator({ checkHeaders: options.checkHeaders ?? false });
@@ -68,6 +70,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     port,
     envFiles: [envFile],
     persistTo: join(workDir, "state"),
+    assets,
     name: options.name,
     ...(options.onWorkerLine !== undefined && { onLine: options.onWorkerLine }),
   };

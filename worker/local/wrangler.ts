@@ -18,6 +18,8 @@ export interface WranglerOptions {
   port: number;
   envFiles: string[];
   persistTo: string;
+  /** The folder of static assets to serve instead of wrangler.toml's (`web/dist`). */
+  assets?: string;
   name?: string;
   /** Each line wrangler and the Worker print, for a test that reads the logs. */
   onLine?: (line: string) => void;
@@ -39,6 +41,7 @@ export function startWrangler(options: WranglerOptions): Child {
       ...options.envFiles.flatMap((file) => ["--env-file", file]),
       "--persist-to",
       options.persistTo,
+      ...(options.assets !== undefined ? ["--assets", options.assets] : []),
       "--show-interactive-dev-session=false",
     ],
     {

@@ -59,10 +59,11 @@ const cleanUp = () =>
   (cleaning ??= (async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => out(`cleanup: ${String(error)}\n`));
   })());
-process.once("SIGINT", () => {
-  out("\ninterrupted: stopping what the bench started…\n");
-  void cleanUp().then(() => process.exit(130));
-});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.once(signal, () => {
+    out(`\n${signal}: stopping what the bench started…\n`);
+    void cleanUp().then(() => process.exit(130));
+  });
 
 /** The upstream in its own Node process; resolves with its URL once it listens. */
 async function startUpstream(): Promise<{ url: string; child: Child }> {
@@ -93,10 +94,10 @@ async function waitUntilServing(url: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-const upstream = await startUpstream();
 type System = "direct" | `Portkey, ${PortkeyVariant}` | "The Maestro, session socket" | "The Maestro, POST …/messages as SSE";
 
 try {
+  const upstream = await startUpstream();
   const portkeys = new Map<PortkeyVariant, string>();
   if (!flags["no-portkey"]) {
     out(describePatches());

@@ -59,6 +59,12 @@ function apply(source: string, patch: Patch): string {
   return source.slice(0, at) + patch.replace + source.slice(at + patch.find.length);
 }
 
+/** The gateway's built entry with a variant's patches applied; throws if one no longer matches (a new release). */
+export async function patchedSource(variant: PortkeyVariant): Promise<string> {
+  const source = await readFile(join(PACKAGE, "build", "start-server.js"), "utf8");
+  return (variant === "as shipped" ? TO_STREAM : [...TO_STREAM, NO_FIRST_CHUNK_SLEEP]).reduce(apply, source);
+}
+
 export interface Portkey {
   readonly url: string;
   readonly variant: PortkeyVariant;
@@ -70,13 +76,12 @@ export interface Portkey {
  * the same dependencies as shipped) and starts it with Node on a free 127.0.0.1 port.
  */
 export async function startPortkey(variant: PortkeyVariant): Promise<{ portkey: Portkey; remove: () => Promise<void> }> {
-  const source = await readFile(join(PACKAGE, "build", "start-server.js"), "utf8");
-  const patches = variant === "as shipped" ? TO_STREAM : [...TO_STREAM, NO_FIRST_CHUNK_SLEEP];
+  const patched = await patchedSource(variant);
   const folder = await mkdtemp(join(PACKAGE, ".bench-"));
   const remove = () => rm(folder, { recursive: true, force: true });
   try {
     const entry = join(folder, "start-server.js");
-    await writeFile(entry, patches.reduce(apply, source));
+    await writeFile(entry, patched);
     const port = await freePort();
     let ready: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (ready = resolve));

@@ -14,7 +14,7 @@
  *
  *   tsx bench/gateway/upstream.ts   → prints `listening <port>` once it is ready
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export const now = () => performance.timeOrigin + performance.now();
@@ -85,14 +85,23 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
   response.end("data: [DONE]\n\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The upstream's server on a free 127.0.0.1 port (a test runs it in-process; the bench in a child). */
+export function startUpstreamServer(): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => response.destroy(error as Error));
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address();
-    process.stdout.write(`listening ${typeof address === "object" && address !== null ? address.port : 0}\n`);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      resolve({ url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`, server });
+    });
   });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { url } = await startUpstreamServer();
+  process.stdout.write(`listening ${new URL(url).port}\n`);
   process.on("SIGTERM", () => process.exit(0));
 }

@@ -11,6 +11,7 @@
  *
  * Everything binds 127.0.0.1 and is stopped at the end, also on an error or Ctrl-C.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { SessionId } from "@maestro/protocol";
 import { type Child, startChild } from "../worker/local/child-process.ts";
@@ -47,6 +48,8 @@ const WARM = planText(1, 0);
 const PER_SESSION = Math.max(1, Number(flags["turns-per-session"]));
 
 const out = (text: string) => process.stdout.write(text);
+/** Progress goes to stderr, so stdout holds only what the run measured. */
+const progress = (text: string) => process.stderr.write(`… ${text} (load average ${loadavg()[0]!.toFixed(1)})\n`);
 /** What went wrong first among some readings, for the errors column. */
 function firstError(readings: readonly Reading[], tokens?: number): string {
   const failed = readings.find((each) => each.error !== undefined || (tokens !== undefined && each.tokens !== tokens));
@@ -118,7 +121,8 @@ try {
   const pids = workerdPids();
   const rssAtStart = rssMb(pids);
   out(
-    `upstream ${upstream.url}; The Maestro ${origin} (workerd pids ${pids.join(", ") || "not found"}); ${REQUESTS} requests per system, ${SEQUENTIAL}\n`,
+    `upstream ${upstream.url}; The Maestro ${origin} (workerd pids ${pids.join(", ") || "not found"}); ${REQUESTS} requests per system, ${SEQUENTIAL}; ` +
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
   );
 
   const credential = await client.credentials.create({
@@ -168,6 +172,7 @@ try {
       if (warm.error !== undefined) throw new Error(`${system}: warm-up failed: ${warm.error}`);
     }
   }
+  progress(`${REQUESTS} requests per system, interleaved`);
   const readings = new Map<System, Reading[]>(systems.map((system) => [system, []]));
   for (let index = 0; index < REQUESTS; index += 1) {
     // Round robin, starting one further along each time, so no system always follows the same one.
@@ -201,6 +206,7 @@ try {
   const streamSessions = await Promise.all(Array.from({ length: most }, newSession));
   const streamSockets = await Promise.all(streamSessions.map((id) => maestroSocket(origin, token, id)));
   cleanups.push(async () => streamSockets.forEach((socket) => socket.close()));
+  progress(`${most} sessions: a first short turn each`);
   for (let from = 0; from < streamSockets.length; from += 25)
     await Promise.all(streamSockets.slice(from, from + 25).map((socket) => socket.turn(WARM)));
   const rssBefore = rssMb(pids);
@@ -227,15 +233,18 @@ try {
     return result;
   };
   for (const level of LEVELS) {
+    progress(`${level} at once`);
     await run("direct", level, () => Array.from({ length: level }, () => chatCompletion(upstream.url, {}, STREAMING)));
     if (pkUrl !== undefined)
       await run("Portkey, first-chunk sleep removed", level, () =>
         Array.from({ length: level }, () => chatCompletion(pkUrl, portkeyHeaders(upstream.url), STREAMING)),
       );
+    progress(`${level} at once: The Maestro`);
     await run("The Maestro, session socket", level, () => streamSockets.slice(0, level).map((socket) => socket.turn(STREAMING)), true);
   }
   for (const socket of streamSockets) socket.close();
   const settleS = Number(flags.settle);
+  progress(`waiting ${settleS} s for workerd to settle`);
   await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
   const rssAfter = rssMb(pids);
 
@@ -265,7 +274,8 @@ try {
     );
   out(
     `\nworkerd RSS: ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssBefore, 0)} MB idle before the runs, ${fixed(rssPeak, 0)} MB peak during ${most} sessions, ` +
-      `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle)\n`,
+      `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle); ` +
+      `load average at the end ${loadavg()[0]!.toFixed(1)}\n`,
   );
 } finally {
   await cleanUp();

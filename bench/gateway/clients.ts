@@ -6,6 +6,9 @@ import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { now, stampsIn } from "./upstream.ts";
 
+/** How long a client waits for a whole answer before it counts as an error (a stuck turn must not hang the run). */
+export const ANSWER_TIMEOUT_MS = 300_000;
+
 /** One streamed answer as a client saw it. */
 export interface Reading {
   readonly startedAt: number;
@@ -72,6 +75,7 @@ export async function chatCompletion(baseUrl: string, headers: Record<string, st
   try {
     const response = await fetch(`${baseUrl}/v1/chat/completions`, {
       method: "POST",
+      signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       headers: { "content-type": "application/json", authorization: "Bearer bench", ...headers },
       body: JSON.stringify({
         model: "gpt-4.1",
@@ -110,6 +114,11 @@ function maestroFrame(into: Reading, frame: Frame): boolean {
     into.events += 1;
     if (frame.event?.type === "text_delta" && frame.event.text !== undefined) received(into, frame.event.text);
   }
+  if (frame.type === "error") {
+    // Refused (the session busy, the send malformed…): no turn_end will follow for this send.
+    into.error = `error frame: ${JSON.stringify(frame).slice(0, 200)}`;
+    return true;
+  }
   if (frame.type === "turn_end") {
     into.endAt = now();
     if (frame.status !== "completed") into.error = `turn ended ${frame.status ?? "?"}`;
@@ -140,7 +149,12 @@ export async function maestroSocket(origin: string, token: string, sessionId: Se
   const turn = (text: string) =>
     new Promise<Reading>((resolve) => {
       const into = reading();
+      const timer = setTimeout(() => {
+        into.error = `no turn_end after ${ANSWER_TIMEOUT_MS / 1000} s`;
+        done();
+      }, ANSWER_TIMEOUT_MS);
       const done = () => {
+        clearTimeout(timer);
         onFrame = () => undefined;
         onClose = () => undefined;
         resolve(into);
@@ -163,6 +177,7 @@ export async function maestroSse(origin: string, token: string, sessionId: Sessi
   try {
     const response = await fetch(`${origin}/api/v1/sessions/${sessionId}/messages`, {
       method: "POST",
+      signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "text/event-stream" },
       body: JSON.stringify({ text }),
     });

@@ -274,7 +274,8 @@ try {
     );
   out(
     `\nworkerd RSS: ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssBefore, 0)} MB idle before the runs, ${fixed(rssPeak, 0)} MB peak during ${most} sessions, ` +
-      `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle); ` +
+      `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssAtStart - 1) * 100, 0)} % over the start, ` +
+      `${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle before the runs); ` +
       `load average at the end ${loadavg()[0]!.toFixed(1)}\n`,
   );
 } finally {

@@ -36,6 +36,8 @@ export interface LocalWorkerOptions {
   checkHeaders?: boolean;
   /** Each line wrangler and the Worker print (both runs, across a restart), for a test that reads logs. */
   onWorkerLine?: (line: string) => void;
+  /** Which of those lines reach the terminal (all when absent); a benchmark keeps its table readable. */
+  showWorkerLine?: (line: string) => boolean;
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
@@ -73,6 +75,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
     assets,
     name: options.name,
     ...(options.onWorkerLine !== undefined && { onLine: options.onWorkerLine }),
+    ...(options.showWorkerLine !== undefined && { show: options.showWorkerLine }),
   };
   let wrangler = startWrangler(wranglerOptions);
   const health = `${origin}/api/v1/health`;

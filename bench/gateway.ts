@@ -1,0 +1,283 @@
+/**
+ * Benchmark (issue 15): what a relay adds to a streamed answer, The Maestro against a plain
+ * gateway (Portkey 1.15.2) and against reading the upstream directly, all in one run on one
+ * machine. A loopback OpenAI-compatible upstream (its own process, bench/gateway/upstream.ts)
+ * stamps every token with the time it sent it, so each client can tell what the system in
+ * between added: before the first token, to the end, and to every token's delivery.
+ *
+ *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0]
+ *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
+ *                            [--settle 60] [--turns-per-session 10] [--no-portkey]
+ *
+ * Everything binds 127.0.0.1 and is stopped at the end, also on an error or Ctrl-C.
+ */
+import { availableParallelism, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import type { SessionId } from "@maestro/protocol";
+import { type Child, startChild } from "../worker/local/child-process.ts";
+import { type LocalWorker, startLocalWorker } from "../worker/local/local-worker.ts";
+import { REPO_ROOT, resolveBin } from "../worker/local/wrangler.ts";
+import { chatCompletion, maestroSocket, maestroSse, type Reading } from "./gateway/clients.ts";
+import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
+import { planText } from "./gateway/upstream.ts";
+import { cpuMs, peakRss, rssMb, workerdPids } from "./gateway/workerd.ts";
+import { fixed, summarize } from "./stats.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    requests: { type: "string", default: "200" },
+    tokens: { type: "string", default: "200" },
+    spacing: { type: "string", default: "0" },
+    concurrency: { type: "string", default: "50,100,200" },
+    "stream-tokens": { type: "string", default: "200" },
+    "stream-spacing": { type: "string", default: "20" },
+    settle: { type: "string", default: "60" },
+    "turns-per-session": { type: "string", default: "10" },
+    "no-portkey": { type: "boolean", default: false },
+  },
+});
+const REQUESTS = Number(flags.requests);
+const SEQUENTIAL = planText(Number(flags.tokens), Number(flags.spacing));
+const STREAM_TOKENS = Number(flags["stream-tokens"]);
+const STREAMING = planText(STREAM_TOKENS, Number(flags["stream-spacing"]));
+const LEVELS = flags.concurrency
+  .split(",")
+  .map(Number)
+  .filter((level) => level > 0);
+const WARM = planText(1, 0);
+const PER_SESSION = Math.max(1, Number(flags["turns-per-session"]));
+
+const out = (text: string) => process.stdout.write(text);
+/** Progress goes to stderr, so stdout holds only what the run measured. */
+const progress = (text: string) => process.stderr.write(`… ${text} (load average ${loadavg()[0]!.toFixed(1)})\n`);
+/** What went wrong first among some readings, for the errors column. */
+function firstError(readings: readonly Reading[], tokens?: number): string {
+  const failed = readings.find((each) => each.error !== undefined || (tokens !== undefined && each.tokens !== tokens));
+  if (failed === undefined) return "";
+  return ` (first: ${(failed.error ?? `${failed.tokens} of ${tokens} tokens`).slice(0, 120).replaceAll("|", "/")})`;
+}
+const cleanups: (() => Promise<unknown>)[] = [];
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => out(`cleanup: ${String(error)}\n`));
+  })());
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.once(signal, () => {
+    out(`\n${signal}: stopping what the bench started…\n`);
+    void cleanUp().then(() => process.exit(130));
+  });
+
+/** The upstream in its own Node process; resolves with its URL once it listens. */
+async function startUpstream(): Promise<{ url: string; child: Child }> {
+  let onPort: (port: number) => void = () => undefined;
+  const port = new Promise<number>((resolve) => (onPort = resolve));
+  const child = startChild("upstream", process.execPath, [resolveBin("tsx", "dist/cli.mjs"), "bench/gateway/upstream.ts"], {
+    cwd: REPO_ROOT,
+    onLine: (line) => {
+      const match = /^listening (\d+)$/.exec(line);
+      if (match !== null) onPort(Number(match[1]));
+    },
+    show: (line) => !line.startsWith("listening"),
+  });
+  cleanups.push(() => child.stop("SIGTERM"));
+  const ready = await Promise.race([port, child.exited.then((code) => Promise.reject(new Error(`the upstream exited with ${code}`)))]);
+  return { url: `http://127.0.0.1:${ready}`, child };
+}
+
+async function waitUntilServing(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const answered = await fetch(url).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+type System = "direct" | `Portkey, ${PortkeyVariant}` | "The Maestro, session socket" | "The Maestro, POST …/messages as SSE";
+
+try {
+  const upstream = await startUpstream();
+  const portkeys = new Map<PortkeyVariant, string>();
+  if (!flags["no-portkey"]) {
+    out(describePatches());
+    for (const variant of ["as shipped", "first-chunk sleep removed"] as const) {
+      const { portkey, remove } = await startPortkey(variant);
+      cleanups.push(remove, () => portkey.child.stop("SIGTERM"));
+      await waitUntilServing(portkey.url);
+      portkeys.set(variant, portkey.url);
+    }
+  }
+  const worker: LocalWorker = await startLocalWorker({
+    name: "bench-gateway",
+    // Only what went wrong reaches the terminal: a line per request would bury the tables.
+    showWorkerLine: (line) => /"level":"(warn|error)"|✘|\[ERROR\]/.test(line),
+  });
+  cleanups.push(() => worker.stop());
+  const { origin, token, client } = worker;
+  const pids = workerdPids();
+  const rssAtStart = rssMb(pids);
+  out(
+    `upstream ${upstream.url}; The Maestro ${origin} (workerd pids ${pids.join(", ") || "not found"}); ${REQUESTS} requests per system, ${SEQUENTIAL}; ` +
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
+  );
+
+  const credential = await client.credentials.create({
+    provider: "openai",
+    auth_type: "api_key",
+    label: "bench upstream",
+    api_key: "bench",
+    base_url: `${upstream.url}/v1`,
+  });
+  const newSession = async (): Promise<SessionId> =>
+    (
+      await client.sessions.create({
+        provider: "openai",
+        model: "gpt-4.1",
+        credential_id: credential.id,
+        approval_mode: "auto",
+        enabled_tools: [],
+      })
+    ).id;
+
+  // ── One request at a time, systems interleaved ──────────────────────────────────────────
+  const socketSessions = await Promise.all(Array.from({ length: Math.ceil(REQUESTS / PER_SESSION) }, newSession));
+  const sockets = await Promise.all(socketSessions.map((id) => maestroSocket(origin, token, id)));
+  cleanups.push(async () => sockets.forEach((socket) => socket.close()));
+  const sseSessions = await Promise.all(Array.from({ length: Math.ceil(REQUESTS / PER_SESSION) }, newSession));
+  const runners = new Map<System, (index: number, text: string) => Promise<Reading>>([
+    ["direct", (_index, text) => chatCompletion(upstream.url, {}, text)],
+    ...[...portkeys].map(
+      ([variant, url]) =>
+        [
+          `Portkey, ${variant}` as System,
+          (_index: number, text: string) => chatCompletion(url, portkeyHeaders(upstream.url), text),
+        ] as const,
+    ),
+    ["The Maestro, session socket", (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
+    [
+      "The Maestro, POST …/messages as SSE",
+      (index, text) => maestroSse(origin, token, sseSessions[Math.floor(index / PER_SESSION)]!, text),
+    ],
+  ]);
+  const systems = [...runners.keys()];
+  // Warm up every system, and every session once (its object starts, loads its history).
+  for (let session = 0; session < socketSessions.length; session += 1) {
+    for (const [system, run] of runners) {
+      const index = session * PER_SESSION;
+      const warm = await run(index, WARM);
+      if (warm.error !== undefined) throw new Error(`${system}: warm-up failed: ${warm.error}`);
+    }
+  }
+  progress(`${REQUESTS} requests per system, interleaved`);
+  const readings = new Map<System, Reading[]>(systems.map((system) => [system, []]));
+  for (let index = 0; index < REQUESTS; index += 1) {
+    // Round robin, starting one further along each time, so no system always follows the same one.
+    for (let step = 0; step < systems.length; step += 1) {
+      const system = systems[(index + step) % systems.length]!;
+      readings.get(system)!.push(await runners.get(system)!(index, SEQUENTIAL));
+    }
+  }
+  for (const socket of sockets) socket.close();
+
+  const ms = (values: number[]) => {
+    const summary = summarize(values);
+    return `${fixed(summary.p50)} / ${fixed(summary.p99)} ms`;
+  };
+  out(
+    `\n### One request at a time (${REQUESTS} per system, interleaved; upstream streams ${flags.tokens} tokens, ${flags.spacing} ms apart)\n\n` +
+      `| | added time to first token p50 / p99 | added time to the end p50 / p99 | last token → turn_end p50 / p99 | errors |\n|---|---|---|---|---|\n`,
+  );
+  for (const [system, list] of readings) {
+    const good = list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
+    const added = good.map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
+    const addedEnd = good.map((each) => each.endAt! - each.startedAt - (each.lastSentAt! - each.arrivedAt!));
+    const tail = system.startsWith("The Maestro") ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
+    out(
+      `| ${system} | ${ms(added)} | ${ms(addedEnd)} | ${tail} | ${list.length - good.length}${firstError(list, Number(flags.tokens))} |\n`,
+    );
+  }
+
+  // ── Many sessions at once ───────────────────────────────────────────────────────────────
+  const most = Math.max(0, ...LEVELS);
+  const streamSessions = await Promise.all(Array.from({ length: most }, newSession));
+  const streamSockets = await Promise.all(streamSessions.map((id) => maestroSocket(origin, token, id)));
+  cleanups.push(async () => streamSockets.forEach((socket) => socket.close()));
+  progress(`${most} sessions: a first short turn each`);
+  for (let from = 0; from < streamSockets.length; from += 25)
+    await Promise.all(streamSockets.slice(from, from + 25).map((socket) => socket.turn(WARM)));
+  const rssBefore = rssMb(pids);
+  const pkUrl = portkeys.get("first-chunk sleep removed");
+  interface Level {
+    readonly system: string;
+    readonly level: number;
+    readonly readings: Reading[];
+    readonly wallMs: number;
+    readonly cpuMs?: number;
+  }
+  const levels: Level[] = [];
+  let rssPeak = Number.NaN;
+  const run = async (system: string, level: number, start: () => Promise<Reading>[], measureCpu = false): Promise<Level> => {
+    const cpuBefore = cpuMs(pids);
+    const sampler = peakRss(pids);
+    const started = performance.now();
+    const all = await Promise.all(start());
+    const wallMs = performance.now() - started;
+    const peak = sampler.stop();
+    if (measureCpu && level === most) rssPeak = peak;
+    const result = { system, level, readings: all, wallMs, ...(measureCpu && { cpuMs: cpuMs(pids) - cpuBefore }) };
+    levels.push(result);
+    return result;
+  };
+  for (const level of LEVELS) {
+    progress(`${level} at once`);
+    await run("direct", level, () => Array.from({ length: level }, () => chatCompletion(upstream.url, {}, STREAMING)));
+    if (pkUrl !== undefined)
+      await run("Portkey, first-chunk sleep removed", level, () =>
+        Array.from({ length: level }, () => chatCompletion(pkUrl, portkeyHeaders(upstream.url), STREAMING)),
+      );
+    progress(`${level} at once: The Maestro`);
+    await run("The Maestro, session socket", level, () => streamSockets.slice(0, level).map((socket) => socket.turn(STREAMING)), true);
+  }
+  for (const socket of streamSockets) socket.close();
+  const settleS = Number(flags.settle);
+  progress(`waiting ${settleS} s for workerd to settle`);
+  await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+  const rssAfter = rssMb(pids);
+
+  out(
+    `\n### Many sessions at once (each streams ${STREAM_TOKENS} tokens, ${flags["stream-spacing"]} ms apart)\n\n` +
+      `| sessions | system | token delivery p50 / p99 | turn time p50 / p99 | turn time p50 vs direct | errors | events/s (all sessions) | per session | workerd CPU per event |\n|---|---|---|---|---|---|---|---|---|\n`,
+  );
+  const eventsPerSecond = (level: Level) => level.readings.reduce((sum, each) => sum + each.events, 0) / (level.wallMs / 1000);
+  for (const level of levels) {
+    const turnTimes = level.readings.map((each) => (each.endAt ?? Number.NaN) - each.startedAt);
+    const direct = levels.find((other) => other.system === "direct" && other.level === level.level);
+    const directP50 = summarize((direct?.readings ?? []).map((each) => (each.endAt ?? Number.NaN) - each.startedAt)).p50;
+    const errors = level.readings.filter((each) => each.error !== undefined || each.tokens !== STREAM_TOKENS).length;
+    const events = level.readings.reduce((sum, each) => sum + each.events, 0);
+    const cpu = level.cpuMs === undefined ? "—" : `${fixed((level.cpuMs * 1000) / events, 0)} µs`;
+    out(
+      `| ${level.level} | ${level.system} | ${ms(level.readings.flatMap((each) => each.delivery))} | ${fixed(summarize(turnTimes).p50 / 1000, 2)} / ${fixed(summarize(turnTimes).p99 / 1000, 2)} s | ` +
+        `${fixed(summarize(turnTimes).p50 / directP50, 2)}× | ${errors}${firstError(level.readings, STREAM_TOKENS)} | ${fixed(eventsPerSecond(level), 0)} | ${fixed(eventsPerSecond(level) / level.level, 1)} | ${cpu} |\n`,
+    );
+  }
+  const low = levels.find((level) => level.system === "The Maestro, session socket" && level.level === Math.min(...LEVELS));
+  const high = levels.find((level) => level.system === "The Maestro, session socket" && level.level === most);
+  if (low !== undefined && high !== undefined && low !== high)
+    out(
+      `\nLinearity (The Maestro): events/s at ${high.level} sessions ÷ at ${low.level} = ${fixed(eventsPerSecond(high) / eventsPerSecond(low), 2)}× ` +
+        `for ${fixed(high.level / low.level, 0)}× the load (per session: ${fixed(eventsPerSecond(high) / high.level / (eventsPerSecond(low) / low.level), 2)}; 1.00 is linear)\n`,
+    );
+  out(
+    `\nworkerd RSS: ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssBefore, 0)} MB idle before the runs, ${fixed(rssPeak, 0)} MB peak during ${most} sessions, ` +
+      `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssAtStart - 1) * 100, 0)} % over the start, ` +
+      `${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle before the runs); ` +
+      `load average at the end ${loadavg()[0]!.toFixed(1)}\n`,
+  );
+} finally {
+  await cleanUp();
+}

@@ -23,8 +23,8 @@ export interface FakeWorker {
   /** `http://127.0.0.1:<port>`: what the agent is configured with. */
   readonly url: string;
   readonly connections: ServerSide[];
-  /** Upgrade attempts, accepted or not, with their Authorization header. */
-  readonly attempts: { readonly at: number; readonly authorization: string | undefined }[];
+  /** Upgrade attempts, accepted or not, with their Authorization header and the extensions offered. */
+  readonly attempts: { readonly at: number; readonly authorization: string | undefined; readonly extensions: string | undefined }[];
   /** Answers the next upgrades with this HTTP status instead of accepting them (undefined: accept). */
   refuseWith(status: number | undefined): void;
   /** The nth accepted connection (0-based), once it exists. */
@@ -69,11 +69,15 @@ export async function startFakeWorker(): Promise<FakeWorker> {
   const server: Server = createServer((_request, response) => response.writeHead(426).end());
   const wss = new WebSocketServer({ noServer: true });
   const connections: ServerSide[] = [];
-  const attempts: { at: number; authorization: string | undefined }[] = [];
+  const attempts: { at: number; authorization: string | undefined; extensions: string | undefined }[] = [];
   const sockets = new Set<Duplex>();
   let refusal: number | undefined;
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    attempts.push({ at: performance.now(), authorization: request.headers.authorization });
+    attempts.push({
+      at: performance.now(),
+      authorization: request.headers.authorization,
+      extensions: request.headers["sec-websocket-extensions"],
+    });
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     if (refusal !== undefined) {

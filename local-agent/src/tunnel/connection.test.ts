@@ -1,5 +1,5 @@
-// Proves, against a loopback stand-in for the Worker: the agent dials with its token and
-// registers; reconnects after a failure with a delay that is a random fraction of a ceiling that
+// Proves, against a loopback stand-in for the Worker: the agent dials with its token, without
+// per-message compression, and registers; reconnects after a failure with a delay that is a random fraction of a ceiling that
 // doubles up to the max (starting again after a registration); answers pings with pongs; treats
 // a tunnel silent past its limit as dead and dials again; gives up for good on a refused token
 // (401), a revoked one (4001) or a tunnel taken over by another agent with the token (4000); keeps a result that finished while the tunnel was down,
@@ -84,6 +84,8 @@ describe("tunnel connection", () => {
     const register = await (await worker.connection(0)).next("register");
     expect(register).toMatchObject({ name: "test-laptop", version: "0.1.0", roots: [root], running: [] });
     expect(worker.attempts[0]?.authorization).toBe(`Bearer ${TOKEN}`);
+    // Frames go uncompressed: inflating each one would put a thread-pool round trip on every call.
+    expect(worker.attempts[0]?.extensions).toBeUndefined();
     await agent.whenConnected();
     expect(agent.connected).toBe(true);
   });

@@ -9,6 +9,14 @@
  * PING_EVERY_MS + SILENT_LIMIT_MS (8 s) after its last answer, and GET /agents also checks the
  * silence itself, so an agent is shown offline within 10 s. Offline, the agent's waiting calls
  * pause their clocks (PendingCalls); new calls fail at once or wait, as their session says.
+ *
+ * Nothing this object stores lies on a tool call's path. Every confirmed storage write holds the
+ * object's outgoing messages until it is on disk (the output gate), and a result settles the
+ * session's RPC with one of them; so a call and its result write nothing, and the presence
+ * records that pings refresh (`heard_at`, the next alarm, the Postgres mirror's clock) are
+ * written unconfirmed. A crash can lose only the newest of those: the object then sees the agent
+ * as heard from one ping earlier, or has no ping alarm until the agent dials again (its socket
+ * died with the crash, and it reconnects within its 8 s silence limit).
  */
 import { DurableObject } from "cloudflare:workers";
 import {
@@ -92,6 +100,8 @@ export class AgentDO extends DurableObject<Env> {
     () => this.#label(),
   );
   #database: DatabaseHandle | undefined;
+  /** What the agent registered, read once from storage (null: none); every call looks at it. */
+  #registered: Registration | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -112,7 +122,7 @@ export class AgentDO extends DurableObject<Env> {
     }
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
-    this.ctx.storage.kv.put("heard_at", Date.now());
+    this.#heard();
     await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -127,8 +137,10 @@ export class AgentDO extends DurableObject<Env> {
       if (frame.type === "result") this.#pending.settle(frame.id, frame.outcome);
       return;
     }
-    this.ctx.storage.kv.put("heard_at", Date.now());
-    if (frame.type === "register") return this.#register(socket, frame);
+    if (frame.type === "register") {
+      this.#heard();
+      return this.#register(socket, frame);
+    }
     if (this.#registration() === undefined) return this.#close(socket, TUNNEL_CLOSE.invalidFrame, "send register first");
     switch (frame.type) {
       case "progress":
@@ -139,6 +151,8 @@ export class AgentDO extends DurableObject<Env> {
           this.#log.warn("agent.result_unclaimed", { agent_id: this.#agentId(), call_id: frame.id });
         return;
       case "pong":
+        // Liveness is the answer to pings (every 2 s): results and progress store nothing.
+        this.#heard();
         return this.#seen();
     }
   }
@@ -160,7 +174,8 @@ export class AgentDO extends DurableObject<Env> {
     if (this.#liveSocket() === undefined) return;
     if (this.#silent()) return;
     this.#send({ type: "ping", nonce: String(Date.now()) });
-    await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS);
+    // Unconfirmed: a result arriving meanwhile is not held back for this write (see the top).
+    await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS, { allowUnconfirmed: true });
   }
 
   // ── RPC from sessions and routes ─────────────────────────────────────────────────────────
@@ -216,6 +231,7 @@ export class AgentDO extends DurableObject<Env> {
   #register(socket: WebSocket, frame: Extract<AgentToWorker, { type: "register" }>): void {
     const { type: _type, protocol_version: _version, running, ...registration } = frame;
     this.ctx.storage.kv.put("registration", registration satisfies Registration);
+    this.#registered = registration;
     const instance = frame.instance ?? null;
     socket.serializeAttachment({ instance } satisfies TunnelAttachment);
     // Back (or here for the first time): the waiting calls' clocks run again from where they stopped.
@@ -233,7 +249,13 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #registration(): Registration | undefined {
-    return this.ctx.storage.kv.get<Registration>("registration");
+    this.#registered ??= this.ctx.storage.kv.get<Registration>("registration") ?? null;
+    return this.#registered ?? undefined;
+  }
+
+  /** The agent answered (or connected, or registered) now; unconfirmed, see the top. */
+  #heard(): void {
+    void this.ctx.storage.put("heard_at", Date.now(), { allowUnconfirmed: true });
   }
 
   /**
@@ -256,6 +278,7 @@ export class AgentDO extends DurableObject<Env> {
 
   #wentOffline(): void {
     this.ctx.storage.kv.delete("registration");
+    this.#registered = null;
     this.#pending.wentOffline(Date.now());
   }
 
@@ -322,14 +345,16 @@ export class AgentDO extends DurableObject<Env> {
   #seen(force = false, registration?: Registration): void {
     const now = Date.now();
     if (!force && now - (this.ctx.storage.kv.get<number>("seen_written_at") ?? 0) < SEEN_WRITE_EVERY_MS) return;
-    this.ctx.storage.kv.put("seen_written_at", now);
+    void this.ctx.storage.put("seen_written_at", now, { allowUnconfirmed: true });
     const agentId = this.#agentId();
     if (agentId === undefined) return;
     this.#database ??= openDatabase(getConfig(this.env));
     const write = recordAgentSeen(this.#database.db, agentId, registration && { roots: registration.roots, version: registration.version });
     this.ctx.waitUntil(
       write.then(
-        (name) => name !== undefined && this.ctx.storage.kv.put("label", name),
+        async (name) => {
+          if (name !== undefined) await this.ctx.storage.put("label", name, { allowUnconfirmed: true });
+        },
         (error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error }),
       ),
     );

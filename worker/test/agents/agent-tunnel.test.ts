@@ -2,7 +2,8 @@
 // missing and revoked tokens are refused; register makes the agent "connected" with its roots;
 // a session's local tool call reaches the agent (params, cwd, deadline, the budget left), its
 // progress and result reach every client and the model, and the audit names the agent; an
-// offline agent fails fast;
+// offline agent fails fast; a call, its progress and its result store nothing in the agent's
+// object (so no disk commit holds the answer back) while a pong still keeps the agent present;
 // a call survives a reconnect (re-sent unless the agent says it still holds it, and not re-sent
 // when it edits or executes and went to an agent process that has since restarted); cancel and
 // deadlines reach the agent; revoking closes the tunnel; bad frames close it.
@@ -174,6 +175,36 @@ describe("agent tunnel: tool calls", () => {
     expect(audit.data).toMatchObject([
       { tool: "read_file", call_id: "toolu_r1", source: "local", agent_id: agent.id, status: "ok", params: { path: "src/app.ts" } },
     ]);
+    web.close();
+    fake.close();
+  });
+
+  it("stores nothing for a call, its progress or its result (no disk commit holds the answer back); a pong keeps the agent present", async () => {
+    const agent = await createAgent();
+    const fake = await connectAgent(agent);
+    const stub = agentStub(env, AgentIdSchema.parse(agent.id));
+    const stored = () => runInDurableObject(stub, (_instance, state) => [...state.storage.kv.list()]);
+    const { session } = await sessionOn(agent.id, [readCall("toolu_s1"), say("Read.")]);
+    const web = await joinSocket(session.id, "web");
+    const before = await stored();
+    web.send({ type: "send", text: "read app.ts" });
+    const call = await fake.next("call");
+    fake.send({ type: "progress", id: call.id, status: "reading" });
+    fake.send({ type: "result", id: call.id, outcome: { ok: true, output: "1\tx" }, duration_ms: 1 });
+    expect((await web.next("turn_end")).status).toBe("completed");
+    // Every confirmed write would hold the object's outgoing messages (the session's answer) until on disk.
+    expect(await stored()).toEqual(before);
+
+    // Presence rides on the answers to pings: one from an agent silent past the limit makes it present again.
+    const longAgo = Date.now() - 60_000;
+    await runInDurableObject(stub, (_instance, state) => state.storage.kv.put("heard_at", longAgo));
+    fake.send({ type: "pong", nonce: "1" });
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const heardAt = await runInDurableObject(stub, (_instance, state) => state.storage.kv.get<number>("heard_at"));
+      if (heardAt !== longAgo) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await client().agents.list()).data.find((entry) => entry.id === agent.id)?.connected).toBe(true);
     web.close();
     fake.close();
   });

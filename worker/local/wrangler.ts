@@ -46,7 +46,10 @@ export function startWrangler(options: WranglerOptions): Child {
     ],
     {
       cwd: REPO_ROOT,
-      env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+      // X_LOCAL_OBSERVABILITY: wrangler's local trace store (for its explorer UI, which nothing
+      // here opens) commits to disk ~30 times a second on the Worker's own thread — a cost no
+      // deployed Worker pays, measured on every streamed token and tool call (bench/README.md).
+      env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false" },
       ...(options.onLine !== undefined && { onLine: options.onLine }),
       ...(options.show !== undefined && { show: options.show }),
     },

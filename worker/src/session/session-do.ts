@@ -42,7 +42,7 @@ import { ApprovalDesk, type OpenQuestion } from "./approvals.ts";
 import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
 import { announceSessionChange } from "../feed/announce.ts";
-import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
+import { attach, attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
 import { type QueueChange, SendQueue } from "./send-queue.ts";
@@ -170,7 +170,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
+    attach(server, { connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
     return switchingProtocols(request, client);
   }
 

@@ -13,6 +13,7 @@ import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
+import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -21,6 +22,8 @@ const { values: flags } = parseArgs({
     words: { type: "string", default: "200" },
     delay: { type: "string", default: "20" },
     after: { type: "string", default: "60" },
+    /** Print where workerd's CPU went during the paced turns, and what its heap holds after. */
+    profile: { type: "boolean", default: false },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -143,12 +146,22 @@ try {
   for (let start = 0; start < sockets.length; start += 20) await Promise.all(sockets.slice(start, start + 20).map((each) => each.turn()));
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
+  const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+  if (inspector !== undefined) {
+    await inspector.call("Profiler.enable");
+    await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
+    await inspector.call("Profiler.start");
+  }
   const cpu0 = cpuSeconds(pid);
   const started = performance.now();
   const results = await Promise.all(sockets.map((each) => each.turn()));
   const wall = performance.now() - started;
   const cpu = cpuSeconds(pid) - cpu0;
   clearInterval(sampler);
+  if (inspector !== undefined) {
+    const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
+    process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+  }
   for (const each of sockets) each.close();
   const events = results.reduce((sum, each) => sum + each.events, 0);
   const turns = summarize(results.map((each) => each.ms));
@@ -163,6 +176,10 @@ try {
   );
   await new Promise((resolve) => setTimeout(resolve, Number(flags.after) * 1000));
   process.stdout.write(`  after ${flags.after} s ${fixed(rssMb(pid), 0)} MB\n`);
+  if (inspector !== undefined) {
+    process.stdout.write(`${await inspector.heapSummary(30)}\n`);
+    inspector.close();
+  }
 } finally {
   await worker.stop();
 }

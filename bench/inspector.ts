@@ -97,8 +97,11 @@ export class Inspector {
       entry.count += 1;
       bySize.set(name, entry);
     }
+    const live = ["SessionDO", "EventLog", "Pool", "Client", "WebSocket", "TurnManager"]
+      .map((name) => `${name} ${bySize.get(name)?.count ?? 0}`)
+      .join(", ");
     return (
-      `heap total ${(total / 1048576).toFixed(1)} MB\n` +
+      `heap total ${(total / 1048576).toFixed(1)} MB; live objects: ${live}\n` +
       [...bySize]
         .sort((a, b) => b[1].size - a[1].size)
         .slice(0, limit)

@@ -174,6 +174,7 @@ try {
       `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event\n` +
       `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB`,
   );
+  if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);
   await new Promise((resolve) => setTimeout(resolve, Number(flags.after) * 1000));
   process.stdout.write(`  after ${flags.after} s ${fixed(rssMb(pid), 0)} MB\n`);
   if (inspector !== undefined) {

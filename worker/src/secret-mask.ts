@@ -32,6 +32,9 @@ export class SecretMask {
   }
 
   text(text: string): string {
+    // Shorter than any secret value and any shape redactText knows (those take 8 characters or
+    // more): most streamed tokens, masked once per chunk, end here.
+    if (text.length < MIN_SECRET_LENGTH) return text;
     let masked = text;
     for (const value of this.#values) if (masked.includes(value)) masked = masked.replaceAll(value, MASK);
     return redactText(masked);

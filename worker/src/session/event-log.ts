@@ -1,15 +1,23 @@
 /**
- * The session's numbered frame log: every broadcast frame gets the next `seq`, and the newest
- * MAX_FRAMES are kept (in memory and in the object's SQLite storage), so a client that
- * reconnects with `hello{since}` receives exactly what it missed.
+ * The session's numbered frame log: every broadcast frame gets the next `seq`; the newest frames
+ * are kept in the object's SQLite storage (STORED_FRAMES of them) and, while the session is busy,
+ * in memory too (at most RECENT_BYTES of wire text), so a client that reconnects with
+ * `hello{since}` receives exactly what it missed.
  *
- * Writes are batched. Each storage write is a transaction whose commit gates the object's
- * outgoing messages, so a write per streamed token capped a session at a few thousand tokens a
- * second (bench/README.md). Token events are therefore written every FLUSH_MS; every other frame
- * (a stored message, a turn's end, an approval, presence) flushes at once. Sequence numbers are
- * reserved in blocks in storage first (and released once all is written), so even if the object
- * dies with unwritten events, a number a client has seen is never given to another frame; a resume
- * across such a gap gets a snapshot.
+ * What a crash may lose, and why that is enough. Every SQL write is a confirmed write: its commit
+ * (a disk sync) holds the object's outgoing frames (the output gate) and the single workerd thread.
+ * Writing a session's tokens every 100 ms made disk writes grow with sessions, not tokens, so
+ * frames are written in one transaction at most once per FLUSH_MS while tokens stream, and at once
+ * for every frame that is not a token event (rare: a stored message, a turn's end, an approval,
+ * presence), which recover() and clients depend on. A crash loses at most the last FLUSH_MS of
+ * token frames: recover() then stores the interrupted answer without them (it was never complete),
+ * and a client resuming across the lost tail finds a gap and gets a snapshot. Sequence numbers are
+ * reserved in blocks in storage before they are handed out, so a number a client has seen is never
+ * given to another frame; the reservation is given back once the log is idle and fully written,
+ * so an object that merely hibernated resumes from the log without a gap.
+ *
+ * Memory: the in-memory copy is bounded in bytes and dropped RELEASE_MS after the last frame
+ * (everything is written first); resumes are then read from storage.
  */
 import type { BroadcastFrame } from "@maestro/protocol";
 
@@ -21,9 +29,20 @@ export interface NumberedFrame {
   readonly text: string;
 }
 
-const MAX_FRAMES = 2000;
-const FLUSH_MS = 100;
+export interface EventLogLimits {
+  /** Wire text kept in memory for resumes (the newest frames); older ones are read from storage. */
+  readonly recentBytes: number;
+  /** How long token frames may wait to be written. */
+  readonly flushMs: number;
+  /** After this long without a frame, the in-memory copy is dropped. */
+  readonly releaseMs: number;
+}
+
+export const DEFAULT_LIMITS: EventLogLimits = { recentBytes: 256 * 1024, flushMs: 1000, releaseMs: 5000 };
+const STORED_FRAMES = 2000;
 const RESERVE_BLOCK = 1000;
+/** Rows per INSERT: the SQL API takes at most 100 bound parameters a statement. */
+const ROWS_PER_INSERT = 50;
 
 interface Entry {
   readonly seq: number;
@@ -32,15 +51,21 @@ interface Entry {
 
 export class EventLog {
   readonly #sql: SqlStorage;
+  readonly #limits: EventLogLimits;
   #lastSeq: number;
   #reserved: number;
-  /** The newest frames, oldest first: what resumes are served from while the object lives. */
-  readonly #recent: Entry[] = [];
+  /** The newest frames, oldest first from #head on: what resumes are served from while busy. */
+  #recent: Entry[] = [];
+  #head = 0;
+  #recentBytes = 0;
   #pending: Entry[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #releaseTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastAppendAt = 0;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
+    this.#limits = limits;
     sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     const written = sql.exec<{ last: number | null }>("SELECT max(seq) AS last FROM frames").toArray()[0]?.last ?? 0;
@@ -55,49 +80,54 @@ export class EventLog {
     return this.#lastSeq;
   }
 
-  /** Number a frame and return it with its wire text; it reaches storage now or within FLUSH_MS. */
+  /** Bytes of wire text held in memory for resumes (for tests and the memory bound). */
+  get memoryBytes(): number {
+    return this.#recentBytes;
+  }
+
+  /** Number a frame and return it with its wire text; it reaches storage now or within flushMs. */
   append(frame: UnnumberedFrame): NumberedFrame {
     const seq = this.#lastSeq + 1;
-    if (seq > this.#reserved) {
-      this.#reserved = seq + RESERVE_BLOCK;
-      this.#sql.exec(
-        "INSERT INTO counters (name, value) VALUES ('reserved', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        this.#reserved,
-      );
-    }
+    if (seq > this.#reserved) this.#reserve(seq + RESERVE_BLOCK);
     const numbered = { ...frame, seq } as BroadcastFrame;
     const entry = { seq, text: JSON.stringify(numbered) };
     this.#lastSeq = seq;
-    this.#recent.push(entry);
-    if (this.#recent.length > MAX_FRAMES) this.#recent.splice(0, this.#recent.length - MAX_FRAMES);
+    this.#remember(entry);
     this.#pending.push(entry);
-    if (frame.type === "event") this.#flushSoon();
+    this.#lastAppendAt = Date.now();
+    this.#releaseTimer ??= setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
+    if (frame.type === "event") this.#flushTimer ??= setTimeout(() => this.#write(), this.#limits.flushMs);
     else this.flush();
     return { frame: numbered, text: entry.text };
   }
 
-  /** Write every pending frame now, in one transaction. */
+  /**
+   * Write every pending frame now, in one transaction, and give back the unused reservation: the
+   * log is complete in storage, so an object rebuilt from it (hibernation, eviction) numbers on
+   * without a gap.
+   */
   flush(): void {
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    if (this.#pending.length === 0) return;
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const entry of pending) this.#sql.exec("INSERT INTO frames (seq, body) VALUES (?, ?)", entry.seq, entry.text);
-    // Everything handed out is written: release the reservation, so a restart continues at once.
-    this.#reserved = this.#lastSeq;
-    this.#sql.exec(
-      "INSERT INTO counters (name, value) VALUES ('reserved', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-      this.#reserved,
-    );
-    const newest = pending.at(-1)?.seq ?? 0;
-    if (Math.floor(newest / 100) > Math.floor((pending[0]?.seq ?? 0) / 100) || pending.length >= 100) {
-      this.#sql.exec("DELETE FROM frames WHERE seq <= ?", newest - MAX_FRAMES);
-    }
+    this.#write();
+    if (this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
   }
 
-  #flushSoon(): void {
-    this.#flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  /** Write the pending frames (the timer's flush: the reservation stays, tokens keep coming). */
+  #write(): void {
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    for (let start = 0; start < pending.length; start += ROWS_PER_INSERT) {
+      const rows = pending.slice(start, start + ROWS_PER_INSERT);
+      const values: (number | string)[] = [];
+      for (const entry of rows) values.push(entry.seq, entry.text);
+      this.#sql.exec(`INSERT INTO frames (seq, body) VALUES ${rows.map(() => "(?, ?)").join(", ")}`, ...values);
+    }
+    const newest = pending.at(-1)?.seq ?? 0;
+    if (Math.floor(newest / 100) > Math.floor((pending[0]?.seq ?? 0) / 100) || pending.length >= 100) {
+      this.#sql.exec("DELETE FROM frames WHERE seq <= ?", newest - STORED_FRAMES);
+    }
   }
 
   /**
@@ -108,9 +138,13 @@ export class EventLog {
     const last = this.#lastSeq;
     if (since > last) return undefined;
     if (since === last) return [];
-    const oldestInMemory = this.#recent[0]?.seq;
-    if (oldestInMemory !== undefined && oldestInMemory <= since + 1)
-      return this.#recent.filter((entry) => entry.seq > since).map((entry) => entry.text);
+    const oldestInMemory = this.#recent[this.#head]?.seq;
+    if (oldestInMemory !== undefined && oldestInMemory <= since + 1) {
+      const texts: string[] = [];
+      for (let index = this.#head + (since + 1 - oldestInMemory); index < this.#recent.length; index += 1)
+        texts.push(this.#recent[index]!.text);
+      return texts;
+    }
     this.flush();
     const rows = this.#sql.exec<{ seq: number; body: string }>("SELECT seq, body FROM frames WHERE seq > ? ORDER BY seq", since).toArray();
     const contiguous = rows.length === last - since && rows.every((row, index) => row.seq === since + 1 + index);
@@ -124,5 +158,44 @@ export class EventLog {
       .exec<{ body: string }>("SELECT body FROM frames WHERE seq > ? ORDER BY seq", seq)
       .toArray()
       .map((row) => row.body);
+  }
+
+  /** Write everything, give back the unused reservation and drop the in-memory copy (resumes then read storage). */
+  release(): void {
+    if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
+    this.#releaseTimer = undefined;
+    this.flush();
+    this.#recent = [];
+    this.#head = 0;
+    this.#recentBytes = 0;
+  }
+
+  #releaseWhenIdle(): void {
+    this.#releaseTimer = undefined;
+    const idleFor = Date.now() - this.#lastAppendAt;
+    if (idleFor >= this.#limits.releaseMs) this.release();
+    else this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs - idleFor);
+  }
+
+  /** Keep a frame in memory, dropping the oldest beyond recentBytes (in amortised O(1)). */
+  #remember(entry: Entry): void {
+    this.#recent.push(entry);
+    this.#recentBytes += entry.text.length;
+    while (this.#recentBytes > this.#limits.recentBytes && this.#head < this.#recent.length - 1) {
+      this.#recentBytes -= this.#recent[this.#head]!.text.length;
+      this.#head += 1;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#recent.length) {
+      this.#recent = this.#recent.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #reserve(upTo: number): void {
+    this.#reserved = upTo;
+    this.#sql.exec(
+      "INSERT INTO counters (name, value) VALUES ('reserved', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      upTo,
+    );
   }
 }

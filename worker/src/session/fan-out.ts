@@ -14,14 +14,30 @@ export const ConnectionAttachmentSchema = z.object({
 });
 export type ConnectionAttachment = z.infer<typeof ConnectionAttachmentSchema>;
 
+/**
+ * Each socket's attachment as this instance last wrote or read it. Every broadcast asks every
+ * socket whether it joined, and deserialising and validating its attachment each time was most of
+ * a streamed token's cost; the attachment stays the source of truth (a woken object reads it once).
+ */
+const attachments = new WeakMap<WebSocket, ConnectionAttachment>();
+
 export function attachmentOf(socket: WebSocket): ConnectionAttachment | undefined {
+  const known = attachments.get(socket);
+  if (known !== undefined) return known;
   const parsed = ConnectionAttachmentSchema.safeParse(socket.deserializeAttachment());
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  attachments.set(socket, parsed.data);
+  return parsed.data;
+}
+
+export function attach(socket: WebSocket, attachment: ConnectionAttachment): void {
+  socket.serializeAttachment(attachment);
+  attachments.set(socket, attachment);
 }
 
 export function markJoined(socket: WebSocket, kind: ClientKind): void {
   const attachment = attachmentOf(socket);
-  if (attachment !== undefined) socket.serializeAttachment({ ...attachment, kind } satisfies ConnectionAttachment);
+  if (attachment !== undefined) attach(socket, { ...attachment, kind });
 }
 
 export function isJoined(socket: WebSocket): boolean {

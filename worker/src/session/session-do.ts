@@ -42,7 +42,7 @@ import { ApprovalDesk, type OpenQuestion } from "./approvals.ts";
 import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
 import { announceSessionChange } from "../feed/announce.ts";
-import { attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
+import { attach, attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
 import { handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
 import { type QueueChange, SendQueue } from "./send-queue.ts";
@@ -61,6 +61,11 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   #database: DatabaseHandle | undefined;
   #redis: Redis | undefined;
   #sessionId: SessionId | undefined;
+  /**
+   * Who a broadcast goes to, asked for on every frame: cached from one accept or close to the next
+   * (a socket that closed meanwhile only fails its send, which is skipped). Presence always asks afresh.
+   */
+  #sockets: WebSocket[] | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,7 +132,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   broadcast(frame: UnnumberedFrame): NumberedFrame {
     const numbered = this.events.append(frame);
-    broadcastText(this.sockets(), numbered.text);
+    this.#sockets ??= this.ctx.getWebSockets();
+    broadcastText(this.#sockets, numbered.text);
     this.turns.observe(numbered);
     this.queue.observe(numbered);
     return numbered;
@@ -170,7 +176,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
+    this.#sockets = undefined;
+    attach(server, { connection_id: crypto.randomUUID(), kind: null, connected_at: Date.now() });
     return switchingProtocols(request, client);
   }
 
@@ -187,16 +194,19 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    this.#sockets = undefined;
     const wasJoined = isJoined(socket);
     try {
       socket.close(code === 1005 ? 1000 : code, "closing");
     } catch {
       // Already closed.
     }
+    this.#sockets = undefined;
     if (wasJoined) await this.presenceChanged(socket);
   }
 
   override async webSocketError(socket: WebSocket, error: unknown): Promise<void> {
+    this.#sockets = undefined;
     this.log.warn("session.socket_error", { connection_id: attachmentOf(socket)?.connection_id, error });
     if (isJoined(socket)) await this.presenceChanged(socket);
   }

@@ -1,0 +1,186 @@
+/**
+ * Load probe for issue 15 goals 3–4: N sessions each streaming one paced turn at once, read over
+ * session sockets. Reports turn time against the ideal, token lateness (arrival against the
+ * simulator's pace), workerd CPU per streamed event (utime+stime from /proc) and workerd RSS:
+ * idle, peak while streaming, and a while after the turns end.
+ *
+ *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60]
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { SessionId } from "@maestro/protocol";
+import { WebSocket } from "ws";
+import { startLocalWorker } from "../worker/local/local-worker.ts";
+import { registerScript } from "../worker/test/simulators/client.ts";
+import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
+import { fixed, summarize } from "./stats.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    sessions: { type: "string", default: "200" },
+    words: { type: "string", default: "200" },
+    delay: { type: "string", default: "20" },
+    after: { type: "string", default: "60" },
+    /** Print where workerd's CPU went during the paced turns, and what its heap holds after. */
+    profile: { type: "boolean", default: false },
+  },
+});
+const SESSIONS = Number(flags.sessions);
+const WORDS = Number(flags.words);
+const DELAY = Number(flags.delay);
+const TURN = { steps: [{ kind: "text" as const, text: "word ".repeat(WORDS).trim() }], chunk_delay_ms: DELAY };
+const TICKS = 100; // USER_HZ
+
+/** workerd processes that descend from this one. */
+function workerdPids(): number[] {
+  const parents = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      parents.set(pid, Number(stat.slice(close + 2).split(" ")[1]));
+      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
+    } catch {
+      // gone
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === process.pid) return true;
+    return false;
+  };
+  return [...names].filter(([pid, name]) => name.startsWith("workerd") && mine(pid)).map(([pid]) => pid);
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+function rssMb(pid: number): number {
+  const line =
+    readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((each) => each.startsWith("VmRSS:")) ?? "";
+  return Number(line.replace(/\D+/g, "")) / 1024;
+}
+
+async function connect(origin: string, token: string, sessionId: SessionId) {
+  const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  let onFrame: (frame: { type: string; event?: { type: string } }) => void = () => undefined;
+  socket.on("message", (data: Buffer) => onFrame(JSON.parse(data.toString("utf8")) as { type: string }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  await new Promise<void>((resolve) => {
+    onFrame = (frame) => {
+      if (frame.type === "snapshot") resolve();
+    };
+    socket.send(JSON.stringify({ type: "hello", protocol_version: 1, client: "api" }));
+  });
+  /** One turn: its wall time, event count, and each token's lateness against the pace. */
+  const turn = () =>
+    new Promise<{ ms: number; events: number; late: number[] }>((resolve) => {
+      const started = performance.now();
+      let first = 0;
+      let deltas = 0;
+      let events = 0;
+      const late: number[] = [];
+      onFrame = (frame) => {
+        if (frame.type === "event") {
+          events += 1;
+          if (frame.event?.type === "text_delta") {
+            const now = performance.now();
+            if (first === 0) first = now;
+            else late.push(now - (first + deltas * DELAY));
+            deltas += 1;
+          }
+        }
+        if (frame.type === "turn_end") resolve({ ms: performance.now() - started, events, late });
+      };
+      socket.send(JSON.stringify({ type: "send", text: "go" }));
+    });
+  return { turn, close: () => socket.close() };
+}
+
+const worker = await startLocalWorker({ name: "stream-load" });
+const { origin, token, simulator, client } = worker;
+try {
+  const sessions = [];
+  for (let start = 0; start < SESSIONS; start += 20)
+    sessions.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(20, SESSIONS - start) }, async () => {
+          const key = `load-${randomUUID()}`;
+          await registerScript(simulator.url, key, [{ ...TURN, chunk_delay_ms: 0 }, TURN]);
+          const credential = await client.credentials.create({
+            provider: "anthropic",
+            auth_type: "api_key",
+            label: "load",
+            api_key: key,
+            base_url: simulator.url,
+          });
+          return client.sessions.create({
+            provider: "anthropic",
+            model: "claude-sonnet-4-5",
+            credential_id: credential.id,
+            approval_mode: "auto",
+            enabled_tools: [],
+          });
+        }),
+      )),
+    );
+  // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
+  const pid = workerdPids().sort((a, b) => cpuSeconds(b) - cpuSeconds(a))[0];
+  if (pid === undefined) throw new Error("no workerd found");
+  const idle = rssMb(pid);
+  const sockets = await Promise.all(sessions.map((session) => connect(origin, token, session.id)));
+  // Warm each session with one unpaced turn, a few at a time (the embedded Postgres serialises).
+  for (let start = 0; start < sockets.length; start += 20) await Promise.all(sockets.slice(start, start + 20).map((each) => each.turn()));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
+  const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+  if (inspector !== undefined) {
+    await inspector.call("Profiler.enable");
+    await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
+    await inspector.call("Profiler.start");
+  }
+  const cpu0 = cpuSeconds(pid);
+  const started = performance.now();
+  const results = await Promise.all(sockets.map((each) => each.turn()));
+  const wall = performance.now() - started;
+  const cpu = cpuSeconds(pid) - cpu0;
+  clearInterval(sampler);
+  if (inspector !== undefined) {
+    const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
+    process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+  }
+  for (const each of sockets) each.close();
+  const events = results.reduce((sum, each) => sum + each.events, 0);
+  const turns = summarize(results.map((each) => each.ms));
+  const late = summarize(results.flatMap((each) => each.late));
+  const ideal = WORDS * DELAY;
+  process.stdout.write(
+    `${SESSIONS} sessions × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
+      `  turn time p50 ${fixed(turns.p50, 0)} ms  p99 ${fixed(turns.p99, 0)} ms  all done ${fixed(wall, 0)} ms (${fixed(wall / ideal, 2)}× ideal)\n` +
+      `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
+      `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event\n` +
+      `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB`,
+  );
+  if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);
+  await new Promise((resolve) => setTimeout(resolve, Number(flags.after) * 1000));
+  process.stdout.write(`  after ${flags.after} s ${fixed(rssMb(pid), 0)} MB\n`);
+  if (inspector !== undefined) {
+    process.stdout.write(`${await inspector.heapSummary(30)}\n`);
+    inspector.close();
+  }
+} finally {
+  await worker.stop();
+}

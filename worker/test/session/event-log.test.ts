@@ -1,0 +1,78 @@
+// Proves (issue 15 §4, §3): a session's resume log holds a bounded number of BYTES in memory,
+// drops that copy once the session goes quiet (resumes are then read from storage, unchanged),
+// and a crash that loses the frames not yet written never lets a seq be given out twice: the new
+// numbering starts past every seq handed out, and a resume across the lost tail is refused (the
+// client gets a snapshot instead). The socket-level proof of the last point is in turns.test.ts.
+import type { BroadcastFrame } from "@maestro/protocol";
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { EventLog, type EventLogLimits, type UnnumberedFrame } from "../../src/session/event-log.ts";
+import type { SessionDO } from "../../src/session/session-do.ts";
+import { settle } from "../helpers/socket.ts";
+
+const TURN = "00000000-0000-4000-8000-000000000001";
+const token = (index: number): UnnumberedFrame => ({
+  type: "event",
+  turn_id: TURN,
+  event: { type: "text_delta", index: 0, text: `token ${index} `.padEnd(40, ".") },
+});
+const presence: UnnumberedFrame = { type: "presence", presence: { total: 0, web: 0, tui: 0, api: 0 } };
+
+/** Runs `check` on a fresh object's storage (the object's own log is never used). */
+async function withStorage<T>(check: (sql: SqlStorage) => Promise<T> | T): Promise<T> {
+  const stub = env.SESSION.get(env.SESSION.idFromName(`event-log-${crypto.randomUUID()}`));
+  return runInDurableObject(stub, (_instance: SessionDO, state) => check(state.storage.sql));
+}
+
+const seqOf = (text: string) => (JSON.parse(text) as BroadcastFrame).seq;
+
+describe("the session's event log", () => {
+  it("keeps at most recentBytes of wire text in memory, and still resumes from older frames out of storage", async () => {
+    await withStorage((sql) => {
+      const limits: EventLogLimits = { recentBytes: 4096, flushMs: 1000, releaseMs: 60_000 };
+      const log = new EventLog(sql, limits);
+      const texts = Array.from({ length: 3000 }, (_, index) => log.append(token(index)).text);
+      expect(log.memoryBytes).toBeLessThanOrEqual(4096);
+      expect(log.memoryBytes).toBeGreaterThan(4096 - 200);
+      // Recent frames come from memory, older ones from storage: the same texts either way.
+      expect(log.since(2990)).toEqual(texts.slice(2990));
+      expect(log.since(1500)).toEqual(texts.slice(1500));
+      // Storage keeps the newest 2000 frames: a client further behind gets a snapshot.
+      expect(log.since(10)).toBeUndefined();
+    });
+  });
+
+  it("drops its in-memory copy once quiet, everything written and nothing reserved, so a restart continues gap-free", async () => {
+    await withStorage(async (sql) => {
+      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 1000, releaseMs: 50 });
+      const texts = Array.from({ length: 30 }, (_, index) => log.append(token(index)).text);
+      expect(log.memoryBytes).toBeGreaterThan(0);
+      await settle(150);
+      expect(log.memoryBytes).toBe(0);
+      expect(log.since(0)).toEqual(texts);
+      // An object rebuilt now (hibernation, eviction) numbers on without a gap and still resumes.
+      const after = new EventLog(sql);
+      expect(after.lastSeq).toBe(30);
+      expect(after.append(presence).frame.seq).toBe(31);
+      expect(after.since(25)?.map(seqOf)).toEqual([26, 27, 28, 29, 30, 31]);
+    });
+  });
+
+  it("writes token frames in batches; a crash before the batch loses them but never reuses their seqs", async () => {
+    await withStorage((sql) => {
+      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });
+      log.append(presence); // written at once
+      const seen = Array.from({ length: 20 }, (_, index) => log.append(token(index)).frame.seq);
+      // The object dies now: a new one sees only what reached storage.
+      const after = new EventLog(sql);
+      expect(after.lastSeq).toBeGreaterThanOrEqual(Math.max(...seen));
+      const next = after.append(presence).frame.seq;
+      expect(next).toBeGreaterThan(Math.max(...seen));
+      // A client that saw the lost tokens, or only the first frame, cannot be replayed to: snapshot.
+      expect(after.since(seen.at(-1) ?? 0)).toBeUndefined();
+      expect(after.since(1)).toBeUndefined();
+      // What recover() reads is whatever was written, gaps and all.
+      expect(after.framesAfter(0).map(seqOf)).toEqual([1, next]);
+    });
+  });
+});

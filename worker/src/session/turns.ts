@@ -370,9 +370,10 @@ export class TurnManager {
         step_seq: this.#host.events.lastSeq,
         request_id: requestId,
       } satisfies TurnRecord);
+      turn.done = this.#run(turn, regenerated, release);
+      // After the run has sent its one read: the alarm and the activity mirror must not go first.
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
-      turn.done = this.#run(turn, regenerated, release);
       return { turn_id: turnId, message: userMessage };
     } finally {
       this.#starting = false;

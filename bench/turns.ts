@@ -105,7 +105,7 @@ async function sse(origin: string, token: string, sessionId: SessionId): Promise
   let events = 0;
   let ended = 0;
   for await (const chunk of response.body) {
-    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+    buffered += decoder.decode(chunk, { stream: true });
     let cut = buffered.indexOf("\n\n");
     while (cut >= 0) {
       const block = buffered.slice(0, cut);

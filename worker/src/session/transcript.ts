@@ -209,18 +209,18 @@ export class Transcript {
         ),
       );
       const audit = entries.map(({ call }) => ({
-          sessionId: this.#host.sessionId,
-          turnId,
-          callId: call.call_id,
-          toolName: call.name,
-          source: sourceOfTool(call.name),
-          agentId: null,
-          params: call.args,
-          resultSummary: `INTERRUPTED: ${INTERRUPTED_OUTPUT}`,
-          status: "interrupted" as const,
-          errorCode: "INTERRUPTED",
-          durationMs: 0,
-        }));
+        sessionId: this.#host.sessionId,
+        turnId,
+        callId: call.call_id,
+        toolName: call.name,
+        source: sourceOfTool(call.name),
+        agentId: null,
+        params: call.args,
+        resultSummary: `INTERRUPTED: ${INTERRUPTED_OUTPUT}`,
+        status: "interrupted" as const,
+        errorCode: "INTERRUPTED",
+        durationMs: 0,
+      }));
       this.#writes.task("tool_executions.record_failed", (db) => recordToolExecutions(db, audit));
     }
     return stored;
@@ -236,20 +236,20 @@ export class Transcript {
     }));
     const message = await this.store(await this.row(turnId, "tool", parts));
     const audit = executions.map((execution) => ({
-        sessionId: this.#host.sessionId,
-        turnId,
-        callId: execution.callId,
-        toolName: execution.name,
-        source: execution.source,
-        agentId: execution.agentId,
-        params: execution.args,
-        resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
-        status: execution.status,
-        errorCode: execution.outcome.ok ? null : execution.outcome.code,
-        durationMs: execution.durationMs,
-        decidedByRuleId: execution.decidedByRule?.id ?? null,
-        decidedBy: execution.decidedBy ?? null,
-      }));
+      sessionId: this.#host.sessionId,
+      turnId,
+      callId: execution.callId,
+      toolName: execution.name,
+      source: execution.source,
+      agentId: execution.agentId,
+      params: execution.args,
+      resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
+      status: execution.status,
+      errorCode: execution.outcome.ok ? null : execution.outcome.code,
+      durationMs: execution.durationMs,
+      decidedByRuleId: execution.decidedByRule?.id ?? null,
+      decidedBy: execution.decidedBy ?? null,
+    }));
     this.#writes.task("tool_executions.record_failed", (db) => recordToolExecutions(db, audit));
     return message;
   }

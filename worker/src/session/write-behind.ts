@@ -66,7 +66,7 @@ export class WriteBehind {
 
   /** A write no one reads back at once (a credential's last use): in order, best effort, not noted. */
   task(event: string, work: (db: Database) => Promise<unknown>): void {
-    this.#chain(async () => {
+    void this.#chain(async () => {
       await work(this.#host.db()).catch((error: unknown) => this.#host.log.error(event, { session_id: this.#host.sessionId, error }));
     });
   }
@@ -105,7 +105,9 @@ export class WriteBehind {
     return this.#chain(async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await writeMessageOnce(this.#host.db(), pending.row, { ...(pending.contextTokens !== undefined && { contextTokens: pending.contextTokens }) });
+          await writeMessageOnce(this.#host.db(), pending.row, {
+            ...(pending.contextTokens !== undefined && { contextTokens: pending.contextTokens }),
+          });
           break;
         } catch (error) {
           const pause = RETRY_MS[attempt];

@@ -3,7 +3,7 @@
 // deleted through its own routes, an agent that connects — shows on the very next turn; turn_end
 // is sent before the answer's row is written, the answer is stored all the same (also when the
 // object dies in between), and `?wait=true` answers only once a GET /messages sees the answer.
-import type { Message, SessionId } from "@maestro/protocol";
+import type { AgentId, Message, SessionId } from "@maestro/protocol";
 import { abortAllDurableObjects } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, inject, it } from "vitest";
@@ -29,7 +29,7 @@ const answerRows = (sessionId: SessionId) =>
 async function sendAndWait(sessionId: SessionId, text: string) {
   const response = await api(`/sessions/${sessionId}/messages?wait=true`, { method: "POST", body: JSON.stringify({ text }) });
   expect(response.status).toBe(200);
-  return (await response.json()) as { status: string; message: Message | null };
+  return response.json<{ status: string; message: Message | null }>();
 }
 
 /**
@@ -80,7 +80,8 @@ describe("the warm turn", () => {
   it("sees a credential disabled, enabled again or deleted through its own routes on the next turn", async () => {
     const { session } = await scriptedSession([say("Before."), say("Again.")]);
     expect((await sendAndWait(session.id, "first")).status).toBe("completed");
-    const credentialId = session.credential_id ?? "";
+    const credentialId = session.credential_id;
+    if (credentialId === null) throw new Error("the scripted session has a credential");
     await client().credentials.update(credentialId, { is_enabled: false });
     const refused = await sendAndWait(session.id, "while disabled");
     expect(refused).toMatchObject({ status: "failed", message: { status: "error" } });
@@ -94,7 +95,9 @@ describe("the warm turn", () => {
 
   it("offers an agent's tools on the first turn after it connects", async () => {
     const agent = await createAgent();
-    const { session, key } = await scriptedSession([say("No agent yet."), say("Now with it.")], { extra: { agent_id: agent.id } });
+    const { session, key } = await scriptedSession([say("No agent yet."), say("Now with it.")], {
+      extra: { agent_id: agent.id as AgentId },
+    });
     await sendAndWait(session.id, "before");
     const tunnel = await connectAgent(agent, {
       register: { mcp: [{ name: "notes", tools: [{ ...BUILTIN_SPECS[0]!, name: "search" }] }] },
@@ -149,7 +152,7 @@ describe("the answer's row", () => {
     // And the conversation continues from it: the next answer's parent is the stored one.
     const next = await sendAndWait(session.id, "again");
     expect(next).toMatchObject({ status: "completed" });
-    const listed = (await (await api(`/sessions/${session.id}/messages`)).json()) as { data: Message[] };
+    const listed = await (await api(`/sessions/${session.id}/messages`)).json<{ data: Message[] }>();
     expect(listed.data.map((message) => message.role)).toEqual(["assistant", "user", "assistant", "user"]);
   });
 
@@ -157,7 +160,11 @@ describe("the answer's row", () => {
     const { session } = await scriptedSession([say("Read your writes.")]);
     await refuseAnswers(session.id, "once");
     const waited = await sendAndWait(session.id, "hello");
-    const listed = (await (await api(`/sessions/${session.id}/messages`)).json()) as { data: Message[] };
-    expect(listed.data[0]).toMatchObject({ id: waited.message?.id, role: "assistant", content: [{ type: "text", text: "Read your writes." }] });
+    const listed = await (await api(`/sessions/${session.id}/messages`)).json<{ data: Message[] }>();
+    expect(listed.data[0]).toMatchObject({
+      id: waited.message?.id,
+      role: "assistant",
+      content: [{ type: "text", text: "Read your writes." }],
+    });
   });
 });

@@ -6,7 +6,6 @@
  */
 import {
   type ApprovalDecision,
-  type BroadcastFrame,
   type CancelResult,
   type EventFrame,
   type BranchSwitched,
@@ -33,7 +32,7 @@ import { touchCredential } from "../auth/credential-secret.ts";
 import { getSessionRow, setContextTokens } from "../db/queries/sessions.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
-import { type CompletedStep, runTurn } from "./agent-loop.ts";
+import { runTurn } from "./agent-loop.ts";
 import { SessionCompactor } from "./compaction-runner.ts";
 import { contextLimits } from "../models/context-limits.ts";
 import type { ApprovalDesk, OpenQuestion } from "./approvals.ts";
@@ -47,6 +46,7 @@ import { TurnCache } from "./turn-cache.ts";
 import { type SessionRow, wireTurn } from "./turn-wiring.ts";
 import { type OutboxStorage, WriteBehind } from "./write-behind.ts";
 import { logFailover } from "./failover.ts";
+import { logCall, turnOf } from "./turn-log.ts";
 
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
@@ -361,15 +361,21 @@ export class TurnManager {
       // Stored once the model is being asked: the one read before the call must not queue behind it.
       const release = this.#writes.hold();
       let userMessage: Message | undefined;
-      if ("text" in what) {
-        userMessage = await this.#transcript.store(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
-        this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
+      try {
+        if ("text" in what) {
+          userMessage = await this.#transcript.store(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
+          this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
+        }
+        this.#host.storage.put(TURN_KEY, {
+          turn_id: turnId,
+          step_seq: this.#host.events.lastSeq,
+          request_id: requestId,
+        } satisfies TurnRecord);
+      } catch (error) {
+        // No run will release the writes: a stuck queue would never store anything again.
+        release();
+        throw error;
       }
-      this.#host.storage.put(TURN_KEY, {
-        turn_id: turnId,
-        step_seq: this.#host.events.lastSeq,
-        request_id: requestId,
-      } satisfies TurnRecord);
       turn.done = this.#run(turn, regenerated, release);
       // After the run has sent its one read: the alarm and the activity mirror must not go first.
       this.#host.keepAlive();
@@ -438,7 +444,7 @@ export class TurnManager {
               step_seq: this.#host.events.lastSeq,
               request_id: turn.requestId,
             } satisfies TurnRecord);
-            this.#logCall(turn, active, event.step);
+            logCall(this.#host, turn.turnId, event.step);
             if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
               this.#host.setActivity("waiting_tool");
             break;
@@ -493,27 +499,6 @@ export class TurnManager {
       .catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
   }
 
-  /** One line per provider call: what it cost and how long it took (no secrets). */
-  #logCall(turn: RunningTurn, session: SessionRow, step: CompletedStep): void {
-    const usage = step.usage;
-    this.#host.log.info("provider.call", {
-      session_id: this.#host.sessionId,
-      turn_id: turn.turnId,
-      provider: step.target.provider,
-      model: step.target.model,
-      status: step.status,
-      latency_ms: step.latencyMs,
-      time_to_first_token_ms: step.timeToFirstTokenMs,
-      input_tokens: usage?.input_tokens ?? null,
-      output_tokens: usage?.output_tokens ?? null,
-      cache_read_tokens: usage?.cache_read_tokens ?? null,
-      cache_write_tokens: usage?.cache_write_tokens ?? null,
-      cost_usd: step.costUsd,
-      stop_reason: step.stopReason,
-      error_code: step.error?.code ?? null,
-    });
-  }
-
   #emit(_turn: RunningTurn, frame: UnnumberedFrame): void {
     this.#host.broadcast(frame);
   }
@@ -536,24 +521,5 @@ export class TurnManager {
   #remember(result: TurnResult): void {
     this.#results.set(result.turn_id, result);
     if (this.#results.size > RECENT_RESULTS) this.#results.delete(this.#results.keys().next().value ?? "");
-  }
-}
-
-/** The turn a broadcast frame belongs to, if any. */
-function turnOf(frame: BroadcastFrame): string | null {
-  switch (frame.type) {
-    case "message":
-      return frame.message.turn_id;
-    case "event":
-    case "turn_end":
-    case "approval_request":
-    case "approval_result":
-      return frame.turn_id;
-    case "branch":
-    case "presence":
-    case "session_update":
-    case "credential_update":
-    case "queue":
-      return null;
   }
 }

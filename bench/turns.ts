@@ -90,6 +90,37 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
   return { turn, close: () => socket.close() };
 }
 
+/** One turn through `POST /sessions/:id/messages` as server-sent events (the API's streaming route). */
+async function sse(origin: string, token: string, sessionId: SessionId): Promise<Measure> {
+  const started = performance.now();
+  const response = await fetch(`${origin}/api/v1/sessions/${sessionId}/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ text: "go" }),
+  });
+  if (response.body === null) throw new Error(`no stream: ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffered = "";
+  let first = 0;
+  let events = 0;
+  let ended = 0;
+  for await (const chunk of response.body) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let cut = buffered.indexOf("\n\n");
+    while (cut >= 0) {
+      const block = buffered.slice(0, cut);
+      buffered = buffered.slice(cut + 2);
+      cut = buffered.indexOf("\n\n");
+      if (block.startsWith("event: event")) {
+        events += 1;
+        if (first === 0 && block.includes('"text_delta"')) first = performance.now();
+      }
+      if (block.startsWith("event: turn_end")) ended = performance.now();
+    }
+  }
+  return { ttftMs: first - started, eventsPerSecond: events / (((ended || performance.now()) - first) / 1000) };
+}
+
 function report(label: string, base: Measure[], maestro: Measure[]): void {
   const ttftBase = summarize(base.map((measure) => measure.ttftMs));
   const ttft = summarize(maestro.map((measure) => measure.ttftMs));
@@ -147,6 +178,13 @@ try {
   for (let index = 0; index < TURNS; index += 1) through.push(await socket.turn());
   socket.close();
   report("One session, turn after turn", baseline, through);
+
+  // The same through the API's streaming route (issue 15: within 1 ms of the socket).
+  const { session: apiSession } = await sessionFor(TURNS + 10);
+  for (let warm = 0; warm < 10; warm += 1) await sse(origin, token, apiSession.id);
+  const streamed: Measure[] = [];
+  for (let index = 0; index < TURNS; index += 1) streamed.push(await sse(origin, token, apiSession.id));
+  report("One session, turn after turn, POST …/messages as SSE", baseline, streamed);
 
   // Many sessions at once.
   const many = await Promise.all(Array.from({ length: SESSIONS }, () => sessionFor(2)));

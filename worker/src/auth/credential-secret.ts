@@ -31,12 +31,30 @@ export interface ResolvedCredential extends ProviderCredential {
   readonly contextWindow?: number | null;
 }
 
+export type CredentialRow = typeof savedAuthentications.$inferSelect;
+
 async function readRow(db: Database, credentialId: string) {
   const [row] = await db.select().from(savedAuthentications).where(eq(savedAuthentications.id, credentialId));
   if (row === undefined) throw new AppError("CREDENTIAL_NOT_FOUND", "This session's credential no longer exists. Choose another one.");
+  return usableRow(row);
+}
+
+/** A disabled credential, or one that needs a new login, fails here with what the user can do. */
+function usableRow(row: CredentialRow): CredentialRow {
   if (!row.isEnabled) throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" is disabled.`);
   if (row.needsReauth) throw new AppError("CREDENTIAL_UNAVAILABLE", `The credential "${row.label}" needs a new login.`);
   return row;
+}
+
+/**
+ * A credential row already read (the session's turn reads it with the session, turn-cache.ts)
+ * that can be used as it is: enabled, signed in, and not an OAuth token about to expire (that one
+ * goes through resolveCredential, which refreshes it first). Undefined: resolve it instead.
+ */
+export async function openUsableRow(keyRing: KeyRing, row: CredentialRow, now: number): Promise<ResolvedCredential | undefined> {
+  const expiresIn = row.expiresAt === null ? Infinity : row.expiresAt.getTime() - now;
+  if (!row.isEnabled || row.needsReauth || (row.authType === "oauth" && expiresIn < REFRESH_BEFORE_CALL_MS)) return undefined;
+  return openRow(keyRing, usableRow(row));
 }
 
 export async function resolveCredential(
@@ -63,6 +81,10 @@ export async function resolveCredential(
     }
     row = await readRow(db, credentialId);
   }
+  return openRow(keyRing, row);
+}
+
+async function openRow(keyRing: KeyRing, row: CredentialRow): Promise<ResolvedCredential> {
   const opened = await open(keyRing, row.secret, credentialSecretContext(row.id));
   const json = opened.ok ? parseJson(opened.value) : undefined;
   const value = json?.ok === true ? json.value : undefined;

@@ -4,7 +4,9 @@
  * answers 202 at once (with the turn, or — a message sent while a turn runs — with `{queued}`);
  * `wait` answers with the finished turn (a queued message's own turn: it waits for that to start,
  * then to end); `stream` answers with the turn's frames as server-sent events, from the user's
- * message to turn_end (subscribed before the turn starts, so nothing is missed). An edit or a
+ * message to turn_end (subscribed before the turn starts, so nothing is missed). `wait` answers,
+ * and the stream ends, once the turn's answer is in Postgres too: a GET /messages right after sees
+ * it (socket clients get turn_end sooner, before that write). An edit or a
  * regenerate branches the conversation, so it is never queued: it needs the session idle.
  */
 import { MessageIdSchema, RegenerateBodySchema, RequestIdSchema, type QueueEntry, type TurnId, type TurnResult } from "@maestro/protocol";
@@ -68,7 +70,7 @@ export async function handleMessageRequest(turns: TurnManager, queue: SendQueue,
     const write = (chunk: string) => writer.write(encoder.encode(chunk)).catch(() => undefined);
     const listener = (numbered: NumberedFrame) => {
       void write(`event: ${numbered.frame.type}\nid: ${numbered.frame.seq}\ndata: ${numbered.text}\n\n`);
-      if (numbered.frame.type === "turn_end") void writer.close().catch(() => undefined);
+      if (numbered.frame.type === "turn_end") void turns.stored().then(() => writer.close().catch(() => undefined));
     };
     const outcome = await start(listener);
     if ("started" in outcome) void write(`: turn ${outcome.started.turn_id}\n\n`);

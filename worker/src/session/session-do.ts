@@ -109,6 +109,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       get: <T>(key: string) => kv.get<T>(key),
       put: (key: string, value: unknown) => kv.put(key, value),
       delete: (key: string) => void kv.delete(key),
+      list: <T>(prefix: string) => [...kv.list<T>({ prefix })],
     };
   }
 
@@ -161,6 +162,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   /** Apply a change (none, to just re-read) and tell every client the session's new shape. */
   async configureSession(changes: UpdateSessionBody): Promise<Session> {
     const record = await reconfigureSession(this.db(), this.sessionId, changes);
+    this.turns.sessionChanged(record?.row);
     if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
     const session = toSession(record, { presence: this.presence(), activity: this.#activity }, this.config);
     this.broadcast({ type: "session_update", session });
@@ -281,6 +283,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   async credentialChanged(sessionId: string, credential: Credential): Promise<RpcResult<null>> {
     return this.#rpc(sessionId, async () => {
+      this.turns.credentialChanged();
       this.broadcast({ type: "credential_update", credential });
       return null;
     });
@@ -296,6 +299,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   async archive(sessionId: string): Promise<RpcResult<Session>> {
     return this.#rpc(sessionId, async () => {
+      this.turns.sessionChanged(undefined);
       if (!(await archiveSession(this.db(), this.sessionId))) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       this.turns.cancel();
       return this.configureSession({});

@@ -4,6 +4,8 @@
  * regenerate, a switch), and what a turn stores —
  * each answer with its usage, cost, timings and raw exchange, and tool results with their audit —
  * including the `interrupted` results of calls whose real result was lost to a restart.
+ * What it stores is part of the conversation at once and written behind (write-behind.ts): a turn
+ * never waits on Postgres to go on.
  */
 import {
   BUILTIN_TOOLS,
@@ -16,7 +18,7 @@ import {
   TurnIdSchema,
 } from "@maestro/protocol";
 import { branchSinceSummary, childrenOf, conversationLeaf, setConversationLeaf } from "../db/queries/branches.ts";
-import { currentConversationId, insertMessage, messageOf, type NewMessage } from "../db/queries/messages.ts";
+import { currentConversationId, messageOf, type NewMessage } from "../db/queries/messages.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import type { sessions } from "../db/schema.ts";
 import { workerTools } from "../tools/builtin/index.ts";
@@ -25,6 +27,7 @@ import type { SummaryAnswer } from "./compactor.ts";
 import { contextTokensOf } from "./context-accounting.ts";
 import { INTERRUPTED_OUTPUT, interruptedResult, unansweredCalls } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
+import type { WriteBehind } from "./write-behind.ts";
 
 type SessionRow = typeof sessions.$inferSelect;
 /** The branch in use: what a turn sends (since the newest summary), and its newest message. */
@@ -39,11 +42,13 @@ interface NewBranch {
 
 export class Transcript {
   readonly #host: Pick<SessionRuntime, "sessionId" | "db" | "log">;
+  readonly #writes: WriteBehind;
   #conversation: Conversation | undefined;
   #newBranch: NewBranch | undefined;
 
-  constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">) {
+  constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">, writes: WriteBehind) {
     this.#host = host;
+    this.#writes = writes;
   }
 
   async load(): Promise<Conversation> {
@@ -113,11 +118,14 @@ export class Transcript {
     return siblings.length > 1 ? { ...message, siblings } : message;
   }
 
-  /** Stores a message, keeping the session's context size current with it. */
+  /**
+   * A message continues the conversation now and is stored behind it, in order, keeping the
+   * session's context size current with it (`writes.idle()` says when it is in Postgres).
+   */
   async store(row: NewMessage): Promise<Message> {
     const { messages } = await this.load();
-    const contextTokens = contextTokensOf([...messages, messageOf(row)]);
-    const message = await insertMessage(this.#host.db(), row, { contextTokens });
+    const message = messageOf(row);
+    void this.#writes.message(row, contextTokensOf([...messages, message]));
     return this.remember(message);
   }
 
@@ -145,7 +153,7 @@ export class Transcript {
       outputTokens: usage?.output_tokens ?? null,
       cacheReadTokens: usage?.cache_read_tokens ?? null,
       cacheWriteTokens: usage?.cache_write_tokens ?? null,
-      totalCostUsd: summary?.costUsd == null ? null : String(summary.costUsd),
+      totalCostUsd: summary?.costUsd == null ? null : costOf(summary.costUsd),
     });
     const messages = this.#conversation?.messages;
     const boundary =
@@ -171,7 +179,7 @@ export class Transcript {
       outputTokens: usage?.output_tokens ?? null,
       cacheReadTokens: usage?.cache_read_tokens ?? null,
       cacheWriteTokens: usage?.cache_write_tokens ?? null,
-      totalCostUsd: step.costUsd === null ? null : String(step.costUsd),
+      totalCostUsd: step.costUsd === null ? null : costOf(step.costUsd),
       latencyMs: step.latencyMs,
       timeToFirstTokenMs: step.timeToFirstTokenMs,
       stopReason: step.stopReason,
@@ -200,22 +208,20 @@ export class Transcript {
           ),
         ),
       );
-      await recordToolExecutions(
-        this.#host.db(),
-        entries.map(({ call }) => ({
-          sessionId: this.#host.sessionId,
-          turnId,
-          callId: call.call_id,
-          toolName: call.name,
-          source: sourceOfTool(call.name),
-          agentId: null,
-          params: call.args,
-          resultSummary: `INTERRUPTED: ${INTERRUPTED_OUTPUT}`,
-          status: "interrupted" as const,
-          errorCode: "INTERRUPTED",
-          durationMs: 0,
-        })),
-      ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
+      const audit = entries.map(({ call }) => ({
+        sessionId: this.#host.sessionId,
+        turnId,
+        callId: call.call_id,
+        toolName: call.name,
+        source: sourceOfTool(call.name),
+        agentId: null,
+        params: call.args,
+        resultSummary: `INTERRUPTED: ${INTERRUPTED_OUTPUT}`,
+        status: "interrupted" as const,
+        errorCode: "INTERRUPTED",
+        durationMs: 0,
+      }));
+      this.#writes.task("tool_executions.record_failed", (db) => recordToolExecutions(db, audit));
     }
     return stored;
   }
@@ -229,26 +235,29 @@ export class Transcript {
       ...(execution.waitMs > 0 && { wait_ms: execution.waitMs }),
     }));
     const message = await this.store(await this.row(turnId, "tool", parts));
-    await recordToolExecutions(
-      this.#host.db(),
-      executions.map((execution) => ({
-        sessionId: this.#host.sessionId,
-        turnId,
-        callId: execution.callId,
-        toolName: execution.name,
-        source: execution.source,
-        agentId: execution.agentId,
-        params: execution.args,
-        resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
-        status: execution.status,
-        errorCode: execution.outcome.ok ? null : execution.outcome.code,
-        durationMs: execution.durationMs,
-        decidedByRuleId: execution.decidedByRule?.id ?? null,
-        decidedBy: execution.decidedBy ?? null,
-      })),
-    ).catch((error: unknown) => this.#host.log.error("tool_executions.record_failed", { session_id: this.#host.sessionId, error }));
+    const audit = executions.map((execution) => ({
+      sessionId: this.#host.sessionId,
+      turnId,
+      callId: execution.callId,
+      toolName: execution.name,
+      source: execution.source,
+      agentId: execution.agentId,
+      params: execution.args,
+      resultSummary: execution.outcome.ok ? execution.outcome.output : `${execution.outcome.code}: ${execution.outcome.message}`,
+      status: execution.status,
+      errorCode: execution.outcome.ok ? null : execution.outcome.code,
+      durationMs: execution.durationMs,
+      decidedByRuleId: execution.decidedByRule?.id ?? null,
+      decidedBy: execution.decidedBy ?? null,
+    }));
+    this.#writes.task("tool_executions.record_failed", (db) => recordToolExecutions(db, audit));
     return message;
   }
+}
+
+/** A cost as Postgres keeps it (numeric, 8 decimals), so the message shown now equals the one read later. */
+function costOf(usd: number): string {
+  return usd.toFixed(8);
 }
 
 /** Where a call whose runner is no longer known ran, for the audit row: by its name. */

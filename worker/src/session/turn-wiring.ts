@@ -21,6 +21,7 @@ import { createRefreshDeps } from "./refresh-deps.ts";
 import { DEFAULT_RETRY } from "./retry.ts";
 import { createRuleBook } from "./rule-book.ts";
 import { listApprovalRules } from "../db/queries/approval-rules.ts";
+import type { TurnInputs } from "./turn-cache.ts";
 import type { TurnHost } from "./turns.ts";
 
 /** A turn's model calls and tool rounds, at most: a loop that never settles is stopped. */
@@ -34,12 +35,15 @@ export interface WiredTurn {
   readonly credentialContextWindow: number | null;
 }
 
-export async function wireTurn(host: TurnHost, session: SessionRow, approvals: ApprovalDesk): Promise<WiredTurn> {
+/**
+ * Wires a turn with what turn-cache.ts found (the hot path, issue 15: nothing is read here), or —
+ * without it (a compaction between turns) — with what it reads now.
+ */
+export async function wireTurn(host: TurnHost, session: SessionRow, approvals: ApprovalDesk, inputs?: TurnInputs): Promise<WiredTurn> {
   const db = host.db();
-  const redis = host.redis();
   const { bindings: env, config, log } = host;
   const globalFetch = globalThis.fetch.bind(globalThis);
-  const refreshDeps = createRefreshDeps({ env, config, db, redis, log });
+  const refreshDeps = createRefreshDeps({ env, config, db, redis: host.redis(), log });
   const resolverFor = (credentialId: string | null) => () =>
     resolveCredential(db, config.keyRing, credentialId, {
       refresher: (id, withinMs) => refreshIfExpiring(refreshDeps, id, withinMs),
@@ -55,25 +59,10 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
           credentialId: fallback.credential_id ?? session.credentialId,
           credentialForCall: lazyLease(resolverFor(fallback.credential_id ?? session.credentialId)),
         }));
-  // Resolved up front, so a missing or signed-out credential fails the turn before anything runs —
-  // unless the session has fallbacks: then the turn's first call fails over past it.
-  const [credential, tools] = await Promise.all([
-    failover === undefined
-      ? resolve()
-      : resolve().catch((error: unknown) => {
-          if (isCredentialFailure(error)) return error;
-          throw error;
-        }),
-    loadSessionTools(
-      { env, db, redis, keyRing: config.keyRing, fetch: globalFetch, log },
-      {
-        enabledTools: session.enabledTools,
-        enabledMcp: session.enabledMcp,
-        agentIds: session.agentIds.map((id) => AgentIdSchema.parse(id)),
-      },
-    ),
-  ]);
-  if (!(credential instanceof AppError)) void touchCredential(db, credential.id).catch(() => undefined);
+  const { credential, tools } = inputs ?? (await readInputs(host, session, resolve));
+  // A missing or signed-out credential fails the turn before anything runs — unless the session
+  // has fallbacks: then the turn's first call fails over past it.
+  if (credential instanceof AppError && failover === undefined) throw credential;
   const deps: TurnDeps = {
     provider: providerFor(session.provider),
     providerId: session.provider,
@@ -102,6 +91,28 @@ export async function wireTurn(host: TurnHost, session: SessionRow, approvals: A
     timeouts: config.streamTimeouts,
   };
   return { deps, credentialContextWindow: credential instanceof AppError ? null : (credential.contextWindow ?? null) };
+}
+
+/** Today's credential and tools, read now (a credential failure is a value, for failover). */
+async function readInputs(host: TurnHost, session: SessionRow, resolve: () => Promise<ResolvedCredential>): Promise<TurnInputs> {
+  const { bindings: env, config, log } = host;
+  const db = host.db();
+  const [credential, tools] = await Promise.all([
+    resolve().catch((error: unknown) => {
+      if (isCredentialFailure(error)) return error;
+      throw error;
+    }),
+    loadSessionTools(
+      { env, db, redis: host.redis(), keyRing: config.keyRing, fetch: globalThis.fetch.bind(globalThis), log },
+      {
+        enabledTools: session.enabledTools,
+        enabledMcp: session.enabledMcp,
+        agentIds: session.agentIds.map((id) => AgentIdSchema.parse(id)),
+      },
+    ),
+  ]);
+  if (!(credential instanceof AppError)) void touchCredential(db, credential.id).catch(() => undefined);
+  return { session, credential, tools };
 }
 
 /** A fallback's credential is resolved when the turn first reaches it, then leased like the session's. */

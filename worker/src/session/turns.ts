@@ -6,7 +6,6 @@
  */
 import {
   type ApprovalDecision,
-  type BroadcastFrame,
   type CancelResult,
   type EventFrame,
   type BranchSwitched,
@@ -29,11 +28,11 @@ import {
   decodeFrame,
 } from "@maestro/protocol";
 import { newestLeafUnder, recentBranch, setConversationLeaf } from "../db/queries/branches.ts";
-import { insertMessage, messageOf } from "../db/queries/messages.ts";
+import { touchCredential } from "../auth/credential-secret.ts";
 import { getSessionRow, setContextTokens } from "../db/queries/sessions.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
-import { type CompletedStep, runTurn } from "./agent-loop.ts";
+import { runTurn } from "./agent-loop.ts";
 import { SessionCompactor } from "./compaction-runner.ts";
 import { contextLimits } from "../models/context-limits.ts";
 import type { ApprovalDesk, OpenQuestion } from "./approvals.ts";
@@ -43,8 +42,11 @@ import { toConversation } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { StepBuilder } from "./step-builder.ts";
 import { Transcript } from "./transcript.ts";
+import { TurnCache } from "./turn-cache.ts";
 import { type SessionRow, wireTurn } from "./turn-wiring.ts";
+import { type OutboxStorage, WriteBehind } from "./write-behind.ts";
 import { logFailover } from "./failover.ts";
+import { logCall, turnOf } from "./turn-log.ts";
 
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
@@ -53,7 +55,7 @@ export interface TurnHost extends SessionRuntime {
   readonly config: Config;
   /** The Worker's bindings: the AGENT namespace is how local tools reach the user's machine. */
   readonly bindings: Env;
-  readonly storage: { get<T>(key: string): T | undefined; put(key: string, value: unknown): void; delete(key: string): void };
+  readonly storage: OutboxStorage & { get<T>(key: string): T | undefined };
   readonly activity: SessionActivity;
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
@@ -95,6 +97,10 @@ export class TurnManager {
   #starting = false;
   readonly #transcript: Transcript;
   readonly #compactor: SessionCompactor;
+  /** What the next turn needs before its model call, kept warm (turn-cache.ts). */
+  readonly #cache: TurnCache;
+  /** Every message and row a turn stores, written behind it in order (write-behind.ts). */
+  readonly #writes: WriteBehind;
   readonly #results = new Map<string, TurnResult>();
   /** Listeners by turn id; they outlive #current by the turn_end frame. */
   readonly #listeners = new Map<string, Set<TurnListener>>();
@@ -102,7 +108,10 @@ export class TurnManager {
   constructor(host: TurnHost, desk: ApprovalDesk) {
     this.#host = host;
     this.#desk = desk;
-    this.#transcript = new Transcript(host);
+    this.#cache = new TurnCache(host);
+    // A write that failed for good: read the history from Postgres again before the next turn.
+    this.#writes = new WriteBehind(host, () => this.#transcript.forget());
+    this.#transcript = new Transcript(host, this.#writes);
     this.#compactor = new SessionCompactor(host, this.#transcript);
   }
 
@@ -132,7 +141,8 @@ export class TurnManager {
       const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
       const stored = await this.#compactor.onRequest(TurnIdSchema.parse(crypto.randomUUID()), session, wired.deps, limits, instructions);
       if (stored === null) throw new AppError("NOTHING_TO_COMPACT", "Nothing to compact yet: the whole conversation is its latest turn.");
-      void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
+      await this.#writes.idle();
+      this.#updateTotals();
       return stored;
     } finally {
       this.#starting = false;
@@ -154,6 +164,7 @@ export class TurnManager {
 
   /** Send `text` in place of a past user message: the conversation branches before it. */
   async edit(messageId: MessageId, text: string, listener?: TurnListener): Promise<BranchTurnAccepted> {
+    await this.#writes.idle();
     const message = await messageToBranchFrom(this.#host.db(), this.#host.sessionId, messageId, "user");
     const { turn_id, message: sent } = await this.#begin({ edit: message, text }, listener);
     return { turn_id, message_id: sent?.id ?? null };
@@ -161,6 +172,7 @@ export class TurnManager {
 
   /** Answer again from where an answer began, with the session's model or, for this answer, another. */
   async regenerate(messageId: MessageId, choice: RegenerateBody, listener?: TurnListener): Promise<BranchTurnAccepted> {
+    await this.#writes.idle();
     const message = await messageToBranchFrom(this.#host.db(), this.#host.sessionId, messageId, "assistant");
     const { turn_id } = await this.#begin({ regenerate: message, choice }, listener);
     return { turn_id, message_id: null };
@@ -171,13 +183,14 @@ export class TurnManager {
     await this.recover();
     if (this.#current !== undefined || this.#starting)
       throw new AppError("TURN_IN_PROGRESS", "A turn is running in this session; switch branches when it has ended.");
+    await this.#writes.idle();
     const db = this.#host.db();
     await messageToBranchFrom(db, this.#host.sessionId, messageId);
     const { conversationId } = await this.#transcript.load();
     await setConversationLeaf(db, conversationId, await newestLeafUnder(db, messageId));
     this.#transcript.forget();
     const switched = await this.#announceBranch();
-    void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
+    this.#updateTotals();
     return switched;
   }
 
@@ -207,11 +220,31 @@ export class TurnManager {
     return this.#desk.openQuestions();
   }
 
+  /**
+   * A turn's result once it has ended AND what it stored is in Postgres (read-your-writes: a
+   * GET /messages after `?wait=true` sees the answer). Clients on the socket get turn_end sooner.
+   */
   async wait(turnId: string): Promise<TurnResult> {
-    if (this.#current?.turnId === turnId) return this.#current.done;
-    const finished = this.#results.get(turnId);
-    if (finished !== undefined) return finished;
-    throw new AppError("NO_ACTIVE_TURN", "No turn with that id is running or recently finished in this session.");
+    const finished = this.#current?.turnId === turnId ? await this.#current.done : this.#results.get(turnId);
+    if (finished === undefined)
+      throw new AppError("NO_ACTIVE_TURN", "No turn with that id is running or recently finished in this session.");
+    await this.#writes.idle();
+    return finished;
+  }
+
+  /** Resolves when everything stored so far is in Postgres (an SSE stream ends then). */
+  stored(): Promise<void> {
+    return this.#writes.idle();
+  }
+
+  /** The object wrote the session's row (configure, archive): the next turn starts from it. */
+  sessionChanged(row: SessionRow | undefined): void {
+    this.#cache.sessionChanged(row);
+  }
+
+  /** A credential of this session changed (the next turn's check would see it too). */
+  credentialChanged(): void {
+    this.#cache.credentialChanged();
   }
 
   snapshotTurn(): SnapshotFrame["turn"] {
@@ -231,6 +264,8 @@ export class TurnManager {
    * asked for, so the next request is one the provider accepts.
    */
   async recover(): Promise<void> {
+    // What a turn showed but had not stored yet when the object went away is stored first.
+    await this.#writes.recover();
     const record = this.#host.storage.get<TurnRecord>(TURN_KEY);
     if (record === undefined || this.#current !== undefined || this.#starting) return;
     this.#host.storage.delete(TURN_KEY);
@@ -290,13 +325,16 @@ export class TurnManager {
       throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
     this.#starting = true;
     try {
-      const row = await getSessionRow(this.#host.db(), this.#host.sessionId);
+      // Every write of the row goes through this object, so the row it holds is current; the turn
+      // itself reads the row again, with its credential and tools, once the user has been answered.
+      const row = this.#cache.session ?? (await getSessionRow(this.#host.db(), this.#host.sessionId));
       if (row === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+      this.#cache.sessionChanged(row);
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
       // A result lost without a restart (a write that failed) is repaired here, before the next request.
       await this.#repairHistory();
       // An edit continues from before the edited message; a regenerate from before the old answer.
-      const runAs = "regenerate" in what ? await regenerateAs(this.#host.db(), row, what.choice) : row;
+      const regenerated = "regenerate" in what ? await regenerateAs(this.#host.db(), row, what.choice) : undefined;
       if ("edit" in what || "regenerate" in what) {
         const from = "edit" in what ? what.edit : what.regenerate;
         await this.#transcript.branchAt(from.parent_id, from.role);
@@ -320,46 +358,62 @@ export class TurnManager {
       };
       this.#current = turn;
       if (listener !== undefined) this.#listeners.set(turnId, new Set([listener]));
+      // Stored once the model is being asked: the one read before the call must not queue behind it.
+      const release = this.#writes.hold();
       let userMessage: Message | undefined;
-      let userStored: Promise<unknown> = Promise.resolve();
-      if ("text" in what) {
-        const row = await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]);
-        userMessage = this.#transcript.remember(messageOf(row));
-        this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
-        // Stored while the model is already being asked: storing must not delay the call.
-        userStored = insertMessage(this.#host.db(), row);
+      try {
+        if ("text" in what) {
+          userMessage = await this.#transcript.store(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
+          this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
+        }
+        this.#host.storage.put(TURN_KEY, {
+          turn_id: turnId,
+          step_seq: this.#host.events.lastSeq,
+          request_id: requestId,
+        } satisfies TurnRecord);
+      } catch (error) {
+        // No run will release the writes: a stuck queue would never store anything again.
+        release();
+        throw error;
       }
-      this.#host.storage.put(TURN_KEY, {
-        turn_id: turnId,
-        step_seq: this.#host.events.lastSeq,
-        request_id: requestId,
-      } satisfies TurnRecord);
+      turn.done = this.#run(turn, regenerated, release);
+      // After the run has sent its one read: the alarm and the activity mirror must not go first.
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
-      turn.done = this.#run(turn, runAs, userStored);
       return { turn_id: turnId, message: userMessage };
     } finally {
       this.#starting = false;
     }
   }
 
-  async #run(turn: RunningTurn, session: SessionRow, userStored: Promise<unknown>): Promise<TurnResult> {
+  /** `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now. */
+  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
     const signal = turn.controller.signal;
+    let session = regenerated ?? this.#cache.session;
     try {
-      const wired = await wireTurn(this.#host, session, this.#desk);
-      const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
+      const inputs = regenerated === undefined ? await this.#cache.inputs() : undefined;
+      const active = inputs?.session ?? session;
+      if (active === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+      session = active;
+      const wired = await wireTurn(this.#host, active, this.#desk, inputs);
+      // After this task the request is on its way (runTurn starts it in this one): the writes may go.
+      setTimeout(release, 0);
+      const credential = inputs?.credential;
+      if (credential !== undefined && !(credential instanceof AppError))
+        this.#writes.task("credential.touch_failed", (db) => touchCredential(db, credential.id));
+      const limits = contextLimits(active, wired.credentialContextWindow, this.#host.config);
       // Before the first request, and once more if the provider still finds it too long.
-      await this.#compactor.beforeTurn(turn.turnId, session, wired.deps, limits, signal);
+      await this.#compactor.beforeTurn(turn.turnId, active, wired.deps, limits, signal);
       const deps = {
         ...wired.deps,
-        onContextOverflow: () => this.#compactor.afterOverflow(turn.turnId, session, wired.deps, limits, signal),
+        onContextOverflow: () => this.#compactor.afterOverflow(turn.turnId, active, wired.deps, limits, signal),
       };
       const loop = runTurn(deps, {
         turnId: turn.turnId,
-        model: session.model,
-        system: session.systemPrompt,
+        model: active.model,
+        system: active.systemPrompt,
         history: toConversation((await this.#transcript.load()).messages),
         signal,
       });
@@ -380,8 +434,8 @@ export class TurnManager {
             });
             break;
           case "step":
-            await userStored;
-            answer = await this.#transcript.storeAnswer(turn.turnId, session, event.step);
+            // Shown now, with its usage and cost; in Postgres a moment later (write-behind.ts).
+            answer = await this.#transcript.storeAnswer(turn.turnId, active, event.step);
             // The stored step now holds what was streamed: a snapshot must not show it twice.
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
@@ -390,7 +444,7 @@ export class TurnManager {
               step_seq: this.#host.events.lastSeq,
               request_id: turn.requestId,
             } satisfies TurnRecord);
-            this.#logCall(turn, session, event.step);
+            logCall(this.#host, turn.turnId, event.step);
             if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
               this.#host.setActivity("waiting_tool");
             break;
@@ -408,22 +462,22 @@ export class TurnManager {
       if (failure.status >= 500) this.#host.log.error("turn.failed", { session_id: this.#host.sessionId, turn_id: turn.turnId, error });
       const event: StreamEvent = { type: "error", code: failure.code, message: failure.message, retryable: false };
       this.#emit(turn, { type: "event", turn_id: turn.turnId, event });
-      await userStored.catch(() => undefined);
       answer = await this.#transcript
         .row(turn.turnId, "assistant", [])
         .then((row) =>
           this.#transcript.store({
             ...row,
             status: "error",
-            provider: session.provider,
-            model: session.model,
-            credentialId: session.credentialId,
+            provider: session?.provider ?? null,
+            model: session?.model ?? null,
+            credentialId: session?.credentialId ?? null,
             error: failure.message,
           }),
         )
         .catch(() => null);
       status = "failed";
     } finally {
+      release();
       this.#host.storage.delete(TURN_KEY);
       this.#current = undefined;
       this.#host.setActivity("idle");
@@ -433,29 +487,16 @@ export class TurnManager {
     this.#remember(result);
     this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
     // The session's tokens and cost just changed: every client's header should say so.
-    void this.#host.configureSession({}).catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
+    this.#updateTotals();
     return result;
   }
 
-  /** One line per provider call: what it cost and how long it took (no secrets). */
-  #logCall(turn: RunningTurn, session: SessionRow, step: CompletedStep): void {
-    const usage = step.usage;
-    this.#host.log.info("provider.call", {
-      session_id: this.#host.sessionId,
-      turn_id: turn.turnId,
-      provider: step.target.provider,
-      model: step.target.model,
-      status: step.status,
-      latency_ms: step.latencyMs,
-      time_to_first_token_ms: step.timeToFirstTokenMs,
-      input_tokens: usage?.input_tokens ?? null,
-      output_tokens: usage?.output_tokens ?? null,
-      cache_read_tokens: usage?.cache_read_tokens ?? null,
-      cache_write_tokens: usage?.cache_write_tokens ?? null,
-      cost_usd: step.costUsd,
-      stop_reason: step.stopReason,
-      error_code: step.error?.code ?? null,
-    });
+  /** Once what was stored is in Postgres, re-read the session and send every client its totals. */
+  #updateTotals(): void {
+    void this.#writes
+      .idle()
+      .then(() => this.#host.configureSession({}))
+      .catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
   }
 
   #emit(_turn: RunningTurn, frame: UnnumberedFrame): void {
@@ -480,24 +521,5 @@ export class TurnManager {
   #remember(result: TurnResult): void {
     this.#results.set(result.turn_id, result);
     if (this.#results.size > RECENT_RESULTS) this.#results.delete(this.#results.keys().next().value ?? "");
-  }
-}
-
-/** The turn a broadcast frame belongs to, if any. */
-function turnOf(frame: BroadcastFrame): string | null {
-  switch (frame.type) {
-    case "message":
-      return frame.message.turn_id;
-    case "event":
-    case "turn_end":
-    case "approval_request":
-    case "approval_result":
-      return frame.turn_id;
-    case "branch":
-    case "presence":
-    case "session_update":
-    case "credential_update":
-    case "queue":
-      return null;
   }
 }

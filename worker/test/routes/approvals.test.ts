@@ -12,6 +12,7 @@ import { api, client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket, openSocket } from "../helpers/socket.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 
 const created: string[] = [];
 afterEach(async () => {
@@ -225,6 +226,8 @@ describe("rules applied before asking", () => {
     socket.send({ type: "send", text: "write both" });
     const end = await socket.next("turn_end");
     expect(end.status).toBe("completed");
+    // turn_end comes before the turn's rows are written; a wait for the turn answers once they are.
+    await waitForTurn(session.id, end.turn_id);
     expect(socket.received.some((frame) => frame.type === "approval_request")).toBe(false);
     const results = socket.received.flatMap((frame) => (frame.type === "event" && frame.event.type === "tool_result" ? [frame.event] : []));
     // Allowed: it ran, and answered that no agent is connected (this test has none).

@@ -34,6 +34,8 @@ describe("a turn", () => {
     const tui = await joinSocket(session.id, "tui");
     web.send({ type: "send", text: "hello" });
     const [endWeb, endTui] = await Promise.all([web.next("turn_end"), tui.next("turn_end")]);
+    // turn_end comes before the answer's row is written; a wait for the turn answers once it is.
+    await waitForTurn(session.id, endWeb.turn_id);
     logs.stop();
     expect(endWeb).toEqual(endTui);
     expect(endWeb.status).toBe("completed");
@@ -246,7 +248,7 @@ describe("approvals", () => {
     });
     expect(answer.status).toBe(200);
     expect((await web.next("approval_result")).by).toBe("api");
-    await web.next("turn_end");
+    await waitForTurn(session.id, (await web.next("turn_end")).turn_id);
     const [, second] = await recordedRequests(inject("simulatorUrl"), key);
     const toolResult = (second?.body as { messages: { content: { content?: string }[] }[] }).messages.at(-1)?.content[0];
     expect(toolResult?.content).toBe("The user denied this call: not now");
@@ -269,7 +271,7 @@ describe("approvals", () => {
     web.send({ type: "send", text: "write a big file" });
     await web.next("approval_request");
     web.send({ type: "approve", call_id: "toolu_big1", decision: "deny" });
-    await web.next("turn_end");
+    await waitForTurn(session.id, (await web.next("turn_end")).turn_id);
     const [audit] = await withDb((db) => db.select().from(toolExecutions).where(eq(toolExecutions.sessionId, session.id)));
     const params = audit?.params as { path: string; content: string };
     expect(params.path).toBe("big.txt");

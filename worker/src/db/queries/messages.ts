@@ -81,6 +81,21 @@ export async function insertMessage(db: Database, message: NewMessage, session: 
   return toMessage(row);
 }
 
+/**
+ * Stores a message the session has already shown (write-behind.ts), at most once: written again
+ * after a restart that lost the note of its first write, it changes nothing but the branch's end.
+ */
+export async function writeMessageOnce(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<void> {
+  await db.insert(messages).values(message).onConflictDoNothing({ target: messages.id });
+  await Promise.all([
+    db.update(conversations).set({ leafMessageId: message.id }).where(eq(conversations.id, message.conversationId)),
+    db
+      .update(sessions)
+      .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
+      .where(eq(sessions.id, message.sessionId)),
+  ]);
+}
+
 /** The wire shape of a message that is about to be stored. */
 export function messageOf(message: NewMessage): Message {
   return toMessage({

@@ -1,0 +1,156 @@
+/**
+ * What a turn needs before its model call, kept warm between turns (issue 15): the session's row,
+ * its credential decrypted (in memory only, never logged) and its tool list. A warm turn checks
+ * them with ONE query — the session row joined with its credential's row, and a digest of the
+ * tables a tool list is made from (tools, MCP servers, local agents) — while the agents the tools
+ * came from are asked, beside it, whether they are still connected with the same registration.
+ * Whatever changed is loaded again, so a PATCH, a rotated, refreshed, disabled or deleted
+ * credential, an edited MCP server or tool, or an agent that connects or leaves takes effect on
+ * the next turn, whichever path wrote it. A remote MCP server's own list is trusted as long as
+ * its Redis entry would be (mcp/tool-cache.ts), then read again.
+ */
+import { type AgentId, AgentIdSchema } from "@maestro/protocol";
+import { eq, sql } from "drizzle-orm";
+import { agentStatus } from "../agents/agent-port.ts";
+import { type CredentialRow, type ResolvedCredential, openUsableRow, resolveCredential } from "../auth/credential-secret.ts";
+import { refreshIfExpiring } from "../auth/refresh.ts";
+import { recentAgentIds } from "../db/queries/agents.ts";
+import { localAgents, mcpServers, savedAuthentications, sessions, tools } from "../db/schema.ts";
+import type { AppError } from "../errors.ts";
+import type { AvailableTool } from "../tools/executor.ts";
+import { loadSessionTools } from "../tools/session-tools.ts";
+import { isCredentialFailure } from "./failover.ts";
+import { createRefreshDeps } from "./refresh-deps.ts";
+import type { SessionRow } from "./turn-wiring.ts";
+import type { TurnHost } from "./turns.ts";
+
+/** As long as mcp/tool-cache.ts keeps a remote server's list. */
+const TOOLS_MAX_AGE_MS = 5 * 60_000;
+/** The agents an unbound session may use (agent-port.ts resolveSessionMachines looks at as many). */
+const AGENT_CANDIDATES = 10;
+
+/** What the turn is wired with (turn-wiring.ts): a credential failure is a value, for failover. */
+export interface TurnInputs {
+  readonly session: SessionRow;
+  readonly credential: ResolvedCredential | AppError;
+  readonly tools: AvailableTool[];
+}
+
+interface WarmTools {
+  readonly stamp: string;
+  readonly agentIds: readonly AgentId[];
+  readonly agents: string;
+  readonly loadedAt: number;
+  readonly tools: AvailableTool[];
+}
+
+export class TurnCache {
+  readonly #host: TurnHost;
+  #session: SessionRow | undefined;
+  #credential: { readonly key: string; readonly value: ResolvedCredential } | undefined;
+  #tools: WarmTools | undefined;
+
+  constructor(host: TurnHost) {
+    this.#host = host;
+  }
+
+  /** The row as last read or written by this object (every session write goes through it). */
+  get session(): SessionRow | undefined {
+    return this.#session;
+  }
+
+  /** The object just wrote the row (configure, archive): this is it now. */
+  sessionChanged(row: SessionRow | undefined): void {
+    this.#session = row;
+  }
+
+  /** Told by the credential routes; the next turn's check would see it too. */
+  credentialChanged(): void {
+    this.#credential = undefined;
+  }
+
+  /** The session row, its credential and its tools as they are now, with one query when warm. */
+  async inputs(): Promise<TurnInputs | undefined> {
+    const warm = this.#tools;
+    const [probed, agents] = await Promise.all([this.#probe(), warm === undefined ? undefined : agentStamp(this.#host, warm.agentIds)]);
+    if (probed === undefined) return undefined;
+    const { session, credentialRow, digest } = probed;
+    this.#session = session;
+    const [credential, toolList] = await Promise.all([
+      this.#credentialFor(session, credentialRow).catch((error: unknown) => {
+        if (isCredentialFailure(error)) return error;
+        throw error;
+      }),
+      this.#toolsFor(session, digest, agents),
+    ]);
+    return { session, credential, tools: toolList };
+  }
+
+  async #probe(): Promise<{ session: SessionRow; credentialRow: CredentialRow | null; digest: string } | undefined> {
+    const [found] = await this.#host
+      .db()
+      .select({
+        session: sessions,
+        credentialRow: savedAuthentications,
+        // Every row of the three tables, as text: any write to them changes it (an agent's ping too,
+        // which moves last_seen_at — that only costs a reload).
+        digest: sql<string>`(select md5(coalesce(string_agg(t::text, ',' order by t.id), '')) from ${tools} t)
+          || (select md5(coalesce(string_agg(m::text, ',' order by m.id), '')) from ${mcpServers} m)
+          || (select md5(coalesce(string_agg(a::text, ',' order by a.id), '')) from ${localAgents} a)`,
+      })
+      .from(sessions)
+      .leftJoin(savedAuthentications, eq(savedAuthentications.id, sessions.credentialId))
+      .where(eq(sessions.id, this.#host.sessionId));
+    return found;
+  }
+
+  async #credentialFor(session: SessionRow, row: CredentialRow | null): Promise<ResolvedCredential> {
+    const { config } = this.#host;
+    if (row !== null) {
+      const { lastUsedAt: _used, updatedAt: _updated, ...identity } = row;
+      const key = JSON.stringify(identity);
+      if (this.#credential?.key === key) return this.#credential.value;
+      const opened = await openUsableRow(config.keyRing, row, Date.now());
+      if (opened !== undefined) {
+        this.#credential = { key, value: opened };
+        return opened;
+      }
+    }
+    // None, unusable, or about to expire: the full path says why, or refreshes it first.
+    this.#credential = undefined;
+    const { bindings: env, log } = this.#host;
+    const db = this.#host.db();
+    const refreshDeps = createRefreshDeps({ env, config, db, redis: this.#host.redis(), log });
+    return resolveCredential(db, config.keyRing, session.credentialId, {
+      refresher: (id, withinMs) => refreshIfExpiring(refreshDeps, id, withinMs),
+    });
+  }
+
+  async #toolsFor(session: SessionRow, digest: string, agents: string | undefined): Promise<AvailableTool[]> {
+    const stamp = JSON.stringify([digest, session.enabledTools, session.enabledMcp, session.agentIds]);
+    const warm = this.#tools;
+    if (warm !== undefined && warm.stamp === stamp && warm.agents === agents && Date.now() - warm.loadedAt < TOOLS_MAX_AGE_MS)
+      return warm.tools;
+    this.#tools = undefined;
+    const { bindings: env, config, log } = this.#host;
+    const db = this.#host.db();
+    const bound = session.agentIds.map((id) => AgentIdSchema.parse(id));
+    const agentIds = bound.length > 0 ? bound : await recentAgentIds(db, AGENT_CANDIDATES);
+    const loadedAt = Date.now();
+    // The agents' state is read before the list, so a change while it loads shows at the next check.
+    const before = await agentStamp(this.#host, agentIds);
+    const list = await loadSessionTools(
+      { env, db, redis: this.#host.redis(), keyRing: config.keyRing, fetch: globalThis.fetch.bind(globalThis), log },
+      { enabledTools: session.enabledTools, enabledMcp: session.enabledMcp, agentIds: bound },
+    );
+    this.#tools = { stamp, agentIds, agents: before, loadedAt, tools: list };
+    return list;
+  }
+}
+
+/** Whether each agent is connected and what it registered: what its tools are made of. */
+async function agentStamp(host: TurnHost, agentIds: readonly AgentId[]): Promise<string> {
+  if (agentIds.length === 0) return "[]";
+  const statuses = await Promise.all(agentIds.map((agentId) => agentStatus(host.bindings, agentId).catch(() => null)));
+  return JSON.stringify(statuses);
+}

@@ -1,0 +1,131 @@
+/**
+ * A session's database writes that follow what they record (issue 15): the user's message, each
+ * answer with its usage and cost, tool results, a credential's "last used" — shown to the
+ * clients first, stored after, so no token and no `turn_end` waits on Postgres. They run one at a
+ * time in the order they were made, so a message's parent row is always stored before it.
+ *
+ * A message is noted in the object's own storage first (an outbox; the note joins the storage
+ * write of the frame that shows it), so a restart between showing it and storing it loses
+ * nothing: recover() stores what the outbox holds before anything reads the history again.
+ * A write that keeps failing is given up with an error in the log, and `onLost` lets the
+ * transcript read the history from Postgres again, so the next turn continues from what is stored.
+ */
+import type { Database } from "../db/client.ts";
+import { type NewMessage, writeMessageOnce } from "../db/queries/messages.ts";
+import type { Logger } from "../log.ts";
+
+const OUTBOX = "outbox:";
+/** A write that fails is tried again after these pauses (Postgres restarting, a dropped socket). */
+const RETRY_MS = [100, 1_000];
+
+export interface OutboxStorage {
+  put(key: string, value: unknown): void;
+  delete(key: string): void;
+  list<T>(prefix: string): [string, T][];
+}
+
+export interface WriteBehindHost {
+  readonly sessionId: string;
+  readonly log: Logger;
+  readonly storage: OutboxStorage;
+  db(): Database;
+  /** An alarm that wakes the object after a restart, so the outbox is written even if no one calls. */
+  keepAlive(): void;
+}
+
+interface Pending {
+  readonly row: NewMessage;
+  readonly contextTokens?: number | undefined;
+}
+
+export class WriteBehind {
+  readonly #host: WriteBehindHost;
+  readonly #onLost: () => void;
+  #tail: Promise<void> = Promise.resolve();
+  #count = 0;
+  #recovering: Promise<void> | undefined;
+
+  constructor(host: WriteBehindHost, onLost: () => void) {
+    this.#host = host;
+    this.#onLost = onLost;
+  }
+
+  /** Store a message that the clients have been shown; resolves once stored (or given up). */
+  message(row: NewMessage, contextTokens?: number): Promise<void> {
+    const key = `${OUTBOX}${Date.now().toString().padStart(15, "0")}:${(this.#count++).toString().padStart(9, "0")}`;
+    const pending: Pending = { row, contextTokens };
+    try {
+      this.#host.storage.put(key, pending);
+    } catch (error) {
+      // Too large for the object's storage (a huge raw exchange): stored all the same, without the note.
+      this.#host.log.warn("outbox.note_failed", { session_id: this.#host.sessionId, message_id: row.id, error });
+    }
+    this.#host.keepAlive();
+    return this.#write(key, pending);
+  }
+
+  /** A write no one reads back at once (a credential's last use): in order, best effort, not noted. */
+  task(event: string, work: (db: Database) => Promise<unknown>): void {
+    void this.#chain(async () => {
+      await work(this.#host.db()).catch((error: unknown) => this.#host.log.error(event, { session_id: this.#host.sessionId, error }));
+    });
+  }
+
+  /** Resolves when every write made so far is done: read-your-writes for `?wait=true` and the SSE end. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+
+  /**
+   * Holds every write made after this call until `release` (the turn's model call is on its way
+   * first: the local Postgres serialises queries, so a write ahead of the turn's one read delays it).
+   */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    void this.#chain(() => gate);
+    return release;
+  }
+
+  /** After a restart: store what the outbox still holds, oldest first, before the history is read. */
+  recover(): Promise<void> {
+    this.#recovering ??= this.#flushOutbox();
+    return this.#recovering;
+  }
+
+  async #flushOutbox(): Promise<void> {
+    const left = this.#host.storage.list<Pending>(OUTBOX).sort(([a], [b]) => (a < b ? -1 : 1));
+    if (left.length === 0) return;
+    this.#host.log.warn("outbox.recovered", { session_id: this.#host.sessionId, messages: left.length });
+    for (const [key, pending] of left) void this.#write(key, pending);
+    await this.#tail;
+  }
+
+  #write(key: string, pending: Pending): Promise<void> {
+    return this.#chain(async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await writeMessageOnce(this.#host.db(), pending.row, {
+            ...(pending.contextTokens !== undefined && { contextTokens: pending.contextTokens }),
+          });
+          break;
+        } catch (error) {
+          const pause = RETRY_MS[attempt];
+          if (pause === undefined) {
+            this.#host.log.error("message.store_failed", { session_id: this.#host.sessionId, message_id: pending.row.id, error });
+            this.#onLost();
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      }
+      this.#host.storage.delete(key);
+    });
+  }
+
+  #chain(work: () => Promise<void>): Promise<void> {
+    const next = this.#tail.then(work, work);
+    this.#tail = next.catch(() => undefined);
+    return this.#tail;
+  }
+}

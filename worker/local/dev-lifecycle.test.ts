@@ -148,8 +148,14 @@ describe("npm run dev stops everything it started", { timeout: 240_000 }, () => 
   it("on two quick Ctrl-Cs, started again on the same port", async () => {
     const run = await start();
     process.kill(-(run.child.pid ?? 0), "SIGINT");
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    process.kill(-(run.child.pid ?? 0), "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // On a quick machine the first one may already have stopped it all: a terminal's second Ctrl-C
+    // then reaches no one, and kill() says so (ESRCH) — that is a pass, not a failure.
+    try {
+      process.kill(-(run.child.pid ?? 0), "SIGINT");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
     await expectAllGone(run);
   });
 

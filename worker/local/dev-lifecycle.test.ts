@@ -83,11 +83,19 @@ async function expectAllGone(run: Run): Promise<void> {
   // Every kind of process it runs was seen, so "all gone" covers them.
   const commands = [...run.tree.seen.values()].map((info) => info.command).join("\n");
   for (const part of ["worker/local/dev.ts", "web-build.ts", "wrangler.js", "workerd", "maestro-agent"]) expect(commands).toContain(part);
-  await new Promise<void>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
-  });
+  // The port is free once the last listener's process is reaped; a process started after the
+  // last snapshot (wrangler restarts workerd when the web build lands) may take a moment longer.
+  const portDeadline = Date.now() + 10_000;
+  for (;;) {
+    const bound = await new Promise<true | Error>((resolve) => {
+      const server = createServer();
+      server.once("error", (error) => resolve(error));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (bound === true) return;
+    if (Date.now() > portDeadline) throw bound;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -178,6 +186,7 @@ describe("npm run dev stops everything it started", { timeout: 240_000 }, () => 
     // dev.ts itself, not the shell npm ran it from.
     const dev = [...run.tree.seen.values()].find((info) => info.command.includes("worker/local/dev.ts") && !info.command.startsWith("sh "));
     expect(dev).toBeDefined();
+    run.tree.snapshot();
     process.kill(dev?.pid ?? 0, "SIGKILL");
     await expectAllGone(run);
   });

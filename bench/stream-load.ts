@@ -7,12 +7,12 @@
  *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60]
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
+import { cpuMs, rssMb, workerdPids } from "./gateway/workerd.ts";
 import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
@@ -30,44 +30,8 @@ const SESSIONS = Number(flags.sessions);
 const WORDS = Number(flags.words);
 const DELAY = Number(flags.delay);
 const TURN = { steps: [{ kind: "text" as const, text: "word ".repeat(WORDS).trim() }], chunk_delay_ms: DELAY };
-const TICKS = 100; // USER_HZ
-
-/** workerd processes that descend from this one. */
-function workerdPids(): number[] {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      parents.set(pid, Number(stat.slice(close + 2).split(" ")[1]));
-      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
-    } catch {
-      // gone
-    }
-  }
-  const mine = (pid: number): boolean => {
-    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === process.pid) return true;
-    return false;
-  };
-  return [...names].filter(([pid, name]) => name.startsWith("workerd") && mine(pid)).map(([pid]) => pid);
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-function rssMb(pid: number): number {
-  const line =
-    readFileSync(`/proc/${pid}/status`, "utf8")
-      .split("\n")
-      .find((each) => each.startsWith("VmRSS:")) ?? "";
-  return Number(line.replace(/\D+/g, "")) / 1024;
-}
+/** One workerd's CPU so far, seconds (the readers are bench:gateway's). */
+const cpuSeconds = (pid: number): number => cpuMs([pid]) / 1000;
 
 async function connect(origin: string, token: string, sessionId: SessionId) {
   const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
@@ -140,12 +104,12 @@ try {
   // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
   const pid = workerdPids().sort((a, b) => cpuSeconds(b) - cpuSeconds(a))[0];
   if (pid === undefined) throw new Error("no workerd found");
-  const idle = rssMb(pid);
+  const idle = rssMb([pid]);
   const sockets = await Promise.all(sessions.map((session) => connect(origin, token, session.id)));
   // Warm each session with one unpaced turn, a few at a time (the embedded Postgres serialises).
   for (let start = 0; start < sockets.length; start += 20) await Promise.all(sockets.slice(start, start + 20).map((each) => each.turn()));
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 200);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb([pid]))), 200);
   const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
   if (inspector !== undefined) {
     await inspector.call("Profiler.enable");
@@ -176,7 +140,7 @@ try {
   );
   if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);
   await new Promise((resolve) => setTimeout(resolve, Number(flags.after) * 1000));
-  process.stdout.write(`  after ${flags.after} s ${fixed(rssMb(pid), 0)} MB\n`);
+  process.stdout.write(`  after ${flags.after} s ${fixed(rssMb([pid]), 0)} MB\n`);
   if (inspector !== undefined) {
     process.stdout.write(`${await inspector.heapSummary(30)}\n`);
     inspector.close();

@@ -196,7 +196,6 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
-    this.#sockets = undefined;
     const wasJoined = isJoined(socket);
     try {
       socket.close(code === 1005 ? 1000 : code, "closing");

@@ -7,7 +7,11 @@
  *
  *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0]
  *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
- *                            [--settle 60] [--turns-per-session 10] [--no-portkey]
+ *                            [--settle 60] [--turns-per-session 10] [--no-portkey] [--no-proxy]
+ *
+ * The Maestro is measured twice: on the port where workerd serves the Worker itself (what
+ * production runs: nothing between the client and the Worker but the network) and through the
+ * proxy workerd that `wrangler dev` puts in front of it (what `npm run dev` serves; dev only).
  *
  * Everything binds 127.0.0.1 and is stopped at the end, also on an error or Ctrl-C.
  */
@@ -20,7 +24,7 @@ import { REPO_ROOT, resolveBin } from "../worker/local/wrangler.ts";
 import { chatCompletion, maestroSocket, maestroSse, type Reading } from "./gateway/clients.ts";
 import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
 import { planText } from "./gateway/upstream.ts";
-import { cpuMs, peakRss, rssMb, workerdPids } from "./gateway/workerd.ts";
+import { cpuMs, peakRss, rssMb, workerProcess, workerdPids } from "./gateway/workerd.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -34,6 +38,7 @@ const { values: flags } = parseArgs({
     settle: { type: "string", default: "60" },
     "turns-per-session": { type: "string", default: "10" },
     "no-portkey": { type: "boolean", default: false },
+    "no-proxy": { type: "boolean", default: false },
   },
 });
 const REQUESTS = Number(flags.requests);
@@ -97,7 +102,10 @@ async function waitUntilServing(url: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-type System = "direct" | `Portkey, ${PortkeyVariant}` | "The Maestro, session socket" | "The Maestro, POST …/messages as SSE";
+/** How a client reaches The Maestro: the Worker's own port, or through wrangler dev's proxy. */
+type Via = "" | ", through wrangler dev's proxy";
+type System = "direct" | `Portkey, ${PortkeyVariant}` | `The Maestro, session socket${Via}` | `The Maestro, POST …/messages as SSE${Via}`;
+const VIA_PROXY: Via = ", through wrangler dev's proxy";
 
 try {
   const upstream = await startUpstream();
@@ -117,12 +125,23 @@ try {
     showWorkerLine: (line) => /"level":"(warn|error)"|✘|\[ERROR\]/.test(line),
   });
   cleanups.push(() => worker.stop());
-  const { origin, token, client } = worker;
+  const { origin: proxyOrigin, token, client } = worker;
   const pids = workerdPids();
-  const rssAtStart = rssMb(pids);
+  const found = await workerProcess(pids, Number(new URL(proxyOrigin).port), async (candidate) => {
+    const response = await fetch(`${candidate}/api/v1/sessions?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+    await response.body?.cancel();
+    return response.status === 200;
+  });
+  if (found === undefined) throw new Error("could not find the port where workerd serves the Worker itself");
+  const origin = found.origin;
+  const workerPids = [found.pid];
+  const proxyPids = found.proxyPid === undefined ? [] : [found.proxyPid];
+  const withProxy = !flags["no-proxy"];
+  const rssAtStart = rssMb(workerPids);
+  const proxyRssAtStart = rssMb(proxyPids);
   out(
-    `upstream ${upstream.url}; The Maestro ${origin} (workerd pids ${pids.join(", ") || "not found"}); ${REQUESTS} requests per system, ${SEQUENTIAL}; ` +
-      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
+    `upstream ${upstream.url}; The Maestro ${origin} (workerd pid ${found.pid}), through wrangler dev's proxy ${proxyOrigin} (workerd pid ${found.proxyPid ?? "not found"}); ` +
+      `${REQUESTS} requests per system, ${SEQUENTIAL}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
   );
 
   const credential = await client.credentials.create({
@@ -144,10 +163,29 @@ try {
     ).id;
 
   // ── One request at a time, systems interleaved ──────────────────────────────────────────
-  const socketSessions = await Promise.all(Array.from({ length: Math.ceil(REQUESTS / PER_SESSION) }, newSession));
-  const sockets = await Promise.all(socketSessions.map((id) => maestroSocket(origin, token, id)));
-  cleanups.push(async () => sockets.forEach((socket) => socket.close()));
-  const sseSessions = await Promise.all(Array.from({ length: Math.ceil(REQUESTS / PER_SESSION) }, newSession));
+  const sessionsPerRoute = Math.ceil(REQUESTS / PER_SESSION);
+  const vias: [Via, string][] = withProxy
+    ? [
+        ["", origin],
+        [VIA_PROXY, proxyOrigin],
+      ]
+    : [["", origin]];
+  const maestroRunners: [System, (index: number, text: string) => Promise<Reading>][] = [];
+  const sequentialSockets: { close: () => void }[] = [];
+  for (const [via, viaOrigin] of vias) {
+    const ids = await Promise.all(Array.from({ length: sessionsPerRoute }, newSession));
+    const sockets = await Promise.all(ids.map((id) => maestroSocket(viaOrigin, token, id)));
+    sequentialSockets.push(...sockets);
+    cleanups.push(async () => sockets.forEach((socket) => socket.close()));
+    const sseIds = await Promise.all(Array.from({ length: sessionsPerRoute }, newSession));
+    maestroRunners.push(
+      [`The Maestro, session socket${via}`, (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
+      [
+        `The Maestro, POST …/messages as SSE${via}`,
+        (index, text) => maestroSse(viaOrigin, token, sseIds[Math.floor(index / PER_SESSION)]!, text),
+      ],
+    );
+  }
   const runners = new Map<System, (index: number, text: string) => Promise<Reading>>([
     ["direct", (_index, text) => chatCompletion(upstream.url, {}, text)],
     ...[...portkeys].map(
@@ -157,15 +195,11 @@ try {
           (_index: number, text: string) => chatCompletion(url, portkeyHeaders(upstream.url), text),
         ] as const,
     ),
-    ["The Maestro, session socket", (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
-    [
-      "The Maestro, POST …/messages as SSE",
-      (index, text) => maestroSse(origin, token, sseSessions[Math.floor(index / PER_SESSION)]!, text),
-    ],
+    ...maestroRunners,
   ]);
   const systems = [...runners.keys()];
   // Warm up every system, and every session once (its object starts, loads its history).
-  for (let session = 0; session < socketSessions.length; session += 1) {
+  for (let session = 0; session < sessionsPerRoute; session += 1) {
     for (const [system, run] of runners) {
       const index = session * PER_SESSION;
       const warm = await run(index, WARM);
@@ -181,7 +215,8 @@ try {
       readings.get(system)!.push(await runners.get(system)!(index, SEQUENTIAL));
     }
   }
-  for (const socket of sockets) socket.close();
+
+  for (const socket of sequentialSockets) socket.close();
 
   const ms = (values: number[]) => {
     const summary = summarize(values);
@@ -204,31 +239,49 @@ try {
   // ── Many sessions at once ───────────────────────────────────────────────────────────────
   const most = Math.max(0, ...LEVELS);
   const streamSessions = await Promise.all(Array.from({ length: most }, newSession));
-  const streamSockets = await Promise.all(streamSessions.map((id) => maestroSocket(origin, token, id)));
+  /** The sessions' sockets, through one way in at a time (a second socket per session would double every frame). */
+  let streamSockets: Awaited<ReturnType<typeof maestroSocket>>[] = [];
+  let streamVia: Via | undefined;
+  const connect = async (via: Via) => {
+    if (streamVia === via) return;
+    for (const socket of streamSockets) socket.close();
+    streamSockets = await Promise.all(streamSessions.map((id) => maestroSocket(via === "" ? origin : proxyOrigin, token, id)));
+    streamVia = via;
+  };
   cleanups.push(async () => streamSockets.forEach((socket) => socket.close()));
+  await connect("");
   progress(`${most} sessions: a first short turn each`);
   for (let from = 0; from < streamSockets.length; from += 25)
     await Promise.all(streamSockets.slice(from, from + 25).map((socket) => socket.turn(WARM)));
-  const rssBefore = rssMb(pids);
+  const rssBefore = rssMb(workerPids);
+  const proxyRssBefore = rssMb(proxyPids);
   const pkUrl = portkeys.get("first-chunk sleep removed");
   interface Level {
     readonly system: string;
     readonly level: number;
     readonly readings: Reading[];
     readonly wallMs: number;
-    readonly cpuMs?: number;
+    /** CPU of the workerd that runs the Worker, and of wrangler dev's proxy workerd, during the level. */
+    readonly cpuMs?: { readonly worker: number; readonly proxy: number };
   }
   const levels: Level[] = [];
   let rssPeak = Number.NaN;
+  let proxyRssPeak = Number.NaN;
   const run = async (system: string, level: number, start: () => Promise<Reading>[], measureCpu = false): Promise<Level> => {
-    const cpuBefore = cpuMs(pids);
-    const sampler = peakRss(pids);
+    const cpuBefore = { worker: cpuMs(workerPids), proxy: cpuMs(proxyPids) };
+    const sampler = peakRss(workerPids);
+    const proxySampler = peakRss(proxyPids);
     const started = performance.now();
     const all = await Promise.all(start());
     const wallMs = performance.now() - started;
     const peak = sampler.stop();
-    if (measureCpu && level === most) rssPeak = peak;
-    const result = { system, level, readings: all, wallMs, ...(measureCpu && { cpuMs: cpuMs(pids) - cpuBefore }) };
+    const proxyPeak = proxySampler.stop();
+    if (measureCpu && level === most) {
+      rssPeak = Math.max(peak, Number.isNaN(rssPeak) ? 0 : rssPeak);
+      proxyRssPeak = Math.max(proxyPeak, Number.isNaN(proxyRssPeak) ? 0 : proxyRssPeak);
+    }
+    const used = { worker: cpuMs(workerPids) - cpuBefore.worker, proxy: cpuMs(proxyPids) - cpuBefore.proxy };
+    const result = { system, level, readings: all, wallMs, ...(measureCpu && { cpuMs: used }) };
     levels.push(result);
     return result;
   };
@@ -239,18 +292,27 @@ try {
       await run("Portkey, first-chunk sleep removed", level, () =>
         Array.from({ length: level }, () => chatCompletion(pkUrl, portkeyHeaders(upstream.url), STREAMING)),
       );
-    progress(`${level} at once: The Maestro`);
-    await run("The Maestro, session socket", level, () => streamSockets.slice(0, level).map((socket) => socket.turn(STREAMING)), true);
+    for (const [via] of vias) {
+      progress(`${level} at once: The Maestro, session socket${via}`);
+      await connect(via);
+      await run(
+        `The Maestro, session socket${via}`,
+        level,
+        () => streamSockets.slice(0, level).map((socket) => socket.turn(STREAMING)),
+        true,
+      );
+    }
   }
   for (const socket of streamSockets) socket.close();
   const settleS = Number(flags.settle);
   progress(`waiting ${settleS} s for workerd to settle`);
   await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
-  const rssAfter = rssMb(pids);
+  const rssAfter = rssMb(workerPids);
+  const proxyRssAfter = rssMb(proxyPids);
 
   out(
     `\n### Many sessions at once (each streams ${STREAM_TOKENS} tokens, ${flags["stream-spacing"]} ms apart)\n\n` +
-      `| sessions | system | token delivery p50 / p99 | turn time p50 / p99 | turn time p50 vs direct | errors | events/s (all sessions) | per session | workerd CPU per event |\n|---|---|---|---|---|---|---|---|---|\n`,
+      `| sessions | system | token delivery p50 / p99 | turn time p50 / p99 | turn time p50 vs direct | errors | events/s (all sessions) | per session | workerd CPU per event: the Worker's + the proxy's |\n|---|---|---|---|---|---|---|---|---|\n`,
   );
   const eventsPerSecond = (level: Level) => level.readings.reduce((sum, each) => sum + each.events, 0) / (level.wallMs / 1000);
   for (const level of levels) {
@@ -259,21 +321,26 @@ try {
     const directP50 = summarize((direct?.readings ?? []).map((each) => (each.endAt ?? Number.NaN) - each.startedAt)).p50;
     const errors = level.readings.filter((each) => each.error !== undefined || each.tokens !== STREAM_TOKENS).length;
     const events = level.readings.reduce((sum, each) => sum + each.events, 0);
-    const cpu = level.cpuMs === undefined ? "—" : `${fixed((level.cpuMs * 1000) / events, 0)} µs`;
+    const perEvent = (ms: number) => `${fixed((ms * 1000) / events, 0)} µs`;
+    const cpu = level.cpuMs === undefined ? "—" : `${perEvent(level.cpuMs.worker)} + ${perEvent(level.cpuMs.proxy)}`;
     out(
       `| ${level.level} | ${level.system} | ${ms(level.readings.flatMap((each) => each.delivery))} | ${fixed(summarize(turnTimes).p50 / 1000, 2)} / ${fixed(summarize(turnTimes).p99 / 1000, 2)} s | ` +
         `${fixed(summarize(turnTimes).p50 / directP50, 2)}× | ${errors}${firstError(level.readings, STREAM_TOKENS)} | ${fixed(eventsPerSecond(level), 0)} | ${fixed(eventsPerSecond(level) / level.level, 1)} | ${cpu} |\n`,
     );
   }
-  const low = levels.find((level) => level.system === "The Maestro, session socket" && level.level === Math.min(...LEVELS));
-  const high = levels.find((level) => level.system === "The Maestro, session socket" && level.level === most);
-  if (low !== undefined && high !== undefined && low !== high)
-    out(
-      `\nLinearity (The Maestro): events/s at ${high.level} sessions ÷ at ${low.level} = ${fixed(eventsPerSecond(high) / eventsPerSecond(low), 2)}× ` +
-        `for ${fixed(high.level / low.level, 0)}× the load (per session: ${fixed(eventsPerSecond(high) / high.level / (eventsPerSecond(low) / low.level), 2)}; 1.00 is linear)\n`,
-    );
+  for (const [via] of vias) {
+    const low = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === Math.min(...LEVELS));
+    const high = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === most);
+    if (low !== undefined && high !== undefined && low !== high)
+      out(
+        `\nLinearity (The Maestro${via}): events/s at ${high.level} sessions ÷ at ${low.level} = ${fixed(eventsPerSecond(high) / eventsPerSecond(low), 2)}× ` +
+          `for ${fixed(high.level / low.level, 0)}× the load (per session: ${fixed(eventsPerSecond(high) / high.level / (eventsPerSecond(low) / low.level), 2)}; 1.00 is linear)\n`,
+      );
+  }
   out(
-    `\nworkerd RSS: ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssBefore, 0)} MB idle before the runs, ${fixed(rssPeak, 0)} MB peak during ${most} sessions, ` +
+    `\nwrangler dev's proxy workerd RSS (dev only, not in the Worker's numbers): ${fixed(proxyRssAtStart, 0)} MB at start, ${fixed(proxyRssBefore, 0)} MB idle, ` +
+      `${fixed(proxyRssPeak, 0)} MB peak, ${fixed(proxyRssAfter, 0)} MB ${settleS} s after\n` +
+      `The Worker's workerd RSS: ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssBefore, 0)} MB idle before the runs, ${fixed(rssPeak, 0)} MB peak during ${most} sessions, ` +
       `${fixed(rssAfter, 0)} MB ${settleS} s after they ended (${fixed((rssAfter / rssAtStart - 1) * 100, 0)} % over the start, ` +
       `${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle before the runs); ` +
       `load average at the end ${loadavg()[0]!.toFixed(1)}\n`,

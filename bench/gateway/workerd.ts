@@ -2,7 +2,7 @@
  * workerd's memory and CPU, read from /proc: the `workerd` processes that descend from this one
  * (wrangler dev starts them). Linux only; elsewhere the numbers are missing.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 
 interface Stat {
   readonly comm: string;
@@ -72,4 +72,52 @@ export function peakRss(pids: readonly number[], everyMs = 200): { stop: () => n
       return Math.max(peak, rssMb(pids));
     },
   };
+}
+
+/** The TCP ports a process listens on at 127.0.0.1 (its socket inodes matched in /proc/net/tcp). */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (match !== null) inodes.add(match[1]!);
+      } catch {
+        // closed while we looked
+      }
+    }
+  } catch {
+    return [];
+  }
+  const ports: number[] = [];
+  // sl local_address rem_address st … inode: 0100007F:PORT is 127.0.0.1, st 0A is LISTEN.
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[3] !== "0A" || !inodes.has(fields[9] ?? "")) continue;
+    const [address, port] = (fields[1] ?? "").split(":");
+    if (address === "0100007F") ports.push(Number.parseInt(port ?? "", 16));
+  }
+  return ports;
+}
+
+/**
+ * `wrangler dev` runs two workerd processes: a proxy that listens on the port it prints and passes
+ * every request and socket frame on (dev only: production has no such hop), and the one that runs
+ * the Worker. Finds the latter and the port where it serves the Worker itself: the one port of the
+ * other process on which `isWorker` (an API call) answers.
+ */
+export async function workerProcess(
+  pids: readonly number[],
+  proxyPort: number,
+  isWorker: (origin: string) => Promise<boolean>,
+): Promise<{ pid: number; origin: string; proxyPid: number | undefined } | undefined> {
+  const proxyPid = pids.find((pid) => listeningPorts(pid).includes(proxyPort));
+  for (const pid of pids) {
+    if (pid === proxyPid) continue;
+    for (const port of listeningPorts(pid)) {
+      const origin = `http://127.0.0.1:${port}`;
+      if (await isWorker(origin).catch(() => false)) return { pid, origin, proxyPid };
+    }
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ import type { TurnInput } from "../test/simulators/script.ts";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
 import { freePort } from "./free-port.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
+import { startReaper } from "./reaper.ts";
 import { startWrangler, waitForHealth } from "./wrangler.ts";
 
 export interface LocalWorker {
@@ -41,6 +42,8 @@ export interface LocalWorkerOptions {
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
+  // A runner killed outright (a test's time limit, SIGKILL) must not leave wrangler serving.
+  startReaper();
   const workDir = await mkdtemp(join(tmpdir(), `maestro-${options.name}-`));
   // wrangler refuses to start without a static-assets folder; these runs need the API, not the
   // UI, so an empty folder of their own stands in for the web build (web/dist, which a build

@@ -1,7 +1,8 @@
 /**
- * A last resort for `npm run dev`: a tiny detached process that holds a copy of the process groups
- * dev.ts started and SIGKILLs them the moment dev.ts is gone, however it went (a SIGKILL, an
- * out-of-memory kill: cases where dev.ts's own exit hook cannot run). It hears of groups on its
+ * A last resort for `npm run dev`, and for the tests and benchmarks that start a local stack
+ * (local-worker.ts): a tiny detached process that holds a copy of the process groups this process
+ * started and SIGKILLs them the moment it is gone, however it went (a SIGKILL, an out-of-memory
+ * kill, a test runner killed at its time limit: cases where the exit hook cannot run). It hears of groups on its
  * stdin ("+pgid" / "-pgid"), and dev.ts going away closes that pipe. It lives in its own session
  * and ignores SIGINT and SIGHUP, so a Ctrl-C or a closed terminal does not take it away before
  * dev.ts has finished with it.
@@ -32,7 +33,12 @@ process.stdin.on("close", () => {
 });
 `;
 
+let started = false;
+
+/** Starts the reaper once per process; later calls do nothing. */
 export function startReaper(): void {
+  if (started) return;
+  started = true;
   const reaper = spawn(process.execPath, ["-e", SCRIPT], { stdio: ["pipe", "ignore", "ignore"], detached: true });
   const input = reaper.stdin;
   // dev.ts must be able to exit while the reaper waits: neither the process nor its pipe holds it.

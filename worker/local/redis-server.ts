@@ -2,7 +2,8 @@
  * A throwaway real Redis for tests and dev: Debian's redis-server on a free loopback port, with
  * no persistence. Returns null when redis-server is not installed (then the in-memory store is used).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { startChild } from "./child-process.ts";
 import { connect } from "node:net";
 import { freePort } from "./free-port.ts";
 
@@ -11,7 +12,7 @@ export interface LocalRedisServer {
   close(): Promise<void>;
 }
 
-function installed(): boolean {
+export function installed(): boolean {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
@@ -35,27 +36,20 @@ async function answersPing(port: number): Promise<boolean> {
 export async function startRedisServer(): Promise<LocalRedisServer | null> {
   if (!installed()) return null;
   const port = await freePort();
-  const child = spawn(
+  // A tracked process group (child-process.ts): killed on exit, and by the reaper if this process is killed outright.
+  const child = startChild(
+    "redis",
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
-    {
-      stdio: "ignore",
-    },
+    { cwd: process.cwd(), show: () => false },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   for (let attempt = 0; attempt < 100; attempt += 1) {
     if (await answersPing(port)) {
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        close: async () => {
-          child.kill("SIGTERM");
-          await exited;
-        },
-      };
+      return { url: `redis://127.0.0.1:${port}`, close: () => child.stop("SIGTERM") };
     }
-    if (child.exitCode !== null) break;
+    if (child.process.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  child.kill("SIGKILL");
+  await child.killGroup("SIGKILL");
   throw new Error("redis-server did not start");
 }

@@ -6,6 +6,7 @@
  */
 import { applyMigrations, describeDatabase } from "./migrate.ts";
 import { startLocalPostgres, type LocalPostgres } from "./postgres.ts";
+import { startReaper } from "./reaper.ts";
 import { startRedisServer, type LocalRedisServer } from "./redis-server.ts";
 import { startUpstashRest } from "./upstash-rest.ts";
 import { startWsProxy } from "./ws-proxy.ts";
@@ -55,6 +56,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 
     let redisServer: LocalRedisServer | null = null;
     if (options.redisUrl === undefined && options.startRedis === true) {
+      // redis-server runs in a process group of its own: if this process is killed outright, the
+      // reaper takes it (the exit hook in child-process.ts covers every other way out).
+      startReaper();
       redisServer = await startRedisServer();
       if (redisServer !== null) closers.push(() => redisServer?.close() ?? Promise.resolve());
     }

@@ -1,8 +1,8 @@
 /**
  * The rate-limit middleware: which requests a limit counts, under which key, and the 429 it
  * answers with (`{error:{code:"RATE_LIMITED"}}`, `retry-after` in whole seconds, and the
- * `ratelimit-*` headers). Requests on the answer's path (see `countLater`) are counted without
- * waiting for Redis, so a limit never adds a round trip before a token.
+ * `ratelimit-*` headers). Requests on the answer's path (see `countLater`) are counted once they
+ * have been answered, so a limit adds neither a Redis round trip nor its work before a token.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -20,7 +20,7 @@ export interface RateLimitRule {
   readonly key: (c: Context<AppEnv>) => string;
   /** What a refused client is told; the wait is appended. */
   readonly message: string;
-  /** Count this request after answering instead of before (the streaming and socket routes). */
+  /** Count this request once it has been answered instead of before (the streaming and socket routes). */
   readonly countLater?: (c: Context<AppEnv>) => boolean;
 }
 
@@ -62,8 +62,15 @@ export function createRateLimit(rule: RateLimitRule): RateLimit {
     const known = limiter.knownRefusal(key);
     if (known !== undefined) return refuse(c, rule, known);
     if (rule.countLater?.(c) === true) {
-      c.executionCtx.waitUntil(limiter.take(redis, policy, key, c.var.log));
-      return next();
+      // Asked only once the route has answered (a stream's headers, a socket's 101): on a shared
+      // thread, building and sending the Redis request before the session's object is called
+      // would sit between the request and its first token.
+      try {
+        await next();
+      } finally {
+        c.executionCtx.waitUntil(limiter.take(redis, policy, key, c.var.log));
+      }
+      return;
     }
     const verdict = await limiter.take(redis, policy, key, c.var.log);
     if (verdict === undefined) return next();

@@ -6,8 +6,10 @@
  * then to end); `stream` answers with the turn's frames as server-sent events, from the user's
  * message to turn_end (subscribed before the turn starts, so nothing is missed). `wait` answers,
  * and the stream ends, once the turn's answer is in Postgres too: a GET /messages right after sees
- * it (socket clients get turn_end sooner, before that write). An edit or a
- * regenerate branches the conversation, so it is never queued: it needs the session idle.
+ * it. The `turn_end` event itself is written the moment the turn ends, like a socket's — only the
+ * stream's close waits for that write — so a client that reads until turn_end never waits on
+ * Postgres, and one that reads to the end gets read-your-writes. An edit or a regenerate branches
+ * the conversation, so it is never queued: it needs the session idle.
  */
 import { MessageIdSchema, RegenerateBodySchema, RequestIdSchema, type QueueEntry, type TurnId, type TurnResult } from "@maestro/protocol";
 import { z } from "zod";
@@ -65,7 +67,9 @@ export async function handleMessageRequest(turns: TurnManager, queue: SendQueue,
       const result: TurnResult = await turns.wait(turnId);
       return Response.json(result, { status: 200 });
     }
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    // The runtime's own byte pipe: each frame's bytes go straight to the response, with no JS
+    // stream (queue, transform, pump) between the write and the socket.
+    const { readable, writable } = new IdentityTransformStream();
     const writer = writable.getWriter();
     const write = (chunk: string) => writer.write(encoder.encode(chunk)).catch(() => undefined);
     const listener = (numbered: NumberedFrame) => {

@@ -1,9 +1,10 @@
 // Proves: sign-in is limited per client address (the N+1th attempt from one address gets 429
 // RATE_LIMITED with retry-after, another address is unaffected, and the window passing frees
 // it); the API is limited per principal, whatever address it comes from, and the streaming route
-// is counted without waiting and refused once the budget is spent; Redis being down lets every
-// request through with a warning that holds no secret. The real middleware and rules, against
-// the real Upstash-REST stand-in; time moves with a fake clock, not sleeps.
+// is counted once answered (Redis is not asked before its handler runs) and refused once the
+// budget is spent; Redis being down lets every request through with a warning that holds no
+// secret. The real middleware and rules, against the real Upstash-REST stand-in; time moves with
+// a fake clock, not sleeps.
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -32,7 +33,8 @@ function harness(vars: Record<string, string>): Harness {
   app.use("/api/v1/sessions/*", signInLimit.failuresOf(requireApiToken, presentsApiToken));
   const apiLimit = createRateLimit(apiRule).everyRequest;
   app.get("/api/v1/sessions", apiLimit, (c) => c.json({ sessions: [] }));
-  app.post("/api/v1/sessions/:id/messages", apiLimit, (c) => c.json({ streamed: true }));
+  // Says whether Redis had been asked by the time the route answered (`pending` holds the counts).
+  app.post("/api/v1/sessions/:id/messages", apiLimit, (c) => c.json({ streamed: true, counting: pending.length > 0 }));
   // The app's boundary, in short: an AppError is its status and body.
   app.onError((error, c) =>
     error instanceof AppError ? c.json(toErrorBody(error), error.status as 401) : c.json({ error: String(error) }, 500),
@@ -172,9 +174,11 @@ describe("API limit (per principal)", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.UTC(2032, 0, 1, 12, 0, 0));
     const send = () => h.request("/api/v1/sessions/s1/messages", { method: "POST", ip: address("f") });
-    // Answered before Redis is asked; no limit headers, since no verdict was waited for.
+    // Answered before Redis is asked (the count starts once the route has answered); no limit
+    // headers, since no verdict was waited for.
     const first = await send();
     expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ streamed: true, counting: false });
     expect(first.headers.get("ratelimit-limit")).toBeNull();
     await h.settle();
     expect((await send()).status).toBe(200);

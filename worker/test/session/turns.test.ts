@@ -121,6 +121,10 @@ describe("a turn", () => {
     expect(events.filter((event) => event === "event").length).toBeGreaterThan(2);
     const data = [...text.matchAll(/^data: (.+)$/gm)].map((match) => JSON.parse(match[1] ?? "{}") as { type: string; seq: number });
     expect(data.map((frame) => frame.seq)).toEqual([...data.map((frame) => frame.seq)].sort((a, b) => a - b));
+    // The stream ends once the answer is stored: read right after, the history has it.
+    const page = await api(`/sessions/${session.id}/messages`);
+    const [newest] = (await page.json<{ data: { role: string; content: unknown }[] }>()).data;
+    expect(newest).toMatchObject({ role: "assistant", content: [{ type: "text", text: "Streamed." }] });
   });
 
   it("queues a second message while a turn runs (send-queue.test.ts has the rest)", async () => {

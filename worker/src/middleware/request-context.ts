@@ -1,4 +1,5 @@
 /** Request id and access log: every request gets an id (echoed in `x-request-id`) and one log line. */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createLogger } from "../log.ts";
 import type { AppEnv } from "./services.ts";
@@ -15,5 +16,23 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   c.header("x-request-id", requestId);
   // The path only: query strings are not logged.
-  log.info("http.request", { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Date.now() - started });
+  const line = { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Date.now() - started };
+  afterResponse(c, () => log.info("http.request", line));
 });
+
+/**
+ * Runs `work` once the response has left (a timer runs after the runtime has taken it), kept
+ * alive by waitUntil: writing a log line costs ~1 ms under `wrangler dev`, which no response — an
+ * SSE stream's first token least of all — should wait for. Without an execution context (a test
+ * calling the app directly) it runs now.
+ */
+function afterResponse(c: Context<AppEnv>, work: () => void): void {
+  let context: Context<AppEnv>["executionCtx"];
+  try {
+    context = c.executionCtx;
+  } catch {
+    work();
+    return;
+  }
+  context.waitUntil(new Promise<void>((resolve) => setTimeout(() => resolve(work()), 0)));
+}

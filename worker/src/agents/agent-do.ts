@@ -156,7 +156,8 @@ export class AgentDO extends DurableObject<Env> {
       case "pong":
         // Liveness is the answer to pings (every 2 s): results and progress store nothing.
         this.#heard();
-        return this.#seen();
+        void this.#seen();
+        return;
     }
   }
 
@@ -164,7 +165,7 @@ export class AgentDO extends DurableObject<Env> {
     this.#close(socket, code === 1005 ? 1000 : code, "closing");
     // Waiting calls stay, their clocks paused, for their grace period: the agent may be back.
     if (this.#liveSocket(socket) === undefined) this.#wentOffline();
-    this.#seen(true);
+    void this.#seen(true);
   }
 
   override async webSocketError(socket: WebSocket, error: unknown): Promise<void> {

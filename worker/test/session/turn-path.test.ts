@@ -2,16 +2,17 @@
 // session's object — a warm turn sends its model request before any Postgres query or agent call —
 // yet a change made anywhere shows on the very next turn: a PATCH of the session, a credential
 // disabled or deleted through its own routes, a new sign-in to it, a token the refresh cron renewed,
-// an MCP server or tool disabled, an agent that connects, leaves or registers anew; with Redis down
-// every turn checks the old way. turn_end is sent before the answer's row is written, the answer
-// is stored all the same (also when the object dies in between), and `?wait=true` answers only
-// once a GET /messages sees the answer.
+// an MCP server or tool disabled, an agent that connects, leaves or registers anew; past the trust
+// bound, and on every turn while Redis is down, the turn checks the old way. turn_end is sent
+// before the answer's row is written, the answer is stored all the same (also when the object
+// dies in between), and `?wait=true` answers only once a GET /messages sees the answer.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
 import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { messages } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
+import { TRUST_MS } from "../../src/session/warm-sessions.ts";
 import { api, client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
 import { BUILTIN_SPECS, connectAgent, createAgent, waitUntilConnected } from "../helpers/fake-agent.ts";
@@ -111,6 +112,25 @@ describe("the warm turn", () => {
       expect(requests.map((request) => offered(request.body).includes("notes__search"))).toEqual([true, true, true]);
     } finally {
       tunnel.close();
+    }
+  });
+
+  it("checks again once what it holds is older than the bound, so a lost notice heals", async () => {
+    const { session } = await scriptedSession([say("One."), say("Two."), say("Three.")]);
+    await sendAndWait(session.id, "first");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      await sendAndWait(session.id, "warm");
+      expect(watch.beforeModel()).toEqual([]);
+      // The Worker, its objects and this test share one clock: move it past the bound.
+      const realNow = Date.now.bind(Date);
+      vi.spyOn(Date, "now").mockImplementation(() => realNow() + TRUST_MS);
+      watch.log.length = 0;
+      await sendAndWait(session.id, "later");
+      expect(watch.beforeModel()).toContain("db.select");
+    } finally {
+      vi.restoreAllMocks();
+      await watch.stop();
     }
   });
 

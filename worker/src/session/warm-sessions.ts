@@ -19,15 +19,19 @@ export const TRUST_MS = 9 * 60_000;
 export const WARM_FOR_MS = TRUST_MS + 60_000;
 
 export async function registerWarm(redis: Redis, sessionId: SessionId, now: number): Promise<void> {
-  await redis.zadd(KEY, { score: now, member: sessionId });
+  // Forgetting the stale ones here too keeps the set small where nothing is ever changed.
+  await Promise.all([redis.zadd(KEY, { score: now, member: sessionId }), forgetStale(redis, now)]);
 }
 
 /** The sessions registered within WARM_FOR_MS; older entries are dropped on the way. */
 export async function warmSessionIds(redis: Redis, now: number): Promise<string[]> {
-  const since = now - WARM_FOR_MS;
   const [ids] = await Promise.all([
-    redis.zrange<string[]>(KEY, since, Number.MAX_SAFE_INTEGER, { byScore: true }),
-    redis.zremrangebyscore(KEY, "-inf", `(${since}`),
+    redis.zrange<string[]>(KEY, now - WARM_FOR_MS, Number.MAX_SAFE_INTEGER, { byScore: true }),
+    forgetStale(redis, now),
   ]);
   return ids;
+}
+
+async function forgetStale(redis: Redis, now: number): Promise<void> {
+  await redis.zremrangebyscore(KEY, "-inf", `(${now - WARM_FOR_MS}`);
 }

@@ -29,6 +29,7 @@ function changed(method: string, path: string): InputsChange | undefined {
 export const turnInputsNotice = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const change = changed(c.req.method, c.req.path);
-  if (change === undefined || c.res.status >= 400) return;
+  // 202: a device sign-in still waiting (polled every few seconds) has written nothing yet.
+  if (change === undefined || c.res.status >= 400 || c.res.status === 202) return;
   await noticeInputsChange(c.env, c.var.log, change);
 });

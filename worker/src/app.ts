@@ -12,6 +12,7 @@ import { createLogger } from "./log.ts";
 import { presentsApiToken, requireApiToken } from "./middleware/auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { type AppEnv, services } from "./middleware/services.ts";
+import { turnInputsNotice } from "./middleware/turn-inputs.ts";
 import { createRateLimit } from "./rate-limit/middleware.ts";
 import { apiRule, signInRule } from "./rate-limit/rules.ts";
 import { agentTunnel } from "./routes/agent-tunnel.ts";
@@ -68,6 +69,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // A whole session's export is the one body allowed to be larger (routes/export.ts).
   const importLimit = bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: tooLarge });
   api.use((c, next) => (c.req.method === "POST" && c.req.path === IMPORT_PATH ? importLimit : defaultLimit)(c, next));
+  // First, so it also follows the MCP sign-in's landing, which is routed before the API token check.
+  api.use(turnInputsNotice);
   // Sign-in attempts count per address (rate-limit/rules.ts): every POST to /auth/session, every
   // browser landing from an MCP login (its state is the secret), and every wrong API token offered
   // to any other route. Asking whether one is signed in, or signing out, does not count.

@@ -9,6 +9,7 @@ import { type Env, getConfig } from "./env.ts";
 import { openRedis } from "./kv/redis.ts";
 import { createLogger } from "./log.ts";
 import { refreshDueMcpLogins } from "./mcp/refresh.ts";
+import { noticeInputsChange } from "./session/input-notices.ts";
 import { createRefreshDeps } from "./session/refresh-deps.ts";
 
 export { SessionDO } from "./session/session-do.ts";
@@ -28,15 +29,19 @@ async function runCron(cron: string, env: Env): Promise<void> {
     ["cron.oauth_refresh", () => refreshDueCredentials(createRefreshDeps({ env, config, db: database.db, redis, log }))],
     [
       "cron.mcp_oauth_refresh",
-      () =>
-        refreshDueMcpLogins({
+      async () => {
+        const done = await refreshDueMcpLogins({
           db: database.db,
           keyRing: config.keyRing,
           redis,
           fetch: globalThis.fetch.bind(globalThis),
           log,
           now: () => Date.now(),
-        }),
+        });
+        // New tokens, or a login marked dead: the sessions holding the old state warm read it again.
+        if (done.refreshed + done.failed > 0) await noticeInputsChange(env, log, "mcp_servers");
+        return done;
+      },
     ],
   ] as const;
   try {

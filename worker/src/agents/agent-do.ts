@@ -35,6 +35,7 @@ import { type DatabaseHandle, openDatabase } from "../db/client.ts";
 import { recordAgentSeen } from "../db/queries/agents.ts";
 import { type Env, getConfig } from "../env.ts";
 import { type Logger, createLogger } from "../log.ts";
+import { noticeInputsChange } from "../session/input-notices.ts";
 import type { ToolProgress } from "../session/turn-ports.ts";
 import {
   type AgentCallRequest,
@@ -102,6 +103,8 @@ export class AgentDO extends DurableObject<Env> {
   #database: DatabaseHandle | undefined;
   /** What the agent registered, read once from storage (null: none); every call looks at it. */
   #registered: Registration | null | undefined;
+  /** Sessions being told that this agent came or went (#announce); status() answers after it. */
+  #announcing: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -153,7 +156,8 @@ export class AgentDO extends DurableObject<Env> {
       case "pong":
         // Liveness is the answer to pings (every 2 s): results and progress store nothing.
         this.#heard();
-        return this.#seen();
+        void this.#seen();
+        return;
     }
   }
 
@@ -161,7 +165,7 @@ export class AgentDO extends DurableObject<Env> {
     this.#close(socket, code === 1005 ? 1000 : code, "closing");
     // Waiting calls stay, their clocks paused, for their grace period: the agent may be back.
     if (this.#liveSocket(socket) === undefined) this.#wentOffline();
-    this.#seen(true);
+    void this.#seen(true);
   }
 
   override async webSocketError(socket: WebSocket, error: unknown): Promise<void> {
@@ -205,7 +209,11 @@ export class AgentDO extends DurableObject<Env> {
 
   async status(): Promise<AgentStatus> {
     // Asked between two alarms, an agent silent past the limit is already offline.
-    const registration = this.#silent() ? undefined : this.#registration();
+    const silent = this.#silent();
+    // Whoever sees this agent come or go (GET /agents) may start a turn at once: the sessions
+    // holding its tools warm are told first.
+    for (let pending = this.#announcing; pending !== undefined; pending = this.#announcing) await pending;
+    const registration = silent ? undefined : this.#registration();
     return { connected: registration !== undefined, registration: registration ?? null };
   }
 
@@ -216,6 +224,7 @@ export class AgentDO extends DurableObject<Env> {
     for (const socket of this.ctx.getWebSockets()) this.#close(socket, TUNNEL_CLOSE.revoked, "agent token revoked");
     this.#wentOffline();
     this.#pending.settleAll(REVOKED);
+    await this.#announcing;
   }
 
   /** Accept, then close at once with the revoked code, so the agent stops as it would on a revoke. */
@@ -245,7 +254,8 @@ export class AgentDO extends DurableObject<Env> {
       this.#log.warn("agent.orphan_call_cancelled", { agent_id: this.#agentId(), call_id: id });
     }
     this.#log.info("agent.registered", { agent_id: this.#agentId(), version: frame.version, roots: frame.roots.length });
-    this.#seen(true, registration);
+    // Its tools (and the roots the row now holds) are new to every session: told once the row is written.
+    this.#announce(this.#seen(true, registration));
   }
 
   #registration(): Registration | undefined {
@@ -277,9 +287,29 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   #wentOffline(): void {
+    const was = this.#registration();
     this.ctx.storage.kv.delete("registration");
     this.#registered = null;
     this.#pending.wentOffline(Date.now());
+    if (was !== undefined) this.#announce();
+  }
+
+  /**
+   * Tells the sessions that hold this agent's tools warm that it came, went or registered anew
+   * (session/input-notices.ts), after `written` (the row's write). A ping's last-seen tells nobody.
+   */
+  #announce(written?: Promise<unknown>): void {
+    const before = this.#announcing;
+    const announcing: Promise<void> = (async () => {
+      await Promise.all([before, written]);
+      await noticeInputsChange(this.env, this.#log, "agent");
+    })()
+      .catch((error: unknown) => this.#log.warn("agent.announce_failed", { agent_id: this.#agentId(), error }))
+      .finally(() => {
+        if (this.#announcing === announcing) this.#announcing = undefined;
+      });
+    this.#announcing = announcing;
+    this.ctx.waitUntil(announcing);
   }
 
   /** The agent's name as the user knows it (GET /agents), for "waiting for <name> (offline)". */
@@ -342,22 +372,22 @@ export class AgentDO extends DurableObject<Env> {
    * Mirror last-seen (and what the agent registered) into Postgres, at most once a minute however
    * often pings are answered (kept in storage, so an evicted object does not write more often).
    */
-  #seen(force = false, registration?: Registration): void {
+  #seen(force = false, registration?: Registration): Promise<void> | undefined {
     const now = Date.now();
-    if (!force && now - (this.ctx.storage.kv.get<number>("seen_written_at") ?? 0) < SEEN_WRITE_EVERY_MS) return;
+    if (!force && now - (this.ctx.storage.kv.get<number>("seen_written_at") ?? 0) < SEEN_WRITE_EVERY_MS) return undefined;
     void this.ctx.storage.put("seen_written_at", now, { allowUnconfirmed: true });
     const agentId = this.#agentId();
-    if (agentId === undefined) return;
+    if (agentId === undefined) return undefined;
     this.#database ??= openDatabase(getConfig(this.env));
     const write = recordAgentSeen(this.#database.db, agentId, registration && { roots: registration.roots, version: registration.version });
-    this.ctx.waitUntil(
-      write.then(
-        async (name) => {
-          if (name !== undefined) await this.ctx.storage.put("label", name, { allowUnconfirmed: true });
-        },
-        (error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error }),
-      ),
+    const done = write.then(
+      async (name) => {
+        if (name !== undefined) await this.ctx.storage.put("label", name, { allowUnconfirmed: true });
+      },
+      (error: unknown) => this.#log.warn("agent.seen_write_failed", { agent_id: agentId, error }),
     );
+    this.ctx.waitUntil(done);
+    return done;
   }
 
   #agentId(): AgentId | undefined {

@@ -35,6 +35,8 @@ export interface RefreshDeps extends OAuthEndpoints {
   readonly log: Logger;
   /** Told when a refresh fails, with the credential as it now reads (for the clients watching). */
   readonly onFailure?: (credential: Credential) => Promise<void>;
+  /** Told once new tokens are stored (for the sessions that hold the old ones warm). */
+  readonly onRefreshed?: (credentialId: string) => Promise<void>;
 }
 
 export type RefreshOutcome =
@@ -127,6 +129,7 @@ async function refreshHoldingLock(deps: RefreshDeps, credentialId: string, withi
     rotated: tokens.refreshToken !== null && tokens.refreshToken !== secret.refresh_token,
     expires_at: tokens.expiresAt?.toISOString() ?? null,
   });
+  await deps.onRefreshed?.(credentialId).catch(() => undefined);
   return { status: "refreshed" };
 }
 

@@ -11,14 +11,23 @@ export interface CallableMcpServer extends RemoteMcpServer {
   readonly version: number;
 }
 
-export function callableServer(record: RemoteMcpServerRecord, db: Database, keyRing: KeyRing): CallableMcpServer {
+/** `saved`: told after the state is stored (the sessions holding the old one warm are told then). */
+export function callableServer(
+  record: RemoteMcpServerRecord,
+  db: Database,
+  keyRing: KeyRing,
+  saved: () => Promise<void> = async () => undefined,
+): CallableMcpServer {
   const { oauthState, ...server } = record;
   if (oauthState === null) return server;
   return {
     ...server,
     oauth: {
       state: oauthState,
-      save: (state, needsLogin) => saveMcpOAuthState(db, keyRing, record.id, { ...state }, needsLogin),
+      save: async (state, needsLogin) => {
+        await saveMcpOAuthState(db, keyRing, record.id, { ...state }, needsLogin);
+        await saved();
+      },
     },
   };
 }

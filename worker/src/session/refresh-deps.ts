@@ -1,7 +1,8 @@
 /**
  * The token refresher wired to the real world: this deployment's database, Redis and OAuth
- * endpoints, and failures told to every session watching the credential. Used before provider
- * calls (turns.ts) and by the Cron Trigger (index.ts).
+ * endpoints, failures told to every session watching the credential, and every stored change to
+ * the sessions that hold it warm (input-notices.ts). Used before provider calls (turns.ts) and by
+ * the Cron Trigger (index.ts).
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { RefreshDeps } from "../auth/refresh.ts";
@@ -9,6 +10,7 @@ import type { Database } from "../db/client.ts";
 import type { Config, Env } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { noticeCredentialChange } from "./credential-notices.ts";
+import { noticeInputsChange } from "./input-notices.ts";
 
 export function createRefreshDeps(world: { env: Env; config: Config; db: Database; redis: Redis; log: Logger }): RefreshDeps {
   return {
@@ -20,6 +22,9 @@ export function createRefreshDeps(world: { env: Env; config: Config; db: Databas
     fetch: globalThis.fetch.bind(globalThis),
     now: () => Date.now(),
     log: world.log,
-    onFailure: (credential) => noticeCredentialChange(world, credential),
+    onFailure: async (credential) => {
+      await Promise.all([noticeCredentialChange(world, credential), noticeInputsChange(world.env, world.log, "credential")]);
+    },
+    onRefreshed: () => noticeInputsChange(world.env, world.log, "credential"),
   };
 }

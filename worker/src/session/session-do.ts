@@ -288,6 +288,15 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     });
   }
 
+  /**
+   * A credential, tool, MCP server or local agent changed (input-notices.ts): the next turn reads
+   * what it is made of again. Only memory is touched, so nothing is recovered first.
+   */
+  async turnInputsChanged(sessionId: string): Promise<void> {
+    this.#bind(sessionId);
+    this.turns.inputsChanged();
+  }
+
   async waitForTurn(sessionId: string, turnId: string): Promise<RpcResult<TurnResult>> {
     return this.#rpc(sessionId, () => this.turns.wait(turnId));
   }

@@ -1,13 +1,17 @@
 /**
  * What a turn needs before its model call, kept warm between turns (issue 15): the session's row,
- * its credential decrypted (in memory only, never logged) and its tool list. A warm turn checks
- * them with ONE query — the session row joined with its credential's row, and a digest of the
- * tables a tool list is made from (tools, MCP servers, local agents) — while the agents the tools
- * came from are asked, beside it, whether they are still connected with the same registration.
- * Whatever changed is loaded again, so a PATCH, a rotated, refreshed, disabled or deleted
- * credential, an edited MCP server or tool, or an agent that connects or leaves takes effect on
- * the next turn, whichever path wrote it. A remote MCP server's own list is trusted as long as
- * its Redis entry would be (mcp/tool-cache.ts), then read again.
+ * its credential decrypted (in memory only, never logged) and its tool list. A warm turn reads
+ * nothing before its model call: every writer of what the cache holds tells this object after it
+ * wrote (the session row is written only through it; credentials, tools, MCP servers and local
+ * agents notify the sessions registered as warm, see warm-sessions.ts and input-notices.ts).
+ *
+ * When it is not warm — the first turn, after a notice, after TRUST_MS, or with Redis down — the
+ * turn registers the session as warm first, then checks with ONE query (the session row joined
+ * with its credential's row, and a digest of the tables a tool list is made from) while the
+ * agents the tools came from are asked whether they are still connected with the same
+ * registration, and loads again whatever changed. A token about to expire is refreshed before
+ * each model call all the same (credential-lease.ts). A remote MCP server's own list is trusted
+ * as long as its Redis entry would be (mcp/tool-cache.ts), then read again.
  */
 import { type AgentId, AgentIdSchema } from "@maestro/protocol";
 import { eq, sql } from "drizzle-orm";
@@ -16,18 +20,21 @@ import { type CredentialRow, type ResolvedCredential, openUsableRow, resolveCred
 import { refreshIfExpiring } from "../auth/refresh.ts";
 import { recentAgentIds } from "../db/queries/agents.ts";
 import { localAgents, mcpServers, savedAuthentications, sessions, tools } from "../db/schema.ts";
-import type { AppError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import type { AvailableTool } from "../tools/executor.ts";
 import { loadSessionTools } from "../tools/session-tools.ts";
 import { isCredentialFailure } from "./failover.ts";
 import { createRefreshDeps } from "./refresh-deps.ts";
 import type { SessionRow } from "./turn-wiring.ts";
 import type { TurnHost } from "./turns.ts";
+import { TRUST_MS, registerWarm } from "./warm-sessions.ts";
 
 /** As long as mcp/tool-cache.ts keeps a remote server's list. */
 const TOOLS_MAX_AGE_MS = 5 * 60_000;
 /** The agents an unbound session may use (agent-port.ts resolveSessionMachines looks at as many). */
 const AGENT_CANDIDATES = 10;
+/** After Redis failed to register this session, turns check the old way this long before trying it again. */
+const REGISTER_RETRY_MS = 30_000;
 
 /** What the turn is wired with (turn-wiring.ts): a credential failure is a value, for failover. */
 export interface TurnInputs {
@@ -49,6 +56,11 @@ export class TurnCache {
   #session: SessionRow | undefined;
   #credential: { readonly key: string; readonly value: ResolvedCredential } | undefined;
   #tools: WarmTools | undefined;
+  /** When the registration the warm inputs rest on was made; undefined: check before the next turn. */
+  #trustedAt: number | undefined;
+  /** Counts notices, so a load that a notice overtook is not trusted. */
+  #epoch = 0;
+  #registerAfter = 0;
 
   constructor(host: TurnHost) {
     this.#host = host;
@@ -59,18 +71,35 @@ export class TurnCache {
     return this.#session;
   }
 
-  /** The object just wrote the row (configure, archive): this is it now. */
+  /**
+   * The object just wrote or read the row (configure, archive, the totals after a turn): this is it
+   * now. Only a change of what the credential and tools are chosen by sends the next turn to check.
+   */
   sessionChanged(row: SessionRow | undefined): void {
+    const before = this.#session;
     this.#session = row;
+    if (row === undefined || before === undefined || choiceOf(before) !== choiceOf(row)) this.inputsChanged();
   }
 
-  /** Told by the credential routes; the next turn's check would see it too. */
+  /** Told by the credential notices (credential-notices.ts). */
   credentialChanged(): void {
     this.#credential = undefined;
+    this.inputsChanged();
   }
 
-  /** The session row, its credential and its tools as they are now, with one query when warm. */
+  /** A credential, tool, MCP server or agent changed somewhere (input-notices.ts). */
+  inputsChanged(): void {
+    this.#epoch += 1;
+    this.#trustedAt = undefined;
+  }
+
+  /** The session row, its credential and its tools as they are now: no query when warm, one when not. */
   async inputs(): Promise<TurnInputs | undefined> {
+    const warmInputs = this.#warmInputs(Date.now());
+    if (warmInputs !== undefined) return warmInputs;
+    const epoch = this.#epoch;
+    // Registered before anything is read: a writer that commits after this read sees the registration.
+    const registeredAt = await this.#register();
     const warm = this.#tools;
     const [probed, agents] = await Promise.all([this.#probe(), warm === undefined ? undefined : agentStamp(this.#host, warm.agentIds)]);
     if (probed === undefined) return undefined;
@@ -83,7 +112,31 @@ export class TurnCache {
       }),
       this.#toolsFor(session, digest, agents),
     ]);
+    if (registeredAt !== undefined && this.#epoch === epoch && !(credential instanceof AppError)) this.#trustedAt = registeredAt;
     return { session, credential, tools: toolList };
+  }
+
+  /** What the last check found, while nothing has said otherwise and it is not too old to trust. */
+  #warmInputs(now: number): TurnInputs | undefined {
+    const [session, credential, tools] = [this.#session, this.#credential, this.#tools];
+    if (this.#trustedAt === undefined || now - this.#trustedAt >= TRUST_MS) return undefined;
+    if (session === undefined || credential === undefined || tools === undefined) return undefined;
+    if (now - tools.loadedAt >= TOOLS_MAX_AGE_MS) return undefined;
+    return { session, credential: credential.value, tools: tools.tools };
+  }
+
+  /** When this session was registered as warm; undefined if Redis failed (then every turn checks). */
+  async #register(): Promise<number | undefined> {
+    const now = Date.now();
+    if (now < this.#registerAfter) return undefined;
+    try {
+      await registerWarm(this.#host.redis(), this.#host.sessionId, now);
+      return now;
+    } catch (error) {
+      this.#registerAfter = now + REGISTER_RETRY_MS;
+      this.#host.log.warn("turn_inputs.register_failed", { session_id: this.#host.sessionId, error });
+      return undefined;
+    }
   }
 
   async #probe(): Promise<{ session: SessionRow; credentialRow: CredentialRow | null; digest: string } | undefined> {
@@ -146,6 +199,11 @@ export class TurnCache {
     this.#tools = { stamp, agentIds, agents: before, loadedAt, tools: list };
     return list;
   }
+}
+
+/** What a session's credential and tools are chosen by. */
+function choiceOf(row: SessionRow): string {
+  return JSON.stringify([row.credentialId, row.enabledTools, row.enabledMcp, row.agentIds]);
 }
 
 /** Whether each agent is connected and what it registered: what its tools are made of. */

@@ -247,6 +247,11 @@ export class TurnManager {
     this.#cache.credentialChanged();
   }
 
+  /** Something a turn is made of changed (input-notices.ts): the next turn reads it again. */
+  inputsChanged(): void {
+    this.#cache.inputsChanged();
+  }
+
   snapshotTurn(): SnapshotFrame["turn"] {
     const turn = this.#current;
     if (turn === undefined) return null;

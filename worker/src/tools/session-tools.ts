@@ -17,6 +17,7 @@ import type { Logger } from "../log.ts";
 import { listServerTools } from "../mcp/client.ts";
 import { type CallableMcpServer, callableServer } from "../mcp/servers.ts";
 import { cachedServerTools } from "../mcp/tool-cache.ts";
+import { noticeInputsChange } from "../session/input-notices.ts";
 import type { AvailableTool } from "./executor.ts";
 import { machineMcpTools, machineTool } from "./machine-tools.ts";
 
@@ -51,7 +52,9 @@ export async function loadSessionTools(sources: ToolSources, scope: SessionToolS
 async function remoteMcpTools(sources: ToolSources, enabled: readonly string[] | null): Promise<AvailableTool[]> {
   const { servers, unreadable } = await remoteServersFor(sources.db, sources.keyRing, enabled);
   for (const name of unreadable) sources.log.error("mcp.headers_unreadable", { mcp_server: name });
-  const lists = await Promise.all(servers.map((server) => toolsOf(sources, callableServer(server, sources.db, sources.keyRing))));
+  // A login refreshed during a call is stored; the sessions holding the old tokens warm are told.
+  const saved = () => noticeInputsChange(sources.env, sources.log, "mcp_servers");
+  const lists = await Promise.all(servers.map((server) => toolsOf(sources, callableServer(server, sources.db, sources.keyRing, saved))));
   return lists.flat();
 }
 

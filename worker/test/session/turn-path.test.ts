@@ -1,20 +1,27 @@
 // Proves the turn's hot path (issue 15) keeps its behaviour: what a turn needs is kept warm in the
-// session's object, yet a change made anywhere — a PATCH of the session, a credential disabled or
-// deleted through its own routes, an agent that connects — shows on the very next turn; turn_end
-// is sent before the answer's row is written, the answer is stored all the same (also when the
-// object dies in between), and `?wait=true` answers only once a GET /messages sees the answer.
-import type { AgentId, Message, SessionId } from "@maestro/protocol";
-import { abortAllDurableObjects } from "cloudflare:test";
+// session's object — a warm turn sends its model request before any Postgres query or agent call —
+// yet a change made anywhere shows on the very next turn: a PATCH of the session, a credential
+// disabled or deleted through its own routes, a new sign-in to it, a token the refresh cron renewed,
+// an MCP server or tool disabled, an agent that connects, leaves or registers anew; past the trust
+// bound, and on every turn while Redis is down, the turn checks the old way. turn_end is sent
+// before the answer's row is written, the answer is stored all the same (also when the object
+// dies in between), and `?wait=true` answers only once a GET /messages sees the answer.
+import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
+import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { messages } from "../../src/db/schema.ts";
+import worker from "../../src/index.ts";
+import { TRUST_MS } from "../../src/session/warm-sessions.ts";
 import { api, client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
-import { BUILTIN_SPECS, connectAgent, createAgent } from "../helpers/fake-agent.ts";
+import { BUILTIN_SPECS, connectAgent, createAgent, waitUntilConnected } from "../helpers/fake-agent.ts";
+import { loginCodex, storedTokens } from "../helpers/oauth-sim.ts";
+import { watchRoundTrips } from "../helpers/round-trips.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { waitForTurn } from "../helpers/turns.ts";
-import { recordedRequests } from "../simulators/client.ts";
+import { recordedRequests, registerScript } from "../simulators/client.ts";
 
 const simulatorUrl = () => inject("simulatorUrl");
 
@@ -58,6 +65,18 @@ async function refuseAnswers(sessionId: SessionId, mode: "until_unblocked" | "on
   return () => withDb((db) => db.execute(sql`delete from turn_path_blocked where session_id = ${sessionId}`));
 }
 
+const offered = (body: unknown) => ((body as { tools?: { name: string; description?: string }[] }).tools ?? []).map((tool) => tool.name);
+
+function bearerOf(request: { headers: [string, string][] } | undefined): string | undefined {
+  return request?.headers.find(([name]) => name.toLowerCase() === "authorization")?.[1].replace(/^Bearer /, "");
+}
+
+async function runCron(): Promise<void> {
+  const context = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env, context);
+  await waitOnExecutionContext(context);
+}
+
 afterEach(async () => {
   await withDb(async (db) => {
     await db.execute(sql`drop trigger if exists turn_path_refuse on messages`);
@@ -66,6 +85,70 @@ afterEach(async () => {
 });
 
 describe("the warm turn", () => {
+  it("sends its model request before any Postgres query or agent call, and checks again after a change", async () => {
+    const agent = await createAgent();
+    const tunnel = await connectAgent(agent, { register: { mcp: [{ name: "notes", tools: [{ ...BUILTIN_SPECS[0]!, name: "search" }] }] } });
+    const { session, key } = await scriptedSession([say("Cold."), say("Warm."), say("Checked.")], {
+      extra: { agent_id: agent.id as AgentId },
+    });
+    try {
+      await sendAndWait(session.id, "first");
+      const watch = await watchRoundTrips(session.id, simulatorUrl());
+      try {
+        expect(await sendAndWait(session.id, "warm")).toMatchObject({ status: "completed" });
+        expect(watch.log.some((entry) => entry.startsWith("model "))).toBe(true);
+        expect(watch.beforeModel()).toEqual([]);
+        // The answer's rows are still written, after the request went.
+        expect(watch.log.filter((entry) => entry.startsWith("db."))).not.toEqual([]);
+        // A change elsewhere (here: the credential's label) sends the next turn to check first.
+        watch.log.length = 0;
+        await client().credentials.update(session.credential_id as CredentialId, { label: "renamed" });
+        expect(await sendAndWait(session.id, "checked")).toMatchObject({ status: "completed" });
+        expect(watch.beforeModel()).toEqual(expect.arrayContaining(["db.select", "agent.status"]));
+      } finally {
+        await watch.stop();
+      }
+      const requests = await recordedRequests(simulatorUrl(), key);
+      expect(requests.map((request) => offered(request.body).includes("notes__search"))).toEqual([true, true, true]);
+    } finally {
+      tunnel.close();
+    }
+  });
+
+  it("checks again once what it holds is older than the bound, so a lost notice heals", async () => {
+    const { session } = await scriptedSession([say("One."), say("Two."), say("Three.")]);
+    await sendAndWait(session.id, "first");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      await sendAndWait(session.id, "warm");
+      expect(watch.beforeModel()).toEqual([]);
+      // The Worker, its objects and this test share one clock: move it past the bound.
+      const realNow = Date.now.bind(Date);
+      vi.spyOn(Date, "now").mockImplementation(() => realNow() + TRUST_MS);
+      watch.log.length = 0;
+      await sendAndWait(session.id, "later");
+      expect(watch.beforeModel()).toContain("db.select");
+    } finally {
+      vi.restoreAllMocks();
+      await watch.stop();
+    }
+  });
+
+  it("checks before every turn while Redis is down, and still sees a change", async () => {
+    const { session } = await scriptedSession([say("One."), say("Two.")]);
+    const watch = await watchRoundTrips(session.id, simulatorUrl(), { failingRedis: true });
+    try {
+      expect(await sendAndWait(session.id, "first")).toMatchObject({ status: "completed" });
+      watch.log.length = 0;
+      expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
+      expect(watch.beforeModel()).toContain("db.select");
+      await client().credentials.update(session.credential_id as CredentialId, { is_enabled: false });
+      expect(await sendAndWait(session.id, "while disabled")).toMatchObject({ status: "failed" });
+    } finally {
+      await watch.stop();
+    }
+  });
+
   it("uses a session setting changed between turns on the next turn", async () => {
     const { session, key } = await scriptedSession([say("One."), say("Two.")]);
     await sendAndWait(session.id, "first");
@@ -93,6 +176,71 @@ describe("the warm turn", () => {
     expect(gone).toMatchObject({ status: "failed", message: { status: "error" } });
   });
 
+  it("uses the tokens of a new sign-in to the same credential on the next turn", async () => {
+    const account = `acct-warm-${crypto.randomUUID().slice(0, 8)}`;
+    const credential = await loginCodex(account);
+    await registerScript(simulatorUrl(), account, [say("Before."), say("After.")]);
+    const session = await client().sessions.create({ provider: "codex", model: "gpt-5.5", credential_id: credential.id });
+    expect(await sendAndWait(session.id, "first")).toMatchObject({ status: "completed" });
+    await loginCodex(account, { credentialId: credential.id });
+    expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
+    const [before, after] = await recordedRequests(simulatorUrl(), account);
+    const rotated = (await storedTokens(credential.id))?.access_token;
+    expect(bearerOf(before)).not.toBe(rotated);
+    expect(bearerOf(after)).toBe(rotated);
+  });
+
+  it("uses the token the refresh cron renewed on the next turn", async () => {
+    const account = `acct-warm-${crypto.randomUUID().slice(0, 8)}`;
+    // Nine minutes: no turn refreshes it (five), the cron does (ten).
+    const credential = await loginCodex(account, { expiresIn: 9 * 60 });
+    await registerScript(simulatorUrl(), account, [say("Before."), say("After.")]);
+    const session = await client().sessions.create({ provider: "codex", model: "gpt-5.5", credential_id: credential.id });
+    expect(await sendAndWait(session.id, "first")).toMatchObject({ status: "completed" });
+    await runCron();
+    expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
+    const [before, after] = await recordedRequests(simulatorUrl(), account);
+    const renewed = (await storedTokens(credential.id))?.access_token;
+    expect(bearerOf(before)).not.toBe(renewed);
+    expect(bearerOf(after)).toBe(renewed);
+  });
+
+  it("sees an MCP server disabled through its route on the next turn", async () => {
+    const server = await client().mcpServers.create({
+      name: `warm-${Date.now() % 100_000}`,
+      transport: "streamable_http",
+      url: `${inject("mcpEverythingUrl")}/mcp`,
+    });
+    try {
+      const { session, key } = await scriptedSession([say("With it."), say("Without it.")], { extra: { enabled_mcp: [server.name] } });
+      await sendAndWait(session.id, "first");
+      await client().mcpServers.update(server.id, { is_enabled: false });
+      await sendAndWait(session.id, "second");
+      const [first, second] = await recordedRequests(simulatorUrl(), key);
+      expect(offered(first?.body)).toContain(`${server.name}__echo`);
+      expect(offered(second?.body)).not.toContain(`${server.name}__echo`);
+    } finally {
+      await client().mcpServers.delete(server.id);
+    }
+  });
+
+  it("sees a tool disabled through its route on the next turn", async () => {
+    const { session, key } = await scriptedSession([say("One."), say("Two.")]);
+    await sendAndWait(session.id, "first");
+    const [first] = await recordedRequests(simulatorUrl(), key);
+    const name = offered(first?.body)[0];
+    const tool = (await client().tools.list()).data.find((each) => each.name === name);
+    if (tool === undefined) throw new Error("a scripted session is offered the Worker's built-in tools");
+    await client().tools.update(tool.id, { is_enabled: false });
+    try {
+      await sendAndWait(session.id, "second");
+      const [, second] = await recordedRequests(simulatorUrl(), key);
+      expect(offered(second?.body)).not.toContain(name);
+    } finally {
+      await client().tools.update(tool.id, { is_enabled: true });
+    }
+  });
+
   it("offers an agent's tools on the first turn after it connects", async () => {
     const agent = await createAgent();
     const { session, key } = await scriptedSession([say("No agent yet."), say("Now with it.")], {
@@ -105,11 +253,34 @@ describe("the warm turn", () => {
     try {
       await sendAndWait(session.id, "after");
       const [before, after] = await recordedRequests(simulatorUrl(), key);
-      const names = (body: unknown) => ((body as { tools?: { name: string }[] }).tools ?? []).map((tool) => tool.name);
-      expect(names(before?.body)).not.toContain("notes__search");
-      expect(names(after?.body)).toContain("notes__search");
+      expect(offered(before?.body)).not.toContain("notes__search");
+      expect(offered(after?.body)).toContain("notes__search");
     } finally {
       tunnel.close();
+    }
+  });
+
+  it("drops an agent's tools on the first turn after it leaves, and offers what it registers anew", async () => {
+    const agent = await createAgent();
+    const notes = (tool: string) => ({ register: { mcp: [{ name: "notes", tools: [{ ...BUILTIN_SPECS[0]!, name: tool }] }] } });
+    const first = await connectAgent(agent, notes("search"));
+    const { session, key } = await scriptedSession([say("Here."), say("Gone."), say("Back.")], {
+      extra: { agent_id: agent.id as AgentId },
+    });
+    await sendAndWait(session.id, "while connected");
+    first.close();
+    await waitUntilConnected(agent.id, false);
+    await sendAndWait(session.id, "after it left");
+    const second = await connectAgent(agent, notes("lookup"));
+    try {
+      await sendAndWait(session.id, "after it came back");
+      const [connected, left, back] = await recordedRequests(simulatorUrl(), key);
+      expect(offered(connected?.body)).toContain("notes__search");
+      expect(offered(left?.body)).not.toContain("notes__search");
+      expect(offered(back?.body)).toContain("notes__lookup");
+      expect(offered(back?.body)).not.toContain("notes__search");
+    } finally {
+      second.close();
     }
   });
 });

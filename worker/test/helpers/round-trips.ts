@@ -1,0 +1,103 @@
+// Watches one session's object, in order: every Postgres query it starts, every local agent it
+// asks, and every request it sends to the model (the simulator). The Worker, its Durable Objects
+// and the tests share one isolate, so the object's own db() and bindings can be wrapped in place,
+// and the global fetch it binds when a turn is wired.
+import { env, runInDurableObject } from "cloudflare:test";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Database } from "../../src/db/client.ts";
+import type { Env } from "../../src/env.ts";
+
+/** The drizzle entry points that start a query (building one without running it is not a round trip, but no caller does). */
+const QUERIES = new Set([
+  "select",
+  "selectDistinct",
+  "selectDistinctOn",
+  "insert",
+  "update",
+  "delete",
+  "execute",
+  "transaction",
+  "query",
+  "batch",
+  "$count",
+  "with",
+]);
+
+interface Watched {
+  db(): Database;
+  redis(): Redis;
+  env: Env;
+}
+
+export interface RoundTrips {
+  /** "db.<entry>", "agent.<method>" and "model <path>", in the order they started. */
+  readonly log: string[];
+  /** What the object did before its first model request (everything, if it sent none). */
+  beforeModel(): string[];
+  stop(): Promise<void>;
+}
+
+export async function watchRoundTrips(
+  sessionId: string,
+  simulatorUrl: string,
+  options: { failingRedis?: boolean } = {},
+): Promise<RoundTrips> {
+  const log: string[] = [];
+  const stub = env.SESSION.get(env.SESSION.idFromName(sessionId));
+  const globalFetch = globalThis.fetch;
+  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.startsWith(simulatorUrl)) log.push(`model ${new URL(url).pathname}`);
+    return globalFetch.call(globalThis, input, init);
+  };
+  const undo = await runInDurableObject(stub, (instance) => {
+    const watched = instance as unknown as Watched;
+    const own = { db: Object.hasOwn(watched, "db"), redis: Object.hasOwn(watched, "redis") };
+    const [db, bindings] = [watched.db.bind(watched), watched.env];
+    watched.db = () => recording(db(), (name) => QUERIES.has(name) && log.push(`db.${name}`));
+    if (options.failingRedis === true) watched.redis = () => refusing<Redis>();
+    const agents = bindings.AGENT;
+    const wrappedAgents = new Proxy(agents, {
+      get: (target, name: string) => {
+        if (name === "get") return (id: DurableObjectId) => recording(target.get(id), (method) => log.push(`agent.${method}`));
+        const value: unknown = Reflect.get(target, name, target);
+        return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    watched.env = { ...bindings, AGENT: wrappedAgents };
+    return () => {
+      if (!own.db) delete (watched as Partial<Watched>).db;
+      if (!own.redis) delete (watched as Partial<Watched>).redis;
+      watched.env = bindings;
+    };
+  });
+  return {
+    log,
+    beforeModel: () => {
+      const first = log.findIndex((entry) => entry.startsWith("model "));
+      return first === -1 ? [...log] : log.slice(0, first);
+    },
+    stop: async () => {
+      globalThis.fetch = globalFetch;
+      await runInDurableObject(stub, () => undo());
+    },
+  };
+}
+
+/** `target`, noting the name of every property read that is a function. */
+function recording<T extends object>(target: T, note: (name: string) => unknown): T {
+  return new Proxy(target, {
+    get(object, name, receiver) {
+      const value: unknown = Reflect.get(object, name, receiver);
+      if (typeof name !== "string" || name === "then" || typeof value !== "function") return value;
+      note(name);
+      // Called on the object itself (an RPC stub has no bind).
+      return (...args: unknown[]) => (object as Record<string, (...args: unknown[]) => unknown>)[name]!(...args);
+    },
+  });
+}
+
+/** A Redis whose every command fails, as an unreachable one does. */
+function refusing<T extends object>(): T {
+  return new Proxy({} as T, { get: () => () => Promise.reject(new Error("redis is down (test)")) });
+}

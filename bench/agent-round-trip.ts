@@ -7,6 +7,11 @@
  * the session runs side by side: the step's tool time (its slowest call) against ten single
  * round trips one after another.
  *
+ * As a user runs it (issue 15): `maestro-agent` is its own process, not a guest of this one (which
+ * also runs the embedded Postgres, whose queries hold Node's one thread, and the model
+ * simulator), and it and the session's socket dial the Worker's own workerd port, not wrangler
+ * dev's proxy in front of it, which exists only in development (user-workerd.ts).
+ *
  *   npm run bench:agent -- [--calls 500]
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -14,12 +19,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
-import { startAgent } from "../local-agent/src/agent.ts";
-import { createLogger } from "../local-agent/src/log.ts";
 import { Roots } from "../local-agent/src/sandbox/roots.ts";
 import { runTool } from "../local-agent/src/tools/registry.ts";
+import { type Child, startChild } from "../worker/local/child-process.ts";
 import { scriptedSessionOn, startLocalWorker } from "../worker/local/local-worker.ts";
+import { REPO_ROOT } from "../worker/local/wrangler.ts";
 import { fixed, summarize } from "./stats.ts";
+import { userWorkerdOrigin } from "./user-workerd.ts";
 
 const { values: flags } = parseArgs({ options: { calls: { type: "string", default: "500" } } });
 const CALLS = Number(flags.calls);
@@ -89,19 +95,43 @@ async function throughMaestro(origin: string, token: string, sessionId: string, 
   return durations;
 }
 
-const worker = await startLocalWorker({ name: "bench-agent-worker" });
-try {
-  const created = await worker.client.agents.create({ name: "bench" });
-  const agent = await startAgent(
-    { url: worker.origin, token: created.token, roots: [root], name: "bench", mcp: [] },
-    { log: createLogger(() => undefined), onFatal: (reason) => process.stderr.write(`agent stopped: ${reason}\n`) },
+/** A real `maestro-agent` process serving `root`, connected once it has registered. */
+async function startAgentProcess(url: string, token: string): Promise<Child> {
+  let onConnected: () => void = () => undefined;
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  const agent = startChild(
+    "agent",
+    process.execPath,
+    [join(REPO_ROOT, "local-agent/bin/maestro-agent.mjs"), "--url", url, "--root", root, "--name", "bench"],
+    {
+      cwd: root,
+      env: { MAESTRO_AGENT_TOKEN: token },
+      onLine: (line) => {
+        if (line.includes("tunnel.connected")) onConnected();
+      },
+      // Its two lines a call are written (as a user's terminal gets them), not shown here.
+      show: (line) => / (warn|error) /.test(line),
+    },
   );
-  await agent.connection.whenConnected();
+  await Promise.race([connected, agent.exited.then((code) => Promise.reject(new Error(`maestro-agent exited (${code})`)))]);
+  return agent;
+}
+
+const worker = await startLocalWorker({
+  name: "bench-agent-worker",
+  // Each step logs its model call: only trouble is shown, so the table stays readable.
+  showWorkerLine: (line) => /"level":"(warn|error)"|✘|\[ERROR\]/.test(line),
+});
+let agent: Child | undefined;
+try {
+  const origin = await userWorkerdOrigin(worker.origin);
+  const created = await worker.client.agents.create({ name: "bench" });
+  agent = await startAgentProcess(origin, created.token);
   /** A session whose model asks for `calls` reads, `perStep` at a time; the durations it reports. */
   async function readSession(calls: number, perStep: number): Promise<number[]> {
     const { turns, script } = readScript(calls, perStep);
     const { session } = await scriptedSessionOn(worker, script, { agent_id: created.id, enabled_tools: ["read_file"] });
-    return throughMaestro(worker.origin, worker.token, session.id, turns);
+    return throughMaestro(origin, worker.token, session.id, turns);
   }
 
   const local = summarize(await inProcess());
@@ -115,13 +145,14 @@ try {
     `\nread_file of a small file, ${tunnel.length} calls one per step (after ${WARMUP} warm-up calls)\n` +
       `  in-process  p50 ${fixed(local.p50, 3)} ms  p99 ${fixed(local.p99, 3)} ms\n` +
       `  Maestro     p50 ${fixed(remote.p50, 1)} ms  p99 ${fixed(remote.p99, 1)} ms  (SessionDO → AgentDO → agent → back)\n` +
+      `              (${origin === worker.origin ? "through wrangler dev's proxy" : "on the Worker's own workerd port"})\n` +
       `  ratio       p50 ${fixed(remote.p50 / local.p50, 0)}×  p99 ${fixed(remote.p99 / local.p99, 0)}×\n` +
       `\n${BATCH} reads asked for in one step, ${stepTimes.length} steps (run side by side)\n` +
       `  step's tool time  p50 ${fixed(steps.p50, 1)} ms  p99 ${fixed(steps.p99, 1)} ms` +
       `  (${BATCH} single round trips one after another: p50 ${fixed(remote.p50 * BATCH, 1)} ms)\n`,
   );
-  await agent.stop();
 } finally {
+  await agent?.stop("SIGTERM");
   await worker.stop();
   await rm(root, { recursive: true, force: true });
 }

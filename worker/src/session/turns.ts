@@ -438,7 +438,14 @@ export class TurnManager {
               code: event.error.code,
             });
             break;
-          case "step":
+          case "step": {
+            // A step's tool calls leave before its answer goes to Postgres: encoding the row (its raw
+            // request holds the whole history) is most of a step's bookkeeping, and the local
+            // Postgres serialises queries, so the insert would also hold the approval rules' read
+            // of the turn's first call. The loop sends the calls within this task; the write waits
+            // for the next one (and is noted in the outbox now, as always).
+            const runsTools = event.step.status === "complete" && event.step.content.some((part) => part.type === "tool_call");
+            if (runsTools) setTimeout(this.#writes.hold(), 0);
             // Shown now, with its usage and cost; in Postgres a moment later (write-behind.ts).
             answer = await this.#transcript.storeAnswer(turn.turnId, active, event.step);
             // The stored step now holds what was streamed: a snapshot must not show it twice.
@@ -450,9 +457,9 @@ export class TurnManager {
               request_id: turn.requestId,
             } satisfies TurnRecord);
             logCall(this.#host, turn.turnId, event.step);
-            if (event.step.content.some((part) => part.type === "tool_call") && event.step.status === "complete")
-              this.#host.setActivity("waiting_tool");
+            if (runsTools) this.#host.setActivity("waiting_tool");
             break;
+          }
           case "tool_results":
             this.#emit(turn, { type: "message", message: await this.#transcript.storeToolResults(turn.turnId, event.executions) });
             this.#host.setActivity("streaming");

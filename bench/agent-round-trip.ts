@@ -10,7 +10,7 @@
  * As a user runs it (issue 15): `maestro-agent` is its own process, not a guest of this one (which
  * also runs the embedded Postgres, whose queries hold Node's one thread, and the model
  * simulator), and it and the session's socket dial the Worker's own workerd port, not wrangler
- * dev's proxy in front of it, which exists only in development (user-workerd.ts).
+ * dev's proxy in front of it, which exists only in development (gateway/workerd.ts).
  *
  *   npm run bench:agent -- [--calls 500]
  */
@@ -25,7 +25,7 @@ import { type Child, startChild } from "../worker/local/child-process.ts";
 import { scriptedSessionOn, startLocalWorker } from "../worker/local/local-worker.ts";
 import { REPO_ROOT } from "../worker/local/wrangler.ts";
 import { fixed, summarize } from "./stats.ts";
-import { userWorkerdOrigin } from "./user-workerd.ts";
+import { workerOrigin } from "./gateway/workerd.ts";
 
 const { values: flags } = parseArgs({ options: { calls: { type: "string", default: "500" } } });
 const CALLS = Number(flags.calls);
@@ -124,7 +124,7 @@ const worker = await startLocalWorker({
 });
 let agent: Child | undefined;
 try {
-  const origin = await userWorkerdOrigin(worker.origin);
+  const origin = await workerOrigin(worker.origin);
   const created = await worker.client.agents.create({ name: "bench" });
   agent = await startAgentProcess(origin, created.token);
   /** A session whose model asks for `calls` reads, `perStep` at a time; the durations it reports. */

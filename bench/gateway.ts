@@ -24,7 +24,7 @@ import { REPO_ROOT, resolveBin } from "../worker/local/wrangler.ts";
 import { chatCompletion, maestroSocket, maestroSse, type Reading } from "./gateway/clients.ts";
 import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
 import { planText } from "./gateway/upstream.ts";
-import { cpuMs, peakRss, rssMb, workerProcess, workerdPids } from "./gateway/workerd.ts";
+import { cpuMs, peakRss, rssMb, workerProcess } from "./gateway/workerd.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -126,12 +126,7 @@ try {
   });
   cleanups.push(() => worker.stop());
   const { origin: proxyOrigin, token, client } = worker;
-  const pids = workerdPids();
-  const found = await workerProcess(pids, Number(new URL(proxyOrigin).port), async (candidate) => {
-    const response = await fetch(`${candidate}/api/v1/sessions?limit=1`, { headers: { authorization: `Bearer ${token}` } });
-    await response.body?.cancel();
-    return response.status === 200;
-  });
+  const found = await workerProcess(proxyOrigin);
   if (found === undefined) throw new Error("could not find the port where workerd serves the Worker itself");
   const origin = found.origin;
   const workerPids = [found.pid];

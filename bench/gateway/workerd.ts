@@ -103,21 +103,34 @@ export function listeningPorts(pid: number): number[] {
 /**
  * `wrangler dev` runs two workerd processes: a proxy that listens on the port it prints and passes
  * every request and socket frame on (dev only: production has no such hop), and the one that runs
- * the Worker. Finds the latter and the port where it serves the Worker itself: the one port of the
- * other process on which `isWorker` (an API call) answers.
+ * the Worker. Finds the latter and the port where it serves the Worker itself: the one port of
+ * the other process where the Worker's health route answers.
  */
 export async function workerProcess(
-  pids: readonly number[],
-  proxyPort: number,
-  isWorker: (origin: string) => Promise<boolean>,
+  proxyOrigin: string,
 ): Promise<{ pid: number; origin: string; proxyPid: number | undefined } | undefined> {
+  const pids = workerdPids();
+  const proxyPort = Number(new URL(proxyOrigin).port);
   const proxyPid = pids.find((pid) => listeningPorts(pid).includes(proxyPort));
   for (const pid of pids) {
     if (pid === proxyPid) continue;
     for (const port of listeningPorts(pid)) {
       const origin = `http://127.0.0.1:${port}`;
-      if (await isWorker(origin).catch(() => false)) return { pid, origin, proxyPid };
+      if (await servesTheWorker(origin)) return { pid, origin, proxyPid };
     }
   }
   return undefined;
+}
+
+/** The Worker's own origin under `wrangler dev`, or the proxy's where it cannot be found. */
+export async function workerOrigin(proxyOrigin: string): Promise<string> {
+  return (await workerProcess(proxyOrigin))?.origin ?? proxyOrigin;
+}
+
+async function servesTheWorker(origin: string): Promise<boolean> {
+  const health = await fetch(`${origin}/api/v1/health`).then(
+    async (response) => (response.ok ? ((await response.json()) as unknown) : undefined),
+    () => undefined,
+  );
+  return typeof health === "object" && health !== null && "version" in health;
 }

@@ -51,6 +51,11 @@ import { TurnManager } from "./turns.ts";
 
 const SESSION_ID_HEADER = "x-maestro-session-id";
 const KEEP_ALIVE_MS = 10_000;
+/**
+ * How late the session list may learn a new activity: changes within it are mirrored once, and
+ * the mirror (a Redis write, a feed notice) stays off the path of a turn's first token.
+ */
+const MIRROR_DELAY_MS = 50;
 
 export class SessionDO extends DurableObject<Env> implements FrameHost {
   readonly events: EventLog;
@@ -66,6 +71,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
    * (a socket that closed meanwhile only fails its send, which is skipped). Presence always asks afresh.
    */
   #sockets: WebSocket[] | undefined;
+  #mirrorTimer: ReturnType<typeof setTimeout> | undefined;
+  #keepAliveQueued = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -147,11 +154,26 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   setActivity(activity: SessionActivity): void {
     if (activity === this.#activity) return;
     this.#activity = activity;
-    void this.#mirror();
+    if (this.#mirrorTimer !== undefined) return;
+    this.#mirrorTimer = setTimeout(() => {
+      this.#mirrorTimer = undefined;
+      void this.#mirror();
+    }, MIRROR_DELAY_MS);
   }
 
+  /**
+   * Sets the keep-alive alarm, after the task that asked: setting it is a storage write, and
+   * outgoing messages wait for storage writes to commit — the turn's model request must not.
+   */
   keepAlive(): void {
-    void this.ctx.storage.getAlarm().then((alarm) => (alarm === null ? this.ctx.storage.setAlarm(Date.now() + KEEP_ALIVE_MS) : undefined));
+    if (this.#keepAliveQueued) return;
+    this.#keepAliveQueued = true;
+    setTimeout(() => {
+      this.#keepAliveQueued = false;
+      void this.ctx.storage
+        .getAlarm()
+        .then((alarm) => (alarm === null ? this.ctx.storage.setAlarm(Date.now() + KEEP_ALIVE_MS) : undefined));
+    }, 0);
   }
 
   async presenceChanged(closing?: WebSocket): Promise<void> {

@@ -50,6 +50,12 @@ import { logCall, turnOf } from "./turn-log.ts";
 
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
+/**
+ * A turn's database writes wait until its first event has gone to the clients, or this long after
+ * the model was asked (a model that thinks before it speaks): the Worker's one thread should be
+ * free to pass the first token on the moment it arrives, not busy encoding an INSERT.
+ */
+const WRITES_WAIT_FOR_FIRST_EVENT_MS = 100;
 
 export interface TurnHost extends SessionRuntime {
   readonly config: Config;
@@ -397,14 +403,18 @@ export class TurnManager {
     let answer: Message | null = null;
     const signal = turn.controller.signal;
     let session = regenerated ?? this.#cache.session;
+    let firstEventShown: (() => void) | undefined;
     try {
       const inputs = regenerated === undefined ? await this.#cache.inputs() : undefined;
       const active = inputs?.session ?? session;
       if (active === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       session = active;
       const wired = await wireTurn(this.#host, active, this.#desk, inputs);
-      // After this task the request is on its way (runTurn starts it in this one): the writes may go.
-      setTimeout(release, 0);
+      const releaseLater = setTimeout(release, WRITES_WAIT_FOR_FIRST_EVENT_MS);
+      firstEventShown = () => {
+        clearTimeout(releaseLater);
+        release();
+      };
       const credential = inputs?.credential;
       if (credential !== undefined && !(credential instanceof AppError))
         this.#writes.task("credential.touch_failed", (db) => touchCredential(db, credential.id));
@@ -426,6 +436,8 @@ export class TurnManager {
         switch (event.kind) {
           case "stream":
             this.#emit(turn, { type: "event", turn_id: turn.turnId, event: event.event });
+            firstEventShown?.();
+            firstEventShown = undefined;
             if (event.event.type === "text_delta" || event.event.type === "thinking_delta") this.#host.setActivity("streaming");
             if (event.event.type === "failover") logFailover(this.#host, turn.turnId, event.event);
             break;
@@ -489,6 +501,7 @@ export class TurnManager {
         .catch(() => null);
       status = "failed";
     } finally {
+      firstEventShown?.();
       release();
       this.#host.storage.delete(TURN_KEY);
       this.#current = undefined;

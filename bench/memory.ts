@@ -25,14 +25,14 @@ export function smapsMb(pid: number): Record<string, number> {
 /** Open file descriptors by kind: sqlite databases, their -wal / -shm, sockets, other. */
 export function openFiles(pid: number): Record<string, number> {
   const counts: Record<string, number> = { sqlite: 0, wal: 0, shm: 0, socket: 0, other: 0 };
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(`/proc/${pid}/fd`);
   } catch {
     return counts;
   }
   for (const fd of entries) {
-    let target = "";
+    let target: string;
     try {
       target = readlinkSync(`/proc/${pid}/fd/${fd}`);
     } catch {
@@ -51,7 +51,7 @@ export function openFiles(pid: number): Record<string, number> {
 export function folderMb(path: string): number {
   let bytes = 0;
   const walk = (dir: string) => {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
@@ -104,9 +104,9 @@ export function tcmallocMb(pid: number, release = false): Record<string, number>
   for (const name of PROPERTIES)
     args.push("-ex", `call (int)MallocExtension_Internal_GetNumericProperty("${name}", ${name.length}, $v)`, "-ex", "p *$v");
   args.push("-ex", "call (void)free($v)", "-ex", "detach");
-  let output = "";
+  let output: string;
   try {
-    output = execFileSync("gdb", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 });
+    output = execFileSync("gdb", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 180_000 });
   } catch {
     return undefined;
   }
@@ -119,7 +119,7 @@ export function tcmallocMb(pid: number, release = false): Record<string, number>
 
 /** This process's TCP connections by the local port they reach (the stack's servers), busiest first. */
 export function socketsByPeer(pid: number): string {
-  let lines: string[] = [];
+  let lines: string[];
   try {
     lines = execFileSync("ss", ["-tnpH"], { encoding: "utf8" }).split("\n");
   } catch {
@@ -162,6 +162,6 @@ export function dumpTcmallocStats(pid: number, file: string): void {
       "-ex",
       "detach",
     ],
-    { stdio: "ignore", timeout: 60_000 },
+    { stdio: "ignore", timeout: 180_000 },
   );
 }

@@ -34,7 +34,7 @@ export interface DatabaseConfig {
 
 /**
  * `maxConnections`: each is a WebSocket with its buffers in workerd and a client in the isolate
- * (~60–80 KB native each, measured in bench/stream-load --memory); an object that runs one turn at
+ * (~80–95 KB of workerd memory each, bench/README.md "Memory"); an object that runs one turn at
  * a time needs fewer than a Worker serving many requests.
  */
 export function openDatabase(config: DatabaseConfig, maxConnections = 5): DatabaseHandle {

@@ -102,7 +102,8 @@ export function tcmallocMb(pid: number, release = false): Record<string, number>
   const args = ["-p", String(pid), "-batch", "-nx", "-ex", "set $v = (unsigned long*)malloc(8)"];
   if (release) args.push("-ex", "call (void)MallocExtension_Internal_ReleaseMemoryToSystem(0xffffffffffff)");
   for (const name of PROPERTIES)
-    args.push("-ex", `call (int)MallocExtension_Internal_GetNumericProperty("${name}", ${name.length}, $v)`, "-ex", "p *$v");
+    // `set`, not `call`: the bool result would print too (as garbage-filled int, sometimes negative).
+    args.push("-ex", `set $ok = (int)MallocExtension_Internal_GetNumericProperty("${name}", ${name.length}, $v)`, "-ex", "p *$v");
   args.push("-ex", "call (void)free($v)", "-ex", "detach");
   let output: string;
   try {
@@ -110,9 +111,8 @@ export function tcmallocMb(pid: number, release = false): Record<string, number>
   } catch {
     return undefined;
   }
-  // Every other "$n = value" line is a property's value (the ones between are the calls' results).
-  const values = [...output.matchAll(/^\$\d+ = (\d+)$/gm)].map((match) => Number(match[1]));
-  const read = values.filter((_, index) => index % 2 === 1);
+  // Each "$n = value" line is a property's value, in order.
+  const read = [...output.matchAll(/^\$\d+ = (\d+)$/gm)].map((match) => Number(match[1]));
   if (read.length !== PROPERTIES.length) return undefined;
   return Object.fromEntries(PROPERTIES.map((name, index) => [name.split(".")[1]!, read[index]! / 1048576]));
 }

@@ -4,15 +4,22 @@
  * simulator's pace), workerd CPU per streamed event (utime+stime from /proc) and workerd RSS:
  * idle, peak while streaming, and a while after the turns end.
  *
- *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60]
+ *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60] [--memory] [--heap]
+ *
+ * `--memory` prints, at each phase and every 10 s after the turns end, the Worker's workerd RSS
+ * split into anonymous and file-backed memory and its open files (SQLite databases, WAL, sockets),
+ * and the proxy workerd's RSS apart; `--heap` adds the JS heap (and, at the end, the live session
+ * objects); `--tcmalloc` adds what workerd's allocator holds and keeps free (gdb, bench/memory.ts)
+ * and, at the end, asks it to give its free pages back and prints the RSS left.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import type { SessionId } from "@maestro/protocol";
+import type { Session, SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
 import { cpuMs, rssMb, workerdPids } from "./gateway/workerd.ts";
+import { dumpTcmallocStats, memoryLine, tcmallocMb } from "./memory.ts";
 import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
@@ -24,6 +31,11 @@ const { values: flags } = parseArgs({
     after: { type: "string", default: "60" },
     /** Print where workerd's CPU went during the paced turns, and what its heap holds after. */
     profile: { type: "boolean", default: false },
+    memory: { type: "boolean", default: false },
+    heap: { type: "boolean", default: false },
+    tcmalloc: { type: "boolean", default: false },
+    /** Run the whole load again on new sessions in the same workerd (is freed memory reused?). */
+    rounds: { type: "string", default: "1" },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -76,8 +88,9 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
 
 const worker = await startLocalWorker({ name: "stream-load" });
 const { origin, token, simulator, client } = worker;
-try {
-  const sessions = [];
+/** SESSIONS new sessions, each with a script of one unpaced and one paced turn. */
+async function createSessions(): Promise<Session[]> {
+  const sessions: Session[] = [];
   for (let start = 0; start < SESSIONS; start += 20)
     sessions.push(
       ...(await Promise.all(
@@ -101,49 +114,115 @@ try {
         }),
       )),
     );
+  return sessions;
+}
+try {
+  let sessions = await createSessions();
   // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
   const pid = workerdPids().sort((a, b) => cpuSeconds(b) - cpuSeconds(a))[0];
   if (pid === undefined) throw new Error("no workerd found");
   const idle = rssMb([pid]);
-  const sockets = await Promise.all(sessions.map((session) => connect(origin, token, session.id)));
-  // Warm each session with one unpaced turn, a few at a time (the embedded Postgres serialises).
-  for (let start = 0; start < sockets.length; start += 20) await Promise.all(sockets.slice(start, start + 20).map((each) => each.turn()));
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb([pid]))), 200);
-  const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
-  if (inspector !== undefined) {
-    await inspector.call("Profiler.enable");
-    await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
-    await inspector.call("Profiler.start");
+  const others = workerdPids().filter((each) => each !== pid);
+  const heapInspector = flags.heap ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+  /** With --memory: where the Worker's workerd memory is at this phase (and the proxy's RSS apart). */
+  const phase = async (name: string) => {
+    if (!flags.memory) return;
+    let extra = "";
+    if (heapInspector !== undefined) {
+      const heap = await heapInspector.call<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
+      extra += `\n      JS heap used ${fixed(heap.usedSize / 1048576, 1)} MB of ${fixed(heap.totalSize / 1048576, 1)} MB`;
+    }
+    if (flags.tcmalloc) {
+      const held = tcmallocMb(pid);
+      extra += `\n      tcmalloc ${
+        held === undefined
+          ? "unreadable"
+          : Object.entries(held)
+              .map(([key, mb]) => `${key} ${fixed(mb, 0)}`)
+              .join(", ")
+      } MB`;
+    }
+    process.stdout.write(`  [${name}] worker ${memoryLine(pid)}; proxy rss ${fixed(rssMb(others), 0)} MB${extra}\n`);
+  };
+  if (flags.memory)
+    process.stdout.write(
+      `  ports: postgres ws proxy ${worker.stack.wsProxyPort}, upstash ${new URL(worker.stack.upstashUrl).port}, ` +
+        `simulator ${new URL(simulator.url).port}, wrangler ${new URL(origin).port}\n`,
+    );
+  await phase("idle");
+  for (let round = 1; round <= Number(flags.rounds); round += 1) {
+    if (round > 1) {
+      sessions = await createSessions();
+      process.stdout.write(`round ${round}: ${SESSIONS} new sessions\n`);
+    }
+    const sockets = await Promise.all(sessions.map((session) => connect(origin, token, session.id)));
+    await phase("connected");
+    // Warm each session with one unpaced turn, a few at a time (the embedded Postgres serialises).
+    for (let start = 0; start < sockets.length; start += 20) await Promise.all(sockets.slice(start, start + 20).map((each) => each.turn()));
+    await phase("warmed");
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb([pid]))), 200);
+    const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+    if (inspector !== undefined) {
+      await inspector.call("Profiler.enable");
+      await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
+      await inspector.call("Profiler.start");
+    }
+    const cpu0 = cpuSeconds(pid);
+    const started = performance.now();
+    const results = await Promise.all(sockets.map((each) => each.turn()));
+    const wall = performance.now() - started;
+    const cpu = cpuSeconds(pid) - cpu0;
+    clearInterval(sampler);
+    if (inspector !== undefined) {
+      const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
+      process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+    }
+    await phase("turns ended");
+    if (heapInspector !== undefined && process.env.HEAP_TOP !== undefined)
+      process.stdout.write(`${await heapInspector.heapSummary(Number(process.env.HEAP_TOP))}\n`);
+    for (const each of sockets) each.close();
+    const events = results.reduce((sum, each) => sum + each.events, 0);
+    const turns = summarize(results.map((each) => each.ms));
+    const late = summarize(results.flatMap((each) => each.late));
+    const ideal = WORDS * DELAY;
+    process.stdout.write(
+      `${SESSIONS} sessions × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
+        `  turn time p50 ${fixed(turns.p50, 0)} ms  p99 ${fixed(turns.p99, 0)} ms  all done ${fixed(wall, 0)} ms (${fixed(wall / ideal, 2)}× ideal)\n` +
+        `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
+        `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event\n` +
+        `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB\n`,
+    );
+    if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);
+    for (let waited = 0; waited < Number(flags.after); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10, Number(flags.after) - waited) * 1000));
+      await phase(`+${Math.min(waited + 10, Number(flags.after))} s`);
+    }
+    process.stdout.write(`  after ${flags.after} s ${fixed(rssMb([pid]), 0)} MB\n`);
+    if (inspector !== undefined) {
+      process.stdout.write(`${await inspector.heapSummary(30)}\n`);
+      inspector.close();
+    }
   }
-  const cpu0 = cpuSeconds(pid);
-  const started = performance.now();
-  const results = await Promise.all(sockets.map((each) => each.turn()));
-  const wall = performance.now() - started;
-  const cpu = cpuSeconds(pid) - cpu0;
-  clearInterval(sampler);
-  if (inspector !== undefined) {
-    const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
-    process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+  if (flags.tcmalloc && heapInspector !== undefined) {
+    // Garbage ArrayBuffers hold tcmalloc memory until V8 collects them: a heap snapshot collects
+    // first (workerd's inspector leaves HeapProfiler.collectGarbage unanswered), then look again.
+    process.stdout.write(`  heap snapshot: ${(await heapInspector.heapSummary(0)).split("\n")[0]}\n`);
+    await phase("after a full GC");
   }
-  for (const each of sockets) each.close();
-  const events = results.reduce((sum, each) => sum + each.events, 0);
-  const turns = summarize(results.map((each) => each.ms));
-  const late = summarize(results.flatMap((each) => each.late));
-  const ideal = WORDS * DELAY;
-  process.stdout.write(
-    `${SESSIONS} sessions × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
-      `  turn time p50 ${fixed(turns.p50, 0)} ms  p99 ${fixed(turns.p99, 0)} ms  all done ${fixed(wall, 0)} ms (${fixed(wall / ideal, 2)}× ideal)\n` +
-      `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
-      `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event\n` +
-      `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB`,
-  );
-  if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);
-  await new Promise((resolve) => setTimeout(resolve, Number(flags.after) * 1000));
-  process.stdout.write(`  after ${flags.after} s ${fixed(rssMb([pid]), 0)} MB\n`);
-  if (inspector !== undefined) {
-    process.stdout.write(`${await inspector.heapSummary(30)}\n`);
-    inspector.close();
+  if (flags.tcmalloc) {
+    dumpTcmallocStats(pid, "/tmp/stream-load-tcmalloc.txt");
+    process.stdout.write("  tcmalloc's report: /tmp/stream-load-tcmalloc.txt\n");
+    const released = tcmallocMb(pid, true);
+    process.stdout.write(
+      `  after tcmalloc gave its free pages back: rss ${fixed(rssMb([pid]), 0)} MB; ${Object.entries(released ?? {})
+        .map(([key, mb]) => `${key} ${fixed(mb, 0)}`)
+        .join(", ")} MB\n`,
+    );
+  }
+  if (heapInspector !== undefined) {
+    process.stdout.write(`  at the end: ${(await heapInspector.heapSummary(0)).split("\n")[0]}\n`);
+    heapInspector.close();
   }
 } finally {
   await worker.stop();

@@ -32,10 +32,15 @@ export interface DatabaseConfig {
   readonly localWsProxy: string | undefined;
 }
 
-export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+/**
+ * `maxConnections`: each is a WebSocket with its buffers in workerd and a client in the isolate
+ * (~80–95 KB of workerd memory each, bench/README.md "Memory"); an object that runs one turn at
+ * a time needs fewer than a Worker serving many requests.
+ */
+export function openDatabase(config: DatabaseConfig, maxConnections = 5): DatabaseHandle {
   if (config.localWsProxy !== undefined) useLocalProxy(config.localWsProxy);
   // Idle connections close quickly so a Durable Object can hibernate between turns.
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 5, idleTimeoutMillis: 10_000 });
+  const pool = new Pool({ connectionString: config.databaseUrl, max: maxConnections, idleTimeoutMillis: 10_000 });
   // An idle connection that drops (the object was evicted, the server restarted) is not an
   // error anyone is waiting on; the pool replaces it on the next query.
   pool.on("error", () => undefined);

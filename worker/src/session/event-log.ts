@@ -38,7 +38,11 @@ export interface EventLogLimits {
   readonly releaseMs: number;
 }
 
-export const DEFAULT_LIMITS: EventLogLimits = { recentBytes: 256 * 1024, flushMs: 1000, releaseMs: 5000 };
+/**
+ * recentBytes: 64 KB is ~500 token frames, more than a client that reconnects within a turn has
+ * missed; at 200 busy sessions it is 13 MB of the isolate's heap where 256 KB was 51 MB.
+ */
+export const DEFAULT_LIMITS: EventLogLimits = { recentBytes: 64 * 1024, flushMs: 1000, releaseMs: 5000 };
 const STORED_FRAMES = 2000;
 const RESERVE_BLOCK = 1000;
 /** Rows per INSERT: the SQL API takes at most 100 bound parameters a statement. */

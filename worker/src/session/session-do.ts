@@ -56,6 +56,13 @@ const KEEP_ALIVE_MS = 10_000;
  * the mirror (a Redis write, a feed notice) stays off the path of a turn's first token.
  */
 const MIRROR_DELAY_MS = 50;
+/**
+ * Postgres connections per session object. A turn's queries are few and mostly in sequence (the
+ * probe of a turn that is not warm beside the user message's insert, then writes in order), so two serve it; the
+ * pool's default five left up to four open per object for 10 s after every turn, 800 WebSockets
+ * at 200 sessions (issue 15 goal 4).
+ */
+const DATABASE_CONNECTIONS = 2;
 
 export class SessionDO extends DurableObject<Env> implements FrameHost {
   readonly events: EventLog;
@@ -125,7 +132,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 
   db(): Database {
-    this.#database ??= openDatabase(this.config);
+    this.#database ??= openDatabase(this.config, DATABASE_CONNECTIONS);
     return this.#database.db;
   }
 

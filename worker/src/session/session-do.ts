@@ -57,10 +57,10 @@ const KEEP_ALIVE_MS = 10_000;
  */
 const MIRROR_DELAY_MS = 50;
 /**
- * Postgres connections per session object. A turn's queries are few and mostly in sequence (the
- * probe of a turn that is not warm beside the user message's insert, then writes in order), so two serve it; the
- * pool's default five left up to four open per object for 10 s after every turn, 800 WebSockets
- * at 200 sessions (issue 15 goal 4).
+ * Postgres connections per session object. A turn's queries are few and mostly in sequence (a
+ * cold turn's probe beside the user message's insert, then writes in order), so two serve it;
+ * the pool's default five left up to four open per object for 10 s after every turn, 800
+ * WebSockets at 200 sessions (issue 15 goal 4).
  */
 const DATABASE_CONNECTIONS = 2;
 

@@ -6,7 +6,10 @@
  *
  * A message is noted in the object's own storage first (an outbox; the note joins the storage
  * write of the frame that shows it), so a restart between showing it and storing it loses
- * nothing: recover() stores what the outbox holds before anything reads the history again.
+ * nothing: recover() stores what the outbox holds before anything reads the history again. The
+ * note leaves out the answer's raw exchange (kept for exports and debugging, and as large as the
+ * whole conversation it was sent with): the frames that show the answer wait for the note's
+ * commit, which must not grow with the session. A restart in between stores the answer without it.
  * A write that keeps failing is given up with an error in the log, and `onLost` lets the
  * transcript read the history from Postgres again, so the next turn continues from what is stored.
  */
@@ -55,7 +58,7 @@ export class WriteBehind {
     const key = `${OUTBOX}${Date.now().toString().padStart(15, "0")}:${(this.#count++).toString().padStart(9, "0")}`;
     const pending: Pending = { row, contextTokens };
     try {
-      this.#host.storage.put(key, pending);
+      this.#host.storage.put(key, { row: { ...row, rawRequest: null, rawResponse: null }, contextTokens } satisfies Pending);
     } catch (error) {
       // Too large for the object's storage (a huge raw exchange): stored all the same, without the note.
       this.#host.log.warn("outbox.note_failed", { session_id: this.#host.sessionId, message_id: row.id, error });

@@ -299,7 +299,11 @@ describe("the answer's row", () => {
     expect(await answerRows(session.id)).toEqual([]);
     await unblock();
     await waitForTurn(session.id, end.turn_id);
-    expect(await answerRows(session.id)).toMatchObject([{ id: end.message?.id, inputTokens: 100, outputTokens: 10, status: "complete" }]);
+    const [row] = await answerRows(session.id);
+    expect(row).toMatchObject({ id: end.message?.id, inputTokens: 100, outputTokens: 10, status: "complete" });
+    // With the raw exchange it was asked and answered with (for exports), which its outbox note leaves out.
+    expect(JSON.stringify(row?.rawRequest)).toContain("hello");
+    expect(row?.rawResponse).not.toBeNull();
     web.close();
   });
 
@@ -320,6 +324,8 @@ describe("the answer's row", () => {
     expect(page.status).toBe(200);
     const rows = await answerRows(session.id);
     expect(rows).toMatchObject([{ id: end.message?.id, inputTokens: 100, outputTokens: 10, totalCostUsd: expect.any(String) }]);
+    // The outbox note is small whatever the conversation's length: the raw exchange is what a crash loses.
+    expect(rows[0]?.rawRequest).toBeNull();
     // And the conversation continues from it: the next answer's parent is the stored one.
     const next = await sendAndWait(session.id, "again");
     expect(next).toMatchObject({ status: "completed" });

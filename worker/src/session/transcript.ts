@@ -123,10 +123,20 @@ export class Transcript {
    * session's context size current with it (`writes.idle()` says when it is in Postgres).
    */
   async store(row: NewMessage): Promise<Message> {
+    const { message, note } = await this.storeNotedLater(row);
+    note();
+    return message;
+  }
+
+  /**
+   * store(), with the message's outbox note put when `note` is called (write-behind.ts): after the
+   * model request has left, for the user's message (see TurnManager.#begin).
+   */
+  async storeNotedLater(row: NewMessage): Promise<{ message: Message; note: () => void }> {
     const { messages } = await this.load();
     const message = messageOf(row);
-    void this.#writes.message(row, contextTokensOf([...messages, message]));
-    return this.remember(message);
+    const { note } = this.#writes.messageNotedLater(row, contextTokensOf([...messages, message]));
+    return { message: this.remember(message), note };
   }
 
   /** How full the context is now (context-accounting.ts). */

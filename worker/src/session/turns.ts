@@ -86,6 +86,8 @@ interface RunningTurn {
   readonly requestId: RequestId | undefined;
   readonly controller: AbortController;
   readonly events: EventFrame[];
+  /** Resolves once the user's message is noted and shown: nothing of the turn is shown before it. */
+  shown: Promise<void>;
   done: Promise<TurnResult>;
 }
 
@@ -365,17 +367,34 @@ export class TurnManager {
         requestId,
         controller: new AbortController(),
         events: [],
+        shown: Promise.resolve(),
         done: Promise.resolve({ turn_id: turnId, status: "failed", message: null }),
       };
       this.#current = turn;
       if (listener !== undefined) this.#listeners.set(turnId, new Set([listener]));
-      // Stored once the model is being asked: the one read before the call must not queue behind it.
+      // Stored once the first event is out (see #run): the model request goes first.
       const release = this.#writes.hold();
-      let userMessage: Message | undefined;
+      let user: { message: Message; note: () => void } | undefined;
       try {
-        if ("text" in what) {
-          userMessage = await this.#transcript.store(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
-          this.#emit(turn, { type: "message", message: userMessage, ...(requestId !== undefined && { request_id: requestId }) });
+        if ("text" in what)
+          user = await this.#transcript.storeNotedLater(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
+      } catch (error) {
+        // No run will release the writes: a stuck queue would never store anything again.
+        release();
+        throw error;
+      }
+      // The model is asked before anything is written: a storage write holds every outgoing
+      // message until it is on disk (the output gate), the model request too. The request is
+      // built and sent within this task (a warm turn reads nothing first); the user's message is
+      // noted and shown in the next one, before any of the turn's frames (they wait for `shown`).
+      let shown: () => void = () => undefined;
+      turn.shown = new Promise((resolve) => (shown = resolve));
+      turn.done = this.#run(turn, regenerated, release);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      try {
+        if (user !== undefined) {
+          user.note();
+          this.#emit(turn, { type: "message", message: user.message, ...(requestId !== undefined && { request_id: requestId }) });
         }
         this.#host.storage.put(TURN_KEY, {
           turn_id: turnId,
@@ -383,15 +402,14 @@ export class TurnManager {
           request_id: requestId,
         } satisfies TurnRecord);
       } catch (error) {
-        // No run will release the writes: a stuck queue would never store anything again.
-        release();
+        turn.controller.abort();
         throw error;
+      } finally {
+        shown();
       }
-      turn.done = this.#run(turn, regenerated, release);
-      // After the run has sent its one read: the alarm and the activity mirror must not go first.
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
-      return { turn_id: turnId, message: userMessage };
+      return { turn_id: turnId, message: user?.message };
     } finally {
       this.#starting = false;
     }
@@ -432,7 +450,12 @@ export class TurnManager {
         history: toConversation((await this.#transcript.load()).messages),
         signal,
       });
+      let before: Promise<void> | undefined = turn.shown;
       for await (const event of loop) {
+        if (before !== undefined) {
+          await before;
+          before = undefined;
+        }
         switch (event.kind) {
           case "stream":
             this.#emit(turn, { type: "event", turn_id: turn.turnId, event: event.event });
@@ -481,7 +504,10 @@ export class TurnManager {
             break;
         }
       }
+      // A loop that yielded nothing still ends after the user's message (and the turn's record).
+      await before;
     } catch (error) {
+      await turn.shown;
       const failure = error instanceof AppError ? error : internalError(error);
       if (failure.status >= 500) this.#host.log.error("turn.failed", { session_id: this.#host.sessionId, turn_id: turn.turnId, error });
       const event: StreamEvent = { type: "error", code: failure.code, message: failure.message, retryable: false };

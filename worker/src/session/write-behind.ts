@@ -55,16 +55,33 @@ export class WriteBehind {
 
   /** Store a message that the clients have been shown; resolves once stored (or given up). */
   message(row: NewMessage, contextTokens?: number): Promise<void> {
+    const { note, written } = this.messageNotedLater(row, contextTokens);
+    note();
+    return written;
+  }
+
+  /**
+   * message() with its outbox note put when `note` is called: the write takes its place in the
+   * order now (a message's parent is always stored first), and the note — a storage write, which
+   * every outgoing message waits for — comes once the model request has left (the user's message,
+   * see TurnManager.#begin). The clients must not be shown the message before `note`.
+   */
+  messageNotedLater(row: NewMessage, contextTokens?: number): { note: () => void; written: Promise<void> } {
     const key = `${OUTBOX}${Date.now().toString().padStart(15, "0")}:${(this.#count++).toString().padStart(9, "0")}`;
     const pending: Pending = { row, contextTokens };
-    try {
-      this.#host.storage.put(key, { row: { ...row, rawRequest: null, rawResponse: null }, contextTokens } satisfies Pending);
-    } catch (error) {
-      // Too large for the object's storage (a huge raw exchange): stored all the same, without the note.
-      this.#host.log.warn("outbox.note_failed", { session_id: this.#host.sessionId, message_id: row.id, error });
-    }
-    this.#host.keepAlive();
-    return this.#write(key, pending);
+    let stored = false;
+    const written = this.#write(key, pending, () => (stored = true));
+    const note = () => {
+      if (stored) return;
+      try {
+        this.#host.storage.put(key, { row: { ...row, rawRequest: null, rawResponse: null }, contextTokens } satisfies Pending);
+      } catch (error) {
+        // Too large for the object's storage: stored all the same, without the note.
+        this.#host.log.warn("outbox.note_failed", { session_id: this.#host.sessionId, message_id: row.id, error });
+      }
+      this.#host.keepAlive();
+    };
+    return { note, written };
   }
 
   /** A write no one reads back at once (a credential's last use): in order, best effort, not noted. */
@@ -104,7 +121,7 @@ export class WriteBehind {
     await this.#tail;
   }
 
-  #write(key: string, pending: Pending): Promise<void> {
+  #write(key: string, pending: Pending, onStored?: () => void): Promise<void> {
     return this.#chain(async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
@@ -122,6 +139,7 @@ export class WriteBehind {
           await new Promise((resolve) => setTimeout(resolve, pause));
         }
       }
+      onStored?.();
       this.#host.storage.delete(key);
     });
   }

@@ -1,5 +1,6 @@
 // Watches one session's object, in order: every Postgres query it starts, every local agent it
-// asks, and every request it sends to the model (the simulator). The Worker, its Durable Objects
+// asks, every write to its own storage (which holds its outgoing messages until committed: the
+// output gate), and every request it sends to the model (the simulator). The Worker, its Durable Objects
 // and the tests share one isolate, so the object's own db() and bindings can be wrapped in place,
 // and the global fetch it binds when a turn is wired.
 import { env, runInDurableObject } from "cloudflare:test";
@@ -27,10 +28,14 @@ interface Watched {
   db(): Database;
   redis(): Redis;
   env: Env;
+  ctx: DurableObjectState;
 }
 
+/** SQL that writes: the object's event log and counters. */
+const SQL_WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+
 export interface RoundTrips {
-  /** "db.<entry>", "agent.<method>" and "model <path>", in the order they started. */
+  /** "db.<entry>", "agent.<method>", "storage.<write>" and "model <path>", in the order they started. */
   readonly log: string[];
   /** What the object did before its first model request (everything, if it sent none). */
   beforeModel(): string[];
@@ -65,10 +70,28 @@ export async function watchRoundTrips(
       },
     });
     watched.env = { ...bindings, AGENT: wrappedAgents };
+    const { sql, kv } = watched.ctx.storage;
+    const storage = watched.ctx.storage;
+    const [exec, put, setAlarm] = [sql.exec, kv.put, storage.setAlarm];
+    sql.exec = ((query: string, ...bindings: unknown[]) => {
+      if (SQL_WRITE.test(query)) log.push(`storage.sql ${query.trim().split(/\s+/)[0]!.toUpperCase()}`);
+      return exec.call(sql, query, ...bindings);
+    }) as typeof exec;
+    kv.put = (key: string, value: unknown) => {
+      log.push(`storage.put ${key.split(":")[0]}`);
+      return put.call(kv, key, value);
+    };
+    storage.setAlarm = (...args: Parameters<typeof setAlarm>) => {
+      log.push("storage.setAlarm");
+      return setAlarm.apply(storage, args);
+    };
     return () => {
       if (!own.db) delete (watched as Partial<Watched>).db;
       if (!own.redis) delete (watched as Partial<Watched>).redis;
       watched.env = bindings;
+      Object.assign(sql, { exec });
+      Object.assign(kv, { put });
+      Object.assign(storage, { setAlarm });
     };
   });
   return {

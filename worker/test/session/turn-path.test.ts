@@ -85,7 +85,7 @@ afterEach(async () => {
 });
 
 describe("the warm turn", () => {
-  it("sends its model request before any Postgres query or agent call, and checks again after a change", async () => {
+  it("sends its model request before any Postgres query, agent call or write to its own storage, and checks again after a change", async () => {
     const agent = await createAgent();
     const tunnel = await connectAgent(agent, { register: { mcp: [{ name: "notes", tools: [{ ...BUILTIN_SPECS[0]!, name: "search" }] }] } });
     const { session, key } = await scriptedSession([say("Cold."), say("Warm."), say("Checked.")], {

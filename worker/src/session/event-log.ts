@@ -14,7 +14,10 @@
  * and a client resuming across the lost tail finds a gap and gets a snapshot. Sequence numbers are
  * reserved in blocks in storage before they are handed out, so a number a client has seen is never
  * given to another frame; the reservation is given back once the log is idle and fully written,
- * so an object that merely hibernated resumes from the log without a gap.
+ * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
+ * log (hold()), it is not idle: the reservation stays across the turn's non-token frames, so its
+ * first token after the user's message does not wait on a reservation write; it goes back when
+ * the turn lets go (an object does not hibernate mid-turn: the turn keeps it alive).
  *
  * Memory: the in-memory copy is bounded in bytes and dropped RELEASE_MS after the last frame
  * (everything is written first); resumes are then read from storage.
@@ -62,6 +65,8 @@ export class EventLog {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   #lastAppendAt = 0;
+  /** Turns holding the log busy: while any does, flushes keep the reservation. */
+  #holds = 0;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
@@ -102,13 +107,28 @@ export class EventLog {
   }
 
   /**
-   * Write every pending frame now, in one transaction, and give back the unused reservation: the
-   * log is complete in storage, so an object rebuilt from it (hibernation, eviction) numbers on
-   * without a gap.
+   * Write every pending frame now, in one transaction, and — unless a turn holds the log — give
+   * back the unused reservation: the log is complete in storage, so an object rebuilt from it
+   * (hibernation, eviction) numbers on without a gap.
    */
   flush(): void {
     this.#write();
-    if (this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
+    if (this.#holds === 0 && this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
+  }
+
+  /**
+   * A turn begins: keep the reservation until it ends (the returned function, called once), so
+   * the frames between a turn's first and last pay one reservation write, not one per token run.
+   */
+  hold(): () => void {
+    this.#holds += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#holds -= 1;
+      if (this.#holds === 0) this.flush();
+    };
   }
 
   /** Write the pending frames (the timer's flush: the reservation stays, tokens keep coming). */

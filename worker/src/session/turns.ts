@@ -360,6 +360,8 @@ export class TurnManager {
       if (listener !== undefined) this.#listeners.set(turnId, new Set([listener]));
       // Stored once the model is being asked: the one read before the call must not queue behind it.
       const release = this.#writes.hold();
+      // The log's seq reservation lasts the turn: its first token does not wait on a storage write.
+      const letGo = this.#host.events.hold();
       let userMessage: Message | undefined;
       try {
         if ("text" in what) {
@@ -374,9 +376,10 @@ export class TurnManager {
       } catch (error) {
         // No run will release the writes: a stuck queue would never store anything again.
         release();
+        letGo();
         throw error;
       }
-      turn.done = this.#run(turn, regenerated, release);
+      turn.done = this.#run(turn, regenerated, release, letGo);
       // After the run has sent its one read: the alarm and the activity mirror must not go first.
       this.#host.keepAlive();
       this.#host.setActivity("streaming");
@@ -386,8 +389,11 @@ export class TurnManager {
     }
   }
 
-  /** `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now. */
-  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void): Promise<TurnResult> {
+  /**
+   * `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now.
+   * `letGo` hands the event log back once turn_end is out.
+   */
+  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void, letGo: () => void): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
     const signal = turn.controller.signal;
@@ -485,7 +491,11 @@ export class TurnManager {
     const echo = turn.requestId !== undefined ? { request_id: turn.requestId } : {};
     const result: TurnResult = { turn_id: turn.turnId, status, message: answer, ...echo };
     this.#remember(result);
-    this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
+    try {
+      this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
+    } finally {
+      letGo();
+    }
     // The session's tokens and cost just changed: every client's header should say so.
     this.#updateTotals();
     return result;

@@ -19,8 +19,8 @@
  * first token after the user's message does not wait on a reservation write; it goes back when
  * the turn lets go (an object does not hibernate mid-turn: the turn keeps it alive).
  *
- * Memory: the in-memory copy is bounded in bytes and dropped RELEASE_MS after the last frame
- * (everything is written first); resumes are then read from storage.
+ * Memory: the in-memory copy is bounded in bytes and dropped once a whole RELEASE_MS passed
+ * without a frame (everything is written first); resumes are then read from storage.
  */
 import type { BroadcastFrame } from "@maestro/protocol";
 
@@ -64,7 +64,8 @@ export class EventLog {
   #pending: Entry[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastAppendAt = 0;
+  /** A frame was appended since the release timer was last armed (cheaper than a clock read per frame). */
+  #appendedSinceArmed = false;
   /** Turns holding the log busy: while any does, flushes keep the reservation. */
   #holds = 0;
 
@@ -99,8 +100,8 @@ export class EventLog {
     this.#lastSeq = seq;
     this.#remember(entry);
     this.#pending.push(entry);
-    this.#lastAppendAt = Date.now();
-    this.#releaseTimer ??= setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
+    if (this.#releaseTimer === undefined) this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
+    else this.#appendedSinceArmed = true;
     if (frame.type === "event") this.#flushTimer ??= setTimeout(() => this.#write(), this.#limits.flushMs);
     else this.flush();
     return { frame: numbered, text: entry.text };
@@ -184,17 +185,19 @@ export class EventLog {
   release(): void {
     if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
+    this.#appendedSinceArmed = false;
     this.flush();
     this.#recent = [];
     this.#head = 0;
     this.#recentBytes = 0;
   }
 
+  /** Released once a whole releaseMs passed without a frame: between one and two releaseMs after the last. */
   #releaseWhenIdle(): void {
     this.#releaseTimer = undefined;
-    const idleFor = Date.now() - this.#lastAppendAt;
-    if (idleFor >= this.#limits.releaseMs) this.release();
-    else this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs - idleFor);
+    if (!this.#appendedSinceArmed) return this.release();
+    this.#appendedSinceArmed = false;
+    this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
   }
 
   /** Keep a frame in memory, dropping the oldest beyond recentBytes (in amortised O(1)). */

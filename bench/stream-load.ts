@@ -4,9 +4,10 @@
  * simulator's pace), workerd CPU per streamed event (utime+stime from /proc) and workerd RSS:
  * idle, peak while streaming, and a while after the turns end.
  *
- *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60]
+ *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60] [--profile [--profile-out f.cpuprofile]]
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
@@ -24,6 +25,8 @@ const { values: flags } = parseArgs({
     after: { type: "string", default: "60" },
     /** Print where workerd's CPU went during the paced turns, and what its heap holds after. */
     profile: { type: "boolean", default: false },
+    /** With --profile: also write the raw CPU profile here (a .cpuprofile DevTools opens). */
+    "profile-out": { type: "string" },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -125,6 +128,7 @@ try {
   if (inspector !== undefined) {
     const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
     process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+    if (flags["profile-out"] !== undefined) writeFileSync(flags["profile-out"], JSON.stringify(profile));
   }
   for (const each of sockets) each.close();
   const events = results.reduce((sum, each) => sum + each.events, 0);

@@ -77,16 +77,6 @@ export class SseReader {
   }
 }
 
-/** Messages in arrival order, one at a time (SseReader without the batching). */
-export async function* readSse(body: ReadableStream<Uint8Array>, options: { idleMs?: number } = {}): AsyncGenerator<SseMessage> {
-  const reader = new SseReader(body, options);
-  try {
-    for (let messages = await reader.next(); messages !== undefined; messages = await reader.next()) yield* messages;
-  } finally {
-    await reader.close();
-  }
-}
-
 /** Collects non-SSE lines that begin a JSON object until they make one whole object. */
 class StrayJson {
   #text = "";

@@ -15,9 +15,10 @@
  * reserved in blocks in storage before they are handed out, so a number a client has seen is never
  * given to another frame; the reservation is given back once the log is idle and fully written,
  * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
- * log (hold()), it is not idle: the reservation stays across the turn's non-token frames, so its
- * first token after the user's message does not wait on a reservation write; it goes back when
- * the turn lets go (an object does not hibernate mid-turn: the turn keeps it alive).
+ * log (hold()) and frames keep coming, it is not idle: the reservation stays across the turn's
+ * non-token frames, so its first token after the user's message does not wait on a reservation
+ * write. It goes back when the turn lets go, or once the log has been quiet for releaseMs (a turn
+ * waiting on a person or a long tool), so a crash during such a wait still resumes by replay.
  *
  * Memory: the in-memory copy is bounded in bytes and dropped once a whole RELEASE_MS passed
  * without a frame (everything is written first); resumes are then read from storage.
@@ -114,7 +115,7 @@ export class EventLog {
    */
   flush(): void {
     this.#write();
-    if (this.#holds === 0 && this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
+    if (this.#holds === 0) this.#giveBack();
   }
 
   /**
@@ -181,12 +182,16 @@ export class EventLog {
       .map((row) => row.body);
   }
 
-  /** Write everything, give back the unused reservation and drop the in-memory copy (resumes then read storage). */
+  /**
+   * Write everything, give back the unused reservation (a turn's hold too: the log is quiet) and
+   * drop the in-memory copy (resumes then read storage).
+   */
   release(): void {
     if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
     this.#appendedSinceArmed = false;
-    this.flush();
+    this.#write();
+    this.#giveBack();
     this.#recent = [];
     this.#head = 0;
     this.#recentBytes = 0;
@@ -212,6 +217,10 @@ export class EventLog {
       this.#recent = this.#recent.slice(this.#head);
       this.#head = 0;
     }
+  }
+
+  #giveBack(): void {
+    if (this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
   }
 
   #reserve(upTo: number): void {

@@ -85,6 +85,26 @@ describe("the session's event log", () => {
     });
   });
 
+  it("gives a held reservation back once the log is quiet (a turn waiting on a person), and takes one again for the next frame", async () => {
+    await withStorage(async (sql) => {
+      const reserved = () => sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
+      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 50 });
+      const letGo = log.hold();
+      log.append(presence);
+      log.append(token(0));
+      log.append(presence); // an approval request: then nothing for a while
+      expect(reserved()).toBeGreaterThan(log.lastSeq);
+      await settle(150);
+      // Quiet: everything is written and nothing reserved, so a crash now still resumes by replay.
+      expect(reserved()).toBe(3);
+      expect(new EventLog(sql).since(0)?.map(seqOf)).toEqual([1, 2, 3]);
+      expect(log.append(token(1)).frame.seq).toBe(4);
+      expect(reserved()).toBeGreaterThan(4);
+      letGo();
+      expect(reserved()).toBe(4);
+    });
+  });
+
   it("writes token frames in batches; a crash before the batch loses them but never reuses their seqs", async () => {
     await withStorage((sql) => {
       const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });

@@ -5,6 +5,7 @@
  * idle, peak while streaming, and a while after the turns end.
  *
  *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60] [--memory] [--heap]
+ *                                [--profile [--profile-out f.cpuprofile]]
  *
  * `--memory` prints, at each phase and every 10 s after the turns end, the Worker's workerd RSS
  * split into anonymous and file-backed memory and its open files (SQLite databases, WAL, sockets),
@@ -13,6 +14,7 @@
  * and, at the end, asks it to give its free pages back and prints the RSS left.
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Session, SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
@@ -36,6 +38,8 @@ const { values: flags } = parseArgs({
     tcmalloc: { type: "boolean", default: false },
     /** Run the whole load again on new sessions in the same workerd (is freed memory reused?). */
     rounds: { type: "string", default: "1" },
+    /** With --profile: also write the raw CPU profile here (a .cpuprofile DevTools opens). */
+    "profile-out": { type: "string" },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -177,6 +181,7 @@ try {
     if (inspector !== undefined) {
       const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
       process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
+      if (flags["profile-out"] !== undefined) writeFileSync(flags["profile-out"], JSON.stringify(profile));
     }
     await phase("turns ended");
     if (heapInspector !== undefined && process.env.HEAP_TOP !== undefined)

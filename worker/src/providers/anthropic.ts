@@ -11,7 +11,7 @@ import { type HeaderList, baseUrlOf } from "./http.ts";
 import { type ConversationMessage, type Provider, type ProviderRequest, toCallId } from "./provider.ts";
 import { streamErrorEvent } from "./provider-error.ts";
 import { RawJson } from "./raw-json.ts";
-import { type ChunkMapper, streamResponse, typeOf } from "./stream-driver.ts";
+import { type ChunkMapper, isNullishString, isRecord, streamResponse, typeOf } from "./stream-driver.ts";
 import type { StreamState } from "./stream-state.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
@@ -197,8 +197,18 @@ const anthropicChunks: ChunkMapper<Chunk> = {
     const type = typeOf(value);
     return type !== undefined && !KNOWN_TYPES.has(type);
   },
+  quick: quickTextDelta,
   map: mapChunk,
 };
+
+/** A content_block_delta carrying text, as the schema would accept it (see ChunkMapper.quick). */
+function quickTextDelta(value: unknown): Chunk | undefined {
+  if (!isRecord(value) || value.type !== "content_block_delta" || typeof value.index !== "number") return undefined;
+  const delta = value.delta;
+  if (!isRecord(delta) || delta.type !== "text_delta" || typeof delta.text !== "string") return undefined;
+  if (!isNullishString(delta.thinking) || !isNullishString(delta.signature) || !isNullishString(delta.partial_json)) return undefined;
+  return value as Chunk;
+}
 
 function* mapChunk(chunk: Chunk, state: StreamState): Generator<StreamEvent> {
   switch (chunk.type) {

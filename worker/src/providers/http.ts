@@ -19,7 +19,7 @@ import {
   protocolErrorEvent,
 } from "./provider-error.ts";
 import { encodeRequestBody } from "./raw-json.ts";
-import { SseIdleError, parseSseJson, readSse } from "./sse.ts";
+import { SseIdleError, type SseMessage, SseReader, parseSseJson } from "./sse.ts";
 import { checkWireRequest } from "./wire-rules.ts";
 
 export type HeaderList = readonly (readonly [string, string])[];
@@ -122,24 +122,30 @@ export interface SseJsonItem {
 }
 
 /**
- * The JSON payloads of an SSE body, recorded (masked) as they pass. Iterating yields JSON values
- * only; how the stream stopped is settled afterwards with `failure`: cancelled (undefined, with
- * the signal aborted), broken off, gone quiet or sent something that is not JSON (an error
- * event), or ended normally, with `done` telling whether it said `[DONE]` (OpenAI's end marker).
+ * The JSON payloads of an SSE body, recorded (masked) as they are taken. `read()` gives the
+ * messages of the next upstream read (a chunk often holds several: they are handled without
+ * awaiting between them), `take()` turns one into its JSON value; how the stream stopped is
+ * settled afterwards with `failure`: cancelled (undefined, with the signal aborted), broken off,
+ * gone quiet or sent something that is not JSON (an error event), or ended normally, with `done`
+ * telling whether it said `[DONE]` (OpenAI's end marker). The reader closes it (`close()`).
  */
-export class SseJson implements AsyncIterable<SseJsonItem> {
+export class SseJson {
   readonly #provider: ProviderId;
   readonly #context: ProviderContext;
-  readonly #body: ReadableStream<Uint8Array>;
   readonly #mask: SecretMask;
+  readonly #reader: SseReader;
+  readonly #idleMs: number;
+  readonly #recorded: unknown[] | undefined;
   #failure: ErrorEvent | undefined;
   #done = false;
 
   constructor(provider: ProviderId, context: ProviderContext, body: ReadableStream<Uint8Array>, mask: SecretMask) {
     this.#provider = provider;
     this.#context = context;
-    this.#body = body;
     this.#mask = mask;
+    this.#idleMs = (context.timeouts ?? DEFAULT_STREAM_TIMEOUTS).idleMs;
+    this.#reader = new SseReader(body, { idleMs: this.#idleMs });
+    this.#recorded = context.exchange.response?.events;
   }
 
   get done(): boolean {
@@ -150,28 +156,45 @@ export class SseJson implements AsyncIterable<SseJsonItem> {
     return this.#failure;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<SseJsonItem> {
-    const recorded = this.#context.exchange.response?.events;
-    const idleMs = (this.#context.timeouts ?? DEFAULT_STREAM_TIMEOUTS).idleMs;
+  /** The messages one upstream read completed; undefined once the body has ended or broken. */
+  async read(): Promise<readonly SseMessage[] | undefined> {
     try {
-      for await (const message of readSse(this.#body, { idleMs })) {
-        if (message.data === "[DONE]") {
-          this.#done = true;
-          return;
-        }
-        const parsed = parseSseJson(message.data);
-        if (recorded !== undefined && recorded.length < MAX_RECORDED_EVENTS)
-          recorded.push(this.#mask.deep(parsed.ok ? parsed.value : message.data));
-        if (!parsed.ok) {
-          this.#failure = protocolErrorEvent(this.#provider, "a chunk that is not JSON");
-          return;
-        }
-        yield { event: message.event, value: parsed.value };
-      }
+      return await this.#reader.next();
     } catch (error) {
-      if (this.#context.signal.aborted) return;
-      this.#failure = error instanceof SseIdleError ? idleTimeoutEvent(this.#provider, idleMs) : interruptedEvent(this.#provider);
+      if (!this.#context.signal.aborted)
+        this.#failure = error instanceof SseIdleError ? idleTimeoutEvent(this.#provider, this.#idleMs) : interruptedEvent(this.#provider);
+      return undefined;
     }
+  }
+
+  /** One message's JSON value, recorded; undefined when it ends the stream (`[DONE]`, or not JSON). */
+  take(message: SseMessage): SseJsonItem | undefined {
+    if (message.data === "[DONE]") {
+      this.#done = true;
+      return undefined;
+    }
+    const parsed = parseSseJson(message.data);
+    if (this.#recorded !== undefined && this.#recorded.length < MAX_RECORDED_EVENTS)
+      this.#recorded.push(parsed.ok ? this.#masked(parsed.value, message.data) : this.#mask.text(message.data));
+    if (!parsed.ok) {
+      this.#failure = protocolErrorEvent(this.#provider, "a chunk that is not JSON");
+      return undefined;
+    }
+    return { event: message.event, value: parsed.value };
+  }
+
+  close(): Promise<void> {
+    return this.#reader.close();
+  }
+
+  /**
+   * The value for the record, masked. Text without escapes holds every string of its value as
+   * written, and a secret or secret shape inside one of them is one in the text too: when the text
+   * is clean, so is the value, and it is kept as parsed instead of copied string by string (that
+   * copy was a large part of a streamed token's cost). Nothing changes the parsed value later.
+   */
+  #masked(value: unknown, text: string): unknown {
+    return !text.includes("\\") && this.#mask.text(text) === text ? value : this.#mask.deep(value);
   }
 }
 

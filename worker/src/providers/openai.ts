@@ -9,7 +9,7 @@ import { z } from "zod";
 import { type HeaderList, baseUrlOf } from "./http.ts";
 import { type Provider, type ProviderRequest, toCallId } from "./provider.ts";
 import { streamErrorEvent } from "./provider-error.ts";
-import { type ChunkMapper, streamResponse } from "./stream-driver.ts";
+import { type ChunkMapper, isNullishString, isRecord, streamResponse } from "./stream-driver.ts";
 import type { StreamState } from "./stream-state.ts";
 
 // ── Wire constants ─────────────────────────────────────────────────────────────────────────
@@ -124,6 +124,23 @@ type Chunk = z.infer<typeof ChunkSchema>;
 
 // ── Stream mapping ─────────────────────────────────────────────────────────────────────────
 
+/**
+ * A chunk with one choice whose delta is text (content, reasoning or refusal) and nothing else
+ * the schema checks — no tool calls, usage or error — as the schema would accept it (see
+ * ChunkMapper.quick).
+ */
+function quickContentDelta(value: unknown): Chunk | undefined {
+  if (!isRecord(value) || value.error !== undefined || (value.usage !== undefined && value.usage !== null)) return undefined;
+  const choices = value.choices;
+  if (!Array.isArray(choices) || choices.length !== 1) return undefined;
+  const choice: unknown = choices[0];
+  if (!isRecord(choice) || !isNullishString(choice.finish_reason)) return undefined;
+  const delta = choice.delta;
+  if (!isRecord(delta) || (delta.tool_calls !== undefined && delta.tool_calls !== null)) return undefined;
+  if (!isNullishString(delta.content) || !isNullishString(delta.reasoning_content) || !isNullishString(delta.refusal)) return undefined;
+  return value;
+}
+
 /** One response's mapper: it remembers which call an index-less delta continues, and any refusal. */
 function chatChunks(): ChunkMapper<Chunk> {
   let lastKey: string | undefined;
@@ -136,6 +153,7 @@ function chatChunks(): ChunkMapper<Chunk> {
   return {
     schema: ChunkSchema,
     completion: "stop_or_done",
+    quick: quickContentDelta,
     *map(chunk, state) {
       if (chunk.error !== undefined && chunk.error !== null) {
         state.fail(streamErrorEvent("openai", chunk));

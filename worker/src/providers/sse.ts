@@ -6,7 +6,7 @@
  * error after a finished stream, vercel/ai#5217; @google/genai checks every read for it), which
  * comes out as a message of its own.
  */
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { type EventSourceParser, createParser } from "eventsource-parser";
 
 export interface SseMessage {
   readonly event: string | undefined;
@@ -24,38 +24,56 @@ export class SseIdleError extends Error {
 }
 
 /**
- * Messages in arrival order. Reads the body directly (no pipeThrough chains: in workerd their
- * internal pipe promises surface a dropped connection as an unhandled rejection); a broken
- * body rejects the iteration, a body silent for `idleMs` rejects it with SseIdleError, and
- * returning early cancels the body.
+ * The messages of one body, a read at a time: `next()` gives every message one upstream read
+ * completed (several when they arrived together, so they are handled in one go), or undefined once
+ * the body has ended. Reads the body directly (no pipeThrough chains: in workerd their internal
+ * pipe promises surface a dropped connection as an unhandled rejection); a broken body rejects,
+ * a body silent for `idleMs` rejects with SseIdleError, and `close()` cancels the body.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>, options: { idleMs?: number } = {}): AsyncGenerator<SseMessage> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const ready: EventSourceMessage[] = [];
-  let broken: Error | undefined;
-  const stray = new StrayJson((data) => ready.push({ data }));
-  const parser = createParser({
-    onEvent: (message) => ready.push(message),
-    onError: (error) => {
-      if (error.type === "max-buffer-size-exceeded") broken = error;
-      // Lines that are not SSE fields: possibly an unframed JSON object, line by line.
-      else if (error.type === "unknown-field" && error.line !== undefined) stray.add(error.line);
-    },
-    maxBufferSize: MAX_BUFFER_CHARS,
-  });
-  const watchdog = options.idleMs === undefined ? undefined : new IdleWatchdog(options.idleMs);
-  try {
-    for (;;) {
-      const { done, value } = await (watchdog === undefined ? reader.read() : watchdog.race(reader.read()));
-      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
-      if (broken !== undefined) throw broken;
-      for (const message of ready.splice(0)) yield { event: message.event, data: message.data };
-      if (done) return;
+export class SseReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  readonly #parser: EventSourceParser;
+  readonly #watchdog: IdleWatchdog | undefined;
+  #ready: SseMessage[] = [];
+  #broken: Error | undefined;
+  #ended = false;
+
+  constructor(body: ReadableStream<Uint8Array>, options: { idleMs?: number } = {}) {
+    this.#reader = body.getReader();
+    const stray = new StrayJson((data) => this.#ready.push({ event: undefined, data }));
+    this.#parser = createParser({
+      onEvent: (message) => this.#ready.push({ event: message.event, data: message.data }),
+      onError: (error) => {
+        if (error.type === "max-buffer-size-exceeded") this.#broken = error;
+        // Lines that are not SSE fields: possibly an unframed JSON object, line by line.
+        else if (error.type === "unknown-field" && error.line !== undefined) stray.add(error.line);
+      },
+      maxBufferSize: MAX_BUFFER_CHARS,
+    });
+    this.#watchdog = options.idleMs === undefined ? undefined : new IdleWatchdog(options.idleMs);
+  }
+
+  async next(): Promise<SseMessage[] | undefined> {
+    while (!this.#ended) {
+      const read = this.#reader.read();
+      const { done, value } = await (this.#watchdog === undefined ? read : this.#watchdog.race(read));
+      this.#watchdog?.touch();
+      this.#parser.feed(done ? this.#decoder.decode() : this.#decoder.decode(value, { stream: true }));
+      if (this.#broken !== undefined) throw this.#broken;
+      if (done) this.#ended = true;
+      if (this.#ready.length > 0) {
+        const messages = this.#ready;
+        this.#ready = [];
+        return messages;
+      }
     }
-  } finally {
-    watchdog?.stop();
-    await reader.cancel().catch(() => undefined);
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#watchdog?.stop();
+    await this.#reader.cancel().catch(() => undefined);
   }
 }
 
@@ -102,10 +120,13 @@ class IdleWatchdog {
   }
 
   /** The read, or SseIdleError if the stream has been silent for idleMs meanwhile. */
-  async race<T>(read: Promise<T>): Promise<T> {
-    const result = await Promise.race([read, this.#silence]);
+  race<T>(read: Promise<T>): Promise<T> {
+    return Promise.race([read, this.#silence]);
+  }
+
+  /** A read completed. */
+  touch(): void {
     this.#lastRead = Date.now();
-    return result;
   }
 
   stop(): void {

@@ -14,10 +14,14 @@
  * and a client resuming across the lost tail finds a gap and gets a snapshot. Sequence numbers are
  * reserved in blocks in storage before they are handed out, so a number a client has seen is never
  * given to another frame; the reservation is given back once the log is idle and fully written,
- * so an object that merely hibernated resumes from the log without a gap.
+ * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
+ * log (hold()) and frames keep coming, it is not idle: the reservation stays across the turn's
+ * non-token frames, so its first token after the user's message does not wait on a reservation
+ * write. It goes back when the turn lets go, or once the log has been quiet for releaseMs (a turn
+ * waiting on a person or a long tool), so a crash during such a wait still resumes by replay.
  *
- * Memory: the in-memory copy is bounded in bytes and dropped RELEASE_MS after the last frame
- * (everything is written first); resumes are then read from storage.
+ * Memory: the in-memory copy is bounded in bytes and dropped once a whole RELEASE_MS passed
+ * without a frame (everything is written first); resumes are then read from storage.
  */
 import type { BroadcastFrame } from "@maestro/protocol";
 
@@ -65,7 +69,10 @@ export class EventLog {
   #pending: Entry[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastAppendAt = 0;
+  /** A frame was appended since the release timer was last armed (cheaper than a clock read per frame). */
+  #appendedSinceArmed = false;
+  /** Turns holding the log busy: while any does, flushes keep the reservation. */
+  #holds = 0;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
@@ -98,21 +105,36 @@ export class EventLog {
     this.#lastSeq = seq;
     this.#remember(entry);
     this.#pending.push(entry);
-    this.#lastAppendAt = Date.now();
-    this.#releaseTimer ??= setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
+    if (this.#releaseTimer === undefined) this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
+    else this.#appendedSinceArmed = true;
     if (frame.type === "event") this.#flushTimer ??= setTimeout(() => this.#write(), this.#limits.flushMs);
     else this.flush();
     return { frame: numbered, text: entry.text };
   }
 
   /**
-   * Write every pending frame now, in one transaction, and give back the unused reservation: the
-   * log is complete in storage, so an object rebuilt from it (hibernation, eviction) numbers on
-   * without a gap.
+   * Write every pending frame now, in one transaction, and — unless a turn holds the log — give
+   * back the unused reservation: the log is complete in storage, so an object rebuilt from it
+   * (hibernation, eviction) numbers on without a gap.
    */
   flush(): void {
     this.#write();
-    if (this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
+    if (this.#holds === 0) this.#giveBack();
+  }
+
+  /**
+   * A turn begins: keep the reservation until it ends (the returned function, called once), so
+   * the frames between a turn's first and last pay one reservation write, not one per token run.
+   */
+  hold(): () => void {
+    this.#holds += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#holds -= 1;
+      if (this.#holds === 0) this.flush();
+    };
   }
 
   /** Write the pending frames (the timer's flush: the reservation stays, tokens keep coming). */
@@ -164,21 +186,27 @@ export class EventLog {
       .map((row) => row.body);
   }
 
-  /** Write everything, give back the unused reservation and drop the in-memory copy (resumes then read storage). */
+  /**
+   * Write everything, give back the unused reservation (a turn's hold too: the log is quiet) and
+   * drop the in-memory copy (resumes then read storage).
+   */
   release(): void {
     if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
-    this.flush();
+    this.#appendedSinceArmed = false;
+    this.#write();
+    this.#giveBack();
     this.#recent = [];
     this.#head = 0;
     this.#recentBytes = 0;
   }
 
+  /** Released once a whole releaseMs passed without a frame: between one and two releaseMs after the last. */
   #releaseWhenIdle(): void {
     this.#releaseTimer = undefined;
-    const idleFor = Date.now() - this.#lastAppendAt;
-    if (idleFor >= this.#limits.releaseMs) this.release();
-    else this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs - idleFor);
+    if (!this.#appendedSinceArmed) return this.release();
+    this.#appendedSinceArmed = false;
+    this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
   }
 
   /** Keep a frame in memory, dropping the oldest beyond recentBytes (in amortised O(1)). */
@@ -193,6 +221,10 @@ export class EventLog {
       this.#recent = this.#recent.slice(this.#head);
       this.#head = 0;
     }
+  }
+
+  #giveBack(): void {
+    if (this.#reserved !== this.#lastSeq) this.#reserve(this.#lastSeq);
   }
 
   #reserve(upTo: number): void {

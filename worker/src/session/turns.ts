@@ -374,6 +374,8 @@ export class TurnManager {
       if (listener !== undefined) this.#listeners.set(turnId, new Set([listener]));
       // Stored once the first event is out (see #run): the model request goes first.
       const release = this.#writes.hold();
+      // The log's seq reservation lasts the turn: its first token does not wait on a storage write.
+      const letGo = this.#host.events.hold();
       let user: { message: Message; note: () => void } | undefined;
       try {
         if ("text" in what)
@@ -381,6 +383,7 @@ export class TurnManager {
       } catch (error) {
         // No run will release the writes: a stuck queue would never store anything again.
         release();
+        letGo();
         throw error;
       }
       // The model is asked before anything is written: a storage write holds every outgoing
@@ -389,7 +392,7 @@ export class TurnManager {
       // noted and shown in the next one, before any of the turn's frames (they wait for `shown`).
       let shown: () => void = () => undefined;
       turn.shown = new Promise((resolve) => (shown = resolve));
-      turn.done = this.#run(turn, regenerated, release);
+      turn.done = this.#run(turn, regenerated, release, letGo);
       await new Promise((resolve) => setTimeout(resolve, 0));
       try {
         if (user !== undefined) {
@@ -402,6 +405,7 @@ export class TurnManager {
           request_id: requestId,
         } satisfies TurnRecord);
       } catch (error) {
+        // The run ends cancelled, and lets go of the writes and the reservation.
         turn.controller.abort();
         throw error;
       } finally {
@@ -415,8 +419,11 @@ export class TurnManager {
     }
   }
 
-  /** `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now. */
-  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void): Promise<TurnResult> {
+  /**
+   * `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now.
+   * `letGo` hands the event log back once turn_end is out.
+   */
+  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void, letGo: () => void): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
     const signal = turn.controller.signal;
@@ -536,7 +543,11 @@ export class TurnManager {
     const echo = turn.requestId !== undefined ? { request_id: turn.requestId } : {};
     const result: TurnResult = { turn_id: turn.turnId, status, message: answer, ...echo };
     this.#remember(result);
-    this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
+    try {
+      this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
+    } finally {
+      letGo();
+    }
     // The session's tokens and cost just changed: every client's header should say so.
     this.#updateTotals();
     return result;

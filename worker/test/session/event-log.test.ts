@@ -58,6 +58,53 @@ describe("the session's event log", () => {
     });
   });
 
+  it("keeps its reservation while a turn holds it (no reservation write before the turn's first token), and gives it back when let go", async () => {
+    await withStorage((sql) => {
+      const reserved = () => sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
+      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });
+      log.append(presence);
+      expect(reserved()).toBe(1); // idle: nothing reserved past what was written
+      const letGo = log.hold();
+      log.append(presence); // the user's message: written at once, the reservation taken for the turn
+      const during = reserved();
+      expect(during).toBeGreaterThan(2);
+      const first = log.append(token(0)).frame.seq;
+      log.append(presence); // a stored step: written, the reservation kept
+      log.append(token(1));
+      expect(reserved()).toBe(during);
+      // A crash mid-turn: the next object numbers past everything handed out.
+      expect(new EventLog(sql).lastSeq).toBeGreaterThanOrEqual(first + 2);
+      log.append(presence); // turn_end
+      letGo();
+      letGo(); // a second call changes nothing
+      expect(reserved()).toBe(log.lastSeq);
+      // Let go, the log is complete in storage: a rebuilt object continues gap-free.
+      const after = new EventLog(sql);
+      expect(after.lastSeq).toBe(log.lastSeq);
+      expect(after.since(1)?.map(seqOf)).toEqual([2, 3, 4, 5, 6]);
+    });
+  });
+
+  it("gives a held reservation back once the log is quiet (a turn waiting on a person), and takes one again for the next frame", async () => {
+    await withStorage(async (sql) => {
+      const reserved = () => sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
+      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 50 });
+      const letGo = log.hold();
+      log.append(presence);
+      log.append(token(0));
+      log.append(presence); // an approval request: then nothing for a while
+      expect(reserved()).toBeGreaterThan(log.lastSeq);
+      await settle(150);
+      // Quiet: everything is written and nothing reserved, so a crash now still resumes by replay.
+      expect(reserved()).toBe(3);
+      expect(new EventLog(sql).since(0)?.map(seqOf)).toEqual([1, 2, 3]);
+      expect(log.append(token(1)).frame.seq).toBe(4);
+      expect(reserved()).toBeGreaterThan(4);
+      letGo();
+      expect(reserved()).toBe(4);
+    });
+  });
+
   it("writes token frames in batches; a crash before the batch loses them but never reuses their seqs", async () => {
     await withStorage((sql) => {
       const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });

@@ -1,0 +1,151 @@
+/**
+ * The runtime's own floor for issue 15 goal 3: what workerd's CPU per streamed frame is when the
+ * Worker does nothing but relay. A minimal Worker and Durable Object (written to a temporary
+ * folder, run by the same `wrangler dev` as the benchmarks) read a paced SSE upstream and send one
+ * JSON frame per upstream read to a hibernatable session socket, routed through the Worker as The
+ * Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the same machine:
+ * the difference is what The Maestro's own code costs per token.
+ *
+ *   npx tsx bench/relay-floor.ts [--sessions 50] [--words 200] [--delay 20]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { WebSocket } from "ws";
+import { startChild } from "../worker/local/child-process.ts";
+import { freePort } from "../worker/local/free-port.ts";
+import { resolveBin, waitForHealth } from "../worker/local/wrangler.ts";
+import { cpuMs, workerdPids } from "./gateway/workerd.ts";
+import { fixed } from "./stats.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    sessions: { type: "string", default: "50" },
+    words: { type: "string", default: "200" },
+    delay: { type: "string", default: "20" },
+  },
+});
+const SESSIONS = Number(flags.sessions);
+const WORDS = Number(flags.words);
+const DELAY = Number(flags.delay);
+
+/** The whole relay: one upstream read in, one numbered JSON frame out, as a session sends a token. */
+const WORKER = `
+import { DurableObject } from "cloudflare:workers";
+export class Relay extends DurableObject {
+  async fetch() {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+  async webSocketMessage(socket, message) {
+    const response = await fetch(String(message));
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let seq = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      socket.send(JSON.stringify({ type: "event", turn_id: "6f1c2b1e-8d2a-4c53-9a55-0d6a3e3c2f10", event: { type: "text_delta", text }, seq: ++seq }));
+    }
+    socket.send('{"type":"turn_end"}');
+  }
+}
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/health") return new Response("ok");
+    return env.RELAY.get(env.RELAY.idFromName(url.searchParams.get("s") ?? "")).fetch(request);
+  },
+};
+`;
+const CONFIG = `name = "relay-floor"
+main = "worker.js"
+compatibility_date = "2026-11-09"
+compatibility_flags = ["nodejs_compat"]
+[[durable_objects.bindings]]
+name = "RELAY"
+class_name = "Relay"
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Relay"]
+`;
+
+const FRAME = `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "word " } })}\n\n`;
+const upstream = createServer((_request, response) => {
+  response.writeHead(200, { "content-type": "text/event-stream" });
+  let sent = 0;
+  const timer = setInterval(() => {
+    response.write(FRAME);
+    sent += 1;
+    if (sent === WORDS) {
+      clearInterval(timer);
+      response.end();
+    }
+  }, DELAY);
+});
+await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+const upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}/`;
+
+const folder = mkdtempSync(join(tmpdir(), "maestro-relay-floor-"));
+writeFileSync(join(folder, "worker.js"), WORKER);
+writeFileSync(join(folder, "wrangler.toml"), CONFIG);
+const port = await freePort();
+const wrangler = startChild(
+  "relay-floor",
+  process.execPath,
+  [resolveBin("wrangler", "bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"],
+  {
+    cwd: folder,
+    // As the benchmarks run the Worker (worker/local/wrangler.ts): no outside connections, no local trace store.
+    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false" },
+    show: () => false,
+  },
+);
+try {
+  await waitForHealth(`http://127.0.0.1:${port}/health`, wrangler);
+  const sockets = await Promise.all(
+    Array.from(
+      { length: SESSIONS },
+      (_, index) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`ws://127.0.0.1:${port}/?s=${index}`);
+          socket.once("open", () => resolve(socket));
+          socket.once("error", reject);
+        }),
+    ),
+  );
+  const turn = (socket: WebSocket) =>
+    new Promise<number>((resolve) => {
+      let frames = 0;
+      socket.on("message", (data: Buffer) => {
+        frames += 1;
+        if (data.toString("utf8") === '{"type":"turn_end"}') {
+          socket.removeAllListeners("message");
+          resolve(frames);
+        }
+      });
+      socket.send(upstreamUrl);
+    });
+  await Promise.all(sockets.map(turn)); // warm-up
+  // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
+  const pid = workerdPids().sort((a, b) => cpuMs([b]) - cpuMs([a]))[0];
+  if (pid === undefined) throw new Error("no workerd found");
+  const cpu0 = cpuMs([pid]);
+  const started = performance.now();
+  const frames = (await Promise.all(sockets.map(turn))).reduce((sum, each) => sum + each, 0);
+  const cpu = cpuMs([pid]) - cpu0;
+  const wall = performance.now() - started;
+  for (const socket of sockets) socket.close();
+  process.stdout.write(
+    `relay floor: ${SESSIONS} sessions × ${WORDS} frames every ${DELAY} ms, all done ${fixed(wall, 0)} ms\n` +
+      `  workerd CPU ${fixed(cpu / 1000, 2)} s for ${frames} frames = ${fixed((cpu * 1000) / frames, 1)} µs/frame\n`,
+  );
+} finally {
+  await wrangler.stop();
+  upstream.close();
+  rmSync(folder, { recursive: true, force: true });
+}

@@ -90,8 +90,9 @@ interface SavedKey {
 /**
  * The in-memory store's string keys, written on close and read back on open, so `npm run dev`
  * restarted keeps what the Worker keeps in Redis (a browser's web session, above all: without it
- * every restart signs the browser out). Everything the Worker stores is a string; other types
- * are not kept.
+ * every restart signs the browser out). Only strings are kept: the one other type, the sorted
+ * set of warm sessions (session/warm-sessions.ts), means nothing after a restart, whose objects
+ * start cold anyway.
  */
 async function loadSnapshot(client: InstanceType<typeof RedisMock>, path: string): Promise<void> {
   const text = await readFile(path, "utf8").catch(() => undefined);

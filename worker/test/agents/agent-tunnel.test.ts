@@ -18,6 +18,7 @@ import { connectAgent, createAgent, dialTunnel, registerFrame, waitUntilConnecte
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { recordedRequests } from "../simulators/client.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 
 const readCall = (id: string, path = "src/app.ts") => ({
   steps: [{ kind: "tool_calls" as const, calls: [{ id, name: "read_file", args: { path } }] }],
@@ -164,6 +165,8 @@ describe("agent tunnel: tool calls", () => {
 
     const end = await web.next("turn_end");
     expect(end.status).toBe("completed");
+    // turn_end comes before the turn's last rows are written; a wait for the turn answers once they are.
+    await waitForTurn(session.id, end.turn_id);
     const events = web.received.flatMap((frame) => (frame.type === "event" ? [frame.event] : []));
     expect(events).toContainEqual({ type: "tool_progress", call_id: "toolu_r1", status: "reading" });
     expect(events).toContainEqual(

@@ -13,6 +13,7 @@ import { connectAgent, createAgent, registerFrame } from "../helpers/fake-agent.
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { recordedRequests } from "../simulators/client.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 
 const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 6)}`;
 
@@ -139,7 +140,10 @@ describe("tool calls on several machines", () => {
     expect(ciCall).toMatchObject({ tool: "read_file", params: { path: "build.log" }, cwd: null });
     onLaptop.send({ type: "result", id: laptopCall.id, outcome: { ok: true, output: "laptop readme" }, duration_ms: 1 });
     onCi.send({ type: "result", id: ciCall.id, outcome: { ok: true, output: "ci log" }, duration_ms: 1 });
-    expect((await web.next("turn_end")).status).toBe("completed");
+    const end = await web.next("turn_end");
+    expect(end.status).toBe("completed");
+    // turn_end comes before the turn's last rows are written; a wait for the turn answers once they are.
+    await waitForTurn(SessionIdSchema.parse(session.id), end.turn_id);
     expect(onLaptop.received.filter((frame) => frame.type === "call")).toHaveLength(1);
     expect(onCi.received.filter((frame) => frame.type === "call")).toHaveLength(1);
 

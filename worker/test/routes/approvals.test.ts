@@ -81,7 +81,10 @@ describe("GET /approvals (the inbox)", () => {
     if (item === undefined) throw new Error("not listed");
     await client().approvals.answer(item.session_id, item.call_id, { decision: "deny", reason: "not now" });
     expect(await socketB.next("approval_result")).toMatchObject({ call_id: "toolu_inbox_b", decision: "deny", by: "api" });
-    expect((await socketB.next("turn_end")).status).toBe("completed");
+    const endB = await socketB.next("turn_end");
+    expect(endB.status).toBe("completed");
+    // turn_end comes before the turn's last rows are written; a wait for the turn answers once they are.
+    await waitForTurn(second.session.id, endB.turn_id);
     const [audit] = (await client().toolExecutions.list(second.session.id)).data;
     expect(audit).toMatchObject({ call_id: "toolu_inbox_b", status: "denied", decided_by: "api", decided_by_rule_id: null });
     expect(mine((await client().approvals.list()).data, first.session.id, second.session.id).map((each) => each.call_id)).toEqual([

@@ -15,6 +15,7 @@ import { connectAgent, createAgent } from "../helpers/fake-agent.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket, openSocket, settle } from "../helpers/socket.ts";
 import { recordedRequests } from "../simulators/client.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 
 const PROVIDERS: ProviderId[] = ["anthropic", "openai", "openai_responses", "gemini"];
 
@@ -48,6 +49,8 @@ async function expectRecovered(provider: ProviderId, session: { id: SessionId },
   const end = await after.next("turn_end", 10_000);
   // The simulator refuses a history with an unanswered call, so completing proves it was answered.
   expect(end, JSON.stringify(end.message?.error)).toMatchObject({ status: "completed", message: { status: "complete" } });
+  // turn_end comes before the turn's last rows are written; a wait for the turn answers once they are.
+  await waitForTurn(session.id, end.turn_id);
   const requests = await recordedRequests(inject("simulatorUrl"), key);
   expect(answeredIn(requests.at(-1)?.body, callId), `${provider}: the last request answers ${callId}`).toBe(INTERRUPTED_OUTPUT);
 

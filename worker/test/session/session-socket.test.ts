@@ -44,7 +44,9 @@ describe("session socket", () => {
     const [onWeb, onTui] = await Promise.all([web.next("message"), tui.next("message")]);
     expect(onWeb).toEqual(onTui);
     expect(onWeb.message).toMatchObject({ role: "user", session_id: sessionId, content: [{ type: "text", text: "hello from the web" }] });
-    await Promise.all([web.next("turn_end"), tui.next("turn_end")]);
+    const [end] = await Promise.all([web.next("turn_end"), tui.next("turn_end")]);
+    // turn_end comes before the answer's row is written; a wait for the turn answers once it is.
+    await waitForTurn(sessionId, end.turn_id);
     const history = await client().messages.list(sessionId);
     expect(history.data.map((message) => message.role)).toEqual(["assistant", "user"]);
     expect(history.data[1]?.id).toBe(onWeb.message.id);

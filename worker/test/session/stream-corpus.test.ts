@@ -15,6 +15,7 @@ import { captureLogs } from "../helpers/logs.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { recordedRequests, registerScript } from "../simulators/client.ts";
 import type { TurnInput } from "../simulators/script.ts";
+import { waitForTurn } from "../helpers/turns.ts";
 
 interface Fixture {
   readonly description: string;
@@ -175,7 +176,9 @@ describe.each(PROVIDERS)("%s stream corpus", (provider) => {
     else expect(live.errors.map((error) => error.code)).toContain(expected.error_code);
     if (expected.turn_status !== undefined) expect(end.status).toBe(expected.turn_status);
 
-    // 2. The stored answer: the first assistant message of the turn.
+    // 2. The stored answer: the first assistant message of the turn (turn_end comes before the
+    // turn's last rows are written; a wait for the turn answers once they are).
+    await waitForTurn(session.id, end.turn_id);
     const rows = await withDb((db) => db.select().from(messages).where(eq(messages.sessionId, session.id)).orderBy(messages.createdAt));
     const page = await client().messages.list(session.id, { limit: 50 });
     const answer = [...page.data].reverse().find((message) => message.role === "assistant");

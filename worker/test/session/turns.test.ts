@@ -178,6 +178,7 @@ describe("tools in a turn", () => {
     const sentBack = (second?.body as { messages: { role: string; content: { type: string; content?: string }[] }[] }).messages.at(-1);
     expect(sentBack?.content[0]).toMatchObject({ type: "tool_result", content: expect.stringContaining('{"requests":[]}') });
 
+    await waitForTurn(session.id, end.turn_id);
     const audit = await withDb((db) => db.select().from(toolExecutions).where(eq(toolExecutions.sessionId, session.id)));
     expect(audit).toMatchObject([
       { toolName: "fetch_url", callId: "toolu_fetch1", status: "ok", params: { url: target }, source: "worker" },
@@ -401,6 +402,8 @@ describe("cancel, retry and failures", () => {
     web.send({ type: "retry" });
     const retried = await web.next("turn_end");
     expect(retried).toMatchObject({ status: "completed", message: { content: [{ type: "text", text: "The whole answer." }] } });
+    // turn_end comes before the answer's row is written; a wait for the turn answers once it is.
+    await waitForTurn(session.id, retried.turn_id);
     // The retry resends the conversation without the broken answer.
     const [, second] = await recordedRequests(inject("simulatorUrl"), key);
     expect((second?.body as { messages: { role: string }[] }).messages.map((message) => message.role)).toEqual(["user"]);

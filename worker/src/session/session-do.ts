@@ -183,6 +183,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     }, 0);
   }
 
+  committed(): Promise<void> {
+    return this.ctx.storage.sync();
+  }
+
   async presenceChanged(closing?: WebSocket): Promise<void> {
     this.broadcast({ type: "presence", presence: this.presence(closing) });
     await this.#mirror(closing);

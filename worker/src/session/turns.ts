@@ -66,6 +66,8 @@ export interface TurnHost extends SessionRuntime {
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
   keepAlive(): void;
+  /** Resolves once every storage write made so far is committed, and the frames it held are out. */
+  committed(): Promise<void>;
   /** Re-read the session and tell every client its new shape (totals change with every turn). */
   configureSession(changes: Record<string, never>): Promise<unknown>;
 }
@@ -429,6 +431,7 @@ export class TurnManager {
     const signal = turn.controller.signal;
     let session = regenerated ?? this.#cache.session;
     let firstEventShown: (() => void) | undefined;
+    let answerWrite: (() => void) | undefined;
     try {
       const inputs = regenerated === undefined ? await this.#cache.inputs() : undefined;
       const active = inputs?.session ?? session;
@@ -488,6 +491,10 @@ export class TurnManager {
             // for the next one (and is noted in the outbox now, as always).
             const runsTools = event.step.status === "complete" && event.step.content.some((part) => part.type === "tool_call");
             if (runsTools) setTimeout(this.#writes.hold(), 0);
+            // The answer that ends the turn goes to Postgres once turn_end is out: the frame waits
+            // for the storage commit (the answer's outbox note), and the insert would take the
+            // thread — and the local Postgres the CPU — right when the commit lets the frame go.
+            else answerWrite ??= this.#writes.hold();
             // Shown now, with its usage and cost; in Postgres a moment later (write-behind.ts).
             answer = await this.#transcript.storeAnswer(turn.turnId, active, event.step);
             // The stored step now holds what was streamed: a snapshot must not show it twice.
@@ -498,7 +505,10 @@ export class TurnManager {
               step_seq: this.#host.events.lastSeq,
               request_id: turn.requestId,
             } satisfies TurnRecord);
-            logCall(this.#host, turn.turnId, event.step);
+            // A log line costs ~1 ms under wrangler dev: after the task, so turn_end (or the
+            // step's tool calls) does not wait for it.
+            const { step } = event;
+            setTimeout(() => logCall(this.#host, turn.turnId, step), 0);
             if (runsTools) this.#host.setActivity("waiting_tool");
             break;
           }
@@ -547,6 +557,7 @@ export class TurnManager {
       this.#emit(turn, { type: "turn_end", turn_id: turn.turnId, status, message: answer, ...echo });
     } finally {
       letGo();
+      if (answerWrite !== undefined) void this.#host.committed().then(answerWrite, answerWrite);
     }
     // The session's tokens and cost just changed: every client's header should say so.
     this.#updateTotals();

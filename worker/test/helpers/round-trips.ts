@@ -33,9 +33,19 @@ interface Watched {
 
 /** SQL that writes: the object's event log and counters. */
 const SQL_WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+/** The event log's write of numbered frames (session/event-log.ts): logged with the frames' types. */
+const FRAMES_WRITE = /^\s*INSERT INTO frames\b/i;
+
+/** The type of every frame among an event-log INSERT's bindings (seq, wire text, seq, wire text…). */
+function frameTypes(bindings: unknown[]): string[] {
+  return bindings.flatMap((value) => (typeof value === "string" ? [(JSON.parse(value) as { type: string }).type] : []));
+}
 
 export interface RoundTrips {
-  /** "db.<entry>", "agent.<method>", "storage.<write>" and "model <path>", in the order they started. */
+  /**
+   * "db.<entry>", "agent.<method>", "storage.<write>" ("storage.frames <type,…>" for the event log)
+   * and "model <path>", in the order they started.
+   */
   readonly log: string[];
   /** What the object did before its first model request (everything, if it sent none). */
   beforeModel(): string[];
@@ -74,7 +84,8 @@ export async function watchRoundTrips(
     const storage = watched.ctx.storage;
     const [exec, put, setAlarm] = [sql.exec, kv.put, storage.setAlarm];
     sql.exec = ((query: string, ...bindings: unknown[]) => {
-      if (SQL_WRITE.test(query)) log.push(`storage.sql ${query.trim().split(/\s+/)[0]!.toUpperCase()}`);
+      if (FRAMES_WRITE.test(query)) log.push(`storage.frames ${frameTypes(bindings).join(",")}`);
+      else if (SQL_WRITE.test(query)) log.push(`storage.sql ${query.trim().split(/\s+/)[0]!.toUpperCase()}`);
       return exec.call(sql, query, ...bindings);
     }) as typeof exec;
     kv.put = (key: string, value: unknown) => {

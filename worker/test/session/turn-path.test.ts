@@ -307,6 +307,28 @@ describe("the answer's row", () => {
     web.close();
   });
 
+  it("starts its Postgres write only once turn_end is committed, so the insert never holds the frame", async () => {
+    // Paced, so the user message's own insert is done before the answer comes.
+    const { session } = await scriptedSession([
+      say("Warm."),
+      { steps: [{ kind: "text", text: "After the frame, slowly." }], chunk_delay_ms: 40 },
+    ]);
+    await sendAndWait(session.id, "first");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
+      const ended = watch.log.findIndex((entry) => entry.startsWith("storage.frames") && entry.includes("turn_end"));
+      const inserted = watch.log.lastIndexOf("db.insert");
+      expect(ended, watch.log.join("\n")).toBeGreaterThanOrEqual(0);
+      // The answer's outbox note and turn_end were written, and committed, before the insert began.
+      expect(inserted, watch.log.join("\n")).toBeGreaterThan(ended);
+      expect(watch.log.slice(0, inserted).some((entry) => entry.startsWith("storage.put outbox"))).toBe(true);
+      expect(await answerRows(session.id)).toHaveLength(2);
+    } finally {
+      await watch.stop();
+    }
+  });
+
   it("is stored when the object dies between turn_end and the write", async () => {
     const { session } = await scriptedSession([
       { steps: [{ kind: "text", text: "Survives." }], usage: { input_tokens: 100, output_tokens: 10 } },

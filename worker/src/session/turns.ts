@@ -494,7 +494,9 @@ export class TurnManager {
             // The answer that ends the turn goes to Postgres once turn_end is out: the frame waits
             // for the storage commit (the answer's outbox note), and the insert would take the
             // thread — and the local Postgres the CPU — right when the commit lets the frame go.
-            else answerWrite ??= this.#writes.hold();
+            // An earlier one (an answer a failover went past) was not the last: it goes now.
+            answerWrite?.();
+            answerWrite = runsTools ? undefined : this.#writes.hold();
             // Shown now, with its usage and cost; in Postgres a moment later (write-behind.ts).
             answer = await this.#transcript.storeAnswer(turn.turnId, active, event.step);
             // The stored step now holds what was streamed: a snapshot must not show it twice.

@@ -31,7 +31,7 @@ interface Watched {
   ctx: DurableObjectState;
 }
 
-/** SQL that writes: the object's event log and counters. */
+/** SQL that writes: the event log's counters and trimming (its frames are logged apart, below). */
 const SQL_WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 /** The event log's write of numbered frames (session/event-log.ts): logged with the frames' types. */
 const FRAMES_WRITE = /^\s*INSERT INTO frames\b/i;

@@ -15,7 +15,7 @@ import { type AppEnv, services } from "./middleware/services.ts";
 import { turnInputsNotice } from "./middleware/turn-inputs.ts";
 import { createRateLimit } from "./rate-limit/middleware.ts";
 import { apiRule, signInRule } from "./rate-limit/rules.ts";
-import { agentTunnel } from "./routes/agent-tunnel.ts";
+import { agentTunnel, presentsAgentToken, requireAgentToken } from "./routes/agent-tunnel.ts";
 import { agents } from "./routes/agents.ts";
 import { credentials } from "./routes/credentials.ts";
 import { health } from "./routes/health.ts";
@@ -72,12 +72,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // First, so it also follows the MCP sign-in's landing, which is routed before the API token check.
   api.use(turnInputsNotice);
   // Sign-in attempts count per address (rate-limit/rules.ts): every POST to /auth/session, every
-  // browser landing from an MCP login (its state is the secret), and every wrong API token offered
-  // to any other route. Asking whether one is signed in, or signing out, does not count.
+  // browser landing from an MCP login (its state is the secret), every wrong agent token offered
+  // to the tunnel, and every wrong API token offered to any other route. Asking whether one is
+  // signed in, or signing out, does not count.
   const signIn = createRateLimit(signInRule);
   api.post("/auth/session", signIn.everyRequest);
   api.use("/oauth/mcp/callback", signIn.everyRequest);
   api.route("/health", health);
+  api.use("/agents/connect", signIn.failuresOf(requireAgentToken, presentsAgentToken));
   api.route("/agents/connect", agentTunnel);
   api.route("/oauth/mcp/callback", oauthCallback);
   api.route("/auth/session", webSession);

@@ -2,6 +2,7 @@
  * Per-request services: config, logger, and database/Redis handles opened lazily (a health
  * probe or a 401 never opens a connection). The Pool is ended once the response is out.
  */
+import type { AgentId } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { createMiddleware } from "hono/factory";
 import { openDatabase, type Database, type DatabaseHandle } from "../db/client.ts";
@@ -21,6 +22,8 @@ export interface AppEnv {
     requestId: string;
     log: Logger;
     services: Services;
+    /** The agent whose token opened the tunnel (set by agent-tunnel.ts's guard, on that route only). */
+    agentId?: AgentId;
   };
 }
 

@@ -1,6 +1,6 @@
 // Proves: sign-in is limited per client address (the N+1th attempt from one address gets 429
 // RATE_LIMITED with retry-after, another address is unaffected, and the window passing frees
-// it); the API is limited per principal, whatever address it comes from, and the streaming route
+// it), and wrong API tokens and wrong agent tokens at the tunnel count as attempts; the API is limited per principal, whatever address it comes from, and the streaming route
 // is counted once answered (Redis is not asked before its handler runs) and refused once the
 // budget is spent; Redis being down lets every request through with a warning that holds no
 // secret. The real middleware and rules, against the real Upstash-REST stand-in; time moves with
@@ -10,12 +10,15 @@ import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { requestContext } from "../../src/middleware/request-context.ts";
 import { type AppEnv, services } from "../../src/middleware/services.ts";
+import { createApp } from "../../src/app.ts";
 import { getConfig } from "../../src/env.ts";
 import { AppError, toErrorBody } from "../../src/errors.ts";
 import { presentsApiToken, requireApiToken } from "../../src/middleware/auth.ts";
 import { createRateLimit } from "../../src/rate-limit/middleware.ts";
 import { apiRule, ipv6Prefix64, signInRule } from "../../src/rate-limit/rules.ts";
+import { presentsAgentToken, requireAgentToken } from "../../src/routes/agent-tunnel.ts";
 import { api } from "../helpers/api.ts";
+import { createAgent } from "../helpers/fake-agent.ts";
 import { captureLogs } from "../helpers/logs.ts";
 
 interface Harness {
@@ -31,6 +34,9 @@ function harness(vars: Record<string, string>): Harness {
   const signInLimit = createRateLimit(signInRule);
   app.post("/api/v1/auth/session", signInLimit.everyRequest, (c) => c.json({ signed_in: true }));
   app.use("/api/v1/sessions/*", signInLimit.failuresOf(requireApiToken, presentsApiToken));
+  // The tunnel's real guard, wired as app.ts wires it; the stand-in answers instead of the AgentDO.
+  app.use("/api/v1/agents/connect", signInLimit.failuresOf(requireAgentToken, presentsAgentToken));
+  app.get("/api/v1/agents/connect", (c) => c.json({ agent: c.var.agentId }));
   const apiLimit = createRateLimit(apiRule).everyRequest;
   app.get("/api/v1/sessions", apiLimit, (c) => c.json({ sessions: [] }));
   // Says whether Redis had been asked by the time the route answered (`pending` holds the counts).
@@ -151,6 +157,55 @@ describe("wrong API tokens (counted as sign-in attempts)", () => {
       expect((await h.request("/api/v1/sessions", { ip, headers: { "x-no-token": "1" } })).status).toBe(401);
     expect((await h.request("/api/v1/sessions", { ip, headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
     expect((await h.request("/api/v1/sessions", { ip })).status).toBe(200);
+  });
+});
+
+describe("wrong agent tokens (counted as sign-in attempts)", () => {
+  it("refuses an address that offered too many wrong agent tokens at the tunnel, even a live one, but not another address", async () => {
+    const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "3/1m" });
+    const agent = await createAgent();
+    const dial = (ip: string, token: string | null) =>
+      h.request("/api/v1/agents/connect", {
+        ip,
+        headers: token === null ? { upgrade: "websocket", "x-no-token": "1" } : { upgrade: "websocket", authorization: `Bearer ${token}` },
+      });
+    const guesser = address("k");
+    // Dialing without a token is not a guess (and nothing is counted for it).
+    for (let attempt = 0; attempt < 4; attempt++) expect((await dial(guesser, null)).status).toBe(401);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const refused = await dial(guesser, `mae_agent_wrong-${attempt}-0123456789`);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Missing, invalid or revoked agent token." } });
+    }
+    const limited = await dial(guesser, "mae_agent_wrong-3-0123456789");
+    expect(limited.status).toBe(429);
+    expect((await limited.json<{ error: { code: string } }>()).error.code).toBe("RATE_LIMITED");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Refused before the token is looked up: a right guess now tells the guesser nothing.
+    expect((await dial(guesser, agent.token)).status).toBe(429);
+    // The agent dialing from elsewhere is let through, and the route learns which agent it is.
+    const elsewhere = await dial(address("l"), agent.token);
+    expect(elsewhere.status).toBe(200);
+    expect(await elsewhere.json()).toEqual({ agent: agent.id });
+  });
+});
+
+describe("the app's own wiring", () => {
+  it("counts wrong agent tokens at the tunnel as sign-in attempts", async () => {
+    const app = createApp();
+    const bindings = { ...env, MAESTRO_SIGN_IN_RATE_LIMIT: "2/1m" };
+    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+    const ip = address("m");
+    const dial = (token: string) =>
+      app.request(
+        "/api/v1/agents/connect",
+        { headers: { upgrade: "websocket", authorization: `Bearer ${token}`, "cf-connecting-ip": ip } },
+        bindings,
+        ctx,
+      );
+    expect((await dial("mae_agent_wrong-0-0123456789")).status).toBe(401);
+    expect((await dial("mae_agent_wrong-1-0123456789")).status).toBe(401);
+    expect((await dial("mae_agent_wrong-2-0123456789")).status).toBe(429);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
  * The session's numbered frame log: every broadcast frame gets the next `seq`; the newest frames
- * are kept in the object's SQLite storage (STORED_FRAMES of them) and, while the session is busy,
- * in memory too (at most RECENT_BYTES of wire text), so a client that reconnects with
- * `hello{since}` receives exactly what it missed.
+ * are kept in the object's SQLite storage (at most STORED_FRAMES of them and storedChars of wire
+ * text) and, while the session is busy, in memory too (at most recentBytes), so a client that
+ * reconnects with `hello{since}` receives exactly what it missed, and one further behind a
+ * snapshot. One exception to the bounds: the frames of the step a turn is running (keepAfter),
+ * which a restart rebuilds the cut-off answer from — an answer longer than the bounds keeps its
+ * beginning, and only until the step is stored.
  *
  * What a crash may lose, and why that is enough. Every SQL write is a confirmed write: its commit
  * (a disk sync) holds the object's outgoing frames (the output gate) and the single workerd thread.
@@ -36,6 +39,13 @@ export interface NumberedFrame {
 export interface EventLogLimits {
   /** Wire text kept in memory for resumes (the newest frames); older ones are read from storage. */
   readonly recentBytes: number;
+  /**
+   * Characters of wire text kept in storage for resumes. Token frames are ~130 characters, so
+   * STORED_FRAMES binds first while tokens stream; this binds when frames are large (a tool's
+   * output, a stored answer), so a client that far behind gets a snapshot rather than a read of
+   * many megabytes into the object's memory.
+   */
+  readonly storedChars: number;
   /** How long token frames may wait to be written. */
   readonly flushMs: number;
   /** After this long without a frame, the in-memory copy is dropped. */
@@ -46,7 +56,7 @@ export interface EventLogLimits {
  * recentBytes: 64 KB is ~500 token frames, more than a client that reconnects within a turn has
  * missed; at 200 busy sessions it is 13 MB of the isolate's heap where 256 KB was 51 MB.
  */
-export const DEFAULT_LIMITS: EventLogLimits = { recentBytes: 64 * 1024, flushMs: 1000, releaseMs: 5000 };
+export const DEFAULT_LIMITS: EventLogLimits = { recentBytes: 64 * 1024, storedChars: 2 * 1024 * 1024, flushMs: 1000, releaseMs: 5000 };
 const STORED_FRAMES = 2000;
 const RESERVE_BLOCK = 1000;
 /** Rows per INSERT: the SQL API takes at most 100 bound parameters a statement. */
@@ -73,13 +83,27 @@ export class EventLog {
   #appendedSinceArmed = false;
   /** Turns holding the log busy: while any does, flushes keep the reservation. */
   #holds = 0;
+  /**
+   * Characters of wire text in storage: counted from SQLite's length() when the object starts and
+   * on deletes, from JavaScript's on writes (an astral character counts 2 there, 1 in SQLite; the
+   * error only makes trims come a little early, and a restart counts afresh).
+   */
+  #storedChars: number;
+  /** Frames after this seq stay in storage whatever the bounds (a running step's; see keepAfter). */
+  #keptAfter: number | undefined;
+  /** The size bound cannot be met until keepAfter moves: no point asking SQLite at every write. */
+  #sizeBoundBlocked = false;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
     this.#limits = limits;
     sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const written = sql.exec<{ last: number | null }>("SELECT max(seq) AS last FROM frames").toArray()[0]?.last ?? 0;
+    const stored = sql
+      .exec<{ last: number | null; chars: number }>("SELECT max(seq) AS last, coalesce(sum(length(body)), 0) AS chars FROM frames")
+      .one();
+    const written = stored.last ?? 0;
+    this.#storedChars = stored.chars;
     const reserved = sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
     // After a restart, numbering continues past everything that may have been handed out.
     this.#lastSeq = Math.max(written, reserved);
@@ -94,6 +118,16 @@ export class EventLog {
   /** Bytes of wire text held in memory for resumes (for tests and the memory bound). */
   get memoryBytes(): number {
     return this.#recentBytes;
+  }
+
+  /**
+   * Keep the frames after `seq` in storage whatever the bounds, until called again (undefined:
+   * none). A turn names where its running step began: after a restart, recover() rebuilds the
+   * cut-off answer from those frames, and an answer longer than the bounds must not lose its start.
+   */
+  keepAfter(seq: number | undefined): void {
+    this.#keptAfter = seq;
+    this.#sizeBoundBlocked = false;
   }
 
   /** Number a frame and return it with its wire text; it reaches storage now or within flushMs. */
@@ -150,10 +184,39 @@ export class EventLog {
       for (const entry of rows) values.push(entry.seq, entry.text);
       this.#sql.exec(`INSERT INTO frames (seq, body) VALUES ${rows.map(() => "(?, ?)").join(", ")}`, ...values);
     }
+    for (const entry of pending) this.#storedChars += entry.text.length;
     const newest = pending.at(-1)?.seq ?? 0;
-    if (Math.floor(newest / 100) > Math.floor((pending[0]?.seq ?? 0) / 100) || pending.length >= 100) {
-      this.#sql.exec("DELETE FROM frames WHERE seq <= ?", newest - STORED_FRAMES);
+    // The frame bound is checked every hundred frames; the size bound as soon as it is passed.
+    const crossedHundred = Math.floor(newest / 100) > Math.floor((pending[0]?.seq ?? 0) / 100) || pending.length >= 100;
+    if (crossedHundred || (this.#storedChars > this.#limits.storedChars && !this.#sizeBoundBlocked)) this.#trim(newest);
+  }
+
+  /**
+   * Delete the oldest frames beyond STORED_FRAMES, then beyond storedChars (down to three
+   * quarters of it, so a log of large frames is not trimmed at every write), but none after
+   * keepAfter's seq.
+   */
+  #trim(newest: number): void {
+    let cut = newest - STORED_FRAMES;
+    if (this.#storedChars > this.#limits.storedChars) {
+      // The newest seq whose frames, with every newer one, pass the target: it and older ones go.
+      const target = Math.floor((this.#limits.storedChars * 3) / 4);
+      const over = this.#sql
+        .exec<{ seq: number }>(
+          "SELECT seq FROM (SELECT seq, sum(length(body)) OVER (ORDER BY seq DESC) AS newer FROM frames) WHERE newer > ? ORDER BY seq DESC LIMIT 1",
+          target,
+        )
+        .toArray()[0];
+      if (over !== undefined) cut = Math.max(cut, over.seq);
     }
+    if (this.#keptAfter !== undefined) cut = Math.min(cut, this.#keptAfter);
+    if (cut <= 0) {
+      this.#sizeBoundBlocked = this.#storedChars > this.#limits.storedChars;
+      return;
+    }
+    const removed = this.#sql.exec<{ chars: number }>("DELETE FROM frames WHERE seq <= ? RETURNING length(body) AS chars", cut).toArray();
+    for (const row of removed) this.#storedChars -= row.chars;
+    this.#sizeBoundBlocked = this.#storedChars > this.#limits.storedChars;
   }
 
   /**

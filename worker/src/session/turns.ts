@@ -123,6 +123,9 @@ export class TurnManager {
     this.#writes = new WriteBehind(host, () => this.#transcript.forget());
     this.#transcript = new Transcript(host, this.#writes);
     this.#compactor = new SessionCompactor(host, this.#transcript);
+    // A turn cut off by a restart: its step's frames stay in storage until recover() has read them.
+    const cutOff = host.storage.get<TurnRecord>(TURN_KEY);
+    if (cutOff !== undefined) host.events.keepAfter(cutOff.step_seq);
   }
 
   get running(): boolean {
@@ -274,6 +277,16 @@ export class TurnManager {
   }
 
   /**
+   * Where the running step begins, for a restart: recover() rebuilds a cut-off answer from the
+   * frames after it, so the log keeps them in storage past its usual bounds until the next step.
+   */
+  #markStep(turnId: string, requestId: RequestId | undefined): void {
+    const stepSeq = this.#host.events.lastSeq;
+    this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: stepSeq, request_id: requestId } satisfies TurnRecord);
+    this.#host.events.keepAfter(stepSeq);
+  }
+
+  /**
    * After a restart: end a turn that was running when the object went away, keeping what it said,
    * closing the approvals it had open, and storing an `interrupted` result for every call it had
    * asked for, so the next request is one the provider accepts.
@@ -295,6 +308,7 @@ export class TurnManager {
       if (frame.type === "approval_request" && frame.turn_id === turnId) openApprovals.add(frame.call_id);
       if (frame.type === "approval_result") openApprovals.delete(frame.call_id);
     }
+    this.#host.events.keepAfter(undefined);
     const partial = builder.build();
     let message: Message | null = null;
     if (partial.hasOutput) {
@@ -401,11 +415,7 @@ export class TurnManager {
           user.note();
           this.#emit(turn, { type: "message", message: user.message, ...(requestId !== undefined && { request_id: requestId }) });
         }
-        this.#host.storage.put(TURN_KEY, {
-          turn_id: turnId,
-          step_seq: this.#host.events.lastSeq,
-          request_id: requestId,
-        } satisfies TurnRecord);
+        this.#markStep(turnId, requestId);
       } catch (error) {
         // The run ends cancelled, and lets go of the writes and the reservation.
         turn.controller.abort();
@@ -502,11 +512,7 @@ export class TurnManager {
             // The stored step now holds what was streamed: a snapshot must not show it twice.
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
-            this.#host.storage.put(TURN_KEY, {
-              turn_id: turn.turnId,
-              step_seq: this.#host.events.lastSeq,
-              request_id: turn.requestId,
-            } satisfies TurnRecord);
+            this.#markStep(turn.turnId, turn.requestId);
             // A log line costs ~1 ms under wrangler dev: after the task, so turn_end (or the
             // step's tool calls) does not wait for it.
             const { step } = event;
@@ -549,6 +555,7 @@ export class TurnManager {
       firstEventShown?.();
       release();
       this.#host.storage.delete(TURN_KEY);
+      this.#host.events.keepAfter(undefined);
       this.#current = undefined;
       this.#host.setActivity("idle");
     }

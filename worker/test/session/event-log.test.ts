@@ -1,12 +1,13 @@
-// Proves (issue 15 §4, §3): a session's resume log holds a bounded number of BYTES in memory,
-// drops that copy once the session goes quiet (resumes are then read from storage, unchanged),
+// Proves (issue 15 §4, §3): a session's resume log holds a bounded number of BYTES in memory and
+// in storage (where the frames of a running step are kept past the bounds, for a restart to
+// rebuild the cut-off answer from), drops the memory copy once the session goes quiet (resumes are then read from storage, unchanged),
 // and a crash that loses the frames not yet written never lets a seq be given out twice: the new
 // numbering starts past every seq handed out, and a resume across the lost tail is refused (the
 // client gets a snapshot instead). The socket-level proof of the last point is in turns.test.ts.
 import type { BroadcastFrame } from "@maestro/protocol";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { EventLog, type EventLogLimits, type UnnumberedFrame } from "../../src/session/event-log.ts";
+import { DEFAULT_LIMITS, EventLog, type EventLogLimits, type UnnumberedFrame } from "../../src/session/event-log.ts";
 import type { SessionDO } from "../../src/session/session-do.ts";
 import { settle } from "../helpers/socket.ts";
 
@@ -29,7 +30,7 @@ const seqOf = (text: string) => (JSON.parse(text) as BroadcastFrame).seq;
 describe("the session's event log", () => {
   it("keeps at most recentBytes of wire text in memory, and still resumes from older frames out of storage", async () => {
     await withStorage((sql) => {
-      const limits: EventLogLimits = { recentBytes: 4096, flushMs: 1000, releaseMs: 60_000 };
+      const limits: EventLogLimits = { ...DEFAULT_LIMITS, recentBytes: 4096, releaseMs: 60_000 };
       const log = new EventLog(sql, limits);
       const texts = Array.from({ length: 3000 }, (_, index) => log.append(token(index)).text);
       expect(log.memoryBytes).toBeLessThanOrEqual(4096);
@@ -42,9 +43,58 @@ describe("the session's event log", () => {
     });
   });
 
+  it("keeps at most storedChars of wire text in storage: a client further behind than that gets a snapshot", async () => {
+    await withStorage((sql) => {
+      const stored = () =>
+        sql.exec<{ frames: number; chars: number }>("SELECT count(*) AS frames, sum(length(body)) AS chars FROM frames").one();
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, recentBytes: 4096, storedChars: 100_000 });
+      // Large frames (a tool's output): 60 of 10,000 characters, written as they come.
+      const big = (index: number): UnnumberedFrame => ({
+        ...token(index),
+        event: { type: "text_delta", index: 0, text: "x".repeat(10_000) },
+      });
+      const texts: string[] = [];
+      for (let index = 0; index < 60; index += 1) {
+        texts.push(log.append(big(index)).text);
+        log.flush();
+        expect(stored().chars).toBeLessThanOrEqual(100_000);
+      }
+      // Trimmed to three quarters of the bound when passed: 7 or 8 frames, never fewer than that.
+      expect(stored().frames).toBeGreaterThanOrEqual(7);
+      expect(log.since(55)).toEqual(texts.slice(55));
+      expect(log.since(10)).toBeUndefined();
+      // An object rebuilt from storage counts what is there and keeps to the bound.
+      const after = new EventLog(sql, { ...DEFAULT_LIMITS, storedChars: 100_000 });
+      for (let index = 60; index < 70; index += 1) {
+        after.append(big(index));
+        after.flush();
+        expect(stored().chars).toBeLessThanOrEqual(100_000);
+      }
+    });
+  });
+
+  it("keeps a running step's frames past both bounds until the step moves on, then trims them", async () => {
+    await withStorage((sql) => {
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, storedChars: 100_000 });
+      log.append(presence); // the user's message
+      log.keepAfter(log.lastSeq);
+      // An answer of 3,000 tokens (~390,000 characters): more than 2,000 frames and the size bound.
+      const answer = Array.from({ length: 3000 }, (_, index) => log.append(token(index)).text);
+      log.flush();
+      expect(log.framesAfter(1)).toEqual(answer);
+      // The step is stored: its frames are an ordinary resume log again, trimmed at the next write.
+      log.append(presence);
+      log.keepAfter(log.lastSeq);
+      log.append(presence);
+      const left = sql.exec<{ frames: number; chars: number }>("SELECT count(*) AS frames, sum(length(body)) AS chars FROM frames").one();
+      expect(left.chars).toBeLessThanOrEqual(100_000);
+      expect(log.since(1)).toBeUndefined();
+    });
+  });
+
   it("drops its in-memory copy once quiet, everything written and nothing reserved, so a restart continues gap-free", async () => {
     await withStorage(async (sql) => {
-      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 1000, releaseMs: 50 });
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, releaseMs: 50 });
       const texts = Array.from({ length: 30 }, (_, index) => log.append(token(index)).text);
       expect(log.memoryBytes).toBeGreaterThan(0);
       await settle(150);
@@ -61,7 +111,7 @@ describe("the session's event log", () => {
   it("keeps its reservation while a turn holds it (no reservation write before the turn's first token), and gives it back when let go", async () => {
     await withStorage((sql) => {
       const reserved = () => sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
-      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 60_000, releaseMs: 60_000 });
       log.append(presence);
       expect(reserved()).toBe(1); // idle: nothing reserved past what was written
       const letGo = log.hold();
@@ -88,7 +138,7 @@ describe("the session's event log", () => {
   it("gives a held reservation back once the log is quiet (a turn waiting on a person), and takes one again for the next frame", async () => {
     await withStorage(async (sql) => {
       const reserved = () => sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
-      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 50 });
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 60_000, releaseMs: 50 });
       const letGo = log.hold();
       log.append(presence);
       log.append(token(0));
@@ -107,7 +157,7 @@ describe("the session's event log", () => {
 
   it("writes token frames in batches; a crash before the batch loses them but never reuses their seqs", async () => {
     await withStorage((sql) => {
-      const log = new EventLog(sql, { recentBytes: 64 * 1024, flushMs: 60_000, releaseMs: 60_000 });
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 60_000, releaseMs: 60_000 });
       log.append(presence); // written at once
       const seen = Array.from({ length: 20 }, (_, index) => log.append(token(index)).frame.seq);
       // The object dies now: a new one sees only what reached storage.

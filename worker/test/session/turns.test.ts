@@ -457,6 +457,30 @@ describe("cancel, retry and failures", () => {
     resumed.close();
   });
 
+  it("after a restart in a long answer, keeps the answer from its first word (more token frames than the resume log keeps)", async () => {
+    // 3,000 words at 2 ms: the restart comes after ~2,300 token frames, past the 2,000 frames the
+    // resume log keeps for reconnecting clients; the stored partial must still begin at word 0.
+    const words = Array.from({ length: 3000 }, (_, index) => `w${index}`);
+    const { session } = await scriptedSession([{ steps: [{ kind: "text", text: words.join(" ") }], chunk_delay_ms: 2 }, say("Back.")]);
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "write a lot" });
+    await web.next("message");
+    for (let index = 0; index < 2300; index += 1) await web.next("event");
+    // Token frames reach storage at least once a second.
+    await settle(1100);
+    await abortAllDurableObjects();
+    const after = await joinSocket(session.id, "web");
+    const snapshot = after.received[0];
+    expect(snapshot?.type).toBe("snapshot");
+    const partial = snapshot?.type === "snapshot" ? snapshot.messages.at(-1) : undefined;
+    expect(partial).toMatchObject({ role: "assistant", status: "partial" });
+    const text = partial?.content[0]?.type === "text" ? partial.content[0].text : "";
+    expect(text.slice(0, 40)).toMatch(/^w0 w1 w2 /);
+    expect(text.split(" ").length).toBeGreaterThan(2300);
+    after.close();
+    web.close();
+  });
+
   it("after a restart mid-turn, ends the turn as interrupted, keeps its partial answer, and takes new messages", async () => {
     const { session } = await scriptedSession([
       { steps: [{ kind: "text", text: "long ".repeat(200) }], chunk_delay_ms: 20 },

@@ -119,6 +119,7 @@ async function startAgentProcess(url: string, token: string): Promise<Child> {
 
 const worker = await startLocalWorker({
   name: "bench-agent-worker",
+  stackProcess: true,
   // Each step logs its model call: only trouble is shown, so the table stays readable.
   showWorkerLine: (line) => /"level":"(warn|error)"|✘|\[ERROR\]/.test(line),
 });

@@ -121,6 +121,9 @@ try {
   }
   const worker: LocalWorker = await startLocalWorker({
     name: "bench-gateway",
+    // The embedded Postgres in a process of its own, as `npm run dev` runs it beside its clients:
+    // in this one it would hold the thread the clients time every system's frames on.
+    stackProcess: true,
     // Only what went wrong reaches the terminal: a line per request would bury the tables.
     showWorkerLine: (line) => /"level":"(warn|error)"|✘|\[ERROR\]/.test(line),
   });

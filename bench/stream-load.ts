@@ -90,7 +90,7 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
   return { turn, close: () => socket.close() };
 }
 
-const worker = await startLocalWorker({ name: "stream-load" });
+const worker = await startLocalWorker({ name: "stream-load", stackProcess: true });
 const { origin, token, simulator, client } = worker;
 /** SESSIONS new sessions, each with a script of one unpaced and one paced turn. */
 async function createSessions(): Promise<Session[]> {

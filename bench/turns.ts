@@ -133,7 +133,7 @@ function report(label: string, base: Measure[], maestro: Measure[]): void {
   );
 }
 
-const worker = await startLocalWorker({ name: "bench-worker" });
+const worker = await startLocalWorker({ name: "bench-worker", stackProcess: true });
 const { origin, token, simulator, stack, client } = worker;
 try {
   const sessionFor = async (turns: number) => {

@@ -83,18 +83,26 @@ export function startChild(
   args: string[],
   /** `onLine` also hands each line of output (stdout and stderr) to the caller, e.g. a test reading logs. */
   /** `show` decides which lines reach the terminal (all when absent). */
-  options: { cwd: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; show?: (line: string) => boolean },
+  /** `keepStdinOpen` gives the child a pipe that closes only when this process is gone (stack-process.ts stops then). */
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    onLine?: (line: string) => void;
+    show?: (line: string) => boolean;
+    keepStdinOpen?: boolean;
+  },
 ): Child {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.keepStdinOpen === true ? "pipe" : "ignore", "pipe", "pipe"],
     detached: true,
   });
   const pgid = child.pid;
   if (pgid !== undefined) trackGroup(pgid, true);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   for (const stream of [child.stdout, child.stderr]) {
+    if (stream === null) continue; // never: both are pipes (the type follows stdin's choice)
     createInterface({ input: stream }).on("line", (line) => {
       if (line.trim().length > 0 && (options.show?.(line) ?? true)) process.stdout.write(`[${name}] ${line}\n`);
       options.onLine?.(line);

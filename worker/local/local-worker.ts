@@ -13,6 +13,7 @@ import type { TurnInput } from "../test/simulators/script.ts";
 import { type Simulator, startSimulator } from "../test/simulators/server.ts";
 import { freePort } from "./free-port.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
+import { startStackProcess } from "./stack-child.ts";
 import { startReaper } from "./reaper.ts";
 import { startWrangler, waitForHealth } from "./wrangler.ts";
 
@@ -37,6 +38,12 @@ export interface LocalWorkerOptions {
   checkHeaders?: boolean;
   /** Each line wrangler and the Worker print (both runs, across a restart), for a test that reads logs. */
   onWorkerLine?: (line: string) => void;
+  /**
+   * Runs the stack (the embedded Postgres and the proxies in front of it) in a process of its own,
+   * as `npm run dev` does for its clients: a benchmark whose clients share this process's thread
+   * with PGlite would time every frame late by the query it happened to run (stack-child.ts).
+   */
+  stackProcess?: boolean;
   /** Which of those lines reach the terminal (all when absent); a benchmark keeps its table readable. */
   showWorkerLine?: (line: string) => boolean;
 }
@@ -51,7 +58,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const assets = join(workDir, "assets");
   await mkdir(assets);
   const token = randomUUID();
-  const stack = await startLocalStack({ upstashToken: randomUUID(), startRedis: true });
+  const stack =
+    options.stackProcess === true ? await startStackProcess() : await startLocalStack({ upstashToken: randomUUID(), startRedis: true });
   const simulator = await startSimulator({ checkHeaders: options.checkHeaders ?? false });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;

@@ -84,9 +84,9 @@ export class EventLog {
   /** Turns holding the log busy: while any does, flushes keep the reservation. */
   #holds = 0;
   /**
-   * Characters of wire text in storage: counted from SQLite's length() when the object starts and
-   * on deletes, from JavaScript's on writes (an astral character counts 2 there, 1 in SQLite; the
-   * error only makes trims come a little early, and a restart counts afresh).
+   * Characters of wire text in storage, as SQLite's length() counts them on every insert and
+   * delete, and kept in the counters table with the frames: an object that wakes reads one row
+   * rather than the whole log.
    */
   #storedChars: number;
   /** Frames after this seq stay in storage whatever the bounds (a running step's; see keepAfter). */
@@ -99,12 +99,17 @@ export class EventLog {
     this.#limits = limits;
     sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const stored = sql
-      .exec<{ last: number | null; chars: number }>("SELECT max(seq) AS last, coalesce(sum(length(body)), 0) AS chars FROM frames")
-      .one();
-    const written = stored.last ?? 0;
-    this.#storedChars = stored.chars;
-    const reserved = sql.exec<{ value: number }>("SELECT value FROM counters WHERE name = 'reserved'").toArray()[0]?.value ?? 0;
+    const written = sql.exec<{ last: number | null }>("SELECT max(seq) AS last FROM frames").one().last ?? 0;
+    const counters = new Map(
+      sql
+        .exec<{ name: string; value: number }>("SELECT name, value FROM counters WHERE name IN ('reserved', 'stored_chars')")
+        .toArray()
+        .map((row) => [row.name, row.value]),
+    );
+    const reserved = counters.get("reserved") ?? 0;
+    // A log written before the count was kept is counted once; the next write stores the count.
+    this.#storedChars =
+      counters.get("stored_chars") ?? sql.exec<{ chars: number }>("SELECT coalesce(sum(length(body)), 0) AS chars FROM frames").one().chars;
     // After a restart, numbering continues past everything that may have been handed out.
     this.#lastSeq = Math.max(written, reserved);
     this.#reserved = this.#lastSeq;
@@ -182,13 +187,17 @@ export class EventLog {
       const rows = pending.slice(start, start + ROWS_PER_INSERT);
       const values: (number | string)[] = [];
       for (const entry of rows) values.push(entry.seq, entry.text);
-      this.#sql.exec(`INSERT INTO frames (seq, body) VALUES ${rows.map(() => "(?, ?)").join(", ")}`, ...values);
+      const inserted = this.#sql.exec<{ chars: number }>(
+        `INSERT INTO frames (seq, body) VALUES ${rows.map(() => "(?, ?)").join(", ")} RETURNING length(body) AS chars`,
+        ...values,
+      );
+      for (const row of inserted) this.#storedChars += row.chars;
     }
-    for (const entry of pending) this.#storedChars += entry.text.length;
     const newest = pending.at(-1)?.seq ?? 0;
     // The frame bound is checked every hundred frames; the size bound as soon as it is passed.
     const crossedHundred = Math.floor(newest / 100) > Math.floor((pending[0]?.seq ?? 0) / 100) || pending.length >= 100;
     if (crossedHundred || (this.#storedChars > this.#limits.storedChars && !this.#sizeBoundBlocked)) this.#trim(newest);
+    this.#setCounter("stored_chars", this.#storedChars);
   }
 
   /**
@@ -292,9 +301,10 @@ export class EventLog {
 
   #reserve(upTo: number): void {
     this.#reserved = upTo;
-    this.#sql.exec(
-      "INSERT INTO counters (name, value) VALUES ('reserved', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-      upTo,
-    );
+    this.#setCounter("reserved", upTo);
+  }
+
+  #setCounter(name: "reserved" | "stored_chars", value: number): void {
+    this.#sql.exec("INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value);
   }
 }

@@ -85,9 +85,15 @@ describe("the web UI", () => {
     // A third page shows the session list; it is pushed (there is no polling), so every change
     // below shows up within moments.
     const list = await context.newPage();
+    // Everything on the page that follows the session feed (the list, the approvals link) shares one socket.
+    const feedSockets: string[] = [];
+    list.on("websocket", (socket) => {
+      if (socket.url().includes("/sessions/feed")) feedSockets.push(socket.url());
+    });
     await list.goto(server.origin);
     const row = list.getByRole("row", { name: /Browser e2e/ });
     await row.getByText("2 web").waitFor({ timeout: 3000 });
+    expect(feedSockets).toHaveLength(1);
 
     await page.getByLabel("Message").fill("run a command");
     await page.getByLabel("Message").press("Enter");

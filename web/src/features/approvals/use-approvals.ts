@@ -3,8 +3,9 @@
  * changed (a session that starts or stops asking changes its activity, which the feed announces)
  * and when the feed reconnects — the same signal the session list uses, so no polling.
  */
-import { type PendingApproval, type RestClient, SessionFeedClient, coalesce } from "@maestro/protocol";
+import { type PendingApproval, type RestClient, coalesce } from "@maestro/protocol";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { followSessionFeed } from "../../lib/session-feed.ts";
 
 const COALESCE_MS = 150;
 
@@ -30,11 +31,11 @@ export function useApprovals(client: RestClient): [ApprovalsState, () => void] {
   useEffect(() => {
     load();
     const reload = coalesce(load, COALESCE_MS);
-    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reload.request, onOpen: reload.request });
+    const unfollow = followSessionFeed({ onChange: reload.request, onOpen: reload.request });
     return () => {
       generation.current += 1;
       reload.cancel();
-      feed.close();
+      unfollow();
     };
   }, [load]);
 

@@ -3,8 +3,9 @@
  * says a session changed (coalesced, so a burst of changes costs one request) and whenever the
  * feed reconnects (anything may have changed while it was away). No polling.
  */
-import { type RestClient, type Session, SessionFeedClient, coalesce } from "@maestro/protocol";
+import { type RestClient, type Session, coalesce } from "@maestro/protocol";
 import { useEffect, useRef, useState } from "react";
+import { followSessionFeed } from "../../lib/session-feed.ts";
 
 /** Changes that arrive this close together are answered with one reload. */
 const COALESCE_MS = 150;
@@ -39,10 +40,10 @@ export function useSessions(client: RestClient, query: string): SessionsState {
 
   useEffect(() => {
     const reload = coalesce(() => loadLatest.current(), COALESCE_MS);
-    const feed = new SessionFeedClient({ baseUrl: window.location.origin, onChange: reload.request, onOpen: reload.request });
+    const unfollow = followSessionFeed({ onChange: reload.request, onOpen: reload.request });
     return () => {
       reload.cancel();
-      feed.close();
+      unfollow();
     };
   }, []);
 

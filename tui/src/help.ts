@@ -42,6 +42,7 @@ export const OPTIONS = {
     credential: { type: "string" },
     title: { type: "string" },
     fallback: { type: "string", multiple: true },
+    agent: { type: "string", multiple: true },
   },
   models: { provider: { type: "string" } },
   history: {
@@ -124,7 +125,7 @@ export const HELP: Record<Command, string> = {
   ].join("\n"),
   new: [
     "maestro new [--template <id>] [--provider <id>] [--model <name>] [--credential <id or label>] [--title <text>]",
-    "            [--fallback <model>=<credential id or label> ...]",
+    "            [--fallback <model>=<credential id or label> ...] [--agent <name> ...]",
     "",
     "  Starts a session and prints its id.",
     "  --template     start from this template (by id)",
@@ -134,6 +135,8 @@ export const HELP: Record<Command, string> = {
     "  --title        the session's title",
     "  --fallback     a model to go on with when the session's fails for good (overloaded, a refused key),",
     "                 on that credential's provider; repeat it for more, tried in order",
+    "  --agent        the local agent (machine) its tools run on, by name; repeat it for several, the first",
+    "                 is the default (default: the template's, or the connected agent seen most recently)",
   ].join("\n"),
   attach:
     "maestro attach <id>\n\n  Full screen, live. Enter sends; y/s/n answer an approval (a/A: always allow the tool here/everywhere); Esc cancels the turn;\n  /model <name> (any id; says its context window), /tools, /cost,\n  /compact [what to keep] (prune old tool output, summarise older turns), /quit.\n  Branches: /edit <text> sends new text in place of your last message, /regenerate [<provider> <model>]\n  answers it again, /branch prev|next switches between alternatives, /fork [title] copies the\n  conversation into a new session.\n  A message sent while a turn runs is queued (shown under the transcript) and runs when it ends:\n  /qedit <n> <text> and /unqueue <n> change it before it starts; /resume restarts a queue that paused\n  after a cancelled or failed turn.",

@@ -1,6 +1,7 @@
 /**
  * `maestro new`: a session from a template, or from a provider, model and credential, with the
- * fallback models (`--fallback <model>=<credential>`) it goes on with when its own fails for good.
+ * fallback models (`--fallback <model>=<credential>`) it goes on with when its own fails for good,
+ * and the local agents (`--agent <name>`, by name as GET /agents lists them) its tools run on.
  */
 import {
   ApiError,
@@ -21,6 +22,7 @@ export interface NewOptions {
   readonly credential?: string | undefined;
   readonly title?: string | undefined;
   readonly fallback?: readonly string[] | undefined;
+  readonly agent?: readonly string[] | undefined;
 }
 
 /** `<model>=<credential id or label>` → a fallback on that credential's provider; a string saying what is wrong otherwise. */
@@ -35,11 +37,14 @@ function parseFallback(spec: string, credentials: readonly Credential[]): Fallba
 }
 
 export async function newSession(client: RestClient, options: NewOptions, output: Output): Promise<ExitCode> {
+  // The server checks the names (an unknown agent is a 400 naming it); absent, the template's or none.
+  const agents = options.agent !== undefined && options.agent.length > 0 ? { agents: [...options.agent] } : {};
   try {
     if (options.template !== undefined) {
       const session = await client.sessions.create({
         template_id: TemplateIdSchema.parse(options.template),
         ...(options.title !== undefined && { title: options.title }),
+        ...agents,
       });
       output.out(`${session.id}\n`);
       return 0;
@@ -75,6 +80,7 @@ export async function newSession(client: RestClient, options: NewOptions, output
       credential_id: CredentialIdSchema.parse(credential.id),
       ...(options.title !== undefined && { title: options.title }),
       ...(fallbacks.length > 0 && { fallbacks }),
+      ...agents,
     });
     output.out(`${session.id}\n`);
     return 0;

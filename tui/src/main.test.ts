@@ -5,17 +5,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Output } from "./commands/output.ts";
 import { saveConfig } from "./config.ts";
 import { COMMANDS, OPTIONS } from "./help.ts";
 import { main } from "./main.ts";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
-}
+import { capture } from "./commands/capture-output.ts";
 
 afterEach(() => {
   vi.unstubAllEnvs();

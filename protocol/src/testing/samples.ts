@@ -1,4 +1,5 @@
 /** Sample values for tests (here and in the clients, as `@maestro/protocol/testing`): one valid instance of each shared shape. */
+import { CredentialSchema, type Credential } from "../rest/credentials.ts";
 import { MessageSchema, type Message } from "../rest/messages.ts";
 import { ModelSchema, type Model } from "../rest/models.ts";
 import { QueueEntrySchema, type QueueEntry } from "../rest/queue.ts";
@@ -8,6 +9,24 @@ import { ToolCallIdSchema, TurnIdSchema } from "../ids.ts";
 export const SAMPLE_TURN_ID = TurnIdSchema.parse("6f1c2b1e-8d2a-4c53-9a55-0d6a3e3c2f10");
 export const SAMPLE_CALL_ID = ToolCallIdSchema.parse("toolu_01ABCdef");
 export const SAMPLE_TIME = "2026-11-24T19:00:00.000Z";
+
+/** An enabled Anthropic API key labelled "work". */
+export const SAMPLE_CREDENTIAL: Credential = CredentialSchema.parse({
+  id: "00000000-0000-4000-8000-0000000000c1",
+  provider: "anthropic",
+  auth_type: "api_key",
+  label: "work",
+  hint: "…a1b2",
+  base_url: null,
+  context_window: null,
+  is_enabled: true,
+  expires_at: null,
+  needs_reauth: false,
+  last_error: null,
+  last_used_at: null,
+  created_at: SAMPLE_TIME,
+  updated_at: SAMPLE_TIME,
+});
 
 export const SAMPLE_SESSION: Session = SessionSchema.parse({
   id: "0b7d5a3e-1c2f-4b8a-9e6d-3f2a1b0c9d8e",

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { answerApproval, listApprovals } from "./approvals.ts";
 import { main } from "../main.ts";
-import type { Output } from "./output.ts";
+import { capture } from "./capture-output.ts";
 
 const NOW = Date.parse("2026-12-05T02:00:00.000Z");
 const OTHER_SESSION = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
@@ -62,13 +62,6 @@ function fakeApi(pending: PendingApproval[]) {
     },
   });
   return { client, answers };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
 }
 
 describe("maestro approvals", () => {

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { saveConfig } from "../config.ts";
 import { main } from "../main.ts";
 import { showHistory } from "./history.ts";
-import type { Output } from "./output.ts";
+import { capture } from "./capture-output.ts";
 
 const START = Date.parse("2026-11-24T19:00:00.000Z");
 
@@ -56,13 +56,6 @@ function fakeApi(stored: readonly Message[]) {
     },
   });
   return { client, queries };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
 }
 
 /** The numbers of the "message n" texts printed, in the order printed. */

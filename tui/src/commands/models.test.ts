@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { saveConfig } from "../config.ts";
 import { main } from "../main.ts";
 import { listModels } from "./models.ts";
-import type { Output } from "./output.ts";
+import { capture } from "./capture-output.ts";
 
 const CODEX: Model = {
   ...SAMPLE_MODEL,
@@ -24,13 +24,6 @@ const CODEX: Model = {
   billing: "subscription",
   capabilities: { tools: true, reasoning: true, prompt_caching: true, images: false },
 };
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
-}
 
 function fakeApi(answer: () => Response) {
   const urls: string[] = [];

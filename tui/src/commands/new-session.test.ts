@@ -2,27 +2,12 @@
 // template or a model alike; without it nothing is bound (the server's default applies); an
 // unknown name is the server's one-line refusal naming it, and exit 1.
 import { createRestClient } from "@maestro/protocol";
-import { SAMPLE_SESSION, SAMPLE_TIME } from "@maestro/protocol/testing";
+import { SAMPLE_CREDENTIAL, SAMPLE_SESSION } from "@maestro/protocol/testing";
 import { describe, expect, it } from "vitest";
 import { newSession } from "./new-session.ts";
-import type { Output } from "./output.ts";
+import { capture } from "./capture-output.ts";
 
-const CREDENTIAL = {
-  id: "00000000-0000-4000-8000-0000000000c1",
-  provider: "anthropic",
-  auth_type: "api_key",
-  label: "work",
-  hint: "…a1b2",
-  base_url: null,
-  context_window: null,
-  is_enabled: true,
-  expires_at: null,
-  needs_reauth: false,
-  last_error: null,
-  last_used_at: null,
-  created_at: SAMPLE_TIME,
-  updated_at: SAMPLE_TIME,
-};
+const CREDENTIAL = SAMPLE_CREDENTIAL;
 const TEMPLATE = "00000000-0000-4000-8000-0000000000d1";
 
 /** An API that lists one credential and records every session it is asked to create. */
@@ -44,13 +29,6 @@ function fakeApi(refuse?: { field: string; message: string }) {
     },
   });
   return { client, created };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
 }
 
 describe("maestro new --agent", () => {

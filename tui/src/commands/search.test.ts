@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { saveConfig } from "../config.ts";
 import { main } from "../main.ts";
-import type { Output } from "./output.ts";
 import { searchMessages, sinceInstant } from "./search.ts";
+import { capture } from "./capture-output.ts";
 
 function hit(index: number): SearchHit {
   return SearchHitSchema.parse({
@@ -54,13 +54,6 @@ function fakeApi(count: number, refuse?: { status: number; body: unknown }) {
     },
   });
   return { client, queries };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
 }
 
 beforeEach(() => vi.stubEnv("TZ", "UTC"));

@@ -7,6 +7,7 @@ import { SAMPLE_SESSION } from "@maestro/protocol/testing";
 import { describe, expect, it } from "vitest";
 import type { Output } from "./output.ts";
 import { type OpenFeed, listSessions, showUsage, watchSessions } from "./sessions.ts";
+import { capture } from "./capture-output.ts";
 
 function fakeApi(sessions: () => Session[]) {
   let calls = 0;
@@ -24,13 +25,6 @@ function fakeApi(sessions: () => Session[]) {
 /** An API that answers every request with this one response. */
 const answering = (response: () => Response) =>
   createRestClient({ baseUrl: "http://maestro.test", token: "t", fetch: async () => response() });
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
-}
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

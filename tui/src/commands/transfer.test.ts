@@ -6,8 +6,8 @@
 import { createRestClient } from "@maestro/protocol";
 import { SAMPLE_SESSION } from "@maestro/protocol/testing";
 import { describe, expect, it } from "vitest";
-import type { Output } from "./output.ts";
 import { type TransferIo, exportToFile, importFromFile } from "./transfer.ts";
+import { capture } from "./capture-output.ts";
 
 const CREDENTIAL = {
   id: "11111111-1111-4111-8111-111111111111",
@@ -61,13 +61,6 @@ function fakeApi(answer: (url: URL, init: RequestInit | undefined) => Response) 
     },
   });
   return { client, requests };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = { out: (text) => out.push(text), err: (text) => err.push(text) };
-  return { output, out: () => out.join(""), err: () => err.join("") };
 }
 
 function memoryIo(files: Record<string, string>): TransferIo & { files: Record<string, string> } {

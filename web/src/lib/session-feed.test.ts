@@ -2,58 +2,26 @@
 // hears every change meant for it and every (re)connect, stopping twice is harmless, followers
 // that leave and come back within one task (a re-render) keep the socket, and it closes after the
 // last follower leaves (and a new one opens for the next).
-import type { SocketLike } from "@maestro/protocol";
+import { type FakeSocket, fakeSockets } from "@maestro/protocol/testing/fake-socket";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { followSessionFeed } from "./session-feed.ts";
 
 const SESSION = "00000000-0000-4000-8000-00000000000a";
 const CREDENTIAL = "00000000-0000-4000-8000-00000000000b";
 
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  closed = false;
-  readonly #listeners = new Map<string, ((event: { data?: unknown; code?: number }) => void)[]>();
-
-  readonly url: string;
-
-  constructor(url: string) {
-    this.url = url;
-  }
-
-  addEventListener(type: string, listener: (event: { data?: unknown; code?: number }) => void): void {
-    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
-  }
-
-  send(): void {}
-
-  close(): void {
-    this.closed = true;
-    this.readyState = 3;
-  }
-
-  fire(type: "open" | "message", data?: unknown): void {
-    if (type === "open") this.readyState = 1;
-    for (const listener of this.#listeners.get(type) ?? []) listener({ data });
-  }
-}
-
-const sockets: FakeSocket[] = [];
-const socketFactory = (url: string) => {
-  const socket = new FakeSocket(url);
-  sockets.push(socket);
-  return socket;
-};
+let sockets: FakeSocket[] = [];
+let socketFactory: (url: string, protocols: string[]) => FakeSocket;
 const stops: (() => void)[] = [];
 
 beforeEach(() => {
   vi.useFakeTimers();
+  ({ sockets, factory: socketFactory } = fakeSockets());
 });
 
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
   vi.advanceTimersByTime(1);
   vi.useRealTimers();
-  sockets.length = 0;
 });
 
 describe("the page's session feed", () => {
@@ -69,21 +37,21 @@ describe("the page's session feed", () => {
     expect(sockets[0]?.url).toMatch(/\/api\/v1\/sessions\/feed$/);
 
     const socket = sockets[0]!;
-    socket.fire("open");
+    socket.open();
     expect(list.onOpen).toHaveBeenCalledOnce();
     expect(inbox.onOpen).toHaveBeenCalledOnce();
-    socket.fire("message", JSON.stringify({ type: "session_changed", session_id: SESSION }));
+    socket.deliver({ type: "session_changed", session_id: SESSION });
     expect(list.onChange).toHaveBeenCalledWith(SESSION);
     expect(inbox.onChange).toHaveBeenCalledWith(SESSION);
     expect(credentials.onCredentialChange).not.toHaveBeenCalled();
-    socket.fire("message", JSON.stringify({ type: "credential_changed", credential_id: CREDENTIAL }));
+    socket.deliver({ type: "credential_changed", credential_id: CREDENTIAL });
     expect(credentials.onCredentialChange).toHaveBeenCalledWith(CREDENTIAL);
     expect(list.onChange).toHaveBeenCalledOnce();
 
     // One follower leaving (twice) leaves the others theirs; the last one closes it.
     stopList();
     stopList();
-    socket.fire("message", JSON.stringify({ type: "session_changed", session_id: SESSION }));
+    socket.deliver({ type: "session_changed", session_id: SESSION });
     expect(list.onChange).toHaveBeenCalledOnce();
     expect(inbox.onChange).toHaveBeenCalledTimes(2);
     stopInbox();
@@ -94,15 +62,15 @@ describe("the page's session feed", () => {
     stops.push(followSessionFeed(again, { socketFactory }));
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(1);
-    expect(socket.closed).toBe(false);
-    socket.fire("message", JSON.stringify({ type: "session_changed", session_id: SESSION }));
+    expect(socket.readyState).toBe(1);
+    socket.deliver({ type: "session_changed", session_id: SESSION });
     expect(again.onChange).toHaveBeenCalledWith(SESSION);
 
     // The last one leaving closes it once the task is over; the next follower opens a new one.
     stops.at(-1)?.();
-    expect(socket.closed).toBe(false);
+    expect(socket.readyState).toBe(1);
     vi.advanceTimersByTime(1);
-    expect(socket.closed).toBe(true);
+    expect(socket.readyState).toBe(3);
     stops.push(followSessionFeed({ onChange: vi.fn() }, { socketFactory }));
     expect(sockets).toHaveLength(2);
   });

@@ -5,6 +5,7 @@
 // failed) shows without a reload.
 import type { Credential, CredentialId, RestClient } from "@maestro/protocol";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { SAMPLE_CREDENTIAL } from "@maestro/protocol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CredentialsPanel as Panel } from "./CredentialsPanel.tsx";
 
@@ -16,22 +17,7 @@ function CredentialsPanel({ client }: { readonly client: RestClient }) {
 
 afterEach(cleanup);
 
-const base: Credential = {
-  id: "3f1e7b4a-8c2d-4e6f-9a1b-2c3d4e5f6a7b" as never,
-  provider: "anthropic",
-  auth_type: "api_key",
-  label: "work",
-  hint: "…a1b2",
-  base_url: null,
-  context_window: null,
-  is_enabled: true,
-  expires_at: null,
-  needs_reauth: false,
-  last_error: null,
-  last_used_at: null,
-  created_at: "2026-11-24T19:00:00.000Z",
-  updated_at: "2026-11-24T19:00:00.000Z",
-};
+const base: Credential = SAMPLE_CREDENTIAL;
 
 function fakeClient(initial: Credential[]) {
   const stored = [...initial];

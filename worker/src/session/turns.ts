@@ -47,6 +47,7 @@ import { type SessionRow, wireTurn } from "./turn-wiring.ts";
 import { type OutboxStorage, WriteBehind } from "./write-behind.ts";
 import { logFailover } from "./failover.ts";
 import { logCall, turnOf } from "./turn-log.ts";
+import { appendLiveEvent } from "./live-events.ts";
 
 const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
@@ -593,7 +594,7 @@ export class TurnManager {
     const { frame } = numbered;
     const turnId = turnOf(frame);
     if (turnId === null) return;
-    if (frame.type === "event" && this.#current?.turnId === turnId) this.#current.events.push(frame);
+    if (frame.type === "event" && this.#current?.turnId === turnId) appendLiveEvent(this.#current.events, frame);
     const listeners = this.#listeners.get(turnId);
     if (listeners === undefined) return;
     for (const listener of listeners) listener(numbered);

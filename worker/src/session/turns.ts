@@ -17,15 +17,12 @@ import {
   type RequestId,
   type SendMessageAccepted,
   type SessionActivity,
-  SessionToClientSchema,
   type SnapshotFrame,
   type StreamEvent,
-  type ToolCallId,
   type TurnId,
   TurnIdSchema,
   type TurnResult,
   type TurnStatus,
-  decodeFrame,
 } from "@maestro/protocol";
 import { newestLeafUnder, recentBranch, setConversationLeaf } from "../db/queries/branches.ts";
 import { touchCredential } from "../auth/credential-secret.ts";
@@ -40,7 +37,7 @@ import { messageToBranchFrom, regenerateAs } from "./branching.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
-import { StepBuilder } from "./step-builder.ts";
+import { TurnRecord } from "./turn-record.ts";
 import { Transcript } from "./transcript.ts";
 import { TurnCache } from "./turn-cache.ts";
 import { type SessionRow, wireTurn } from "./turn-wiring.ts";
@@ -49,7 +46,6 @@ import { logFailover } from "./failover.ts";
 import { logCall, turnOf } from "./turn-log.ts";
 import { appendLiveEvent } from "./live-events.ts";
 
-const TURN_KEY = "turn";
 const RECENT_RESULTS = 20;
 /**
  * A turn's database writes wait until its first event has gone to the clients, or this long after
@@ -94,13 +90,6 @@ interface RunningTurn {
   done: Promise<TurnResult>;
 }
 
-/** Stored while a turn runs, so a restart can tell a turn was cut short and where its step began. */
-interface TurnRecord {
-  readonly turn_id: string;
-  readonly step_seq: number;
-  readonly request_id?: RequestId | undefined;
-}
-
 export class TurnManager {
   readonly #host: TurnHost;
   readonly #desk: ApprovalDesk;
@@ -112,6 +101,8 @@ export class TurnManager {
   readonly #cache: TurnCache;
   /** Every message and row a turn stores, written behind it in order (write-behind.ts). */
   readonly #writes: WriteBehind;
+  /** What a restart finds of the turn that was running (turn-record.ts). */
+  readonly #record: TurnRecord;
   readonly #results = new Map<string, TurnResult>();
   /** Listeners by turn id; they outlive #current by the turn_end frame. */
   readonly #listeners = new Map<string, Set<TurnListener>>();
@@ -124,9 +115,7 @@ export class TurnManager {
     this.#writes = new WriteBehind(host, () => this.#transcript.forget());
     this.#transcript = new Transcript(host, this.#writes);
     this.#compactor = new SessionCompactor(host, this.#transcript);
-    // A turn cut off by a restart: its step's frames stay in storage until recover() has read them.
-    const cutOff = host.storage.get<TurnRecord>(TURN_KEY);
-    if (cutOff !== undefined) host.events.keepAfter(cutOff.step_seq);
+    this.#record = new TurnRecord(host);
   }
 
   get running(): boolean {
@@ -278,16 +267,6 @@ export class TurnManager {
   }
 
   /**
-   * Where the running step begins, for a restart: recover() rebuilds a cut-off answer from the
-   * frames after it, so the log keeps them in storage past its usual bounds until the next step.
-   */
-  #markStep(turnId: string, requestId: RequestId | undefined): void {
-    const stepSeq = this.#host.events.lastSeq;
-    this.#host.storage.put(TURN_KEY, { turn_id: turnId, step_seq: stepSeq, request_id: requestId } satisfies TurnRecord);
-    this.#host.events.keepAfter(stepSeq);
-  }
-
-  /**
    * After a restart: end a turn that was running when the object went away, keeping what it said,
    * closing the approvals it had open, and storing an `interrupted` result for every call it had
    * asked for, so the next request is one the provider accepts.
@@ -295,22 +274,10 @@ export class TurnManager {
   async recover(): Promise<void> {
     // What a turn showed but had not stored yet when the object went away is stored first.
     await this.#writes.recover();
-    const record = this.#host.storage.get<TurnRecord>(TURN_KEY);
-    if (record === undefined || this.#current !== undefined || this.#starting) return;
-    this.#host.storage.delete(TURN_KEY);
-    const turnId = TurnIdSchema.parse(record.turn_id);
-    const builder = new StepBuilder();
-    const openApprovals = new Set<ToolCallId>();
-    for (const text of this.#host.events.framesAfter(record.step_seq)) {
-      const decoded = decodeFrame(SessionToClientSchema, text);
-      if (!decoded.ok) continue;
-      const frame = decoded.value;
-      if (frame.type === "event" && frame.turn_id === turnId) builder.add(frame.event);
-      if (frame.type === "approval_request" && frame.turn_id === turnId) openApprovals.add(frame.call_id);
-      if (frame.type === "approval_result") openApprovals.delete(frame.call_id);
-    }
-    this.#host.events.keepAfter(undefined);
-    const partial = builder.build();
+    if (this.#current !== undefined || this.#starting) return;
+    const cutOff = this.#record.takeCutOff();
+    if (cutOff === undefined) return;
+    const { turnId, partial, openApprovals } = cutOff;
     let message: Message | null = null;
     if (partial.hasOutput) {
       message = await this.#transcript.store({
@@ -331,7 +298,7 @@ export class TurnManager {
       turn_id: turnId,
       status: "interrupted",
       message,
-      ...(record.request_id !== undefined && { request_id: record.request_id }),
+      ...(cutOff.requestId !== undefined && { request_id: cutOff.requestId }),
     });
     this.#host.setActivity("idle");
     this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
@@ -416,7 +383,7 @@ export class TurnManager {
           user.note();
           this.#emit(turn, { type: "message", message: user.message, ...(requestId !== undefined && { request_id: requestId }) });
         }
-        this.#markStep(turnId, requestId);
+        this.#record.markStep(turnId, requestId);
       } catch (error) {
         // The run ends cancelled, and lets go of the writes and the reservation.
         turn.controller.abort();
@@ -513,7 +480,7 @@ export class TurnManager {
             // The stored step now holds what was streamed: a snapshot must not show it twice.
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
-            this.#markStep(turn.turnId, turn.requestId);
+            this.#record.markStep(turn.turnId, turn.requestId);
             // A log line costs ~1 ms under wrangler dev: after the task, so turn_end (or the
             // step's tool calls) does not wait for it.
             const { step } = event;
@@ -555,8 +522,7 @@ export class TurnManager {
     } finally {
       firstEventShown?.();
       release();
-      this.#host.storage.delete(TURN_KEY);
-      this.#host.events.keepAfter(undefined);
+      this.#record.clear();
       this.#current = undefined;
       this.#host.setActivity("idle");
     }

@@ -1,7 +1,10 @@
 /**
  * Benchmark (issue 12 §6): the time to assemble a turn's history — what a session reads from
  * Postgres when its object starts (`conversationSinceSummary`) and what it builds from memory
- * before every request (`toConversation`) — for sessions of 10, 100 and 2,000 messages. The long
+ * before every request (`toConversation`) — for sessions of 10, 100 and 2,000 messages. Since
+ * issue 15, also what the provider does with that history before the request leaves (its body,
+ * encoding, the wire rules' check, the exchange record: Anthropic's, as every provider shares the
+ * rest), and what writing the answer's record (its raw request, as JSON) costs after. The long
  * one has the compactions a real long session has (a summary every 50 messages), so what a turn
  * reads stays about the size of the model's window however long the session grows. For contrast,
  * the same 2,000 messages without any compaction: what reading everything would cost.
@@ -17,6 +20,8 @@ import { branchSinceSummary } from "../worker/src/db/queries/branches.ts";
 import { insertMessage } from "../worker/src/db/queries/messages.ts";
 import * as schema from "../worker/src/db/schema.ts";
 import { toConversation } from "../worker/src/session/history.ts";
+import type { ConversationMessage, ProviderExchange } from "../worker/src/providers/provider.ts";
+import { providerFor } from "../worker/src/providers/registry.ts";
 import { configureNeonForNode } from "../worker/local/neon-node.ts";
 import { startLocalStack } from "../worker/local/stack.ts";
 import { fixed, summarize } from "./stats.ts";
@@ -92,6 +97,23 @@ async function time(work: () => unknown): Promise<number[]> {
   return times;
 }
 
+/** Until the provider calls fetch: what a model call does with its history before the request leaves. */
+async function untilRequestLeaves(messages: readonly ConversationMessage[], exchange: ProviderExchange): Promise<number> {
+  const request = { model: "claude-sonnet-4-5", system: "You are a coding assistant.", messages, tools: [] };
+  const controller = new AbortController();
+  let left = 0;
+  const fetcher = async (): Promise<Response> => {
+    left = performance.now();
+    controller.abort();
+    throw new Error("measured");
+  };
+  const started = performance.now();
+  const context = { credential: { apiKey: KEY, baseUrl: null }, signal: controller.signal, fetch: fetcher, sessionKey: "bench", exchange };
+  for await (const _event of providerFor("anthropic").stream(request, context));
+  return left - started;
+}
+const KEY = "sk-ant-bench-0000000000000000";
+
 const cases = [
   { label: "12 messages", leaf: await seed(12, null) },
   { label: "100 messages", leaf: await seed(100, null) },
@@ -104,16 +126,30 @@ for (const { label, leaf } of cases) {
   const loaded = await branchSinceSummary(db, leaf);
   const cold = summarize(await time(() => branchSinceSummary(db, leaf)));
   const warm = summarize(await time(() => toConversation(loaded)));
+  const conversation = toConversation(loaded);
+  const leaving: number[] = [];
+  const recording: number[] = [];
+  let bodyChars = 0;
+  await time(async () => {
+    const exchange: ProviderExchange = {};
+    leaving.push(await untilRequestLeaves(conversation, exchange));
+    const started = performance.now();
+    bodyChars = JSON.stringify(exchange.request).length;
+    recording.push(performance.now() - started);
+  });
+  const leaves = summarize(leaving.slice(WARMUP));
+  const records = summarize(recording.slice(WARMUP));
   rows.push(
-    `| ${label} | ${loaded.length} | ${fixed(cold.p50)} / ${fixed(cold.p99)} ms | ${fixed(warm.p50, 3)} / ${fixed(warm.p99, 3)} ms |`,
+    `| ${label} | ${loaded.length} | ${fixed(cold.p50)} / ${fixed(cold.p99)} ms | ${fixed(warm.p50, 3)} / ${fixed(warm.p99, 3)} ms | ` +
+      `${Math.round(bodyChars / 1024)} KB | ${fixed(leaves.p50)} / ${fixed(leaves.p99)} ms | ${fixed(records.p50)} / ${fixed(records.p99)} ms |`,
   );
 }
 
 process.stdout.write(
   [
     `history assembly, ${RUNS} runs each (p50 / p99)`,
-    "| session | messages read | load from Postgres (object start) | build the request's history (every request) |",
-    "|---|---|---|---|",
+    "| session | messages read | load from Postgres (object start) | build the request's history (every request) | request | the provider, until the request leaves | the answer's raw request, written |",
+    "|---|---|---|---|---|---|---|",
     ...rows,
     "",
   ].join("\n"),

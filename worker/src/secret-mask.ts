@@ -40,11 +40,57 @@ export class SecretMask {
     return redactText(masked);
   }
 
-  /** Every string inside a JSON-like value (object keys are names, not secrets, and stay). */
+  /**
+   * Every string inside a JSON-like value (object keys are names, not secrets, and stay). Copied
+   * only where a string changed: a request's history is mostly clean, and copying all of it was
+   * most of the cost. The result may share what did not change with `value`, so neither is
+   * changed afterwards.
+   */
   deep<T>(value: T, depth = 0): T {
     if (typeof value === "string") return this.text(value) as T;
     if (value === null || typeof value !== "object" || depth >= MAX_DEPTH) return value;
-    if (Array.isArray(value)) return value.map((item: unknown) => this.deep(item, depth + 1)) as T;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item, depth + 1)])) as T;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index += 1) {
+        const item: unknown = value[index];
+        const masked = this.deep(item, depth + 1);
+        if (masked !== item) (copy ??= [...value])[index] = masked;
+      }
+      return (copy ?? value) as T;
+    }
+    const record = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const masked = this.deep(item, depth + 1);
+      if (masked !== item) (copy ??= { ...record })[key] = masked;
+    }
+    return (copy ?? value) as T;
+  }
+
+  /**
+   * `value` as JSON text will show it, masked when it is serialized rather than now: a request's
+   * record is stored after its answer, and masking the whole history before the request left
+   * held every model call (milliseconds for a long session, each step).
+   */
+  later(value: unknown): MaskedLater {
+    return new MaskedLater(value, this);
+  }
+}
+
+/** A value masked by `JSON.stringify` (through `toJSON`), once, when it is first written out. */
+export class MaskedLater {
+  readonly #value: unknown;
+  readonly #mask: SecretMask;
+  #masked: { readonly value: unknown } | undefined;
+
+  constructor(value: unknown, mask: SecretMask) {
+    this.#value = value;
+    this.#mask = mask;
+  }
+
+  toJSON(): unknown {
+    this.#masked ??= { value: this.#mask.deep(this.#value) };
+    return this.#masked.value;
   }
 }

@@ -1,5 +1,6 @@
 // Proves: the logger masks secrets before they reach a line, by key name, inside URLs and in
 // free text, including inside nested errors.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createLogger, redact, redactText } from "../src/log.ts";
 import { captureLogs } from "./helpers/logs.ts";
@@ -32,6 +33,28 @@ describe("redaction", () => {
     expect(redactText("header Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl")).toBe("header [redacted]");
     expect(redactText("key=AIzaSyA1234567890abcdefghijklmnop")).toBe("key=[redacted]");
     expect(redactText("agent mae_agent_0123456789abcdefghij")).toBe("agent [redacted]");
+  });
+
+  it("masks a secret of every shape it knows wherever it sits in text, in any case", () => {
+    const tail = (min: number) => fc.string({ unit: fc.constantFrom(..."abcXYZ0189_-"), minLength: min, maxLength: min + 12 });
+    const secret = fc.oneof(
+      fc.tuple(fc.constantFrom("Bearer ", "bearer ", "BASIC "), tail(8)).map(([scheme, value]) => scheme + value),
+      fc.tuple(fc.constantFrom("sk-", "pk-", "rk-"), tail(8)).map(([prefix, value]) => prefix + value),
+      tail(20).map((value) => `AIza${value}`),
+      tail(16).map((value) => `mae_agent_${value}`),
+      fc.tuple(tail(8), tail(8), tail(8)).map((parts) => `eyJ${parts.join(".")}`),
+      fc.tuple(fc.constantFrom("https", "postgres", "redis"), tail(1)).map(([scheme, password]) => `${scheme}://user:${password}@host`),
+    );
+    const around = fc.string({ unit: fc.constantFrom(..."ab \n\t.,;:{}[]\"'"), maxLength: 40 });
+    fc.assert(
+      fc.property(around, secret, around, (before, value, after) => {
+        const text = `${before} ${value} ${after}`;
+        const shown = redactText(text);
+        expect(shown).toContain("[redacted]");
+        expect(shown).not.toContain(value);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("masks secrets in errors and their causes", () => {

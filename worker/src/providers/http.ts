@@ -55,7 +55,8 @@ export async function openStream(provider: ProviderId, context: ProviderContext,
   context.exchange.request = {
     url: request.url,
     headers: request.headers.map(([name, value]) => [name, secret.has(name.toLowerCase()) ? "[redacted]" : value]),
-    body: mask.deep(encoded.record),
+    // Masked when the answer's row is written, not before the request leaves (secret-mask.ts).
+    body: mask.later(encoded.record),
   };
   // A history the API would refuse is our bug, not the provider's: say so instead of paying for a 400.
   const violations = checkWireRequest(provider, request.body, { model: request.model });

@@ -46,7 +46,10 @@ export interface ProviderCredential {
   readonly accountId?: string | null;
 }
 
-/** What went over the wire, filled in by the provider for the message's record. Secrets masked. */
+/**
+ * What went over the wire, filled in by the provider for the message's record. Secrets masked:
+ * the request's body as it is serialized (a `MaskedLater`, see secret-mask.ts), the rest now.
+ */
 export interface ProviderExchange {
   request?: { url: string; headers: [string, string][]; body: unknown };
   response?: { status: number; events: unknown[] };

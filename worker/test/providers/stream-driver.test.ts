@@ -1,6 +1,7 @@
 // Proves (issue 11 §6, §1): silence is an error — a provider that never answers, or goes quiet
 // mid-stream, is given up on after the configured time with a retryable PROVIDER_TIMEOUT (the
 // partial answer's events kept) — and a request whose history the API would refuse never leaves.
+// The request's record masks the credential wherever the history repeats it, when it is written.
 import type { StreamEvent, ToolCallId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import type { ProviderContext, ProviderRequest } from "../../src/providers/provider.ts";
@@ -97,5 +98,29 @@ describe("the stream driver", () => {
     expect(events).toEqual([
       expect.objectContaining({ type: "error", code: "INTERNAL", retryable: false, message: expect.stringContaining("toolu_x") }),
     ]);
+  });
+
+  it("sends the history as written and records it with the credential masked", async () => {
+    let sent = "";
+    const pasted: ProviderRequest = {
+      ...REQUEST,
+      messages: [{ role: "user", content: [{ type: "text", text: "my key is k-test-000000" }] }],
+    };
+    const exchange = {};
+    const answer =
+      sse({ type: "message_start", message: { usage: { input_tokens: 1, output_tokens: 1 } } }) + sse({ type: "message_stop" });
+    await collect(
+      providerFor("anthropic").stream(pasted, {
+        ...context(async (_url, init) => {
+          sent = typeof init?.body === "string" ? init.body : "";
+          return new Response(answer);
+        }),
+        exchange,
+      }),
+    );
+    expect(sent).toContain("my key is k-test-000000");
+    const recorded = JSON.stringify(exchange);
+    expect(recorded).not.toContain("k-test-000000");
+    expect(recorded).toContain("my key is [redacted]");
   });
 });

@@ -7,7 +7,11 @@
  *
  *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0]
  *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
- *                            [--settle 60] [--turns-per-session 10] [--no-portkey] [--no-proxy]
+ *                            [--settle 60] [--turns-per-session 10] [--history-kb 0] [--no-portkey] [--no-proxy]
+ *
+ * `--history-kb N`: the one-at-a-time requests come after N KB of earlier turns (bench/gateway/
+ * history.ts), as in a session that has grown: direct and Portkey send them in each body, The
+ * Maestro's sessions are imported holding them.
  *
  * The Maestro is measured twice: on the port where workerd serves the Worker itself (what
  * production runs: nothing between the client and the Worker but the network) and through the
@@ -22,6 +26,7 @@ import { type Child, startChild } from "../worker/local/child-process.ts";
 import { type LocalWorker, startLocalWorker } from "../worker/local/local-worker.ts";
 import { REPO_ROOT, resolveBin } from "../worker/local/wrangler.ts";
 import { chatCompletion, maestroSocket, maestroSse, type Reading } from "./gateway/clients.ts";
+import { chatHistory, sessionFile } from "./gateway/history.ts";
 import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
 import { planText } from "./gateway/upstream.ts";
 import { cpuMs, peakRss, rssMb, workerProcess } from "./gateway/workerd.ts";
@@ -37,6 +42,7 @@ const { values: flags } = parseArgs({
     "stream-spacing": { type: "string", default: "20" },
     settle: { type: "string", default: "60" },
     "turns-per-session": { type: "string", default: "10" },
+    "history-kb": { type: "string", default: "0" },
     "no-portkey": { type: "boolean", default: false },
     "no-proxy": { type: "boolean", default: false },
   },
@@ -51,6 +57,8 @@ const LEVELS = flags.concurrency
   .filter((level) => level > 0);
 const WARM = planText(1, 0);
 const PER_SESSION = Math.max(1, Number(flags["turns-per-session"]));
+/** What the one-at-a-time requests carry before their question (none by default). */
+const HISTORY = chatHistory(Number(flags["history-kb"]));
 
 const out = (text: string) => process.stdout.write(text);
 /** Progress goes to stderr, so stdout holds only what the run measured. */
@@ -139,7 +147,7 @@ try {
   const proxyRssAtStart = rssMb(proxyPids);
   out(
     `upstream ${upstream.url}; The Maestro ${origin} (workerd pid ${found.pid}), through wrangler dev's proxy ${proxyOrigin} (workerd pid ${found.proxyPid ?? "not found"}); ` +
-      `${REQUESTS} requests per system, ${SEQUENTIAL}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
+      `${REQUESTS} requests per system, ${SEQUENTIAL}${HISTORY.length === 0 ? "" : `, after a history of ${HISTORY.length} messages (${flags["history-kb"]} KB)`}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores\n`,
   );
 
   const credential = await client.credentials.create({
@@ -160,6 +168,10 @@ try {
       })
     ).id;
 
+  /** A session for the one-at-a-time requests: holding HISTORY, when there is one. */
+  const sequentialSession = async (): Promise<SessionId> =>
+    HISTORY.length === 0 ? newSession() : (await client.sessions.import(sessionFile(HISTORY), { credential_id: credential.id })).id;
+
   // ── One request at a time, systems interleaved ──────────────────────────────────────────
   const sessionsPerRoute = Math.ceil(REQUESTS / PER_SESSION);
   const vias: [Via, string][] = withProxy
@@ -171,11 +183,11 @@ try {
   const maestroRunners: [System, (index: number, text: string) => Promise<Reading>][] = [];
   const sequentialSockets: { close: () => void }[] = [];
   for (const [via, viaOrigin] of vias) {
-    const ids = await Promise.all(Array.from({ length: sessionsPerRoute }, newSession));
+    const ids = await Promise.all(Array.from({ length: sessionsPerRoute }, sequentialSession));
     const sockets = await Promise.all(ids.map((id) => maestroSocket(viaOrigin, token, id)));
     sequentialSockets.push(...sockets);
     cleanups.push(async () => sockets.forEach((socket) => socket.close()));
-    const sseIds = await Promise.all(Array.from({ length: sessionsPerRoute }, newSession));
+    const sseIds = await Promise.all(Array.from({ length: sessionsPerRoute }, sequentialSession));
     maestroRunners.push(
       [`The Maestro, session socket${via}`, (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
       [
@@ -185,12 +197,12 @@ try {
     );
   }
   const runners = new Map<System, (index: number, text: string) => Promise<Reading>>([
-    ["direct", (_index, text) => chatCompletion(upstream.url, {}, text)],
+    ["direct", (_index, text) => chatCompletion(upstream.url, {}, text, HISTORY)],
     ...[...portkeys].map(
       ([variant, url]) =>
         [
           `Portkey, ${variant}` as System,
-          (_index: number, text: string) => chatCompletion(url, portkeyHeaders(upstream.url), text),
+          (_index: number, text: string) => chatCompletion(url, portkeyHeaders(upstream.url), text, HISTORY),
         ] as const,
     ),
     ...maestroRunners,

@@ -4,6 +4,7 @@
  */
 import type { SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
+import type { ChatMessage } from "./history.ts";
 import { now, stampsIn } from "./upstream.ts";
 
 /** How long a client waits for a whole answer before it counts as an error (a stuck turn must not hang the run). */
@@ -70,7 +71,12 @@ async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
 }
 
 /** A Chat Completions stream read straight from `baseUrl` (the upstream, or a gateway in front of it). */
-export async function chatCompletion(baseUrl: string, headers: Record<string, string>, text: string): Promise<Reading> {
+export async function chatCompletion(
+  baseUrl: string,
+  headers: Record<string, string>,
+  text: string,
+  history: readonly ChatMessage[] = [],
+): Promise<Reading> {
   const into = reading();
   try {
     const response = await fetch(`${baseUrl}/v1/chat/completions`, {
@@ -81,7 +87,7 @@ export async function chatCompletion(baseUrl: string, headers: Record<string, st
         model: "gpt-4.1",
         stream: true,
         stream_options: { include_usage: true },
-        messages: [{ role: "user", content: text }],
+        messages: [...history, { role: "user", content: text }],
       }),
     });
     if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);

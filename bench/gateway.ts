@@ -7,11 +7,13 @@
  *
  *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0]
  *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
- *                            [--settle 60] [--turns-per-session 10] [--history-kb 0] [--no-portkey] [--no-proxy]
+ *                            [--settle 60] [--turns-per-session 10] [--history-kb 0] [--woken 20] [--idle 40]
+ *                            [--no-portkey] [--no-proxy]
  *
  * `--history-kb N`: the one-at-a-time requests come after N KB of earlier turns (bench/gateway/
  * history.ts), as in a session that has grown: direct and Portkey send them in each body, The
- * Maestro's sessions are imported holding them.
+ * Maestro's sessions are imported holding them. `--woken N --idle S` (20, 40; `--woken 0` skips
+ * it): N sessions answer a turn, sit idle S seconds (their objects hibernate), and answer again.
  *
  * The Maestro is measured twice: on the port where workerd serves the Worker itself (what
  * production runs: nothing between the client and the Worker but the network) and through the
@@ -43,6 +45,8 @@ const { values: flags } = parseArgs({
     settle: { type: "string", default: "60" },
     "turns-per-session": { type: "string", default: "10" },
     "history-kb": { type: "string", default: "0" },
+    woken: { type: "string", default: "20" },
+    idle: { type: "string", default: "40" },
     "no-portkey": { type: "boolean", default: false },
     "no-proxy": { type: "boolean", default: false },
   },
@@ -243,6 +247,42 @@ try {
     const tail = system.startsWith("The Maestro") ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
     out(
       `| ${system} | ${ms(added)} | ${ms(addedEnd)} | ${tail} | ${list.length - good.length}${firstError(list, Number(flags.tokens))} |\n`,
+    );
+  }
+
+  // ── Sessions woken from hibernation ─────────────────────────────────────────────────────
+  const wokenCount = Number(flags.woken);
+  if (wokenCount > 0) {
+    // A person reads and types between turns: their session's object has hibernated (workerd
+    // evicts an idle one after 10–30 s, as production does after ~10 s) and its next turn starts
+    // from nothing — no history, no warm inputs, no Postgres connection. Each session answers one
+    // turn, then sits idle; then each answers once more, one at a time, beside a direct request.
+    const idleS = Number(flags.idle);
+    progress(`${wokenCount} sessions: a turn each, then ${idleS} s idle`);
+    const ids = await Promise.all(Array.from({ length: wokenCount }, sequentialSession));
+    const sockets = await Promise.all(ids.map((id) => maestroSocket(origin, token, id)));
+    cleanups.push(async () => sockets.forEach((socket) => socket.close()));
+    for (const socket of sockets) {
+      const warm = await socket.turn(WARM);
+      if (warm.error !== undefined) throw new Error(`woken sessions: warm-up failed: ${warm.error}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, idleS * 1000));
+    const woken: Reading[] = [];
+    const beside: Reading[] = [];
+    for (const socket of sockets) {
+      beside.push(await chatCompletion(upstream.url, {}, SEQUENTIAL, HISTORY));
+      woken.push(await socket.turn(SEQUENTIAL));
+    }
+    for (const socket of sockets) socket.close();
+    const addedFirst = (list: Reading[]) =>
+      list
+        .filter((each) => each.error === undefined)
+        .map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
+    out(
+      `\n### A session's first turn after ${idleS} s idle (${wokenCount} sessions, one at a time; its object hibernated)\n\n` +
+        `| | added time to first token p50 / p99 | errors |\n|---|---|---|\n` +
+        `| direct | ${ms(addedFirst(beside))} | ${beside.length - addedFirst(beside).length}${firstError(beside)} |\n` +
+        `| The Maestro, session socket, woken | ${ms(addedFirst(woken))} | ${woken.length - addedFirst(woken).length}${firstError(woken)} |\n`,
     );
   }
 

@@ -101,9 +101,15 @@ const CANDIDATES = 10;
  * the most recently seen agent that is connected now (none when no agent is). A bound agent that
  * is offline stays in the list, so the model still sees it and its calls fail as offline.
  */
-export async function resolveSessionMachines(env: Env, db: Database, bound: readonly AgentId[]): Promise<BoundMachine[]> {
+export async function resolveSessionMachines(
+  env: Env,
+  db: Database,
+  bound: readonly AgentId[],
+  /** The recently seen agents, when the caller has read them already (one query fewer). */
+  recent?: readonly AgentId[],
+): Promise<BoundMachine[]> {
   if (bound.length === 0) {
-    const candidates = await recentAgentIds(db, CANDIDATES);
+    const candidates = recent ?? (await recentAgentIds(db, CANDIDATES));
     const statuses = await Promise.all(candidates.map(async (agentId) => ({ agentId, status: await agentStatus(env, agentId) })));
     const live = statuses.find((candidate) => candidate.status.connected);
     if (live === undefined) return [];

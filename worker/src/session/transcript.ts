@@ -17,8 +17,8 @@ import {
   type TurnId,
   TurnIdSchema,
 } from "@maestro/protocol";
-import { branchSinceSummary, childrenOf, conversationLeaf, setConversationLeaf } from "../db/queries/branches.ts";
-import { currentConversationId, messageOf, type NewMessage } from "../db/queries/messages.ts";
+import { branchSinceSummary, childrenOf, currentBranch, setConversationLeaf } from "../db/queries/branches.ts";
+import { messageOf, type NewMessage } from "../db/queries/messages.ts";
 import { recordToolExecutions } from "../db/queries/tool-executions.ts";
 import type { sessions } from "../db/schema.ts";
 import { workerTools } from "../tools/builtin/index.ts";
@@ -44,6 +44,8 @@ export class Transcript {
   readonly #host: Pick<SessionRuntime, "sessionId" | "db" | "log">;
   readonly #writes: WriteBehind;
   #conversation: Conversation | undefined;
+  /** A read under way: a second caller shares it (a turn's start begins it beside other reads). */
+  #loading: Promise<Conversation> | undefined;
   #newBranch: NewBranch | undefined;
 
   constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">, writes: WriteBehind) {
@@ -51,18 +53,36 @@ export class Transcript {
     this.#writes = writes;
   }
 
-  async load(): Promise<Conversation> {
-    if (this.#conversation !== undefined) return this.#conversation;
+  load(): Promise<Conversation> {
+    if (this.#conversation !== undefined) return Promise.resolve(this.#conversation);
+    if (this.#loading !== undefined) return this.#loading;
+    const loading = this.#read().then(
+      (conversation) => {
+        // Forgotten meanwhile (a switch): what was read is not the branch in use any more.
+        if (this.#loading !== loading) return this.load();
+        this.#loading = undefined;
+        this.#conversation = conversation;
+        return conversation;
+      },
+      (error: unknown) => {
+        if (this.#loading === loading) this.#loading = undefined;
+        throw error;
+      },
+    );
+    this.#loading = loading;
+    return loading;
+  }
+
+  async #read(): Promise<Conversation> {
     const db = this.#host.db();
-    const conversationId = await currentConversationId(db, this.#host.sessionId);
-    const leafId = await conversationLeaf(db, conversationId);
-    this.#conversation = { conversationId, leafId, messages: await branchSinceSummary(db, leafId) };
-    return this.#conversation;
+    const { conversationId, leaf: leafId } = await currentBranch(db, this.#host.sessionId);
+    return { conversationId, leafId, messages: await branchSinceSummary(db, leafId) };
   }
 
   /** Forget what was read: the next load reads the branch in use again (after a switch). */
   forget(): void {
     this.#conversation = undefined;
+    this.#loading = undefined;
     this.#newBranch = undefined;
   }
 

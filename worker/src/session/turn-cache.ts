@@ -61,6 +61,8 @@ export class TurnCache {
   /** Counts notices, so a load that a notice overtook is not trusted. */
   #epoch = 0;
   #registerAfter = 0;
+  /** A check under way: a second caller (the turn, after its start began it) shares it. */
+  #checking: Promise<TurnInputs | undefined> | undefined;
 
   constructor(host: TurnHost) {
     this.#host = host;
@@ -91,12 +93,27 @@ export class TurnCache {
   inputsChanged(): void {
     this.#epoch += 1;
     this.#trustedAt = undefined;
+    // A check under way may have read what changed: whoever asks next checks again.
+    this.#checking = undefined;
   }
 
-  /** The session row, its credential and its tools as they are now: no query when warm, one when not. */
-  async inputs(): Promise<TurnInputs | undefined> {
+  /**
+   * The session row, its credential and its tools as they are now: no query when warm, one check
+   * when not. A check already under way is shared, so a turn's start can begin it (a woken object
+   * reads its history meanwhile) and the turn itself wait for the same one.
+   */
+  inputs(): Promise<TurnInputs | undefined> {
     const warmInputs = this.#warmInputs(Date.now());
-    if (warmInputs !== undefined) return warmInputs;
+    if (warmInputs !== undefined) return Promise.resolve(warmInputs);
+    if (this.#checking !== undefined) return this.#checking;
+    const checking = this.#check().finally(() => {
+      if (this.#checking === checking) this.#checking = undefined;
+    });
+    this.#checking = checking;
+    return checking;
+  }
+
+  async #check(): Promise<TurnInputs | undefined> {
     const epoch = this.#epoch;
     // Registered before anything is read: a writer that commits after this read sees the registration.
     const registeredAt = await this.#register();
@@ -194,7 +211,12 @@ export class TurnCache {
     const before = await agentStamp(this.#host, agentIds);
     const list = await loadSessionTools(
       { env, db, redis: this.#host.redis(), keyRing: config.keyRing, fetch: globalThis.fetch.bind(globalThis), log },
-      { enabledTools: session.enabledTools, enabledMcp: session.enabledMcp, agentIds: bound },
+      {
+        enabledTools: session.enabledTools,
+        enabledMcp: session.enabledMcp,
+        agentIds: bound,
+        ...(bound.length === 0 && { recentAgentIds: agentIds }),
+      },
     );
     this.#tools = { stamp, agentIds, agents: before, loadedAt, tools: list };
     return list;

@@ -302,6 +302,9 @@ export class TurnManager {
     });
     this.#host.setActivity("idle");
     this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
+    // Whoever asked for the recovery reads Postgres next (a joining client's snapshot, the next
+    // turn's history): what it stored must be there, not on its way. Only after a crash or deploy.
+    await this.#writes.idle();
   }
 
   /** Every call in the history gets its one result before anything is sent (see history.ts). */
@@ -322,9 +325,19 @@ export class TurnManager {
       throw new AppError("TURN_IN_PROGRESS", "A turn is already running in this session; cancel it or wait.");
     this.#starting = true;
     try {
-      // Every write of the row goes through this object, so the row it holds is current; the turn
-      // itself reads the row again, with its credential and tools, once the user has been answered.
-      const row = this.#cache.session ?? (await getSessionRow(this.#host.db(), this.#host.sessionId));
+      // Every write of the row goes through this object, so the row it holds is current. A woken
+      // object holds nothing: the check of what the turn needs (row, credential, tools) and the
+      // history's read both begin now, side by side, and the turn later shares them (turn-cache.ts,
+      // transcript.ts); warm, neither reads anything. A failed check is the turn's to report (it
+      // asks again): here it only brings the row.
+      const checked = this.#cache.inputs().then(
+        (inputs) => inputs?.session,
+        () => undefined,
+      );
+      const rowOf = async () => (await checked) ?? getSessionRow(this.#host.db(), this.#host.sessionId);
+      // A session that does not exist fails on its row, not on its history.
+      this.#transcript.load().catch(() => undefined);
+      const row = this.#cache.session ?? (await rowOf());
       if (row === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       this.#cache.sessionChanged(row);
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");

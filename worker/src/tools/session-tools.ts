@@ -35,12 +35,14 @@ export interface SessionToolScope {
   readonly enabledMcp: readonly string[] | null;
   /** The bound agents (empty: the most recently seen connected one). */
   readonly agentIds: readonly AgentId[];
+  /** With none bound: the recently seen agents to choose from, when the caller has read them already. */
+  readonly recentAgentIds?: readonly AgentId[];
 }
 
 export async function loadSessionTools(sources: ToolSources, scope: SessionToolScope): Promise<AvailableTool[]> {
   const [registry, machines, remote] = await Promise.all([
     toolsForSession(sources.db, scope.enabledTools),
-    resolveSessionMachines(sources.env, sources.db, scope.agentIds),
+    resolveSessionMachines(sources.env, sources.db, scope.agentIds, scope.recentAgentIds),
     remoteMcpTools(sources, scope.enabledMcp),
   ]);
   const fromRegistry = registry.map((tool): AvailableTool =>

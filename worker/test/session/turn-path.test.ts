@@ -3,9 +3,11 @@
 // yet a change made anywhere shows on the very next turn: a PATCH of the session, a credential
 // disabled or deleted through its own routes, a new sign-in to it, a token the refresh cron renewed,
 // an MCP server or tool disabled, an agent that connects, leaves or registers anew; past the trust
-// bound, and on every turn while Redis is down, the turn checks the old way. turn_end is sent
-// before the answer's row is written, the answer is stored all the same (also when the object
-// dies in between), and `?wait=true` answers only once a GET /messages sees the answer.
+// bound, and on every turn while Redis is down, the turn checks the old way. A session woken from
+// hibernation reads its history and checks its inputs side by side, in few queries, and its model
+// request does not wait for a storage commit. turn_end is sent before the answer's row is written,
+// the answer is stored all the same (also when the object dies in between), and `?wait=true`
+// answers only once a GET /messages sees the answer.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
 import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
@@ -112,6 +114,27 @@ describe("the warm turn", () => {
       expect(requests.map((request) => offered(request.body).includes("notes__search"))).toEqual([true, true, true]);
     } finally {
       tunnel.close();
+    }
+  });
+
+  it("woken from hibernation, reads its history and what the turn needs in few queries, side by side", async () => {
+    const { session } = await scriptedSession([say("Before."), say("Woken.")]);
+    await sendAndWait(session.id, "first");
+    await abortAllDurableObjects();
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      expect(await sendAndWait(session.id, "again")).toMatchObject({
+        status: "completed",
+        message: { content: [{ type: "text", text: "Woken." }] },
+      });
+      const before = watch.beforeModel();
+      // Its history (the branch in use: two reads) and its inputs' check (the row and credential,
+      // the agents, the MCP servers) — ten queries one after another until issue 15's fifth round,
+      // and the user's message written first, so the request also waited for that commit.
+      expect(before.filter((entry) => entry.startsWith("db.")).length).toBeLessThanOrEqual(6);
+      expect(before.filter((entry) => entry.startsWith("storage."))).toEqual([]);
+    } finally {
+      await watch.stop();
     }
   });
 

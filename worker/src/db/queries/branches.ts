@@ -5,13 +5,31 @@
  * what is read, never with how many branches or messages the session holds.
  */
 import type { ConversationId, Message, MessageId, SessionId } from "@maestro/protocol";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../client.ts";
 import { conversations, messages } from "../schema.ts";
 import { MESSAGE_COLUMNS, type MessagePageResult, currentConversationId, toMessage } from "./messages.ts";
 
 /** No branch is this deep; a cycle (which only corrupt data could make) stops here. */
 const MAX_DEPTH = 1_000_000;
+
+/**
+ * The conversation a session continues (its newest) and the end of the branch in use, in one read
+ * (a conversation is created when the session has none yet).
+ */
+export async function currentBranch(
+  db: Database,
+  sessionId: SessionId,
+): Promise<{ conversationId: ConversationId; leaf: MessageId | null }> {
+  const [latest] = await db
+    .select({ id: conversations.id, leaf: conversations.leafMessageId })
+    .from(conversations)
+    .where(eq(conversations.sessionId, sessionId))
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  if (latest !== undefined) return { conversationId: latest.id as ConversationId, leaf: (latest.leaf ?? null) as MessageId | null };
+  return { conversationId: await currentConversationId(db, sessionId), leaf: null };
+}
 
 export async function conversationLeaf(db: Database, conversationId: ConversationId): Promise<MessageId | null> {
   const [row] = await db.select({ leaf: conversations.leafMessageId }).from(conversations).where(eq(conversations.id, conversationId));
@@ -55,16 +73,30 @@ export async function branchSinceSummary(db: Database, leaf: MessageId | null): 
     sql.raw(
       `case when ${alias}.role = 'compaction' then substring(${alias}.content from '"summarized_through":"([0-9a-f-]{36})"')::uuid end`,
     );
-  const result = await db.execute(sql`
-    with recursive branch(id, parent_id, boundary, depth) as (
-      select m.id, m.parent_id, ${boundaryOf("m")}, 0 from ${messages} m where m.id = ${leaf}
-      union all
-      select m.id, m.parent_id, coalesce(b.boundary, ${boundaryOf("m")}), b.depth + 1
-      from ${messages} m join branch b on m.id = b.parent_id
-      where (b.boundary is null or m.id <> b.boundary) and b.depth < ${MAX_DEPTH}
-    )
-    select id from branch order by depth desc`);
-  return messagesInOrder(db, idsOf(result));
+  // One round trip: the walk picks the ids, the rows come with them (a woken session reads this
+  // before its first request), and their order is the parent links', followed from the leaf.
+  const rows = await db
+    .select(MESSAGE_COLUMNS)
+    .from(messages)
+    .where(
+      sql`${messages.id} in (
+        with recursive branch(id, parent_id, boundary, depth) as (
+          select m.id, m.parent_id, ${boundaryOf("m")}, 0 from ${messages} m where m.id = ${leaf}
+          union all
+          select m.id, m.parent_id, coalesce(b.boundary, ${boundaryOf("m")}), b.depth + 1
+          from ${messages} m join branch b on m.id = b.parent_id
+          where (b.boundary is null or m.id <> b.boundary) and b.depth < ${MAX_DEPTH}
+        )
+        select id from branch)`,
+    );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const branch: Message[] = [];
+  for (let row = byId.get(leaf); row !== undefined; row = row.parentId === null ? undefined : byId.get(row.parentId)) {
+    branch.push(toMessage(row));
+    // A cycle (only corrupt data could make one) is walked once.
+    byId.delete(row.id);
+  }
+  return branch.reverse();
 }
 
 /** Up to `limit` messages of the branch ending at `from` (inclusive), oldest first. */
@@ -165,12 +197,6 @@ export async function withSiblings(db: Database, conversationId: ConversationId,
     const ids = siblings.get(message.id);
     return ids === undefined ? message : { ...message, siblings: ids };
   });
-}
-
-/** The conversation a session continues (its newest) and the end of the branch in use. */
-async function currentBranch(db: Database, sessionId: SessionId): Promise<{ conversationId: ConversationId; leaf: MessageId | null }> {
-  const conversationId = await currentConversationId(db, sessionId);
-  return { conversationId, leaf: await conversationLeaf(db, conversationId) };
 }
 
 /** The newest `limit` messages of the branch in use, oldest first, with their alternatives. */

@@ -122,6 +122,8 @@ export {
   PING_FRAME_TEXT,
   PONG_FRAME_TEXT,
   PingFrameSchema,
+  PrepareFrameSchema,
+  PREPARE_EVERY_MS,
   PongFrameSchema,
   RetryFrameSchema,
   CompactFrameSchema,

@@ -41,6 +41,7 @@ const clientFrames = {
   ],
   switch_branch: [{ type: "switch_branch", message_id: SAMPLE_MESSAGE.id }],
   ping: [{ type: "ping" }],
+  prepare: [{ type: "prepare" }],
 } satisfies { [K in ClientToSession["type"]]: Extract<ClientToSession, { type: K }>[] };
 
 const serverFrames = {

@@ -106,6 +106,15 @@ export const SwitchBranchFrameSchema = z.strictObject({ type: z.literal("switch_
 /** Keep-alive. The server answers `pong` without waking a hibernated session. */
 export const PingFrameSchema = z.strictObject({ type: z.literal("ping") });
 
+/**
+ * Someone is writing a message: a session that has hibernated reads what its next turn needs (its
+ * history, settings, credential and tools) now, so the turn does not wait for it. Nothing is
+ * answered; send it at most every few seconds while the user types.
+ */
+export const PrepareFrameSchema = z.strictObject({ type: z.literal("prepare") });
+/** How often a client typing says so: the first wakes a session that slept, later ones keep it ready. */
+export const PREPARE_EVERY_MS = 5_000;
+
 export const ClientToSessionSchema = z.discriminatedUnion("type", [
   HelloFrameSchema,
   SendFrameSchema,
@@ -121,6 +130,7 @@ export const ClientToSessionSchema = z.discriminatedUnion("type", [
   QueueCancelFrameSchema,
   QueueResumeFrameSchema,
   PingFrameSchema,
+  PrepareFrameSchema,
 ]);
 export type ClientToSession = z.infer<typeof ClientToSessionSchema>;
 export type HelloFrame = z.infer<typeof HelloFrameSchema>;

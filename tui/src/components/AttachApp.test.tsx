@@ -163,19 +163,18 @@ describe("AttachApp", () => {
     expect(app.lastFrame() ?? "").toContain("read_file running");
   });
 
-  it("sends typed text on Enter, also when text and Enter arrive together", async () => {
+  it("sends typed text on Enter, also when text and Enter arrive together, saying first that a message is being typed", async () => {
     const { app, sent } = await start();
     app.stdin.write("hello");
     await tick();
     expect(app.lastFrame()).toContain("> hello");
+    // The session reads what the turn will need while the rest is typed (at most every few seconds).
+    expect(sent).toEqual([{ type: "prepare" }]);
     app.stdin.write("\r");
     await tick();
     app.stdin.write("second line\r");
     await tick();
-    expect(sent).toEqual([
-      { type: "send", text: "hello" },
-      { type: "send", text: "second line" },
-    ]);
+    expect(sent).toEqual([{ type: "prepare" }, { type: "send", text: "hello" }, { type: "send", text: "second line" }]);
   });
 
   it("runs slash commands: /cost, /tools, /model", async () => {

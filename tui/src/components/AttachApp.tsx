@@ -141,7 +141,12 @@ export function AttachApp({ client, sessionId, openSocket }: AttachProps) {
       })}
       {transcript.lastError !== null && <Text color="red">{transcript.lastError.message}</Text>}
       {failure !== null && <Text color="red">{`Cannot open session ${sessionId}: ${failure.message} (/quit to leave)`}</Text>}
-      <Composer onSubmit={submit} onAnswerKey={answerKey} />
+      <Composer
+        onSubmit={submit}
+        onAnswerKey={answerKey}
+        // A session that slept reads what the message's turn needs while it is typed (`prepare`).
+        onWriting={transcript.turn === null ? () => void send({ type: "prepare" }) : undefined}
+      />
       <Text dimColor>
         <Text color={CONNECTION_COLOR[connection]}>● {connection}</Text>
         {session !== null &&

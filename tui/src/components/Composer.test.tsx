@@ -1,7 +1,9 @@
 // Proves: the attach composer edits like a terminal prompt — the cursor moves and text goes in
 // where it is, Up/Down walk through what was sent (and bring the half-written line back), text
 // and Enter in one chunk sends, Tab completes a slash command and the matching commands are
-// listed — and y/s/n on an empty prompt answer an approval without becoming text.
+// listed — and y/s/n on an empty prompt answer an approval without becoming text. Typing a message
+// says so once and then at most every PREPARE_EVERY_MS (a slash command does not).
+import { PREPARE_EVERY_MS } from "@maestro/protocol";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Composer } from "./Composer.tsx";
@@ -78,5 +80,31 @@ describe("Composer", () => {
     await type("ok", "y", "\r");
     expect(sent).toEqual(["oky"]);
     expect(answers).toEqual(["y"]);
+  });
+
+  it("says a message is being typed when it starts, then at most every few seconds, and not for a command", async () => {
+    const onWriting = vi.fn();
+    const app = render(<Composer onSubmit={() => undefined} onAnswerKey={() => false} onWriting={onWriting} />);
+    unmount = app.unmount;
+    await tick();
+    const now = vi.spyOn(Date, "now").mockReturnValue(1_000_000);
+    try {
+      app.stdin.write("/he");
+      await tick();
+      expect(onWriting).not.toHaveBeenCalled();
+      app.stdin.write("\r");
+      await tick();
+      app.stdin.write("h");
+      await tick();
+      app.stdin.write("i");
+      await tick();
+      expect(onWriting).toHaveBeenCalledTimes(1);
+      now.mockReturnValue(1_000_000 + PREPARE_EVERY_MS);
+      app.stdin.write("!");
+      await tick();
+      expect(onWriting).toHaveBeenCalledTimes(2);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

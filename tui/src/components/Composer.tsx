@@ -3,8 +3,10 @@
  * what a chat prompt adds — Up/Down through what you sent before (the half-written line comes
  * back after the newest), a paste or a multiplexer that delivers text and Enter in one chunk sends
  * it, Tab completes a slash command, the matching commands are listed under the input, and a
- * single y/s/n typed into an empty prompt answers a waiting approval instead.
+ * single y/s/n typed into an empty prompt answers a waiting approval instead. Typing a message
+ * says so now and then (`onWriting`), so a session that slept gets ready for it.
  */
+import { PREPARE_EVERY_MS } from "@maestro/protocol";
 import { Box, Text, useInput } from "ink";
 import TextInput from "ink-text-input";
 import { useRef, useState } from "react";
@@ -17,10 +19,13 @@ export interface ComposerProps {
   readonly onSubmit: (line: string) => void;
   /** A key typed into an empty prompt; true when it was an answer (then it is not text). */
   readonly onAnswerKey: (key: string) => boolean;
+  /** A message is being typed (at most once every PREPARE_EVERY_MS; not for a slash command). */
+  readonly onWriting?: () => void;
 }
 
-export function Composer({ onSubmit, onAnswerKey }: ComposerProps) {
+export function Composer({ onSubmit, onAnswerKey, onWriting }: ComposerProps) {
   const [value, setValue] = useState("");
+  const saidWritingAt = useRef(Number.NEGATIVE_INFINITY);
   // A recalled or completed line is a fresh input (its key), so the cursor starts at its end.
   const [generation, setGeneration] = useState(0);
   const history = useRef<string[]>([]);
@@ -48,6 +53,10 @@ export function Composer({ onSubmit, onAnswerKey }: ComposerProps) {
     // Answered: the input has moved its cursor past the key, so it starts afresh.
     if (value === "" && text.length === 1 && onAnswerKey(text)) return recall("");
     setValue(text);
+    const now = Date.now();
+    if (onWriting === undefined || text.trim() === "" || text.startsWith("/") || now - saidWritingAt.current < PREPARE_EVERY_MS) return;
+    saidWritingAt.current = now;
+    onWriting();
   };
 
   useInput((_input, key) => {

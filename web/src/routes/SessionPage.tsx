@@ -185,6 +185,8 @@ export function SessionPage({
         connected={connection === "open"}
         onSend={(text) => send({ type: "send", text, request_id: `web-${crypto.randomUUID()}` })}
         onCancel={() => send({ type: "cancel" })}
+        // A session that slept reads what the message's turn needs while it is written (`prepare`).
+        onWriting={busy ? undefined : () => void send({ type: "prepare" })}
       />
     </main>
   );

@@ -74,6 +74,10 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
     case "configure":
       await host.configureSession(frame.changes);
       return;
+    case "prepare":
+      // Someone is writing: read now what the next turn needs, so it does not wait for it.
+      host.turns.prepare();
+      return;
     default:
       return assertNever(frame);
   }

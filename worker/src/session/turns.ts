@@ -319,6 +319,19 @@ export class TurnManager {
     }
   }
 
+  /**
+   * A client says someone is writing a message (a `prepare` frame): a woken object reads what the
+   * next turn needs — its inputs' check and its history — now, while they type, and the turn
+   * shares what was read (turn-cache.ts, transcript.ts). Warm, nothing is read. Failures are the
+   * turn's to report.
+   */
+  prepare(): void {
+    if (this.#current !== undefined || this.#starting) return;
+    void this.recover()
+      .then(() => Promise.all([this.#cache.inputs(), this.#transcript.load()]))
+      .catch(() => undefined);
+  }
+
   async #begin(what: TurnStart, listener?: TurnListener): Promise<{ turn_id: TurnId; message: Message | undefined }> {
     await this.recover();
     if (this.#current !== undefined || this.#starting)

@@ -5,7 +5,8 @@
 // an MCP server or tool disabled, an agent that connects, leaves or registers anew; past the trust
 // bound, and on every turn while Redis is down, the turn checks the old way. A session woken from
 // hibernation reads its history and checks its inputs side by side, in few queries, and its model
-// request does not wait for a storage commit. turn_end is sent before the answer's row is written,
+// request does not wait for a storage commit; told someone is writing (`prepare`), it reads all that
+// before the message comes. turn_end is sent before the answer's row is written,
 // the answer is stored all the same (also when the object dies in between), and `?wait=true`
 // answers only once a GET /messages sees the answer.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
@@ -21,7 +22,7 @@ import { BUILTIN_SPECS, connectAgent, createAgent, waitUntilConnected } from "..
 import { loginCodex, storedTokens } from "../helpers/oauth-sim.ts";
 import { watchRoundTrips } from "../helpers/round-trips.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
-import { joinSocket } from "../helpers/socket.ts";
+import { joinSocket, settle } from "../helpers/socket.ts";
 import { waitForTurn } from "../helpers/turns.ts";
 import { recordedRequests, registerScript } from "../simulators/client.ts";
 
@@ -135,6 +136,33 @@ describe("the warm turn", () => {
       expect(before.filter((entry) => entry.startsWith("storage."))).toEqual([]);
     } finally {
       await watch.stop();
+    }
+  });
+
+  it("woken from hibernation, reads what the next turn needs when told someone is writing, so the turn reads nothing", async () => {
+    const { session } = await scriptedSession([say("Before."), say("Prepared.")]);
+    await sendAndWait(session.id, "first");
+    await abortAllDurableObjects();
+    const web = await joinSocket(session.id, "web");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      web.send({ type: "prepare" });
+      // The reads have no reply: wait until the object has been quiet for a while.
+      for (let seen = -1; seen !== watch.log.length;) {
+        seen = watch.log.length;
+        await settle(250);
+      }
+      expect(watch.log.filter((entry) => entry.startsWith("db."))).not.toEqual([]);
+      watch.log.length = 0;
+      web.send({ type: "send", text: "now" });
+      expect(await web.next("turn_end")).toMatchObject({
+        status: "completed",
+        message: { content: [{ type: "text", text: "Prepared." }] },
+      });
+      expect(watch.beforeModel()).toEqual([]);
+    } finally {
+      await watch.stop();
+      web.close();
     }
   });
 

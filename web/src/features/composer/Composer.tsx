@@ -1,19 +1,31 @@
 /**
  * Where the user writes: Enter sends (Shift+Enter for a new line), Escape cancels the turn in
  * flight. While a turn runs, what is sent joins the session's queue and runs when the turn ends.
- * Disabled while offline, with the reason shown rather than a silent no-op.
+ * Disabled while offline, with the reason shown rather than a silent no-op. While the user types,
+ * `onWriting` is called now and then, so a session that slept can get ready for the message.
  */
-import { type KeyboardEvent, useState } from "react";
+import { PREPARE_EVERY_MS } from "@maestro/protocol";
+import { type KeyboardEvent, useRef, useState } from "react";
 
 export interface ComposerProps {
   readonly busy: boolean;
   readonly connected: boolean;
   readonly onSend: (text: string) => boolean;
   readonly onCancel: () => void;
+  /** The user is typing (at most once every PREPARE_EVERY_MS). */
+  readonly onWriting?: () => void;
 }
 
-export function Composer({ busy, connected, onSend, onCancel }: ComposerProps) {
+export function Composer({ busy, connected, onSend, onCancel, onWriting }: ComposerProps) {
   const [text, setText] = useState("");
+  const saidWritingAt = useRef(Number.NEGATIVE_INFINITY);
+  const write = (value: string) => {
+    setText(value);
+    const now = Date.now();
+    if (onWriting === undefined || value.trim().length === 0 || now - saidWritingAt.current < PREPARE_EVERY_MS) return;
+    saidWritingAt.current = now;
+    onWriting();
+  };
   const submit = () => {
     if (text.trim().length === 0 || !connected) return;
     if (onSend(text.trim())) setText("");
@@ -43,7 +55,7 @@ export function Composer({ busy, connected, onSend, onCancel }: ComposerProps) {
               : "Message the model (Enter to send, Shift+Enter for a new line)"
         }
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => write(event.target.value)}
         onKeyDown={onKeyDown}
         rows={3}
         autoFocus

@@ -267,11 +267,19 @@ try {
       if (warm.error !== undefined) throw new Error(`woken sessions: warm-up failed: ${warm.error}`);
     }
     await new Promise((resolve) => setTimeout(resolve, idleS * 1000));
+    // Half of them are told someone is writing a second before the message comes, as the web UI
+    // and the TUI do while their user types (`prepare`).
     const woken: Reading[] = [];
+    const prepared: Reading[] = [];
     const beside: Reading[] = [];
-    for (const socket of sockets) {
+    for (const [index, socket] of sockets.entries()) {
       beside.push(await chatCompletion(upstream.url, {}, SEQUENTIAL, HISTORY));
-      woken.push(await socket.turn(SEQUENTIAL));
+      if (index % 2 === 0) woken.push(await socket.turn(SEQUENTIAL));
+      else {
+        socket.prepare();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        prepared.push(await socket.turn(SEQUENTIAL));
+      }
     }
     for (const socket of sockets) socket.close();
     const addedFirst = (list: Reading[]) =>
@@ -279,10 +287,11 @@ try {
         .filter((each) => each.error === undefined)
         .map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
     out(
-      `\n### A session's first turn after ${idleS} s idle (${wokenCount} sessions, one at a time; its object hibernated)\n\n` +
+      `\n### A session's first turn after ${idleS} s idle (${wokenCount} sessions, half told someone is writing first; one at a time; its object hibernated)\n\n` +
         `| | added time to first token p50 / p99 | errors |\n|---|---|---|\n` +
         `| direct | ${ms(addedFirst(beside))} | ${beside.length - addedFirst(beside).length}${firstError(beside)} |\n` +
-        `| The Maestro, session socket, woken | ${ms(addedFirst(woken))} | ${woken.length - addedFirst(woken).length}${firstError(woken)} |\n`,
+        `| The Maestro, session socket, woken by the message | ${ms(addedFirst(woken))} | ${woken.length - addedFirst(woken).length}${firstError(woken)} |\n` +
+        `| The Maestro, session socket, woken by \`prepare\` 1 s before | ${ms(addedFirst(prepared))} | ${prepared.length - addedFirst(prepared).length}${firstError(prepared)} |\n`,
     );
   }
 

@@ -174,7 +174,9 @@ export async function maestroSocket(origin: string, token: string, sessionId: Se
       };
       socket.send(JSON.stringify({ type: "send", text }));
     });
-  return { turn, close: () => socket.close() };
+  /** Someone is writing a message (the web UI and the TUI send this while the user types). */
+  const prepare = () => socket.send(JSON.stringify({ type: "prepare" }));
+  return { turn, prepare, close: () => socket.close() };
 }
 
 /** One turn through `POST /sessions/:id/messages` answered as server-sent events. */

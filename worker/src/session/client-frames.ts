@@ -15,6 +15,9 @@ import type { SessionRuntime } from "./runtime.ts";
 import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
 
+/** How long a joining client waits for the session's last writes to reach Postgres (a write gives up after ~1.1 s). */
+const STORED_WAIT_MS = 2_000;
+
 export interface FrameHost extends SessionRuntime {
   readonly turns: TurnManager;
   readonly queue: SendQueue;
@@ -28,6 +31,11 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
   if (frame.type === "hello") {
     if (isJoined(socket)) throw new AppError("INVALID_FRAME", "This socket has already said hello.");
     await host.turns.recover();
+    // A fresh join's snapshot is read from Postgres, and the last answer is written there just
+    // after its turn_end (again, if the first write failed): it must be there first, or this client
+    // would never see it. Not while a turn runs: its writes wait for it, and it shows live. A
+    // Postgres that fails every write does not keep the client out longer than the bound.
+    if (!host.turns.running) await Promise.race([host.turns.stored(), new Promise((resolve) => setTimeout(resolve, STORED_WAIT_MS))]);
     await joinSession(host, socket, frame, { turn: host.turns.snapshotTurn(), ...host.queue.snapshot() }, host.activity);
     return host.presenceChanged();
   }

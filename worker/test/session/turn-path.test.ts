@@ -8,7 +8,8 @@
 // request does not wait for a storage commit; told someone is writing (`prepare`), it reads all that
 // before the message comes. turn_end is sent before the answer's row is written,
 // the answer is stored all the same (also when the object dies in between), and `?wait=true`
-// answers only once a GET /messages sees the answer.
+// answers only once a GET /messages sees the answer, as a client's snapshot right after turn_end
+// holds it.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
 import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
@@ -404,6 +405,24 @@ describe("the answer's row", () => {
     expect(next).toMatchObject({ status: "completed" });
     const listed = await (await api(`/sessions/${session.id}/messages`)).json<{ data: Message[] }>();
     expect(listed.data.map((message) => message.role)).toEqual(["assistant", "user", "assistant", "user"]);
+  });
+
+  it("is in the snapshot of a client that joins just after turn_end, even when its first write fails", async () => {
+    const { session } = await scriptedSession([say("Seen by latecomers.")]);
+    await refuseAnswers(session.id, "once");
+    const web = await joinSocket(session.id, "web");
+    web.send({ type: "send", text: "hello" });
+    const ended = await web.next("turn_end");
+    // The answer's row is written after turn_end, and here again after a refusal: a fresh join's
+    // snapshot is read from Postgres, and nothing after it would show the answer again.
+    const late = await joinSocket(session.id, "tui");
+    const snapshot = late.received.find((frame) => frame.type === "snapshot");
+    expect(snapshot?.type === "snapshot" && snapshot.messages.at(-1)).toMatchObject({
+      id: ended.message?.id,
+      content: [{ type: "text", text: "Seen by latecomers." }],
+    });
+    web.close();
+    late.close();
   });
 
   it("is in GET /messages once ?wait=true answers, even when its first write fails", async () => {

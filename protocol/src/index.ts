@@ -483,6 +483,7 @@ export {
 export { type DiagnoseSocket, type SocketFailure, diagnoseWith } from "./client/socket-failure.ts";
 export { SessionFeedClient, type SessionFeedOptions } from "./client/session-feed-client.ts";
 export { coalesce } from "./client/coalesce.ts";
+export { saysWriting } from "./client/writing-signal.ts";
 export { type Backoff, retryDelay } from "./client/backoff.ts";
 export {
   CredentialChangedFrameSchema,

@@ -6,7 +6,7 @@
  * single y/s/n typed into an empty prompt answers a waiting approval instead. Typing a message
  * says so now and then (`onWriting`), so a session that slept gets ready for it.
  */
-import { PREPARE_EVERY_MS } from "@maestro/protocol";
+import { saysWriting } from "@maestro/protocol";
 import { Box, Text, useInput } from "ink";
 import TextInput from "ink-text-input";
 import { useRef, useState } from "react";
@@ -54,7 +54,7 @@ export function Composer({ onSubmit, onAnswerKey, onWriting }: ComposerProps) {
     if (value === "" && text.length === 1 && onAnswerKey(text)) return recall("");
     setValue(text);
     const now = Date.now();
-    if (onWriting === undefined || text.trim() === "" || text.startsWith("/") || now - saidWritingAt.current < PREPARE_EVERY_MS) return;
+    if (onWriting === undefined || text.startsWith("/") || !saysWriting(text, saidWritingAt.current, now)) return;
     saidWritingAt.current = now;
     onWriting();
   };

@@ -12,6 +12,7 @@ import { AppError } from "../errors.ts";
 import { attachmentOf, isJoined, sendText } from "./fan-out.ts";
 import { joinSession } from "./hello.ts";
 import type { SessionRuntime } from "./runtime.ts";
+import { sleep } from "./retry.ts";
 import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
 
@@ -35,7 +36,11 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
     // after its turn_end (again, if the first write failed): it must be there first, or this client
     // would never see it. Not while a turn runs: its writes wait for it, and it shows live. A
     // Postgres that fails every write does not keep the client out longer than the bound.
-    if (!host.turns.running) await Promise.race([host.turns.stored(), new Promise((resolve) => setTimeout(resolve, STORED_WAIT_MS))]);
+    if (!host.turns.running) {
+      const stored = new AbortController();
+      await Promise.race([host.turns.stored(), sleep(STORED_WAIT_MS, stored.signal)]);
+      stored.abort();
+    }
     await joinSession(host, socket, frame, { turn: host.turns.snapshotTurn(), ...host.queue.snapshot() }, host.activity);
     return host.presenceChanged();
   }

@@ -4,7 +4,7 @@
  * Disabled while offline, with the reason shown rather than a silent no-op. While the user types,
  * `onWriting` is called now and then, so a session that slept can get ready for the message.
  */
-import { PREPARE_EVERY_MS } from "@maestro/protocol";
+import { saysWriting } from "@maestro/protocol";
 import { type KeyboardEvent, useRef, useState } from "react";
 
 export interface ComposerProps {
@@ -22,7 +22,7 @@ export function Composer({ busy, connected, onSend, onCancel, onWriting }: Compo
   const write = (value: string) => {
     setText(value);
     const now = Date.now();
-    if (onWriting === undefined || value.trim().length === 0 || now - saidWritingAt.current < PREPARE_EVERY_MS) return;
+    if (onWriting === undefined || !saysWriting(value, saidWritingAt.current, now)) return;
     saidWritingAt.current = now;
     onWriting();
   };

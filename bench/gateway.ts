@@ -249,6 +249,16 @@ try {
       `| ${system} | ${ms(added)} | ${ms(addedEnd)} | ${tail} | ${list.length - good.length}${firstError(list, Number(flags.tokens))} |\n`,
     );
   }
+  // Where the added time to first token is spent: before the upstream has the request, and after it
+  // sent its first token. Each side crosses the two processes' clocks (within a fraction of a
+  // millisecond on one machine: direct's rows show it), so the two need not sum to the total exactly.
+  out(`\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 |\n|---|---|---|\n`);
+  for (const [system, list] of readings) {
+    const good = list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
+    out(
+      `| ${system} | ${ms(good.map((each) => each.arrivedAt! - each.startedAt))} | ${ms(good.map((each) => each.firstReceivedAt! - each.firstSentAt!))} |\n`,
+    );
+  }
 
   // ── Sessions woken from hibernation ─────────────────────────────────────────────────────
   const wokenCount = Number(flags.woken);

@@ -286,6 +286,8 @@ async function* modelStep(
           ? { ...item.event, cost_usd: costFor(target.providerId, target.model, item.event) ?? undefined }
           : item.event;
       if (firstOutputAt === null && isOutput(event)) firstOutputAt = deps.now();
+      // The rules that decide the call are read while the model writes it (rule-book.ts).
+      if (event.type === "tool_call" && event.phase === "start") deps.rules?.prefetch();
       builder.add(event);
       if (holdOverflow && event.type === "error" && event.code === "CONTEXT_TOO_LONG" && firstOutputAt === null) continue;
       if (canFailOver && event.type === "error" && firstOutputAt === null && failsOver(event)) {

@@ -1,6 +1,8 @@
 /**
- * A turn's view of the approval rules: read from Postgres once, at the turn's first tool call, and
- * asked for every call after that without another query (the hot path, issue 15). After a person
+ * A turn's view of the approval rules: read from Postgres once, when the model starts writing the
+ * turn's first tool call (so the read runs while the call's arguments stream, not between the step
+ * and the call), and asked for every call after that without another query (the hot path, issue
+ * 15). After a person
  * answers a question the book is read again at the next call, since the answer may have come with
  * a new rule ("always allow"). A book that cannot be read decides nothing and makes every call ask:
  * a deny rule must never be skipped because the database was slow.
@@ -12,6 +14,8 @@ import { type RuleCall, type RuleDecision, decideByRules } from "./approval-rule
 export type RuleVerdict = RuleDecision | null | "unavailable";
 
 export interface RuleBook {
+  /** Start reading the rules now, if they are not read or being read: a call is coming. */
+  prefetch(): void;
   decide(call: RuleCall): Promise<RuleVerdict>;
   /** Read the rules again before the next decision. */
   forget(): void;
@@ -19,13 +23,17 @@ export interface RuleBook {
 
 export function createRuleBook(load: () => Promise<ApprovalRule[]>, cwd: string | null, onError: (error: unknown) => void): RuleBook {
   let rules: Promise<ApprovalRule[] | null> | undefined;
+  const read = () =>
+    (rules ??= load().catch((error: unknown) => {
+      onError(error);
+      return null;
+    }));
   return {
+    prefetch() {
+      void read();
+    },
     async decide(call) {
-      rules ??= load().catch((error: unknown) => {
-        onError(error);
-        return null;
-      });
-      const loaded = await rules;
+      const loaded = await read();
       if (loaded === null) {
         rules = undefined;
         return "unavailable";

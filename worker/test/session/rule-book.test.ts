@@ -1,9 +1,12 @@
-// Proves: a turn reads the approval rules once however many calls it makes (the hot path), reads
-// them again only after a person answered (who may have added one), and a book that cannot be read
-// decides nothing — the call is asked about instead of a deny rule being skipped.
+// Proves: a turn reads the approval rules once however many calls it makes (the hot path), and
+// starts that read when the model starts writing its first call, not once the call is complete;
+// reads them again only after a person answered (who may have added one); and a book that cannot
+// be read decides nothing — the call is asked about instead of a deny rule being skipped.
 import type { ApprovalRule } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
-import { createRuleBook, describeRule } from "../../src/session/rule-book.ts";
+import { type LoopEvent, runTurn } from "../../src/session/agent-loop.ts";
+import { type RuleBook, createRuleBook, describeRule } from "../../src/session/rule-book.ts";
+import { FakeTools, ScriptedProvider, deps, input, text, toolCalls } from "./scripted.ts";
 
 const ALLOW_READS: ApprovalRule = {
   id: "00000000-0000-4000-8000-000000000001",
@@ -32,6 +35,23 @@ describe("createRuleBook", () => {
     expect(loads).toBe(2);
   });
 
+  it("starts its one read on prefetch(), and the calls after it wait for that read", async () => {
+    let loads = 0;
+    let finish: (rules: ApprovalRule[]) => void = () => undefined;
+    const book = createRuleBook(
+      () => ((loads += 1), new Promise<ApprovalRule[]>((resolve) => (finish = resolve))),
+      null,
+      () => undefined,
+    );
+    book.prefetch();
+    book.prefetch();
+    expect(loads).toBe(1);
+    const verdict = book.decide({ tool: "read_file", args: {} });
+    finish([ALLOW_READS]);
+    expect(await verdict).toMatchObject({ effect: "allow" });
+    expect(loads).toBe(1);
+  });
+
   it("answers `unavailable` when the rules cannot be read, and tries again at the next call", async () => {
     const errors: unknown[] = [];
     let fail = true;
@@ -53,5 +73,26 @@ describe("createRuleBook", () => {
     expect(
       describeRule({ ...ALLOW_READS, effect: "deny", tool: "write_file", match: { param: "path", pattern: "deploy/**" }, note: "prod" }),
     ).toBe("deny write_file where path matches deploy/** (everywhere; note: prod)");
+  });
+});
+
+describe("the agent loop and the rule book", () => {
+  it("asks for the rules when the model starts a tool call, before the call is complete, then decides with them", async () => {
+    const provider = new ScriptedProvider([
+      toolCalls({ id: "c1", name: "read_file", args: { path: "a.ts" } }, { id: "c2", name: "read_file", args: { path: "b.ts" } }),
+      text("Read."),
+    ]);
+    const tools = new FakeTools({ read_file: { kind: "read", approval: "default", source: "worker", run: async () => ({ ok: true, output: "1" }) } });
+    const seen: LoopEvent[] = [];
+    const log: string[] = [];
+    const finished = () => seen.filter((event) => event.kind === "stream" && event.event.type === "tool_call" && event.event.phase === "end").length;
+    const rules: RuleBook = {
+      prefetch: () => log.push(`prefetch, ${finished()} calls complete`),
+      decide: async (call) => (log.push(`decide ${call.tool}`), null),
+      forget: () => log.push("forget"),
+    };
+    for await (const event of runTurn(deps({ provider, tools, rules, approvalMode: "auto" }), input())) seen.push(event);
+    expect(log).toEqual(["prefetch, 0 calls complete", "prefetch, 1 calls complete", "decide read_file", "decide read_file"]);
+    expect(seen.at(-1)).toEqual({ kind: "end", status: "completed" });
   });
 });

@@ -1,14 +1,19 @@
 // Proves a local tool call's path (issue 15): the step's answer is written to Postgres behind the
 // call (write-behind, and only once the call has been sent), so a slow write never holds the call
 // to the user's machine; the answer is stored all the same, and the turn goes on with the result.
+// The approval rules that decide the call are read while the model writes it, so nothing between
+// the step and the call waits for Postgres.
 import { AgentIdSchema, type SessionId } from "@maestro/protocol";
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { withDb } from "../helpers/db.ts";
+import { watchRoundTrips } from "../helpers/round-trips.ts";
 import { connectAgent, createAgent } from "../helpers/fake-agent.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";
 import { joinSocket } from "../helpers/socket.ts";
 import { waitForTurn } from "../helpers/turns.ts";
+
+const simulatorUrl = () => inject("simulatorUrl");
 
 const WRITE_MS = 2000;
 
@@ -67,6 +72,33 @@ describe("a local tool call", () => {
       expect(stored.rows.map((row) => row.role)).toEqual(["user", "assistant", "tool", "assistant", "tool", "assistant"]);
     } finally {
       await undo();
+      web.close();
+      tunnel.close();
+    }
+  });
+
+  it("waits for no query once its step is stored: the approval rules were read while the model wrote the call", async () => {
+    const agent = await createAgent();
+    const tunnel = await connectAgent(agent);
+    const { session } = await scriptedSession(
+      [{ steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_ruled", name: "read_file", args: { path: "a.txt" } }] }] }, say("Read it.")],
+      { approval_mode: "auto", extra: { agent_id: AgentIdSchema.parse(agent.id) } },
+    );
+    const web = await joinSocket(session.id, "web");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      web.send({ type: "send", text: "read a.txt" });
+      const call = await tunnel.next("call");
+      tunnel.send({ type: "result", id: call.id, outcome: { ok: true, output: "1\ta" }, duration_ms: 1 });
+      expect(await web.next("turn_end")).toMatchObject({ status: "completed" });
+      // The step's answer is shown (its frames written) and then the call leaves, with no query between.
+      const called = watch.log.indexOf("agent.call");
+      const stepShown = watch.log.findLastIndex((entry, index) => index < called && entry.startsWith("storage.frames") && entry.endsWith("message"));
+      expect(stepShown).toBeGreaterThan(-1);
+      expect(watch.log.slice(stepShown, called).filter((entry) => entry.startsWith("db."))).toEqual([]);
+      expect(watch.log.slice(0, stepShown)).toContain("db.select");
+    } finally {
+      await watch.stop();
       web.close();
       tunnel.close();
     }

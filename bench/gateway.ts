@@ -252,7 +252,9 @@ try {
   // Where the added time to first token is spent: before the upstream has the request, and after it
   // sent its first token. Each side crosses the two processes' clocks (within a fraction of a
   // millisecond on one machine: direct's rows show it), so the two need not sum to the total exactly.
-  out(`\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 |\n|---|---|---|\n`);
+  out(
+    `\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 |\n|---|---|---|\n`,
+  );
   for (const [system, list] of readings) {
     const good = list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
     out(

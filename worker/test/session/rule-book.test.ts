@@ -82,10 +82,13 @@ describe("the agent loop and the rule book", () => {
       toolCalls({ id: "c1", name: "read_file", args: { path: "a.ts" } }, { id: "c2", name: "read_file", args: { path: "b.ts" } }),
       text("Read."),
     ]);
-    const tools = new FakeTools({ read_file: { kind: "read", approval: "default", source: "worker", run: async () => ({ ok: true, output: "1" }) } });
+    const tools = new FakeTools({
+      read_file: { kind: "read", approval: "default", source: "worker", run: async () => ({ ok: true, output: "1" }) },
+    });
     const seen: LoopEvent[] = [];
     const log: string[] = [];
-    const finished = () => seen.filter((event) => event.kind === "stream" && event.event.type === "tool_call" && event.event.phase === "end").length;
+    const finished = () =>
+      seen.filter((event) => event.kind === "stream" && event.event.type === "tool_call" && event.event.phase === "end").length;
     const rules: RuleBook = {
       prefetch: () => log.push(`prefetch, ${finished()} calls complete`),
       decide: async (call) => (log.push(`decide ${call.tool}`), null),

@@ -81,7 +81,10 @@ describe("a local tool call", () => {
     const agent = await createAgent();
     const tunnel = await connectAgent(agent);
     const { session } = await scriptedSession(
-      [{ steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_ruled", name: "read_file", args: { path: "a.txt" } }] }] }, say("Read it.")],
+      [
+        { steps: [{ kind: "tool_calls" as const, calls: [{ id: "toolu_ruled", name: "read_file", args: { path: "a.txt" } }] }] },
+        say("Read it."),
+      ],
       { approval_mode: "auto", extra: { agent_id: AgentIdSchema.parse(agent.id) } },
     );
     const web = await joinSocket(session.id, "web");
@@ -93,7 +96,9 @@ describe("a local tool call", () => {
       expect(await web.next("turn_end")).toMatchObject({ status: "completed" });
       // The step's answer is shown (its frames written) and then the call leaves, with no query between.
       const called = watch.log.indexOf("agent.call");
-      const stepShown = watch.log.findLastIndex((entry, index) => index < called && entry.startsWith("storage.frames") && entry.endsWith("message"));
+      const stepShown = watch.log.findLastIndex(
+        (entry, index) => index < called && entry.startsWith("storage.frames") && entry.endsWith("message"),
+      );
       expect(stepShown).toBeGreaterThan(-1);
       expect(watch.log.slice(stepShown, called).filter((entry) => entry.startsWith("db."))).toEqual([]);
       expect(watch.log.slice(0, stepShown)).toContain("db.select");

@@ -16,10 +16,5 @@ export function forwardTurnStart(
   wait: boolean,
 ): Promise<Response> {
   const mode: MessageRequest["mode"] = c.req.header("accept")?.includes("text/event-stream") ? "stream" : wait ? "wait" : "accept";
-  const forwarded = new Request("https://session.internal/messages", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-maestro-session-id": sessionId },
-    body: JSON.stringify({ start, mode } satisfies MessageRequest),
-  });
-  return sessionStub(c.env, sessionId).fetch(forwarded);
+  return sessionStub(c.env, sessionId).startTurn(sessionId, { start, mode });
 }

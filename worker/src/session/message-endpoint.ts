@@ -11,21 +11,21 @@
  * Postgres, and one that reads to the end gets read-your-writes. An edit or a regenerate branches
  * the conversation, so it is never queued: it needs the session idle.
  */
-import { MessageIdSchema, RegenerateBodySchema, RequestIdSchema, type QueueEntry, type TurnId, type TurnResult } from "@maestro/protocol";
-import { z } from "zod";
+import type { MessageId, QueueEntry, RegenerateBody, RequestId, TurnId, TurnResult } from "@maestro/protocol";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
 import type { NumberedFrame } from "./event-log.ts";
 import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
 
-const TurnStartSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("send"), text: z.string(), request_id: RequestIdSchema.optional() }),
-  z.object({ kind: z.literal("edit"), message_id: MessageIdSchema, text: z.string() }),
-  z.object({ kind: z.literal("regenerate"), message_id: MessageIdSchema, choice: RegenerateBodySchema }),
-]);
-export const MessageRequestSchema = z.object({ start: TurnStartSchema, mode: z.enum(["accept", "wait", "stream"]) });
-export type MessageRequest = z.infer<typeof MessageRequestSchema>;
-export type TurnStartRequest = z.infer<typeof TurnStartSchema>;
+/** What the route validated (its body schemas are @maestro/protocol's), passed by RPC. */
+export type TurnStartRequest =
+  | { readonly kind: "send"; readonly text: string; readonly request_id?: RequestId | undefined }
+  | { readonly kind: "edit"; readonly message_id: MessageId; readonly text: string }
+  | { readonly kind: "regenerate"; readonly message_id: MessageId; readonly choice: RegenerateBody };
+export interface MessageRequest {
+  readonly start: TurnStartRequest;
+  readonly mode: "accept" | "wait" | "stream";
+}
 
 /** A turn that started (what the 202 says), or a message that waits in the queue for its turn. */
 type Outcome = { readonly started: { readonly turn_id: TurnId } } | { readonly queued: QueueEntry; readonly turn: Promise<TurnId> };
@@ -51,11 +51,10 @@ function errorResponse(error: unknown): Response {
   return Response.json(toErrorBody(appError), { status: appError.status });
 }
 
-export async function handleMessageRequest(turns: TurnManager, queue: SendQueue, request: Request): Promise<Response> {
-  const parsed = MessageRequestSchema.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) return errorResponse(new AppError("INVALID_REQUEST", "Malformed internal message request."));
-  const { mode } = parsed.data;
-  const start = starter(turns, queue, parsed.data.start);
+/** The request as the route validated it (an RPC from the Worker: session-do.ts `startTurn`). */
+export async function handleMessageRequest(turns: TurnManager, queue: SendQueue, request: MessageRequest): Promise<Response> {
+  const { mode } = request;
+  const start = starter(turns, queue, request.start);
   try {
     if (mode === "accept") {
       const outcome = await start();

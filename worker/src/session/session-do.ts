@@ -43,7 +43,7 @@ import { type FrameHost, handleClientFrame } from "./client-frames.ts";
 import { EventLog, type NumberedFrame, type UnnumberedFrame } from "./event-log.ts";
 import { announceSessionChange } from "../feed/announce.ts";
 import { attach, attachmentOf, broadcastText, countPresence, isJoined, switchingProtocols } from "./fan-out.ts";
-import { handleMessageRequest } from "./message-endpoint.ts";
+import { type MessageRequest, handleMessageRequest } from "./message-endpoint.ts";
 import { type RpcResult, toRpcResult } from "./rpc-result.ts";
 import { type QueueChange, SendQueue } from "./send-queue.ts";
 import { reconfigureSession } from "./session-config.ts";
@@ -207,7 +207,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   override async fetch(request: Request): Promise<Response> {
     this.#bind(request.headers.get(SESSION_ID_HEADER));
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return handleMessageRequest(this.turns, this.queue, request);
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+      return Response.json({ error: { code: "NOT_FOUND", message: "Sessions take sockets here; turns start by RPC." } }, { status: 404 });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -273,6 +274,12 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────
+
+  /** POST …/messages (and /edit, /regenerate): the route's half is routes/turn-start.ts. */
+  async startTurn(sessionId: string, request: MessageRequest): Promise<Response> {
+    this.#bind(sessionId);
+    return handleMessageRequest(this.turns, this.queue, request);
+  }
 
   async retryTurn(sessionId: string): Promise<RpcResult<{ turn_id: string }>> {
     return this.#rpc(sessionId, () => this.turns.retry());

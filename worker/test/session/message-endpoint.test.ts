@@ -52,11 +52,7 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, sofar:
 describe("POST /messages as server-sent events", () => {
   it("sends turn_end at once and closes the stream only once the turn's writes are stored", async () => {
     const { queue, turns, play, finishWrites } = standIn();
-    const request = new Request("https://session.internal/messages", {
-      method: "POST",
-      body: JSON.stringify({ start: { kind: "send", text: "hi" }, mode: "stream" }),
-    });
-    const response = await handleMessageRequest(turns, queue, request);
+    const response = await handleMessageRequest(turns, queue, { start: { kind: "send", text: "hi" }, mode: "stream" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const reader = response.body!.getReader();

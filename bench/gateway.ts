@@ -399,6 +399,14 @@ try {
         `${fixed(summarize(turnTimes).p50 / directP50, 2)}× | ${errors}${firstError(level.readings, STREAM_TOKENS)} | ${fixed(eventsPerSecond(level), 0)} | ${fixed(eventsPerSecond(level) / level.level, 1)} | ${cpu} |\n`,
     );
   }
+  // When a turn's late tokens come: its first second (the turn's start, all sessions at once) or later.
+  const early = Math.round(1000 / Number(flags["stream-spacing"]));
+  out(`\n| token delivery, by where in the turn | its first ${early} tokens p50 / p99 | the rest p50 / p99 |\n|---|---|---|\n`);
+  for (const level of levels)
+    out(
+      `| ${level.level}, ${level.system} | ${ms(level.readings.flatMap((each) => each.delivery.slice(0, early)))} | ` +
+        `${ms(level.readings.flatMap((each) => each.delivery.slice(early)))} |\n`,
+    );
   for (const [via] of vias) {
     const low = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === Math.min(...LEVELS));
     const high = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === most);

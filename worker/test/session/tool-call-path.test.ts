@@ -94,13 +94,14 @@ describe("a local tool call", () => {
       const call = await tunnel.next("call");
       tunnel.send({ type: "result", id: call.id, outcome: { ok: true, output: "1\ta" }, duration_ms: 1 });
       expect(await web.next("turn_end")).toMatchObject({ status: "completed" });
-      // The step's answer is shown (its frames written) and then the call leaves, with no query between.
+      // The step's answer is shown (its frames written) and then the call leaves, with no read between
+      // (the session's earlier writes may go on meanwhile: nothing waits for them).
       const called = watch.log.indexOf("agent.call");
       const stepShown = watch.log.findLastIndex(
         (entry, index) => index < called && entry.startsWith("storage.frames") && entry.endsWith("message"),
       );
       expect(stepShown).toBeGreaterThan(-1);
-      expect(watch.log.slice(stepShown, called).filter((entry) => entry.startsWith("db."))).toEqual([]);
+      expect(watch.log.slice(stepShown, called)).not.toContain("db.select");
       expect(watch.log.slice(0, stepShown)).toContain("db.select");
     } finally {
       await watch.stop();

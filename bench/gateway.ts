@@ -232,6 +232,8 @@ try {
 
   for (const socket of sequentialSockets) socket.close();
 
+  /** The answers that arrived whole: what the added times are taken over. */
+  const answered = (list: Reading[]) => list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
   const ms = (values: number[]) => {
     const summary = summarize(values);
     return `${fixed(summary.p50)} / ${fixed(summary.p99)} ms`;
@@ -241,7 +243,7 @@ try {
       `| | added time to first token p50 / p99 | added time to the end p50 / p99 | last token → turn_end p50 / p99 | errors |\n|---|---|---|---|---|\n`,
   );
   for (const [system, list] of readings) {
-    const good = list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
+    const good = answered(list);
     const added = good.map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
     const addedEnd = good.map((each) => each.endAt! - each.startedAt - (each.lastSentAt! - each.arrivedAt!));
     const tail = system.startsWith("The Maestro") ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
@@ -256,7 +258,7 @@ try {
     `\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 |\n|---|---|---|\n`,
   );
   for (const [system, list] of readings) {
-    const good = list.filter((each) => each.error === undefined && each.tokens === Number(flags.tokens));
+    const good = answered(list);
     out(
       `| ${system} | ${ms(good.map((each) => each.arrivedAt! - each.startedAt))} | ${ms(good.map((each) => each.firstReceivedAt! - each.firstSentAt!))} |\n`,
     );

@@ -2,10 +2,9 @@
  * A turn's view of the approval rules: read from Postgres once, when the model starts writing the
  * turn's first tool call (so the read runs while the call's arguments stream, not between the step
  * and the call), and asked for every call after that without another query (the hot path, issue
- * 15). After a person
- * answers a question the book is read again at the next call, since the answer may have come with
- * a new rule ("always allow"). A book that cannot be read decides nothing and makes every call ask:
- * a deny rule must never be skipped because the database was slow.
+ * 15). After a person answers a question the book is read again at the next call, since the answer
+ * may have come with a new rule ("always allow"). A book that cannot be read decides nothing and
+ * makes every call ask: a deny rule must never be skipped because the database was slow.
  */
 import type { ApprovalRule } from "@maestro/protocol";
 import { type RuleCall, type RuleDecision, decideByRules } from "./approval-rules.ts";

@@ -34,7 +34,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { type Database, type DatabaseHandle, openDatabase } from "../db/client.ts";
 import { archiveSession, toSession } from "../db/queries/sessions.ts";
 import { type Config, type Env, getConfig } from "../env.ts";
-import { AppError, internalError } from "../errors.ts";
+import { AppError, internalError, toErrorBody } from "../errors.ts";
 import { writeLiveState } from "../kv/presence.ts";
 import { openRedis } from "../kv/redis.ts";
 import { type Logger, createLogger } from "../log.ts";
@@ -206,9 +206,12 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   // ── Sockets, requests, alarms ────────────────────────────────────────────────────────────
 
   override async fetch(request: Request): Promise<Response> {
+    // Only sockets arrive by fetch; a turn starts by RPC (startTurn).
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      const error = new AppError("ROUTE_NOT_FOUND", "A session's object takes only sockets by fetch.");
+      return Response.json(toErrorBody(error), { status: error.status });
+    }
     this.#bind(request.headers.get(SESSION_ID_HEADER));
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket")
-      return Response.json({ error: { code: "NOT_FOUND", message: "Sessions take sockets here; turns start by RPC." } }, { status: 404 });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);

@@ -12,12 +12,8 @@ import { AppError } from "../errors.ts";
 import { attachmentOf, isJoined, sendText } from "./fan-out.ts";
 import { joinSession } from "./hello.ts";
 import type { SessionRuntime } from "./runtime.ts";
-import { sleep } from "./retry.ts";
 import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
-
-/** How long a joining client waits for the session's last writes to reach Postgres (a write gives up after ~1.1 s). */
-const STORED_WAIT_MS = 2_000;
 
 export interface FrameHost extends SessionRuntime {
   readonly turns: TurnManager;
@@ -32,16 +28,10 @@ export async function handleClientFrame(host: FrameHost, socket: WebSocket, fram
   if (frame.type === "hello") {
     if (isJoined(socket)) throw new AppError("INVALID_FRAME", "This socket has already said hello.");
     await host.turns.recover();
-    // A fresh join's snapshot is read from Postgres, and the last answer is written there just
-    // after its turn_end (again, if the first write failed): it must be there first, or this client
-    // would never see it. Not while a turn runs: its writes wait for it, and it shows live. A
-    // Postgres that fails every write does not keep the client out longer than the bound.
-    if (!host.turns.running) {
-      const stored = new AbortController();
-      await Promise.race([host.turns.stored(), sleep(STORED_WAIT_MS, stored.signal)]);
-      stored.abort();
-    }
-    await joinSession(host, socket, frame, { turn: host.turns.snapshotTurn(), ...host.queue.snapshot() }, host.activity);
+    // A fresh join's snapshot is read from Postgres, which may not have the newest messages yet
+    // (written behind the turn): the snapshot adds them from memory, so the join waits for no write.
+    const { turn, unstored } = host.turns.live();
+    await joinSession(host, socket, frame, { turn, ...host.queue.snapshot() }, host.activity, unstored);
     return host.presenceChanged();
   }
   const kind = attachmentOf(socket)?.kind;

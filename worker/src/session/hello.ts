@@ -4,7 +4,7 @@
  * while the snapshot was being read, so nothing falls between the two. A snapshot may already
  * contain a message that a replayed frame repeats: clients fold messages by id.
  */
-import { type HelloFrame, type SessionActivity, type SnapshotFrame, encodeFrame } from "@maestro/protocol";
+import { type HelloFrame, type Message, type SessionActivity, type SnapshotFrame, encodeFrame } from "@maestro/protocol";
 import { markJoined, sendText } from "./fan-out.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -15,13 +15,14 @@ export async function joinSession(
   hello: HelloFrame,
   live: Pick<SnapshotFrame, "turn" | "queue" | "queue_paused" | "requests">,
   activity: SessionActivity,
+  unstored: readonly Message[] = [],
 ): Promise<void> {
   const missed = hello.since === undefined ? undefined : runtime.events.since(hello.since);
   if (missed !== undefined) {
     for (const text of missed) sendText(socket, text);
   } else {
     const seq = runtime.events.lastSeq;
-    const snapshot = await buildSnapshot(runtime, seq, live, activity);
+    const snapshot = await buildSnapshot(runtime, seq, live, activity, unstored);
     sendText(socket, encodeFrame(snapshot));
     for (const text of runtime.events.since(seq) ?? []) sendText(socket, text);
   }

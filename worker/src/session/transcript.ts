@@ -47,6 +47,8 @@ export class Transcript {
   /** A read under way: a second caller shares it (a turn's start begins it beside other reads). */
   #loading: Promise<Conversation> | undefined;
   #newBranch: NewBranch | undefined;
+  /** Shown (or about to be) and not yet in Postgres, oldest first: a snapshot read meanwhile adds them. */
+  readonly #unstored = new Map<MessageId, Message>();
 
   constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">, writes: WriteBehind) {
     this.#host = host;
@@ -155,8 +157,16 @@ export class Transcript {
   async storeNotedLater(row: NewMessage): Promise<{ message: Message; note: () => void }> {
     const { messages } = await this.load();
     const message = messageOf(row);
-    const { note } = this.#writes.messageNotedLater(row, contextTokensOf([...messages, message]));
-    return { message: this.remember(message), note };
+    const { note, written } = this.#writes.messageNotedLater(row, contextTokensOf([...messages, message]));
+    const remembered = this.remember(message);
+    this.#unstored.set(remembered.id, remembered);
+    void written.then(() => this.#unstored.delete(remembered.id));
+    return { message: remembered, note };
+  }
+
+  /** Messages stored here that Postgres does not have yet (written behind), oldest first. */
+  unstored(): Message[] {
+    return [...this.#unstored.values()];
   }
 
   /** How full the context is now (context-accounting.ts). */

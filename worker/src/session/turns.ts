@@ -255,15 +255,13 @@ export class TurnManager {
     this.#cache.inputsChanged();
   }
 
-  snapshotTurn(): SnapshotFrame["turn"] {
+  /** What a joining client's snapshot adds to Postgres's: the turn streaming now, and what is not written yet. */
+  live(): { turn: SnapshotFrame["turn"]; unstored: Message[] } {
     const turn = this.#current;
-    if (turn === undefined) return null;
-    return {
-      turn_id: turn.turnId,
-      events: [...turn.events],
-      approvals: this.#desk.openRequests(),
-      request_id: turn.requestId ?? null,
-    };
+    const unstored = this.#transcript.unstored();
+    if (turn === undefined) return { turn: null, unstored };
+    const approvals = this.#desk.openRequests();
+    return { turn: { turn_id: turn.turnId, events: [...turn.events], approvals, request_id: turn.requestId ?? null }, unstored };
   }
 
   /**

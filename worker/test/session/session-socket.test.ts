@@ -1,7 +1,8 @@
 // Proves: the session socket fans every frame out to every joined client, numbered by seq; a
 // client that resumes with `since` gets exactly the frames it missed; presence follows connects
 // and disconnects (in the DO and mirrored to Redis for GET /sessions); bad frames are refused
-// without changing anything.
+// without changing anything. A client that joins while the newest messages are still on their way
+// to Postgres (written behind the turn) finds them in its snapshot all the same.
 import { PROTOCOL_VERSION, type SessionId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import { client } from "../helpers/api.ts";
@@ -33,6 +34,36 @@ describe("session socket", () => {
     expect(snapshot.seq).toBeGreaterThan(2);
     expect(snapshot.turn).toBeNull();
     socket.close();
+  });
+
+  it("puts messages shown before a client joined in its snapshot, though Postgres does not have them yet", async () => {
+    // A model slow to its first token: the user's message is written only once the request has left.
+    const { session } = await scriptedSession([{ steps: [{ kind: "text", text: "Slowly." }], chunk_delay_ms: 300 }, say("Fast.")]);
+    const web = await joinSocket(session.id, "web");
+    const early = await openSocket(session.id);
+    web.send({ type: "send", text: "take your time" });
+    const user = await web.next("message");
+    early.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "tui" });
+    const atStart = await early.next("snapshot");
+    expect(atStart.messages.map((message) => message.id)).toEqual([user.message.id]);
+    expect(atStart.turn?.turn_id).toBe(user.message.turn_id);
+    await web.next("turn_end");
+
+    // The answer that ends a turn is written just after its turn_end.
+    web.send({ type: "send", text: "now quickly" });
+    const late = await openSocket(session.id);
+    const end = await web.next("turn_end");
+    late.send({ type: "hello", protocol_version: PROTOCOL_VERSION, client: "api" });
+    const atEnd = await late.next("snapshot");
+    expect(atEnd.messages.map((message) => [message.role, message.content])).toEqual([
+      ["user", [{ type: "text", text: "take your time" }]],
+      ["assistant", [{ type: "text", text: "Slowly." }]],
+      ["user", [{ type: "text", text: "now quickly" }]],
+      ["assistant", [{ type: "text", text: "Fast." }]],
+    ]);
+    expect(atEnd.messages.at(-1)?.id).toBe(end.message?.id);
+    expect(atEnd.turn).toBeNull();
+    for (const socket of [web, early, late]) socket.close();
   });
 
   it("shows a message sent on one socket to both, stored in Postgres, with increasing seq", async () => {

@@ -385,20 +385,22 @@ try {
 
   out(
     `\n### Many sessions at once (each streams ${STREAM_TOKENS} tokens, ${flags["stream-spacing"]} ms apart)\n\n` +
-      `| sessions | system | token delivery p50 / p99 | turn time p50 / p99 | turn time p50 vs direct | errors | events/s (all sessions) | per session | workerd CPU per event: the Worker's + the proxy's |\n|---|---|---|---|---|---|---|---|---|\n`,
+      `| sessions | system | token delivery p50 / p99 | turn time p50 / p99 | turn time p50 vs direct | errors | tokens/s (all sessions) | per session | workerd CPU per token: the Worker's + the proxy's |\n|---|---|---|---|---|---|---|---|---|\n`,
   );
-  const eventsPerSecond = (level: Level) => level.readings.reduce((sum, each) => sum + each.events, 0) / (level.wallMs / 1000);
+  // Per token, not per frame: The Maestro sends what one upstream read brought as one frame, so a
+  // busy Worker sends fewer frames than the upstream sent tokens.
+  const tokensOf = (level: Level) => level.readings.reduce((sum, each) => sum + each.tokens, 0);
+  const tokensPerSecond = (level: Level) => tokensOf(level) / (level.wallMs / 1000);
   for (const level of levels) {
     const turnTimes = level.readings.map((each) => (each.endAt ?? Number.NaN) - each.startedAt);
     const direct = levels.find((other) => other.system === "direct" && other.level === level.level);
     const directP50 = summarize((direct?.readings ?? []).map((each) => (each.endAt ?? Number.NaN) - each.startedAt)).p50;
     const errors = level.readings.filter((each) => each.error !== undefined || each.tokens !== STREAM_TOKENS).length;
-    const events = level.readings.reduce((sum, each) => sum + each.events, 0);
-    const perEvent = (ms: number) => `${fixed((ms * 1000) / events, 0)} µs`;
+    const perEvent = (ms: number) => `${fixed((ms * 1000) / tokensOf(level), 0)} µs`;
     const cpu = level.cpuMs === undefined ? "—" : `${perEvent(level.cpuMs.worker)} + ${perEvent(level.cpuMs.proxy)}`;
     out(
       `| ${level.level} | ${level.system} | ${ms(level.readings.flatMap((each) => each.delivery))} | ${fixed(summarize(turnTimes).p50 / 1000, 2)} / ${fixed(summarize(turnTimes).p99 / 1000, 2)} s | ` +
-        `${fixed(summarize(turnTimes).p50 / directP50, 2)}× | ${errors}${firstError(level.readings, STREAM_TOKENS)} | ${fixed(eventsPerSecond(level), 0)} | ${fixed(eventsPerSecond(level) / level.level, 1)} | ${cpu} |\n`,
+        `${fixed(summarize(turnTimes).p50 / directP50, 2)}× | ${errors}${firstError(level.readings, STREAM_TOKENS)} | ${fixed(tokensPerSecond(level), 0)} | ${fixed(tokensPerSecond(level) / level.level, 1)} | ${cpu} |\n`,
     );
   }
   // When a turn's late tokens come: its first second (the turn's start, all sessions at once) or later.
@@ -414,8 +416,8 @@ try {
     const high = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === most);
     if (low !== undefined && high !== undefined && low !== high)
       out(
-        `\nLinearity (The Maestro${via}): events/s at ${high.level} sessions ÷ at ${low.level} = ${fixed(eventsPerSecond(high) / eventsPerSecond(low), 2)}× ` +
-          `for ${fixed(high.level / low.level, 0)}× the load (per session: ${fixed(eventsPerSecond(high) / high.level / (eventsPerSecond(low) / low.level), 2)}; 1.00 is linear)\n`,
+        `\nLinearity (The Maestro${via}): tokens/s at ${high.level} sessions ÷ at ${low.level} = ${fixed(tokensPerSecond(high) / tokensPerSecond(low), 2)}× ` +
+          `for ${fixed(high.level / low.level, 0)}× the load (per session: ${fixed(tokensPerSecond(high) / high.level / (tokensPerSecond(low) / low.level), 2)}; 1.00 is linear)\n`,
       );
   }
   out(

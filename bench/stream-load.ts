@@ -46,6 +46,8 @@ const SESSIONS = Number(flags.sessions);
 const WORDS = Number(flags.words);
 const DELAY = Number(flags.delay);
 const TURN = { steps: [{ kind: "text" as const, text: "word ".repeat(WORDS).trim() }], chunk_delay_ms: DELAY };
+/** The simulator's tokens in a piece of streamed text (each is a "word"). */
+const tokensIn = (text: string): number => text.split("word").length - 1;
 /** One workerd's CPU so far, seconds (the readers are bench:gateway's). */
 const cpuSeconds = (pid: number): number => cpuMs([pid]) / 1000;
 
@@ -53,7 +55,7 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
   const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  let onFrame: (frame: { type: string; event?: { type: string } }) => void = () => undefined;
+  let onFrame: (frame: { type: string; event?: { type: string; text?: string } }) => void = () => undefined;
   socket.on("message", (data: Buffer) => onFrame(JSON.parse(data.toString("utf8")) as { type: string }));
   await new Promise<void>((resolve, reject) => {
     socket.once("open", () => resolve());
@@ -65,12 +67,15 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
     };
     socket.send(JSON.stringify({ type: "hello", protocol_version: 1, client: "api" }));
   });
-  /** One turn: its wall time, event count, and each token's lateness against the pace. */
+  /**
+   * One turn: its wall time, event count, token count, and each token's lateness against the pace.
+   * A frame may carry several tokens (what one upstream read brought is joined): each counts.
+   */
   const turn = () =>
-    new Promise<{ ms: number; events: number; late: number[] }>((resolve) => {
+    new Promise<{ ms: number; events: number; tokens: number; late: number[] }>((resolve) => {
       const started = performance.now();
       let first = 0;
-      let deltas = 0;
+      let tokens = 0;
       let events = 0;
       const late: number[] = [];
       onFrame = (frame) => {
@@ -79,11 +84,13 @@ async function connect(origin: string, token: string, sessionId: SessionId) {
           if (frame.event?.type === "text_delta") {
             const now = performance.now();
             if (first === 0) first = now;
-            else late.push(now - (first + deltas * DELAY));
-            deltas += 1;
+            for (let count = tokensIn(frame.event.text ?? ""); count > 0; count -= 1) {
+              if (tokens > 0) late.push(now - (first + tokens * DELAY));
+              tokens += 1;
+            }
           }
         }
-        if (frame.type === "turn_end") resolve({ ms: performance.now() - started, events, late });
+        if (frame.type === "turn_end") resolve({ ms: performance.now() - started, events, tokens, late });
       };
       socket.send(JSON.stringify({ type: "send", text: "go" }));
     });
@@ -188,6 +195,7 @@ try {
       process.stdout.write(`${await heapInspector.heapSummary(Number(process.env.HEAP_TOP))}\n`);
     for (const each of sockets) each.close();
     const events = results.reduce((sum, each) => sum + each.events, 0);
+    const tokens = results.reduce((sum, each) => sum + each.tokens, 0);
     const turns = summarize(results.map((each) => each.ms));
     const late = summarize(results.flatMap((each) => each.late));
     const ideal = WORDS * DELAY;
@@ -195,7 +203,8 @@ try {
       `${SESSIONS} sessions × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
         `  turn time p50 ${fixed(turns.p50, 0)} ms  p99 ${fixed(turns.p99, 0)} ms  all done ${fixed(wall, 0)} ms (${fixed(wall / ideal, 2)}× ideal)\n` +
         `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
-        `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event\n` +
+        `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event, ` +
+        `${tokens} tokens = ${fixed((cpu * 1e6) / tokens, 1)} µs/token\n` +
         `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB\n`,
     );
     if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);

@@ -24,12 +24,11 @@ export interface Reading {
   tokens: number;
   /** Receive − send of every token, ms. */
   readonly delivery: number[];
-  events: number;
   error?: string;
 }
 
 function reading(): Reading {
-  return { startedAt: now(), tokens: 0, delivery: [], events: 0 };
+  return { startedAt: now(), tokens: 0, delivery: [] };
 }
 
 /** Records the stamped tokens in a piece of text that reached the client. */
@@ -96,7 +95,6 @@ export async function chatCompletion(
         into.endAt = now();
         continue;
       }
-      into.events += 1;
       const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
       const content = chunk.choices?.[0]?.delta?.content;
       if (content !== undefined && content.length > 0) received(into, content);
@@ -116,10 +114,7 @@ interface Frame {
 
 /** One frame of a Maestro turn into a reading; true once the turn has ended. */
 function maestroFrame(into: Reading, frame: Frame): boolean {
-  if (frame.type === "event") {
-    into.events += 1;
-    if (frame.event?.type === "text_delta" && frame.event.text !== undefined) received(into, frame.event.text);
-  }
+  if (frame.type === "event" && frame.event?.type === "text_delta" && frame.event.text !== undefined) received(into, frame.event.text);
   if (frame.type === "error") {
     // Refused (the session busy, the send malformed…): no turn_end will follow for this send.
     into.error = `error frame: ${JSON.stringify(frame).slice(0, 200)}`;

@@ -461,6 +461,7 @@ export {
   storedToolCard,
   toolCardMachine,
 } from "./transcript.ts";
+export { appendJoined, joinStreamEvents } from "./event-join.ts";
 export {
   STEP_BREAK,
   type StoredResult,

@@ -10,11 +10,12 @@
  * - complete: calls whose arguments never became whole are an output limit reached mid-call (a
  *   clear stop saying so) or else a protocol error; then usage, then the stop.
  */
-import type { ProviderId, StopReason, StreamEvent } from "@maestro/protocol";
+import { type ProviderId, type StopReason, type StreamEvent, appendJoined } from "@maestro/protocol";
 import type { z } from "zod";
 import { type WireRequest, SseJson, openStream } from "./http.ts";
 import type { ProviderContext } from "./provider.ts";
 import { interruptedEvent, protocolErrorEvent } from "./provider-error.ts";
+import type { SseMessage } from "./sse.ts";
 import { StreamState } from "./stream-state.ts";
 
 export interface ChunkMapper<Chunk> {
@@ -51,25 +52,15 @@ export async function* streamResponse<Chunk>(
   }
   const state = new StreamState();
   const stream = new SseJson(provider, context, opened.body, opened.mask);
-  // One await per upstream read, not per message: what one read brings is mapped in one go.
+  // One await per upstream read, not per message: what one read brings is mapped in one go, and
+  // its deltas are joined (a burst of tokens that arrived together is one event, so one frame, one
+  // log entry and one send per socket instead of one each — what a busy Worker catches up with).
   try {
-    reading: for (let messages = await stream.read(); messages !== undefined; messages = await stream.read()) {
-      for (const message of messages) {
-        const item = stream.take(message);
-        if (item === undefined) break reading;
-        let chunk = mapper.quick?.(item.value);
-        if (chunk === undefined) {
-          const parsed = mapper.schema.safeParse(item.value);
-          if (!parsed.success) {
-            if (mapper.isUnknown?.(item.value) === true) continue;
-            state.fail(protocolErrorEvent(provider, "a malformed chunk"));
-            break reading;
-          }
-          chunk = parsed.data;
-        }
-        yield* mapper.map(chunk, state, item.event);
-        if (state.failure !== undefined || state.terminal) break reading;
-      }
+    for (let messages = await stream.read(); messages !== undefined; messages = await stream.read()) {
+      const events: StreamEvent[] = [];
+      const ended = mapRead(provider, stream, mapper, state, messages, events);
+      yield* events;
+      if (ended) break;
     }
   } finally {
     await stream.close();
@@ -109,6 +100,37 @@ export async function* streamResponse<Chunk>(
     ...(stop.providerReason !== undefined && { provider_reason: stop.providerReason }),
     ...(detail !== undefined && { detail }),
   };
+}
+
+/**
+ * The events of one read's messages, joined where a client's fold cannot tell (appendJoined), into
+ * `events`; true when the response ended among them (its end, a failure, or the body's end).
+ */
+function mapRead<Chunk>(
+  provider: ProviderId,
+  stream: SseJson,
+  mapper: ChunkMapper<Chunk>,
+  state: StreamState,
+  messages: readonly SseMessage[],
+  events: StreamEvent[],
+): boolean {
+  for (const message of messages) {
+    const item = stream.take(message);
+    if (item === undefined) return true;
+    let chunk = mapper.quick?.(item.value);
+    if (chunk === undefined) {
+      const parsed = mapper.schema.safeParse(item.value);
+      if (!parsed.success) {
+        if (mapper.isUnknown?.(item.value) === true) continue;
+        state.fail(protocolErrorEvent(provider, "a malformed chunk"));
+        return true;
+      }
+      chunk = parsed.data;
+    }
+    for (const event of mapper.map(chunk, state, item.event)) appendJoined(events, event);
+    if (state.failure !== undefined || state.terminal) return true;
+  }
+  return false;
 }
 
 function* usageOf(state: StreamState): Generator<StreamEvent> {

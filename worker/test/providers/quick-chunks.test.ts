@@ -1,8 +1,9 @@
 // Proves (issue 15 §3): the hot path's shortcuts change nothing a client or the record sees. Text
 // deltas recognised without the chunk schema (ChunkMapper.quick) stream as before, and a chunk the
 // schema refuses is still refused even when it looks like a text delta; several events in one
-// upstream read come out in order; the recorded exchange keeps clean chunks as parsed and still
-// masks a chunk that repeats the credential's key.
+// upstream read come out in order, a run of text deltas joined into one (one frame for what arrived
+// together); the recorded exchange keeps every chunk as parsed and still masks a chunk that repeats
+// the credential's key.
 import type { StreamEvent } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import type { ProviderContext, ProviderExchange, ProviderRequest } from "../../src/providers/provider.ts";
@@ -56,7 +57,7 @@ describe("anthropic text deltas on the quick path", () => {
     { type: "message_stop" },
   ];
 
-  it("streams every delta of one read in order, unknown fields and null siblings allowed, and records them as parsed", async () => {
+  it("streams the deltas of one read as one, unknown fields and null siblings allowed, and records each as parsed", async () => {
     const deltas = [
       delta({ text: "One " }),
       delta({ text: "two ", thinking: null, signature: null }, { extra: { nested: true } }),
@@ -64,9 +65,7 @@ describe("anthropic text deltas on the quick path", () => {
     ];
     const { events, exchange } = await run("anthropic", [start, block, ...deltas, ...end]);
     expect(events).toEqual([
-      { type: "text_delta", text: "One " },
-      { type: "text_delta", text: "two " },
-      { type: "text_delta", text: "three" },
+      { type: "text_delta", text: "One two three" },
       { type: "usage", input_tokens: 3, output_tokens: 4, cache_read_tokens: 0, cache_write_tokens: 0 },
       { type: "stop", reason: "end_turn", provider_reason: "end_turn" },
     ]);
@@ -89,10 +88,7 @@ describe("anthropic text deltas on the quick path", () => {
     const escaped = delta({ text: 'a "quoted" line\n' });
     const { events, exchange } = await run("anthropic", [start, block, echoed, escaped, ...end]);
     // What the model said reaches the client as it was; only the record is masked.
-    expect(events.slice(0, 2)).toEqual([
-      { type: "text_delta", text: `your key is ${KEY}` },
-      { type: "text_delta", text: 'a "quoted" line\n' },
-    ]);
+    expect(events[0]).toEqual({ type: "text_delta", text: `your key is ${KEY}a "quoted" line\n` });
     expect(exchange.response?.events?.slice(2, 4)).toEqual([delta({ text: "your key is [redacted]" }), escaped]);
     expect(JSON.stringify(exchange.response)).not.toContain(KEY);
   });
@@ -111,7 +107,7 @@ describe("openai content deltas on the quick path", () => {
     "[DONE]",
   ];
 
-  it("streams content, reasoning and refusal deltas of one read in order", async () => {
+  it("streams content, reasoning and refusal deltas of one read in order, each run joined", async () => {
     const { events } = await run("openai", [
       chunk({ role: "assistant", content: "" }),
       chunk({ reasoning_content: "think" }),
@@ -121,8 +117,7 @@ describe("openai content deltas on the quick path", () => {
     ]);
     expect(events).toEqual([
       { type: "thinking_delta", text: "think" },
-      { type: "text_delta", text: "Hi" },
-      { type: "text_delta", text: " there" },
+      { type: "text_delta", text: "Hi there" },
       { type: "usage", input_tokens: 3, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0 },
       { type: "stop", reason: "end_turn", provider_reason: "stop" },
     ]);

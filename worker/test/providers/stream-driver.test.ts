@@ -2,6 +2,8 @@
 // mid-stream, is given up on after the configured time with a retryable PROVIDER_TIMEOUT (the
 // partial answer's events kept) — and a request whose history the API would refuse never leaves.
 // The request's record masks the credential wherever the history repeats it, when it is written.
+// What one upstream read brought streams as one delta per run (one frame for a burst a busy Worker
+// catches up with), and a read is streamed before the next one arrives (no token waits for more).
 import type { StreamEvent, ToolCallId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import type { ProviderContext, ProviderRequest } from "../../src/providers/provider.ts";
@@ -122,5 +124,57 @@ describe("the stream driver", () => {
     const recorded = JSON.stringify(exchange);
     expect(recorded).not.toContain("k-test-000000");
     expect(recorded).toContain("my key is [redacted]");
+  });
+
+  it("joins the deltas of one read, and streams each read before the next arrives", async () => {
+    const encoder = new TextEncoder();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start: (opened) => void (controller = opened) });
+    const delta = (index: number, fields: Record<string, unknown>) => sse({ type: "content_block_delta", index, delta: fields });
+    const reads = [
+      sse({ type: "message_start", message: { usage: { input_tokens: 5, output_tokens: 1 } } }) +
+        sse({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } }) +
+        delta(0, { type: "thinking_delta", thinking: "Let " }) +
+        delta(0, { type: "thinking_delta", thinking: "me see." }) +
+        delta(0, { type: "signature_delta", signature: "sig-1" }) +
+        sse({ type: "content_block_stop", index: 0 }) +
+        sse({ type: "content_block_start", index: 1, content_block: { type: "text", text: "" } }) +
+        delta(1, { type: "text_delta", text: "One " }) +
+        delta(1, { type: "text_delta", text: "two " }),
+      delta(1, { type: "text_delta", text: "three." }),
+      sse({ type: "content_block_stop", index: 1 }) +
+        sse({ type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_1", name: "read_file", input: {} } }) +
+        delta(2, { type: "input_json_delta", partial_json: '{"path":' }) +
+        delta(2, { type: "input_json_delta", partial_json: '"a.md"}' }) +
+        sse({ type: "content_block_stop", index: 2 }) +
+        sse({ type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9 } }) +
+        sse({ type: "message_stop" }),
+    ];
+    controller.enqueue(encoder.encode(reads[0]));
+    const events: StreamEvent[] = [];
+    let sent = 1;
+    for await (const event of providerFor("anthropic").stream(
+      REQUEST,
+      context(() => Promise.resolve(new Response(body))),
+    )) {
+      events.push(event);
+      // The next read is written only once the last one's text is out: a read waits for no other.
+      if (event.type === "text_delta" && sent < reads.length) {
+        controller.enqueue(encoder.encode(reads[sent]));
+        sent += 1;
+        if (sent === reads.length) controller.close();
+      }
+    }
+    const call = "toolu_1" as ToolCallId;
+    expect(events).toEqual([
+      { type: "thinking_delta", text: "Let me see.", signature: "sig-1" },
+      { type: "text_delta", text: "One two " },
+      { type: "text_delta", text: "three." },
+      { type: "tool_call", phase: "start", call_id: call, name: "read_file" },
+      { type: "tool_call", phase: "args_delta", call_id: call, delta: '{"path":"a.md"}' },
+      { type: "tool_call", phase: "end", call_id: call, args: { path: "a.md" } },
+      { type: "usage", input_tokens: 5, output_tokens: 9, cache_read_tokens: 0, cache_write_tokens: 0 },
+      { type: "stop", reason: "tool_use", provider_reason: "tool_use" },
+    ]);
   });
 });

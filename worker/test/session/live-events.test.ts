@@ -2,8 +2,10 @@
 // the client's fold cannot tell — as a property, folding the joined events gives the same
 // transcript as folding every event as it streamed, for any mix of text, thinking (parts,
 // signatures, reasoning items), refusals, interleaved tool calls and tool output — and a long
-// answer is a handful of events, a command's megabytes of output the tail a client keeps.
+// answer is a handful of events, a command's megabytes of output the tail a client keeps. The same
+// join, applied to what one upstream read brought (stream-driver.ts), builds the same stored step.
 import {
+  appendJoined,
   EMPTY_TRANSCRIPT,
   type EventFrame,
   MAX_PROGRESS_CHARS,
@@ -17,6 +19,7 @@ import { SAMPLE_SESSION, SAMPLE_TURN_ID } from "@maestro/protocol/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appendLiveEvent } from "../../src/session/live-events.ts";
+import { StepBuilder } from "../../src/session/step-builder.ts";
 
 const CALLS = [ToolCallIdSchema.parse("toolu_a"), ToolCallIdSchema.parse("toolu_b")];
 
@@ -76,6 +79,22 @@ describe("a turn's live events, as a snapshot keeps them", () => {
         expect(folded(joined)).toEqual(folded(all));
         expect(joined.length).toBeLessThanOrEqual(all.length);
         expect(joined.at(-1)?.seq).toBe(all.at(-1)?.seq);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("build the same stored step joined as streamed one by one", () => {
+    const built = (events: readonly StreamEvent[]) => {
+      const builder = new StepBuilder();
+      for (const each of events) builder.add(each);
+      return builder.build();
+    };
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), (events) => {
+        const joined: StreamEvent[] = [];
+        for (const each of events) appendJoined(joined, each);
+        expect(built(joined)).toEqual(built(events));
       }),
       { numRuns: 500 },
     );

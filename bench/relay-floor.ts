@@ -4,9 +4,10 @@
  * folder, run by the same `wrangler dev` as the benchmarks) read a paced SSE upstream and send one
  * JSON frame per upstream read to a hibernatable session socket, routed through the Worker as The
  * Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the same machine:
- * the difference is what The Maestro's own code costs per token.
+ * the difference is what The Maestro's own code costs per token. Each token carries the upstream's
+ * send time, so the floor's token delivery (p50 / p99) compares with bench:gateway's too.
  *
- *   npx tsx bench/relay-floor.ts [--sessions 50] [--words 200] [--delay 20]
+ *   npx tsx bench/relay-floor.ts [--sessions 50] [--words 200] [--delay 20] [--profile]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -18,13 +19,16 @@ import { startChild } from "../worker/local/child-process.ts";
 import { freePort } from "../worker/local/free-port.ts";
 import { resolveBin, waitForHealth } from "../worker/local/wrangler.ts";
 import { cpuMs, workerdPids } from "./gateway/workerd.ts";
-import { fixed } from "./stats.ts";
+import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
+import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
   options: {
     sessions: { type: "string", default: "50" },
     words: { type: "string", default: "200" },
     delay: { type: "string", default: "20" },
+    /** Print where workerd's CPU went during the measured turns (compare with stream-load --profile). */
+    profile: { type: "boolean", default: false },
   },
 });
 const SESSIONS = Number(flags.sessions);
@@ -74,12 +78,16 @@ tag = "v1"
 new_sqlite_classes = ["Relay"]
 `;
 
-const FRAME = `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "word " } })}\n\n`;
+/** Milliseconds on one clock for the upstream (which stamps each token) and the clients. */
+const now = () => performance.timeOrigin + performance.now();
+/** A token stamped with when the upstream sent it, so a client can tell how late it came. */
+const frame = () =>
+  `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: `t${now().toFixed(3)} ` } })}\n\n`;
 const upstream = createServer((_request, response) => {
   response.writeHead(200, { "content-type": "text/event-stream" });
   let sent = 0;
   const timer = setInterval(() => {
-    response.write(FRAME);
+    response.write(frame());
     sent += 1;
     if (sent === WORDS) {
       clearInterval(timer);
@@ -118,12 +126,17 @@ try {
         }),
     ),
   );
+  /** Receive − send of every token of the measured turns, ms. */
+  const delivery: number[] = [];
   const turn = (socket: WebSocket) =>
     new Promise<number>((resolve) => {
       let frames = 0;
       socket.on("message", (data: Buffer) => {
         frames += 1;
-        if (data.toString("utf8") === '{"type":"turn_end"}') {
+        const text = data.toString("utf8");
+        const at = now();
+        for (const stamp of text.matchAll(/t(\d+\.\d+) /g)) delivery.push(at - Number(stamp[1]));
+        if (text === '{"type":"turn_end"}') {
           socket.removeAllListeners("message");
           resolve(frames);
         }
@@ -131,18 +144,32 @@ try {
       socket.send(upstreamUrl);
     });
   await Promise.all(sockets.map(turn)); // warm-up
+  delivery.length = 0;
   // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
   const pid = workerdPids().sort((a, b) => cpuMs([b]) - cpuMs([a]))[0];
   if (pid === undefined) throw new Error("no workerd found");
+  const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+  if (inspector !== undefined) {
+    await inspector.call("Profiler.enable");
+    await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
+    await inspector.call("Profiler.start");
+  }
   const cpu0 = cpuMs([pid]);
   const started = performance.now();
   const frames = (await Promise.all(sockets.map(turn))).reduce((sum, each) => sum + each, 0);
   const cpu = cpuMs([pid]) - cpu0;
   const wall = performance.now() - started;
+  if (inspector !== undefined) {
+    const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
+    process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 25)}\n`);
+    inspector.close();
+  }
   for (const socket of sockets) socket.close();
+  const late = summarize(delivery);
   process.stdout.write(
     `relay floor: ${SESSIONS} sessions × ${WORDS} frames every ${DELAY} ms, all done ${fixed(wall, 0)} ms\n` +
-      `  workerd CPU ${fixed(cpu / 1000, 2)} s for ${frames} frames = ${fixed((cpu * 1000) / frames, 1)} µs/frame\n`,
+      `  workerd CPU ${fixed(cpu / 1000, 2)} s for ${frames} frames = ${fixed((cpu * 1000) / frames, 1)} µs/frame\n` +
+      `  token delivery (upstream sent → client has it) p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n`,
   );
 } finally {
   await wrangler.stop();

@@ -35,8 +35,8 @@ export default defineConfig({
   test: {
     root: new URL(".", import.meta.url).pathname,
     include: ["**/*.test.ts"],
-    // The simulators' own tests and the end-to-end runs (real processes) run in Node: local/vitest.config.ts.
-    exclude: ["simulators/**", "e2e/**", "**/node_modules/**"],
+    // The simulators' own tests, the end-to-end runs (real processes) and test/node run in Node: local/vitest.config.ts.
+    exclude: ["simulators/**", "e2e/**", "node/**", "**/node_modules/**"],
     globalSetup: ["./global-setup.ts"],
     // One Postgres is shared by every file; files that count rows must not race each other.
     fileParallelism: false,

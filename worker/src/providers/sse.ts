@@ -51,13 +51,18 @@ export class SseReader {
       },
       maxBufferSize: MAX_BUFFER_CHARS,
     });
-    this.#watchdog = options.idleMs === undefined ? undefined : new IdleWatchdog(options.idleMs);
+    // A silent body is cancelled, which ends the read waiting on it; next() then says why.
+    const idleMs = options.idleMs;
+    this.#watchdog = idleMs === undefined ? undefined : new IdleWatchdog(idleMs, () => void this.#reader.cancel().catch(() => undefined));
   }
 
   async next(): Promise<SseMessage[] | undefined> {
     while (!this.#ended) {
-      const read = this.#reader.read();
-      const { done, value } = await (this.#watchdog === undefined ? read : this.#watchdog.race(read));
+      const { done, value } = await this.#reader.read().catch((error: unknown) => {
+        throw this.#idleError() ?? error;
+      });
+      const idle = this.#idleError();
+      if (idle !== undefined) throw idle;
       this.#watchdog?.touch();
       this.#parser.feed(done ? this.#decoder.decode() : this.#decoder.decode(value, { stream: true }));
       if (this.#broken !== undefined) throw this.#broken;
@@ -69,6 +74,11 @@ export class SseReader {
       }
     }
     return undefined;
+  }
+
+  /** Why the read ended, when the watchdog cancelled the body. */
+  #idleError(): SseIdleError | undefined {
+    return this.#watchdog?.fired === true ? new SseIdleError(`no data for ${this.#watchdog.idleMs} ms`) : undefined;
   }
 
   async close(): Promise<void> {
@@ -98,30 +108,26 @@ class StrayJson {
 }
 
 /**
- * SseIdleError when no read completes for `idleMs`. One timer per stream, re-armed for the rest of
- * the window when it fires early, not one timer per read: a timer set and cleared for every chunk
- * was a fifth of a streamed token's CPU.
+ * Calls `onIdle` once when no read completes for `idleMs`. One timer per stream, re-armed for the
+ * rest of the window when it fires early — not one timer per read (a timer set and cleared for
+ * every chunk was a fifth of a streamed token's CPU), nor a race per read against a promise that
+ * lives as long as the stream (each race left a reaction on it until the stream ended).
  */
 class IdleWatchdog {
-  readonly #idleMs: number;
-  readonly #silence: Promise<never>;
-  #fail: (error: SseIdleError) => void = () => undefined;
+  readonly idleMs: number;
+  readonly #onIdle: () => void;
+  #fired = false;
   #lastRead = Date.now();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(idleMs: number) {
-    this.#idleMs = idleMs;
-    this.#silence = new Promise<never>((_resolve, reject) => {
-      this.#fail = reject;
-    });
-    // Only a race that is still waiting observes it.
-    this.#silence.catch(() => undefined);
+  constructor(idleMs: number, onIdle: () => void) {
+    this.idleMs = idleMs;
+    this.#onIdle = onIdle;
     this.#arm(idleMs);
   }
 
-  /** The read, or SseIdleError if the stream has been silent for idleMs meanwhile. */
-  race<T>(read: Promise<T>): Promise<T> {
-    return Promise.race([read, this.#silence]);
+  get fired(): boolean {
+    return this.#fired;
   }
 
   /** A read completed. */
@@ -137,8 +143,10 @@ class IdleWatchdog {
   #arm(ms: number): void {
     this.#timer = setTimeout(() => {
       const silentFor = Date.now() - this.#lastRead;
-      if (silentFor >= this.#idleMs) this.#fail(new SseIdleError(`no data for ${this.#idleMs} ms`));
-      else this.#arm(this.#idleMs - silentFor);
+      if (silentFor < this.idleMs) return this.#arm(this.idleMs - silentFor);
+      this.#timer = undefined;
+      this.#fired = true;
+      this.#onIdle();
     }, ms);
   }
 }

@@ -80,6 +80,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   #sockets: WebSocket[] | undefined;
   #mirrorTimer: ReturnType<typeof setTimeout> | undefined;
   #keepAliveQueued = false;
+  #storage: ReturnType<typeof storageOf> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -117,14 +118,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     return this.env;
   }
 
+  /** The object's key-value storage as the modules use it (made once: a turn asks for it many times). */
   get storage() {
-    const kv = this.ctx.storage.kv;
-    return {
-      get: <T>(key: string) => kv.get<T>(key),
-      put: (key: string, value: unknown) => kv.put(key, value),
-      delete: (key: string) => void kv.delete(key),
-      list: <T>(prefix: string) => [...kv.list<T>({ prefix })],
-    };
+    this.#storage ??= storageOf(this.ctx.storage.kv);
+    return this.#storage;
   }
 
   get activity(): SessionActivity {
@@ -373,4 +370,13 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       this.ctx.storage.kv.put("session_id", sessionId);
     this.#sessionId = sessionId;
   }
+}
+
+function storageOf(kv: DurableObjectState["storage"]["kv"]) {
+  return {
+    get: <T>(key: string) => kv.get<T>(key),
+    put: (key: string, value: unknown) => kv.put(key, value),
+    delete: (key: string) => void kv.delete(key),
+    list: <T>(prefix: string) => [...kv.list<T>({ prefix })],
+  };
 }

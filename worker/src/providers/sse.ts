@@ -58,9 +58,13 @@ export class SseReader {
 
   async next(): Promise<SseMessage[] | undefined> {
     while (!this.#ended) {
-      const { done, value } = await this.#reader.read().catch((error: unknown) => {
+      let read;
+      try {
+        read = await this.#reader.read();
+      } catch (error) {
         throw this.#idleError() ?? error;
-      });
+      }
+      const { done, value } = read;
       const idle = this.#idleError();
       if (idle !== undefined) throw idle;
       this.#watchdog?.touch();

@@ -15,7 +15,7 @@ export async function joinSession(
   hello: HelloFrame,
   live: Pick<SnapshotFrame, "turn" | "queue" | "queue_paused" | "requests">,
   activity: SessionActivity,
-  unstored: readonly Message[] = [],
+  unstored: readonly Message[],
 ): Promise<void> {
   const missed = hello.since === undefined ? undefined : runtime.events.since(hello.since);
   if (missed !== undefined) {

@@ -16,7 +16,7 @@ export async function buildSnapshot(
   seq: number,
   live: Pick<SnapshotFrame, "turn" | "queue" | "queue_paused" | "requests">,
   activity: SessionActivity,
-  unstored: readonly Message[] = [],
+  unstored: readonly Message[],
 ): Promise<SnapshotFrame> {
   const db = runtime.db();
   const [record, stored] = await Promise.all([getSession(db, runtime.sessionId), recentBranch(db, runtime.sessionId, SNAPSHOT_MESSAGES)]);

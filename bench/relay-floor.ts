@@ -18,6 +18,7 @@ import { WebSocket } from "ws";
 import { startChild } from "../worker/local/child-process.ts";
 import { freePort } from "../worker/local/free-port.ts";
 import { resolveBin, waitForHealth } from "../worker/local/wrangler.ts";
+import { now, stampsIn } from "./gateway/upstream.ts";
 import { cpuMs, workerdPids } from "./gateway/workerd.ts";
 import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
@@ -78,16 +79,14 @@ tag = "v1"
 new_sqlite_classes = ["Relay"]
 `;
 
-/** Milliseconds on one clock for the upstream (which stamps each token) and the clients. */
-const now = () => performance.timeOrigin + performance.now();
-/** A token stamped with when the upstream sent it, so a client can tell how late it came. */
-const frame = () =>
-  `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: `t${now().toFixed(3)} ` } })}\n\n`;
+/** Token `index`, stamped as bench:gateway's upstream stamps it (when it was sent), so a client can tell how late it came. */
+const frame = (index: number) =>
+  `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: `t${index}@${now().toFixed(3)} ` } })}\n\n`;
 const upstream = createServer((_request, response) => {
   response.writeHead(200, { "content-type": "text/event-stream" });
   let sent = 0;
   const timer = setInterval(() => {
-    response.write(frame());
+    response.write(frame(sent));
     sent += 1;
     if (sent === WORDS) {
       clearInterval(timer);
@@ -135,7 +134,7 @@ try {
         frames += 1;
         const text = data.toString("utf8");
         const at = now();
-        for (const stamp of text.matchAll(/t(\d+\.\d+) /g)) delivery.push(at - Number(stamp[1]));
+        for (const stamp of stampsIn(text)) delivery.push(at - stamp.sentAt);
         if (text === '{"type":"turn_end"}') {
           socket.removeAllListeners("message");
           resolve(frames);

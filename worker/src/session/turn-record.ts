@@ -32,12 +32,18 @@ export interface CutOffTurn {
 
 export class TurnRecord {
   readonly #host: TurnRecordHost;
+  /**
+   * The record a restart left, read once when the object is built: afterwards only this object
+   * writes the key, and a turn of its own is never a cut-off one. (A storage read is ~0.1 ms of
+   * the one thread; every turn asked before its start.)
+   */
+  #cutOff: StoredRecord | undefined;
 
   constructor(host: TurnRecordHost) {
     this.#host = host;
     // A turn cut off by a restart: its step's frames stay in storage until takeCutOff() has read them.
-    const cutOff = host.storage.get<StoredRecord>(TURN_KEY);
-    if (cutOff !== undefined) host.events.keepAfter(cutOff.step_seq);
+    this.#cutOff = host.storage.get<StoredRecord>(TURN_KEY);
+    if (this.#cutOff !== undefined) host.events.keepAfter(this.#cutOff.step_seq);
   }
 
   /** A turn's step begins now (its first, or the next after one was stored). */
@@ -55,8 +61,9 @@ export class TurnRecord {
 
   /** After a restart, the turn that was running, rebuilt from its step's frames (the record goes). */
   takeCutOff(): CutOffTurn | undefined {
-    const record = this.#host.storage.get<StoredRecord>(TURN_KEY);
+    const record = this.#cutOff;
     if (record === undefined) return undefined;
+    this.#cutOff = undefined;
     this.#host.storage.delete(TURN_KEY);
     const turnId = TurnIdSchema.parse(record.turn_id);
     const builder = new StepBuilder();

@@ -158,6 +158,28 @@ describe("the session's event log", () => {
     });
   });
 
+  it("writes a token frame within flushMs, each log at a phase of its own: sessions streaming together do not all commit at once", async () => {
+    const flushMs = 400;
+    // Eight sessions whose first tokens come at the same moment (a fan-out, a script starting them together).
+    const delays = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        withStorage(async (sql) => {
+          const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs, releaseMs: 60_000 });
+          log.append(presence);
+          const { seq } = log.append(token(0)).frame;
+          const written = () => sql.exec<{ n: number }>("SELECT count(*) AS n FROM frames WHERE seq = ?", seq).one().n === 1;
+          const started = Date.now();
+          while (!written() && Date.now() - started < 2 * flushMs) await settle(5);
+          expect(written()).toBe(true);
+          return Date.now() - started;
+        }),
+      ),
+    );
+    // Never later than flushMs (and a timer's slack); not in step with one another.
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(flushMs + 60);
+    expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(50);
+  });
+
   it("writes token frames in batches; a crash before the batch loses them but never reuses their seqs", async () => {
     await withStorage((sql) => {
       const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 60_000, releaseMs: 60_000 });

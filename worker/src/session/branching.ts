@@ -1,15 +1,40 @@
 /**
  * What an edit, a regenerate or a branch switch is allowed to start from (the message must be a
- * message of this session, of the right role), and which provider, model and credential a
- * regenerated answer comes from: the session's own, or for this one answer another.
+ * message of this session, of the right role), which provider, model and credential a
+ * regenerated answer comes from: the session's own, or for this one answer another; and telling
+ * every client the branch that is in use after one.
  */
-import type { Message, MessageId, ProviderId, RegenerateBody, SessionId } from "@maestro/protocol";
+import {
+  type BranchSwitched,
+  type Message,
+  type MessageId,
+  type ProviderId,
+  type RegenerateBody,
+  type SessionId,
+  SNAPSHOT_MESSAGES,
+} from "@maestro/protocol";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { sessionMessage } from "../db/queries/branches.ts";
+import { recentBranch, sessionMessage } from "../db/queries/branches.ts";
+import { setContextTokens } from "../db/queries/sessions.ts";
 import { savedAuthentications } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import type { SessionRuntime } from "./runtime.ts";
+import type { Transcript } from "./transcript.ts";
 import type { SessionRow } from "./turn-wiring.ts";
+
+/** Tells every client which branch is in use now, with its newest messages. */
+export async function announceBranch(
+  host: Pick<SessionRuntime, "db" | "sessionId" | "broadcast">,
+  transcript: Transcript,
+): Promise<BranchSwitched> {
+  const db = host.db();
+  const { leafId } = await transcript.load();
+  const messages = await recentBranch(db, host.sessionId, SNAPSHOT_MESSAGES);
+  await setContextTokens(db, host.sessionId, await transcript.contextTokens());
+  host.broadcast({ type: "branch", leaf_id: leafId, messages });
+  return { leaf_id: leafId, messages };
+}
 
 export async function messageToBranchFrom(
   db: Database,

@@ -32,7 +32,7 @@ import {
 } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { type Database, type DatabaseHandle, openDatabase } from "../db/client.ts";
-import { archiveSession, toSession } from "../db/queries/sessions.ts";
+import { archiveSession, type SessionRecord, toSession } from "../db/queries/sessions.ts";
 import { type Config, type Env, getConfig } from "../env.ts";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
 import { writeLiveState } from "../kv/presence.ts";
@@ -194,6 +194,11 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     const record = await reconfigureSession(this.db(), this.sessionId, changes);
     this.turns.sessionChanged(record?.row);
     if (record === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
+    return this.showSession(record);
+  }
+
+  /** Tell every client, and the session lists, the session's shape. */
+  showSession(record: SessionRecord): Session {
     const session = toSession(record, { presence: this.presence(), activity: this.#activity }, this.config);
     this.broadcast({ type: "session_update", session });
     void announceSessionChange(this.env, this.sessionId, this.log);

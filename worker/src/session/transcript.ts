@@ -27,6 +27,7 @@ import type { SummaryAnswer } from "./compactor.ts";
 import { contextTokensOf } from "./context-accounting.ts";
 import { INTERRUPTED_OUTPUT, interruptedResult, unansweredCalls } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
+import { StoredTally } from "./session-totals.ts";
 import type { WriteBehind } from "./write-behind.ts";
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -49,6 +50,8 @@ export class Transcript {
   #newBranch: NewBranch | undefined;
   /** Shown (or about to be) and not yet in Postgres, oldest first: a snapshot read meanwhile adds them. */
   readonly #unstored = new Map<MessageId, Message>();
+  /** What every message stored here adds to the session's totals (session-totals.ts). */
+  readonly tally = new StoredTally();
 
   constructor(host: Pick<SessionRuntime, "sessionId" | "db" | "log">, writes: WriteBehind) {
     this.#host = host;
@@ -157,7 +160,9 @@ export class Transcript {
   async storeNotedLater(row: NewMessage): Promise<{ message: Message; note: () => void }> {
     const { messages } = await this.load();
     const message = messageOf(row);
-    const { note, written } = this.#writes.messageNotedLater(row, contextTokensOf([...messages, message]));
+    const contextTokens = contextTokensOf([...messages, message]);
+    const { note, written } = this.#writes.messageNotedLater(row, contextTokens);
+    this.tally.add(row, contextTokens);
     const remembered = this.remember(message);
     this.#unstored.set(remembered.id, remembered);
     void written.then(() => this.#unstored.delete(remembered.id));

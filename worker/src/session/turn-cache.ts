@@ -74,8 +74,16 @@ export class TurnCache {
   }
 
   /**
-   * The object just wrote or read the row (configure, archive, the totals after a turn): this is it
-   * now. Only a change of what the credential and tools are chosen by sends the next turn to check.
+   * What the object last read of the session's inputs is still to be trusted: no notice since, and
+   * registered for notices (input-notices.ts) within TRUST_MS. Without Redis, never.
+   */
+  get trusted(): boolean {
+    return this.#trustedAt !== undefined && Date.now() - this.#trustedAt < TRUST_MS;
+  }
+
+  /**
+   * The object just wrote or read the row (configure, archive, a turn's start): this is it now.
+   * Only a change of what the credential and tools are chosen by sends the next turn to check.
    */
   sessionChanged(row: SessionRow | undefined): void {
     const before = this.#session;

@@ -13,7 +13,6 @@ import {
   type Message,
   type MessageId,
   type RegenerateBody,
-  SNAPSHOT_MESSAGES,
   type RequestId,
   type SendMessageAccepted,
   type SessionActivity,
@@ -24,21 +23,22 @@ import {
   type TurnResult,
   type TurnStatus,
 } from "@maestro/protocol";
-import { newestLeafUnder, recentBranch, setConversationLeaf } from "../db/queries/branches.ts";
+import { newestLeafUnder, setConversationLeaf } from "../db/queries/branches.ts";
 import { touchCredential } from "../auth/credential-secret.ts";
-import { getSessionRow, setContextTokens } from "../db/queries/sessions.ts";
+import { getSessionRow, type SessionRecord } from "../db/queries/sessions.ts";
 import type { Config, Env } from "../env.ts";
 import { AppError, internalError } from "../errors.ts";
 import { runTurn } from "./agent-loop.ts";
 import { SessionCompactor } from "./compaction-runner.ts";
 import { contextLimits } from "../models/context-limits.ts";
 import type { ApprovalDesk, OpenQuestion } from "./approvals.ts";
-import { messageToBranchFrom, regenerateAs } from "./branching.ts";
+import { announceBranch, messageToBranchFrom, regenerateAs } from "./branching.ts";
 import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { TurnRecord } from "./turn-record.ts";
 import { Transcript } from "./transcript.ts";
+import { SessionTotals } from "./session-totals.ts";
 import { TurnCache } from "./turn-cache.ts";
 import { type SessionRow, wireTurn } from "./turn-wiring.ts";
 import { type OutboxStorage, WriteBehind } from "./write-behind.ts";
@@ -65,8 +65,8 @@ export interface TurnHost extends SessionRuntime {
   keepAlive(): void;
   /** Resolves once every storage write made so far is committed, and the frames it held are out. */
   committed(): Promise<void>;
-  /** Re-read the session and tell every client its new shape (totals change with every turn). */
-  configureSession(changes: Record<string, never>): Promise<unknown>;
+  /** Tell every client the session's shape (its totals change with every turn). */
+  showSession(record: SessionRecord): void;
 }
 
 /** What starts a turn: a new message, a retry, an edit of a past message, or a regenerated answer. */
@@ -103,6 +103,8 @@ export class TurnManager {
   readonly #writes: WriteBehind;
   /** What a restart finds of the turn that was running (turn-record.ts). */
   readonly #record: TurnRecord;
+  /** The session's totals as the turns move them (session-totals.ts). */
+  readonly #totals: SessionTotals;
   readonly #results = new Map<string, TurnResult>();
   /** Listeners by turn id; they outlive #current by the turn_end frame. */
   readonly #listeners = new Map<string, Set<TurnListener>>();
@@ -111,9 +113,13 @@ export class TurnManager {
     this.#host = host;
     this.#desk = desk;
     this.#cache = new TurnCache(host);
-    // A write that failed for good: read the history from Postgres again before the next turn.
-    this.#writes = new WriteBehind(host, () => this.#transcript.forget());
+    // A write that failed for good: read the history (and the totals) from Postgres again.
+    this.#writes = new WriteBehind(host, () => {
+      this.#transcript.forget();
+      this.#totals.invalidate();
+    });
     this.#transcript = new Transcript(host, this.#writes);
+    this.#totals = new SessionTotals(host, this.#transcript.tally, this.#writes, () => this.#cache.trusted);
     this.#compactor = new SessionCompactor(host, this.#transcript);
     this.#record = new TurnRecord(host);
   }
@@ -145,7 +151,7 @@ export class TurnManager {
       const stored = await this.#compactor.onRequest(TurnIdSchema.parse(crypto.randomUUID()), session, wired.deps, limits, instructions);
       if (stored === null) throw new AppError("NOTHING_TO_COMPACT", "Nothing to compact yet: the whole conversation is its latest turn.");
       await this.#writes.idle();
-      this.#updateTotals();
+      this.#updateTotals({ reread: true });
       return stored;
     } finally {
       this.#starting = false;
@@ -192,19 +198,9 @@ export class TurnManager {
     const { conversationId } = await this.#transcript.load();
     await setConversationLeaf(db, conversationId, await newestLeafUnder(db, messageId));
     this.#transcript.forget();
-    const switched = await this.#announceBranch();
-    this.#updateTotals();
+    const switched = await announceBranch(this.#host, this.#transcript);
+    this.#updateTotals({ reread: true });
     return switched;
-  }
-
-  /** Tells every client which branch is in use now, with its newest messages. */
-  async #announceBranch(): Promise<BranchSwitched> {
-    const db = this.#host.db();
-    const { leafId } = await this.#transcript.load();
-    const messages = await recentBranch(db, this.#host.sessionId, SNAPSHOT_MESSAGES);
-    await setContextTokens(db, this.#host.sessionId, await this.#transcript.contextTokens());
-    this.#host.broadcast({ type: "branch", leaf_id: leafId, messages });
-    return { leaf_id: leafId, messages };
   }
 
   cancel(): CancelResult {
@@ -243,16 +239,19 @@ export class TurnManager {
   /** The object wrote the session's row (configure, archive): the next turn starts from it. */
   sessionChanged(row: SessionRow | undefined): void {
     this.#cache.sessionChanged(row);
+    this.#totals.invalidate();
   }
 
   /** A credential of this session changed (the next turn's check would see it too). */
   credentialChanged(): void {
     this.#cache.credentialChanged();
+    this.#totals.invalidate();
   }
 
   /** Something a turn is made of changed (input-notices.ts): the next turn reads it again. */
   inputsChanged(): void {
     this.#cache.inputsChanged();
+    this.#totals.invalidate();
   }
 
   /** What a joining client's snapshot adds to Postgres's: the turn streaming now, and what is not written yet. */
@@ -359,7 +358,7 @@ export class TurnManager {
       if ("edit" in what || "regenerate" in what) {
         const from = "edit" in what ? what.edit : what.regenerate;
         await this.#transcript.branchAt(from.parent_id, from.role);
-        await this.#announceBranch();
+        await announceBranch(this.#host, this.#transcript);
       }
       const history = await this.#transcript.load();
       if ("retry" in what) {
@@ -564,11 +563,12 @@ export class TurnManager {
     return result;
   }
 
-  /** Once what was stored is in Postgres, re-read the session and send every client its totals. */
-  #updateTotals(): void {
-    void this.#writes
-      .idle()
-      .then(() => this.#host.configureSession({}))
+  /** Every client gets the session's new totals (session-totals.ts); `reread` them when more than stored messages moved them. */
+  #updateTotals({ reread = false } = {}): void {
+    if (reread) this.#totals.invalidate();
+    void this.#totals
+      .whenStored()
+      .then((record) => record !== undefined && this.#host.showSession(record))
       .catch((error: unknown) => this.#host.log.warn("session.totals_update_failed", { error }));
   }
 

@@ -91,6 +91,11 @@ export class WriteBehind {
     });
   }
 
+  /** A read that sees every write made before it and none made after (it takes its place in the order). */
+  read<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => void this.#chain(() => work(this.#host.db()).then(resolve, reject)));
+  }
+
   /** Resolves when every write made so far is done: read-your-writes for `?wait=true` and the SSE end. */
   idle(): Promise<void> {
     return this.#tail;

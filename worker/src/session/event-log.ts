@@ -10,8 +10,8 @@
  * What a crash may lose, and why that is enough. Every SQL write is a confirmed write: its commit
  * (a disk sync) holds the object's outgoing frames (the output gate) and the single workerd thread.
  * Writing a session's tokens every 100 ms made disk writes grow with sessions, not tokens, so
- * frames are written in one transaction at most once per FLUSH_MS while tokens stream (each log at
- * its own phase, so sessions started together do not commit together), and at once
+ * frames are written in one transaction about once per FLUSH_MS while tokens stream (jittered, so
+ * sessions started together do not go on committing together), and at once
  * for every frame that is not a token event (rare: a stored message, a turn's end, an approval,
  * presence), which recover() and clients depend on. A crash loses at most the last FLUSH_MS of
  * token frames: recover() then stores the interrupted answer without them (it was never complete),
@@ -94,13 +94,10 @@ export class EventLog {
   #keptAfter: number | undefined;
   /** The size bound cannot be met until keepAfter moves: no point asking SQLite at every write. */
   #sizeBoundBlocked = false;
-  /** Where in every flushMs this log writes its token frames (see #untilNextFlush). */
-  readonly #flushPhase: number;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
     this.#limits = limits;
-    this.#flushPhase = Math.random() * limits.flushMs;
     sql.exec("CREATE TABLE IF NOT EXISTS frames (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     const written = sql.exec<{ last: number | null }>("SELECT max(seq) AS last FROM frames").one().last ?? 0;
@@ -300,14 +297,16 @@ export class EventLog {
   }
 
   /**
-   * Token frames are written at this log's own points in time, flushMs apart at a phase drawn
-   * when it was built, so never more than flushMs after they were numbered. Sessions whose turns
-   * began together (a script, a fan-out) would otherwise commit together every second: 200 at
-   * once hold the one thread ~70 ms, and every session's tokens wait behind them.
+   * How long token frames wait: flushMs less a random part of up to a quarter of it, so never
+   * longer than flushMs. Sessions whose turns began together (a script, a fan-out) would otherwise
+   * go on committing together every second, 200 of them holding the one thread ~70 ms at once
+   * while every session's tokens wait; the jitter spreads them apart from one flush to the next.
+   * (Not a fixed phase each: half the sessions would then commit in the busy first half second of
+   * their turns.)
    */
   #untilNextFlush(): number {
     const { flushMs } = this.#limits;
-    return flushMs - ((Date.now() - this.#flushPhase) % flushMs);
+    return flushMs - Math.random() * (flushMs / 4);
   }
 
   #giveBack(): void {

@@ -411,6 +411,26 @@ try {
       `| ${level.level}, ${level.system} | ${ms(level.readings.flatMap((each) => each.delivery.slice(0, early)))} | ` +
         `${ms(level.readings.flatMap((each) => each.delivery.slice(early)))} |\n`,
     );
+  // When the thread fell behind and how long it took to catch up: delivery by when the upstream sent
+  // the token, from the moment the level's turns were sent.
+  const BUCKET_MS = 500;
+  const atMost = levels.filter((level) => level.level === most);
+  const buckets = atMost.map((level) => {
+    const began = Math.min(...level.readings.map((each) => each.startedAt));
+    const byBucket: number[][] = [];
+    for (const each of level.readings)
+      each.sentAt.forEach((sentAt, index) => (byBucket[Math.floor((sentAt - began) / BUCKET_MS)] ??= []).push(each.delivery[index]!));
+    return byBucket;
+  });
+  out(
+    `\n| token delivery at ${most} sessions, by when the upstream sent it | ${atMost.map((level) => `${level.system} p50 / p99`).join(" | ")} |\n` +
+      `|---|${atMost.map(() => "---|").join("")}\n`,
+  );
+  for (let index = 0; index < Math.max(...buckets.map((each) => each.length)); index += 1)
+    out(
+      `| ${fixed((index * BUCKET_MS) / 1000, 1)}–${fixed(((index + 1) * BUCKET_MS) / 1000, 1)} s | ` +
+        `${buckets.map((byBucket) => ms(byBucket[index] ?? [])).join(" | ")} |\n`,
+    );
   for (const [via] of vias) {
     const low = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === Math.min(...LEVELS));
     const high = levels.find((level) => level.system === `The Maestro, session socket${via}` && level.level === most);

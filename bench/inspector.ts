@@ -72,6 +72,35 @@ export class Inspector {
       .join("\n");
   }
 
+  /**
+   * Bytes allocated by function (top `limit`), self and with what it calls, from a sampling heap
+   * profile that counted objects the GC has already collected: what makes the collector work.
+   */
+  static summarizeAllocations(profile: SamplingHeapProfile, limit = 25): string {
+    const self = new Map<string, number>();
+    const inclusive = new Map<string, number>();
+    let all = 0;
+    const walk = (node: SamplingHeapProfileNode, above: ReadonlySet<string>): number => {
+      const frame = node.callFrame;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + node.selfSize);
+      all += node.selfSize;
+      const path = above.has(key) ? above : new Set([...above, key]);
+      let below = node.selfSize;
+      for (const child of node.children) below += walk(child, path);
+      if (!above.has(key)) inclusive.set(key, (inclusive.get(key) ?? 0) + below);
+      return below;
+    };
+    walk(profile.head, new Set());
+    const top = (sizes: Map<string, number>) =>
+      [...sizes]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, limit)
+        .map(([key, bytes]) => `${((100 * bytes) / all).toFixed(1).padStart(5)}% ${(bytes / 1048576).toFixed(1).padStart(7)} MB  ${key}`)
+        .join("\n");
+    return `${(all / 1048576).toFixed(1)} MB sampled\nself:\n${top(self)}\nwith what it calls:\n${top(inclusive)}`;
+  }
+
   /** Retained-ish memory: self size summed by constructor name (top `limit`). */
   async heapSummary(limit = 25): Promise<string> {
     this.#chunks = [];
@@ -122,4 +151,14 @@ export interface CpuProfile {
   samples: number[];
   startTime: number;
   endTime: number;
+}
+
+export interface SamplingHeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingHeapProfileNode[];
+}
+
+export interface SamplingHeapProfile {
+  head: SamplingHeapProfileNode;
 }

@@ -4,8 +4,8 @@
  * simulator's pace), workerd CPU per streamed event (utime+stime from /proc) and workerd RSS:
  * idle, peak while streaming, and a while after the turns end.
  *
- *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--after 60] [--memory] [--heap]
- *                                [--profile [--profile-out f.cpuprofile]]
+ *   npx tsx bench/stream-load.ts [--sessions 200] [--words 200] [--delay 20] [--turns 1] [--after 60] [--memory] [--heap]
+ *                                [--profile [--profile-out f.cpuprofile]] [--alloc]
  *
  * `--memory` prints, at each phase and every 10 s after the turns end, the Worker's workerd RSS
  * split into anonymous and file-backed memory and its open files (SQLite databases, WAL, sockets),
@@ -22,7 +22,7 @@ import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
 import { cpuMs, rssMb, workerdPids } from "./gateway/workerd.ts";
 import { dumpTcmallocStats, memoryLine, tcmallocMb } from "./memory.ts";
-import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
+import { type CpuProfile, Inspector, type SamplingHeapProfile, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -36,8 +36,12 @@ const { values: flags } = parseArgs({
     memory: { type: "boolean", default: false },
     heap: { type: "boolean", default: false },
     tcmalloc: { type: "boolean", default: false },
+    /** Measured turns per session, one after another (with --words 1: what a turn costs apart from its tokens). */
+    turns: { type: "string", default: "1" },
     /** Run the whole load again on new sessions in the same workerd (is freed memory reused?). */
     rounds: { type: "string", default: "1" },
+    /** What the paced turns allocate, by function (a sampling heap profile, collected objects included). */
+    alloc: { type: "boolean", default: false },
     /** With --profile: also write the raw CPU profile here (a .cpuprofile DevTools opens). */
     "profile-out": { type: "string" },
   },
@@ -46,6 +50,7 @@ const SESSIONS = Number(flags.sessions);
 const WORDS = Number(flags.words);
 const DELAY = Number(flags.delay);
 const TURN = { steps: [{ kind: "text" as const, text: "word ".repeat(WORDS).trim() }], chunk_delay_ms: DELAY };
+const TURNS = Number(flags.turns);
 /** The simulator's tokens in a piece of streamed text (each is a "word"). */
 const tokensIn = (text: string): number => text.split("word").length - 1;
 /** One workerd's CPU so far, seconds (the readers are bench:gateway's). */
@@ -107,7 +112,7 @@ async function createSessions(): Promise<Session[]> {
       ...(await Promise.all(
         Array.from({ length: Math.min(20, SESSIONS - start) }, async () => {
           const key = `load-${randomUUID()}`;
-          await registerScript(simulator.url, key, [{ ...TURN, chunk_delay_ms: 0 }, TURN]);
+          await registerScript(simulator.url, key, [{ ...TURN, chunk_delay_ms: 0 }, ...Array.from({ length: TURNS }, () => TURN)]);
           const credential = await client.credentials.create({
             provider: "anthropic",
             auth_type: "api_key",
@@ -173,19 +178,39 @@ try {
     await phase("warmed");
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb([pid]))), 200);
-    const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
-    if (inspector !== undefined) {
+    const inspector = flags.profile || flags.alloc ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
+    if (inspector !== undefined && flags.alloc) {
+      await inspector.call("HeapProfiler.enable");
+      await inspector.call("HeapProfiler.startSampling", {
+        samplingInterval: 16384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+    if (inspector !== undefined && flags.profile) {
       await inspector.call("Profiler.enable");
       await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
       await inspector.call("Profiler.start");
     }
     const cpu0 = cpuSeconds(pid);
     const started = performance.now();
-    const results = await Promise.all(sockets.map((each) => each.turn()));
+    const results = (
+      await Promise.all(
+        sockets.map(async (each) => {
+          const done = [];
+          for (let index = 0; index < TURNS; index += 1) done.push(await each.turn());
+          return done;
+        }),
+      )
+    ).flat();
     const wall = performance.now() - started;
     const cpu = cpuSeconds(pid) - cpu0;
     clearInterval(sampler);
-    if (inspector !== undefined) {
+    if (inspector !== undefined && flags.alloc) {
+      const { profile } = await inspector.call<{ profile: SamplingHeapProfile }>("HeapProfiler.stopSampling");
+      process.stdout.write(`Allocated during the paced turns: ${Inspector.summarizeAllocations(profile, 30)}\n`);
+    }
+    if (inspector !== undefined && flags.profile) {
       const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
       process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 40)}\n`);
       if (flags["profile-out"] !== undefined) writeFileSync(flags["profile-out"], JSON.stringify(profile));
@@ -198,13 +223,13 @@ try {
     const tokens = results.reduce((sum, each) => sum + each.tokens, 0);
     const turns = summarize(results.map((each) => each.ms));
     const late = summarize(results.flatMap((each) => each.late));
-    const ideal = WORDS * DELAY;
+    const ideal = WORDS * DELAY * TURNS;
     process.stdout.write(
-      `${SESSIONS} sessions × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
+      `${SESSIONS} sessions × ${TURNS} turn(s) × ${WORDS} tokens every ${DELAY} ms (ideal ${ideal} ms)\n` +
         `  turn time p50 ${fixed(turns.p50, 0)} ms  p99 ${fixed(turns.p99, 0)} ms  all done ${fixed(wall, 0)} ms (${fixed(wall / ideal, 2)}× ideal)\n` +
         `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
         `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event, ` +
-        `${tokens} tokens = ${fixed((cpu * 1e6) / tokens, 1)} µs/token\n` +
+        `${tokens} tokens = ${fixed((cpu * 1e6) / tokens, 1)} µs/token, ${results.length} turns = ${fixed((cpu * 1e3) / results.length, 2)} ms/turn\n` +
         `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB\n`,
     );
     if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);

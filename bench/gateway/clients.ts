@@ -24,11 +24,13 @@ export interface Reading {
   tokens: number;
   /** Receive − send of every token, ms. */
   readonly delivery: number[];
+  /** When the upstream sent each token (the same order as delivery). */
+  readonly sentAt: number[];
   error?: string;
 }
 
 function reading(): Reading {
-  return { startedAt: now(), tokens: 0, delivery: [] };
+  return { startedAt: now(), tokens: 0, delivery: [], sentAt: [] };
 }
 
 /** Records the stamped tokens in a piece of text that reached the client. */
@@ -44,6 +46,7 @@ function received(into: Reading, text: string): void {
     into.lastSentAt = stamp.sentAt;
     into.tokens += 1;
     into.delivery.push(at - stamp.sentAt);
+    into.sentAt.push(stamp.sentAt);
   }
 }
 

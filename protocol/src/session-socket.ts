@@ -248,7 +248,10 @@ export const PresenceFrameSchema = z.looseObject({
   presence: PresenceSchema,
 });
 
-/** The session's configuration changed (a `configure` from any client, or a PATCH). */
+/**
+ * The session's shape changed: its configuration (a `configure` from any client, or a PATCH), or
+ * its totals — tokens, cost, context — after a turn, as Postgres then holds them.
+ */
 export const SessionUpdateFrameSchema = z.looseObject({
   type: z.literal("session_update"),
   seq: SeqSchema,

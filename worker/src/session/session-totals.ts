@@ -74,7 +74,7 @@ export class SessionTotals {
   readonly #trusted: () => boolean;
   /** The record as read, and the tally when the read was queued. */
   #base: { readonly record: SessionRecord; readonly sum: StoredSum } | undefined;
-  /** Bumped by invalidate(): a read queued before it must not become the base. */
+  /** Bumped by invalidate(): a read queued before it is neither the base nor shown. */
   #generation = 0;
 
   /**
@@ -107,7 +107,9 @@ export class SessionTotals {
     const generation = this.#generation;
     const sum = this.#tally.sum;
     const record = await this.#writes.read((db) => getSession(db, this.#host.sessionId));
-    if (record !== undefined && generation === this.#generation) this.#base = { record, sum };
+    // Changed meanwhile (a configure that broadcast its own update): this read may predate it.
+    if (generation !== this.#generation) return this.current();
+    if (record !== undefined) this.#base = { record, sum };
     return record;
   }
 }

@@ -78,7 +78,7 @@ export class TurnCache {
    * registered for notices (input-notices.ts) within TRUST_MS. Without Redis, never.
    */
   get trusted(): boolean {
-    return this.#trustedAt !== undefined && Date.now() - this.#trustedAt < TRUST_MS;
+    return this.#trustedNow(Date.now());
   }
 
   /**
@@ -141,10 +141,15 @@ export class TurnCache {
     return { session, credential, tools: toolList };
   }
 
+  /** No notice since the last check, and it registered for notices within TRUST_MS. */
+  #trustedNow(now: number): boolean {
+    return this.#trustedAt !== undefined && now - this.#trustedAt < TRUST_MS;
+  }
+
   /** What the last check found, while nothing has said otherwise and it is not too old to trust. */
   #warmInputs(now: number): TurnInputs | undefined {
     const [session, credential, tools] = [this.#session, this.#credential, this.#tools];
-    if (this.#trustedAt === undefined || now - this.#trustedAt >= TRUST_MS) return undefined;
+    if (!this.#trustedNow(now)) return undefined;
     if (session === undefined || credential === undefined || tools === undefined) return undefined;
     if (now - tools.loadedAt >= TOOLS_MAX_AGE_MS) return undefined;
     return { session, credential: credential.value, tools: tools.tools };

@@ -20,7 +20,7 @@ import type { Session, SessionId } from "@maestro/protocol";
 import { WebSocket } from "ws";
 import { startLocalWorker } from "../worker/local/local-worker.ts";
 import { registerScript } from "../worker/test/simulators/client.ts";
-import { cpuMs, rssMb, workerdPids } from "./gateway/workerd.ts";
+import { cpuMs, rssMb, stackProcessPids, workerdPids } from "./gateway/workerd.ts";
 import { dumpTcmallocStats, memoryLine, tcmallocMb } from "./memory.ts";
 import { type CpuProfile, Inspector, type SamplingHeapProfile, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
@@ -55,6 +55,17 @@ const TURNS = Number(flags.turns);
 const tokensIn = (text: string): number => text.split("word").length - 1;
 /** One workerd's CPU so far, seconds (the readers are bench:gateway's). */
 const cpuSeconds = (pid: number): number => cpuMs([pid]) / 1000;
+
+/** Resolves once none of these processes has used CPU for 500 ms (or after 20 s). */
+async function untilQuiet(pids: readonly number[]): Promise<void> {
+  let last = cpuMs(pids);
+  for (let waited = 0; waited < 20_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuMs(pids);
+    if (now === last) return;
+    last = now;
+  }
+}
 
 async function connect(origin: string, token: string, sessionId: SessionId) {
   const socket = new WebSocket(`${origin.replace("http", "ws")}/api/v1/sessions/${sessionId}/socket`, {
@@ -193,6 +204,9 @@ try {
       await inspector.call("Profiler.start");
     }
     const cpu0 = cpuSeconds(pid);
+    // The embedded Postgres's share: it has a process of its own, on the other core.
+    const stackPids = stackProcessPids();
+    const stackCpu0 = cpuMs(stackPids);
     const started = performance.now();
     const results = (
       await Promise.all(
@@ -205,6 +219,11 @@ try {
     ).flat();
     const wall = performance.now() - started;
     const cpu = cpuSeconds(pid) - cpu0;
+    // What the turns left running (the answers' writes go to Postgres after turn_end): both
+    // processes until neither has used CPU for half a second.
+    await untilQuiet([pid, ...stackPids]);
+    const stackCpu = (cpuMs(stackPids) - stackCpu0) / 1000;
+    const trailingCpu = cpuSeconds(pid) - cpu0 - cpu;
     clearInterval(sampler);
     if (inspector !== undefined && flags.alloc) {
       const { profile } = await inspector.call<{ profile: SamplingHeapProfile }>("HeapProfiler.stopSampling");
@@ -230,6 +249,8 @@ try {
         `  token lateness p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
         `  workerd CPU ${fixed(cpu, 2)} s for ${events} events = ${fixed((cpu * 1e6) / events, 1)} µs/event, ` +
         `${tokens} tokens = ${fixed((cpu * 1e6) / tokens, 1)} µs/token, ${results.length} turns = ${fixed((cpu * 1e3) / results.length, 2)} ms/turn\n` +
+        `  after the turns ended, until quiet: workerd ${fixed(trailingCpu, 2)} s more\n` +
+        `  local stack (Postgres, Redis shim) CPU, until quiet, ${fixed(stackCpu, 2)} s = ${fixed((stackCpu * 1e3) / results.length, 2)} ms/turn\n` +
         `  workerd RSS idle ${fixed(idle, 0)} MB  peak ${fixed(peak, 0)} MB\n`,
     );
     if (inspector !== undefined) process.stdout.write(`at the end: ${await inspector.heapSummary(0)}\n`);

@@ -25,6 +25,27 @@ function statOf(pid: number): Stat | undefined {
 
 /** The pids of the workerd processes under this process. */
 export function workerdPids(): number[] {
+  return descendantPids((pid, stat) => stat.comm === "workerd");
+}
+
+/**
+ * The pid of the local stack's own process (the embedded Postgres, its WebSocket proxy and the
+ * Redis shim), when the stack runs in one (startLocalWorker's `stackProcess`).
+ */
+export function stackProcessPids(): number[] {
+  return descendantPids((pid) => cmdlineOf(pid).includes("stack-process"));
+}
+
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The processes under this one that `matches` picks. */
+function descendantPids(matches: (pid: number, stat: Stat) => boolean): number[] {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
@@ -40,7 +61,7 @@ export function workerdPids(): number[] {
     for (let at = stats.get(pid)?.ppid; at !== undefined && at > 1; at = stats.get(at)?.ppid) if (at === process.pid) return true;
     return false;
   };
-  return [...stats].filter(([pid, stat]) => stat.comm === "workerd" && descends(pid)).map(([pid]) => pid);
+  return [...stats].filter(([pid, stat]) => descends(pid) && matches(pid, stat)).map(([pid]) => pid);
 }
 
 /** Resident memory of these processes together, MB. */

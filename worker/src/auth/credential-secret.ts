@@ -119,7 +119,20 @@ async function openRow(keyRing: KeyRing, row: CredentialRow): Promise<ResolvedCr
   });
 }
 
+/**
+ * A credential's `last_used_at` is kept to the minute: one busy in many sessions is written once a
+ * minute (per isolate), not once a turn — an UPDATE every turn was a third of a turn's queries.
+ */
+const TOUCH_EVERY_MS = 60_000;
+const touchedAt = new Map<string, number>();
+
 /** Note the credential was used (best effort: a failure here must not fail the turn). */
-export async function touchCredential(db: Database, credentialId: string): Promise<void> {
-  await db.update(savedAuthentications).set({ lastUsedAt: new Date() }).where(eq(savedAuthentications.id, credentialId));
+export async function touchCredential(db: Database, credentialId: string, now = Date.now()): Promise<void> {
+  const last = touchedAt.get(credentialId);
+  if (last !== undefined && now - last < TOUCH_EVERY_MS) return;
+  touchedAt.set(credentialId, now);
+  await db
+    .update(savedAuthentications)
+    .set({ lastUsedAt: new Date(now) })
+    .where(eq(savedAuthentications.id, credentialId));
 }

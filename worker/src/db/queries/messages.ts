@@ -84,16 +84,20 @@ export async function insertMessage(db: Database, message: NewMessage, session: 
 /**
  * Stores a message the session has already shown (write-behind.ts), at most once: written again
  * after a restart that lost the note of its first write, it changes nothing but the branch's end.
+ * One statement (the branch's end and the session's activity as data-modifying CTEs beside the
+ * insert): a turn writes two messages, and each round trip is a query the database parses, plans
+ * and commits — three a message made the local Postgres the busiest process when many turns start
+ * together.
  */
 export async function writeMessageOnce(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<void> {
-  await db.insert(messages).values(message).onConflictDoNothing({ target: messages.id });
-  await Promise.all([
-    db.update(conversations).set({ leafMessageId: message.id }).where(eq(conversations.id, message.conversationId)),
-    db
-      .update(sessions)
-      .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
-      .where(eq(sessions.id, message.sessionId)),
-  ]);
+  const insert = db.insert(messages).values(message).onConflictDoNothing({ target: messages.id });
+  const leaf = db.update(conversations).set({ leafMessageId: message.id }).where(eq(conversations.id, message.conversationId));
+  const activity = db
+    .update(sessions)
+    .set({ lastActivityAt: message.createdAt, ...(session.contextTokens !== undefined && { contextTokens: session.contextTokens }) })
+    .where(eq(sessions.id, message.sessionId));
+  // A query builder inside `sql` is put in parentheses, which a CTE's body needs and a statement does not.
+  await db.execute(sql`WITH stored AS ${insert}, leaf AS ${leaf} ${activity.getSQL()}`);
 }
 
 /** The wire shape of a message that is about to be stored. */

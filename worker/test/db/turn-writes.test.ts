@@ -1,0 +1,110 @@
+// Proves, against the real Postgres: the writes every turn makes are what the session's history,
+// branch and totals need, in as few statements as that takes. A message the session has shown is
+// stored once with the branch's end and the session's activity (one statement), and a credential's
+// last use is written at most once a minute however many turns use it.
+import type { ContentPart, SessionId } from "@maestro/protocol";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { touchCredential } from "../../src/auth/credential-secret.ts";
+import { currentConversationId, type NewMessage, writeMessageOnce } from "../../src/db/queries/messages.ts";
+import { conversations, messages, savedAuthentications, sessions } from "../../src/db/schema.ts";
+import { client } from "../helpers/api.ts";
+import { withDb } from "../helpers/db.ts";
+
+async function newSession(): Promise<SessionId> {
+  return (await client().sessions.create({ provider: "anthropic", model: "claude-sonnet-4-5" })).id;
+}
+
+function message(sessionId: SessionId, conversationId: string, text: string, at: Date, parentId: string | null = null): NewMessage {
+  const content: ContentPart[] = [{ type: "text", text }];
+  return { id: crypto.randomUUID(), sessionId, conversationId, parentId, role: "user", content, createdAt: at };
+}
+
+describe("a shown message's write", () => {
+  it("stores the message, moves the branch's end to it and records the session's activity", async () => {
+    const sessionId = await newSession();
+    const at = new Date("2026-12-01T10:00:00.000Z");
+    const state = await withDb(async (db) => {
+      const conversationId = await currentConversationId(db, sessionId);
+      const first = message(sessionId, conversationId, "hello", at);
+      await writeMessageOnce(db, first, { contextTokens: 1234 });
+      const [stored] = await db.select().from(messages).where(eq(messages.id, first.id));
+      const [conversation] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [session] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      return { first, stored, conversation, session };
+    });
+    expect(state.stored?.content).toEqual([{ type: "text", text: "hello" }]);
+    expect(state.conversation?.leafMessageId).toBe(state.first.id);
+    expect(state.session?.lastActivityAt?.toISOString()).toBe(at.toISOString());
+    expect(state.session?.contextTokens).toBe(1234);
+  });
+
+  it("written again (a restart that lost its note) changes nothing but the branch's end", async () => {
+    const sessionId = await newSession();
+    const state = await withDb(async (db) => {
+      const conversationId = await currentConversationId(db, sessionId);
+      const first = message(sessionId, conversationId, "first", new Date("2026-12-01T10:00:00.000Z"));
+      const second = message(sessionId, conversationId, "second", new Date("2026-12-01T10:00:01.000Z"), first.id);
+      await writeMessageOnce(db, first, { contextTokens: 10 });
+      await writeMessageOnce(db, second, { contextTokens: 20 });
+      // The first again, with other content: the stored row stays as it was, the branch ends there.
+      await writeMessageOnce(db, { ...first, content: [{ type: "text", text: "changed" }] });
+      const rows = await db.select().from(messages).where(eq(messages.sessionId, sessionId));
+      const [conversation] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [session] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      return { first, rows, conversation, session };
+    });
+    expect(state.rows).toHaveLength(2);
+    expect(state.rows.find((row) => row.id === state.first.id)?.content).toEqual([{ type: "text", text: "first" }]);
+    expect(state.conversation?.leafMessageId).toBe(state.first.id);
+    // Without a context size the session's is left as it was.
+    expect(state.session?.contextTokens).toBe(20);
+  });
+
+  it("leaves everything as it was when the message cannot be stored", async () => {
+    const sessionId = await newSession();
+    const outcome = await withDb(async (db) => {
+      const conversationId = await currentConversationId(db, sessionId);
+      const [before] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [sessionBefore] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      // A parent that does not exist: the insert fails, and with it the statement as a whole.
+      const orphan = message(sessionId, conversationId, "x", new Date("2026-12-02T00:00:00.000Z"), crypto.randomUUID());
+      const error = await writeMessageOnce(db, orphan, { contextTokens: 99 }).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      const [after] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [sessionAfter] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      const rows = await db.select().from(messages).where(eq(messages.sessionId, sessionId));
+      return { error, before, after, sessionBefore, sessionAfter, rows };
+    });
+    expect(outcome.error).toBeInstanceOf(Error);
+    expect(outcome.after?.leafMessageId).toBe(outcome.before?.leafMessageId);
+    expect(outcome.sessionAfter?.lastActivityAt).toEqual(outcome.sessionBefore?.lastActivityAt);
+    expect(outcome.sessionAfter?.contextTokens).toBe(outcome.sessionBefore?.contextTokens);
+    expect(outcome.rows).toHaveLength(0);
+  });
+});
+
+describe("a credential's last use", () => {
+  it("is written at most once a minute, however many turns use it", async () => {
+    const credential = await client().credentials.create({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "busy",
+      api_key: "sk-ant-busy-0000000000",
+    });
+    const lastUsed = () =>
+      withDb(async (db) => {
+        const [row] = await db.select().from(savedAuthentications).where(eq(savedAuthentications.id, credential.id));
+        return row?.lastUsedAt?.getTime() ?? null;
+      });
+    const start = Date.parse("2026-12-01T10:00:00.000Z");
+    await withDb((db) => touchCredential(db, credential.id, start));
+    expect(await lastUsed()).toBe(start);
+    await withDb((db) => touchCredential(db, credential.id, start + 59_000));
+    expect(await lastUsed()).toBe(start);
+    await withDb((db) => touchCredential(db, credential.id, start + 60_000));
+    expect(await lastUsed()).toBe(start + 60_000);
+  });
+});

@@ -49,9 +49,14 @@ const { values: flags } = parseArgs({
     idle: { type: "string", default: "40" },
     "no-portkey": { type: "boolean", default: false },
     "no-proxy": { type: "boolean", default: false },
+    /** ms between one-at-a-time requests, so what a turn leaves running does not land in the next. */
+    pause: { type: "string", default: "0" },
+    /** Print the slowest N one-at-a-time first tokens of each Maestro route, with their split. */
+    slowest: { type: "string", default: "0" },
   },
 });
 const REQUESTS = Number(flags.requests);
+const PAUSE_MS = Number(flags.pause);
 const SEQUENTIAL = planText(Number(flags.tokens), Number(flags.spacing));
 const STREAM_TOKENS = Number(flags["stream-tokens"]);
 const STREAMING = planText(STREAM_TOKENS, Number(flags["stream-spacing"]));
@@ -227,6 +232,7 @@ try {
     for (let step = 0; step < systems.length; step += 1) {
       const system = systems[(index + step) % systems.length]!;
       readings.get(system)!.push(await runners.get(system)!(index, SEQUENTIAL));
+      if (PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     }
   }
 
@@ -262,6 +268,23 @@ try {
     out(
       `| ${system} | ${ms(good.map((each) => each.arrivedAt! - each.startedAt))} | ${ms(good.map((each) => each.firstReceivedAt! - each.firstSentAt!))} |\n`,
     );
+  }
+  const slowest = Number(flags.slowest);
+  if (slowest > 0) {
+    // The tail, request by request: which side of the upstream it is on, and when in the run it came.
+    const runStart = Math.min(...[...readings.values()].flat().map((each) => each.startedAt));
+    for (const [system, list] of readings) {
+      if (!system.startsWith("The Maestro")) continue;
+      const good = answered(list).map((each, index) => ({ each, index }));
+      const added = ({ each }: (typeof good)[number]) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!);
+      out(`\nslowest first tokens, ${system}: added · send → upstream · first token → client · request # · at s\n`);
+      for (const entry of good.sort((a, b) => added(b) - added(a)).slice(0, slowest)) {
+        const { each } = entry;
+        out(
+          `  ${fixed(added(entry))} · ${fixed(each.arrivedAt! - each.startedAt)} · ${fixed(each.firstReceivedAt! - each.firstSentAt!)} ms · #${entry.index} · ${fixed((each.startedAt - runStart) / 1000, 2)} s\n`,
+        );
+      }
+    }
   }
 
   // ── Sessions woken from hibernation ─────────────────────────────────────────────────────

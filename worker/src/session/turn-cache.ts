@@ -6,7 +6,9 @@
  * agents notify the sessions registered as warm, see warm-sessions.ts and input-notices.ts).
  *
  * When it is not warm — the first turn, after a notice, after TRUST_MS, or with Redis down — the
- * turn registers the session as warm first, then checks with ONE query (the session row joined
+ * turn registers the session as warm first (an object woken from hibernation, or told of a change,
+ * keeps the registration it made before while that still stands: it is kept in its storage), then
+ * checks with ONE query (the session row joined
  * with its credential's row, and a digest of the tables a tool list is made from) while the
  * agents the tools came from are asked whether they are still connected with the same
  * registration, and loads again whatever changed. A token about to expire is refreshed before
@@ -35,6 +37,14 @@ const TOOLS_MAX_AGE_MS = 5 * 60_000;
 const AGENT_CANDIDATES = 10;
 /** After Redis failed to register this session, turns check the old way this long before trying it again. */
 const REGISTER_RETRY_MS = 30_000;
+/**
+ * When the session last registered as warm, kept in the object's storage: an object woken from
+ * hibernation (or told of a change) whose registration still stands need not make another one —
+ * a Redis round trip before its model request — only read its inputs again.
+ */
+const REGISTERED_AT_KEY = "warm_registered_at";
+/** A registration this close to its end is made again, so the trust it gives lasts a while. */
+const REUSE_UNTIL_MS = TRUST_MS - 60_000;
 
 /** What the turn is wired with (turn-wiring.ts): a credential failure is a value, for failover. */
 export interface TurnInputs {
@@ -159,8 +169,12 @@ export class TurnCache {
   async #register(): Promise<number | undefined> {
     const now = Date.now();
     if (now < this.#registerAfter) return undefined;
+    // Writers look WARM_FOR_MS back, longer than it is trusted: a registration this recent still stands.
+    const standing = this.#host.storage.get<number>(REGISTERED_AT_KEY);
+    if (standing !== undefined && standing <= now && now - standing < REUSE_UNTIL_MS) return standing;
     try {
       await registerWarm(this.#host.redis(), this.#host.sessionId, now);
+      this.#host.storage.hint(REGISTERED_AT_KEY, now);
       return now;
     } catch (error) {
       this.#registerAfter = now + REGISTER_RETRY_MS;

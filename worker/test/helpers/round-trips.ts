@@ -43,8 +43,8 @@ function frameTypes(bindings: unknown[]): string[] {
 
 export interface RoundTrips {
   /**
-   * "db.<entry>", "agent.<method>", "storage.<write>" ("storage.frames <type,…>" for the event log)
-   * and "model <path>", in the order they started.
+   * "db.<entry>", "agent.<method>", "storage.<write>" ("storage.frames <type,…>" for the event log),
+   * with `recordRedis` "redis.<command>", and "model <path>", in the order they started.
    */
   readonly log: string[];
   /** What the object did before its first model request (everything, if it sent none). */
@@ -55,7 +55,7 @@ export interface RoundTrips {
 export async function watchRoundTrips(
   sessionId: string,
   simulatorUrl: string,
-  options: { failingRedis?: boolean } = {},
+  options: { failingRedis?: boolean; recordRedis?: boolean } = {},
 ): Promise<RoundTrips> {
   const log: string[] = [];
   const stub = env.SESSION.get(env.SESSION.idFromName(sessionId));
@@ -71,6 +71,10 @@ export async function watchRoundTrips(
     const [db, bindings] = [watched.db.bind(watched), watched.env];
     watched.db = () => recording(db(), (name) => QUERIES.has(name) && log.push(`db.${name}`));
     if (options.failingRedis === true) watched.redis = () => refusing<Redis>();
+    else if (options.recordRedis === true) {
+      const redis = watched.redis.bind(watched);
+      watched.redis = () => recording(redis(), (name) => log.push(`redis.${name}`));
+    }
     const agents = bindings.AGENT;
     const wrappedAgents = new Proxy(agents, {
       get: (target, name: string) => {

@@ -123,13 +123,15 @@ describe("the warm turn", () => {
     const { session } = await scriptedSession([say("Before."), say("Woken.")]);
     await sendAndWait(session.id, "first");
     await abortAllDurableObjects();
-    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    const watch = await watchRoundTrips(session.id, simulatorUrl(), { recordRedis: true });
     try {
       expect(await sendAndWait(session.id, "again")).toMatchObject({
         status: "completed",
         message: { content: [{ type: "text", text: "Woken." }] },
       });
       const before = watch.beforeModel();
+      // Its registration for notices, made by the turn before, still stands: no Redis round trip first.
+      expect(before.filter((entry) => entry.startsWith("redis."))).toEqual([]);
       // Its history (the branch in use: two reads) and its inputs' check (the row and credential,
       // the agents, the MCP servers) — ten queries one after another until issue 15's fifth round,
       // and the user's message written first, so the request also waited for that commit.

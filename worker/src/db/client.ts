@@ -32,6 +32,9 @@ export interface DatabaseConfig {
   readonly localWsProxy: string | undefined;
 }
 
+/** How the schema's keys (`sessionId`) become column names (`session_id`). */
+export const COLUMN_CASING = "snake_case";
+
 /**
  * `maxConnections`: each is a WebSocket with its buffers in workerd and a client in the isolate
  * (~80–95 KB of workerd memory each, bench/README.md "Memory"); an object that runs one turn at
@@ -45,7 +48,7 @@ export function openDatabase(config: DatabaseConfig, maxConnections = 5): Databa
   // error anyone is waiting on; the pool replaces it on the next query.
   pool.on("error", () => undefined);
   return {
-    db: drizzle({ client: pool, schema, casing: "snake_case" }),
+    db: drizzle({ client: pool, schema, casing: COLUMN_CASING }),
     close: () => pool.end(),
   };
 }

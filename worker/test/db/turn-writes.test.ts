@@ -6,7 +6,7 @@ import type { ContentPart, SessionId } from "@maestro/protocol";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { touchCredential } from "../../src/auth/credential-secret.ts";
-import { currentConversationId, type NewMessage, writeMessageOnce } from "../../src/db/queries/messages.ts";
+import { currentConversationId, insertMessage, type NewMessage, writeMessageOnce } from "../../src/db/queries/messages.ts";
 import { conversations, messages, savedAuthentications, sessions } from "../../src/db/schema.ts";
 import { client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
@@ -37,6 +37,59 @@ describe("a shown message's write", () => {
     expect(state.conversation?.leafMessageId).toBe(state.first.id);
     expect(state.session?.lastActivityAt?.toISOString()).toBe(at.toISOString());
     expect(state.session?.contextTokens).toBe(1234);
+  });
+
+  it("stores every column as the ordinary insert does", async () => {
+    const sessionId = await newSession();
+    const credential = await client().credentials.create({
+      provider: "anthropic",
+      auth_type: "api_key",
+      label: "cols",
+      api_key: "sk-ant-cols-0000000000",
+    });
+    const rows = await withDb(async (db) => {
+      const conversationId = await currentConversationId(db, sessionId);
+      const parent = message(sessionId, conversationId, "question", new Date("2026-12-01T09:59:59.000Z"));
+      await writeMessageOnce(db, parent);
+      // Every column set, with what the free-text and JSON columns must keep (NUL, a lone surrogate, key order).
+      const turnId = crypto.randomUUID();
+      const full = (id: string): NewMessage => ({
+        id,
+        sessionId,
+        conversationId,
+        parentId: parent.id,
+        turnId,
+        role: "assistant",
+        content: [{ type: "text", text: "nul:\u0000 lone:\uD800 done" }],
+        status: "partial",
+        provider: "anthropic",
+        model: "model \u0000 name",
+        credentialId: credential.id,
+        rawRequest: { z: 1, a: { y: 2, b: 3 } },
+        rawResponse: { status: 200 },
+        inputTokens: 10,
+        outputTokens: 20,
+        cacheReadTokens: 3,
+        cacheWriteTokens: 4,
+        totalCostUsd: "0.00012345",
+        latencyMs: 1234,
+        timeToFirstTokenMs: 56,
+        stopReason: "max_tokens",
+        error: "cut \uDC00 short",
+        isCopy: true,
+        createdAt: new Date("2026-12-01T10:00:00.123Z"),
+      });
+      const [viaWrite, viaInsert] = [full(crypto.randomUUID()), full(crypto.randomUUID())];
+      await writeMessageOnce(db, viaWrite);
+      await insertMessage(db, viaInsert);
+      const read = async (id: string) => (await db.select().from(messages).where(eq(messages.id, id)))[0];
+      return { written: await read(viaWrite.id), inserted: await read(viaInsert.id) };
+    });
+    const { id: _written, ...written } = rows.written ?? {};
+    const { id: _inserted, ...inserted } = rows.inserted ?? {};
+    expect(written).toEqual(inserted);
+    expect(JSON.stringify(written.rawRequest)).toBe(JSON.stringify({ z: 1, a: { y: 2, b: 3 } }));
+    expect(written.isCopy).toBe(true);
   });
 
   it("written again (a restart that lost its note) changes nothing but the branch's end", async () => {

@@ -372,7 +372,8 @@ describe("the answer's row", () => {
     try {
       expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
       const ended = watch.log.findIndex((entry) => entry.startsWith("storage.frames") && entry.includes("turn_end"));
-      const inserted = watch.log.lastIndexOf("db.insert");
+      // A shown message is written in one statement (writeMessageOnce): the turn's last query.
+      const inserted = watch.log.lastIndexOf("db.execute");
       expect(ended, watch.log.join("\n")).toBeGreaterThanOrEqual(0);
       // The answer's outbox note and turn_end were written, and committed, before the insert began.
       expect(inserted, watch.log.join("\n")).toBeGreaterThan(ended);

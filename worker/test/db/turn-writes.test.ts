@@ -85,8 +85,9 @@ describe("a shown message's write", () => {
       const read = async (id: string) => (await db.select().from(messages).where(eq(messages.id, id)))[0];
       return { written: await read(viaWrite.id), inserted: await read(viaInsert.id) };
     });
-    const { id: _written, ...written } = rows.written ?? {};
-    const { id: _inserted, ...inserted } = rows.inserted ?? {};
+    if (rows.written === undefined || rows.inserted === undefined) throw new Error("a row was not stored");
+    const { id: _written, ...written } = rows.written;
+    const { id: _inserted, ...inserted } = rows.inserted;
     expect(written).toEqual(inserted);
     expect(JSON.stringify(written.rawRequest)).toBe(JSON.stringify({ z: 1, a: { y: 2, b: 3 } }));
     expect(written.isCopy).toBe(true);

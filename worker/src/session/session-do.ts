@@ -120,7 +120,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   /** The object's key-value storage as the modules use it (made once: a turn asks for it many times). */
   get storage() {
-    this.#storage ??= storageOf(this.ctx.storage);
+    this.#storage ??= storageOf(this.ctx.storage.kv);
     return this.#storage;
   }
 
@@ -377,16 +377,10 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 }
 
-function storageOf(storage: DurableObjectState["storage"]) {
-  const { kv } = storage;
+function storageOf(kv: DurableObjectState["storage"]["kv"]) {
   return {
     get: <T>(key: string) => kv.get<T>(key),
     put: (key: string, value: unknown) => kv.put(key, value),
-    /**
-     * A write nothing depends on surviving (a hint a crash may lose): it does not hold the object's
-     * outgoing messages and requests until it is committed, as every other write does.
-     */
-    hint: (key: string, value: unknown) => void storage.put(key, value, { allowUnconfirmed: true }).catch(() => undefined),
     delete: (key: string) => void kv.delete(key),
     list: <T>(prefix: string) => [...kv.list<T>({ prefix })],
   };

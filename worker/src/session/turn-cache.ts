@@ -7,7 +7,8 @@
  *
  * When it is not warm — the first turn, after a notice, after TRUST_MS, or with Redis down — the
  * turn registers the session as warm first (an object woken from hibernation, or told of a change,
- * keeps the registration it made before while that still stands: it is kept in its storage), then
+ * keeps the registration it made before while that still stands: a turn's end keeps it in the
+ * object's storage), then
  * checks with ONE query (the session row joined
  * with its credential's row, and a digest of the tables a tool list is made from) while the
  * agents the tools came from are asked whether they are still connected with the same
@@ -40,7 +41,10 @@ const REGISTER_RETRY_MS = 30_000;
 /**
  * When the session last registered as warm, kept in the object's storage: an object woken from
  * hibernation (or told of a change) whose registration still stands need not make another one —
- * a Redis round trip before its model request — only read its inputs again.
+ * a Redis round trip before its model request — only read its inputs again. Written with the
+ * turn's last writes (saveRegistration), never on its own before the model request: every write
+ * holds the object's outgoing messages and requests until it is committed (a SQLite-backed object
+ * ignores `allowUnconfirmed`).
  */
 const REGISTERED_AT_KEY = "warm_registered_at";
 /** A registration this close to its end is made again, so the trust it gives lasts a while. */
@@ -73,6 +77,8 @@ export class TurnCache {
   #registerAfter = 0;
   /** A check under way: a second caller (the turn, after its start began it) shares it. */
   #checking: Promise<TurnInputs | undefined> | undefined;
+  /** A registration not yet in the object's storage. */
+  #unsavedRegistration: number | undefined;
 
   constructor(host: TurnHost) {
     this.#host = host;
@@ -151,6 +157,13 @@ export class TurnCache {
     return { session, credential, tools: toolList };
   }
 
+  /** Keeps the last registration in the object's storage (a turn's end calls it, beside its own writes). */
+  saveRegistration(): void {
+    if (this.#unsavedRegistration === undefined) return;
+    this.#host.storage.put(REGISTERED_AT_KEY, this.#unsavedRegistration);
+    this.#unsavedRegistration = undefined;
+  }
+
   /** No notice since the last check, and it registered for notices within TRUST_MS. */
   #trustedNow(now: number): boolean {
     return this.#trustedAt !== undefined && now - this.#trustedAt < TRUST_MS;
@@ -174,7 +187,7 @@ export class TurnCache {
     if (standing !== undefined && standing <= now && now - standing < REUSE_UNTIL_MS) return standing;
     try {
       await registerWarm(this.#host.redis(), this.#host.sessionId, now);
-      this.#host.storage.hint(REGISTERED_AT_KEY, now);
+      this.#unsavedRegistration = now;
       return now;
     } catch (error) {
       this.#registerAfter = now + REGISTER_RETRY_MS;

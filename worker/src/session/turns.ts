@@ -58,7 +58,7 @@ export interface TurnHost extends SessionRuntime {
   readonly config: Config;
   /** The Worker's bindings: the AGENT namespace is how local tools reach the user's machine. */
   readonly bindings: Env;
-  readonly storage: OutboxStorage & { get<T>(key: string): T | undefined; hint(key: string, value: unknown): void };
+  readonly storage: OutboxStorage & { get<T>(key: string): T | undefined };
   readonly activity: SessionActivity;
   setActivity(activity: SessionActivity): void;
   /** Keep the object alive while a turn runs (an alarm-backed keep-alive). */
@@ -546,6 +546,7 @@ export class TurnManager {
       firstEventShown?.();
       release();
       this.#record.clear();
+      this.#cache.saveRegistration();
       this.#current = undefined;
       this.#host.setActivity("idle");
     }

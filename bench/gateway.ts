@@ -70,6 +70,8 @@ const PER_SESSION = Math.max(1, Number(flags["turns-per-session"]));
 const HISTORY = chatHistory(Number(flags["history-kb"]));
 
 const out = (text: string) => process.stdout.write(text);
+/** What a system added before the first token: its wait, less the time the upstream took to send it. */
+const addedToFirstToken = (each: Reading): number => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!);
 /** Progress goes to stderr, so stdout holds only what the run measured. */
 const progress = (text: string) => process.stderr.write(`… ${text} (load average ${loadavg()[0]!.toFixed(1)})\n`);
 /** What went wrong first among some readings, for the errors column. */
@@ -250,7 +252,7 @@ try {
   );
   for (const [system, list] of readings) {
     const good = answered(list);
-    const added = good.map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
+    const added = good.map(addedToFirstToken);
     const addedEnd = good.map((each) => each.endAt! - each.startedAt - (each.lastSentAt! - each.arrivedAt!));
     const tail = system.startsWith("The Maestro") ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
     out(
@@ -276,7 +278,7 @@ try {
     for (const [system, list] of readings) {
       if (!system.startsWith("The Maestro")) continue;
       const good = answered(list).map((each, index) => ({ each, index }));
-      const added = ({ each }: (typeof good)[number]) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!);
+      const added = ({ each }: (typeof good)[number]) => addedToFirstToken(each);
       out(`\nslowest first tokens, ${system}: added · send → upstream · first token → client · request # · at s\n`);
       for (const entry of good.sort((a, b) => added(b) - added(a)).slice(0, slowest)) {
         const { each } = entry;
@@ -319,10 +321,7 @@ try {
       }
     }
     for (const socket of sockets) socket.close();
-    const addedFirst = (list: Reading[]) =>
-      list
-        .filter((each) => each.error === undefined)
-        .map((each) => each.firstReceivedAt! - each.startedAt - (each.firstSentAt! - each.arrivedAt!));
+    const addedFirst = (list: Reading[]) => list.filter((each) => each.error === undefined).map(addedToFirstToken);
     out(
       `\n### A session's first turn after ${idleS} s idle (${wokenCount} sessions, half told someone is writing first; one at a time; its object hibernated)\n\n` +
         `| | added time to first token p50 / p99 | errors |\n|---|---|---|\n` +

@@ -25,7 +25,7 @@ function statOf(pid: number): Stat | undefined {
 
 /** The pids of the workerd processes under this process. */
 export function workerdPids(): number[] {
-  return descendantPids((pid, stat) => stat.comm === "workerd");
+  return descendantPids((_pid, stat) => stat.comm === "workerd");
 }
 
 /**

@@ -2,8 +2,9 @@
  * The session's record with its totals — tokens, cost, context size, last activity — kept current
  * by the object, so that the end of a turn tells every client the new totals without reading
  * Postgres again (issue 15: a re-read was four queries a turn, one of them a SUM over every
- * message the session has, and ~0.2 ms of the Worker's thread). The totals move only by the messages this object stores (it is the one writer of its
- * session's messages), and it counts each one as it stores it (StoredTally). The first read, and
+ * message the session has, and ~0.2 ms of the Worker's thread). The totals move only by the
+ * messages this object stores (it is the one writer of its session's messages), and it counts
+ * each one as it stores it (StoredTally). The first read, and
  * the first after anything else changed the session (a configure, a credential, an agent, a branch
  * switch, a write that was lost), goes through the write-behind queue, so it holds exactly the
  * messages stored before it was asked for: those after it are what the tally adds. The record's

@@ -8,9 +8,8 @@
  * When it is not warm — the first turn, after a notice, after TRUST_MS, or with Redis down — the
  * turn registers the session as warm first (an object woken from hibernation, or told of a change,
  * keeps the registration it made before while that still stands: a turn's end keeps it in the
- * object's storage), then
- * checks with ONE query (the session row joined
- * with its credential's row, and a digest of the tables a tool list is made from) while the
+ * object's storage), then checks with ONE query (the session row joined with its credential's
+ * row, and a digest of the tables a tool list is made from) while the
  * agents the tools came from are asked whether they are still connected with the same
  * registration, and loads again whatever changed. A token about to expire is refreshed before
  * each model call all the same (credential-lease.ts). A remote MCP server's own list is trusted

@@ -13,6 +13,7 @@
  */
 import type { MessageId, QueueEntry, RegenerateBody, RequestId, TurnId, TurnResult } from "@maestro/protocol";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
+import { coalescingWriter } from "./coalescing-writer.ts";
 import type { NumberedFrame } from "./event-log.ts";
 import type { SendQueue } from "./send-queue.ts";
 import type { TurnManager } from "./turns.ts";
@@ -44,8 +45,6 @@ function starter(turns: TurnManager, queue: SendQueue, start: TurnStartRequest) 
   };
 }
 
-const encoder = new TextEncoder();
-
 function errorResponse(error: unknown): Response {
   const appError = error instanceof AppError ? error : internalError(error);
   return Response.json(toErrorBody(appError), { status: appError.status });
@@ -66,25 +65,25 @@ export async function handleMessageRequest(turns: TurnManager, queue: SendQueue,
       const result: TurnResult = await turns.wait(turnId);
       return Response.json(result, { status: 200 });
     }
-    // The runtime's own byte pipe: each frame's bytes go straight to the response, with no JS
-    // stream (queue, transform, pump) between the write and the socket.
+    // The runtime's own byte pipe: each chunk's bytes go straight to the response, with no JS
+    // stream (queue, transform, pump) between the write and the socket; frames written while it
+    // takes one go together in the next (coalescing-writer.ts).
     const { readable, writable } = new IdentityTransformStream();
-    const writer = writable.getWriter();
-    const write = (chunk: string) => writer.write(encoder.encode(chunk)).catch(() => undefined);
+    const sse = coalescingWriter(writable);
     const listener = (numbered: NumberedFrame) => {
-      void write(`event: ${numbered.frame.type}\nid: ${numbered.frame.seq}\ndata: ${numbered.text}\n\n`);
-      if (numbered.frame.type === "turn_end") void turns.stored().then(() => writer.close().catch(() => undefined));
+      sse.write(`event: ${numbered.frame.type}\nid: ${numbered.frame.seq}\ndata: ${numbered.text}\n\n`);
+      if (numbered.frame.type === "turn_end") void turns.stored().then(() => sse.close());
     };
     const outcome = await start(listener);
-    if ("started" in outcome) void write(`: turn ${outcome.started.turn_id}\n\n`);
+    if ("started" in outcome) sse.write(`: turn ${outcome.started.turn_id}\n\n`);
     else {
       // The stream stays open while the message waits; it ends at once if the message is cancelled.
-      void write(`: queued ${outcome.queued.id}\n\n`);
+      sse.write(`: queued ${outcome.queued.id}\n\n`);
       outcome.turn.then(
-        (turnId) => write(`: turn ${turnId}\n\n`),
+        (turnId) => sse.write(`: turn ${turnId}\n\n`),
         (error: unknown) => {
-          void write(`event: error\ndata: ${JSON.stringify(toErrorBody(error instanceof AppError ? error : internalError(error)))}\n\n`);
-          void writer.close().catch(() => undefined);
+          sse.write(`event: error\ndata: ${JSON.stringify(toErrorBody(error instanceof AppError ? error : internalError(error)))}\n\n`);
+          sse.close();
         },
       );
     }

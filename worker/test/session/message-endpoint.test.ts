@@ -3,6 +3,9 @@
 // the moment the turn ends — while the turn's Postgres writes are still going — with only the
 // stream's close waiting for them (read-your-writes for a client that reads to the end). The
 // session's object is stood in for by a turn manager and queue whose writes the test finishes.
+// Frames written while the client is still taking the last chunk leave together in the next one
+// (a turn's end writes several at once; one chunk each queued them a hand-over apart), in order,
+// and a client that went away leaves the turn's later frames with nowhere to go and no error.
 import type { TurnId } from "@maestro/protocol";
 import { describe, expect, it } from "vitest";
 import type { NumberedFrame } from "../../src/session/event-log.ts";
@@ -79,5 +82,43 @@ describe("POST /messages as server-sent events", () => {
       `event: event\nid: 9\ndata: ${JSON.stringify({ type: "event", seq: 9, turn_id: TURN, event: { type: "text_delta", text: "lo" } })}`,
       `event: turn_end\nid: 10\ndata: ${JSON.stringify({ type: "turn_end", seq: 10, turn_id: TURN, status: "completed", message: null })}`,
     ]);
+  });
+
+  it("sends the frames written while the client takes a chunk together in the next, in order", async () => {
+    const { queue, turns, play } = standIn();
+    const response = await handleMessageRequest(turns, queue, { start: { kind: "send", text: "hi" }, mode: "stream" });
+    const reader = response.body!.getReader();
+    // Nothing read yet: the user's message waits for the client, and all of these wait behind it.
+    for (let seq = 8; seq < 28; seq += 1) play({ type: "event", seq, turn_id: TURN, event: { type: "text_delta", text: `t${seq}` } });
+    play({ type: "turn_end", seq: 28, turn_id: TURN, status: "completed", message: null });
+    const decoder = new TextDecoder();
+    const first = decoder.decode((await reader.read()).value);
+    expect(first).toBe(`event: message\nid: 7\ndata: ${JSON.stringify({ type: "message", seq: 7, message: { role: "user" } })}\n\n`);
+    const second = decoder.decode((await reader.read()).value);
+    const ids = [...second.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+    expect(ids).toEqual(Array.from({ length: 21 }, (_, index) => 8 + index));
+    expect(second.startsWith(`: turn ${TURN}\n\n`)).toBe(true);
+    expect(second.endsWith(`"message":null}\n\n`)).toBe(true);
+    await reader.cancel();
+  });
+
+  it("drops what is written after the client went away, without an error", async () => {
+    const { queue, turns, play, finishWrites } = standIn();
+    const response = await handleMessageRequest(turns, queue, { start: { kind: "send", text: "hi" }, mode: "stream" });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
+    addEventListener("unhandledrejection", onUnhandled);
+    try {
+      play({ type: "event", seq: 8, turn_id: TURN, event: { type: "text_delta", text: "late" } });
+      play({ type: "turn_end", seq: 9, turn_id: TURN, status: "completed", message: null });
+      finishWrites();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      removeEventListener("unhandledrejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 });

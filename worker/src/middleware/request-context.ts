@@ -21,9 +21,15 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * Runs `work` once the response has left (a timer runs after the runtime has taken it), kept
- * alive by waitUntil: writing a log line costs ~1 ms under `wrangler dev`, which no response — an
- * SSE stream's first token least of all — should wait for. Without an execution context (a test
+ * How long after the response the access line is written. Writing a log line costs ~1 ms under
+ * `wrangler dev`; a stream's first tokens follow its response by about a millisecond when the model
+ * is quick, so a line written as soon as the response had left landed between the two.
+ */
+const ACCESS_LOG_DELAY_MS = 100;
+
+/**
+ * Runs `work` a moment after the response has left, kept alive by waitUntil: no response, and no
+ * SSE stream's first tokens, should wait for a log line. Without an execution context (a test
  * calling the app directly) it runs now.
  */
 function afterResponse(c: Context<AppEnv>, work: () => void): void {
@@ -34,5 +40,5 @@ function afterResponse(c: Context<AppEnv>, work: () => void): void {
     work();
     return;
   }
-  context.waitUntil(new Promise<void>((resolve) => setTimeout(() => resolve(work()), 0)));
+  context.waitUntil(new Promise<void>((resolve) => setTimeout(() => resolve(work()), ACCESS_LOG_DELAY_MS)));
 }

@@ -19,12 +19,21 @@ export interface Verdict {
 // Redis answers in about a millisecond; past this, the request is let through uncounted.
 const REDIS_TIMEOUT_MS = 1000;
 const MAX_REMEMBERED = 10_000;
+/**
+ * How long a request counted later waits to be counted, with the others that came meanwhile. A
+ * stream's first tokens follow its answer by a millisecond when the model is quick: counting at
+ * once put the limiter's work (a Lua script's request built and sent) between the two.
+ */
+export const COUNT_LATER_MS = 100;
 
 export class Limiter {
   // Refusals already seen in this isolate, until their window ends: a refused client is turned
   // away without a Redis round trip, and a request counted without waiting (countLater) is
   // refused on the next one.
   private readonly refused = new Map<string, Verdict>();
+
+  /** Requests waiting to be counted (countLater), by key. */
+  private readonly tallies = new Map<string, { count: number }>();
 
   readonly name: string;
 
@@ -49,8 +58,27 @@ export class Limiter {
     if (this.refused.size > MAX_REMEMBERED) this.refused.delete(this.refused.keys().next().value ?? key);
   }
 
-  /** Count one request for `key` and wait for the verdict; undefined when Redis could not say. */
-  async take(redis: Redis, policy: RatePolicy, key: string, log: Logger): Promise<Verdict | undefined> {
+  /**
+   * Counts one request for `key` COUNT_LATER_MS from now, together with the others counted
+   * meanwhile (one Redis call for a burst); a budget that runs out is refused from then on. The
+   * first request of a batch gets the counting's promise (for its waitUntil): the rest join it.
+   */
+  countLater(redis: Redis, policy: RatePolicy, key: string, log: Logger): Promise<void> | undefined {
+    const waiting = this.tallies.get(key);
+    if (waiting !== undefined) {
+      waiting.count += 1;
+      return undefined;
+    }
+    const tally = { count: 1 };
+    this.tallies.set(key, tally);
+    return new Promise((resolve) => setTimeout(resolve, COUNT_LATER_MS)).then(async () => {
+      this.tallies.delete(key);
+      await this.take(redis, policy, key, log, tally.count);
+    });
+  }
+
+  /** Count `count` requests for `key` and wait for the verdict; undefined when Redis could not say. */
+  async take(redis: Redis, policy: RatePolicy, key: string, log: Logger, count = 1): Promise<Verdict | undefined> {
     const ratelimit = new Ratelimit({
       redis,
       limiter: Ratelimit.slidingWindow(policy.requests, `${policy.windowSeconds} s`),
@@ -61,7 +89,7 @@ export class Limiter {
       timeout: REDIS_TIMEOUT_MS,
     });
     try {
-      const result = await ratelimit.limit(key);
+      const result = await ratelimit.limit(key, count === 1 ? undefined : { rate: count });
       if (result.reason === "timeout") {
         log.warn("rate_limit.unavailable", { limit: this.name, reason: "Redis did not answer in time; let through" });
         return undefined;

@@ -1,8 +1,9 @@
 /**
  * The rate-limit middleware: which requests a limit counts, under which key, and the 429 it
  * answers with (`{error:{code:"RATE_LIMITED"}}`, `retry-after` in whole seconds, and the
- * `ratelimit-*` headers). Requests on the answer's path (see `countLater`) are counted once they
- * have been answered, so a limit adds neither a Redis round trip nor its work before a token.
+ * `ratelimit-*` headers). Requests on the answer's path (see `countLater`) are counted a moment
+ * after they have been answered, so a limit adds neither a Redis round trip nor its work before a
+ * token.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -62,13 +63,15 @@ export function createRateLimit(rule: RateLimitRule): RateLimit {
     const known = limiter.knownRefusal(key);
     if (known !== undefined) return refuse(c, rule, known);
     if (rule.countLater?.(c) === true) {
-      // Asked only once the route has answered (a stream's headers, a socket's 101): on a shared
-      // thread, building and sending the Redis request before the session's object is called
-      // would sit between the request and its first token.
+      // Counted a moment after the route has answered (a stream's headers, a socket's 101), with
+      // the others of that moment: on a shared thread, building and sending the Redis request
+      // before the session's object is called, or as its first tokens come, would sit between
+      // the request and them.
       try {
         await next();
       } finally {
-        c.executionCtx.waitUntil(limiter.take(redis, policy, key, c.var.log));
+        const counting = limiter.countLater(redis, policy, key, c.var.log);
+        if (counting !== undefined) c.executionCtx.waitUntil(counting);
       }
       return;
     }

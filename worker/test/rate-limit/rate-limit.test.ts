@@ -1,8 +1,8 @@
 // Proves: sign-in is limited per client address (the N+1th attempt from one address gets 429
 // RATE_LIMITED with retry-after, another address is unaffected, and the window passing frees
 // it), and wrong API tokens and wrong agent tokens at the tunnel count as attempts; the API is limited per principal, whatever address it comes from, and the streaming route
-// is counted once answered (Redis is not asked before its handler runs) and refused once the
-// budget is spent; Redis being down lets every request through with a warning that holds no
+// is counted once answered (Redis is not asked before its handler runs; a burst is counted in one
+// go, each request once) and refused once the budget is spent; Redis being down lets every request through with a warning that holds no
 // secret. The real middleware and rules, against the real Upstash-REST stand-in; time moves with
 // a fake clock, not sleeps.
 import { env } from "cloudflare:test";
@@ -242,6 +242,20 @@ describe("API limit (per principal)", () => {
     await h.settle();
     expect((await send()).status).toBe(429);
     expect((await h.request("/api/v1/sessions", { ip: address("f") })).status).toBe(429);
+  });
+
+  it("counts a burst of streaming requests together, each of them once", async () => {
+    const h = harness({ MAESTRO_API_RATE_LIMIT: "6/1m" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.UTC(2033, 0, 1, 12, 0, 0));
+    const send = () => h.request("/api/v1/sessions/s1/messages", { method: "POST", ip: address("h") });
+    // Five at once: answered, then counted in one go a moment later.
+    const burst = await Promise.all(Array.from({ length: 5 }, send));
+    expect(burst.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    await h.settle();
+    // Five counted, not one and not ten: the sixth request is the last the budget allows.
+    expect((await h.request("/api/v1/sessions", { ip: address("h") })).status).toBe(200);
+    expect((await h.request("/api/v1/sessions", { ip: address("h") })).status).toBe(429);
   });
 });
 

@@ -8,6 +8,10 @@
  * send time, so the floor's token delivery (p50 / p99) compares with bench:gateway's too.
  *
  *   npx tsx bench/relay-floor.ts [--sessions 50] [--words 200] [--delay 20] [--profile]
+ *
+ * It also prints the relaying workerd's RSS (at start, after one warm-up turn per session, and at
+ * the peak of the measured turns): the runtime's own memory for N live sockets and objects, beside
+ * stream-load's for The Maestro's (issue 15 goal 4).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -19,7 +23,7 @@ import { startChild } from "../worker/local/child-process.ts";
 import { freePort } from "../worker/local/free-port.ts";
 import { resolveBin, waitForHealth } from "../worker/local/wrangler.ts";
 import { now, stampsIn } from "./gateway/upstream.ts";
-import { cpuMs, workerdPids } from "./gateway/workerd.ts";
+import { cpuMs, peakRss, rssMb, workerdPids } from "./gateway/workerd.ts";
 import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
@@ -142,11 +146,14 @@ try {
       });
       socket.send(upstreamUrl);
     });
+  // wrangler runs two workerd processes; the Worker's is the one that will have done the work.
+  const rssAtStart = Object.fromEntries(workerdPids().map((each) => [each, rssMb([each])]));
   await Promise.all(sockets.map(turn)); // warm-up
   delivery.length = 0;
-  // wrangler runs two workerd processes; the Worker's is the one that has done the work so far.
   const pid = workerdPids().sort((a, b) => cpuMs([b]) - cpuMs([a]))[0];
   if (pid === undefined) throw new Error("no workerd found");
+  const rssIdle = rssMb([pid]);
+  const rssSampler = peakRss([pid]);
   const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
   if (inspector !== undefined) {
     await inspector.call("Profiler.enable");
@@ -158,6 +165,7 @@ try {
   const frames = (await Promise.all(sockets.map(turn))).reduce((sum, each) => sum + each, 0);
   const cpu = cpuMs([pid]) - cpu0;
   const wall = performance.now() - started;
+  const rssPeak = rssSampler.stop();
   if (inspector !== undefined) {
     const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
     process.stdout.write(`CPU by function (self time):\n${Inspector.summarizeProfile(profile, 25)}\n`);
@@ -168,7 +176,8 @@ try {
   process.stdout.write(
     `relay floor: ${SESSIONS} sessions × ${WORDS} frames every ${DELAY} ms, all done ${fixed(wall, 0)} ms\n` +
       `  workerd CPU ${fixed(cpu / 1000, 2)} s for ${frames} frames = ${fixed((cpu * 1000) / frames, 1)} µs/frame\n` +
-      `  token delivery (upstream sent → client has it) p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n`,
+      `  token delivery (upstream sent → client has it) p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
+      `  workerd RSS ${fixed(rssAtStart[pid] ?? Number.NaN, 0)} MB at start, ${fixed(rssIdle, 0)} MB after the warm-up turns, ${fixed(rssPeak, 0)} MB peak\n`,
   );
 } finally {
   await wrangler.stop();

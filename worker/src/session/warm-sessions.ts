@@ -18,20 +18,21 @@ export const TRUST_MS = 9 * 60_000;
 /** How far back a writer looks: registrations older than this are forgotten. */
 export const WARM_FOR_MS = TRUST_MS + 60_000;
 
+// Each pair of commands below is one request (a pipeline): the client sends every command on
+// its own otherwise (kv/redis.ts).
+
 export async function registerWarm(redis: Redis, sessionId: SessionId, now: number): Promise<void> {
   // Forgetting the stale ones here too keeps the set small where nothing is ever changed.
-  await Promise.all([redis.zadd(KEY, { score: now, member: sessionId }), forgetStale(redis, now)]);
+  await forgetStale(redis.pipeline().zadd(KEY, { score: now, member: sessionId }), now).exec();
 }
 
 /** The sessions registered within WARM_FOR_MS; older entries are dropped on the way. */
 export async function warmSessionIds(redis: Redis, now: number): Promise<string[]> {
-  const [ids] = await Promise.all([
-    redis.zrange<string[]>(KEY, now - WARM_FOR_MS, Number.MAX_SAFE_INTEGER, { byScore: true }),
-    forgetStale(redis, now),
-  ]);
+  const pipeline = redis.pipeline().zrange<string[]>(KEY, now - WARM_FOR_MS, Number.MAX_SAFE_INTEGER, { byScore: true });
+  const [ids] = await forgetStale(pipeline, now).exec<[string[], number]>();
   return ids;
 }
 
-async function forgetStale(redis: Redis, now: number): Promise<void> {
-  await redis.zremrangebyscore(KEY, "-inf", `(${now - WARM_FOR_MS}`);
+function forgetStale<P extends ReturnType<Redis["pipeline"]>>(pipeline: P, now: number): P {
+  return pipeline.zremrangebyscore(KEY, "-inf", `(${now - WARM_FOR_MS}`) as P;
 }

@@ -10,13 +10,16 @@
  * silence itself, so an agent is shown offline within 10 s. Offline, the agent's waiting calls
  * pause their clocks (PendingCalls); new calls fail at once or wait, as their session says.
  *
- * Nothing this object stores lies on a tool call's path. Every confirmed storage write holds the
- * object's outgoing messages until it is on disk (the output gate), and a result settles the
- * session's RPC with one of them; so a call and its result write nothing, and the presence
- * records that pings refresh (`heard_at`, the next alarm, the Postgres mirror's clock) are
- * written unconfirmed. A crash can lose only the newest of those: the object then sees the agent
- * as heard from one ping earlier, or has no ping alarm until the agent dials again (its socket
- * died with the crash, and it reconnects within its 8 s silence limit).
+ * Nothing this object stores lies on a tool call's path. Every storage write holds the object's
+ * outgoing messages until it is on disk (the output gate), and a result settles the session's RPC
+ * with one of them; so a call and its result write nothing. The presence records that pings
+ * refresh (`heard_at`, the next alarm, the Postgres mirror's clock) are written with
+ * `allowUnconfirmed`, but a SQLite-backed object's storage ignores that option (workerd's
+ * ActorSqlite gates every implicit commit): each ping and each pong still holds, for one commit, a
+ * call or a result that happens to cross the tunnel in that moment — two commits every 2 s. Were
+ * the option honoured, a crash could lose only the newest of those writes: the object would see
+ * the agent as heard from one ping earlier, or have no ping alarm until the agent dials again (its
+ * socket died with the crash, and it reconnects within its 8 s silence limit).
  */
 import { DurableObject } from "cloudflare:workers";
 import {
@@ -178,7 +181,7 @@ export class AgentDO extends DurableObject<Env> {
     if (this.#liveSocket() === undefined) return;
     if (this.#silent()) return;
     this.#send({ type: "ping", nonce: String(Date.now()) });
-    // Unconfirmed: a result arriving meanwhile is not held back for this write (see the top).
+    // Unconfirmed, were that honoured (see the top): a result arriving meanwhile would not wait for it.
     await this.ctx.storage.setAlarm(Date.now() + PING_EVERY_MS, { allowUnconfirmed: true });
   }
 
@@ -263,7 +266,7 @@ export class AgentDO extends DurableObject<Env> {
     return this.#registered ?? undefined;
   }
 
-  /** The agent answered (or connected, or registered) now; unconfirmed, see the top. */
+  /** The agent answered (or connected, or registered) now; a write of its own (see the top). */
   #heard(): void {
     void this.ctx.storage.put("heard_at", Date.now(), { allowUnconfirmed: true });
   }

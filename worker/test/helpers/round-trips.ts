@@ -135,7 +135,9 @@ function recording<T extends object>(target: T, note: (name: string) => unknown)
   });
 }
 
-/** A Redis whose every command fails, as an unreachable one does. */
+/** A Redis whose every command fails, as an unreachable one does: a pipeline is built, and fails when sent. */
 function refusing<T extends object>(): T {
-  return new Proxy({} as T, { get: () => () => Promise.reject(new Error("redis is down (test)")) });
+  const down = () => Promise.reject(new Error("redis is down (test)"));
+  const pipeline: object = new Proxy({}, { get: (_target, name) => (name === "exec" ? down : () => pipeline) });
+  return new Proxy({} as T, { get: (_target, name) => (name === "pipeline" ? () => pipeline : down) });
 }

@@ -10,7 +10,8 @@ import { Pool, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema.ts";
 
-export type Database = NeonDatabase<typeof schema>;
+/** With its pool (`$client`): a statement drizzle need not build is sent to it as text and values. */
+export type Database = NeonDatabase<typeof schema> & { readonly $client: Pool };
 
 export interface DatabaseHandle {
   readonly db: Database;

@@ -43,7 +43,8 @@ function frameTypes(bindings: unknown[]): string[] {
 
 export interface RoundTrips {
   /**
-   * "db.<entry>", "agent.<method>", "storage.<write>" ("storage.frames <type,…>" for the event log),
+   * "db.<entry>" ("db.query" for a statement sent to the pool as text), "agent.<method>",
+   * "storage.<write>" ("storage.frames <type,…>" for the event log),
    * with `recordRedis` "redis.<command>", and "model <path>", in the order they started.
    */
   readonly log: string[];
@@ -69,7 +70,7 @@ export async function watchRoundTrips(
     const watched = instance as unknown as Watched;
     const own = { db: Object.hasOwn(watched, "db"), redis: Object.hasOwn(watched, "redis") };
     const [db, bindings] = [watched.db.bind(watched), watched.env];
-    watched.db = () => recording(db(), (name) => QUERIES.has(name) && log.push(`db.${name}`));
+    watched.db = () => recordingDatabase(db(), log);
     if (options.failingRedis === true) watched.redis = () => refusing<Redis>();
     else if (options.recordRedis === true) {
       const redis = watched.redis.bind(watched);
@@ -120,6 +121,20 @@ export async function watchRoundTrips(
       await runInDurableObject(stub, () => undo());
     },
   };
+}
+
+/**
+ * The object's database, noting every query it starts: a drizzle query as "db.<method>", a
+ * statement sent to its pool as text and values (writeMessageOnce) as "db.query".
+ */
+function recordingDatabase(database: Database, log: string[]): Database {
+  const recorded = recording(database, (name) => QUERIES.has(name) && log.push(`db.${name}`));
+  return new Proxy(recorded, {
+    get: (target, name, receiver) =>
+      name === "$client"
+        ? recording(database.$client, (method) => method === "query" && log.push("db.query"))
+        : Reflect.get(target, name, receiver),
+  });
 }
 
 /** `target`, noting the name of every property read that is a function. */

@@ -373,7 +373,7 @@ describe("the answer's row", () => {
       expect(await sendAndWait(session.id, "second")).toMatchObject({ status: "completed" });
       const ended = watch.log.findIndex((entry) => entry.startsWith("storage.frames") && entry.includes("turn_end"));
       // A shown message is written in one statement (writeMessageOnce): the turn's last query.
-      const inserted = watch.log.lastIndexOf("db.execute");
+      const inserted = watch.log.lastIndexOf("db.query");
       expect(ended, watch.log.join("\n")).toBeGreaterThanOrEqual(0);
       // The answer's outbox note and turn_end were written, and committed, before the insert began.
       expect(inserted, watch.log.join("\n")).toBeGreaterThan(ended);

@@ -130,7 +130,7 @@ export async function watchRoundTrips(
 function recordingDatabase(database: Database, log: string[]): Database {
   const recorded = recording(database, (name) => QUERIES.has(name) && log.push(`db.${name}`));
   return new Proxy(recorded, {
-    get: (target, name, receiver) =>
+    get: (target, name, receiver): unknown =>
       name === "$client"
         ? recording(database.$client, (method) => method === "query" && log.push("db.query"))
         : Reflect.get(target, name, receiver),

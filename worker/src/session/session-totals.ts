@@ -4,12 +4,12 @@
  * Postgres again (issue 15: a re-read was four queries a turn, one of them a SUM over every
  * message the session has, and ~0.2 ms of the Worker's thread). The totals move only by the
  * messages this object stores (it is the one writer of its session's messages), and it counts
- * each one as it stores it (StoredTally). The first read, and
- * the first after anything else changed the session (a configure, a credential, an agent, a branch
- * switch, a write that was lost), goes through the write-behind queue, so it holds exactly the
- * messages stored before it was asked for: those after it are what the tally adds. The record's
- * other parts (the bound agents' names, the credential's context window) change elsewhere and are
- * told of by notices, so it is trusted only while the turn's inputs are (turn-cache.ts).
+ * each one as it stores it (StoredTally). The first read, and the first after anything else
+ * changed the session (a configure, a credential, an agent, a branch switch, a write that was
+ * lost), goes through the write-behind queue, so it holds exactly the messages stored before it
+ * was asked for: those after it are what the tally adds. The record's other parts (the bound
+ * agents' names, the credential's context window) change elsewhere and are told of by notices, so
+ * it is trusted only while the turn's inputs are (turn-cache.ts).
  */
 import type { SessionId } from "@maestro/protocol";
 import type { NewMessage } from "../db/queries/messages.ts";

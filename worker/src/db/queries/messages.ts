@@ -95,12 +95,12 @@ const INSERTED = (() => {
 /** writeMessageOnce's statement for each set of columns a message leaves to their defaults, built once. */
 const WRITE_ONCE_TEXT = new Map<string, string>();
 
-function writeOnceText(given: readonly boolean[]): string {
-  const shape = given.map((isGiven) => (isGiven ? "1" : "0")).join("");
+/** `shape`: "1" for each inserted column the message gives, "0" for one left to its default. */
+function writeOnceText(shape: string): string {
   const known = WRITE_ONCE_TEXT.get(shape);
   if (known !== undefined) return known;
   let next = 0;
-  const inserted = given.map((isGiven) => (isGiven ? `$${++next}` : "default")).join(", ");
+  const inserted = [...shape].map((given) => (given === "1" ? `$${++next}` : "default")).join(", ");
   const [id, conversationId, at, contextTokens, sessionId] = [1, 2, 3, 4, 5].map((offset) => `$${next + offset}`);
   const text = `WITH stored AS (
     INSERT INTO "messages" (${INSERTED.names}) VALUES (${inserted}) ON CONFLICT ("id") DO NOTHING
@@ -124,14 +124,15 @@ function writeOnceText(given: readonly boolean[]): string {
  * turn's CPU on the Worker's thread, and with its `sql` template 14 % of all a turn allocated.
  */
 export async function writeMessageOnce(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<void> {
-  const given = INSERTED.columns.map(({ key }) => message[key] !== undefined);
+  let shape = "";
   const values: unknown[] = [];
   for (const { key, column } of INSERTED.columns) {
     const value = message[key];
+    shape += value === undefined ? "0" : "1";
     if (value !== undefined) values.push(value === null ? null : column.mapToDriverValue(value));
   }
   values.push(message.id, message.conversationId, message.createdAt, session.contextTokens ?? null, message.sessionId);
-  await db.$client.query(writeOnceText(given), values);
+  await db.$client.query(writeOnceText(shape), values);
 }
 
 /** The wire shape of a message that is about to be stored. */

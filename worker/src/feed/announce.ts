@@ -5,6 +5,7 @@
  */
 import type { CredentialId, SessionId } from "@maestro/protocol";
 import type { Env } from "../env.ts";
+import type { LiveState } from "../kv/presence.ts";
 import type { Logger } from "../log.ts";
 
 /** The feed is one object for the deployment: a Maestro serves one user. */
@@ -14,9 +15,10 @@ export function sessionFeed(env: Env) {
   return env.SESSION_FEED.get(env.SESSION_FEED.idFromName(FEED_NAME));
 }
 
-export async function announceSessionChange(env: Env, sessionId: SessionId, log: Logger): Promise<void> {
+/** With `live`, the session's presence or activity changed: settled once the lists can read it. */
+export async function announceSessionChange(env: Env, sessionId: SessionId, log: Logger, live?: LiveState): Promise<void> {
   try {
-    await sessionFeed(env).publish(sessionId);
+    await sessionFeed(env).publish(sessionId, live);
   } catch (error) {
     log.warn("feed.publish_failed", { session_id: sessionId, error });
   }

@@ -1,7 +1,8 @@
 /**
- * Presence mirrored to Redis: which sessions are open, in how many clients of each kind. The
- * session's Durable Object owns the truth and writes here on every change; the session list
- * reads it in one round trip. Entries expire, so a vanished object cannot leave a ghost forever.
+ * Presence mirrored to Redis: which sessions are open, in how many clients of each kind, and what
+ * each is doing. The session's Durable Object owns the truth and hands every change to the session
+ * feed, which writes it here (feed/live-states.ts); the session list reads it in one round trip.
+ * Entries expire, so a vanished object cannot leave a ghost forever.
  */
 import { EMPTY_PRESENCE, PresenceSchema, type Presence, type SessionActivity, SessionActivitySchema } from "@maestro/protocol";
 import type { Redis } from "@upstash/redis/cloudflare";
@@ -16,12 +17,15 @@ export const IDLE_STATE: LiveState = { presence: EMPTY_PRESENCE, activity: "idle
 
 const keyOf = (sessionId: string) => `session:${sessionId}:live`;
 
-export async function writeLiveState(redis: Redis, sessionId: string, state: LiveState): Promise<void> {
-  if (state.presence.total === 0 && state.activity === "idle") {
-    await redis.del(keyOf(sessionId));
-    return;
+/** Several sessions' live states in one round trip; an idle, unwatched session's entry is removed. */
+export async function writeLiveStates(redis: Redis, states: ReadonlyMap<string, LiveState>): Promise<void> {
+  if (states.size === 0) return;
+  const pipeline = redis.pipeline();
+  for (const [sessionId, state] of states) {
+    if (state.presence.total === 0 && state.activity === "idle") pipeline.del(keyOf(sessionId));
+    else pipeline.set(keyOf(sessionId), state, { ex: PRESENCE_TTL_SECONDS });
   }
-  await redis.set(keyOf(sessionId), state, { ex: PRESENCE_TTL_SECONDS });
+  await pipeline.exec();
 }
 
 /** Live state of many sessions at once; anything missing or unreadable counts as idle and unwatched. */

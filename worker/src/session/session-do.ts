@@ -35,7 +35,7 @@ import { type Database, type DatabaseHandle, openDatabase } from "../db/client.t
 import { archiveSession, type SessionRecord, toSession } from "../db/queries/sessions.ts";
 import { type Config, type Env, getConfig } from "../env.ts";
 import { AppError, internalError, toErrorBody } from "../errors.ts";
-import { writeLiveState } from "../kv/presence.ts";
+import type { LiveState } from "../kv/presence.ts";
 import { openRedis } from "../kv/redis.ts";
 import { type Logger, createLogger } from "../log.ts";
 import { ApprovalDesk, type OpenQuestion } from "./approvals.ts";
@@ -52,10 +52,11 @@ import { TurnManager } from "./turns.ts";
 const SESSION_ID_HEADER = "x-maestro-session-id";
 const KEEP_ALIVE_MS = 10_000;
 /**
- * How late the session list may learn a new activity: changes within it are mirrored once, and
- * the mirror (a Redis write, a feed notice) stays off the path of a turn's first token.
+ * How late the session lists may learn of a new activity or new totals: changes within it reach
+ * the feed in one call (a turn's end brings both), and that call stays off the path of a turn's
+ * first token.
  */
-const MIRROR_DELAY_MS = 50;
+const FEED_DELAY_MS = 50;
 /**
  * Postgres connections per session object. A turn's queries are few and mostly in sequence (a
  * cold turn's probe beside the user message's insert, then writes in order), so two serve it;
@@ -78,7 +79,9 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
    * (a socket that closed meanwhile only fails its send, which is skipped). Presence always asks afresh.
    */
   #sockets: WebSocket[] | undefined;
-  #mirrorTimer: ReturnType<typeof setTimeout> | undefined;
+  #feedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The activity changed since the feed last heard the live state. */
+  #liveChanged = false;
   #keepAliveQueued = false;
   #storage: ReturnType<typeof storageOf> | undefined;
 
@@ -158,11 +161,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   setActivity(activity: SessionActivity): void {
     if (activity === this.#activity) return;
     this.#activity = activity;
-    if (this.#mirrorTimer !== undefined) return;
-    this.#mirrorTimer = setTimeout(() => {
-      this.#mirrorTimer = undefined;
-      void this.#mirror();
-    }, MIRROR_DELAY_MS);
+    this.#liveChanged = true;
+    this.#tellFeedSoon();
   }
 
   /**
@@ -186,7 +186,8 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
 
   async presenceChanged(closing?: WebSocket): Promise<void> {
     this.broadcast({ type: "presence", presence: this.presence(closing) });
-    await this.#mirror(closing);
+    this.#liveChanged = true;
+    await this.#tellFeed(closing);
   }
 
   /** Apply a change (none, to just re-read) and tell every client the session's new shape. */
@@ -201,7 +202,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   showSession(record: SessionRecord): Session {
     const session = toSession(record, { presence: this.presence(), activity: this.#activity }, this.config);
     this.broadcast({ type: "session_update", session });
-    void announceSessionChange(this.env, this.sessionId, this.log);
+    this.#tellFeedSoon();
     return session;
   }
 
@@ -268,14 +269,17 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
     }
   }
 
-  /** Presence and activity to Redis, where the session list reads them; then the lists reload. */
-  async #mirror(closing?: WebSocket): Promise<void> {
-    await writeLiveState(this.redis(), this.sessionId, { presence: this.presence(closing), activity: this.#activity }).catch(
-      (error: unknown) => {
-        this.log.warn("presence.mirror_failed", { session_id: this.sessionId, error });
-      },
-    );
-    await announceSessionChange(this.env, this.sessionId, this.log);
+  #tellFeedSoon(): void {
+    this.#feedTimer ??= setTimeout(() => void this.#tellFeed(), FEED_DELAY_MS);
+  }
+
+  /** The session lists reload this session; with the live state when it changed (the feed writes it to Redis first). */
+  async #tellFeed(closing?: WebSocket): Promise<void> {
+    if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
+    this.#feedTimer = undefined;
+    const live: LiveState | undefined = this.#liveChanged ? { presence: this.presence(closing), activity: this.#activity } : undefined;
+    this.#liveChanged = false;
+    await announceSessionChange(this.env, this.sessionId, this.log, live);
   }
 
   // ── RPC from the Worker's routes ─────────────────────────────────────────────────────────

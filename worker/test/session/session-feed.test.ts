@@ -27,9 +27,9 @@ describe("the session feed", () => {
 
       const sent = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text: "hi" }) });
       expect(sent.status).toBe(202);
-      await feed.nextFor(session.id);
       await watcher.next("turn_end");
-      // The turn's end is announced too: totals and activity settle to what the list shows now.
+      // The turn's start and end are announced (as one, when the turn was quicker than the
+      // session's feed delay): after one of them, the list shows the turn's totals, and idle.
       for (;;) {
         await feed.nextFor(session.id);
         const now = await listed(session.id);

@@ -21,6 +21,7 @@
  *
  * Everything binds 127.0.0.1 and is stopped at the end, also on an error or Ctrl-C.
  */
+import { writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { SessionId } from "@maestro/protocol";
@@ -32,6 +33,7 @@ import { chatHistory, sessionFile } from "./gateway/history.ts";
 import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
 import { planText } from "./gateway/upstream.ts";
 import { cpuMs, peakRss, rssMb, workerProcess } from "./gateway/workerd.ts";
+import { startProfiler } from "./inspector.ts";
 import { fixed, summarize } from "./stats.ts";
 
 const { values: flags } = parseArgs({
@@ -53,6 +55,11 @@ const { values: flags } = parseArgs({
     pause: { type: "string", default: "0" },
     /** Print the slowest N one-at-a-time first tokens of each Maestro route, with their split. */
     slowest: { type: "string", default: "0" },
+    /**
+     * Write a CPU profile of the Worker's workerd during the one-at-a-time requests here (a
+     * .cpuprofile DevTools opens); --slowest then says where in it each slow request started.
+     */
+    "profile-out": { type: "string" },
   },
 });
 const REQUESTS = Number(flags.requests);
@@ -228,6 +235,7 @@ try {
     }
   }
   progress(`${REQUESTS} requests per system, interleaved`);
+  const profiler = flags["profile-out"] === undefined ? undefined : await startProfiler([...workerPids, ...proxyPids]);
   const readings = new Map<System, Reading[]>(systems.map((system) => [system, []]));
   for (let index = 0; index < REQUESTS; index += 1) {
     // Round robin, starting one further along each time, so no system always follows the same one.
@@ -238,6 +246,7 @@ try {
     }
   }
 
+  if (profiler !== undefined) writeFileSync(flags["profile-out"]!, JSON.stringify(await profiler.stop()));
   for (const socket of sequentialSockets) socket.close();
 
   /** The answers that arrived whole: what the added times are taken over. */
@@ -262,24 +271,28 @@ try {
   // Where the added time to first token is spent: before the upstream has the request, and after it
   // sent its first token. Each side crosses the two processes' clocks (within a fraction of a
   // millisecond on one machine: direct's rows show it), so the two need not sum to the total exactly.
+  // The upstream's own wait between the two is not counted in any system's added time; its tail is
+  // the machine's (the upstream does nothing in it but answer), a yardstick for every tail above.
   out(
-    `\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 |\n|---|---|---|\n`,
+    `\n| of the added time to first token | send → the upstream has the request p50 / p99 | its first token → the client p50 / p99 | (not added: the upstream's own wait p50 / p99) |\n|---|---|---|---|\n`,
   );
   for (const [system, list] of readings) {
     const good = answered(list);
     out(
-      `| ${system} | ${ms(good.map((each) => each.arrivedAt! - each.startedAt))} | ${ms(good.map((each) => each.firstReceivedAt! - each.firstSentAt!))} |\n`,
+      `| ${system} | ${ms(good.map((each) => each.arrivedAt! - each.startedAt))} | ${ms(good.map((each) => each.firstReceivedAt! - each.firstSentAt!))} | ${ms(good.map((each) => each.firstSentAt! - each.arrivedAt!))} |\n`,
     );
   }
   const slowest = Number(flags.slowest);
   if (slowest > 0) {
     // The tail, request by request: which side of the upstream it is on, and when in the run it came.
-    const runStart = Math.min(...[...readings.values()].flat().map((each) => each.startedAt));
+    const runStart = profiler?.startedAt ?? Math.min(...[...readings.values()].flat().map((each) => each.startedAt));
     for (const [system, list] of readings) {
       if (!system.startsWith("The Maestro")) continue;
       const good = answered(list).map((each, index) => ({ each, index }));
       const added = ({ each }: (typeof good)[number]) => addedToFirstToken(each);
-      out(`\nslowest first tokens, ${system}: added · send → upstream · first token → client · request # · at s\n`);
+      out(
+        `\nslowest first tokens, ${system}: added · send → upstream · first token → client · request # · at s${profiler === undefined ? "" : " (of the profile)"}\n`,
+      );
       for (const entry of good.sort((a, b) => added(b) - added(a)).slice(0, slowest)) {
         const { each } = entry;
         out(

@@ -162,3 +162,26 @@ export interface SamplingHeapProfileNode {
 export interface SamplingHeapProfile {
   head: SamplingHeapProfileNode;
 }
+
+/**
+ * A CPU profile of the Worker's workerd from now until `stop()` (`pids`: every workerd of the dev
+ * server; wrangler serves the Worker's inspector through its proxy's). `startedAt` is when it
+ * started, in epoch ms (the bench clients' clock).
+ */
+export async function startProfiler(
+  pids: readonly number[],
+  intervalUs = 100,
+): Promise<{ readonly startedAt: number; stop(): Promise<CpuProfile> }> {
+  const inspector = await Inspector.open(await inspectorOf(pids));
+  await inspector.call("Profiler.enable");
+  await inspector.call("Profiler.setSamplingInterval", { interval: intervalUs });
+  await inspector.call("Profiler.start");
+  return {
+    startedAt: performance.timeOrigin + performance.now(),
+    async stop() {
+      const { profile } = await inspector.call<{ profile: CpuProfile }>("Profiler.stop");
+      inspector.close();
+      return profile;
+    },
+  };
+}

@@ -80,8 +80,13 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
    */
   #sockets: WebSocket[] | undefined;
   #feedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The activity changed since the feed last heard the live state. */
+  /** The activity or presence changed since the feed last heard the live state. */
   #liveChanged = false;
+  /**
+   * The live state the feed last heard, as JSON: a turn quicker than FEED_DELAY_MS goes from idle
+   * to idle, and the feed need not write that to Redis again (it still hears of the new totals).
+   */
+  #toldLive: string | undefined;
   #keepAliveQueued = false;
   #storage: ReturnType<typeof storageOf> | undefined;
 
@@ -277,8 +282,11 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   async #tellFeed(closing?: WebSocket): Promise<void> {
     if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
     this.#feedTimer = undefined;
-    const live: LiveState | undefined = this.#liveChanged ? { presence: this.presence(closing), activity: this.#activity } : undefined;
+    const state: LiveState | undefined = this.#liveChanged ? { presence: this.presence(closing), activity: this.#activity } : undefined;
     this.#liveChanged = false;
+    const text = state === undefined ? undefined : JSON.stringify(state);
+    const live = text !== this.#toldLive ? state : undefined;
+    if (live !== undefined) this.#toldLive = text;
     await announceSessionChange(this.env, this.sessionId, this.log, live);
   }
 

@@ -6,7 +6,7 @@
  *
  * The last user message says what to stream: `bench-<tokens>x<spacing ms>` (`bench-200x20`: 200
  * tokens, one every 20 ms; the first goes at once), so one credential serves every plan. Each token's text carries the time it was sent,
- * ` t<index>@<ms>`, and the first also when the request arrived (`#<ms>`), in
+ * ` t<index>@<ms>`, and the first also when the request arrived, body and all (`#<ms>`), in
  * `performance.timeOrigin + performance.now()` milliseconds, which other processes on the machine
  * can compare with their own; the text survives any relay, so a client can tell how long each
  * token took to reach it. (The provider simulator under worker/test/simulators plays registered
@@ -53,8 +53,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // The request has arrived once its body has: a sender that writes the body after its headers
+  // keeps the upstream waiting, and that wait is the sender's, not the upstream's.
+  const text = request.method === "POST" ? await readBody(request) : "";
   const arrivedAt = now();
-  const body = request.method === "POST" ? (JSON.parse(await readBody(request)) as ChatBody) : {};
+  const body = text === "" ? {} : (JSON.parse(text) as ChatBody);
   const plan = planOf(body);
   if (!(request.url ?? "").endsWith("/chat/completions") || plan === undefined) {
     const error = { message: "POST …/chat/completions with a last user message `bench-<tokens>x<ms>`", type: "invalid_request_error" };

@@ -53,6 +53,8 @@ const RECENT_RESULTS = 20;
  * free to pass the first token on the moment it arrives, not busy encoding an INSERT.
  */
 const WRITES_WAIT_FOR_FIRST_EVENT_MS = 100;
+/** How long after its step a model call is logged (see where it is used). */
+const CALL_LOG_DELAY_MS = 100;
 
 export interface TurnHost extends SessionRuntime {
   readonly config: Config;
@@ -504,10 +506,11 @@ export class TurnManager {
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
             this.#record.markStep(turn.turnId, turn.requestId);
-            // A log line costs ~1 ms under wrangler dev: after the task, so turn_end (or the
-            // step's tool calls) does not wait for it.
+            // A log line costs the thread ~0.1 ms under wrangler dev, and more on the machine
+            // (wrangler's process reads and prints it): later, so neither turn_end (or the step's
+            // tool calls) nor a turn started right after this one waits for it.
             const { step } = event;
-            setTimeout(() => logCall(this.#host, turn.turnId, step), 0);
+            setTimeout(() => logCall(this.#host, turn.turnId, step), CALL_LOG_DELAY_MS);
             if (runsTools) this.#host.setActivity("waiting_tool");
             break;
           }

@@ -4,6 +4,8 @@ import { vi } from "vitest";
 
 export interface CapturedLogs {
   readonly lines: string[];
+  /** The first line captured so far or within `timeoutMs` that `matches` (some lines are written a moment after what they tell of). */
+  line(matches: (text: string) => boolean, timeoutMs?: number): Promise<string>;
   stop(): void;
 }
 
@@ -16,6 +18,13 @@ export function captureLogs(): CapturedLogs {
   );
   return {
     lines,
+    async line(matches, timeoutMs = 2000) {
+      for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 10))) {
+        const found = lines.find(matches);
+        if (found !== undefined) return found;
+        if (Date.now() > deadline) throw new Error("no such log line was written");
+      }
+    },
     stop: () => {
       for (const spy of spies) spy.mockRestore();
     },

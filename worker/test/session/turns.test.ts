@@ -36,6 +36,8 @@ describe("a turn", () => {
     const [endWeb, endTui] = await Promise.all([web.next("turn_end"), tui.next("turn_end")]);
     // turn_end comes before the answer's row is written; a wait for the turn answers once it is.
     await waitForTurn(session.id, endWeb.turn_id);
+    // The call is logged a moment after its step, off the path of the next turn's start.
+    const line = await logs.line((text) => text.includes('"event":"provider.call"') && text.includes(session.id));
     logs.stop();
     expect(endWeb).toEqual(endTui);
     expect(endWeb.status).toBe("completed");
@@ -75,8 +77,7 @@ describe("a turn", () => {
     expect(stored?.rawResponse).toMatchObject({ status: 200 });
     expect((stored?.rawResponse as { events: unknown[] }).events.length).toBeGreaterThan(3);
 
-    const line = logs.lines.find((text) => text.includes('"event":"provider.call"') && text.includes(session.id));
-    expect(JSON.parse(line ?? "{}")).toMatchObject({
+    expect(JSON.parse(line)).toMatchObject({
       provider: "anthropic",
       model: "claude-sonnet-4-5",
       input_tokens: 1200,

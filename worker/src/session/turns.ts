@@ -53,7 +53,11 @@ const RECENT_RESULTS = 20;
  * free to pass the first token on the moment it arrives, not busy encoding an INSERT.
  */
 const WRITES_WAIT_FOR_FIRST_EVENT_MS = 100;
-/** How long after its step a model call is logged (see where it is used). */
+/**
+ * How long after its step a model call is logged. A log line costs the thread ~0.1 ms under
+ * wrangler dev, and wrangler's process more: neither turn_end (or the step's tool calls) nor a
+ * turn started the moment this one ended should wait for it.
+ */
 const CALL_LOG_DELAY_MS = 100;
 
 export interface TurnHost extends SessionRuntime {
@@ -506,9 +510,6 @@ export class TurnManager {
             turn.events.length = 0;
             this.#emit(turn, { type: "message", message: answer });
             this.#record.markStep(turn.turnId, turn.requestId);
-            // A log line costs the thread ~0.1 ms under wrangler dev, and more on the machine
-            // (wrangler's process reads and prints it): later, so neither turn_end (or the step's
-            // tool calls) nor a turn started right after this one waits for it.
             const { step } = event;
             setTimeout(() => logCall(this.#host, turn.turnId, step), CALL_LOG_DELAY_MS);
             if (runsTools) this.#host.setActivity("waiting_tool");

@@ -37,6 +37,7 @@ import type { NumberedFrame, UnnumberedFrame } from "./event-log.ts";
 import { toConversation } from "./history.ts";
 import type { SessionRuntime } from "./runtime.ts";
 import { TurnRecord } from "./turn-record.ts";
+import { closeCutOffTurn, repairHistory } from "./turn-recovery.ts";
 import { Transcript } from "./transcript.ts";
 import { SessionTotals } from "./session-totals.ts";
 import { TurnCache } from "./turn-cache.ts";
@@ -151,7 +152,7 @@ export class TurnManager {
     try {
       const session = await getSessionRow(this.#host.db(), this.#host.sessionId);
       if (session === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
-      await this.#repairHistory();
+      await repairHistory(this.#host, this.#transcript);
       const wired = await wireTurn(this.#host, session, this.#desk);
       const limits = contextLimits(session, wired.credentialContextWindow, this.#host.config);
       const stored = await this.#compactor.onRequest(TurnIdSchema.parse(crypto.randomUUID()), session, wired.deps, limits, instructions);
@@ -280,46 +281,10 @@ export class TurnManager {
     if (this.#current !== undefined || this.#starting) return;
     const cutOff = this.#record.takeCutOff();
     if (cutOff === undefined) return;
-    const { turnId, partial, openApprovals } = cutOff;
-    let message: Message | null = null;
-    if (partial.hasOutput) {
-      message = await this.#transcript.store({
-        ...(await this.#transcript.row(
-          turnId,
-          "assistant",
-          partial.content.filter((part) => part.type !== "tool_call"),
-        )),
-        status: "partial",
-        error: "The session restarted before this answer was complete.",
-      });
-    }
-    for (const callId of openApprovals)
-      this.#host.broadcast({ type: "approval_result", turn_id: turnId, call_id: callId, decision: "deny", by: "cancel" });
-    await this.#repairHistory();
-    this.#host.broadcast({
-      type: "turn_end",
-      turn_id: turnId,
-      status: "interrupted",
-      message,
-      ...(cutOff.requestId !== undefined && { request_id: cutOff.requestId }),
-    });
-    this.#host.setActivity("idle");
-    this.#host.log.warn("turn.interrupted", { session_id: this.#host.sessionId, turn_id: turnId });
+    await closeCutOffTurn(this.#host, this.#transcript, cutOff);
     // Whoever asked for the recovery reads Postgres next (a joining client's snapshot, the next
     // turn's history): what it stored must be there, not on its way. Only after a crash or deploy.
     await this.#writes.idle();
-  }
-
-  /** Every call in the history gets its one result before anything is sent (see history.ts). */
-  async #repairHistory(): Promise<void> {
-    for (const stored of await this.#transcript.storeInterruptedResults()) {
-      this.#host.broadcast({ type: "message", message: stored });
-      this.#host.log.warn("tool_calls.interrupted", {
-        session_id: this.#host.sessionId,
-        message_id: stored.id,
-        calls: stored.content.length,
-      });
-    }
   }
 
   /**
@@ -358,7 +323,7 @@ export class TurnManager {
       this.#cache.sessionChanged(row);
       if (row.status === "archived") throw new AppError("SESSION_ARCHIVED", "This session is archived; it takes no new messages.");
       // A result lost without a restart (a write that failed) is repaired here, before the next request.
-      await this.#repairHistory();
+      await repairHistory(this.#host, this.#transcript);
       // An edit continues from before the edited message; a regenerate from before the old answer.
       const regenerated = "regenerate" in what ? await regenerateAs(this.#host.db(), row, what.choice) : undefined;
       if ("edit" in what || "regenerate" in what) {

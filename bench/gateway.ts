@@ -5,10 +5,14 @@
  * stamps every token with the time it sent it, so each client can tell what the system in
  * between added: before the first token, to the end, and to every token's delivery.
  *
- *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0]
+ *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0] [--think 0]
  *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
  *                            [--settle 60] [--turns-per-session 10] [--history-kb 0] [--woken 20] [--idle 40]
  *                            [--no-portkey] [--no-proxy]
+ *
+ * `--think N`: the upstream answers each one-at-a-time request N ms after it arrived, as a model
+ * reads its prompt before it speaks (not counted as added: the added time is the client's wait
+ * less the upstream's own). What a system does while the model reads then costs nothing.
  *
  * `--history-kb N`: the one-at-a-time requests come after N KB of earlier turns (bench/gateway/
  * history.ts), as in a session that has grown: direct and Portkey send them in each body, The
@@ -41,6 +45,7 @@ const { values: flags } = parseArgs({
     requests: { type: "string", default: "200" },
     tokens: { type: "string", default: "200" },
     spacing: { type: "string", default: "0" },
+    think: { type: "string", default: "0" },
     concurrency: { type: "string", default: "50,100,200" },
     "stream-tokens": { type: "string", default: "200" },
     "stream-spacing": { type: "string", default: "20" },
@@ -64,7 +69,7 @@ const { values: flags } = parseArgs({
 });
 const REQUESTS = Number(flags.requests);
 const PAUSE_MS = Number(flags.pause);
-const SEQUENTIAL = planText(Number(flags.tokens), Number(flags.spacing));
+const SEQUENTIAL = planText(Number(flags.tokens), Number(flags.spacing), Number(flags.think));
 const STREAM_TOKENS = Number(flags["stream-tokens"]);
 const STREAMING = planText(STREAM_TOKENS, Number(flags["stream-spacing"]));
 const LEVELS = flags.concurrency
@@ -256,7 +261,7 @@ try {
     return `${fixed(summary.p50)} / ${fixed(summary.p99)} ms`;
   };
   out(
-    `\n### One request at a time (${REQUESTS} per system, interleaved; upstream streams ${flags.tokens} tokens, ${flags.spacing} ms apart)\n\n` +
+    `\n### One request at a time (${REQUESTS} per system, interleaved; upstream streams ${flags.tokens} tokens, ${flags.spacing} ms apart${Number(flags.think) > 0 ? `, the first ${flags.think} ms after the request arrived` : ""})\n\n` +
       `| | added time to first token p50 / p99 | added time to the end p50 / p99 | last token → turn_end p50 / p99 | errors |\n|---|---|---|---|---|\n`,
   );
   for (const [system, list] of readings) {

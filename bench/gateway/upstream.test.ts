@@ -39,6 +39,15 @@ describe("the bench's upstream", () => {
     expect(usage?.completion_tokens).toBe(5);
   });
 
+  it("starts its answer once the model has read its prompt, when the plan says how long that takes", async () => {
+    const reading = await chatCompletion(upstream.url, {}, planText(2, 0, 60));
+    expect(reading.error).toBeUndefined();
+    expect(reading.tokens).toBe(2);
+    // The wait is the upstream's own: between the request's arrival and its first token.
+    expect(reading.firstSentAt! - reading.arrivedAt!).toBeGreaterThanOrEqual(59);
+    expect(reading.firstReceivedAt! - reading.startedAt).toBeGreaterThanOrEqual(59);
+  });
+
   it("answers a request without a plan with a 400 the SDK reports as such", async () => {
     const sdk = new OpenAI({ apiKey: "bench", baseURL: `${upstream.url}/v1`, maxRetries: 0 });
     await expect(sdk.chat.completions.create({ model: "gpt-4.1", messages: [{ role: "user", content: "hello" }] })).rejects.toBeInstanceOf(

@@ -5,11 +5,13 @@
  * usage chunk when `stream_options.include_usage`, then `data: [DONE]`.
  *
  * The last user message says what to stream: `bench-<tokens>x<spacing ms>` (`bench-200x20`: 200
- * tokens, one every 20 ms; the first goes at once), so one credential serves every plan. Each token's text carries the time it was sent,
- * ` t<index>@<ms>`, and the first also when the request arrived, body and all (`#<ms>`), in
- * `performance.timeOrigin + performance.now()` milliseconds, which other processes on the machine
- * can compare with their own; the text survives any relay, so a client can tell how long each
- * token took to reach it. (The provider simulator under worker/test/simulators plays registered
+ * tokens, one every 20 ms; the first goes at once), and optionally how long the model reads its
+ * prompt before it answers (`bench-200x0w50`: the response starts 50 ms after the request
+ * arrived, as a real model's does), so one credential serves every plan. Each token's text
+ * carries the time it was sent, ` t<index>@<ms>`, and the first also when the request arrived,
+ * body and all (`#<ms>`), in `performance.timeOrigin + performance.now()` milliseconds, which
+ * other processes on the machine can compare with their own; the text survives any relay, so a
+ * client can tell how long each token took to reach it. (The provider simulator under worker/test/simulators plays registered
  * scripts from the clients' process and does not stamp chunks, so it does not fit here.)
  *
  *   tsx bench/gateway/upstream.ts   → prints `listening <port>` once it is ready
@@ -26,14 +28,15 @@ interface ChatBody {
 }
 
 /** What a request asks the upstream to stream (its last user message names the plan). */
-export function planOf(body: ChatBody): { tokens: number; spacingMs: number } | undefined {
+export function planOf(body: ChatBody): { tokens: number; spacingMs: number; thinkMs: number } | undefined {
   const last = body.messages?.findLast((message) => message.role === "user")?.content;
-  const match = typeof last === "string" ? /^bench-(\d+)x(\d+)$/.exec(last.trim()) : null;
-  return match === null ? undefined : { tokens: Number(match[1]), spacingMs: Number(match[2]) };
+  const match = typeof last === "string" ? /^bench-(\d+)x(\d+)(?:w(\d+))?$/.exec(last.trim()) : null;
+  return match === null ? undefined : { tokens: Number(match[1]), spacingMs: Number(match[2]), thinkMs: Number(match[3] ?? 0) };
 }
 
-/** The message that asks for `tokens` tokens, `spacingMs` apart. */
-export const planText = (tokens: number, spacingMs: number) => `bench-${tokens}x${spacingMs}`;
+/** The message that asks for `tokens` tokens, `spacingMs` apart, the first `thinkMs` after the request. */
+export const planText = (tokens: number, spacingMs: number, thinkMs = 0) =>
+  `bench-${tokens}x${spacingMs}${thinkMs > 0 ? `w${thinkMs}` : ""}`;
 
 const STAMP = /t(\d+)@(\d+(?:\.\d+)?)(?:#(\d+(?:\.\d+)?))?/g;
 
@@ -64,6 +67,8 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
     response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error }));
     return;
   }
+  if (plan.thinkMs > 0) await sleep(plan.thinkMs);
+  if (response.destroyed) return;
   const id = `chatcmpl-bench${crypto.randomUUID().slice(0, 12)}`;
   const created = Math.floor(Date.now() / 1000);
   const model = body.model ?? "bench";

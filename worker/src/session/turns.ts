@@ -46,6 +46,7 @@ import { type OutboxStorage, WriteBehind } from "./write-behind.ts";
 import { logFailover } from "./failover.ts";
 import { logCall, turnOf } from "./turn-log.ts";
 import { appendLiveEvent } from "./live-events.ts";
+import { answeredOrAfter, REQUEST_HEAD_START_MS, watchFirstRequest } from "./request-head-start.ts";
 
 const RECENT_RESULTS = 20;
 /**
@@ -365,13 +366,17 @@ export class TurnManager {
         throw error;
       }
       // The model is asked before anything is written: a storage write holds every outgoing
-      // message until it is on disk (the output gate), the model request too. The request is
-      // built and sent within this task (a warm turn reads nothing first); the user's message is
-      // noted and shown in the next one, before any of the turn's frames (they wait for `shown`).
+      // message until it is on disk (the output gate), the model request and the rest of its
+      // body too. The request is built and sent within this task (a warm turn reads nothing
+      // first); the user's message is noted and shown once the model has answered it, or a few
+      // milliseconds later (request-head-start.ts), before any of the turn's frames (they wait
+      // for `shown`).
       let shown: () => void = () => undefined;
       turn.shown = new Promise((resolve) => (shown = resolve));
-      turn.done = this.#run(turn, regenerated, release, letGo);
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      let asked: () => void = () => undefined;
+      const answered = new Promise<void>((resolve) => (asked = resolve));
+      turn.done = this.#run(turn, regenerated, release, letGo, asked);
+      await answeredOrAfter(answered, REQUEST_HEAD_START_MS);
       try {
         if (user !== undefined) {
           user.note();
@@ -395,9 +400,16 @@ export class TurnManager {
 
   /**
    * `regenerated`: the session as a regenerate answers (another model, maybe); else as it is now.
-   * `letGo` hands the event log back once turn_end is out.
+   * `letGo` hands the event log back once turn_end is out; `asked` says the first model request
+   * was answered (or that the run ended without one).
    */
-  async #run(turn: RunningTurn, regenerated: SessionRow | undefined, release: () => void, letGo: () => void): Promise<TurnResult> {
+  async #run(
+    turn: RunningTurn,
+    regenerated: SessionRow | undefined,
+    release: () => void,
+    letGo: () => void,
+    asked: () => void,
+  ): Promise<TurnResult> {
     let status: TurnStatus = "failed";
     let answer: Message | null = null;
     const signal = turn.controller.signal;
@@ -410,6 +422,7 @@ export class TurnManager {
       if (active === undefined) throw new AppError("SESSION_NOT_FOUND", "No session with that id.");
       session = active;
       const wired = await wireTurn(this.#host, active, this.#desk, inputs);
+      const wiredDeps = { ...wired.deps, fetch: watchFirstRequest(wired.deps.fetch, asked) };
       const releaseLater = setTimeout(release, WRITES_WAIT_FOR_FIRST_EVENT_MS);
       firstEventShown = () => {
         clearTimeout(releaseLater);
@@ -420,10 +433,10 @@ export class TurnManager {
         this.#writes.task("credential.touch_failed", (db) => touchCredential(db, credential.id));
       const limits = contextLimits(active, wired.credentialContextWindow, this.#host.config);
       // Before the first request, and once more if the provider still finds it too long.
-      await this.#compactor.beforeTurn(turn.turnId, active, wired.deps, limits, signal);
+      await this.#compactor.beforeTurn(turn.turnId, active, wiredDeps, limits, signal);
       const deps = {
-        ...wired.deps,
-        onContextOverflow: () => this.#compactor.afterOverflow(turn.turnId, active, wired.deps, limits, signal),
+        ...wiredDeps,
+        onContextOverflow: () => this.#compactor.afterOverflow(turn.turnId, active, wiredDeps, limits, signal),
       };
       const loop = runTurn(deps, {
         turnId: turn.turnId,
@@ -492,6 +505,7 @@ export class TurnManager {
       // A loop that yielded nothing still ends after the user's message (and the turn's record).
       await before;
     } catch (error) {
+      asked();
       await turn.shown;
       const failure = error instanceof AppError ? error : internalError(error);
       if (failure.status >= 500) this.#host.log.error("turn.failed", { session_id: this.#host.sessionId, turn_id: turn.turnId, error });
@@ -512,6 +526,7 @@ export class TurnManager {
         .catch(() => null);
       status = "failed";
     } finally {
+      asked();
       firstEventShown?.();
       release();
       this.#record.clear();

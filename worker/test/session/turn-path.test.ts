@@ -6,7 +6,7 @@
 // bound, and on every turn while Redis is down, the turn checks the old way. A session woken from
 // hibernation reads its history and checks its inputs side by side, in few queries, and its model
 // request does not wait for a storage commit; told someone is writing (`prepare`), it reads all that
-// before the message comes. turn_end is sent before the answer's row is written,
+// before the message comes. A model that takes its time to answer does not hold the user's message. turn_end is sent before the answer's row is written,
 // the answer is stored all the same (also when the object dies in between), and `?wait=true`
 // answers only once a GET /messages sees the answer, as a client's snapshot right after turn_end
 // holds it.
@@ -116,6 +116,32 @@ describe("the warm turn", () => {
       expect(requests.map((request) => offered(request.body).includes("notes__search"))).toEqual([true, true, true]);
     } finally {
       tunnel.close();
+    }
+  });
+
+  it("shows the user's message at once while a slow model reads its prompt, its request gone first all the same", async () => {
+    // The message is noted and shown once the model answered or a few ms after the request
+    // (request-head-start.ts): a model that takes its time must not hold it.
+    const { session } = await scriptedSession([say("Warm."), { ...say("Thought it over."), think_ms: 1500 }]);
+    await sendAndWait(session.id, "first");
+    const socket = await joinSocket(session.id);
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      const sentAt = Date.now();
+      socket.send({ type: "send", text: "take your time" });
+      const shown = await socket.next("message");
+      const shownAt = Date.now();
+      expect(shown.message).toMatchObject({ role: "user", content: [{ type: "text", text: "take your time" }] });
+      await socket.next("event");
+      const answeredAt = Date.now();
+      expect(shownAt - sentAt).toBeLessThan(1000);
+      expect(answeredAt - sentAt).toBeGreaterThanOrEqual(1500);
+      expect(watch.log.some((entry) => entry.startsWith("model "))).toBe(true);
+      expect(watch.beforeModel()).toEqual([]);
+      expect(await socket.next("turn_end")).toMatchObject({ status: "completed" });
+    } finally {
+      await watch.stop();
+      socket.close();
     }
   });
 

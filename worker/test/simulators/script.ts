@@ -71,6 +71,8 @@ export const TurnSchema = z.object({
   failure: FailureSchema.optional(),
   /** Pause between chunks, to make a stream observable while it runs. */
   chunk_delay_ms: z.number().int().nonnegative().default(0),
+  /** How long the model reads its prompt: the response (headers and all) starts this long after the request. */
+  think_ms: z.number().int().nonnegative().default(0),
   /** Play this recorded body instead of rendering the steps (steps and failure are ignored). */
   raw: RawSchema.optional(),
 });

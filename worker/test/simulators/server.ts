@@ -202,6 +202,7 @@ async function play(response: ServerResponse, format: WireFormat, turn: Turn, co
     return sendJson(response, format.overloadedStatus, format.errorBody(format.overloadedStatus, "overloaded_error"));
   }
   const frames = format.render(resolveTurn(turn, context.key, measured), context);
+  if (turn.think_ms > 0) await pause(turn.think_ms);
   response.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",

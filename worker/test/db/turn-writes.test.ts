@@ -2,11 +2,18 @@
 // branch and totals need, in as few statements as that takes. A message the session has shown is
 // stored once with the branch's end and the session's activity (one statement), and a credential's
 // last use is written at most once a minute however many turns use it.
-import type { ContentPart, SessionId } from "@maestro/protocol";
+import { type ContentPart, MessageIdSchema, type SessionId, ToolCallIdSchema } from "@maestro/protocol";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { touchCredential } from "../../src/auth/credential-secret.ts";
-import { currentConversationId, insertMessage, type NewMessage, writeMessageOnce } from "../../src/db/queries/messages.ts";
+import {
+  currentConversationId,
+  insertMessage,
+  messageOf,
+  type NewMessage,
+  toMessage,
+  writeMessageOnce,
+} from "../../src/db/queries/messages.ts";
 import { conversations, messages, savedAuthentications, sessions } from "../../src/db/schema.ts";
 import { client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
@@ -91,6 +98,70 @@ describe("a shown message's write", () => {
     expect(written).toEqual(inserted);
     expect(JSON.stringify(written.rawRequest)).toBe(JSON.stringify({ z: 1, a: { y: 2, b: 3 } }));
     expect(written.isCopy).toBe(true);
+  });
+
+  it("is shown as a read of the stored row gives it back, with every kind of content part", async () => {
+    const sessionId = await newSession();
+    const callId = ToolCallIdSchema.parse("toolu_01shown");
+    const content: ContentPart[] = [
+      { type: "thinking", text: "weigh it", signature: "sig-1" },
+      { type: "redacted_thinking", data: "opaque" },
+      { type: "text", text: "nul:\u0000 lone:\uD800", signature: "thought-sig" },
+      { type: "refusal", text: "not that" },
+      { type: "tool_call", call_id: callId, name: "read_file", args: { path: "a.txt", n: 1 }, args_json: '{"path":"a.txt","n":1.0}' },
+      {
+        type: "tool_result",
+        call_id: callId,
+        name: "read_file",
+        ok: false,
+        output: "denied",
+        error_code: "PERMISSION_DENIED",
+        duration_ms: 3,
+        wait_ms: 40,
+        machine: "laptop",
+      },
+      {
+        type: "compaction",
+        trigger: "manual",
+        pruned_through: null,
+        summarized_through: MessageIdSchema.parse(crypto.randomUUID()),
+        summary: "so far",
+        tokens_before: 900,
+        tokens_after: 100,
+        instructions: "keep the paths",
+      },
+    ];
+    const { shown, read } = await withDb(async (db) => {
+      const conversationId = await currentConversationId(db, sessionId);
+      const user = message(sessionId, conversationId, "question", new Date("2026-12-01T10:00:00.000Z"));
+      const answer: NewMessage = {
+        id: crypto.randomUUID(),
+        sessionId,
+        conversationId,
+        parentId: user.id,
+        turnId: crypto.randomUUID(),
+        role: "assistant",
+        content,
+        status: "complete",
+        provider: "anthropic",
+        model: "claude-sonnet-4-5",
+        inputTokens: 10,
+        outputTokens: 20,
+        cacheReadTokens: 3,
+        cacheWriteTokens: 0,
+        totalCostUsd: "0.00012345",
+        latencyMs: 1234,
+        timeToFirstTokenMs: 56,
+        stopReason: "tool_use",
+        createdAt: new Date("2026-12-01T10:00:01.250Z"),
+      };
+      const shown = [messageOf(user), messageOf(answer)];
+      for (const row of [user, answer]) await writeMessageOnce(db, row);
+      const stored = await db.select().from(messages).where(eq(messages.sessionId, sessionId));
+      const byId = new Map(stored.map((row) => [row.id, row]));
+      return { shown, read: shown.map((each) => toMessage(byId.get(each.id)!)) };
+    });
+    expect(shown).toStrictEqual(read);
   });
 
   it("written again (a restart that lost its note) changes nothing but the branch's end", async () => {

@@ -164,7 +164,9 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
   }
 
   setActivity(activity: SessionActivity): void {
-    if (activity === this.#activity) return;
+    // An object that has told the feed nothing yet may be one a restart rebuilt: Redis can still
+    // hold what it was doing before (a turn the restart cut off), so even the same activity is told.
+    if (activity === this.#activity && this.#toldLive !== undefined) return;
     this.#activity = activity;
     this.#liveChanged = true;
     this.#tellFeedSoon();

@@ -3,12 +3,14 @@
 // provider: the cut-off call gets a stored `interrupted` result and an audit row, every client
 // hears the turn end, and the next request carries the call answered, so the simulator — which
 // refuses what the real APIs refuse — accepts it; an agent still running a cut-off command is told
-// to stop it.
+// to stop it. A session whose object closes the cut-off turn on its own is listed as idle again.
 import type { AgentId, ProviderId, SessionId } from "@maestro/protocol";
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { messages, toolExecutions } from "../../src/db/schema.ts";
+import { sessionStub } from "../../src/session/stub.ts";
+import { api, client } from "../helpers/api.ts";
 import { INTERRUPTED_OUTPUT } from "../../src/session/history.ts";
 import { withDb } from "../helpers/db.ts";
 import { connectAgent, createAgent } from "../helpers/fake-agent.ts";
@@ -112,5 +114,22 @@ describe.each(PROVIDERS)("%s after a restart", (provider) => {
     const back = await connectAgent(agent, { register: { running: [running.id] } });
     expect(await back.next("cancel", 10_000)).toEqual({ type: "cancel", id: running.id });
     back.close();
+  });
+});
+
+describe("a session's listing after a restart", () => {
+  it("goes back to idle when the object closes the cut-off turn on its own, with no client there", async () => {
+    const { session } = await scriptedSession([{ ...say("A long answer, streamed slowly enough to be cut off."), chunk_delay_ms: 300 }]);
+    const activity = async () => (await client().sessions.get(session.id)).activity;
+    const sent = await api(`/sessions/${session.id}/messages`, { method: "POST", body: JSON.stringify({ text: "go on" }) });
+    expect(sent.status).toBe(202);
+    while ((await activity()) !== "streaming") await settle(20);
+
+    await abortAllDurableObjects();
+    // Nobody joins or writes: the keep-alive alarm wakes the object, which closes the turn.
+    expect(await runDurableObjectAlarm(sessionStub(env, session.id))).toBe(true);
+    const deadline = Date.now() + 3000;
+    while ((await activity()) !== "idle" && Date.now() < deadline) await settle(50);
+    expect(await activity()).toBe("idle");
   });
 });

@@ -17,7 +17,7 @@
 /** The longest the user's message waits for the model request: a large body's pieces are out by then. */
 export const REQUEST_HEAD_START_MS = 4;
 
-/** A model request for a turn: `fetch`, which tells `answered` once its first request settles. */
+/** A turn's model `fetch` that tells `answered` as each request settles (the turn listens for the first). */
 export function watchFirstRequest(fetch: typeof globalThis.fetch, answered: () => void): typeof globalThis.fetch {
   return (input, init) => {
     const sent = fetch(input, init);

@@ -1,7 +1,8 @@
 // Proves, against the real Postgres: the writes every turn makes are what the session's history,
 // branch and totals need, in as few statements as that takes. A message the session has shown is
 // stored once with the branch's end and the session's activity (one statement), and a credential's
-// last use is written at most once a minute however many turns use it.
+// last use is written at most once a minute however many turns use it. The message a client is
+// shown before it is stored is the one a read of its row gives back.
 import { type ContentPart, MessageIdSchema, type SessionId, ToolCallIdSchema } from "@maestro/protocol";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";

@@ -11,8 +11,9 @@
  * carries the time it was sent, ` t<index>@<ms>`, and the first also when the request arrived,
  * body and all (`#<ms>`), in `performance.timeOrigin + performance.now()` milliseconds, which
  * other processes on the machine can compare with their own; the text survives any relay, so a
- * client can tell how long each token took to reach it. (The provider simulator under worker/test/simulators plays registered
- * scripts from the clients' process and does not stamp chunks, so it does not fit here.)
+ * client can tell how long each token took to reach it. (The provider simulator under
+ * worker/test/simulators plays registered scripts from the clients' process and does not stamp
+ * chunks, so it does not fit here.)
  *
  *   tsx bench/gateway/upstream.ts   → prints `listening <port>` once it is ready
  */

@@ -505,6 +505,8 @@ export class TurnManager {
       // A loop that yielded nothing still ends after the user's message (and the turn's record).
       await before;
     } catch (error) {
+      // The user's message is shown once the model was asked: a run that failed before it asked
+      // says so now, or the error below would wait out the head start first.
       asked();
       await turn.shown;
       const failure = error instanceof AppError ? error : internalError(error);

@@ -9,9 +9,9 @@ import { abortAllDurableObjects, env, runDurableObjectAlarm } from "cloudflare:t
 import { eq } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { messages, toolExecutions } from "../../src/db/schema.ts";
+import { INTERRUPTED_OUTPUT } from "../../src/session/history.ts";
 import { sessionStub } from "../../src/session/stub.ts";
 import { api, client } from "../helpers/api.ts";
-import { INTERRUPTED_OUTPUT } from "../../src/session/history.ts";
 import { withDb } from "../helpers/db.ts";
 import { connectAgent, createAgent } from "../helpers/fake-agent.ts";
 import { say, scriptedSession } from "../helpers/scripted-session.ts";

@@ -6,10 +6,10 @@
 // bound, and on every turn while Redis is down, the turn checks the old way. A session woken from
 // hibernation reads its history and checks its inputs side by side, in few queries, and its model
 // request does not wait for a storage commit; told someone is writing (`prepare`), it reads all that
-// before the message comes. A model that takes its time to answer does not hold the user's message. turn_end is sent before the answer's row is written,
-// the answer is stored all the same (also when the object dies in between), and `?wait=true`
-// answers only once a GET /messages sees the answer, as a client's snapshot right after turn_end
-// holds it.
+// before the message comes. A model that takes its time to answer does not hold the user's
+// message. turn_end is sent before the answer's row is written, the answer is stored all the same
+// (also when the object dies in between), and `?wait=true` answers only once a GET /messages sees
+// the answer, as a client's snapshot right after turn_end holds it.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
 import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";

@@ -94,6 +94,7 @@ export class EventLog {
   #keptAfter: number | undefined;
   /** The size bound cannot be met until keepAfter moves: no point asking SQLite at every write. */
   #sizeBoundBlocked = false;
+  #alongside: (() => void) | undefined;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {
     this.#sql = sql;
@@ -134,6 +135,15 @@ export class EventLog {
   keepAfter(seq: number | undefined): void {
     this.#keptAfter = seq;
     this.#sizeBoundBlocked = false;
+  }
+
+  /**
+   * `write` is made with each of the log's own writes, in the same task, so it shares their commit:
+   * a storage write that can wait for one (a stored message's outbox note, deleted) then costs no
+   * disk sync of its own.
+   */
+  alongsideWrites(write: () => void): void {
+    this.#alongside = write;
   }
 
   /** Number a frame and return it with its wire text; it reaches storage now or within flushMs. */
@@ -184,6 +194,7 @@ export class EventLog {
     const pending = this.#pending;
     if (pending.length === 0) return;
     this.#pending = [];
+    this.#alongside?.();
     for (let start = 0; start < pending.length; start += ROWS_PER_INSERT) {
       const rows = pending.slice(start, start + ROWS_PER_INSERT);
       const values: (number | string)[] = [];

@@ -103,6 +103,7 @@ export class SessionDO extends DurableObject<Env> implements FrameHost {
       getConfig(env).approvalTimeoutMs,
     );
     this.turns = new TurnManager(this, desk);
+    this.events.alongsideWrites(() => this.turns.sweepNotes());
     this.queue = new SendQueue(this, this.turns);
     // Keep-alives are answered by the runtime itself, without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME_TEXT, PONG_FRAME_TEXT));

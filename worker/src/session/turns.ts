@@ -132,6 +132,11 @@ export class TurnManager {
     this.#record = new TurnRecord(host);
   }
 
+  /** Deletes the outbox notes of the messages now stored; called with another storage write (write-behind.ts). */
+  sweepNotes(): void {
+    this.#writes.sweepNotes();
+  }
+
   get running(): boolean {
     return this.#current !== undefined;
   }
@@ -544,6 +549,7 @@ export class TurnManager {
     } finally {
       letGo();
       if (answerWrite !== undefined) void this.#host.committed().then(answerWrite, answerWrite);
+      this.#writes.sweepNotesWhenWritten();
     }
     // The session's tokens and cost just changed: every client's header should say so.
     this.#updateTotals();

@@ -6,9 +6,16 @@
  *
  * A message is noted in the object's own storage first (an outbox; the note joins the storage
  * write of the frame that shows it), so a restart between showing it and storing it loses
- * nothing: recover() stores what the outbox holds before anything reads the history again. The
- * note leaves out the answer's raw exchange (kept for exports and debugging, and as large as the
- * whole conversation it was sent with): the frames that show the answer wait for the note's
+ * nothing: recover() stores what the outbox holds before anything reads the history again. Once
+ * the message is stored its note is deleted with the object's next storage write (the next note,
+ * the event log's next write), once a turn's writes are all done, or NOTE_SWEEP_MS later: every
+ * commit is a disk sync that holds the Worker's thread and the object's outgoing frames, and a
+ * delete of its own after each message put one more commit in the middle of a turn's stream. A
+ * note that outlives its write costs nothing: written again after a restart, the message changes
+ * nothing (writeMessageOnce).
+ *
+ * The note leaves out the answer's raw exchange (kept for exports and debugging, and as large as
+ * the whole conversation it was sent with): the frames that show the answer wait for the note's
  * commit, which must not grow with the session. A restart in between stores the answer without it.
  * A write that keeps failing is given up with an error in the log, and `onLost` lets the
  * transcript read the history from Postgres again, so the next turn continues from what is stored.
@@ -20,6 +27,8 @@ import type { Logger } from "../log.ts";
 const OUTBOX = "outbox:";
 /** A write that fails is tried again after these pauses (Postgres restarting, a dropped socket). */
 const RETRY_MS = [100, 1_000];
+/** The longest a stored message's note waits for another storage write to share a commit with. */
+export const NOTE_SWEEP_MS = 1_000;
 
 export interface OutboxStorage {
   put(key: string, value: unknown): void;
@@ -47,6 +56,9 @@ export class WriteBehind {
   #tail: Promise<void> = Promise.resolve();
   #count = 0;
   #recovering: Promise<void> | undefined;
+  /** The notes of messages now stored, deleted by sweepNotes(). */
+  #toSweep: string[] = [];
+  #sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: WriteBehindHost, onLost: () => void) {
     this.#host = host;
@@ -73,6 +85,7 @@ export class WriteBehind {
     const written = this.#write(key, pending, () => (stored = true));
     const note = () => {
       if (stored) return;
+      this.sweepNotes();
       try {
         this.#host.storage.put(key, { row: { ...row, rawRequest: null, rawResponse: null }, contextTokens } satisfies Pending);
       } catch (error) {
@@ -82,6 +95,25 @@ export class WriteBehind {
       this.#host.keepAlive();
     };
     return { note, written };
+  }
+
+  /**
+   * Deletes the notes of the messages stored so far. Called with another storage write (a note,
+   * the event log's: SessionDO wires it), so the deletes join that write's commit.
+   */
+  sweepNotes(): void {
+    if (this.#sweepTimer !== undefined) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+    for (const key of this.#toSweep.splice(0)) this.#host.storage.delete(key);
+  }
+
+  /**
+   * Deletes the notes once every write queued so far is done: a turn's end, after which no other
+   * storage write may come for a while, and a restart should find no note of a stored message.
+   * What the end shows next (the session's new totals) joins the same commit.
+   */
+  sweepNotesWhenWritten(): void {
+    void this.#chain(async () => this.sweepNotes());
   }
 
   /** A write no one reads back at once (a credential's last use): in order, best effort, not noted. */
@@ -145,7 +177,8 @@ export class WriteBehind {
         }
       }
       onStored?.();
-      this.#host.storage.delete(key);
+      this.#toSweep.push(key);
+      this.#sweepTimer ??= setTimeout(() => this.sweepNotes(), NOTE_SWEEP_MS);
     });
   }
 

@@ -165,7 +165,7 @@ describe("a shown message's write", () => {
     expect(shown).toStrictEqual(read);
   });
 
-  it("written again (a restart that lost its note) changes nothing but the branch's end", async () => {
+  it("written again (its outbox note outlived the write, and a restart found it) changes nothing", async () => {
     const sessionId = await newSession();
     const state = await withDb(async (db) => {
       const conversationId = await currentConversationId(db, sessionId);
@@ -173,18 +173,24 @@ describe("a shown message's write", () => {
       const second = message(sessionId, conversationId, "second", new Date("2026-12-01T10:00:01.000Z"), first.id);
       await writeMessageOnce(db, first, { contextTokens: 10 });
       await writeMessageOnce(db, second, { contextTokens: 20 });
-      // The first again, with other content: the stored row stays as it was, the branch ends there.
-      await writeMessageOnce(db, { ...first, content: [{ type: "text", text: "changed" }] });
+      const [before] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+      // The first again, with other content and a later time: the row, the branch's end and the
+      // session stay as the second write left them.
+      await writeMessageOnce(
+        db,
+        { ...first, content: [{ type: "text", text: "changed" }], createdAt: new Date("2026-12-01T11:00:00.000Z") },
+        { contextTokens: 99 },
+      );
       const rows = await db.select().from(messages).where(eq(messages.sessionId, sessionId));
       const [conversation] = await db.select().from(conversations).where(eq(conversations.id, conversationId));
       const [session] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
-      return { first, rows, conversation, session };
+      return { first, second, rows, conversation, session, before };
     });
     expect(state.rows).toHaveLength(2);
     expect(state.rows.find((row) => row.id === state.first.id)?.content).toEqual([{ type: "text", text: "first" }]);
-    expect(state.conversation?.leafMessageId).toBe(state.first.id);
-    // Without a context size the session's is left as it was.
+    expect(state.conversation?.leafMessageId).toBe(state.second.id);
     expect(state.session?.contextTokens).toBe(20);
+    expect(state.session?.lastActivityAt).toEqual(state.before?.lastActivityAt);
   });
 
   it("leaves everything as it was when the message cannot be stored", async () => {

@@ -44,7 +44,8 @@ function frameTypes(bindings: unknown[]): string[] {
 export interface RoundTrips {
   /**
    * "db.<entry>" ("db.query" for a statement sent to the pool as text), "agent.<method>",
-   * "storage.<write>" ("storage.frames <type,…>" for the event log),
+   * "storage.<write>" ("storage.frames <type,…>" for the event log, "storage.put <key prefix>"
+   * and "storage.delete <key prefix>" for the key-value store),
    * with `recordRedis` "redis.<command>", and "model <path>", in the order they started.
    */
   readonly log: string[];
@@ -87,7 +88,7 @@ export async function watchRoundTrips(
     watched.env = { ...bindings, AGENT: wrappedAgents };
     const { sql, kv } = watched.ctx.storage;
     const storage = watched.ctx.storage;
-    const [exec, put, setAlarm] = [sql.exec, kv.put, storage.setAlarm];
+    const [exec, put, del, setAlarm] = [sql.exec, kv.put, kv.delete, storage.setAlarm];
     sql.exec = ((query: string, ...bindings: unknown[]) => {
       if (FRAMES_WRITE.test(query)) log.push(`storage.frames ${frameTypes(bindings).join(",")}`);
       else if (SQL_WRITE.test(query)) log.push(`storage.sql ${query.trim().split(/\s+/)[0]!.toUpperCase()}`);
@@ -96,6 +97,10 @@ export async function watchRoundTrips(
     kv.put = (key: string, value: unknown) => {
       log.push(`storage.put ${key.split(":")[0]}`);
       return put.call(kv, key, value);
+    };
+    kv.delete = (key: string) => {
+      log.push(`storage.delete ${key.split(":")[0]}`);
+      return del.call(kv, key);
     };
     storage.setAlarm = (...args: Parameters<typeof setAlarm>) => {
       log.push("storage.setAlarm");
@@ -106,7 +111,7 @@ export async function watchRoundTrips(
       if (!own.redis) delete (watched as Partial<Watched>).redis;
       watched.env = bindings;
       Object.assign(sql, { exec });
-      Object.assign(kv, { put });
+      Object.assign(kv, { put, delete: del });
       Object.assign(storage, { setAlarm });
     };
   });

@@ -11,11 +11,19 @@
 // (also when the object dies in between), and `?wait=true` answers only once a GET /messages sees
 // the answer, as a client's snapshot right after turn_end holds it.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
-import { abortAllDurableObjects, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import {
+  abortAllDurableObjects,
+  createExecutionContext,
+  createScheduledController,
+  env,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { messages } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
+import type { SessionDO } from "../../src/session/session-do.ts";
 import { TRUST_MS } from "../../src/session/warm-sessions.ts";
 import { api, client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
@@ -405,6 +413,30 @@ describe("the answer's row", () => {
       expect(inserted, watch.log.join("\n")).toBeGreaterThan(ended);
       expect(watch.log.slice(0, inserted).some((entry) => entry.startsWith("storage.put outbox"))).toBe(true);
       expect(await answerRows(session.id)).toHaveLength(2);
+    } finally {
+      await watch.stop();
+    }
+  });
+
+  it("has its outbox note deleted beside another storage write, and none left once the turn's writes are done", async () => {
+    const { session } = await scriptedSession([say("Warm."), say("One."), say("Two.")]);
+    await sendAndWait(session.id, "warm");
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      for (const text of ["one", "two"]) await sendAndWait(session.id, text);
+      // Written, so its notes are gone too: a restart now writes nothing again.
+      const stub = env.SESSION.get(env.SESSION.idFromName(session.id));
+      const notes = await runInDurableObject(stub, (instance: SessionDO) => instance.storage.list("outbox:"));
+      expect(notes).toEqual([]);
+      const log = watch.log;
+      const deletes = log.flatMap((entry, index) => (entry === "storage.delete outbox" ? [index] : []));
+      // Both turns' user messages and answers (and the warm-up's, if its end came after the watch began).
+      expect(deletes.length, log.join("\n")).toBeGreaterThanOrEqual(4);
+      // Each beside another storage write (a note, the event log's), never after a query alone.
+      for (const index of deletes) {
+        const next = log.slice(index + 1).find((entry) => entry !== "storage.delete outbox");
+        expect(next, log.join("\n")).toMatch(/^storage\.(put|sql|frames)/);
+      }
     } finally {
       await watch.stop();
     }

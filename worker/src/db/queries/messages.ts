@@ -109,20 +109,20 @@ function writeOnceText(shape: string): string {
   const inserted = [...shape].map((given) => (given === "1" ? `$${++next}` : "default")).join(", ");
   const [id, conversationId, at, contextTokens, sessionId] = [1, 2, 3, 4, 5].map((offset) => `$${next + offset}`);
   const text = `WITH stored AS (
-    INSERT INTO "messages" (${INSERTED.names}) VALUES (${inserted}) ON CONFLICT ("id") DO NOTHING
+    INSERT INTO "messages" (${INSERTED.names}) VALUES (${inserted}) ON CONFLICT ("id") DO NOTHING RETURNING 1
   ), leaf AS (
-    UPDATE "conversations" SET "leaf_message_id" = ${id} WHERE "id" = ${conversationId}
+    UPDATE "conversations" SET "leaf_message_id" = ${id} WHERE "id" = ${conversationId} AND EXISTS (SELECT 1 FROM stored)
   )
   UPDATE "sessions" SET "last_activity_at" = ${at}, "context_tokens" = coalesce(${contextTokens}::integer, "context_tokens")
-  WHERE "id" = ${sessionId}`;
+  WHERE "id" = ${sessionId} AND EXISTS (SELECT 1 FROM stored)`;
   WRITE_ONCE_TEXT.set(shape, text);
   return text;
 }
 
 /**
  * Stores a message the session has already shown (write-behind.ts), at most once: written again
- * after a restart that lost the note of its first write, it changes nothing but the branch's end.
- * One statement (the branch's end and the session's activity as data-modifying CTEs beside the
+ * (its outbox note outlived the write, and a restart found it) it changes nothing, so the branch's
+ * end stays where later writes or a branch switch put it. One statement (the branch's end and the session's activity as data-modifying CTEs beside the
  * insert): a turn writes two messages, and each round trip is a query the database parses, plans
  * and commits — three a message made the local Postgres the busiest process when many turns start
  * together. Sent to the pool as text and values, each value through its column's encoder as

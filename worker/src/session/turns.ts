@@ -365,9 +365,12 @@ export class TurnManager {
         if ("text" in what)
           user = await this.#transcript.storeNotedLater(await this.#transcript.row(turnId, "user", [{ type: "text", text: what.text }]));
       } catch (error) {
-        // No run will release the writes: a stuck queue would never store anything again.
+        // No run will release the writes (a stuck queue would never store anything again), nor
+        // end the turn (the session would say one is running until the object restarts).
         release();
         letGo();
+        this.#current = undefined;
+        this.#listeners.delete(turnId);
         throw error;
       }
       // The model is asked before anything is written: a storage write holds every outgoing

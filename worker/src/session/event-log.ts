@@ -94,6 +94,7 @@ export class EventLog {
   #keptAfter: number | undefined;
   /** The size bound cannot be met until keepAfter moves: no point asking SQLite at every write. */
   #sizeBoundBlocked = false;
+  /** Made with each write of the log's (alongsideWrites). */
   #alongside: (() => void) | undefined;
 
   constructor(sql: SqlStorage, limits: EventLogLimits = DEFAULT_LIMITS) {

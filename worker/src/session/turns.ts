@@ -132,7 +132,7 @@ export class TurnManager {
     this.#record = new TurnRecord(host);
   }
 
-  /** Deletes the outbox notes of the messages now stored; called with another storage write (write-behind.ts). */
+  /** Deletes the outbox notes of the messages now stored, beside another storage write (write-behind.ts). */
   sweepNotes(): void {
     this.#writes.sweepNotes();
   }

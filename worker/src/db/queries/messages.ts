@@ -122,12 +122,13 @@ function writeOnceText(shape: string): string {
 /**
  * Stores a message the session has already shown (write-behind.ts), at most once: written again
  * (its outbox note outlived the write, and a restart found it) it changes nothing, so the branch's
- * end stays where later writes or a branch switch put it. One statement (the branch's end and the session's activity as data-modifying CTEs beside the
- * insert): a turn writes two messages, and each round trip is a query the database parses, plans
- * and commits — three a message made the local Postgres the busiest process when many turns start
- * together. Sent to the pool as text and values, each value through its column's encoder as
- * drizzle's insert would: building it with drizzle's insert and update builders took a tenth of a
- * turn's CPU on the Worker's thread, and with its `sql` template 14 % of all a turn allocated.
+ * end stays where later writes or a branch switch put it. One statement (the branch's end and the
+ * session's activity as data-modifying CTEs beside the insert): a turn writes two messages, and
+ * each round trip is a query the database parses, plans and commits — three a message made the
+ * local Postgres the busiest process when many turns start together. Sent to the pool as text and
+ * values, each value through its column's encoder as drizzle's insert would: building it with
+ * drizzle's insert and update builders took a tenth of a turn's CPU on the Worker's thread, and
+ * with its `sql` template 14 % of all a turn allocated.
  */
 export async function writeMessageOnce(db: Database, message: NewMessage, session: { contextTokens?: number } = {}): Promise<void> {
   let shape = "";

@@ -24,6 +24,7 @@ import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { messages } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
 import type { SessionDO } from "../../src/session/session-do.ts";
+import { sessionStub } from "../../src/session/stub.ts";
 import { TRUST_MS } from "../../src/session/warm-sessions.ts";
 import { api, client } from "../helpers/api.ts";
 import { withDb } from "../helpers/db.ts";
@@ -425,8 +426,7 @@ describe("the answer's row", () => {
     try {
       for (const text of ["one", "two"]) await sendAndWait(session.id, text);
       // Written, so its notes are gone too: a restart now writes nothing again.
-      const stub = env.SESSION.get(env.SESSION.idFromName(session.id));
-      const notes = await runInDurableObject(stub, (instance: SessionDO) => instance.storage.list("outbox:"));
+      const notes = await runInDurableObject(sessionStub(env, session.id), (instance: SessionDO) => instance.storage.list("outbox:"));
       expect(notes).toEqual([]);
       const log = watch.log;
       const deletes = log.flatMap((entry, index) => (entry === "storage.delete outbox" ? [index] : []));

@@ -8,7 +8,7 @@
  *   npm run bench:gateway -- [--requests 200] [--tokens 200] [--spacing 0] [--think 0]
  *                            [--concurrency 50,100,200] [--stream-tokens 200] [--stream-spacing 20]
  *                            [--settle 60] [--turns-per-session 10] [--history-kb 0] [--woken 20] [--idle 40]
- *                            [--no-portkey] [--no-proxy]
+ *                            [--no-portkey] [--no-proxy] [--no-floor]
  *
  * `--think N`: the upstream answers each one-at-a-time request N ms after it arrived, as a model
  * reads its prompt before it speaks (not counted as added: the added time is the client's wait
@@ -23,6 +23,10 @@
  * production runs: nothing between the client and the Worker but the network) and through the
  * proxy workerd that `wrangler dev` puts in front of it (what `npm run dev` serves; dev only).
  *
+ * Beside them runs the runtime's floor (bench/gateway/floor.ts): a Worker on its own `wrangler
+ * dev` that only relays the upstream to a session socket, timed by the same client as The
+ * Maestro's socket. What it adds above direct is workerd's; what The Maestro adds above it is ours.
+ *
  * Everything binds 127.0.0.1 and is stopped at the end, also on an error or Ctrl-C.
  */
 import { writeFileSync } from "node:fs";
@@ -33,6 +37,7 @@ import { type Child, startChild } from "../worker/local/child-process.ts";
 import { type LocalWorker, startLocalWorker } from "../worker/local/local-worker.ts";
 import { REPO_ROOT, resolveBin } from "../worker/local/wrangler.ts";
 import { chatCompletion, maestroSocket, maestroSse, type Reading } from "./gateway/clients.ts";
+import { type RelayFloor, startRelayFloor } from "./gateway/floor.ts";
 import { chatHistory, sessionFile } from "./gateway/history.ts";
 import { describePatches, type PortkeyVariant, portkeyHeaders, startPortkey } from "./gateway/portkey.ts";
 import { planText } from "./gateway/upstream.ts";
@@ -56,6 +61,7 @@ const { values: flags } = parseArgs({
     idle: { type: "string", default: "40" },
     "no-portkey": { type: "boolean", default: false },
     "no-proxy": { type: "boolean", default: false },
+    "no-floor": { type: "boolean", default: false },
     /** ms between one-at-a-time requests, so what a turn leaves running does not land in the next. */
     pause: { type: "string", default: "0" },
     /** Print the slowest N one-at-a-time first tokens of each Maestro route, with their split. */
@@ -135,8 +141,18 @@ async function waitUntilServing(url: string): Promise<void> {
 
 /** How a client reaches The Maestro: the Worker's own port, or through wrangler dev's proxy. */
 type Via = "" | ", through wrangler dev's proxy";
-type System = "direct" | `Portkey, ${PortkeyVariant}` | `The Maestro, session socket${Via}` | `The Maestro, POST …/messages as SSE${Via}`;
+const FLOOR = "workerd relay (the runtime's floor)";
+const FLOOR_SSE = "workerd relay (the runtime's floor), POST as SSE";
+type System =
+  | "direct"
+  | `Portkey, ${PortkeyVariant}`
+  | typeof FLOOR
+  | typeof FLOOR_SSE
+  | `The Maestro, session socket${Via}`
+  | `The Maestro, POST …/messages as SSE${Via}`;
 const VIA_PROXY: Via = ", through wrangler dev's proxy";
+/** The floor's sessions need names, nothing more: each names the Durable Object that holds its socket. */
+const floorSession = () => crypto.randomUUID() as SessionId;
 
 try {
   const upstream = await startUpstream();
@@ -149,6 +165,11 @@ try {
       await waitUntilServing(portkey.url);
       portkeys.set(variant, portkey.url);
     }
+  }
+  let floor: RelayFloor | undefined;
+  if (!flags["no-floor"]) {
+    floor = await startRelayFloor(`${upstream.url}/v1/chat/completions`);
+    cleanups.push(floor.stop);
   }
   const worker: LocalWorker = await startLocalWorker({
     name: "bench-gateway",
@@ -205,6 +226,17 @@ try {
     : [["", origin]];
   const maestroRunners: [System, (index: number, text: string) => Promise<Reading>][] = [];
   const sequentialSockets: { close: () => void }[] = [];
+  if (floor !== undefined) {
+    const floorOrigin = floor.origin;
+    const sockets = await Promise.all(Array.from({ length: sessionsPerRoute }, () => maestroSocket(floorOrigin, "", floorSession())));
+    sequentialSockets.push(...sockets);
+    cleanups.push(async () => sockets.forEach((socket) => socket.close()));
+    const sseIds = Array.from({ length: sessionsPerRoute }, floorSession);
+    maestroRunners.push(
+      [FLOOR, (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
+      [FLOOR_SSE, (index, text) => maestroSse(floorOrigin, "", sseIds[Math.floor(index / PER_SESSION)]!, text)],
+    );
+  }
   for (const [via, viaOrigin] of vias) {
     const ids = await Promise.all(Array.from({ length: sessionsPerRoute }, sequentialSession));
     const sockets = await Promise.all(ids.map((id) => maestroSocket(viaOrigin, token, id)));
@@ -268,7 +300,8 @@ try {
     const good = answered(list);
     const added = good.map(addedToFirstToken);
     const addedEnd = good.map((each) => each.endAt! - each.startedAt - (each.lastSentAt! - each.arrivedAt!));
-    const tail = system.startsWith("The Maestro") ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
+    const tail =
+      system.startsWith("The Maestro") || system.startsWith(FLOOR) ? ms(good.map((each) => each.endAt! - each.lastReceivedAt!)) : "—";
     out(
       `| ${system} | ${ms(added)} | ${ms(addedEnd)} | ${tail} | ${list.length - good.length}${firstError(list, Number(flags.tokens))} |\n`,
     );
@@ -363,38 +396,50 @@ try {
   };
   cleanups.push(async () => streamSockets.forEach((socket) => socket.close()));
   await connect("");
+  // The floor's sockets stay open beside The Maestro's (it has no other client to make way for).
+  const floorSockets =
+    floor === undefined ? [] : await Promise.all(Array.from({ length: most }, () => maestroSocket(floor.origin, "", floorSession())));
+  cleanups.push(async () => floorSockets.forEach((socket) => socket.close()));
   progress(`${most} sessions: a first short turn each`);
-  for (let from = 0; from < streamSockets.length; from += 25)
-    await Promise.all(streamSockets.slice(from, from + 25).map((socket) => socket.turn(WARM)));
+  for (const sockets of [streamSockets, floorSockets])
+    for (let from = 0; from < sockets.length; from += 25)
+      await Promise.all(sockets.slice(from, from + 25).map((socket) => socket.turn(WARM)));
   const rssBefore = rssMb(workerPids);
   const proxyRssBefore = rssMb(proxyPids);
+  const floorPids = floor === undefined ? [] : [floor.pid];
+  const floorRssBefore = rssMb(floorPids);
+  let floorRssPeak = Number.NaN;
   const pkUrl = portkeys.get("first-chunk sleep removed");
   interface Level {
     readonly system: string;
     readonly level: number;
     readonly readings: Reading[];
     readonly wallMs: number;
-    /** CPU of the workerd that runs the Worker, and of wrangler dev's proxy workerd, during the level. */
+    /** CPU of the workerd that runs the Worker (The Maestro's or the floor's), and of wrangler dev's proxy workerd, during the level. */
     readonly cpuMs?: { readonly worker: number; readonly proxy: number };
   }
   const levels: Level[] = [];
   let rssPeak = Number.NaN;
   let proxyRssPeak = Number.NaN;
-  const run = async (system: string, level: number, start: () => Promise<Reading>[], measureCpu = false): Promise<Level> => {
-    const cpuBefore = { worker: cpuMs(workerPids), proxy: cpuMs(proxyPids) };
-    const sampler = peakRss(workerPids);
-    const proxySampler = peakRss(proxyPids);
+  /** Which workerd a level's CPU and peak memory are read from: The Maestro's, the floor's, or none. */
+  type Measured = "maestro" | "floor" | undefined;
+  const run = async (system: string, level: number, start: () => Promise<Reading>[], measured?: Measured): Promise<Level> => {
+    const pids = measured === "floor" ? { worker: floorPids, proxy: [] } : { worker: workerPids, proxy: proxyPids };
+    const cpuBefore = { worker: cpuMs(pids.worker), proxy: cpuMs(pids.proxy) };
+    const sampler = peakRss(pids.worker);
+    const proxySampler = peakRss(pids.proxy);
     const started = performance.now();
     const all = await Promise.all(start());
     const wallMs = performance.now() - started;
     const peak = sampler.stop();
     const proxyPeak = proxySampler.stop();
-    if (measureCpu && level === most) {
+    if (measured === "maestro" && level === most) {
       rssPeak = Math.max(peak, Number.isNaN(rssPeak) ? 0 : rssPeak);
       proxyRssPeak = Math.max(proxyPeak, Number.isNaN(proxyRssPeak) ? 0 : proxyRssPeak);
     }
-    const used = { worker: cpuMs(workerPids) - cpuBefore.worker, proxy: cpuMs(proxyPids) - cpuBefore.proxy };
-    const result = { system, level, readings: all, wallMs, ...(measureCpu && { cpuMs: used }) };
+    if (measured === "floor" && level === most) floorRssPeak = peak;
+    const used = { worker: cpuMs(pids.worker) - cpuBefore.worker, proxy: cpuMs(pids.proxy) - cpuBefore.proxy };
+    const result = { system, level, readings: all, wallMs, ...(measured !== undefined && { cpuMs: used }) };
     levels.push(result);
     return result;
   };
@@ -405,6 +450,8 @@ try {
       await run("Portkey, first-chunk sleep removed", level, () =>
         Array.from({ length: level }, () => chatCompletion(pkUrl, portkeyHeaders(upstream.url), STREAMING)),
       );
+    if (floorSockets.length > 0)
+      await run(FLOOR, level, () => floorSockets.slice(0, level).map((socket) => socket.turn(STREAMING)), "floor");
     for (const [via] of vias) {
       progress(`${level} at once: The Maestro, session socket${via}`);
       await connect(via);
@@ -412,16 +459,17 @@ try {
         `The Maestro, session socket${via}`,
         level,
         () => streamSockets.slice(0, level).map((socket) => socket.turn(STREAMING)),
-        true,
+        "maestro",
       );
     }
   }
-  for (const socket of streamSockets) socket.close();
+  for (const socket of [...streamSockets, ...floorSockets]) socket.close();
   const settleS = Number(flags.settle);
   progress(`waiting ${settleS} s for workerd to settle`);
   await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
   const rssAfter = rssMb(workerPids);
   const proxyRssAfter = rssMb(proxyPids);
+  const floorRssAfter = rssMb(floorPids);
 
   out(
     `\n### Many sessions at once (each streams ${STREAM_TOKENS} tokens, ${flags["stream-spacing"]} ms apart)\n\n` +
@@ -488,6 +536,43 @@ try {
       `${fixed((rssAfter / rssBefore - 1) * 100, 0)} % over idle before the runs); ` +
       `load average at the end ${loadavg()[0]!.toFixed(1)}\n`,
   );
+  if (floor !== undefined) {
+    // The goals against what workerd itself costs in this run: the floor's row is the runtime's
+    // share of each number, and what is above it is The Maestro's.
+    const firstToken = (system: System) => summarize(answered(readings.get(system) ?? []).map(addedToFirstToken));
+    const atMostOf = (system: string) => atMost.find((level) => level.system === system);
+    const delivery = (level: Level | undefined) => summarize((level?.readings ?? []).flatMap((each) => each.delivery));
+    const cpuPerToken = (level: Level | undefined) =>
+      level?.cpuMs === undefined ? Number.NaN : (level.cpuMs.worker * 1000) / tokensOf(level);
+    const rows: [string, number, number, string][] = [];
+    for (const [route, atFloor] of [
+      ["The Maestro, session socket", FLOOR],
+      ["The Maestro, POST …/messages as SSE", FLOOR_SSE],
+    ] as const) {
+      const first = firstToken(route);
+      const floorFirst = firstToken(atFloor);
+      rows.push([`added time to first token p50, one at a time (${route.slice(13)})`, floorFirst.p50, first.p50, "ms"]);
+      rows.push([`added time to first token p99, one at a time (${route.slice(13)})`, floorFirst.p99, first.p99, "ms"]);
+    }
+    const floorLevel = atMostOf(FLOOR);
+    const maestroLevel = atMostOf("The Maestro, session socket");
+    if (floorLevel !== undefined && maestroLevel !== undefined) {
+      rows.push([`token delivery p50 at ${most} sessions`, delivery(floorLevel).p50, delivery(maestroLevel).p50, "ms"]);
+      rows.push([`token delivery p99 at ${most} sessions`, delivery(floorLevel).p99, delivery(maestroLevel).p99, "ms"]);
+      rows.push([`workerd CPU per token at ${most} sessions`, cpuPerToken(floorLevel), cpuPerToken(maestroLevel), "µs"]);
+      rows.push([`workerd RSS peak at ${most} sessions`, floorRssPeak, rssPeak, "MB"]);
+    }
+    out(
+      `\nThe floor's workerd RSS: ${fixed(floorRssBefore, 0)} MB idle before the runs, ${fixed(floorRssPeak, 0)} MB peak during ${most} sessions, ${fixed(floorRssAfter, 0)} MB ${settleS} s after\n` +
+        `\n### Against the runtime's floor (the same run)\n\n| | ${FLOOR} | The Maestro | above the floor |\n|---|---|---|---|\n` +
+        rows
+          .map(
+            ([what, atFloor, maestro, unit]) =>
+              `| ${what} | ${fixed(atFloor)} ${unit} | ${fixed(maestro)} ${unit} | ${fixed(maestro - atFloor)} ${unit} (${fixed(maestro / atFloor, 2)}×) |\n`,
+          )
+          .join(""),
+    );
+  }
 } finally {
   await cleanUp();
 }

@@ -1,9 +1,9 @@
 /**
  * The runtime's own floor for issue 15 goal 3: what workerd's CPU per streamed frame is when the
- * Worker does nothing but relay. A minimal Worker and Durable Object (written to a temporary
- * folder, run by the same `wrangler dev` as the benchmarks) read a paced SSE upstream and send one
- * JSON frame per upstream read to a hibernatable session socket, routed through the Worker as The
- * Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the same machine:
+ * Worker does nothing but relay. The relay of bench/gateway/floor.ts (a Worker and a Durable Object
+ * per session, run by the same `wrangler dev` as the benchmarks) reads a paced SSE upstream and
+ * sends one JSON frame per upstream read to a hibernatable session socket, routed through the
+ * Worker as The Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the same machine:
  * the difference is what The Maestro's own code costs per token. Each token carries the upstream's
  * send time, so the floor's token delivery (p50 / p99) compares with bench:gateway's too.
  *
@@ -13,15 +13,10 @@
  * the peak of the measured turns): the runtime's own memory for N live sockets and objects, beside
  * stream-load's for The Maestro's (issue 15 goal 4).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
-import { startChild } from "../worker/local/child-process.ts";
-import { freePort } from "../worker/local/free-port.ts";
-import { resolveBin, waitForHealth } from "../worker/local/wrangler.ts";
+import { startRelayFloor } from "./gateway/floor.ts";
 import { now, stampsIn } from "./gateway/upstream.ts";
 import { cpuMs, peakRss, rssMb, workerdPids } from "./gateway/workerd.ts";
 import { type CpuProfile, Inspector, inspectorOf } from "./inspector.ts";
@@ -39,49 +34,6 @@ const { values: flags } = parseArgs({
 const SESSIONS = Number(flags.sessions);
 const WORDS = Number(flags.words);
 const DELAY = Number(flags.delay);
-
-/** The whole relay: one upstream read in, one numbered JSON frame out, as a session sends a token. */
-const WORKER = `
-import { DurableObject } from "cloudflare:workers";
-export class Relay extends DurableObject {
-  async fetch() {
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-  async webSocketMessage(socket, message) {
-    const response = await fetch(String(message));
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let seq = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const text = decoder.decode(value, { stream: true });
-      socket.send(JSON.stringify({ type: "event", turn_id: "6f1c2b1e-8d2a-4c53-9a55-0d6a3e3c2f10", event: { type: "text_delta", text }, seq: ++seq }));
-    }
-    socket.send('{"type":"turn_end"}');
-  }
-}
-export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    if (url.pathname === "/health") return new Response("ok");
-    return env.RELAY.get(env.RELAY.idFromName(url.searchParams.get("s") ?? "")).fetch(request);
-  },
-};
-`;
-const CONFIG = `name = "relay-floor"
-main = "worker.js"
-compatibility_date = "2026-11-09"
-compatibility_flags = ["nodejs_compat"]
-[[durable_objects.bindings]]
-name = "RELAY"
-class_name = "Relay"
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Relay"]
-`;
 
 /** Token `index`, stamped as bench:gateway's upstream stamps it (when it was sent), so a client can tell how late it came. */
 const frame = (index: number) =>
@@ -101,29 +53,15 @@ const upstream = createServer((_request, response) => {
 await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
 const upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}/`;
 
-const folder = mkdtempSync(join(tmpdir(), "maestro-relay-floor-"));
-writeFileSync(join(folder, "worker.js"), WORKER);
-writeFileSync(join(folder, "wrangler.toml"), CONFIG);
-const port = await freePort();
-const wrangler = startChild(
-  "relay-floor",
-  process.execPath,
-  [resolveBin("wrangler", "bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"],
-  {
-    cwd: folder,
-    // As the benchmarks run the Worker (worker/local/wrangler.ts): no outside connections, no local trace store.
-    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false" },
-    show: () => false,
-  },
-);
+const floor = await startRelayFloor(upstreamUrl);
 try {
-  await waitForHealth(`http://127.0.0.1:${port}/health`, wrangler);
   const sockets = await Promise.all(
     Array.from(
       { length: SESSIONS },
       (_, index) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`ws://127.0.0.1:${port}/?s=${index}`);
+          // Through wrangler dev's proxy, as bench/stream-load.ts reaches The Maestro.
+          const socket = new WebSocket(`${floor.proxyOrigin.replace("http", "ws")}/api/v1/sessions/${index}/socket`);
           socket.once("open", () => resolve(socket));
           socket.once("error", reject);
         }),
@@ -139,19 +77,17 @@ try {
         const text = data.toString("utf8");
         const at = now();
         for (const stamp of stampsIn(text)) delivery.push(at - stamp.sentAt);
-        if (text === '{"type":"turn_end"}') {
+        if (text.startsWith('{"type":"turn_end"')) {
           socket.removeAllListeners("message");
           resolve(frames);
         }
       });
-      socket.send(upstreamUrl);
+      socket.send(JSON.stringify({ type: "send", text: "relay" }));
     });
-  // wrangler runs two workerd processes; the Worker's is the one that will have done the work.
-  const rssAtStart = Object.fromEntries(workerdPids().map((each) => [each, rssMb([each])]));
+  const pid = floor.pid;
+  const rssAtStart = rssMb([pid]);
   await Promise.all(sockets.map(turn)); // warm-up
   delivery.length = 0;
-  const pid = workerdPids().sort((a, b) => cpuMs([b]) - cpuMs([a]))[0];
-  if (pid === undefined) throw new Error("no workerd found");
   const rssIdle = rssMb([pid]);
   const rssSampler = peakRss([pid]);
   const inspector = flags.profile ? await Inspector.open(await inspectorOf(workerdPids())) : undefined;
@@ -177,10 +113,9 @@ try {
     `relay floor: ${SESSIONS} sessions × ${WORDS} frames every ${DELAY} ms, all done ${fixed(wall, 0)} ms\n` +
       `  workerd CPU ${fixed(cpu / 1000, 2)} s for ${frames} frames = ${fixed((cpu * 1000) / frames, 1)} µs/frame\n` +
       `  token delivery (upstream sent → client has it) p50 ${fixed(late.p50, 1)} ms  p99 ${fixed(late.p99, 1)} ms\n` +
-      `  workerd RSS ${fixed(rssAtStart[pid] ?? Number.NaN, 0)} MB at start, ${fixed(rssIdle, 0)} MB after the warm-up turns, ${fixed(rssPeak, 0)} MB peak\n`,
+      `  workerd RSS ${fixed(rssAtStart, 0)} MB at start, ${fixed(rssIdle, 0)} MB after the warm-up turns, ${fixed(rssPeak, 0)} MB peak\n`,
   );
 } finally {
-  await wrangler.stop();
+  await floor.stop();
   upstream.close();
-  rmSync(folder, { recursive: true, force: true });
 }

@@ -125,10 +125,12 @@ export function listeningPorts(pid: number): number[] {
  * `wrangler dev` runs two workerd processes: a proxy that listens on the port it prints and passes
  * every request and socket frame on (dev only: production has no such hop), and the one that runs
  * the Worker. Finds the latter and the port where it serves the Worker itself: the one port of
- * the other process where the Worker's health route answers.
+ * the other process where the Worker answers `serves` (The Maestro's health route by default; a
+ * bench that runs two Workers tells them apart by it).
  */
 export async function workerProcess(
   proxyOrigin: string,
+  serves: (origin: string) => Promise<boolean> = servesTheMaestro,
 ): Promise<{ pid: number; origin: string; proxyPid: number | undefined } | undefined> {
   const pids = workerdPids();
   const proxyPort = Number(new URL(proxyOrigin).port);
@@ -137,7 +139,7 @@ export async function workerProcess(
     if (pid === proxyPid) continue;
     for (const port of listeningPorts(pid)) {
       const origin = `http://127.0.0.1:${port}`;
-      if (await servesTheWorker(origin)) return { pid, origin, proxyPid };
+      if (await serves(origin)) return { pid, origin, proxyPid };
     }
   }
   return undefined;
@@ -148,7 +150,7 @@ export async function workerOrigin(proxyOrigin: string): Promise<string> {
   return (await workerProcess(proxyOrigin))?.origin ?? proxyOrigin;
 }
 
-async function servesTheWorker(origin: string): Promise<boolean> {
+async function servesTheMaestro(origin: string): Promise<boolean> {
   const health = await fetch(`${origin}/api/v1/health`).then(
     async (response) => (response.ok ? ((await response.json()) as unknown) : undefined),
     () => undefined,

@@ -73,8 +73,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/**
+ * Stops the clock at the start of the current minute, for a test that counts attempts against a
+ * one-minute window. On the real clock such a test can straddle two windows, and a sliding window
+ * weighs the last window's count down as the new one goes on: the attempt just past the limit,
+ * made a few milliseconds into the next minute, is let through (seen in CI).
+ */
+function inOneWindow(): void {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Math.floor(Date.now() / 60_000) * 60_000);
+}
+
 describe("sign-in limit (per client address)", () => {
   it("refuses the attempt past the limit with 429, retry-after and RATE_LIMITED, and only for that address", async () => {
+    inOneWindow();
     const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "3/1m" });
     const guesser = address("1");
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -104,6 +116,7 @@ describe("sign-in limit (per client address)", () => {
     expect(ipv6Prefix64("::1")).toBe("0:0:0:0::/64");
     expect(ipv6Prefix64("203.0.113.7")).toBeUndefined();
     expect(ipv6Prefix64("not:an:address")).toBeUndefined();
+    inOneWindow();
     const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "2/1m" });
     const prefix = `2001:db8:${parseInt(run.slice(0, 4), 16).toString(16)}:${parseInt(run.slice(4, 8), 16).toString(16)}`;
     expect((await signIn(h, `${prefix}::1`)).status).toBe(200);
@@ -131,6 +144,7 @@ describe("sign-in limit (per client address)", () => {
 
 describe("wrong API tokens (counted as sign-in attempts)", () => {
   it("refuses an address that offered too many wrong tokens, even its right one, but no other address or signed-in browser", async () => {
+    inOneWindow();
     const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "3/1m" });
     const guesser = address("h");
     const guess = (token: string) => h.request("/api/v1/sessions", { ip: guesser, headers: { authorization: `Bearer ${token}` } });
@@ -162,6 +176,7 @@ describe("wrong API tokens (counted as sign-in attempts)", () => {
 
 describe("wrong agent tokens (counted as sign-in attempts)", () => {
   it("refuses an address that offered too many wrong agent tokens at the tunnel, even a live one, but not another address", async () => {
+    inOneWindow();
     const h = harness({ MAESTRO_SIGN_IN_RATE_LIMIT: "3/1m" });
     const agent = await createAgent();
     const dial = (ip: string, token: string | null) =>
@@ -192,6 +207,7 @@ describe("wrong agent tokens (counted as sign-in attempts)", () => {
 
 describe("the app's own wiring", () => {
   it("counts wrong agent tokens at the tunnel as sign-in attempts", async () => {
+    inOneWindow();
     const app = createApp();
     const bindings = { ...env, MAESTRO_SIGN_IN_RATE_LIMIT: "2/1m" };
     const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;

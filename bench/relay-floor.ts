@@ -3,9 +3,10 @@
  * Worker does nothing but relay. The relay of bench/gateway/floor.ts (a Worker and a Durable Object
  * per session, run by the same `wrangler dev` as the benchmarks) reads a paced SSE upstream and
  * sends one JSON frame per upstream read to a hibernatable session socket, routed through the
- * Worker as The Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the same machine:
- * the difference is what The Maestro's own code costs per token. Each token carries the upstream's
- * send time, so the floor's token delivery (p50 / p99) compares with bench:gateway's too.
+ * Worker as The Maestro's are. Compare its µs/frame with `bench/stream-load.ts`'s µs/event on the
+ * same machine: the difference is what The Maestro's own code costs per token. Each token carries
+ * the upstream's send time, so the floor's token delivery (p50 / p99) compares with bench:gateway's
+ * too (which runs the same floor beside The Maestro, one at a time and at each level).
  *
  *   npx tsx bench/relay-floor.ts [--sessions 50] [--words 200] [--delay 20] [--profile]
  *

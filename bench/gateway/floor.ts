@@ -7,15 +7,15 @@
  * It answers the part of The Maestro's session socket that bench:gateway's client speaks (`hello`
  * → a snapshot, `send` → event frames → `turn_end`), and `POST …/messages` as server-sent events
  * (the same frames, the request passed to the session's object and its streamed response back), so
- * the floor and The Maestro are timed by the same client code in the same run: what the floor adds above direct is workerd's, and what The
- * Maestro adds above the floor is The Maestro's. bench/relay-floor.ts runs it alone, at scale.
+ * the floor and The Maestro are timed by the same client code in the same run: what the floor adds
+ * above direct is workerd's, and what The Maestro adds above the floor is The Maestro's.
+ * bench/relay-floor.ts runs it alone, at scale.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChild } from "../../worker/local/child-process.ts";
 import { freePort } from "../../worker/local/free-port.ts";
-import { resolveBin, waitForHealth } from "../../worker/local/wrangler.ts";
+import { startWrangler, waitForHealth } from "../../worker/local/wrangler.ts";
 import { workerProcess } from "./workerd.ts";
 
 const HEALTH = "relay floor";
@@ -107,27 +107,13 @@ export async function startRelayFloor(upstreamUrl: string): Promise<RelayFloor> 
   writeFileSync(join(folder, "worker.js"), WORKER);
   writeFileSync(join(folder, "wrangler.toml"), CONFIG);
   const port = await freePort();
-  const wrangler = startChild(
-    "relay-floor",
-    process.execPath,
-    [
-      resolveBin("wrangler", "bin/wrangler.js"),
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--var",
-      `UPSTREAM:${upstreamUrl}`,
-      "--show-interactive-dev-session=false",
-    ],
-    {
-      cwd: folder,
-      // As the benchmarks run the Worker (worker/local/wrangler.ts): no outside connections, no local trace store.
-      env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false" },
-      show: () => false,
-    },
-  );
+  const wrangler = startWrangler({
+    name: "relay-floor",
+    port,
+    cwd: folder,
+    vars: { UPSTREAM: upstreamUrl },
+    show: () => false,
+  });
   const stop = async () => {
     await wrangler.stop();
     rmSync(folder, { recursive: true, force: true });

@@ -16,8 +16,14 @@ export function resolveBin(pkg: string, bin: string): string {
 
 export interface WranglerOptions {
   port: number;
-  envFiles: string[];
-  persistTo: string;
+  /** Secrets and settings (The Maestro's env files; none for a bench's own Worker). */
+  envFiles?: string[];
+  /** Where the local storage goes (wrangler's default, in `cwd`, when absent). */
+  persistTo?: string;
+  /** The folder holding wrangler.toml: the repository's own, unless a bench runs a Worker of its own. */
+  cwd?: string;
+  /** Plain variables passed with `--var` (a bench Worker's settings). */
+  vars?: Record<string, string>;
   /** The folder of static assets to serve instead of wrangler.toml's (`web/dist`). */
   assets?: string;
   name?: string;
@@ -38,14 +44,14 @@ export function startWrangler(options: WranglerOptions): Child {
       "127.0.0.1",
       "--port",
       String(options.port),
-      ...options.envFiles.flatMap((file) => ["--env-file", file]),
-      "--persist-to",
-      options.persistTo,
+      ...(options.envFiles ?? []).flatMap((file) => ["--env-file", file]),
+      ...(options.persistTo !== undefined ? ["--persist-to", options.persistTo] : []),
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ...(options.assets !== undefined ? ["--assets", options.assets] : []),
       "--show-interactive-dev-session=false",
     ],
     {
-      cwd: REPO_ROOT,
+      cwd: options.cwd ?? REPO_ROOT,
       // X_LOCAL_OBSERVABILITY: wrangler's local trace store (for its explorer UI, which nothing
       // here opens) commits to disk ~30 times a second on the Worker's own thread — a cost no
       // deployed Worker pays, measured on every streamed token and tool call (bench/README.md).

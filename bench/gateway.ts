@@ -415,7 +415,10 @@ try {
     readonly level: number;
     readonly readings: Reading[];
     readonly wallMs: number;
-    /** CPU of the workerd that runs the Worker (The Maestro's or the floor's), and of wrangler dev's proxy workerd, during the level. */
+    /**
+     * CPU during the level of the workerd that runs the Worker (The Maestro's or the floor's), and
+     * of wrangler dev's proxy workerd.
+     */
     readonly cpuMs?: { readonly worker: number; readonly proxy: number };
   }
   const levels: Level[] = [];

@@ -224,7 +224,8 @@ try {
         [VIA_PROXY, proxyOrigin],
       ]
     : [["", origin]];
-  const maestroRunners: [System, (index: number, text: string) => Promise<Reading>][] = [];
+  /** The runners that reach a Worker: the floor's routes, then The Maestro's (each way in). */
+  const relayRunners: [System, (index: number, text: string) => Promise<Reading>][] = [];
   const sequentialSockets: { close: () => void }[] = [];
   if (floor !== undefined) {
     const floorOrigin = floor.origin;
@@ -232,7 +233,7 @@ try {
     sequentialSockets.push(...sockets);
     cleanups.push(async () => sockets.forEach((socket) => socket.close()));
     const sseIds = Array.from({ length: sessionsPerRoute }, floorSession);
-    maestroRunners.push(
+    relayRunners.push(
       [FLOOR, (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
       [FLOOR_SSE, (index, text) => maestroSse(floorOrigin, "", sseIds[Math.floor(index / PER_SESSION)]!, text)],
     );
@@ -243,7 +244,7 @@ try {
     sequentialSockets.push(...sockets);
     cleanups.push(async () => sockets.forEach((socket) => socket.close()));
     const sseIds = await Promise.all(Array.from({ length: sessionsPerRoute }, sequentialSession));
-    maestroRunners.push(
+    relayRunners.push(
       [`The Maestro, session socket${via}`, (index, text) => sockets[Math.floor(index / PER_SESSION)]!.turn(text)],
       [
         `The Maestro, POST …/messages as SSE${via}`,
@@ -260,7 +261,7 @@ try {
           (_index: number, text: string) => chatCompletion(url, portkeyHeaders(upstream.url), text, HISTORY),
         ] as const,
     ),
-    ...maestroRunners,
+    ...relayRunners,
   ]);
   const systems = [...runners.keys()];
   // Warm up every system, and every session once (its object starts, loads its history).

@@ -13,9 +13,11 @@
  * frames are written in one transaction about once per FLUSH_MS while tokens stream (jittered, so
  * sessions started together do not go on committing together), and at once
  * for every frame that is not a token event (rare: a stored message, a turn's end, an approval,
- * presence), which recover() and clients depend on. A crash loses at most the last FLUSH_MS of
- * token frames: recover() then stores the interrupted answer without them (it was never complete),
- * and a client resuming across the lost tail finds a gap and gets a snapshot. Sequence numbers are
+ * presence), which recover() and clients depend on — but not the tokens of a step whose answer
+ * is being stored whole (deferTokens): they keep their timer. A crash loses at most the last
+ * FLUSH_MS of token frames: recover() then stores the interrupted answer without them (it was
+ * never complete, or it is stored already), and a client resuming across the lost tail finds a
+ * gap and gets a snapshot. Sequence numbers are
  * reserved in blocks in storage before they are handed out, so a number a client has seen is never
  * given to another frame; the reservation is given back once the log is idle and fully written,
  * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
@@ -78,6 +80,8 @@ export class EventLog {
   #head = 0;
   #recentBytes = 0;
   #pending: Entry[] = [];
+  /** Token frames up to this seq wait for their timer when a later frame is written (deferTokens). */
+  #tokensWaitThrough = 0;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
   /** A frame was appended since the release timer was last armed (cheaper than a clock read per frame). */
@@ -158,8 +162,8 @@ export class EventLog {
     this.#pending.push(entry);
     if (this.#releaseTimer === undefined) this.#releaseTimer = setTimeout(() => this.#releaseWhenIdle(), this.#limits.releaseMs);
     else this.#appendedSinceArmed = true;
-    if (frame.type === "event") this.#flushTimer ??= setTimeout(() => this.#write(), this.#untilNextFlush());
-    else this.flush();
+    if (frame.type === "event") this.#flushTimer ??= setTimeout(() => this.#write("all"), this.#untilNextFlush());
+    else this.#flushFrames();
     return { frame: numbered, text: entry.text };
   }
 
@@ -169,7 +173,17 @@ export class EventLog {
    * (hibernation, eviction) numbers on without a gap.
    */
   flush(): void {
-    this.#write();
+    this.#write("all");
+    if (this.#holds === 0) this.#giveBack();
+  }
+
+  /**
+   * The same for a frame written as it is appended, and for a turn that lets go: the tokens
+   * deferTokens() left wait for their timer. The reservation may still go back: a frame numbered
+   * after theirs is written, so a rebuilt object numbers on past them.
+   */
+  #flushFrames(): void {
+    this.#write("frames");
     if (this.#holds === 0) this.#giveBack();
   }
 
@@ -184,17 +198,40 @@ export class EventLog {
       if (!held) return;
       held = false;
       this.#holds -= 1;
-      if (this.#holds === 0) this.flush();
+      if (this.#holds === 0) this.#flushFrames();
     };
   }
 
-  /** Write the pending frames (the timer's flush: the reservation stays, tokens keep coming). */
-  #write(): void {
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const pending = this.#pending;
+  /**
+   * The token frames waiting now are written by their timer (within flushMs, as ever), not with
+   * the next frame that is written at once. A step's answer is about to be stored whole: its
+   * `message` frame, then turn_end, are written now and held until the disk has them (the output
+   * gate), and at a quick answer's end the waiting tokens are all of its tokens, most of that
+   * commit's bytes. Nothing needs them there sooner: while the object lives, resumes are served
+   * from memory; a resume from storage writes everything first; and a crash before their timer
+   * loses only frames the stored answer holds (a client resuming across them gets a snapshot).
+   */
+  deferTokens(): void {
+    this.#tokensWaitThrough = this.#lastSeq;
+  }
+
+  /**
+   * Write the pending frames in one transaction: all of them (`"all"`: the timer's flush, and
+   * before storage is read), or (`"frames"`: a frame that is written at once) all but the token
+   * frames deferTokens() left for their timer. Only token frames ever wait — every other frame is
+   * written as it is appended — so those are the first pending ones.
+   */
+  #write(what: "all" | "frames"): void {
+    let deferred = 0;
+    if (what === "frames") while (deferred < this.#pending.length && this.#pending[deferred]!.seq <= this.#tokensWaitThrough) deferred += 1;
+    const pending = this.#pending.slice(deferred);
+    this.#pending = this.#pending.slice(0, deferred);
+    if (this.#pending.length === 0) {
+      if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#tokensWaitThrough = 0;
+    }
     if (pending.length === 0) return;
-    this.#pending = [];
     this.#alongside?.();
     for (let start = 0; start < pending.length; start += ROWS_PER_INSERT) {
       const rows = pending.slice(start, start + ROWS_PER_INSERT);
@@ -279,7 +316,7 @@ export class EventLog {
     if (this.#releaseTimer !== undefined) clearTimeout(this.#releaseTimer);
     this.#releaseTimer = undefined;
     this.#appendedSinceArmed = false;
-    this.#write();
+    this.#write("all");
     this.#giveBack();
     this.#recent = [];
     this.#head = 0;

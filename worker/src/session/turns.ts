@@ -492,8 +492,10 @@ export class TurnManager {
             answerWrite = runsTools ? undefined : this.#writes.hold();
             // Shown now, with its usage and cost; in Postgres a moment later (write-behind.ts).
             answer = await this.#transcript.storeAnswer(turn.turnId, active, event.step);
-            // The stored step now holds what was streamed: a snapshot must not show it twice.
+            // The stored step now holds what was streamed: a snapshot must not show it twice, and
+            // its tokens need not be on disk before it and turn_end go (EventLog.deferTokens).
             turn.events.length = 0;
+            this.#host.events.deferTokens();
             this.#emit(turn, { type: "message", message: answer });
             this.#record.markStep(turn.turnId, turn.requestId);
             const { step } = event;

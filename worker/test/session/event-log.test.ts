@@ -4,6 +4,8 @@
 // and a crash that loses the frames not yet written never lets a seq be given out twice: the new
 // numbering starts past every seq handed out, and a resume across the lost tail is refused (the
 // client gets a snapshot instead). The socket-level proof of the last point is in turns.test.ts.
+// A step's tokens still waiting to be written when its answer is stored whole wait for their
+// timer rather than go in the commit the answer and turn_end are held for.
 import type { BroadcastFrame } from "@maestro/protocol";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -26,6 +28,11 @@ async function withStorage<T>(check: (sql: SqlStorage) => Promise<T> | T): Promi
 }
 
 const seqOf = (text: string) => (JSON.parse(text) as BroadcastFrame).seq;
+const storedSeqs = (sql: SqlStorage) =>
+  sql
+    .exec<{ seq: number }>("SELECT seq FROM frames ORDER BY seq")
+    .toArray()
+    .map((row) => row.seq);
 
 describe("the session's event log", () => {
   it("keeps at most recentBytes of wire text in memory, and still resumes from older frames out of storage", async () => {
@@ -196,6 +203,48 @@ describe("the session's event log", () => {
       expect(after.since(1)).toBeUndefined();
       // What recover() reads is whatever was written, gaps and all.
       expect(after.framesAfter(0).map(seqOf)).toEqual([1, next]);
+    });
+  });
+
+  it("writes a stored step's waiting tokens on their timer, not in the commit of its answer: resumes are unchanged", async () => {
+    await withStorage(async (sql) => {
+      const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 100, releaseMs: 60_000 });
+      const letGo = log.hold();
+      const user = log.append(presence).text;
+      const tokens = Array.from({ length: 30 }, (_, index) => log.append(token(index)).text);
+      log.deferTokens();
+      const answer = log.append(presence).text;
+      const end = log.append(presence).text;
+      letGo();
+      // The answer's commit and turn_end's hold the frames before and after the tokens, none of them.
+      expect(storedSeqs(sql)).toEqual([user, answer, end].map(seqOf));
+      // A client that reconnects now gets every frame it missed, tokens too, from memory…
+      expect(log.since(seqOf(tokens[9]!))).toEqual([...tokens.slice(10), answer, end]);
+      // …and the tokens reach storage on their timer, so a resume from storage replays them too.
+      const started = Date.now();
+      while (storedSeqs(sql).length < 33 && Date.now() - started < 1000) await settle(5);
+      expect(storedSeqs(sql)).toEqual([user, ...tokens, answer, end].map(seqOf));
+      expect(new EventLog(sql).since(seqOf(tokens[9]!))).toEqual([...tokens.slice(10), answer, end]);
+    });
+  });
+
+  it("writes deferred tokens before storage is read, and a crash before their timer costs a resume across them a snapshot", async () => {
+    await withStorage((sql) => {
+      const limits: EventLogLimits = { ...DEFAULT_LIMITS, flushMs: 60_000, releaseMs: 60_000 };
+      const log = new EventLog(sql, limits);
+      const user = log.append(presence).text;
+      const tokens = Array.from({ length: 30 }, (_, index) => log.append(token(index)).text);
+      log.deferTokens();
+      const answer = log.append(presence).text;
+      // The object dies now: a new one numbers on past everything and refuses to replay across the gap.
+      const rebuilt = new EventLog(sql, limits);
+      expect(rebuilt.lastSeq).toBe(seqOf(answer));
+      expect(rebuilt.since(seqOf(tokens[9]!))).toBeUndefined();
+      expect(rebuilt.since(seqOf(user))).toBeUndefined();
+      expect(rebuilt.since(seqOf(answer))).toEqual([]);
+      // The object that lived on writes them the moment a resume must read storage.
+      expect(log.framesAfter(seqOf(user)).map(seqOf)).toEqual([...tokens, answer].map(seqOf));
+      expect(storedSeqs(sql)).toEqual([user, ...tokens, answer].map(seqOf));
     });
   });
 });

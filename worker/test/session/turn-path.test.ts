@@ -7,9 +7,10 @@
 // hibernation reads its history and checks its inputs side by side, in few queries, and its model
 // request does not wait for a storage commit; told someone is writing (`prepare`), it reads all that
 // before the message comes. A model that takes its time to answer does not hold the user's
-// message. turn_end is sent before the answer's row is written, the answer is stored all the same
-// (also when the object dies in between), and `?wait=true` answers only once a GET /messages sees
-// the answer, as a client's snapshot right after turn_end holds it.
+// message. turn_end is sent before the answer's row is written (and before its tokens' frames are
+// on disk), the answer is stored all the same (also when the object dies in between), and
+// `?wait=true` answers only once a GET /messages sees the answer, as a client's snapshot right
+// after turn_end holds it.
 import type { AgentId, CredentialId, Message, SessionId } from "@maestro/protocol";
 import {
   abortAllDurableObjects,
@@ -416,6 +417,44 @@ describe("the answer's row", () => {
       expect(await answerRows(session.id)).toHaveLength(2);
     } finally {
       await watch.stop();
+    }
+  });
+
+  it("is committed with turn_end without the tokens it holds, which follow on their own timer", async () => {
+    const { session } = await scriptedSession([say("Warm."), say("A quick answer of a few words, streamed at once.")]);
+    const web = await joinSocket(session.id, "web");
+    // The first turn ends with the session's new totals (once its answer is in Postgres); its
+    // tokens are then put on disk, so neither lands among the second turn's writes.
+    web.send({ type: "send", text: "first" });
+    await web.next("turn_end");
+    await web.next("session_update");
+    await runInDurableObject(sessionStub(env, session.id), (instance: SessionDO) => instance.events.flush());
+    const watch = await watchRoundTrips(session.id, simulatorUrl());
+    try {
+      web.send({ type: "send", text: "second" });
+      expect(await web.next("turn_end")).toMatchObject({ status: "completed" });
+      const frameWrites = () => watch.log.filter((entry) => entry.startsWith("storage.frames"));
+      const ended = frameWrites().findIndex((entry) => entry.includes("turn_end"));
+      expect(ended, watch.log.join("\n")).toBeGreaterThanOrEqual(0);
+      // The user's message, the answer and turn_end went to disk, and to the clients, without a token frame…
+      expect(
+        frameWrites()
+          .slice(0, ended + 1)
+          .join("\n"),
+      ).not.toMatch(/\bevent\b/);
+      // …which are written within the log's flush interval all the same.
+      await vi.waitFor(
+        () =>
+          expect(
+            frameWrites()
+              .slice(ended + 1)
+              .join("\n"),
+          ).toMatch(/\bevent\b/),
+        { timeout: 3000, interval: 50 },
+      );
+    } finally {
+      await watch.stop();
+      web.close();
     }
   });
 

@@ -14,10 +14,10 @@
  * sessions started together do not go on committing together), and at once
  * for every frame that is not a token event (rare: a stored message, a turn's end, an approval,
  * presence), which recover() and clients depend on — but not the tokens of a step whose answer
- * is being stored whole (deferTokens): they keep their timer. A crash loses at most the last
- * FLUSH_MS of token frames: recover() then stores the interrupted answer without them (it was
- * never complete, or it is stored already), and a client resuming across the lost tail finds a
- * gap and gets a snapshot. Sequence numbers are
+ * is being stored whole (deferTokens): they go with the next write after the turn. A crash loses
+ * at most the last FLUSH_MS of token frames: recover() then stores the interrupted answer without
+ * them (it was never complete, or it is stored already), and a client resuming across the lost
+ * tail finds a gap and gets a snapshot. Sequence numbers are
  * reserved in blocks in storage before they are handed out, so a number a client has seen is never
  * given to another frame; the reservation is given back once the log is idle and fully written,
  * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
@@ -178,9 +178,9 @@ export class EventLog {
   }
 
   /**
-   * The same for a frame written as it is appended, and for a turn that lets go: the tokens
-   * deferTokens() left wait for their timer. The reservation may still go back: a frame numbered
-   * after theirs is written, so a rebuilt object numbers on past them.
+   * The same for a frame written as it is appended, and for a turn that lets go, but the tokens
+   * deferTokens() left keep waiting. The reservation may still go back: a frame numbered after
+   * theirs is written, so a rebuilt object numbers on past them.
    */
   #flushFrames(): void {
     this.#write("frames");
@@ -198,18 +198,23 @@ export class EventLog {
       if (!held) return;
       held = false;
       this.#holds -= 1;
-      if (this.#holds === 0) this.#flushFrames();
+      if (this.#holds > 0) return;
+      this.#flushFrames();
+      this.#tokensWaitThrough = 0;
     };
   }
 
   /**
-   * The token frames waiting now are written by their timer (within flushMs, as ever), not with
-   * the next frame that is written at once. A step's answer is about to be stored whole: its
-   * `message` frame, then turn_end, are written now and held until the disk has them (the output
-   * gate), and at a quick answer's end the waiting tokens are all of its tokens, most of that
-   * commit's bytes. Nothing needs them there sooner: while the object lives, resumes are served
-   * from memory; a resume from storage writes everything first; and a crash before their timer
-   * loses only frames the stored answer holds (a client resuming across them gets a snapshot).
+   * The token frames waiting now are not written with the next frames written at once, but with
+   * the first write after the turn has let go of the log (the session's new totals, normally, a
+   * few milliseconds after turn_end; the next turn's first, when it comes sooner), or by their
+   * timer if that comes first. A step's answer is
+   * about to be stored whole: its `message` frame, then turn_end, are written now and held until
+   * the disk has them (the output gate), and at a quick answer's end the waiting tokens are all of
+   * its tokens, most of that commit's bytes. Riding in a commit that happens anyway, they cost no
+   * commit of their own. Nothing needs them on disk sooner: while the object lives, resumes are
+   * served from memory; a resume from storage writes everything first; and a crash before they
+   * are written loses only frames the stored answer holds (a resume across them gets a snapshot).
    */
   deferTokens(): void {
     this.#tokensWaitThrough = this.#lastSeq;
@@ -218,8 +223,8 @@ export class EventLog {
   /**
    * Write the pending frames in one transaction: all of them (`"all"`: the timer's flush, and
    * before storage is read), or (`"frames"`: a frame that is written at once) all but the token
-   * frames deferTokens() left for their timer. Only token frames ever wait — every other frame is
-   * written as it is appended — so those are the first pending ones.
+   * frames deferTokens() left waiting. Only token frames ever wait — every other frame is written
+   * as it is appended — so those are the first pending ones.
    */
   #write(what: "all" | "frames"): void {
     let deferred = 0;

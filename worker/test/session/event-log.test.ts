@@ -4,8 +4,8 @@
 // and a crash that loses the frames not yet written never lets a seq be given out twice: the new
 // numbering starts past every seq handed out, and a resume across the lost tail is refused (the
 // client gets a snapshot instead). The socket-level proof of the last point is in turns.test.ts.
-// A step's tokens still waiting to be written when its answer is stored whole wait for their
-// timer rather than go in the commit the answer and turn_end are held for.
+// A step's tokens still waiting to be written when its answer is stored whole are written after
+// its turn, not in the commit the answer and turn_end are held for.
 import type { BroadcastFrame } from "@maestro/protocol";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -206,7 +206,7 @@ describe("the session's event log", () => {
     });
   });
 
-  it("writes a stored step's waiting tokens on their timer, not in the commit of its answer: resumes are unchanged", async () => {
+  it("writes a stored step's waiting tokens after its turn, not in the commit of its answer and turn_end: resumes are unchanged", async () => {
     await withStorage(async (sql) => {
       const log = new EventLog(sql, { ...DEFAULT_LIMITS, flushMs: 100, releaseMs: 60_000 });
       const letGo = log.hold();
@@ -220,11 +220,18 @@ describe("the session's event log", () => {
       expect(storedSeqs(sql)).toEqual([user, answer, end].map(seqOf));
       // A client that reconnects now gets every frame it missed, tokens too, from memory…
       expect(log.since(seqOf(tokens[9]!))).toEqual([...tokens.slice(10), answer, end]);
-      // …and the tokens reach storage on their timer, so a resume from storage replays them too.
+      // …and the next write after the turn (the session's new totals) takes them along, so a
+      // resume from storage replays them too.
+      const totals = log.append(presence).text;
+      expect(storedSeqs(sql)).toEqual([user, ...tokens, answer, end, totals].map(seqOf));
+      expect(new EventLog(sql).since(seqOf(tokens[9]!))).toEqual([...tokens.slice(10), answer, end, totals]);
+      // With no write after it, a step's deferred tokens are written by their timer.
+      const more = Array.from({ length: 5 }, (_, index) => log.append(token(index)).text);
+      log.deferTokens();
+      const next = log.append(presence).text;
       const started = Date.now();
-      while (storedSeqs(sql).length < 33 && Date.now() - started < 1000) await settle(5);
-      expect(storedSeqs(sql)).toEqual([user, ...tokens, answer, end].map(seqOf));
-      expect(new EventLog(sql).since(seqOf(tokens[9]!))).toEqual([...tokens.slice(10), answer, end]);
+      while (storedSeqs(sql).length < 40 && Date.now() - started < 1000) await settle(5);
+      expect(storedSeqs(sql).slice(-6)).toEqual([...more, next].map(seqOf));
     });
   });
 

@@ -420,7 +420,7 @@ describe("the answer's row", () => {
     }
   });
 
-  it("is committed with turn_end without the tokens it holds, which follow on their own timer", async () => {
+  it("is committed with turn_end without the tokens it holds, which follow with the next write", async () => {
     const { session } = await scriptedSession([say("Warm."), say("A quick answer of a few words, streamed at once.")]);
     const web = await joinSocket(session.id, "web");
     // The first turn ends with the session's new totals (once its answer is in Postgres); its
@@ -442,7 +442,7 @@ describe("the answer's row", () => {
           .slice(0, ended + 1)
           .join("\n"),
       ).not.toMatch(/\bevent\b/);
-      // …which are written within the log's flush interval all the same.
+      // …which follow with the next write (the session's new totals), or within the flush interval.
       await vi.waitFor(
         () =>
           expect(

@@ -11,20 +11,20 @@
  * (a disk sync) holds the object's outgoing frames (the output gate) and the single workerd thread.
  * Writing a session's tokens every 100 ms made disk writes grow with sessions, not tokens, so
  * frames are written in one transaction about once per FLUSH_MS while tokens stream (jittered, so
- * sessions started together do not go on committing together), and at once
- * for every frame that is not a token event (rare: a stored message, a turn's end, an approval,
- * presence), which recover() and clients depend on — but not the tokens of a step whose answer
- * is being stored whole (deferTokens): they go with the next write after the turn. A crash loses
- * at most the last FLUSH_MS of token frames: recover() then stores the interrupted answer without
- * them (it was never complete, or it is stored already), and a client resuming across the lost
- * tail finds a gap and gets a snapshot. Sequence numbers are
- * reserved in blocks in storage before they are handed out, so a number a client has seen is never
- * given to another frame; the reservation is given back once the log is idle and fully written,
- * so an object that merely hibernated resumes from the log without a gap. While a turn holds the
- * log (hold()) and frames keep coming, it is not idle: the reservation stays across the turn's
- * non-token frames, so its first token after the user's message does not wait on a reservation
- * write. It goes back when the turn lets go, or once the log has been quiet for releaseMs (a turn
- * waiting on a person or a long tool), so a crash during such a wait still resumes by replay.
+ * sessions started together do not go on committing together), and at once for every frame that
+ * is not a token event (rare: a stored message, a turn's end, an approval, presence), which
+ * recover() and clients depend on — but not the tokens of a step whose answer is being stored
+ * whole (deferTokens): they go with the next write after the turn. A crash loses at most the last
+ * FLUSH_MS of token frames: recover() then stores the interrupted answer without them (it was
+ * never complete, or it is stored already), and a client resuming across the lost tail finds a
+ * gap and gets a snapshot. Sequence numbers are reserved in blocks in storage before they are
+ * handed out, so a number a client has seen is never given to another frame; the reservation is
+ * given back once the log is idle and its newest frame written, so an object that merely
+ * hibernated numbers on from the log without reusing one. While a turn holds the log (hold()) and frames keep coming, it is not
+ * idle: the reservation stays across the turn's non-token frames, so its first token after the
+ * user's message does not wait on a reservation write. It goes back when the turn lets go, or once
+ * the log has been quiet for releaseMs (a turn waiting on a person or a long tool), so a crash
+ * during such a wait still resumes by replay.
  *
  * Memory: the in-memory copy is bounded in bytes and dropped once a whole RELEASE_MS passed
  * without a frame (everything is written first); resumes are then read from storage.
@@ -80,7 +80,7 @@ export class EventLog {
   #head = 0;
   #recentBytes = 0;
   #pending: Entry[] = [];
-  /** Token frames up to this seq wait for their timer when a later frame is written (deferTokens). */
+  /** Token frames up to this seq are not written with the frames written at once (deferTokens). */
   #tokensWaitThrough = 0;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #releaseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -208,13 +208,13 @@ export class EventLog {
    * The token frames waiting now are not written with the next frames written at once, but with
    * the first write after the turn has let go of the log (the session's new totals, normally, a
    * few milliseconds after turn_end; the next turn's first, when it comes sooner), or by their
-   * timer if that comes first. A step's answer is
-   * about to be stored whole: its `message` frame, then turn_end, are written now and held until
-   * the disk has them (the output gate), and at a quick answer's end the waiting tokens are all of
-   * its tokens, most of that commit's bytes. Riding in a commit that happens anyway, they cost no
-   * commit of their own. Nothing needs them on disk sooner: while the object lives, resumes are
-   * served from memory; a resume from storage writes everything first; and a crash before they
-   * are written loses only frames the stored answer holds (a resume across them gets a snapshot).
+   * timer if that comes first. A step's answer is about to be stored whole: its `message` frame,
+   * then turn_end, are written now and held until the disk has them (the output gate), and at a
+   * quick answer's end the waiting tokens are all of its tokens, most of that commit's bytes.
+   * Riding in a commit that happens anyway, they cost no commit of their own. Nothing needs them
+   * on disk sooner: while the object lives, resumes are served from memory; a resume from storage
+   * writes everything first; and a crash before they are written loses only frames the stored
+   * answer holds (a resume across them gets a snapshot).
    */
   deferTokens(): void {
     this.#tokensWaitThrough = this.#lastSeq;

@@ -20,11 +20,11 @@
  * gap and gets a snapshot. Sequence numbers are reserved in blocks in storage before they are
  * handed out, so a number a client has seen is never given to another frame; the reservation is
  * given back once the log is idle and its newest frame written, so an object that merely
- * hibernated numbers on from its newest frame, without a gap. While a turn holds the log (hold()) and frames keep coming, it is not
- * idle: the reservation stays across the turn's non-token frames, so its first token after the
- * user's message does not wait on a reservation write. It goes back when the turn lets go, or once
- * the log has been quiet for releaseMs (a turn waiting on a person or a long tool), so a crash
- * during such a wait still resumes by replay.
+ * hibernated numbers on from its newest frame, without a gap. While a turn holds the log (hold())
+ * and frames keep coming, it is not idle: the reservation stays across the turn's non-token
+ * frames, so its first token after the user's message does not wait on a reservation write. It
+ * goes back when the turn lets go, or once the log has been quiet for releaseMs (a turn waiting on
+ * a person or a long tool), so a crash during such a wait still resumes by replay.
  *
  * Memory: the in-memory copy is bounded in bytes and dropped once a whole RELEASE_MS passed
  * without a frame (everything is written first); resumes are then read from storage.

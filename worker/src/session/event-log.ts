@@ -229,8 +229,8 @@ export class EventLog {
   #write(what: "all" | "frames"): void {
     let deferred = 0;
     if (what === "frames") while (deferred < this.#pending.length && this.#pending[deferred]!.seq <= this.#tokensWaitThrough) deferred += 1;
-    const pending = this.#pending.slice(deferred);
-    this.#pending = this.#pending.slice(0, deferred);
+    // The deferred tokens stay; the rest is taken out to be written.
+    const pending = this.#pending.splice(deferred);
     if (this.#pending.length === 0) {
       if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;
